@@ -1,0 +1,623 @@
+"""The landing contract: every source entity, its columns as exported, and the rules a row must meet.
+
+One definition serves three readers: the data generator writes files in this shape, the landing
+step checks files against it, and `models/staging/_sources.yml` (rendered from it by
+`python -m orchestration.render_sources`) hands the same rules to dbt, whose staging macros turn
+them into casts and quarantine reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["integer", "text", "decimal", "double", "timestamp", "date", "boolean"]
+Layout = Literal["snapshot", "monthly"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    description: str
+    required: bool = False
+    accepted_values: tuple[str, ...] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+    references: str | None = None  # "entity.column" of the parent row this value points to
+
+
+@dataclass(frozen=True)
+class Entity:
+    source: str
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    layout: Layout = "snapshot"
+    # Monthly files are partitioned by this business timestamp; a row whose timestamp falls before
+    # its file's month arrived late.
+    partitioned_by: str | None = None
+    updated_at: str | None = None  # newest version of a business key wins on this column, if set
+    required_columns: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "required_columns", tuple(c.name for c in self.columns if c.required)
+        )
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+CURRENCIES = ("USD", "EUR", "GBP", "INR", "BRL")
+COURSE_CATEGORIES = (
+    "development",
+    "data_science",
+    "business",
+    "design",
+    "marketing",
+    "it_and_software",
+    "personal_development",
+    "photography",
+)
+PLATFORMS = ("instagram", "tiktok", "youtube", "linkedin", "x")
+INFLUENCER_TIERS = ("nano", "micro", "mid", "macro", "mega")
+ACQUISITION_CHANNELS = (
+    "organic_search",
+    "paid_search",
+    "social",
+    "email",
+    "referral",
+    "influencer",
+    "direct",
+)
+
+
+def _id(name: str, description: str, references: str | None = None) -> Column:
+    return Column(name, "integer", description, required=True, min_value=1, references=references)
+
+
+def _money(name: str, description: str, required: bool = True) -> Column:
+    return Column(name, "decimal", description, required=required, min_value=0, max_value=100_000)
+
+
+def _count(name: str, description: str, max_value: float = 1e10) -> Column:
+    return Column(name, "integer", description, required=True, min_value=0, max_value=max_value)
+
+
+def _currency(name: str = "currency") -> Column:
+    return Column(
+        name,
+        "text",
+        "ISO 4217 code of the currency the amounts of this row are in.",
+        required=True,
+        accepted_values=CURRENCIES,
+    )
+
+
+def _ts(name: str, description: str, required: bool = True) -> Column:
+    return Column(name, "timestamp", description, required=required)
+
+
+MARKETPLACE = "marketplace"
+BILLING = "billing"
+LEARNING = "learning"
+WEB = "web_analytics"
+MARKETING = "marketing"
+
+ENTITIES: tuple[Entity, ...] = (
+    # ---------------------------------------------------------------- marketplace
+    Entity(
+        MARKETPLACE,
+        "instructors",
+        "Instructors who publish courses on the marketplace; one row per instructor account.",
+        key=("instructor_id",),
+        columns=(
+            _id("instructor_id", "Instructor account id."),
+            Column("instructor_name", "text", "Public display name.", required=True),
+            Column("country_code", "text", "ISO 3166-1 alpha-2 country of the instructor."),
+            _ts("joined_at", "When the instructor account was created (ISO 8601 with offset)."),
+            Column(
+                "status",
+                "text",
+                "Account status.",
+                required=True,
+                accepted_values=("active", "suspended", "closed"),
+            ),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "courses",
+        "Course catalog: one row per course with its current attributes and list price.",
+        key=("course_id",),
+        columns=(
+            _id("course_id", "Course id."),
+            _id("instructor_id", "Instructor who owns the course.", "instructors.instructor_id"),
+            Column("title", "text", "Course title.", required=True),
+            Column(
+                "category",
+                "text",
+                "Top-level category.",
+                required=True,
+                accepted_values=COURSE_CATEGORIES,
+            ),
+            Column("subcategory", "text", "Subcategory within the category.", required=True),
+            Column(
+                "level",
+                "text",
+                "Difficulty level.",
+                required=True,
+                accepted_values=("beginner", "intermediate", "advanced", "all_levels"),
+            ),
+            Column(
+                "language",
+                "text",
+                "ISO 639-1 language of instruction.",
+                required=True,
+                accepted_values=("en", "es", "pt", "de", "fr", "hi"),
+            ),
+            _money("list_price", "Current list price in `currency`."),
+            _currency(),
+            Column(
+                "status",
+                "text",
+                "Lifecycle status in the catalog.",
+                required=True,
+                accepted_values=("draft", "published", "retired"),
+            ),
+            _ts("created_at", "When the course draft was created."),
+            _ts("published_at", "When the course went live; empty for drafts.", required=False),
+            _ts("retired_at", "When the course was withdrawn; empty while live.", required=False),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "course_prices",
+        "Change log of course list prices: one row each time an instructor changes a price.",
+        key=("price_change_id",),
+        columns=(
+            _id("price_change_id", "Price change id."),
+            _id("course_id", "Course whose price changed.", "courses.course_id"),
+            _money("list_price", "New list price in `currency`."),
+            _currency(),
+            _ts("effective_at", "When the new price took effect."),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "students",
+        "Student accounts with their signup attribution.",
+        key=("student_id",),
+        columns=(
+            _id("student_id", "Student account id."),
+            _ts("signup_at", "Account creation time."),
+            Column("country_code", "text", "ISO 3166-1 alpha-2 country.", required=True),
+            Column(
+                "timezone",
+                "text",
+                "IANA time zone of the student, for local-time analysis.",
+                required=True,
+            ),
+            Column(
+                "acquisition_channel",
+                "text",
+                "Channel that brought the student.",
+                required=True,
+                accepted_values=ACQUISITION_CHANNELS,
+            ),
+            Column("utm_source", "text", "UTM source of the signup visit."),
+            Column("utm_medium", "text", "UTM medium of the signup visit."),
+            Column("utm_campaign", "text", "UTM campaign of the signup visit (tracking code)."),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "orders",
+        "Checkout orders; one row per order, amounts in the order currency.",
+        key=("order_id",),
+        layout="monthly",
+        partitioned_by="ordered_at",
+        columns=(
+            _id("order_id", "Order id."),
+            _id("student_id", "Buying student.", "students.student_id"),
+            Column("session_id", "text", "Web session in which the checkout happened."),
+            _ts("ordered_at", "Checkout time (ISO 8601 with the buyer's UTC offset)."),
+            _currency(),
+            Column("coupon_code", "text", "Coupon applied at checkout, if any."),
+            _money("order_total", "Amount charged for the order in `currency`."),
+            Column(
+                "payment_status",
+                "text",
+                "Outcome of payment for the order.",
+                required=True,
+                accepted_values=("paid", "failed", "pending", "refunded", "partially_refunded"),
+            ),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "order_items",
+        "Courses bought in an order; one row per course per order.",
+        key=("order_item_id",),
+        layout="monthly",
+        partitioned_by="ordered_at",
+        columns=(
+            _id("order_item_id", "Order line id."),
+            _id("order_id", "Order the line belongs to.", "orders.order_id"),
+            _id("course_id", "Course bought.", "courses.course_id"),
+            _ts("ordered_at", "Checkout time of the order, repeated for partitioning."),
+            _money("list_price", "List price in force at checkout, in the order currency."),
+            _money("discount_amount", "Discount taken off the list price."),
+            _money("paid_amount", "Amount paid for the line: list_price - discount_amount."),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "payments",
+        "Payment attempts for orders, successful or failed.",
+        key=("payment_id",),
+        layout="monthly",
+        partitioned_by="attempted_at",
+        columns=(
+            _id("payment_id", "Payment attempt id."),
+            _id("order_id", "Order being paid.", "orders.order_id"),
+            _ts("attempted_at", "When the attempt was made."),
+            Column(
+                "method",
+                "text",
+                "Payment method.",
+                required=True,
+                accepted_values=("card", "paypal", "apple_pay", "google_pay", "bank_transfer"),
+            ),
+            _money("amount", "Amount attempted in `currency`."),
+            _currency(),
+            Column(
+                "status",
+                "text",
+                "Attempt outcome.",
+                required=True,
+                accepted_values=("succeeded", "failed"),
+            ),
+            Column("failure_reason", "text", "Processor reason for a failed attempt."),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "refunds",
+        "Refunds of order lines.",
+        key=("refund_id",),
+        layout="monthly",
+        partitioned_by="refunded_at",
+        columns=(
+            _id("refund_id", "Refund id."),
+            _id("order_id", "Refunded order.", "orders.order_id"),
+            _id("order_item_id", "Refunded order line.", "order_items.order_item_id"),
+            _ts("refunded_at", "When the refund was issued."),
+            _money("amount", "Amount refunded in `currency`."),
+            _currency(),
+            Column(
+                "reason",
+                "text",
+                "Refund reason given by the student.",
+                required=True,
+                accepted_values=(
+                    "not_as_described",
+                    "quality",
+                    "accidental_purchase",
+                    "duplicate",
+                    "other",
+                ),
+            ),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "reviews",
+        "Star ratings students give courses.",
+        key=("review_id",),
+        layout="monthly",
+        partitioned_by="reviewed_at",
+        columns=(
+            _id("review_id", "Review id."),
+            _id("course_id", "Reviewed course.", "courses.course_id"),
+            _id("student_id", "Reviewing student.", "students.student_id"),
+            Column("rating", "integer", "Stars, 1 to 5.", required=True, min_value=1, max_value=5),
+            _ts("reviewed_at", "When the review was posted."),
+        ),
+    ),
+    Entity(
+        MARKETPLACE,
+        "exchange_rates",
+        "Daily reference rates: USD value of one unit of each order currency.",
+        key=("rate_date", "currency"),
+        columns=(
+            Column("rate_date", "date", "Day the rate applies to.", required=True),
+            _currency(),
+            Column(
+                "usd_per_unit",
+                "double",
+                "US dollars for one unit of `currency`.",
+                required=True,
+                min_value=0.0001,
+                max_value=10,
+            ),
+        ),
+    ),
+    # ---------------------------------------------------------------- billing
+    Entity(
+        BILLING,
+        "subscription_plans",
+        "All-access subscription plans.",
+        key=("plan_id",),
+        columns=(
+            _id("plan_id", "Plan id."),
+            Column("plan_name", "text", "Plan name.", required=True),
+            Column(
+                "billing_period",
+                "text",
+                "How often the plan bills.",
+                required=True,
+                accepted_values=("monthly", "annual"),
+            ),
+            _money("price_usd", "Price per billing period in USD."),
+        ),
+    ),
+    Entity(
+        BILLING,
+        "subscription_events",
+        "Subscription lifecycle: starts, renewals, plan changes and cancellations.",
+        key=("subscription_event_id",),
+        layout="monthly",
+        partitioned_by="occurred_at",
+        columns=(
+            _id("subscription_event_id", "Event id."),
+            _id("subscription_id", "Subscription the event belongs to."),
+            _id("student_id", "Subscriber.", "students.student_id"),
+            _id("plan_id", "Plan in force after the event.", "subscription_plans.plan_id"),
+            Column(
+                "event_type",
+                "text",
+                "What happened.",
+                required=True,
+                accepted_values=("start", "renewal", "upgrade", "cancel"),
+            ),
+            _ts("occurred_at", "When it happened."),
+            _money("amount_usd", "Amount billed by the event in USD (0 for cancellations)."),
+        ),
+    ),
+    # ---------------------------------------------------------------- learning
+    Entity(
+        LEARNING,
+        "lessons",
+        "Lessons of each course, in order, grouped into modules.",
+        key=("lesson_id",),
+        columns=(
+            _id("lesson_id", "Lesson id."),
+            _id("course_id", "Course the lesson belongs to.", "courses.course_id"),
+            _count("module_number", "Module (section) number within the course.", 100),
+            _count("lesson_position", "Position of the lesson within the course.", 1000),
+            Column(
+                "lesson_type",
+                "text",
+                "Kind of lesson.",
+                required=True,
+                accepted_values=("video", "reading", "quiz", "assignment"),
+            ),
+            _count("video_seconds", "Video length in seconds (0 for non-video lessons).", 36_000),
+        ),
+    ),
+    Entity(
+        LEARNING,
+        "enrollments",
+        "A student's enrollment in a course, with the progress the learning platform reports.",
+        key=("enrollment_id",),
+        layout="monthly",
+        partitioned_by="enrolled_at",
+        columns=(
+            _id("enrollment_id", "Enrollment id."),
+            _id("student_id", "Enrolled student.", "students.student_id"),
+            _id("course_id", "Course enrolled in.", "courses.course_id"),
+            Column("order_item_id", "integer", "Purchase that granted access; empty when via subscription."),
+            Column(
+                "access_type",
+                "text",
+                "How access was granted.",
+                required=True,
+                accepted_values=("purchase", "subscription"),
+            ),
+            _ts("enrolled_at", "Enrollment time."),
+            Column(
+                "progress_pct",
+                "double",
+                "Share of lessons completed, 0 to 100.",
+                required=True,
+                min_value=0,
+                max_value=100,
+            ),
+            _ts("completed_at", "When all lessons were completed.", required=False),
+        ),
+    ),
+    Entity(
+        LEARNING,
+        "lesson_activity",
+        "Learning events: lesson starts, video progress, completions, quiz and assignment submissions.",
+        key=("event_id",),
+        layout="monthly",
+        partitioned_by="occurred_at",
+        columns=(
+            Column("event_id", "text", "Event id (unique per event).", required=True),
+            _id("enrollment_id", "Enrollment the event belongs to.", "enrollments.enrollment_id"),
+            _id("lesson_id", "Lesson.", "lessons.lesson_id"),
+            Column(
+                "event_type",
+                "text",
+                "Event kind.",
+                required=True,
+                accepted_values=(
+                    "lesson_start",
+                    "video_progress",
+                    "lesson_complete",
+                    "quiz_submit",
+                    "assignment_submit",
+                ),
+            ),
+            _ts("occurred_at", "Event time (UTC)."),
+            _count("video_seconds_watched", "Seconds of video watched in this event.", 36_000),
+            Column(
+                "score",
+                "double",
+                "Quiz or assignment score 0-100; empty for other events.",
+                min_value=0,
+                max_value=100,
+            ),
+        ),
+    ),
+    Entity(
+        LEARNING,
+        "certificates",
+        "Certificates of completion.",
+        key=("certificate_id",),
+        layout="monthly",
+        partitioned_by="issued_at",
+        columns=(
+            _id("certificate_id", "Certificate id."),
+            _id("enrollment_id", "Completed enrollment.", "enrollments.enrollment_id"),
+            _ts("issued_at", "Issue time."),
+        ),
+    ),
+    Entity(
+        LEARNING,
+        "surveys",
+        "Student survey responses: NPS, CSAT and course rating.",
+        key=("response_id",),
+        layout="monthly",
+        partitioned_by="submitted_at",
+        columns=(
+            _id("response_id", "Survey response id."),
+            _id("student_id", "Responding student.", "students.student_id"),
+            _id("course_id", "Course the survey is about.", "courses.course_id"),
+            _ts("submitted_at", "Submission time."),
+            Column("nps_score", "integer", "Likelihood to recommend, 0-10.", required=True, min_value=0, max_value=10),
+            Column("csat_score", "integer", "Satisfaction, 1-5.", required=True, min_value=1, max_value=5),
+            Column("course_rating", "integer", "Course rating, 1-5.", required=True, min_value=1, max_value=5),
+        ),
+    ),
+    # ---------------------------------------------------------------- web analytics
+    Entity(
+        WEB,
+        "sessions",
+        "Website sessions from the web-analytics export (camelCase columns as the tool exports them).",
+        key=("sessionId",),
+        layout="monthly",
+        partitioned_by="sessionStart",
+        columns=(
+            Column("sessionId", "text", "Session id.", required=True),
+            Column("visitorId", "text", "Anonymous visitor (cookie) id.", required=True),
+            Column("userId", "integer", "Student id once logged in.", references="students.student_id"),
+            _ts("sessionStart", "Session start (UTC, 'Z' suffix)."),
+            Column(
+                "deviceCategory",
+                "text",
+                "Device class.",
+                required=True,
+                accepted_values=("desktop", "mobile", "tablet"),
+            ),
+            Column("landingPage", "text", "Path of the first page.", required=True),
+            Column("referrer", "text", "Referring host."),
+            Column("utmSource", "text", "UTM source."),
+            Column("utmMedium", "text", "UTM medium."),
+            Column("utmCampaign", "text", "UTM campaign (tracking code)."),
+            _count("pageviews", "Pages viewed in the session.", 1000),
+            _count("durationSeconds", "Session length in seconds.", 86_400),
+            Column("converted", "boolean", "Whether the session ended in an order or signup.", required=True),
+        ),
+    ),
+    # ---------------------------------------------------------------- marketing
+    Entity(
+        MARKETING,
+        "influencers",
+        "Influencers the marketing team works with.",
+        key=("influencer_id",),
+        columns=(
+            _id("influencer_id", "Influencer id."),
+            Column("handle", "text", "Public handle.", required=True),
+            Column("platform", "text", "Main platform.", required=True, accepted_values=PLATFORMS),
+            Column("tier", "text", "Size tier by followers.", required=True, accepted_values=INFLUENCER_TIERS),
+            _count("followers", "Follower count on the platform."),
+            Column("country_code", "text", "ISO 3166-1 alpha-2 country."),
+        ),
+    ),
+    Entity(
+        MARKETING,
+        "campaigns",
+        "Influencer campaigns promoting a course.",
+        key=("campaign_id",),
+        columns=(
+            _id("campaign_id", "Campaign id."),
+            _id("influencer_id", "Influencer running the campaign.", "influencers.influencer_id"),
+            _id("course_id", "Course promoted.", "courses.course_id"),
+            Column("campaign_name", "text", "Campaign name.", required=True),
+            Column("platform", "text", "Platform the campaign runs on.", required=True, accepted_values=PLATFORMS),
+            _money("budget_usd", "Planned budget in USD."),
+            Column("start_date", "date", "First day.", required=True),
+            Column("end_date", "date", "Last day.", required=True),
+            Column("utm_campaign", "text", "Tracking code used in the campaign's links.", required=True),
+        ),
+    ),
+    Entity(
+        MARKETING,
+        "tracking_links",
+        "Tracking links handed to influencers; their UTM ties sessions, signups and orders to campaigns.",
+        key=("tracking_link_id",),
+        columns=(
+            _id("tracking_link_id", "Tracking link id."),
+            _id("campaign_id", "Campaign the link belongs to.", "campaigns.campaign_id"),
+            Column("utm_source", "text", "UTM source of the link.", required=True),
+            Column("utm_medium", "text", "UTM medium of the link.", required=True),
+            Column("utm_campaign", "text", "UTM campaign of the link.", required=True),
+            Column("destination_url", "text", "Landing page the link points to.", required=True),
+            _ts("created_at", "When the link was created."),
+        ),
+    ),
+    Entity(
+        MARKETING,
+        "campaign_metrics",
+        "Daily campaign metrics as reported by the social platforms (camelCase API export).",
+        key=("campaignId", "metricDate"),
+        layout="monthly",
+        partitioned_by="metricDate",
+        columns=(
+            _id("campaignId", "Campaign.", "campaigns.campaign_id"),
+            Column("metricDate", "date", "Day of the metrics.", required=True),
+            _count("impressions", "Times content was displayed."),
+            _count("reach", "Unique accounts reached."),
+            _count("likes", "Likes."),
+            _count("comments", "Comments."),
+            _count("shares", "Shares."),
+            _count("saves", "Saves."),
+            _count("videoViews", "Video views."),
+            _count("videoCompletions", "Video views watched to the end."),
+            _count("clicks", "Link clicks."),
+            _money("spendUsd", "Spend of the day in USD."),
+        ),
+    ),
+)
+
+ENTITIES_BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}
+SOURCES: tuple[str, ...] = tuple(dict.fromkeys(e.source for e in ENTITIES))
+
+
+def entity(name: str) -> Entity:
+    try:
+        return ENTITIES_BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown entity {name!r}; known: {', '.join(ENTITIES_BY_NAME)}") from None
