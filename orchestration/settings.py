@@ -1,0 +1,30 @@
+"""Where things live: every path the pipeline uses, from the environment with `make run`'s defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _path_from_env(variable: str, default: str) -> Path:
+    """An explicit setting is taken relative to the working directory, the default to the project."""
+    value = os.environ.get(variable)
+    if value:
+        return Path(value).expanduser().resolve()
+    return PROJECT_DIR / default
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse_path: Path
+    landing_dir: Path
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            warehouse_path=_path_from_env("WAREHOUSE_PATH", "data/warehouse.duckdb"),
+            landing_dir=_path_from_env("LANDING_DIR", "data/landing"),
+        )

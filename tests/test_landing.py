@@ -1,0 +1,210 @@
+"""Landing: idempotent, a malformed file fails alone with a clear message, schema drift is kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.contracts import ENTITIES
+from orchestration.landing import land
+from orchestration.landing.checks import FileRejected, check_header
+from orchestration.contracts import entity
+
+INSTRUCTORS_HEADER = "instructor_id,instructor_name,country_code,joined_at,status"
+INSTRUCTOR_ROWS = [
+    "1,Ada Lovelace,GB,2025-01-02T10:00:00+00:00,active",
+    "2,Grace Hopper,US,2025-02-03T11:30:00-05:00,active",
+    "3,Alan Turing,GB,2025-03-04T09:15:00+00:00,closed",
+]
+REVIEWS_HEADER = "review_id,course_id,student_id,rating,reviewed_at"
+
+
+def write(landing: Path, relative: str, lines: list[str]) -> Path:
+    path = landing / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    directory = tmp_path / "landing"
+    write(
+        directory,
+        "marketplace/instructors/instructors_2026-11-01.csv",
+        [INSTRUCTORS_HEADER, *INSTRUCTOR_ROWS],
+    )
+    write(
+        directory,
+        "marketplace/reviews/reviews_2026-10.csv",
+        [REVIEWS_HEADER, "10,5,7,5,2026-10-01T08:00:00+00:00", "11,5,8,4,2026-10-02T08:00:00+00:00"],
+    )
+    return directory
+
+
+def test_lands_rows_as_text_with_lineage(landing: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    report = land(landing, warehouse)
+
+    assert [r.status for r in report.results] == ["loaded", "loaded"]
+    assert report.raw_rows["instructors"] == 3
+    rows = query(
+        warehouse,
+        "select instructor_id, joined_at, _source_file, _row_number, _batch_id is not null, "
+        "_loaded_at is not null from raw.instructors order by _row_number",
+    )
+    assert rows[1] == (
+        "2",
+        "2025-02-03T11:30:00-05:00",
+        "marketplace/instructors/instructors_2026-11-01.csv",
+        2,
+        True,
+        True,
+    )
+    # every contract entity has a raw table, even without files, so dbt sources resolve
+    tables = {r[0] for r in query(warehouse, "select table_name from duckdb_tables() where schema_name = 'raw'")}
+    assert {e.name for e in ENTITIES} | {"load_ledger"} <= tables
+
+
+def test_landing_twice_loads_each_file_once(landing: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    land(landing, warehouse)
+    second = land(landing, warehouse)
+
+    assert [r.status for r in second.results] == ["skipped", "skipped"]
+    assert second.raw_rows["instructors"] == 3
+    assert query(warehouse, "select count(*), count(distinct batch_id) from raw.load_ledger") == [(2, 2)]
+
+
+def test_changed_file_is_a_new_batch_and_raw_keeps_both_versions(landing: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    land(landing, warehouse)
+    write(
+        landing,
+        "marketplace/instructors/instructors_2026-11-01.csv",
+        [INSTRUCTORS_HEADER, *INSTRUCTOR_ROWS, "4,Edsger Dijkstra,NL,2025-04-05T10:00:00+02:00,active"],
+    )
+    report = land(landing, warehouse)
+
+    assert [r.status for r in report.results] == ["loaded", "skipped"]
+    assert report.raw_rows["instructors"] == 7
+    assert query(warehouse, "select count(distinct _batch_id) from raw.instructors") == [(2,)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (
+            [INSTRUCTORS_HEADER.replace(",", ";"), "1;Ada;GB;2025-01-02T10:00:00+00:00;active"],
+            "wrong delimiter: the header is ';'-separated",
+        ),
+        (
+            [INSTRUCTORS_HEADER, INSTRUCTOR_ROWS[0], "2,Grace Hop"],
+            "malformed CSV",
+        ),
+        (
+            ["id,name,country,joined,state", "1,Ada,GB,2025-01-02,active"],
+            "missing column(s) instructor_id, instructor_name, country_code, joined_at, status; "
+            "it has unknown column(s) id, name, country, joined, state",
+        ),
+        (
+            [INSTRUCTORS_HEADER, *(f"{i},Name {i},GB,not a time,active" for i in range(1, 5))],
+            "column 'joined_at' should be timestamp but 4 of 4 values are not (e.g. 'not a time')",
+        ),
+        ([""], "empty file: no header row"),
+    ],
+    ids=["wrong-delimiter", "truncated", "unknown-columns", "wrong-type", "empty"],
+)
+def test_malformed_file_fails_alone_with_a_clear_message(
+    landing: Path, tmp_path: Path, lines: list[str], message: str
+) -> None:
+    bad = "marketplace/instructors/instructors_2026-11-02.csv"
+    write(landing, bad, lines)
+    warehouse = tmp_path / "wh.duckdb"
+
+    report = land(landing, warehouse)
+
+    by_file = {r.file: r for r in report.results}
+    assert by_file[bad].status == "failed"
+    assert by_file[bad].error.startswith(f"{bad}: ")
+    assert message in by_file[bad].error
+    # the other files still load, and nothing of the bad file reaches raw
+    assert by_file["marketplace/instructors/instructors_2026-11-01.csv"].status == "loaded"
+    assert by_file["marketplace/reviews/reviews_2026-10.csv"].status == "loaded"
+    assert query(warehouse, f"select count(*) from raw.instructors where _source_file = '{bad}'") == [(0,)]
+    ledger = query(warehouse, f"select status, error, rows_loaded from raw.load_ledger where file_path = '{bad}'")
+    assert ledger == [("failed", by_file[bad].error, 0)]
+
+
+def test_single_bad_values_are_landed_as_they_arrived(landing: Path, tmp_path: Path) -> None:
+    rows = [f"{i},Name {i},GB,2025-01-02T10:00:00+00:00,active" for i in range(10, 20)]
+    write(landing, "marketplace/instructors/instructors_2026-11-03.csv", [INSTRUCTORS_HEADER, *rows, "20,Bad,GB,yesterday,unknown_status"])
+    warehouse = tmp_path / "wh.duckdb"
+
+    land(landing, warehouse)
+
+    assert query(warehouse, "select joined_at, status from raw.instructors where instructor_id = '20'") == [
+        ("yesterday", "unknown_status")
+    ]
+
+
+def test_new_columns_are_kept(landing: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    land(landing, warehouse)
+    write(
+        landing,
+        "marketplace/reviews/reviews_2026-11.csv",
+        [REVIEWS_HEADER + ",review_title", "12,5,9,3,2026-11-01T08:00:00+00:00,Too fast"],
+    )
+
+    report = land(landing, warehouse)
+
+    loaded = [r for r in report.results if r.status == "loaded"]
+    assert [(r.file, r.new_columns) for r in loaded] == [
+        ("marketplace/reviews/reviews_2026-11.csv", ("review_title",))
+    ]
+    assert query(warehouse, "select review_id, review_title from raw.reviews order by review_id") == [
+        ("10", None),
+        ("11", None),
+        ("12", "Too fast"),
+    ]
+    assert query(warehouse, "select new_columns from raw.load_ledger where file_path like '%2026-11.csv'") == [
+        ("review_title",)
+    ]
+
+
+def test_unknown_entity_folder_is_recorded_as_failed(landing: Path, tmp_path: Path) -> None:
+    write(landing, "marketplace/coupons/coupons_2026-11-01.csv", ["coupon_code", "SALE"])
+
+    report = land(landing, tmp_path / "wh.duckdb")
+
+    failed = report.failed
+    assert len(failed) == 1
+    assert "no contract for folder 'marketplace/coupons'" in failed[0].error
+
+
+def test_underscore_folders_are_not_data(landing: Path, tmp_path: Path) -> None:
+    write(landing, "_manifest/defects/defects.csv", ["entity,row_number"])
+
+    report = land(landing, tmp_path / "wh.duckdb")
+
+    assert all(not r.file.startswith("_") for r in report.results)
+
+
+def test_missing_landing_dir_names_it(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="does-not-exist"):
+        land(tmp_path / "does-not-exist", tmp_path / "wh.duckdb")
+
+
+def test_header_check_accepts_contract_columns_in_any_order() -> None:
+    header = ",".join(reversed(INSTRUCTORS_HEADER.split(",")))
+    assert check_header(header, entity("instructors")).new_columns == ()
+    with pytest.raises(FileRejected, match="repeats column"):
+        check_header(INSTRUCTORS_HEADER + ",status", entity("instructors"))
