@@ -1,0 +1,54 @@
+# The two commands a new user runs: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= 0.05
+SEED ?= 42
+STAMP := $(VENV)/.installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help venv run data land build test lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	@echo "==> creating $(VENV) and installing pinned dependencies (about a minute the first time)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]' || { echo "error: dependency install failed (step: venv)"; exit 1; }
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create .venv with the pinned dependencies
+
+run: $(STAMP) ## generate data (once), land it, dbt build, print the summary
+	@$(BIN)/python -m orchestration.pipeline --scale $(SCALE) --seed $(SEED)
+
+data: $(STAMP) ## generate a fresh default dataset (SCALE=, SEED=)
+	@$(BIN)/python -m orchestration.pipeline --steps generate --regenerate --scale $(SCALE) --seed $(SEED)
+
+land: $(STAMP) ## land new landing files into raw
+	@$(BIN)/python -m orchestration.pipeline --steps land
+
+build: $(STAMP) ## dbt build and the summary
+	@$(BIN)/python -m orchestration.pipeline --steps build,summary
+
+test: $(STAMP) ## the whole test suite (pytest, incl. dbt, sqlfluff and contract checks)
+	@$(BIN)/python -m pytest
+
+lint: $(STAMP) ## sqlfluff on models and macros
+	@$(BIN)/sqlfluff lint models macros snapshots
+
+bench: $(STAMP) ## time and memory of generation and landing at SCALE (default 0.05) and 1.0
+	@$(BIN)/python -m orchestration.bench --scales $(SCALE),1.0
+
+clean: ## remove generated data, the warehouse and dbt artifacts (keeps .venv)
+	rm -rf data target logs .dagster_home artifacts
