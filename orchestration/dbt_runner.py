@@ -27,13 +27,27 @@ def dbt_environment(settings: Settings) -> None:
     os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
 
 
+def _release_warehouse() -> None:
+    """dbt-duckdb keeps its DuckDB instance open after an in-process invocation; DuckDB allows one
+    configuration per file per process, so close it before anything else opens the warehouse."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
+
+
 def run_dbt(args: list[str], settings: Settings) -> DbtSummary:
     from dbt.cli.main import dbtRunner  # heavy import: only when dbt actually runs
 
     dbt_environment(settings)
-    result = dbtRunner().invoke(
-        [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-    )
+    try:
+        result = dbtRunner().invoke(
+            [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+        )
+    finally:
+        _release_warehouse()
     summary = DbtSummary(success=result.success)
     if result.exception is not None:
         summary.failures.append(f"dbt {' '.join(args)}: {result.exception}")

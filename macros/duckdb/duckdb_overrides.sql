@@ -1,0 +1,14 @@
+{#- Overrides of dbt's own cross-database macros where dbt-duckdb 1.11 gets them wrong for us.
+    dbt_project.yml's `dispatch` puts this project before `dbt` in the search order. -#}
+
+{#- dbt's default safe_cast is a plain cast, which aborts the whole model on the first bad value;
+    try_cast returns null instead, which is what lets staging quarantine the row. -#}
+{% macro duckdb__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
+
+{#- dbt's type_float() renders `float`, which DuckDB reads as 4-byte REAL (7 significant
+    digits); every other engine dbt supports reads it as 8-byte double precision. -#}
+{% macro duckdb__type_float() -%}
+    double
+{%- endmacro %}

@@ -1,0 +1,11 @@
+{#- Regular expressions have no dbt cross-database macro. The dispatchers live in
+    macros/staging/engine_functions.sql; these are the DuckDB implementations (RE2 syntax). -#}
+
+{% macro duckdb__regexp_full_match(text_expr, pattern) -%}
+    regexp_full_match({{ text_expr }}, {{ dbt.string_literal(pattern) }})
+{%- endmacro %}
+
+{#- DuckDB returns '' (not null) when the pattern does not match: callers must cast or nullif. -#}
+{% macro duckdb__regexp_capture(text_expr, pattern, group) -%}
+    regexp_extract({{ text_expr }}, {{ dbt.string_literal(pattern) }}, {{ group }})
+{%- endmacro %}

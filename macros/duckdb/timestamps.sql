@@ -1,0 +1,13 @@
+{#- ISO 8601 text to a naive timestamp holding UTC wall-clock time.
+    Text with an offset or `Z` is read as timestamptz (an instant) and turned into UTC wall-clock
+    time through epoch microseconds: unlike timezone('UTC', ...) or a cast to timestamp, that
+    neither depends on the session TimeZone nor goes through ICU, which was 5x slower on 10M
+    rows. Naive text is UTC by contract and is cast as is (as timestamptz it would be read in the
+    session time zone). -#}
+{% macro duckdb__text_to_utc_timestamp(text_expr) -%}
+    case
+                    when regexp_matches({{ text_expr }}, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+                        then make_timestamp(epoch_us(try_cast({{ text_expr }} as timestamptz)))
+                    else try_cast({{ text_expr }} as timestamp)
+                end
+{%- endmacro %}

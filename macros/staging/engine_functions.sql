@@ -1,0 +1,40 @@
+{#- Engine-specific building blocks of the staging macros, dispatched by adapter.
+    dbt has no cross-database macro for these; the DuckDB versions are in macros/duckdb/.
+    Moving engines means adding `<adapter>__<name>` for each of the three macros below. -#}
+
+{#- True when the whole of text_expr matches pattern (RE2/POSIX syntax without ^ and $). -#}
+{% macro regexp_full_match(text_expr, pattern) -%}
+    {{ return(adapter.dispatch('regexp_full_match', 'elearning_kpi')(text_expr, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_full_match(text_expr, pattern) -%}
+    {{ exceptions.raise_compiler_error(
+        "regexp_full_match has no implementation for adapter '" ~ adapter.type()
+        ~ "': add " ~ adapter.type() ~ "__regexp_full_match in macros/" ~ adapter.type() ~ "/"
+    ) }}
+{%- endmacro %}
+
+{#- The text of capture group `group` of the first match of pattern, '' or null when none. -#}
+{% macro regexp_capture(text_expr, pattern, group=1) -%}
+    {{ return(adapter.dispatch('regexp_capture', 'elearning_kpi')(text_expr, pattern, group)) }}
+{%- endmacro %}
+
+{% macro default__regexp_capture(text_expr, pattern, group=1) -%}
+    {{ exceptions.raise_compiler_error(
+        "regexp_capture has no implementation for adapter '" ~ adapter.type()
+        ~ "': add " ~ adapter.type() ~ "__regexp_capture in macros/" ~ adapter.type() ~ "/"
+    ) }}
+{%- endmacro %}
+
+{#- ISO 8601 text (offset, `Z` or naive UTC) to a timestamp without time zone in UTC; null when
+    the engine cannot parse it. The caller has already checked the text's shape. -#}
+{% macro text_to_utc_timestamp(text_expr) -%}
+    {{ return(adapter.dispatch('text_to_utc_timestamp', 'elearning_kpi')(text_expr)) }}
+{%- endmacro %}
+
+{% macro default__text_to_utc_timestamp(text_expr) -%}
+    {{ exceptions.raise_compiler_error(
+        "text_to_utc_timestamp has no implementation for adapter '" ~ adapter.type()
+        ~ "': add " ~ adapter.type() ~ "__text_to_utc_timestamp in macros/" ~ adapter.type() ~ "/"
+    ) }}
+{%- endmacro %}

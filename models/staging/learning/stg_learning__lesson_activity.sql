@@ -1,0 +1,46 @@
+with
+
+base_lesson_activity as (
+
+    select * from {{ ref('base_learning__lesson_activity') }}
+
+),
+
+staged_lesson_activity as (
+
+    select * from base_lesson_activity
+    where {{ is_staged_row() }}
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        event_id,
+
+        ---------- foreign keys
+        enrollment_id,
+        lesson_id,
+
+        ---------- attributes
+        event_type,
+
+        ---------- timestamps (UTC)
+        occurred_at,
+
+        ---------- measures
+        video_seconds_watched,
+        score,
+
+        ---------- lineage
+        _is_late_arriving as is_late_arriving,
+        _loaded_at,
+        _source_file,
+        _batch_id
+
+    from staged_lesson_activity
+
+)
+
+select * from final

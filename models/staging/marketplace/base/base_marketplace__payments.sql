@@ -1,0 +1,5 @@
+{{ validate_source(
+    'marketplace',
+    'payments',
+    parents={'order_id': ref('base_marketplace__orders')},
+) }}

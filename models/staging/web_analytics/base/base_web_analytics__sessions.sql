@@ -1,0 +1,5 @@
+{{ validate_source(
+    'web_analytics',
+    'sessions',
+    parents={'userId': ref('base_marketplace__students')},
+) }}

@@ -1,0 +1,46 @@
+with
+
+base_sessions as (
+
+    select * from {{ ref('base_web_analytics__sessions') }}
+
+),
+
+quarantined_sessions as (
+
+    select * from base_sessions
+    where {{ is_quarantined_row() }}
+
+),
+
+final as (
+
+    select
+        _dq_reason as dq_reason,
+
+        ---------- contract columns, typed (null where the landed text did not parse)
+        "sessionId",
+        "visitorId",
+        "userId",
+        "sessionStart",
+        "deviceCategory",
+        "landingPage",
+        referrer,
+        "utmSource",
+        "utmMedium",
+        "utmCampaign",
+        pageviews,
+        "durationSeconds",
+        converted,
+
+        ---------- lineage: the raw row, with its original text
+        _source_file,
+        _row_number,
+        _batch_id,
+        _loaded_at
+
+    from quarantined_sessions
+
+)
+
+select * from final

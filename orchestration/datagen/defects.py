@@ -1,0 +1,214 @@
+"""Which rows get which defect: pure functions of the contract, the typed tables and a seed.
+
+Every defect row carries exactly one defect. Defects that make a row invalid (all but
+`duplicate_row` and `late_arriving`) only go to rows no other row points to, through a contract
+reference or through a value that depends on them (a table's `protected` rows), so quarantining
+a defect row never orphans or falsifies another row: the manifest is exactly what a validator
+catches. Key columns are never touched; a duplicate copies a clean row; a late row is a clean row
+written into a later month's file.
+
+How many: round(rate * rows) per entity, and at least one when the rate is positive and the
+entity has MIN_ROWS_FOR_A_DEFECT rows or more (smaller tables get round(rate * rows), often 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from orchestration.contracts import ENTITIES, Column, Entity
+from orchestration.datagen.render import format_cents
+from orchestration.datagen.tables import EntityTable
+
+DUPLICATE_ROW = "duplicate_row"
+NULL_REQUIRED = "null_required"
+INVALID_ENUM = "invalid_enum"
+NEGATIVE_AMOUNT = "negative_amount"
+ABSURD_AMOUNT = "absurd_amount"
+ORPHANED_FK = "orphaned_fk"
+MALFORMED_TIMESTAMP = "malformed_timestamp"
+LATE_ARRIVING = "late_arriving"
+CELL_DEFECTS = (NULL_REQUIRED, INVALID_ENUM, NEGATIVE_AMOUNT, ABSURD_AMOUNT, ORPHANED_FK, MALFORMED_TIMESTAMP)
+DEFECT_TYPES = (DUPLICATE_ROW, *CELL_DEFECTS, LATE_ARRIVING)
+MIN_ROWS_FOR_A_DEFECT = 200
+# The landing step refuses a file whose column is mostly unparseable: keep malformed values to
+# files where one bad value is a small share.
+MIN_FILE_ROWS_FOR_MALFORMED = 20
+MALFORMED_TIMESTAMPS = (
+    "2026-02-30T25:61:00",
+    "yesterday",
+    "31/12/2025 10:00",
+    "not a timestamp",
+    "2025-13-45 99:99:99",
+)
+ABSURD_FACTORS = (10, 100, 1000)
+
+
+def defect_count(rate: float, rows: int) -> int:
+    count = int(np.floor(rate * rows + 0.5))
+    if rate > 0 and rows >= MIN_ROWS_FOR_A_DEFECT:
+        count = max(count, 1)
+    return min(count, rows)
+
+
+def defect_columns(entity: Entity) -> dict[str, tuple[Column, ...]]:
+    """Non-key columns each cell defect can apply to, by the contract's rules."""
+    columns = [c for c in entity.columns if c.name not in entity.key]
+    return {
+        NULL_REQUIRED: tuple(c for c in columns if c.required),
+        INVALID_ENUM: tuple(c for c in columns if c.accepted_values),
+        NEGATIVE_AMOUNT: tuple(
+            c for c in columns if c.type == "decimal" and c.min_value is not None and c.min_value >= 0
+        ),
+        ABSURD_AMOUNT: tuple(
+            c
+            for c in columns
+            if c.type in ("integer", "decimal", "double") and c.max_value is not None and not c.references
+        ),
+        ORPHANED_FK: tuple(c for c in columns if c.references),
+        MALFORMED_TIMESTAMP: tuple(c for c in columns if c.type == "timestamp"),
+    }
+
+
+def referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray]:
+    """Per parent entity, a mask of rows whose key some child row references (contract references)."""
+    marks: dict[str, np.ndarray] = {}
+    for child in ENTITIES:
+        if child.name not in tables:
+            continue
+        for column in child.columns:
+            if not column.references or column.references.split(".")[0] not in tables:
+                continue
+            parent = column.references.split(".")[0]
+            values = np.asarray(tables[child.name].columns[column.name])
+            values = values[~tables[child.name].null_mask(column.name)]
+            parent_keys = np.asarray(tables[parent].columns[column.references.split(".")[1]])
+            mark = marks.setdefault(parent, np.zeros(int(parent_keys.max(initial=0)) + 2, dtype=bool))
+            mark[values[(values >= 0) & (values < len(mark))]] = True
+    return {
+        parent: mark[np.asarray(tables[parent].columns[tables[parent].entity.key[0]])]
+        for parent, mark in marks.items()
+    }
+
+
+@dataclass(frozen=True)
+class CellDefect:
+    row: int
+    defect_type: str
+    column: str
+    value: str | None  # the text written instead; None writes an empty field
+
+
+@dataclass(frozen=True)
+class DefectPlan:
+    cells: tuple[CellDefect, ...]
+    duplicates: np.ndarray  # rows written a second time, at the end of their file
+    late: np.ndarray  # rows written into a later month's file
+    late_month: np.ndarray  # that month (year * 12 + month - 1), per late row
+
+    @property
+    def count(self) -> int:
+        return len(self.cells) + len(self.duplicates) + len(self.late)
+
+    @classmethod
+    def empty(cls) -> "DefectPlan":
+        nothing = np.zeros(0, dtype=np.int64)
+        return cls((), nothing, nothing, nothing)
+
+
+def _cell_value(
+    defect_type: str, column: Column, original: object, parent_size: int, rng: np.random.Generator
+) -> str | None:
+    if defect_type == NULL_REQUIRED:
+        return None
+    if defect_type == INVALID_ENUM:
+        return f"unknown_{column.name}"
+    if defect_type == NEGATIVE_AMOUNT:
+        cents = int(original) if int(original) > 0 else 999  # type: ignore[call-overload]
+        return str(format_cents(np.array([-cents]))[0])
+    if defect_type == ABSURD_AMOUNT:
+        value = float(column.max_value or 0) * float(rng.choice(ABSURD_FACTORS)) + 1
+        if column.type == "decimal":
+            return str(format_cents(np.array([round(value * 100)]))[0])
+        return str(int(value)) if column.type == "integer" else repr(value)
+    if defect_type == ORPHANED_FK:
+        return str(parent_size + 1 + int(rng.integers(0, 10 * parent_size + 1000)))
+    if defect_type == MALFORMED_TIMESTAMP:
+        return str(rng.choice(MALFORMED_TIMESTAMPS))
+    raise ValueError(f"not a cell defect: {defect_type}")
+
+
+def plan_defects(
+    table: EntityTable,
+    rate: float,
+    referenced: np.ndarray | None,
+    parent_sizes: dict[str, int],
+    month: np.ndarray | None,
+    late_ok: np.ndarray | None,
+    rng: np.random.Generator,
+) -> DefectPlan:
+    """Choose defect rows, types, columns and values for one entity.
+
+    month: per row, the month of its partition value (monthly entities), None for snapshots.
+    late_ok: rows that may arrive late (their month is unambiguous and not the last one).
+    """
+    n = table.n_rows
+    count = defect_count(rate, n)
+    if count == 0:
+        return DefectPlan.empty()
+    clean = np.ones(n, dtype=bool)
+    if referenced is not None:
+        clean &= ~referenced
+    if table.protected is not None:
+        clean &= ~table.protected
+    file_rows = np.bincount(month - month.min())[month - month.min()] if month is not None else np.full(n, n)
+    columns = defect_columns(table.entity)
+    pools = {
+        t: clean & (file_rows >= MIN_FILE_ROWS_FOR_MALFORMED if t == MALFORMED_TIMESTAMP else True)
+        for t in CELL_DEFECTS
+    }
+    available = [DUPLICATE_ROW] + [t for t in CELL_DEFECTS if columns[t] and pools[t].any()]
+    if month is not None and late_ok is not None and late_ok.any():
+        available.append(LATE_ARRIVING)
+        pools[LATE_ARRIVING] = late_ok
+    wanted = rng.choice(available, size=count)
+
+    used = np.zeros(n, dtype=bool)
+    chosen: dict[str, np.ndarray] = {}
+    overflow = 0
+    for defect_type in available[1:]:  # constrained types first; duplicates take any row left
+        pool = np.flatnonzero(pools[defect_type] & ~used)
+        k = int(np.sum(wanted == defect_type))
+        rows = np.sort(rng.choice(pool, size=min(k, len(pool)), replace=False))
+        used[rows] = True
+        chosen[defect_type] = rows
+        overflow += k - len(rows)
+    k = int(np.sum(wanted == DUPLICATE_ROW)) + overflow
+    duplicates = np.sort(rng.choice(np.flatnonzero(~used), size=min(k, int((~used).sum())), replace=False))
+
+    cells = []
+    for defect_type in CELL_DEFECTS:  # defect rows are few: a loop over them is cheap
+        for row in chosen.get(defect_type, ()):
+            column = columns[defect_type][int(rng.integers(len(columns[defect_type])))]
+            values = table.columns[column.name]
+            original = values[row] if isinstance(values, np.ndarray) else None
+            parent = column.references.split(".")[0] if column.references else ""
+            cells.append(
+                CellDefect(
+                    int(row),
+                    defect_type,
+                    column.name,
+                    _cell_value(defect_type, column, original, parent_sizes.get(parent, 0), rng),
+                )
+            )
+
+    late = chosen.get(LATE_ARRIVING, np.zeros(0, dtype=np.int64))
+    late_month = np.zeros(0, dtype=np.int64)
+    if len(late) and month is not None:
+        months_with_rows = np.unique(month)
+        wished = month[late] + rng.integers(1, 4, len(late))
+        late_month = months_with_rows[
+            np.minimum(np.searchsorted(months_with_rows, wished), len(months_with_rows) - 1)
+        ]
+    return DefectPlan(tuple(sorted(cells, key=lambda c: c.row)), duplicates, late, late_month)

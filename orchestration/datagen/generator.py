@@ -1,0 +1,229 @@
+"""`generate(config)`: build every entity, inject defects, write the landing files and manifest."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from orchestration.contracts import ENTITIES
+from orchestration.datagen.billing import build_billing
+from orchestration.datagen.catalog import build_catalog
+from orchestration.datagen.channels import Sources
+from orchestration.datagen.config import GeneratorConfig
+from orchestration.datagen.defects import DefectPlan, plan_defects, referenced_rows
+from orchestration.datagen.feedback import build_reviews, build_surveys
+from orchestration.datagen.fx import build_rates
+from orchestration.datagen.geo import zone_offsets
+from orchestration.datagen.learning import build_learning
+from orchestration.datagen.marketing import build_marketing
+from orchestration.datagen.orders import build_commerce
+from orchestration.datagen.students import build_students
+from orchestration.datagen.tables import EntityTable
+from orchestration.datagen.timeline import MS_PER_DAY, Window, month_index
+from orchestration.datagen.web import (
+    SessionLog,
+    add_browsing,
+    add_campaign_browsing,
+    build_sessions,
+    campaign_visits,
+    session_id_column,
+)
+from orchestration.datagen.writer import (
+    DefectRecord,
+    WrittenFile,
+    clear_dataset,
+    write_entity,
+    write_manifest,
+)
+
+Progress = Callable[[str], None]
+LONG_TABLE_ROWS = 1_000_000
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    config: GeneratorConfig
+    row_counts: dict[str, int]  # rows written per entity, duplicate rows included
+    files: tuple[WrittenFile, ...]
+    defects: tuple[DefectRecord, ...]
+    seconds: float
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[str, EntityTable]:
+    """Every contract entity as a typed table, clean (no defects yet)."""
+    sizes = config.sizes
+    window = Window.between(config.start_date, config.end_date)
+    offsets = zone_offsets(window)
+    tables: dict[str, EntityTable] = {}
+
+    def built(*names: str) -> None:
+        progress("built " + ", ".join(f"{n} ({tables[n].n_rows:,})" for n in names))
+
+    rates, tables["exchange_rates"] = build_rates(window, config.rng("exchange_rates"))
+    catalog, catalog_tables = build_catalog(window, sizes.instructors, sizes.courses, config.rng("catalog"))
+    tables.update(catalog_tables)
+    built("exchange_rates", "instructors", "courses", "course_prices", "lessons")
+
+    traffic, marketing_tables = build_marketing(
+        window, sizes.influencers, sizes.campaigns, sizes.students, catalog, rates, config.rng("marketing")
+    )
+    tables.update(marketing_tables)
+    built("influencers", "campaigns", "tracking_links", "campaign_metrics")
+
+    sources = Sources.with_campaigns(traffic.utm_campaign, traffic.platform)
+    log = SessionLog(sizes.students)
+    visits = campaign_visits(traffic, window, offsets, config.rng("campaign_visits"))
+    students, visits, tables["students"] = build_students(
+        window,
+        sizes.students,
+        visits,
+        traffic.promoted_course,
+        catalog.popularity,
+        sources,
+        offsets,
+        log,
+        config.rng("students"),
+    )
+    built("students")
+
+    commerce = build_commerce(
+        window,
+        sizes.orders,
+        students,
+        visits,
+        traffic,
+        catalog,
+        rates,
+        sources,
+        offsets,
+        log,
+        config.rng("orders"),
+    )
+    tables.update(commerce.tables)
+    prices = tables["course_prices"]
+    prices.protected = np.isin(prices.columns["price_change_id"], commerce.used_price_changes)
+    built("orders", "order_items", "payments", "refunds")
+
+    subscriptions, billing_tables = build_billing(window, students, config.rng("billing"))
+    tables.update(billing_tables)
+    built("subscription_plans", "subscription_events")
+
+    enrollments, learning_tables = build_learning(
+        window,
+        commerce.purchases,
+        subscriptions,
+        catalog,
+        students.zone,
+        offsets,
+        sizes.lesson_events,
+        config.rng("learning"),
+    )
+    tables.update(learning_tables)
+    built("enrollments", "lesson_activity", "certificates")
+    n_lessons = catalog.lesson_count[enrollments.course]
+    tables["reviews"] = build_reviews(window, enrollments, catalog, n_lessons, config.rng("reviews"))
+    tables["surveys"] = build_surveys(window, enrollments, catalog, config.rng("surveys"))
+    built("reviews", "surveys")
+
+    rng = config.rng("sessions")
+    add_campaign_browsing(log, visits, commerce.used_campaign_visits, traffic.promoted_course, sources, rng)
+    add_browsing(
+        log,
+        sizes.sessions,
+        window,
+        students.signup_ms,
+        students.zone,
+        students.device,
+        offsets,
+        sources,
+        catalog.popularity,
+        rng,
+    )
+    referenced = np.zeros(len(log), dtype=bool)
+    referenced[commerce.order_session[commerce.order_session >= 0]] = True
+    tables["sessions"], session_ids = build_sessions(log, sources, catalog.n_courses, referenced, rng)
+    tables["orders"].columns["session_id"] = session_id_column(commerce.order_session, session_ids)
+    built("sessions")
+    return {e.name: tables[e.name] for e in ENTITIES}
+
+
+def partition_months(table: EntityTable) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(month of each row's partition value, rows that may arrive late) for monthly entities."""
+    entity = table.entity
+    if entity.layout != "monthly" or entity.partitioned_by is None:
+        return None, None
+    values = np.asarray(table.columns[entity.partitioned_by])
+    ms = values * MS_PER_DAY if entity.column(entity.partitioned_by).type == "date" else values
+    month = month_index(ms)
+    late_ok = month < month.max(initial=0)
+    offset = table.local_offsets.get(entity.partitioned_by)
+    if offset is not None:  # written in local time: only rows whose local month is the UTC month
+        late_ok &= month_index(ms + offset * 1000) == month
+    return month, late_ok
+
+
+def _plan(
+    table: EntityTable,
+    config: GeneratorConfig,
+    referenced: dict[str, np.ndarray],
+    parent_sizes: dict[str, int],
+) -> tuple[DefectPlan, np.ndarray | None]:
+    month, late_ok = partition_months(table)
+    plan = plan_defects(
+        table,
+        config.defect_rate,
+        referenced.get(table.name),
+        parent_sizes,
+        month,
+        late_ok,
+        config.rng(f"defects:{table.name}"),
+    )
+    return plan, month
+
+
+def generate(config: GeneratorConfig, progress: Progress = _quiet) -> GenerationResult:
+    started = time.perf_counter()
+    tables = build_tables(config, progress)
+    referenced = referenced_rows(tables)
+    parent_sizes = {name: table.n_rows for name, table in tables.items()}
+    clean_rows = dict(parent_sizes)
+
+    clear_dataset(config.out_dir)
+    files: list[WrittenFile] = []
+    records: list[DefectRecord] = []
+    for entity in ENTITIES:
+        table = tables.pop(entity.name)  # written tables are freed as we go
+        plan, month = _plan(table, config, referenced, parent_sizes)
+        written, defects = write_entity(
+            table, plan, month, config.out_dir, config.end_date, on_file=_file_progress(table, progress)
+        )
+        files += written
+        records += defects
+        rows = sum(f.rows for f in written)
+        progress(
+            f"wrote {entity.source}.{entity.name}: {rows:,} rows, {len(written)} file(s), {len(defects)} defect(s)"
+        )
+    parameters = {
+        "scale": config.scale,
+        "seed": config.seed,
+        "end_date": config.end_date.isoformat(),
+        "defect_rate": config.defect_rate,
+    }
+    window = {"start": config.start_date.isoformat(), "end_exclusive": config.end_date.isoformat()}
+    write_manifest(config.out_dir, parameters, window, files, records, clean_rows)
+    row_counts = {e.name: sum(f.rows for f in files if f.entity == e.name) for e in ENTITIES}
+    return GenerationResult(config, row_counts, tuple(files), tuple(records), time.perf_counter() - started)
+
+
+def _file_progress(table: EntityTable, progress: Progress) -> Callable[[str, int], None] | None:
+    """Per-file progress for the tables that take a while to write."""
+    if table.n_rows < LONG_TABLE_ROWS:
+        return None
+    return lambda path, rows: progress(f"  {path} ({rows:,} rows)")

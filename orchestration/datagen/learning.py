@@ -1,0 +1,315 @@
+"""Enrollments, the learning activity in them, and certificates of completion.
+
+Each enrollment is played forward lesson by lesson in study sessions: a session starts at a local
+hour of the student's evening-heavy rhythm, lessons follow each other within it, and days pass
+between sessions. About a fifth of enrollments reach the last lesson; of the rest some never start
+and most stop after a few lessons. How far non-finishers get is set so that the event count
+matches its target. Progress and completion are then read back from the lesson_complete events
+that happened before the window ended, so the enrollment export agrees with the activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from orchestration.datagen.billing import Subscriptions
+from orchestration.datagen.catalog import ASSIGNMENT, QUIZ, READING, VIDEO, Catalog
+from orchestration.datagen.geo import ZoneOffsets
+from orchestration.datagen.orders import NEVER, Purchases, resolve_repeats
+from orchestration.datagen.sampling import exclusive_cumsum_by_group, position_in_group, random_hex_ids
+from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
+from orchestration.datagen.timeline import (
+    LEARNING_HOURS,
+    MS_PER_DAY,
+    MS_PER_MINUTE,
+    MS_PER_SECOND,
+    Window,
+    sample_time_of_day_ms,
+)
+
+ACCESS_TYPES = ("purchase", "subscription")
+EVENT_TYPES = ("lesson_start", "video_progress", "lesson_complete", "quiz_submit", "assignment_submit")
+LESSON_START, VIDEO_PROGRESS, LESSON_COMPLETE, QUIZ_SUBMIT, ASSIGNMENT_SUBMIT = range(5)
+BASE_COMPLETION = 0.24
+SUBSCRIPTION_COMPLETION_FACTOR = 0.6
+NEVER_START = 0.35  # of enrollments that do not finish
+ABANDON_MID_LESSON = 0.7
+NEW_SESSION = 0.35  # chance the next lesson waits for another day
+CERTIFICATE_SHARE = 0.92
+SUBSCRIPTION_COURSES_PER_MONTH = (2.0, 0.6)  # gamma shape, scale
+PASS_SCORE = 60.0
+
+
+@dataclass(frozen=True)
+class Enrollments:
+    """What feedback needs: per enrollment (index i is enrollment_id i + 1)."""
+
+    student: np.ndarray
+    course: np.ndarray
+    enrolled_ms: np.ndarray
+    completed_ms: np.ndarray  # NEVER when not completed
+    last_activity_ms: np.ndarray  # enrolled_ms when nothing happened yet
+    completed_lessons: np.ndarray
+
+
+def _subscription_enrollments(
+    window: Window,
+    subscriptions: Subscriptions,
+    purchases: Purchases,
+    catalog: Catalog,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(student, course, enrolled ms) of courses subscribers take, never one they bought."""
+    span = subscriptions.end_ms - subscriptions.start_ms
+    rate = rng.gamma(*SUBSCRIPTION_COURSES_PER_MONTH, len(span))
+    count = rng.poisson(rate * span / (30.44 * MS_PER_DAY))
+    sub = np.repeat(np.arange(len(span)), count)
+    enrolled = (
+        subscriptions.start_ms[sub]
+        + (rng.random(len(sub)) * span[sub]).astype(np.int64) // MS_PER_SECOND * MS_PER_SECOND
+    )
+    enrolled = np.minimum(enrolled, window.end_ms - MS_PER_SECOND)
+    order = np.argsort(enrolled, kind="stable")
+    sub, enrolled = sub[order], enrolled[order]
+    student = subscriptions.student[sub]
+    day = enrolled // MS_PER_DAY
+    course = catalog.pick(day, rng)
+    taken = purchases.student * catalog.n_courses + purchases.course
+    unresolved = resolve_repeats(student, course, day, catalog, rng, taken=taken)
+    return student[~unresolved], course[~unresolved], enrolled[~unresolved]
+
+
+def _completed_lessons(
+    n_lessons: np.ndarray,
+    submits: np.ndarray,
+    completer: np.ndarray,
+    target_events: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(lessons completed, lessons touched) per enrollment, sized to the event budget."""
+    finisher_events = np.sum((2 * n_lessons + submits)[completer])
+    starters = ~completer & (rng.random(len(n_lessons)) >= NEVER_START)
+    per_starter = (target_events - finisher_events) / max(int(starters.sum()), 1)
+    mean_completed = max((per_starter - 1.2) / 2.2, 0.3)
+    completed = np.minimum(rng.geometric(1.0 / (mean_completed + 1.0), len(n_lessons)) - 1, n_lessons - 1)
+    completed = np.where(completer, n_lessons, np.where(starters, completed, 0))
+    abandons = starters & (rng.random(len(n_lessons)) < ABANDON_MID_LESSON)
+    return completed, completed + abandons
+
+
+def _lesson_durations_ms(
+    lesson_type: np.ndarray, video_s: np.ndarray, finished: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    n = len(lesson_type)
+    watched = np.where(finished, rng.uniform(0.75, 1.0, n), rng.uniform(0.05, 0.6, n))
+    seconds = np.select(
+        [lesson_type == VIDEO, lesson_type == READING, lesson_type == QUIZ],
+        [np.maximum(video_s * watched, 30), rng.uniform(120, 900, n), rng.uniform(180, 900, n)],
+        rng.uniform(600, 3600, n),
+    )
+    seconds = np.where(
+        ~finished & (lesson_type != VIDEO) & (lesson_type != QUIZ), rng.uniform(30, 300, n), seconds
+    )
+    return (seconds * 1000).astype(np.int64)
+
+
+def _session_starts(
+    enrollment: np.ndarray,
+    new_session: np.ndarray,
+    lesson_ms: np.ndarray,
+    enrolled_ms: np.ndarray,
+    zone: np.ndarray,
+    offsets: ZoneOffsets,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Start of the study session each lesson row belongs to (rows grouped by enrollment, in order).
+
+    A session is planned on a later local day at a local hour; if the previous session ran late
+    it starts after it instead (a segmented running max keeps sessions in order).
+    """
+    session_rows = np.flatnonzero(new_session)
+    e = enrollment[session_rows]
+    first = np.r_[True, e[1:] != e[:-1]]
+    immediate = first & (rng.random(len(e)) < 0.55)
+    gap_days = np.where(
+        first, 1 + rng.geometric(0.5, len(e)) - 1, 1 + np.floor(rng.exponential(2.5, len(e))).astype(np.int64)
+    )
+    gap_days = np.where(immediate, 0, gap_days)
+    local_enrolled_day = (
+        enrolled_ms[e] + offsets.offset_seconds(zone[e], enrolled_ms[e]) * 1000
+    ) // MS_PER_DAY
+    day = local_enrolled_day + exclusive_cumsum_by_group(gap_days, e) + gap_days
+    planned = offsets.to_utc(zone[e], day * MS_PER_DAY + sample_time_of_day_ms(LEARNING_HOURS, len(e), rng))
+    planned = np.where(immediate, enrolled_ms[e] + rng.integers(30, 600, len(e)) * MS_PER_SECOND, planned)
+    planned = np.maximum(planned, enrolled_ms[e] + 30 * MS_PER_SECOND)
+
+    session_of_row = np.cumsum(new_session) - 1
+    session_length = (
+        np.bincount(session_of_row, weights=lesson_ms, minlength=len(e)).astype(np.int64) + 10 * MS_PER_MINUTE
+    )
+    before = exclusive_cumsum_by_group(session_length, e)
+    segment = np.cumsum(first) - 1
+    shift = 10**12  # larger than any in-enrollment span, so the running max never crosses enrollments
+    relative = planned - before - enrolled_ms[e] + segment * shift
+    start = np.maximum.accumulate(relative) - segment * shift + before + enrolled_ms[e]
+    return start[session_of_row]
+
+
+def build_learning(
+    window: Window,
+    purchases: Purchases,
+    subscriptions: Subscriptions,
+    catalog: Catalog,
+    zone_of_student: np.ndarray,
+    offsets: ZoneOffsets,
+    target_events: int,
+    rng: np.random.Generator,
+) -> tuple[Enrollments, dict[str, EntityTable]]:
+    sub_student, sub_course, sub_enrolled = _subscription_enrollments(
+        window, subscriptions, purchases, catalog, rng
+    )
+    student = np.r_[purchases.student, sub_student]
+    course = np.r_[purchases.course, sub_course]
+    enrolled = np.r_[purchases.enrolled_ms, sub_enrolled]
+    access = np.r_[np.zeros(len(purchases.student), np.int64), np.ones(len(sub_student), np.int64)]
+    order_item = np.r_[purchases.order_item_id, np.zeros(len(sub_student), np.int64)]
+    chronological = np.argsort(enrolled, kind="stable")
+    student, course, enrolled, access, order_item = (
+        a[chronological] for a in (student, course, enrolled, access, order_item)
+    )
+    n = len(student)
+
+    # ---- how far each enrollment gets
+    n_lessons = catalog.lesson_count[course]
+    lesson_is_submit = (catalog.lesson_type == QUIZ) | (catalog.lesson_type == ASSIGNMENT)
+    course_of_lesson = np.repeat(np.arange(catalog.n_courses), catalog.lesson_count)
+    submits_per_course = np.bincount(course_of_lesson, weights=lesson_is_submit, minlength=catalog.n_courses)
+    p_complete = BASE_COMPLETION * np.exp(0.5 * catalog.quality[course]) * (14 / n_lessons) ** 0.3
+    p_complete *= np.where(access == 1, SUBSCRIPTION_COMPLETION_FACTOR, 1.0)
+    completer = rng.random(n) < np.minimum(p_complete, 0.9)
+    planned_done, touched = _completed_lessons(
+        n_lessons, submits_per_course[course], completer, target_events, rng
+    )
+
+    # ---- lesson rows, in order within each enrollment
+    row_enrollment = np.repeat(np.arange(n), touched)
+    position = position_in_group(touched)
+    lesson = catalog.lesson_start[course[row_enrollment]] + position
+    lesson_type = catalog.lesson_type[lesson]
+    finished = position < planned_done[row_enrollment]
+    duration = _lesson_durations_ms(lesson_type, catalog.lesson_video_s[lesson], finished, rng)
+    pause = rng.integers(5, 120, len(lesson)) * MS_PER_SECOND
+    new_session = (position == 0) | (rng.random(len(lesson)) < NEW_SESSION)
+    session_start = _session_starts(
+        row_enrollment, new_session, duration + pause, enrolled, zone_of_student[student], offsets, rng
+    )
+    session_id = np.cumsum(new_session) - 1
+    lesson_start_ms = (
+        session_start
+        + exclusive_cumsum_by_group(duration + pause, session_id)
+        + rng.integers(0, 1000, len(lesson))
+    )
+    lesson_end_ms = lesson_start_ms + duration
+
+    # ---- events of each lesson row
+    quiz_or_done_assignment = (lesson_type == QUIZ) | ((lesson_type == ASSIGNMENT) & finished)
+    abandoned_video = (lesson_type == VIDEO) & ~finished
+    groups = (
+        (np.arange(len(lesson)), LESSON_START, lesson_start_ms),
+        (np.flatnonzero(quiz_or_done_assignment), -1, lesson_end_ms - 2 * MS_PER_SECOND),
+        (np.flatnonzero(abandoned_video), VIDEO_PROGRESS, lesson_end_ms),
+        (np.flatnonzero(finished), LESSON_COMPLETE, lesson_end_ms + MS_PER_SECOND),
+    )
+    rows = np.concatenate([g[0] for g in groups])
+    event_type = np.concatenate(
+        [
+            np.full(len(groups[0][0]), LESSON_START),
+            np.where(lesson_type[groups[1][0]] == QUIZ, QUIZ_SUBMIT, ASSIGNMENT_SUBMIT),
+            np.full(len(groups[2][0]), VIDEO_PROGRESS),
+            np.full(len(groups[3][0]), LESSON_COMPLETE),
+        ]
+    )
+    occurred = np.concatenate([g[2][g[0]] for g in groups]) + rng.integers(0, 1000, len(rows))
+    happened = occurred < window.end_ms
+    rows, event_type, occurred = rows[happened], event_type[happened], occurred[happened]
+    by_time = np.argsort(occurred, kind="stable")
+    rows, event_type, occurred = rows[by_time], event_type[by_time], occurred[by_time]
+
+    watched_s = np.where(
+        (event_type == VIDEO_PROGRESS) | ((event_type == LESSON_COMPLETE) & (lesson_type[rows] == VIDEO)),
+        duration[rows] // 1000,
+        0,
+    )
+    passed = finished[rows]
+    score = np.where(
+        (event_type == QUIZ_SUBMIT) | (event_type == ASSIGNMENT_SUBMIT),
+        np.round(
+            np.where(
+                passed, rng.uniform(PASS_SCORE, 100, len(rows)), rng.uniform(10, PASS_SCORE - 0.1, len(rows))
+            ),
+            1,
+        ),
+        np.nan,
+    )
+    event_enrollment = row_enrollment[rows]
+    activity = EntityTable.build(
+        "lesson_activity",
+        {
+            "event_id": fixed_width_text(
+                random_hex_ids(np.arange(len(rows)), 14, salt=0xE7E27, prefix=b"ev_")
+            ),
+            "enrollment_id": event_enrollment + 1,
+            "lesson_id": lesson[rows] + 1,
+            "event_type": Categorical.of(EVENT_TYPES, event_type),
+            "occurred_at": occurred,
+            "video_seconds_watched": watched_s,
+            "score": score,
+        },
+        protected=event_type == LESSON_COMPLETE,  # progress_pct is counted from these
+    )
+
+    # ---- progress and completion as the activity shows them
+    done = event_type == LESSON_COMPLETE
+    completed_lessons = np.bincount(event_enrollment[done], minlength=n)
+    last_done = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last_done, event_enrollment[done], occurred[done])
+    completed_ms = np.where((completed_lessons == n_lessons) & (n_lessons > 0), last_done, NEVER)
+    last_activity = enrolled.copy()
+    np.maximum.at(last_activity, event_enrollment, occurred)
+    progress = np.round(100.0 * completed_lessons / np.maximum(n_lessons, 1), 2)
+
+    enrollments = EntityTable.build(
+        "enrollments",
+        {
+            "enrollment_id": np.arange(1, n + 1),
+            "student_id": student + 1,
+            "course_id": course + 1,
+            "order_item_id": order_item,
+            "access_type": Categorical.of(ACCESS_TYPES, access),
+            "enrolled_at": enrolled,
+            "progress_pct": progress,
+            "completed_at": np.where(completed_ms < NEVER, completed_ms, 0),
+        },
+        nulls={"order_item_id": access == 1, "completed_at": completed_ms == NEVER},
+    )
+    certificates = _certificates(window, completed_ms, rng)
+    summary = Enrollments(student, course, enrolled, completed_ms, last_activity, completed_lessons)
+    return summary, {"enrollments": enrollments, "lesson_activity": activity, "certificates": certificates}
+
+
+def _certificates(window: Window, completed_ms: np.ndarray, rng: np.random.Generator) -> EntityTable:
+    candidates = np.flatnonzero((completed_ms < NEVER) & (rng.random(len(completed_ms)) < CERTIFICATE_SHARE))
+    issued = completed_ms[candidates] + rng.integers(5 * 60, 6 * 3600, len(candidates)) * MS_PER_SECOND
+    keep = issued < window.end_ms
+    candidates, issued = candidates[keep], issued[keep]
+    order = np.argsort(issued, kind="stable")
+    return EntityTable.build(
+        "certificates",
+        {
+            "certificate_id": np.arange(1, len(candidates) + 1),
+            "enrollment_id": candidates[order] + 1,
+            "issued_at": issued[order],
+        },
+    )

@@ -1,0 +1,529 @@
+"""Orders, their lines, payment attempts and refunds.
+
+Who buys when: most students buy soon after signing up (often in the signup visit), and buyers
+come back to buy again with a heavy-tailed frequency; campaign visits bring their own orders.
+Prices are the course price in force at checkout converted to the buyer's currency at that UTC
+day's rate; coupons (sitewide sales, welcome offer, influencer codes) take a share off every line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from orchestration.contracts import CURRENCIES
+from orchestration.datagen.catalog import Catalog
+from orchestration.datagen.channels import RETURN_CHANNELS, Sources
+from orchestration.datagen.fx import Rates
+from orchestration.datagen.geo import COUNTRIES, PAYMENT_METHODS, ZoneOffsets
+from orchestration.datagen.marketing import COUPON_PCT, CampaignTraffic
+from orchestration.datagen.sampling import (
+    capped_lognormal,
+    categorical,
+    exclusive_cumsum_by_group,
+    pick_from_prefix,
+    position_in_group,
+)
+from orchestration.datagen.students import Students
+from orchestration.datagen.tables import Categorical, EntityTable
+from orchestration.datagen.timeline import (
+    MS_PER_DAY,
+    MS_PER_HOUR,
+    MS_PER_SECOND,
+    PROMOTIONS,
+    SHOPPING_HOURS,
+    Window,
+    civil_from_days,
+    demand_weights,
+    promotion_code,
+    promotion_of_day,
+    sample_days,
+    sample_time_of_day_ms,
+)
+from orchestration.datagen.web import EXISTING_ORDER, CampaignVisits, SessionLog, course_page, page_code
+
+ITEMS_PER_ORDER = (0.84, 0.12, 0.03, 0.01)
+ITEMS_PER_CAMPAIGN_ORDER = (0.62, 0.28, 0.08, 0.02)  # the promoted course, often with a companion course
+BUY_PROBABILITY = 0.78
+LATER_BUY_PROBABILITY_OF_LEADS = 0.5
+SAME_VISIT_FIRST_ORDER = 0.45
+FIRST_ORDER_DELAY_DAYS = 20.0
+REPEAT_RETENTION_DAYS = 500.0
+APP_ORDER_SHARE = (0.15, 0.7)  # of students who signed up on the web, in the app
+FAILURE_RATE = {"card": 0.075, "paypal": 0.045, "apple_pay": 0.03, "google_pay": 0.04, "bank_transfer": 0.10}
+RETRY_PROBABILITY = (0.65, 0.5)
+RETRY_FAILURE_RATE = 0.35
+FAILURE_REASONS = (
+    "card_declined",
+    "insufficient_funds",
+    "expired_card",
+    "authentication_failed",
+    "processing_error",
+)
+FAILURE_REASON_WEIGHTS = (0.40, 0.25, 0.10, 0.15, 0.10)
+REFUND_RATE = 0.045
+REFUND_REASONS = ("not_as_described", "quality", "accidental_purchase", "duplicate", "other")
+REFUND_REASON_WEIGHTS = (0.30, 0.25, 0.20, 0.05, 0.20)
+PAYMENT_STATUSES = ("paid", "failed", "pending", "refunded", "partially_refunded")
+PAID, FAILED, PENDING, REFUNDED, PARTIALLY_REFUNDED = range(5)
+FIRST_ORDER, REPEAT_ORDER, CAMPAIGN_ORDER = range(3)
+WELCOME = ("WELCOME10", 10, 0.3)
+FLASH = (("FLASH10", 10), ("FLASH20", 20))
+NEVER = np.iinfo(np.int64).max // 4
+
+
+@dataclass(frozen=True)
+class Purchases:
+    """Paid order lines, which grant access to their course (enrollments)."""
+
+    student: np.ndarray
+    course: np.ndarray
+    order_item_id: np.ndarray
+    enrolled_ms: np.ndarray
+
+
+@dataclass(frozen=True)
+class Commerce:
+    tables: dict[str, EntityTable]
+    purchases: Purchases
+    order_session: np.ndarray  # session log index of each order row; -1 for app orders
+    used_price_changes: np.ndarray  # price_change_id of the price each line was sold at
+    used_campaign_visits: np.ndarray  # campaign visits that became an order's session
+
+
+def _first_orders(
+    window: Window, students: Students, offsets: ZoneOffsets, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Time of each student's first order (NEVER if none) and whether it is in the signup visit."""
+    n = len(students)
+    is_lead = students.lead_campaign >= 0
+    at_signup = students.orders_at_signup
+    buys = ~at_signup & (rng.random(n) < np.where(is_lead, LATER_BUY_PROBABILITY_OF_LEADS, BUY_PROBABILITY))
+    # A campaign lead's purchase in the signup visit is the campaign's (LEAD_ORDER); later ones are not.
+    same_visit = buys & ~is_lead & (students.signup_session >= 0) & (rng.random(n) < SAME_VISIT_FIRST_ORDER)
+    delayed = buys & ~same_visit
+    signup = students.signup_ms
+    first = np.full(n, NEVER)
+    first[at_signup] = signup[at_signup] + rng.integers(120, 900, at_signup.sum()) * MS_PER_SECOND
+    first[same_visit] = signup[same_visit] + rng.integers(180, 1200, same_visit.sum()) * MS_PER_SECOND
+    rows = np.flatnonzero(delayed)
+    local_signup_day = (
+        signup[rows] + offsets.offset_seconds(students.zone[rows], signup[rows]) * 1000
+    ) // MS_PER_DAY
+    delay_days = 1 + np.floor(rng.exponential(FIRST_ORDER_DELAY_DAYS, len(rows))).astype(np.int64)
+    local = (local_signup_day + delay_days) * MS_PER_DAY + sample_time_of_day_ms(
+        SHOPPING_HOURS, len(rows), rng
+    )
+    first[rows] = np.maximum(offsets.to_utc(students.zone[rows], local), signup[rows] + MS_PER_HOUR)
+    first = np.where(first < window.end_ms, first, NEVER)
+    return first, (at_signup | same_visit) & (first < NEVER)
+
+
+def _repeat_orders(
+    window: Window,
+    n_orders: int,
+    students: Students,
+    first: np.ndarray,
+    live_courses: int,
+    offsets: ZoneOffsets,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(student, utc ms) of repeat orders: volume follows the season and the base of past buyers."""
+    buyers = np.flatnonzero(first < NEVER)
+    buyers = buyers[np.argsort(first[buyers], kind="stable")]
+    if n_orders <= 0 or len(buyers) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    first_sorted = first[buyers]
+    # Heavy buyers are capped so that they can still find enough distinct courses in a small catalog.
+    orders_per_buyer = n_orders / len(buyers)
+    cap = float(np.clip(0.5 * live_courses / (1.2 * orders_per_buyer), 1.5, 20.0))
+    propensity = capped_lognormal(len(buyers), 1.1, cap, rng)
+    cumulative = np.cumsum(propensity)
+
+    days = window.days
+    eligible = np.searchsorted(first_sorted, days * MS_PER_DAY - MS_PER_DAY, side="right")
+    first_days = np.bincount(first_sorted // MS_PER_DAY - window.start_day, minlength=window.n_days)[
+        : window.n_days
+    ]
+    kernel = np.exp(-np.arange(window.n_days) / REPEAT_RETENTION_DAYS)
+    active_base = np.r_[0.0, np.convolve(first_days, kernel)[: window.n_days - 1]]
+    weights = demand_weights(window, 1.0) * active_base * (eligible > 0)
+    day_index = sample_days(weights, n_orders, rng)
+    buyer = buyers[pick_from_prefix(cumulative, eligible[day_index], rng)]
+    local = days[day_index] * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, n_orders, rng)
+    utc = offsets.to_utc(students.zone[buyer], local)
+    utc = np.where(
+        utc >= window.end_ms, utc - MS_PER_DAY, np.where(utc < window.start_ms, utc + MS_PER_DAY, utc)
+    )
+    utc = np.minimum(np.maximum(utc, first[buyer] + MS_PER_HOUR), window.end_ms - MS_PER_SECOND)
+    return buyer, utc
+
+
+def _campaign_orders(
+    visits: CampaignVisits, students: Students, first: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(visit, student, utc ms) of orders by earlier buyers who came through a campaign link."""
+    rows = np.flatnonzero(visits.role == EXISTING_ORDER)
+    buyers = np.flatnonzero(first < NEVER)
+    buyers = buyers[np.argsort(first[buyers], kind="stable")]
+    eligible = np.searchsorted(first[buyers], visits.start_ms[rows] - MS_PER_DAY, side="right")
+    rows, eligible = rows[eligible > 0], eligible[eligible > 0]
+    student = buyers[pick_from_prefix(np.cumsum(np.ones(len(buyers))), eligible, rng)]
+    ordered = visits.start_ms[rows] + rng.integers(120, 900, len(rows)) * MS_PER_SECOND
+    return rows, student, ordered
+
+
+def resolve_repeats(
+    student: np.ndarray,
+    course: np.ndarray,
+    day: np.ndarray,
+    catalog: Catalog,
+    rng: np.random.Generator,
+    taken: np.ndarray | None = None,
+    keep: np.ndarray | None = None,
+    rounds: int = 12,
+) -> np.ndarray:
+    """Redraw courses a student already has (earlier rows or `taken` student*n+course keys).
+
+    Rows must be in time order: the earliest purchase of a course stands, unless a later row is
+    one to `keep` (a campaign's promoted course), which then displaces the earlier one. Later
+    rounds draw uniformly so that heavy buyers of a small catalog still find something new;
+    returns a mask of rows that could not be resolved (to drop).
+    """
+    n_courses = catalog.n_courses
+    uniform = np.ones(n_courses) / n_courses
+    preference = np.arange(len(student)) if keep is None else np.lexsort((np.arange(len(student)), ~keep))
+    conflict = np.zeros(len(student), dtype=bool)
+    for round_ in range(rounds):
+        key = student * n_courses + course
+        conflict = np.ones(len(key), dtype=bool)
+        conflict[preference[np.unique(key[preference], return_index=True)[1]]] = False
+        if taken is not None:
+            conflict |= np.isin(key, taken)
+        if not conflict.any():
+            break
+        rows = np.flatnonzero(conflict)
+        course[rows] = catalog.pick(day[rows], rng, catalog.popularity if round_ < 4 else uniform)
+    return conflict
+
+
+def _coupons(
+    kind: np.ndarray,
+    campaign: np.ndarray,
+    ordered_ms: np.ndarray,
+    traffic: CampaignTraffic,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(coupon code index or -1, discount percent) per order, and the code labels.
+
+    Sitewide sales apply to most orders in their days, an influencer's code to most orders from
+    the campaign's link, the welcome offer to some first orders, flash codes to a few others.
+    """
+    n = len(kind)
+    day = ordered_ms // MS_PER_DAY
+    promo = promotion_of_day(day)
+    labels: list[str] = []
+    code = np.full(n, -1)
+    pct = np.zeros(n, dtype=np.int64)
+
+    def assign(rows: np.ndarray, row_labels: np.ndarray, percent: np.ndarray | int) -> None:
+        unique, inverse = np.unique(row_labels, return_inverse=True)
+        code[rows] = len(labels) + inverse
+        labels.extend(str(u) for u in unique)
+        pct[rows] = percent
+
+    sale = np.flatnonzero((promo >= 0) & (rng.random(n) < 0.65))
+    sale_keys, sale_inverse = np.unique(
+        promo[sale] * 10_000 + civil_from_days(day[sale])[0], return_inverse=True
+    )
+    sale_labels = np.array([promotion_code(int(k // 10_000), int(k % 10_000)) for k in sale_keys] or [""])
+    assign(sale, sale_labels[sale_inverse], np.array([p.discount_pct for p in PROMOTIONS])[promo[sale]])
+    influencer = np.flatnonzero((kind == CAMPAIGN_ORDER) & (rng.random(n) < 0.85))
+    assign(influencer, np.array(traffic.coupon_code)[campaign[influencer]], COUPON_PCT)
+    welcome = np.flatnonzero((kind == FIRST_ORDER) & (code < 0) & (rng.random(n) < WELCOME[2]))
+    assign(welcome, np.full(len(welcome), WELCOME[0]), WELCOME[1])
+    flash = np.flatnonzero((code < 0) & (rng.random(n) < 0.04))
+    which = rng.integers(0, len(FLASH), len(flash))
+    assign(flash, np.array([f[0] for f in FLASH])[which], np.array([f[1] for f in FLASH])[which])
+    return code, pct, labels
+
+
+def _payment_methods(country: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    method = np.empty(len(country), dtype=np.int64)
+    for index, spec in enumerate(COUNTRIES):
+        rows = np.flatnonzero(country == index)
+        method[rows] = categorical(spec.payment_methods, len(rows), rng)
+    return method
+
+
+def _payment_attempts(
+    ordered: np.ndarray, method: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(order, attempted ms, failed) of every attempt made before the window ends.
+
+    A declined attempt is often retried within the hour; bank transfers clear after hours or days.
+    """
+    n = len(ordered)
+    fail = [rng.random(n) < np.array([FAILURE_RATE[m] for m in PAYMENT_METHODS])[method]]
+    retry = [fail[0] & (rng.random(n) < RETRY_PROBABILITY[0])]
+    fail.append(retry[0] & (rng.random(n) < RETRY_FAILURE_RATE))
+    retry.append(fail[1] & (rng.random(n) < RETRY_PROBABILITY[1]))
+    fail.append(retry[1] & (rng.random(n) < RETRY_FAILURE_RATE))
+    attempts = 1 + retry[0].astype(np.int64) + retry[1]
+    order = np.repeat(np.arange(n), attempts)
+    position = position_in_group(attempts)
+    failed = np.choose(position, [f[order] for f in fail])
+    bank = method == PAYMENT_METHODS.index("bank_transfer")
+    first_delay_s = np.where(bank, rng.integers(3600, 72 * 3600, n), rng.integers(2, 40, n))
+    gap_s = np.where(
+        position == 0, first_delay_s[order], 60 + rng.exponential(40 * 60, len(order)).astype(np.int64)
+    )
+    gap = gap_s * MS_PER_SECOND
+    attempted = ordered[order] + exclusive_cumsum_by_group(gap, order) + gap
+    return order, attempted, failed
+
+
+def build_commerce(
+    window: Window,
+    n_orders: int,
+    students: Students,
+    visits: CampaignVisits,
+    traffic: CampaignTraffic,
+    catalog: Catalog,
+    rates: Rates,
+    sources: Sources,
+    offsets: ZoneOffsets,
+    log: SessionLog,
+    rng: np.random.Generator,
+) -> Commerce:
+    first, in_signup_visit = _first_orders(window, students, offsets, rng)
+    campaign_visit, campaign_student, campaign_ms = _campaign_orders(visits, students, first, rng)
+    firsts = np.flatnonzero(first < NEVER)
+    repeat_student, repeat_ms = _repeat_orders(
+        window,
+        n_orders - len(firsts) - len(campaign_visit),
+        students,
+        first,
+        int(np.sum(catalog.first_day < NEVER)),
+        offsets,
+        rng,
+    )
+    n_repeat = len(repeat_student)
+    at_signup = students.orders_at_signup[firsts]
+
+    student = np.r_[firsts, campaign_student, repeat_student]
+    ordered = np.r_[first[firsts], campaign_ms, repeat_ms]
+    kind = np.r_[
+        np.where(at_signup, CAMPAIGN_ORDER, FIRST_ORDER),
+        np.full(len(campaign_visit), CAMPAIGN_ORDER),
+        np.full(n_repeat, REPEAT_ORDER),
+    ]
+    campaign = np.r_[
+        np.where(at_signup, students.lead_campaign[firsts], -1),
+        visits.campaign[campaign_visit],
+        np.full(n_repeat, -1),
+    ]
+    visit = np.r_[np.full(len(firsts), -1), campaign_visit, np.full(n_repeat, -1)]
+    session = np.r_[
+        np.where(in_signup_visit[firsts], students.signup_session[firsts], -1),
+        np.full(len(campaign_visit) + n_repeat, -1),
+    ]
+    chronological = np.argsort(ordered, kind="stable")
+    student, ordered, kind, campaign, visit, session = (
+        a[chronological] for a in (student, ordered, kind, campaign, visit, session)
+    )
+
+    # ---- lines: a campaign order starts with the promoted course; nobody buys a course twice
+    n_items = 1 + np.where(
+        kind == CAMPAIGN_ORDER,
+        categorical(ITEMS_PER_CAMPAIGN_ORDER, len(ordered), rng),
+        categorical(ITEMS_PER_ORDER, len(ordered), rng),
+    )
+    item_order = np.repeat(np.arange(len(ordered)), n_items)
+    item_day = ordered[item_order] // MS_PER_DAY
+    course = catalog.pick(item_day, rng)
+    promoted = (position_in_group(n_items) == 0) & (campaign[item_order] >= 0)
+    course[promoted] = traffic.promoted_course[campaign[item_order[promoted]]]
+    unresolved = resolve_repeats(student[item_order], course, item_day, catalog, rng, keep=promoted)
+    kept_orders = np.bincount(item_order[~unresolved], minlength=len(ordered)) > 0
+    new_index = np.cumsum(kept_orders) - 1
+    item_order, course = new_index[item_order[~unresolved]], course[~unresolved]
+    student, ordered, kind, campaign, visit, session = (
+        a[kept_orders] for a in (student, ordered, kind, campaign, visit, session)
+    )
+    n = len(ordered)
+    n_items = np.bincount(item_order, minlength=n)
+    item_position = position_in_group(n_items)
+
+    # ---- prices and coupons
+    item_ms = ordered[item_order]
+    currency = students.currency[student]
+    list_cents = rates.convert_cents(
+        catalog.price_at(course, item_ms), catalog.currency[course], currency[item_order], item_ms
+    )
+    coupon, pct, coupon_labels = _coupons(kind, campaign, ordered, traffic, rng)
+    discount = (list_cents * pct[item_order] + 50) // 100
+    paid = list_cents - discount
+    total = np.bincount(item_order, weights=paid, minlength=n).astype(np.int64)
+
+    # ---- payments
+    method = _payment_methods(students.country[student], rng)
+    attempt_order, attempted, attempt_failed = _payment_attempts(ordered, method, rng)
+    made = attempted < window.end_ms
+    succeeded = made & ~attempt_failed
+    success_ms = np.full(n, NEVER)
+    success_ms[attempt_order[succeeded]] = attempted[succeeded]
+    paid_order = success_ms < NEVER
+    awaiting = np.bincount(attempt_order[~made], minlength=n) > 0
+    status = np.where(paid_order, PAID, np.where(awaiting, PENDING, FAILED))
+
+    # ---- refunds of paid lines, within 30 days
+    refund_order = paid_order & (rng.random(n) < REFUND_RATE)
+    whole_order = rng.random(n) < 0.5
+    which_line = (rng.random(n) * n_items).astype(np.int64)
+    refunded_line = refund_order[item_order] & (
+        whole_order[item_order] | (item_position == which_line[item_order])
+    )
+    refund_rows = np.flatnonzero(refunded_line)
+    refund_amount = np.where(
+        rng.random(len(refund_rows)) < 0.9, paid[refund_rows], (paid[refund_rows] + 1) // 2
+    )
+    delay = np.minimum(rng.exponential(4 * MS_PER_DAY, len(refund_rows)), 30 * MS_PER_DAY).astype(np.int64)
+    refunded_at = success_ms[item_order[refund_rows]] + MS_PER_HOUR + delay // MS_PER_SECOND * MS_PER_SECOND
+    issued = refunded_at < window.end_ms
+    refund_rows, refund_amount, refunded_at = refund_rows[issued], refund_amount[issued], refunded_at[issued]
+    refunded_sum = np.bincount(item_order[refund_rows], weights=refund_amount, minlength=n).astype(np.int64)
+    status = np.where(
+        refunded_sum == 0, status, np.where(refunded_sum == total, REFUNDED, PARTIALLY_REFUNDED)
+    )
+
+    # ---- checkout sessions: the signup visit, a campaign visit, the app, or a new visit
+    web_student = students.signup_session[student] >= 0
+    in_app = (
+        (session < 0)
+        & (visit < 0)
+        & (rng.random(n) < np.where(web_student, APP_ORDER_SHARE[0], APP_ORDER_SHARE[1]))
+    )
+    first_line_course = course[item_position == 0]
+    from_campaign = np.flatnonzero(visit >= 0)
+    session[from_campaign] = log.add(
+        visits.start_ms[visit[from_campaign]],
+        student[from_campaign] + 1,
+        students.device[student[from_campaign]],
+        sources.campaign_source(campaign[from_campaign]),
+        course_page(traffic.promoted_course[campaign[from_campaign]]),
+        converted=True,
+    )
+    new_visit = np.flatnonzero((session < 0) & ~in_app)
+    landing = np.select(
+        [rng.random(len(new_visit)) < 0.5, rng.random(len(new_visit)) < 0.5],
+        [course_page(first_line_course[new_visit]), page_code("/my-learning")],
+        page_code("/"),
+    )
+    second_device = rng.random(len(new_visit)) < 0.25
+    device = np.where(
+        second_device, (students.device[student[new_visit]] + 1) % 3, students.device[student[new_visit]]
+    )
+    session[new_visit] = log.add(
+        np.maximum(
+            ordered[new_visit] - rng.integers(120, 1500, len(new_visit)) * MS_PER_SECOND, window.start_ms
+        ),
+        student[new_visit] + 1,
+        device,
+        sources.sample(RETURN_CHANNELS, len(new_visit), rng),
+        landing,
+        converted=True,
+        second_device=second_device,
+    )
+    with_session = np.flatnonzero(session >= 0)
+    log.touch(session[with_session], np.minimum(ordered[with_session] + 60 * MS_PER_SECOND, window.end_ms))
+
+    local_offset = offsets.offset_seconds(students.zone[student], ordered)
+    order_ids = np.arange(1, n + 1)
+    item_ids = np.arange(1, len(item_order) + 1)
+    orders_table = EntityTable.build(
+        "orders",
+        {
+            "order_id": order_ids,
+            "student_id": student + 1,
+            "session_id": Categorical.of((), np.full(n, -1)),  # set once sessions have their ids
+            "ordered_at": ordered,
+            "currency": Categorical.of(CURRENCIES, currency),
+            "coupon_code": Categorical.of(coupon_labels, coupon),
+            "order_total": total,
+            "payment_status": Categorical.of(PAYMENT_STATUSES, status),
+        },
+        local_offsets={"ordered_at": local_offset},
+    )
+    items_table = EntityTable.build(
+        "order_items",
+        {
+            "order_item_id": item_ids,
+            "order_id": item_order + 1,
+            "course_id": course + 1,
+            "ordered_at": item_ms,
+            "list_price": list_cents,
+            "discount_amount": discount,
+            "paid_amount": paid,
+        },
+        local_offsets={"ordered_at": local_offset[item_order]},
+        protected=paid_order[item_order],  # lines that granted an enrollment
+    )
+    attempt_rows = np.flatnonzero(made)
+    attempt_rows = attempt_rows[np.argsort(attempted[attempt_rows], kind="stable")]
+    a_order = attempt_order[attempt_rows]
+    a_failed = attempt_failed[attempt_rows]
+    payments_table = EntityTable.build(
+        "payments",
+        {
+            "payment_id": np.arange(1, len(attempt_rows) + 1),
+            "order_id": a_order + 1,
+            "attempted_at": attempted[attempt_rows],
+            "method": Categorical.of(PAYMENT_METHODS, method[a_order]),
+            "amount": total[a_order],
+            "currency": Categorical.of(CURRENCIES, currency[a_order]),
+            "status": Categorical.of(("succeeded", "failed"), a_failed.astype(np.int64)),
+            "failure_reason": Categorical.of(
+                FAILURE_REASONS,
+                np.where(a_failed, categorical(FAILURE_REASON_WEIGHTS, len(a_order), rng), -1),
+            ),
+        },
+    )
+    by_time = np.argsort(refunded_at, kind="stable")
+    refund_rows, refund_amount, refunded_at = (
+        refund_rows[by_time],
+        refund_amount[by_time],
+        refunded_at[by_time],
+    )
+    refunds_table = EntityTable.build(
+        "refunds",
+        {
+            "refund_id": np.arange(1, len(refund_rows) + 1),
+            "order_id": item_order[refund_rows] + 1,
+            "order_item_id": item_ids[refund_rows],
+            "refunded_at": refunded_at,
+            "amount": refund_amount,
+            "currency": Categorical.of(CURRENCIES, currency[item_order[refund_rows]]),
+            "reason": Categorical.of(
+                REFUND_REASONS, categorical(REFUND_REASON_WEIGHTS, len(refund_rows), rng)
+            ),
+        },
+    )
+    granted = np.flatnonzero(paid_order[item_order])
+    enrolled = np.minimum(
+        success_ms[item_order[granted]] + rng.integers(1, 20, len(granted)) * MS_PER_SECOND,
+        window.end_ms - MS_PER_SECOND,
+    )
+    return Commerce(
+        tables={
+            "orders": orders_table,
+            "order_items": items_table,
+            "payments": payments_table,
+            "refunds": refunds_table,
+        },
+        purchases=Purchases(student[item_order[granted]], course[granted], item_ids[granted], enrolled),
+        order_session=session,
+        used_price_changes=np.unique(catalog.price_change_in_force(course, item_ms)),
+        used_campaign_visits=visit[from_campaign],
+    )

@@ -1,0 +1,241 @@
+"""Landing files: one snapshot file or one file per month per entity, CSV bytes fully determined
+by the data, and the defect manifest rows that point into them.
+
+CSV: UTF-8, a header row, ',' delimiters, '\\n' line ends, an empty field for null, quotes only
+around values containing a comma, quote or line break. Rows are joined by Arrow compute kernels
+and written straight from the Arrow buffer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from orchestration.contracts import ENTITIES, SOURCES, Entity
+from orchestration.datagen.defects import DUPLICATE_ROW, LATE_ARRIVING, DefectPlan
+from orchestration.datagen.render import render_table
+from orchestration.datagen.tables import EntityTable
+from orchestration.datagen.timeline import month_label
+
+MANIFEST_DIR = "_manifest"
+MANIFEST_COLUMNS = (
+    "entity",
+    "source",
+    "file",
+    "row_number",
+    "key",
+    "defect_type",
+    "column",
+    "injected_value",
+)
+CHUNK_ROWS = 250_000
+_NEEDS_QUOTES = '[,"\\n\\r]'
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    entity: str
+    path: str  # relative to the output directory, forward slashes
+    rows: int
+    sha256: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class DefectRecord:
+    entity: str
+    source: str
+    file: str
+    row_number: int
+    key: str
+    defect_type: str
+    column: str
+    injected_value: str
+
+    def as_row(self) -> tuple[str, ...]:
+        return (
+            self.entity,
+            self.source,
+            self.file,
+            str(self.row_number),
+            self.key,
+            self.defect_type,
+            self.column,
+            self.injected_value,
+        )
+
+
+def clear_dataset(out_dir: Path) -> None:
+    """Remove a previous generation (source folders and the manifest); leave anything else alone."""
+    for name in (*SOURCES, MANIFEST_DIR):
+        target = out_dir / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+
+
+def relative_path(entity: Entity, label: str) -> str:
+    return f"{entity.source}/{entity.name}/{entity.name}_{label}.csv"
+
+
+def quote_if_needed(text: pa.Array) -> pa.Array:
+    needs = pc.fill_null(pc.match_substring_regex(text, _NEEDS_QUOTES), False)
+    if not pc.any(needs).as_py():
+        return text
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, text)
+
+
+def csv_chunks(header: Iterable[str], columns: list[pa.Array]) -> Iterable[memoryview | bytes]:
+    """The CSV bytes of a header and text columns, in chunks."""
+    yield (",".join(header) + "\n").encode()
+    n = len(columns[0]) if columns else 0
+    for start in range(0, n, CHUNK_ROWS):
+        part = [c.slice(start, CHUNK_ROWS) for c in columns]
+        rows = pc.binary_join_element_wise(*part, ",", null_handling="replace", null_replacement="")
+        lines = pc.binary_join_element_wise(rows, "", "\n")
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[
+            lines.offset : lines.offset + len(lines) + 1
+        ]
+        yield memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
+
+
+def write_csv(path: Path, header: Iterable[str], columns: list[pa.Array]) -> tuple[str, int]:
+    """Write the file; returns its sha256 and size."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("wb") as handle:
+        for chunk in csv_chunks(header, columns):
+            digest.update(chunk)
+            handle.write(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _file_groups(n: int, plan: DefectPlan, month: np.ndarray | None) -> list[tuple[int | None, np.ndarray]]:
+    """(month or None, table rows in file order): on-time rows first, then rows arriving late."""
+    if month is None:
+        return [(None, np.arange(n))]
+    file_month = month.copy()
+    file_month[plan.late] = plan.late_month
+    is_late = np.zeros(n, dtype=bool)
+    is_late[plan.late] = True
+    order = np.lexsort((is_late, file_month))
+    months, starts = np.unique(file_month[order], return_index=True)
+    ends = np.r_[starts[1:], n]
+    return [(int(m), order[s:e]) for m, s, e in zip(months, starts, ends)]
+
+
+def write_entity(
+    table: EntityTable,
+    plan: DefectPlan,
+    month: np.ndarray | None,
+    out_dir: Path,
+    end_date: date,
+    on_file: Callable[[str, int], None] | None = None,
+) -> tuple[list[WrittenFile], list[DefectRecord]]:
+    entity = table.entity
+    text_columns = {c.name for c in entity.columns if c.type == "text"}
+    cells_by_row = {c.row: c for c in plan.cells}
+    cell_rows = np.array(sorted(cells_by_row), dtype=np.int64)
+    duplicated = np.zeros(table.n_rows, dtype=bool)
+    duplicated[plan.duplicates] = True
+    files: list[WrittenFile] = []
+    records: list[DefectRecord] = []
+
+    for file_month, rows in _file_groups(table.n_rows, plan, month):
+        label = end_date.isoformat() if file_month is None else month_label(file_month)
+        relative = relative_path(entity, label)
+        rendered = render_table(table.take(rows))
+        file_records: list[tuple[int, str, str, str]] = []  # position, defect type, column, value
+
+        cell_positions = np.flatnonzero(np.isin(rows, cell_rows))
+        touched: dict[str, list[tuple[int, str | None]]] = {}
+        for position in cell_positions.tolist():
+            cell = cells_by_row[int(rows[position])]
+            touched.setdefault(cell.column, []).append((position, cell.value))
+            file_records.append(
+                (position, cell.defect_type, cell.column, "" if cell.value is None else cell.value)
+            )
+        for name, changes in touched.items():
+            mask = np.zeros(len(rows), dtype=bool)
+            mask[[p for p, _ in changes]] = True
+            replacements = pa.array([v for _, v in sorted(changes)], type=pa.string())
+            rendered[name] = pc.replace_with_mask(rendered[name], pa.array(mask), replacements)
+        for position in np.flatnonzero(np.isin(rows, plan.late)):
+            file_records.append((int(position), LATE_ARRIVING, "", ""))
+
+        copies = np.flatnonzero(duplicated[rows])
+        if len(copies):
+            file_records += [(len(rows) + index, DUPLICATE_ROW, "", "") for index in range(len(copies))]
+            rendered = {name: pa.concat_arrays([a, a.take(pa.array(copies))]) for name, a in rendered.items()}
+
+        columns = [
+            quote_if_needed(rendered[c.name])
+            if c.name in text_columns or c.name in touched
+            else rendered[c.name]
+            for c in entity.columns
+        ]
+        digest, size = write_csv(out_dir / relative, entity.column_names, columns)
+        total_rows = len(rows) + len(copies)
+        files.append(WrittenFile(entity.name, relative, total_rows, digest, size))
+        for position, defect_type, column, value in sorted(file_records):
+            key = "|".join(str(rendered[k][position].as_py()) for k in entity.key)
+            records.append(
+                DefectRecord(
+                    entity.name, entity.source, relative, position + 1, key, defect_type, column, value
+                )
+            )
+        if on_file:
+            on_file(relative, total_rows)
+    return files, records
+
+
+def write_manifest(
+    out_dir: Path,
+    parameters: dict[str, object],
+    window: dict[str, str],
+    files: list[WrittenFile],
+    records: list[DefectRecord],
+    clean_rows: dict[str, int],
+) -> None:
+    """`_manifest/defects.csv` (one row per defect) and `_manifest/generation.json` (what was written)."""
+    manifest = out_dir / MANIFEST_DIR
+    columns = [
+        quote_if_needed(pa.array([r.as_row()[i] for r in records], type=pa.string()))
+        for i in range(len(MANIFEST_COLUMNS))
+    ]
+    write_csv(manifest / "defects.csv", MANIFEST_COLUMNS, columns)
+    entities = {}
+    for entity in ENTITIES:
+        mine = [f for f in files if f.entity == entity.name]
+        entities[entity.name] = {
+            "source": entity.source,
+            "layout": entity.layout,
+            "rows": sum(f.rows for f in mine),
+            "clean_rows": clean_rows[entity.name],
+            "defects": sum(1 for r in records if r.entity == entity.name),
+            "files": len(mine),
+        }
+    document = {
+        "generator": "orchestration.datagen",
+        "parameters": parameters,
+        "window": window,
+        "entities": entities,
+        "files": [
+            {"path": f.path, "entity": f.entity, "rows": f.rows, "bytes": f.bytes, "sha256": f.sha256}
+            for f in files
+        ],
+    }
+    (manifest / "generation.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,492 @@
+"""The data generator: deterministic, scales linearly, writes the landing layout, and its defect
+manifest is exactly what a contract validator finds in the files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from orchestration.contracts import ENTITIES, ENTITIES_BY_NAME, Column, Entity
+from orchestration.datagen import GeneratorConfig, generate
+from orchestration.datagen.__main__ import main as cli_main
+from orchestration.datagen.config import sizes_for
+from orchestration.datagen.defects import (
+    DEFECT_TYPES,
+    DUPLICATE_ROW,
+    LATE_ARRIVING,
+    MIN_ROWS_FOR_A_DEFECT,
+    defect_columns,
+    defect_count,
+    plan_defects,
+)
+from orchestration.datagen.tables import Categorical, EntityTable
+
+END = date(2026, 6, 15)
+TIMESTAMP_SHAPES = {
+    "marketplace": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"),
+    "billing": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
+    "marketing": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
+    "learning": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"),
+    "web_analytics": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
+}
+NUMBER = {
+    "integer": re.compile(r"-?\d+"),
+    "decimal": re.compile(r"-?\d+\.\d\d"),
+    "double": re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?"),
+}
+
+
+# ---------------------------------------------------------------- reading a generated dataset
+
+
+class Dataset:
+    """A generated landing directory read back as text rows (header checked against the contract)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.generation = json.loads((root / "_manifest" / "generation.json").read_text())
+        self.files: dict[str, list[tuple[str, list[dict[str, str]]]]] = defaultdict(list)
+        for entity in ENTITIES:
+            for path in sorted((root / entity.source / entity.name).glob("*.csv")):
+                raw = path.read_bytes()
+                assert b"\r" not in raw, path
+                with path.open(encoding="utf-8", newline="") as handle:
+                    reader = csv.reader(handle)
+                    header = next(reader)
+                    assert tuple(header) == entity.column_names, path
+                    rows = [dict(zip(header, values)) for values in reader]
+                self.files[entity.name].append((path.relative_to(root).as_posix(), rows))
+        with (root / "_manifest" / "defects.csv").open(encoding="utf-8", newline="") as handle:
+            self.manifest = list(csv.DictReader(handle))
+
+    def rows(self, entity: str) -> list[dict[str, str]]:
+        return [row for _, rows in self.files[entity] for row in rows]
+
+    def keys(self, entity: str, column: str) -> set[str]:
+        return {row[column] for row in self.rows(entity)}
+
+
+def _timestamp(text: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _month(text: str, kind: str) -> str | None:
+    if kind == "date":
+        return text[:7] if re.fullmatch(r"\d{4}-\d\d-\d\d", text) else None
+    moment = _timestamp(text)
+    return f"{moment:%Y-%m}" if moment else None
+
+
+def _cell_problem(entity: Entity, column: Column, value: str, parents: dict[str, set[str]]) -> str | None:
+    """Which defect a value shows, as a contract validator would see it; None when valid."""
+    if value == "":
+        return "null_required" if column.required else None
+    if column.accepted_values and not {value, value.lower(), value.upper()} & set(column.accepted_values):
+        return "invalid_enum"
+    if column.type == "timestamp":
+        if _timestamp(value) is None:
+            return "malformed_timestamp"
+        assert TIMESTAMP_SHAPES[entity.source].fullmatch(value), (entity.name, column.name, value)
+        return None
+    if column.type in NUMBER:
+        assert NUMBER[column.type].fullmatch(value), (entity.name, column.name, value)
+        number = float(value)
+        if column.min_value is not None and number < column.min_value:
+            return "negative_amount"
+        if column.max_value is not None and number > column.max_value:
+            return "absurd_amount"
+    if column.type == "boolean":
+        assert value in ("true", "false"), value
+    if column.type == "date":
+        date.fromisoformat(value)
+    if column.references and value not in parents[column.references]:
+        return "orphaned_fk"
+    return None
+
+
+def validate(dataset: Dataset) -> dict[tuple[str, int], tuple[str, str]]:
+    """Every defect a contract validator finds: (file, row number) -> (defect type, column)."""
+    parents = {
+        column.references: dataset.keys(*column.references.split("."))
+        for entity in ENTITIES
+        for column in entity.columns
+        if column.references
+    }
+    found: dict[tuple[str, int], tuple[str, str]] = {}
+    for entity in ENTITIES:
+        seen: set[tuple[str, ...]] = set()
+        for file, rows in dataset.files[entity.name]:
+            file_month = file.rsplit("_", 1)[1][:-4]
+            seen_in_file: set[tuple[str, ...]] = set()
+            for number, row in enumerate(rows, start=1):
+                values = tuple(row.values())
+                if values in seen_in_file:
+                    found[(file, number)] = (DUPLICATE_ROW, "")
+                    continue
+                seen_in_file.add(values)
+                key = tuple(row[k] for k in entity.key)
+                assert key not in seen, (entity.name, key)  # a key repeats only as an exact duplicate
+                seen.add(key)
+                problems = [
+                    (problem, column.name)
+                    for column in entity.columns
+                    if (problem := _cell_problem(entity, column, row[column.name], parents))
+                ]
+                assert len(problems) <= 1, (file, number, problems)
+                if problems:
+                    found[(file, number)] = problems[0]
+                elif entity.layout == "monthly":
+                    month = _month(row[entity.partitioned_by], entity.column(entity.partitioned_by).type)
+                    assert month is not None and month <= file_month, (file, number)
+                    if month < file_month:
+                        found[(file, number)] = (LATE_ARRIVING, "")
+    return found
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+def _generate(tmp: Path, **overrides: object) -> Path:
+    settings = {"scale": 0.01, "seed": 7, "end_date": END, "defect_rate": 0.01, "out_dir": tmp}
+    settings.update(overrides)
+    generate(GeneratorConfig(**settings))  # type: ignore[arg-type]
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def defective(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    return Dataset(_generate(tmp_path_factory.mktemp("defective")))
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    return Dataset(_generate(tmp_path_factory.mktemp("clean"), defect_rate=0.0))
+
+
+def _checksums(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+# ---------------------------------------------------------------- determinism and scale
+
+
+def test_same_arguments_give_byte_identical_files_and_another_seed_does_not(tmp_path: Path) -> None:
+    first = _checksums(_generate(tmp_path / "a", scale=0.005))
+    second = _checksums(_generate(tmp_path / "b", scale=0.005))
+    other_seed = _checksums(_generate(tmp_path / "c", scale=0.005, seed=8))
+
+    assert first == second
+    assert len(first) > 100
+    common = set(first) & set(other_seed)
+    assert sum(first[p] != other_seed[p] for p in common) > 0.9 * len(common)
+
+
+def test_generation_json_lists_every_file_with_its_checksum(defective: Dataset) -> None:
+    listed = {f["path"]: f["sha256"] for f in defective.generation["files"]}
+    on_disk = {p: c for p, c in _checksums(defective.root).items() if not p.startswith("_manifest/")}
+    assert listed == on_disk
+    for name, counts in defective.generation["entities"].items():
+        assert counts["rows"] == len(defective.rows(name)), name
+
+
+def test_row_counts_grow_linearly_with_scale(defective: Dataset, tmp_path: Path) -> None:
+    half = json.loads((_generate(tmp_path, scale=0.005) / "_manifest" / "generation.json").read_text())[
+        "entities"
+    ]
+    full = defective.generation["entities"]
+    for name in (
+        "students",
+        "orders",
+        "order_items",
+        "payments",
+        "enrollments",
+        "lesson_activity",
+        "sessions",
+    ):
+        assert 1.7 < full[name]["clean_rows"] / half[name]["clean_rows"] < 2.4, name
+
+
+def test_full_scale_targets() -> None:
+    sizes = sizes_for(1.0)
+    assert (sizes.students, sizes.orders, sizes.lesson_events) == (100_000, 1_000_000, 10_000_000)
+    assert 3_000_000 <= sizes.sessions <= 4_000_000
+    assert (sizes.instructors, sizes.courses, sizes.influencers, sizes.campaigns) == (
+        2_000,
+        10_000,
+        300,
+        1_000,
+    )
+    tiny = sizes_for(0.001)
+    assert tiny.instructors >= 20 and tiny.courses >= 60 and tiny.influencers >= 30 and tiny.campaigns >= 40
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_files_follow_the_landing_layout(defective: Dataset) -> None:
+    for entity in ENTITIES:
+        files = [f for f, _ in defective.files[entity.name]]
+        if entity.layout == "snapshot":
+            assert files == [f"{entity.source}/{entity.name}/{entity.name}_{END.isoformat()}.csv"]
+        else:
+            months = [f.rsplit("_", 1)[1][:-4] for f in files]
+            assert all(re.fullmatch(r"\d{4}-\d\d", m) for m in months) and months == sorted(months), (
+                entity.name
+            )
+            assert all(rows for _, rows in defective.files[entity.name]), entity.name
+
+
+def test_generation_replaces_the_previous_dataset_and_leaves_other_files(tmp_path: Path) -> None:
+    stale = tmp_path / "marketplace" / "orders" / "orders_1999-01.csv"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    keep = tmp_path / "notes.txt"
+    keep.write_text("mine")
+    _generate(tmp_path, scale=0.005)
+    assert not stale.exists() and keep.read_text() == "mine"
+
+
+# ---------------------------------------------------------------- defects
+
+
+def test_defect_count_rule() -> None:
+    assert defect_count(0.0, 10_000) == 0
+    assert defect_count(0.002, MIN_ROWS_FOR_A_DEFECT - 1) == 0
+    assert defect_count(0.002, MIN_ROWS_FOR_A_DEFECT) == 1
+    assert defect_count(0.002, 10_000) == 20
+
+
+def test_defect_columns_follow_the_contract() -> None:
+    columns = {t: {c.name for c in cs} for t, cs in defect_columns(ENTITIES_BY_NAME["order_items"]).items()}
+    assert columns["negative_amount"] == {"list_price", "discount_amount", "paid_amount"}
+    assert columns["orphaned_fk"] == {"order_id", "course_id"}
+    assert "order_item_id" not in set().union(*columns.values())  # keys are never touched
+    metrics = defect_columns(ENTITIES_BY_NAME["campaign_metrics"])
+    assert not metrics["orphaned_fk"] and not metrics["malformed_timestamp"]
+
+
+def test_cell_defects_only_hit_unreferenced_unprotected_rows() -> None:
+    n = 1_000
+    table = EntityTable.build(
+        "instructors",
+        {
+            "instructor_id": np.arange(1, n + 1),
+            "instructor_name": Categorical.constant("Ada", n),
+            "country_code": Categorical.constant("GB", n),
+            "joined_at": np.full(n, 1_700_000_000_000),
+            "status": Categorical.constant("active", n),
+        },
+        protected=np.arange(n) % 3 == 0,
+    )
+    referenced = np.arange(n) % 3 == 1
+    plan = plan_defects(table, 0.2, referenced, {}, None, None, np.random.default_rng(1))
+    assert plan.count == 200 and len(plan.late) == 0
+    assert all(c.row % 3 == 2 for c in plan.cells)
+    assert {c.defect_type for c in plan.cells} == {"null_required", "invalid_enum", "malformed_timestamp"}
+
+
+def test_manifest_is_exactly_what_a_validator_finds(defective: Dataset) -> None:
+    found = validate(defective)
+    listed = {(r["file"], int(r["row_number"])): (r["defect_type"], r["column"]) for r in defective.manifest}
+    assert found == listed
+    by_entity = Counter(r["entity"] for r in defective.manifest)
+    for name, counts in defective.generation["entities"].items():
+        assert by_entity.get(name, 0) == defect_count(0.01, counts["clean_rows"]) == counts["defects"], name
+    assert {r["defect_type"] for r in defective.manifest} == set(DEFECT_TYPES)
+
+
+def test_manifest_rows_point_at_the_defect_and_its_key(defective: Dataset) -> None:
+    rows = {file: rows for name in defective.files for file, rows in defective.files[name]}
+    for record in defective.manifest:
+        entity = ENTITIES_BY_NAME[record["entity"]]
+        row = rows[record["file"]][int(record["row_number"]) - 1]
+        assert record["key"] == "|".join(row[k] for k in entity.key)
+        assert record["source"] == entity.source
+        if record["column"]:
+            assert row[record["column"]] == record["injected_value"]
+        if record["defect_type"] == DUPLICATE_ROW:
+            assert row in rows[record["file"]][: int(record["row_number"]) - 1]
+
+
+def test_invalid_rows_are_never_referenced_by_other_rows(defective: Dataset) -> None:
+    referenced: dict[str, set[str]] = defaultdict(set)
+    for entity in ENTITIES:
+        for column in entity.columns:
+            if column.references:
+                referenced[column.references.split(".")[0]] |= defective.keys(entity.name, column.name)
+    for record in defective.manifest:
+        if record["defect_type"] not in (DUPLICATE_ROW, LATE_ARRIVING):
+            assert record["key"] not in referenced.get(record["entity"], set()), record
+
+
+def test_clean_dataset_has_an_empty_manifest_and_resolving_references(clean: Dataset) -> None:
+    assert clean.manifest == []
+    assert validate(clean) == {}
+    assert all(counts["defects"] == 0 for counts in clean.generation["entities"].values())
+
+
+# ---------------------------------------------------------------- business shape
+
+
+def _cents(text: str) -> int:
+    return round(float(text) * 100)
+
+
+def test_money_adds_up(clean: Dataset) -> None:
+    items_by_order: dict[str, int] = defaultdict(int)
+    paid_by_item = {}
+    for item in clean.rows("order_items"):
+        assert _cents(item["paid_amount"]) == _cents(item["list_price"]) - _cents(item["discount_amount"])
+        assert 0 < _cents(item["paid_amount"]) <= _cents(item["list_price"])
+        items_by_order[item["order_id"]] += _cents(item["paid_amount"])
+        paid_by_item[item["order_item_id"]] = _cents(item["paid_amount"])
+    orders = {o["order_id"]: o for o in clean.rows("orders")}
+    assert all(_cents(o["order_total"]) == items_by_order[i] for i, o in orders.items())
+    for payment in clean.rows("payments"):
+        order = orders[payment["order_id"]]
+        assert (payment["amount"], payment["currency"]) == (order["order_total"], order["currency"])
+        assert _timestamp(payment["attempted_at"]) >= _timestamp(order["ordered_at"])
+    for refund in clean.rows("refunds"):
+        assert 0 < _cents(refund["amount"]) <= paid_by_item[refund["order_item_id"]]
+
+
+def test_list_prices_are_the_price_in_force_converted_at_the_days_rate(clean: Dataset) -> None:
+    rates = {(r["rate_date"], r["currency"]): float(r["usd_per_unit"]) for r in clean.rows("exchange_rates")}
+    changes = defaultdict(list)
+    currency_of = {c["course_id"]: c["currency"] for c in clean.rows("courses")}
+    for change in clean.rows("course_prices"):
+        changes[change["course_id"]].append(
+            (_timestamp(change["effective_at"]), _cents(change["list_price"]))
+        )
+    orders = {o["order_id"]: o for o in clean.rows("orders")}
+    for item in clean.rows("order_items")[::7]:
+        ordered = _timestamp(item["ordered_at"])
+        in_force = max((c for c in changes[item["course_id"]] if c[0] <= ordered), key=lambda c: c[0])[1]
+        day, to = f"{ordered:%Y-%m-%d}", orders[item["order_id"]]["currency"]
+        expected = in_force * rates[(day, currency_of[item["course_id"]])] / rates[(day, to)]
+        assert abs(_cents(item["list_price"]) - expected) <= 0.5 + 1e-6, item
+
+
+def test_payments_refunds_and_enrollments_agree_with_order_status(clean: Dataset) -> None:
+    orders = clean.rows("orders")
+    status = Counter(o["payment_status"] for o in orders)
+    assert 0.01 < status["failed"] / len(orders) < 0.08
+    attempts = clean.rows("payments")
+    assert 0.05 <= sum(p["status"] == "failed" for p in attempts) / len(attempts) <= 0.10
+    assert 0.03 <= len({r["order_id"] for r in clean.rows("refunds")}) / len(orders) <= 0.06
+    item_order = {i["order_item_id"]: i["order_id"] for i in clean.rows("order_items")}
+    enrolled_orders = {
+        item_order[e["order_item_id"]] for e in clean.rows("enrollments") if e["order_item_id"]
+    }
+    paid = {
+        o["order_id"] for o in orders if o["payment_status"] in ("paid", "refunded", "partially_refunded")
+    }
+    assert enrolled_orders == paid
+
+
+def test_students_buy_again_and_local_hours_follow_the_day(clean: Dataset) -> None:
+    orders = clean.rows("orders")
+    per_student = Counter(o["student_id"] for o in orders)
+    assert sum(n > 1 for n in per_student.values()) / len(per_student) > 0.6
+    local_hours = Counter(int(o["ordered_at"][11:13]) for o in orders)
+    assert local_hours[20] > 5 * local_hours[4]
+    assert any(not o["ordered_at"].endswith("+00:00") for o in orders)
+
+
+def test_learning_progress_agrees_with_activity(clean: Dataset) -> None:
+    completes = Counter(
+        e["enrollment_id"] for e in clean.rows("lesson_activity") if e["event_type"] == "lesson_complete"
+    )
+    lessons = Counter(lesson["course_id"] for lesson in clean.rows("lessons"))
+    enrollments = clean.rows("enrollments")
+    for enrollment in enrollments:
+        done = completes[enrollment["enrollment_id"]]
+        assert float(enrollment["progress_pct"]) == round(100 * done / lessons[enrollment["course_id"]], 2)
+        assert bool(enrollment["completed_at"]) == (done == lessons[enrollment["course_id"]])
+    completion = sum(bool(e["completed_at"]) for e in enrollments) / len(enrollments)
+    assert 0.10 <= completion <= 0.30
+    certified = {c["enrollment_id"] for c in clean.rows("certificates")}
+    completed = {e["enrollment_id"] for e in enrollments if e["completed_at"]}
+    assert certified <= completed and len(certified) >= 0.8 * len(completed)
+    events = [e["event_id"] for e in clean.rows("lesson_activity")]
+    assert len(set(events)) == len(events)
+
+
+def test_satisfaction_is_in_benchmark_ranges(clean: Dataset) -> None:
+    ratings = [int(r["rating"]) for r in clean.rows("reviews")]
+    assert 4.2 <= sum(ratings) / len(ratings) <= 4.7
+    surveys = clean.rows("surveys")
+    nps = [int(s["nps_score"]) for s in surveys]
+    score = 100 * (sum(n >= 9 for n in nps) - sum(n <= 6 for n in nps)) / len(nps)
+    assert 45 <= score <= 75
+    assert sum(int(s["csat_score"]) >= 4 for s in surveys) / len(surveys) >= 0.8
+
+
+def test_campaign_funnel_is_in_benchmark_ranges(clean: Dataset) -> None:
+    metrics = clean.rows("campaign_metrics")
+    total = {
+        k: sum(int(m[k]) for m in metrics)
+        for k in (
+            "impressions",
+            "reach",
+            "clicks",
+            "likes",
+            "comments",
+            "shares",
+            "videoViews",
+            "videoCompletions",
+        )
+    }
+    assert 0.005 <= total["clicks"] / total["impressions"] <= 0.05
+    assert 0.03 <= (total["likes"] + total["comments"] + total["shares"]) / total["reach"] <= 0.06
+    assert 0.6 <= total["videoCompletions"] / total["videoViews"] <= 0.8
+    followers = {i["influencer_id"]: int(i["followers"]) for i in clean.rows("influencers")}
+    audience = sum(followers[c["influencer_id"]] for c in clean.rows("campaigns"))
+    assert 0.12 <= total["reach"] / audience <= 0.25
+    codes = {c["utm_campaign"] for c in clean.rows("campaigns")}
+    leads = [s for s in clean.rows("students") if s["utm_campaign"] in codes]
+    spend = sum(float(m["spendUsd"]) for m in metrics)
+    assert 10 <= spend / len(leads) <= 50
+    campaign_sessions = {s["sessionId"] for s in clean.rows("sessions") if s["utmCampaign"] in codes}
+    attributed = [o for o in clean.rows("orders") if o["session_id"] in campaign_sessions]
+    assert 20 <= spend / len(attributed) <= 100
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_reports_rows_per_entity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli_main(
+        [
+            "--scale",
+            "0.005",
+            "--seed",
+            "3",
+            "--end-date",
+            "2026-06-15",
+            "--defect-rate",
+            "0",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    output = capsys.readouterr().out
+    assert code == 0
+    assert re.search(r"^lesson_activity\s+[\d,]+\s+0$", output, re.MULTILINE)
+    assert "built orders" in output and (tmp_path / "_manifest" / "generation.json").exists()
