@@ -45,7 +45,7 @@ test: $(STAMP) ## the whole test suite (pytest, incl. dbt, sqlfluff and contract
 	@$(BIN)/python -m pytest
 
 lint: $(STAMP) ## sqlfluff on models and macros
-	@$(BIN)/sqlfluff lint models macros snapshots
+	@WAREHOUSE_PATH=$${WAREHOUSE_PATH:-/tmp/sqlfluff-lint.duckdb} $(BIN)/sqlfluff lint models macros snapshots tests/dbt
 
 bench: $(STAMP) ## time and memory of generation and landing at SCALE (default 0.05) and 1.0
 	@$(BIN)/python -m orchestration.bench --scales $(SCALE),1.0

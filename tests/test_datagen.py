@@ -400,6 +400,67 @@ def test_payments_refunds_and_enrollments_agree_with_order_status(clean: Dataset
     assert enrolled_orders == paid
 
 
+def test_course_lifecycle_and_price_log_agree(clean: Dataset) -> None:
+    joined = {i["instructor_id"]: _timestamp(i["joined_at"]) for i in clean.rows("instructors")}
+    prices = defaultdict(list)
+    for change in clean.rows("course_prices"):
+        prices[change["course_id"]].append((_timestamp(change["effective_at"]), change["list_price"]))
+    for course in clean.rows("courses"):
+        created, published = _timestamp(course["created_at"]), _timestamp(course["published_at"] or "")
+        assert joined[course["instructor_id"]] <= created
+        assert (course["status"] == "draft") == (published is None) == (course["course_id"] not in prices)
+        assert (course["status"] == "retired") == bool(course["retired_at"])
+        if published:
+            log = sorted(prices[course["course_id"]])
+            assert created <= published == log[0][0] and log[-1][1] == course["list_price"]
+            assert not course["retired_at"] or published < _timestamp(course["retired_at"])
+
+
+def test_timelines_follow_cause_and_effect(clean: Dataset) -> None:
+    signup = {s["student_id"]: _timestamp(s["signup_at"]) for s in clean.rows("students")}
+    sessions = {s["sessionId"]: s for s in clean.rows("sessions")}
+    for order in clean.rows("orders"):
+        ordered = _timestamp(order["ordered_at"])
+        assert ordered >= signup[order["student_id"]]
+        if order["session_id"]:
+            session = sessions[order["session_id"]]
+            assert session["userId"] == order["student_id"] and session["converted"] == "true"
+            assert _timestamp(session["sessionStart"]) <= ordered
+    items = {i["order_item_id"]: _timestamp(i["ordered_at"]) for i in clean.rows("order_items")}
+    enrollments = {e["enrollment_id"]: e for e in clean.rows("enrollments")}
+    pairs = Counter((e["student_id"], e["course_id"]) for e in enrollments.values())
+    assert max(pairs.values()) == 1  # nobody enrolls twice in a course
+    for enrollment in enrollments.values():
+        if enrollment["order_item_id"]:
+            assert _timestamp(enrollment["enrolled_at"]) >= items[enrollment["order_item_id"]]
+    course_of_lesson = {lesson["lesson_id"]: lesson["course_id"] for lesson in clean.rows("lessons")}
+    for event in clean.rows("lesson_activity")[::5]:
+        enrollment = enrollments[event["enrollment_id"]]
+        assert course_of_lesson[event["lesson_id"]] == enrollment["course_id"]
+        assert _timestamp(event["occurred_at"]) >= _timestamp(enrollment["enrolled_at"])
+    for certificate in clean.rows("certificates"):
+        assert _timestamp(certificate["issued_at"]) >= _timestamp(
+            enrollments[certificate["enrollment_id"]]["completed_at"]
+        )
+    enrolled = {(e["student_id"], e["course_id"]): _timestamp(e["enrolled_at"]) for e in enrollments.values()}
+    for review in clean.rows("reviews"):
+        assert _timestamp(review["reviewed_at"]) > enrolled[(review["student_id"], review["course_id"])]
+    for survey in clean.rows("surveys"):
+        assert _timestamp(survey["submitted_at"]) > enrolled[(survey["student_id"], survey["course_id"])]
+
+
+def test_subscriptions_bill_their_plan_and_stop_at_cancel(clean: Dataset) -> None:
+    price = {p["plan_id"]: p["price_usd"] for p in clean.rows("subscription_plans")}
+    events = defaultdict(list)
+    for event in clean.rows("subscription_events"):
+        events[event["subscription_id"]].append(event)
+        assert event["amount_usd"] == ("0.00" if event["event_type"] == "cancel" else price[event["plan_id"]])
+    for history in events.values():
+        kinds = [e["event_type"] for e in sorted(history, key=lambda e: _timestamp(e["occurred_at"]))]
+        assert kinds[0] == "start" and "cancel" not in kinds[:-1]
+    assert any("cancel" in [e["event_type"] for e in h] for h in events.values())
+
+
 def test_students_buy_again_and_local_hours_follow_the_day(clean: Dataset) -> None:
     orders = clean.rows("orders")
     per_student = Counter(o["student_id"] for o in orders)

@@ -1,6 +1,25 @@
 """Synthetic source exports of the e-learning marketplace, written as landing files.
 
 `python -m orchestration.datagen --help`, or `generate(GeneratorConfig(...))` from code.
+
+What a generation writes under the output directory (the previous generation's source folders
+and `_manifest/` are removed first; nothing else is touched):
+
+- `<source>/<entity>/<entity>_<YYYY-MM-DD>.csv` for snapshot entities (one file, the end date);
+  `<source>/<entity>/<entity>_<YYYY-MM>.csv` for monthly entities, one per UTC calendar month of
+  the `partitioned_by` instant that has rows. Columns, names and order are the contract's.
+- CSV: UTF-8, header, ',' delimiter, '\\n' line ends, empty field for null, quotes only when a
+  value contains a comma, quote or line break. Decimals with two decimals, `true`/`false`.
+- Timestamps: marketplace, billing and marketing `2026-03-01T10:15:00+01:00` (orders and
+  order_items in the buyer's local offset, everything else `+00:00`); learning
+  `2026-03-01T10:15:00.123Z`; web analytics `2026-03-01 10:15:00` (UTC). Dates `YYYY-MM-DD`.
+- The data covers the two years before the end date: [end - 2 years, end) in UTC.
+- order_items.list_price = the course price in force at checkout (course_prices, in the course's
+  currency) x usd_per_unit(course currency) / usd_per_unit(order currency) of the checkout's UTC
+  day, rounded half up to the cent.
+- `_manifest/defects.csv`: one row per injected defect (see `defects.py` for the rules);
+  `_manifest/generation.json`: parameters, rows per entity (as written and clean), every file
+  with its sha256. Same parameters give byte-identical files.
 """
 
 from orchestration.datagen.config import GeneratorConfig

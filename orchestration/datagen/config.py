@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import numpy as np
+
+from orchestration.settings import Settings
 
 # Volumes at scale 1.0: a mid-size marketplace over two years.
 BASE_STUDENTS = 100_000
@@ -31,7 +32,8 @@ MIN_CAMPAIGNS = 40
 
 
 def default_out_dir() -> Path:
-    return Path(os.environ.get("LANDING_DIR") or "data/landing")
+    """LANDING_DIR, else the project's data/landing: where the landing step looks by default."""
+    return Settings.from_env().landing_dir
 
 
 def today_utc() -> date:

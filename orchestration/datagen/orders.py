@@ -50,7 +50,7 @@ LATER_BUY_PROBABILITY_OF_LEADS = 0.5
 SAME_VISIT_FIRST_ORDER = 0.45
 FIRST_ORDER_DELAY_DAYS = 20.0
 REPEAT_RETENTION_DAYS = 500.0
-APP_ORDER_SHARE = (0.15, 0.7)  # of students who signed up on the web, in the app
+APP_ORDER_SHARE = (0.15, 0.7)  # of later orders placed in the app: by web signups, by app signups
 FAILURE_RATE = {"card": 0.075, "paypal": 0.045, "apple_pay": 0.03, "google_pay": 0.04, "bank_transfer": 0.10}
 RETRY_PROBABILITY = (0.65, 0.5)
 RETRY_FAILURE_RATE = 0.35
@@ -174,6 +174,13 @@ def _campaign_orders(
     return rows, student, ordered
 
 
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    position = np.searchsorted(sorted_keys, keys)
+    return (position < len(sorted_keys)) & (sorted_keys[np.minimum(position, len(sorted_keys) - 1)] == keys)
+
+
 def resolve_repeats(
     student: np.ndarray,
     course: np.ndarray,
@@ -184,28 +191,39 @@ def resolve_repeats(
     keep: np.ndarray | None = None,
     rounds: int = 12,
 ) -> np.ndarray:
-    """Redraw courses a student already has (earlier rows or `taken` student*n+course keys).
+    """Redraw (in place) courses a student already has: from earlier rows or `taken` keys
+    (student * n_courses + course).
 
     Rows must be in time order: the earliest purchase of a course stands, unless a later row is
-    one to `keep` (a campaign's promoted course), which then displaces the earlier one. Later
-    rounds draw uniformly so that heavy buyers of a small catalog still find something new;
-    returns a mask of rows that could not be resolved (to drop).
+    one to `keep` (a campaign's promoted course), which then displaces the earlier one. Each round
+    redraws only the conflicting rows and checks them against the settled keys; later rounds draw
+    uniformly so that heavy buyers of a small catalog still find something new. Returns a mask of
+    rows that could not be resolved (to drop).
     """
     n_courses = catalog.n_courses
+    key = student * n_courses + course
+    preference = np.arange(len(key)) if keep is None else np.lexsort((np.arange(len(key)), ~keep))
+    conflict = np.ones(len(key), dtype=bool)
+    conflict[preference[np.unique(key[preference], return_index=True)[1]]] = False
+    taken = np.unique(taken) if taken is not None else np.zeros(0, dtype=np.int64)
+    conflict |= _contains(taken, key)
+    blocked = np.union1d(key[~conflict], taken)  # keys that stand: redrawn rows must avoid them
+    rows = np.flatnonzero(conflict)
+    settled_since = np.zeros(0, dtype=np.int64)  # small, kept apart from the big sorted array
     uniform = np.ones(n_courses) / n_courses
-    preference = np.arange(len(student)) if keep is None else np.lexsort((np.arange(len(student)), ~keep))
-    conflict = np.zeros(len(student), dtype=bool)
     for round_ in range(rounds):
-        key = student * n_courses + course
-        conflict = np.ones(len(key), dtype=bool)
-        conflict[preference[np.unique(key[preference], return_index=True)[1]]] = False
-        if taken is not None:
-            conflict |= np.isin(key, taken)
-        if not conflict.any():
+        if len(rows) == 0:
             break
-        rows = np.flatnonzero(conflict)
         course[rows] = catalog.pick(day[rows], rng, catalog.popularity if round_ < 4 else uniform)
-    return conflict
+        redrawn = student[rows] * n_courses + course[rows]
+        first = np.zeros(len(rows), dtype=bool)
+        first[np.unique(redrawn, return_index=True)[1]] = True
+        ok = first & ~_contains(blocked, redrawn) & ~_contains(settled_since, redrawn)
+        settled_since = np.union1d(settled_since, redrawn[ok])
+        rows = rows[~ok]
+    unresolved = np.zeros(len(key), dtype=bool)
+    unresolved[rows] = True
+    return unresolved
 
 
 def _coupons(
