@@ -56,6 +56,6 @@ def run_dbt(args: list[str], settings: Settings) -> DbtSummary:
         status = str(node_result.status)
         summary.counts[(str(node.resource_type), status)] += 1
         if status in ("error", "fail"):
-            message = (node_result.message or "").strip().splitlines()
-            summary.failures.append(f"{node.resource_type} {node.name}: {message[0] if message else status}")
+            lines = [line.strip() for line in (node_result.message or status).splitlines() if line.strip()]
+            summary.failures.append(f"{node.resource_type} {node.name}: " + " | ".join(lines[:4]))
     return summary

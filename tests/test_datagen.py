@@ -159,7 +159,7 @@ def validate(dataset: Dataset) -> dict[tuple[str, int], tuple[str, str]]:
 
 
 def _generate(tmp: Path, **overrides: object) -> Path:
-    settings = {"scale": 0.01, "seed": 7, "end_date": END, "defect_rate": 0.01, "out_dir": tmp}
+    settings = {"scale": 0.005, "seed": 7, "end_date": END, "defect_rate": 0.01, "out_dir": tmp}
     settings.update(overrides)
     generate(GeneratorConfig(**settings))  # type: ignore[arg-type]
     return tmp
@@ -187,9 +187,9 @@ def _checksums(root: Path) -> dict[str, str]:
 
 
 def test_same_arguments_give_byte_identical_files_and_another_seed_does_not(tmp_path: Path) -> None:
-    first = _checksums(_generate(tmp_path / "a", scale=0.005))
-    second = _checksums(_generate(tmp_path / "b", scale=0.005))
-    other_seed = _checksums(_generate(tmp_path / "c", scale=0.005, seed=8))
+    first = _checksums(_generate(tmp_path / "a", scale=0.002))
+    second = _checksums(_generate(tmp_path / "b", scale=0.002))
+    other_seed = _checksums(_generate(tmp_path / "c", scale=0.002, seed=8))
 
     assert first == second
     assert len(first) > 100
@@ -206,9 +206,8 @@ def test_generation_json_lists_every_file_with_its_checksum(defective: Dataset) 
 
 
 def test_row_counts_grow_linearly_with_scale(defective: Dataset, tmp_path: Path) -> None:
-    half = json.loads((_generate(tmp_path, scale=0.005) / "_manifest" / "generation.json").read_text())[
-        "entities"
-    ]
+    generation = _generate(tmp_path, scale=0.0025) / "_manifest" / "generation.json"
+    half = json.loads(generation.read_text())["entities"]
     full = defective.generation["entities"]
     for name in (
         "students",
@@ -258,7 +257,7 @@ def test_generation_replaces_the_previous_dataset_and_leaves_other_files(tmp_pat
     stale.write_text("old")
     keep = tmp_path / "notes.txt"
     keep.write_text("mine")
-    _generate(tmp_path, scale=0.005)
+    _generate(tmp_path, scale=0.001)
     assert not stale.exists() and keep.read_text() == "mine"
 
 
@@ -533,20 +532,8 @@ def test_campaign_funnel_is_in_benchmark_ranges(clean: Dataset) -> None:
 
 
 def test_cli_reports_rows_per_entity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli_main(
-        [
-            "--scale",
-            "0.005",
-            "--seed",
-            "3",
-            "--end-date",
-            "2026-06-15",
-            "--defect-rate",
-            "0",
-            "--out",
-            str(tmp_path),
-        ]
-    )
+    arguments = ["--scale", "0.001", "--seed", "3", "--end-date", "2026-06-15", "--defect-rate", "0", "--out"]
+    code = cli_main([*arguments, str(tmp_path)])
     output = capsys.readouterr().out
     assert code == 0
     assert re.search(r"^lesson_activity\s+[\d,]+\s+0$", output, re.MULTILINE)

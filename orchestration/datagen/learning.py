@@ -89,9 +89,11 @@ def _completed_lessons(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(lessons completed, lessons touched) per enrollment, sized to the event budget."""
-    finisher_events = np.sum((2 * n_lessons + submits)[completer])
+    finisher_events = np.sum((2 * n_lessons + submits)[completer])  # start + complete (+ submission)
     starters = ~completer & (rng.random(len(n_lessons)) >= NEVER_START)
     per_starter = (target_events - finisher_events) / max(int(starters.sum()), 1)
+    # A starter who completes c lessons emits ~2.2 events per lesson, plus ~1.2 for the lesson
+    # left half-way (a start, often video progress or a failed quiz, in 70% of cases).
     mean_completed = max((per_starter - 1.2) / 2.2, 0.3)
     completed = np.minimum(rng.geometric(1.0 / (mean_completed + 1.0), len(n_lessons)) - 1, n_lessons - 1)
     completed = np.where(completer, n_lessons, np.where(starters, completed, 0))
@@ -102,6 +104,7 @@ def _completed_lessons(
 def _lesson_durations_ms(
     lesson_type: np.ndarray, video_s: np.ndarray, finished: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
+    """Time spent in each lesson: most of a video when finished, a fraction when left half-way."""
     n = len(lesson_type)
     watched = np.where(finished, rng.uniform(0.75, 1.0, n), rng.uniform(0.05, 0.6, n))
     seconds = np.select(
@@ -157,6 +160,106 @@ def _session_starts(
     return start[session_of_row]
 
 
+def _all_enrollments(
+    window: Window,
+    purchases: Purchases,
+    subscriptions: Subscriptions,
+    catalog: Catalog,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, ...]:
+    """(student, course, enrolled ms, access type, order item id or 0) of every enrollment, in time order."""
+    sub_student, sub_course, sub_enrolled = _subscription_enrollments(
+        window, subscriptions, purchases, catalog, rng
+    )
+    columns = (
+        np.r_[purchases.student, sub_student],
+        np.r_[purchases.course, sub_course],
+        np.r_[purchases.enrolled_ms, sub_enrolled],
+        np.r_[np.zeros(len(purchases.student), np.int64), np.ones(len(sub_student), np.int64)],
+        np.r_[purchases.order_item_id, np.zeros(len(sub_student), np.int64)],
+    )
+    chronological = np.argsort(columns[2], kind="stable")
+    return tuple(c[chronological] for c in columns)
+
+
+@dataclass(frozen=True)
+class _LessonRows:
+    """One row per lesson an enrollment touches, in order within each enrollment."""
+
+    enrollment: np.ndarray
+    lesson: np.ndarray
+    lesson_type: np.ndarray
+    finished: np.ndarray
+    duration_ms: np.ndarray
+    start_ms: np.ndarray
+
+    @property
+    def end_ms(self) -> np.ndarray:
+        return self.start_ms + self.duration_ms
+
+
+def _lesson_rows(
+    course: np.ndarray,
+    enrolled: np.ndarray,
+    zone: np.ndarray,
+    planned_done: np.ndarray,
+    touched: np.ndarray,
+    catalog: Catalog,
+    offsets: ZoneOffsets,
+    rng: np.random.Generator,
+) -> _LessonRows:
+    enrollment = np.repeat(np.arange(len(course)), touched)
+    position = position_in_group(touched)
+    lesson = catalog.lesson_start[course[enrollment]] + position
+    lesson_type = catalog.lesson_type[lesson]
+    finished = position < planned_done[enrollment]
+    duration = _lesson_durations_ms(lesson_type, catalog.lesson_video_s[lesson], finished, rng)
+    pause = rng.integers(5, 120, len(lesson)) * MS_PER_SECOND
+    new_session = (position == 0) | (rng.random(len(lesson)) < NEW_SESSION)
+    session_start = _session_starts(enrollment, new_session, duration + pause, enrolled, zone, offsets, rng)
+    session = np.cumsum(new_session) - 1
+    start = (
+        session_start
+        + exclusive_cumsum_by_group(duration + pause, session)
+        + rng.integers(0, 1000, len(lesson))
+    )
+    return _LessonRows(enrollment, lesson, lesson_type, finished, duration, start)
+
+
+def _events(
+    window: Window, rows: _LessonRows, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lesson row, event type, occurred ms) of the events that happened before the window ended,
+    in time order: a start for every lesson touched, a submission for quizzes and finished
+    assignments, progress for a video left half-way, a completion for every finished lesson."""
+    submitted = np.flatnonzero(
+        (rows.lesson_type == QUIZ) | ((rows.lesson_type == ASSIGNMENT) & rows.finished)
+    )
+    abandoned_video = np.flatnonzero((rows.lesson_type == VIDEO) & ~rows.finished)
+    finished = np.flatnonzero(rows.finished)
+    row = np.concatenate([np.arange(len(rows.lesson)), submitted, abandoned_video, finished])
+    event_type = np.concatenate(
+        [
+            np.full(len(rows.lesson), LESSON_START),
+            np.where(rows.lesson_type[submitted] == QUIZ, QUIZ_SUBMIT, ASSIGNMENT_SUBMIT),
+            np.full(len(abandoned_video), VIDEO_PROGRESS),
+            np.full(len(finished), LESSON_COMPLETE),
+        ]
+    )
+    end = rows.end_ms
+    occurred = np.concatenate(
+        [
+            rows.start_ms,
+            end[submitted] - 2 * MS_PER_SECOND,
+            end[abandoned_video],
+            end[finished] + MS_PER_SECOND,
+        ]
+    ) + rng.integers(0, 1000, len(row))
+    happened = np.flatnonzero(occurred < window.end_ms)
+    happened = happened[np.argsort(occurred[happened], kind="stable")]
+    return row[happened], event_type[happened], occurred[happened]
+
+
 def build_learning(
     window: Window,
     purchases: Purchases,
@@ -167,21 +270,12 @@ def build_learning(
     target_events: int,
     rng: np.random.Generator,
 ) -> tuple[Enrollments, dict[str, EntityTable]]:
-    sub_student, sub_course, sub_enrolled = _subscription_enrollments(
-        window, subscriptions, purchases, catalog, rng
-    )
-    student = np.r_[purchases.student, sub_student]
-    course = np.r_[purchases.course, sub_course]
-    enrolled = np.r_[purchases.enrolled_ms, sub_enrolled]
-    access = np.r_[np.zeros(len(purchases.student), np.int64), np.ones(len(sub_student), np.int64)]
-    order_item = np.r_[purchases.order_item_id, np.zeros(len(sub_student), np.int64)]
-    chronological = np.argsort(enrolled, kind="stable")
-    student, course, enrolled, access, order_item = (
-        a[chronological] for a in (student, course, enrolled, access, order_item)
+    student, course, enrolled, access, order_item = _all_enrollments(
+        window, purchases, subscriptions, catalog, rng
     )
     n = len(student)
 
-    # ---- how far each enrollment gets
+    # ---- how far each enrollment gets, then the lessons and events that takes
     n_lessons = catalog.lesson_count[course]
     lesson_is_submit = (catalog.lesson_type == QUIZ) | (catalog.lesson_type == ASSIGNMENT)
     course_of_lesson = np.repeat(np.arange(catalog.n_courses), catalog.lesson_count)
@@ -192,80 +286,33 @@ def build_learning(
     planned_done, touched = _completed_lessons(
         n_lessons, submits_per_course[course], completer, target_events, rng
     )
+    rows = _lesson_rows(
+        course, enrolled, zone_of_student[student], planned_done, touched, catalog, offsets, rng
+    )
+    row, event_type, occurred = _events(window, rows, rng)
 
-    # ---- lesson rows, in order within each enrollment
-    row_enrollment = np.repeat(np.arange(n), touched)
-    position = position_in_group(touched)
-    lesson = catalog.lesson_start[course[row_enrollment]] + position
-    lesson_type = catalog.lesson_type[lesson]
-    finished = position < planned_done[row_enrollment]
-    duration = _lesson_durations_ms(lesson_type, catalog.lesson_video_s[lesson], finished, rng)
-    pause = rng.integers(5, 120, len(lesson)) * MS_PER_SECOND
-    new_session = (position == 0) | (rng.random(len(lesson)) < NEW_SESSION)
-    session_start = _session_starts(
-        row_enrollment, new_session, duration + pause, enrolled, zone_of_student[student], offsets, rng
+    is_submit = (event_type == QUIZ_SUBMIT) | (event_type == ASSIGNMENT_SUBMIT)
+    passed = rows.finished[row]
+    score = np.round(
+        np.where(passed, rng.uniform(PASS_SCORE, 100, len(row)), rng.uniform(10, PASS_SCORE - 0.1, len(row))),
+        1,
     )
-    session_id = np.cumsum(new_session) - 1
-    lesson_start_ms = (
-        session_start
-        + exclusive_cumsum_by_group(duration + pause, session_id)
-        + rng.integers(0, 1000, len(lesson))
+    watched = (event_type == VIDEO_PROGRESS) | (
+        (event_type == LESSON_COMPLETE) & (rows.lesson_type[row] == VIDEO)
     )
-    lesson_end_ms = lesson_start_ms + duration
-
-    # ---- events of each lesson row
-    quiz_or_done_assignment = (lesson_type == QUIZ) | ((lesson_type == ASSIGNMENT) & finished)
-    abandoned_video = (lesson_type == VIDEO) & ~finished
-    groups = (
-        (np.arange(len(lesson)), LESSON_START, lesson_start_ms),
-        (np.flatnonzero(quiz_or_done_assignment), -1, lesson_end_ms - 2 * MS_PER_SECOND),
-        (np.flatnonzero(abandoned_video), VIDEO_PROGRESS, lesson_end_ms),
-        (np.flatnonzero(finished), LESSON_COMPLETE, lesson_end_ms + MS_PER_SECOND),
-    )
-    rows = np.concatenate([g[0] for g in groups])
-    event_type = np.concatenate(
-        [
-            np.full(len(groups[0][0]), LESSON_START),
-            np.where(lesson_type[groups[1][0]] == QUIZ, QUIZ_SUBMIT, ASSIGNMENT_SUBMIT),
-            np.full(len(groups[2][0]), VIDEO_PROGRESS),
-            np.full(len(groups[3][0]), LESSON_COMPLETE),
-        ]
-    )
-    occurred = np.concatenate([g[2][g[0]] for g in groups]) + rng.integers(0, 1000, len(rows))
-    happened = occurred < window.end_ms
-    rows, event_type, occurred = rows[happened], event_type[happened], occurred[happened]
-    by_time = np.argsort(occurred, kind="stable")
-    rows, event_type, occurred = rows[by_time], event_type[by_time], occurred[by_time]
-
-    watched_s = np.where(
-        (event_type == VIDEO_PROGRESS) | ((event_type == LESSON_COMPLETE) & (lesson_type[rows] == VIDEO)),
-        duration[rows] // 1000,
-        0,
-    )
-    passed = finished[rows]
-    score = np.where(
-        (event_type == QUIZ_SUBMIT) | (event_type == ASSIGNMENT_SUBMIT),
-        np.round(
-            np.where(
-                passed, rng.uniform(PASS_SCORE, 100, len(rows)), rng.uniform(10, PASS_SCORE - 0.1, len(rows))
-            ),
-            1,
-        ),
-        np.nan,
-    )
-    event_enrollment = row_enrollment[rows]
+    event_enrollment = rows.enrollment[row]
     activity = EntityTable.build(
         "lesson_activity",
         {
             "event_id": fixed_width_text(
-                random_hex_ids(np.arange(len(rows)), 14, salt=0xE7E27, prefix=b"ev_")
+                random_hex_ids(np.arange(len(row)), 14, salt=0xE7E27, prefix=b"ev_")
             ),
             "enrollment_id": event_enrollment + 1,
-            "lesson_id": lesson[rows] + 1,
+            "lesson_id": rows.lesson[row] + 1,
             "event_type": Categorical.of(EVENT_TYPES, event_type),
             "occurred_at": occurred,
-            "video_seconds_watched": watched_s,
-            "score": score,
+            "video_seconds_watched": np.where(watched, rows.duration_ms[row] // 1000, 0),
+            "score": np.where(is_submit, score, np.nan),
         },
         protected=event_type == LESSON_COMPLETE,  # progress_pct is counted from these
     )
@@ -275,11 +322,9 @@ def build_learning(
     completed_lessons = np.bincount(event_enrollment[done], minlength=n)
     last_done = np.full(n, -1, dtype=np.int64)
     np.maximum.at(last_done, event_enrollment[done], occurred[done])
-    completed_ms = np.where((completed_lessons == n_lessons) & (n_lessons > 0), last_done, NEVER)
+    completed_ms = np.where(completed_lessons == n_lessons, last_done, NEVER)
     last_activity = enrolled.copy()
     np.maximum.at(last_activity, event_enrollment, occurred)
-    progress = np.round(100.0 * completed_lessons / np.maximum(n_lessons, 1), 2)
-
     enrollments = EntityTable.build(
         "enrollments",
         {
@@ -289,14 +334,18 @@ def build_learning(
             "order_item_id": order_item,
             "access_type": Categorical.of(ACCESS_TYPES, access),
             "enrolled_at": enrolled,
-            "progress_pct": progress,
+            "progress_pct": np.round(100.0 * completed_lessons / n_lessons, 2),
             "completed_at": np.where(completed_ms < NEVER, completed_ms, 0),
         },
         nulls={"order_item_id": access == 1, "completed_at": completed_ms == NEVER},
     )
-    certificates = _certificates(window, completed_ms, rng)
     summary = Enrollments(student, course, enrolled, completed_ms, last_activity, completed_lessons)
-    return summary, {"enrollments": enrollments, "lesson_activity": activity, "certificates": certificates}
+    tables = {
+        "enrollments": enrollments,
+        "lesson_activity": activity,
+        "certificates": _certificates(window, completed_ms, rng),
+    }
+    return summary, tables
 
 
 def _certificates(window: Window, completed_ms: np.ndarray, rng: np.random.Generator) -> EntityTable:

@@ -302,6 +302,151 @@ def _payment_attempts(
     return order, attempted, failed
 
 
+@dataclass(frozen=True)
+class _Orders:
+    """Per-order arrays, in checkout order."""
+
+    student: np.ndarray
+    ordered: np.ndarray
+    kind: np.ndarray  # FIRST_ORDER, REPEAT_ORDER or CAMPAIGN_ORDER
+    campaign: np.ndarray  # -1 when not from a campaign link
+    visit: np.ndarray  # campaign visit that is the checkout session, -1 otherwise
+    session: np.ndarray  # session log index once known, -1 otherwise
+
+    def take(self, rows: np.ndarray) -> "_Orders":
+        return _Orders(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+
+def _order_stream(
+    window: Window,
+    n_orders: int,
+    students: Students,
+    visits: CampaignVisits,
+    live_courses: int,
+    offsets: ZoneOffsets,
+    rng: np.random.Generator,
+) -> _Orders:
+    """First orders, campaign orders by earlier buyers, and repeat orders up to the target."""
+    first, in_signup_visit = _first_orders(window, students, offsets, rng)
+    campaign_visit, campaign_student, campaign_ms = _campaign_orders(visits, students, first, rng)
+    firsts = np.flatnonzero(first < NEVER)
+    repeats = n_orders - len(firsts) - len(campaign_visit)
+    repeat_student, repeat_ms = _repeat_orders(window, repeats, students, first, live_courses, offsets, rng)
+    at_signup = students.orders_at_signup[firsts]
+    none_for = np.full(len(campaign_visit) + len(repeat_student), -1)
+    orders = _Orders(
+        student=np.r_[firsts, campaign_student, repeat_student],
+        ordered=np.r_[first[firsts], campaign_ms, repeat_ms],
+        kind=np.r_[
+            np.where(at_signup, CAMPAIGN_ORDER, FIRST_ORDER),
+            np.full(len(campaign_visit), CAMPAIGN_ORDER),
+            np.full(len(repeat_student), REPEAT_ORDER),
+        ],
+        campaign=np.r_[
+            np.where(at_signup, students.lead_campaign[firsts], -1),
+            visits.campaign[campaign_visit],
+            np.full(len(repeat_student), -1),
+        ],
+        visit=np.r_[np.full(len(firsts), -1), campaign_visit, np.full(len(repeat_student), -1)],
+        session=np.r_[np.where(in_signup_visit[firsts], students.signup_session[firsts], -1), none_for],
+    )
+    return orders.take(np.argsort(orders.ordered, kind="stable"))
+
+
+def _order_lines(
+    orders: _Orders, catalog: Catalog, promoted_course: np.ndarray, rng: np.random.Generator
+) -> tuple[_Orders, np.ndarray, np.ndarray]:
+    """(orders, order index per line, course per line): a campaign order starts with the promoted
+    course, nobody buys a course twice, and orders left without a line are dropped."""
+    n_items = 1 + np.where(
+        orders.kind == CAMPAIGN_ORDER,
+        categorical(ITEMS_PER_CAMPAIGN_ORDER, len(orders.ordered), rng),
+        categorical(ITEMS_PER_ORDER, len(orders.ordered), rng),
+    )
+    item_order = np.repeat(np.arange(len(orders.ordered)), n_items)
+    item_day = orders.ordered[item_order] // MS_PER_DAY
+    course = catalog.pick(item_day, rng)
+    promoted = (position_in_group(n_items) == 0) & (orders.campaign[item_order] >= 0)
+    course[promoted] = promoted_course[orders.campaign[item_order[promoted]]]
+    unresolved = resolve_repeats(orders.student[item_order], course, item_day, catalog, rng, keep=promoted)
+    kept = np.bincount(item_order[~unresolved], minlength=len(orders.ordered)) > 0
+    return orders.take(kept), (np.cumsum(kept) - 1)[item_order[~unresolved]], course[~unresolved]
+
+
+def _refunds(
+    window: Window,
+    item_order: np.ndarray,
+    paid: np.ndarray,
+    success_ms: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(line, amount, refunded ms) of refunds, in time order: some paid orders, one line or all,
+    mostly in full, within 30 days."""
+    n = len(success_ms)
+    n_items = np.bincount(item_order, minlength=n)
+    refund_order = (success_ms < NEVER) & (rng.random(n) < REFUND_RATE)
+    whole_order = rng.random(n) < 0.5
+    which_line = (rng.random(n) * n_items).astype(np.int64)
+    lines = np.flatnonzero(
+        refund_order[item_order]
+        & (whole_order[item_order] | (position_in_group(n_items) == which_line[item_order]))
+    )
+    amount = np.where(rng.random(len(lines)) < 0.9, paid[lines], (paid[lines] + 1) // 2)
+    delay = np.minimum(rng.exponential(4 * MS_PER_DAY, len(lines)), 30 * MS_PER_DAY).astype(np.int64)
+    refunded_at = success_ms[item_order[lines]] + MS_PER_HOUR + delay // MS_PER_SECOND * MS_PER_SECOND
+    issued = np.flatnonzero(refunded_at < window.end_ms)
+    issued = issued[np.argsort(refunded_at[issued], kind="stable")]
+    return lines[issued], amount[issued], refunded_at[issued]
+
+
+def _checkout_sessions(
+    window: Window,
+    orders: _Orders,
+    first_line_course: np.ndarray,
+    students: Students,
+    visits: CampaignVisits,
+    promoted_course: np.ndarray,
+    sources: Sources,
+    log: SessionLog,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Session log index of each order: its signup visit or campaign visit, a new visit, or -1 (app)."""
+    session = orders.session.copy()
+    n = len(session)
+    web_signup = students.signup_session[orders.student] >= 0
+    app_share = np.where(web_signup, APP_ORDER_SHARE[0], APP_ORDER_SHARE[1])
+    in_app = (session < 0) & (orders.visit < 0) & (rng.random(n) < app_share)
+    from_campaign = np.flatnonzero(orders.visit >= 0)
+    session[from_campaign] = log.add(
+        visits.start_ms[orders.visit[from_campaign]],
+        orders.student[from_campaign] + 1,
+        students.device[orders.student[from_campaign]],
+        sources.campaign_source(orders.campaign[from_campaign]),
+        course_page(promoted_course[orders.campaign[from_campaign]]),
+        converted=True,
+    )
+    new = np.flatnonzero((session < 0) & ~in_app)
+    landing = np.select(
+        [rng.random(len(new)) < 0.5, rng.random(len(new)) < 0.5],
+        [course_page(first_line_course[new]), page_code("/my-learning")],
+        page_code("/"),
+    )
+    usual_device = students.device[orders.student[new]]
+    second_device = rng.random(len(new)) < 0.25
+    session[new] = log.add(
+        np.maximum(orders.ordered[new] - rng.integers(120, 1500, len(new)) * MS_PER_SECOND, window.start_ms),
+        orders.student[new] + 1,
+        np.where(second_device, (usual_device + 1) % 3, usual_device),
+        sources.sample(RETURN_CHANNELS, len(new), rng),
+        landing,
+        converted=True,
+        second_device=second_device,
+    )
+    web = np.flatnonzero(session >= 0)
+    log.touch(session[web], np.minimum(orders.ordered[web] + 60 * MS_PER_SECOND, window.end_ms))
+    return session
+
+
 def build_commerce(
     window: Window,
     n_orders: int,
@@ -315,158 +460,53 @@ def build_commerce(
     log: SessionLog,
     rng: np.random.Generator,
 ) -> Commerce:
-    first, in_signup_visit = _first_orders(window, students, offsets, rng)
-    campaign_visit, campaign_student, campaign_ms = _campaign_orders(visits, students, first, rng)
-    firsts = np.flatnonzero(first < NEVER)
-    repeat_student, repeat_ms = _repeat_orders(
-        window,
-        n_orders - len(firsts) - len(campaign_visit),
-        students,
-        first,
-        int(np.sum(catalog.first_day < NEVER)),
-        offsets,
-        rng,
-    )
-    n_repeat = len(repeat_student)
-    at_signup = students.orders_at_signup[firsts]
-
-    student = np.r_[firsts, campaign_student, repeat_student]
-    ordered = np.r_[first[firsts], campaign_ms, repeat_ms]
-    kind = np.r_[
-        np.where(at_signup, CAMPAIGN_ORDER, FIRST_ORDER),
-        np.full(len(campaign_visit), CAMPAIGN_ORDER),
-        np.full(n_repeat, REPEAT_ORDER),
-    ]
-    campaign = np.r_[
-        np.where(at_signup, students.lead_campaign[firsts], -1),
-        visits.campaign[campaign_visit],
-        np.full(n_repeat, -1),
-    ]
-    visit = np.r_[np.full(len(firsts), -1), campaign_visit, np.full(n_repeat, -1)]
-    session = np.r_[
-        np.where(in_signup_visit[firsts], students.signup_session[firsts], -1),
-        np.full(len(campaign_visit) + n_repeat, -1),
-    ]
-    chronological = np.argsort(ordered, kind="stable")
-    student, ordered, kind, campaign, visit, session = (
-        a[chronological] for a in (student, ordered, kind, campaign, visit, session)
-    )
-
-    # ---- lines: a campaign order starts with the promoted course; nobody buys a course twice
-    n_items = 1 + np.where(
-        kind == CAMPAIGN_ORDER,
-        categorical(ITEMS_PER_CAMPAIGN_ORDER, len(ordered), rng),
-        categorical(ITEMS_PER_ORDER, len(ordered), rng),
-    )
-    item_order = np.repeat(np.arange(len(ordered)), n_items)
-    item_day = ordered[item_order] // MS_PER_DAY
-    course = catalog.pick(item_day, rng)
-    promoted = (position_in_group(n_items) == 0) & (campaign[item_order] >= 0)
-    course[promoted] = traffic.promoted_course[campaign[item_order[promoted]]]
-    unresolved = resolve_repeats(student[item_order], course, item_day, catalog, rng, keep=promoted)
-    kept_orders = np.bincount(item_order[~unresolved], minlength=len(ordered)) > 0
-    new_index = np.cumsum(kept_orders) - 1
-    item_order, course = new_index[item_order[~unresolved]], course[~unresolved]
-    student, ordered, kind, campaign, visit, session = (
-        a[kept_orders] for a in (student, ordered, kind, campaign, visit, session)
-    )
-    n = len(ordered)
-    n_items = np.bincount(item_order, minlength=n)
-    item_position = position_in_group(n_items)
+    live_courses = int(np.sum(catalog.first_day < NEVER))
+    orders = _order_stream(window, n_orders, students, visits, live_courses, offsets, rng)
+    orders, item_order, course = _order_lines(orders, catalog, traffic.promoted_course, rng)
+    n = len(orders.ordered)
 
     # ---- prices and coupons
-    item_ms = ordered[item_order]
-    currency = students.currency[student]
+    item_ms = orders.ordered[item_order]
+    currency = students.currency[orders.student]
     list_cents = rates.convert_cents(
         catalog.price_at(course, item_ms), catalog.currency[course], currency[item_order], item_ms
     )
-    coupon, pct, coupon_labels = _coupons(kind, campaign, ordered, traffic, rng)
+    coupon, pct, coupon_labels = _coupons(orders.kind, orders.campaign, orders.ordered, traffic, rng)
     discount = (list_cents * pct[item_order] + 50) // 100
     paid = list_cents - discount
     total = np.bincount(item_order, weights=paid, minlength=n).astype(np.int64)
 
-    # ---- payments
-    method = _payment_methods(students.country[student], rng)
-    attempt_order, attempted, attempt_failed = _payment_attempts(ordered, method, rng)
+    # ---- payments, refunds and the resulting status
+    method = _payment_methods(students.country[orders.student], rng)
+    attempt_order, attempted, attempt_failed = _payment_attempts(orders.ordered, method, rng)
     made = attempted < window.end_ms
     succeeded = made & ~attempt_failed
     success_ms = np.full(n, NEVER)
     success_ms[attempt_order[succeeded]] = attempted[succeeded]
     paid_order = success_ms < NEVER
     awaiting = np.bincount(attempt_order[~made], minlength=n) > 0
-    status = np.where(paid_order, PAID, np.where(awaiting, PENDING, FAILED))
-
-    # ---- refunds of paid lines, within 30 days
-    refund_order = paid_order & (rng.random(n) < REFUND_RATE)
-    whole_order = rng.random(n) < 0.5
-    which_line = (rng.random(n) * n_items).astype(np.int64)
-    refunded_line = refund_order[item_order] & (
-        whole_order[item_order] | (item_position == which_line[item_order])
-    )
-    refund_rows = np.flatnonzero(refunded_line)
-    refund_amount = np.where(
-        rng.random(len(refund_rows)) < 0.9, paid[refund_rows], (paid[refund_rows] + 1) // 2
-    )
-    delay = np.minimum(rng.exponential(4 * MS_PER_DAY, len(refund_rows)), 30 * MS_PER_DAY).astype(np.int64)
-    refunded_at = success_ms[item_order[refund_rows]] + MS_PER_HOUR + delay // MS_PER_SECOND * MS_PER_SECOND
-    issued = refunded_at < window.end_ms
-    refund_rows, refund_amount, refunded_at = refund_rows[issued], refund_amount[issued], refunded_at[issued]
-    refunded_sum = np.bincount(item_order[refund_rows], weights=refund_amount, minlength=n).astype(np.int64)
-    status = np.where(
-        refunded_sum == 0, status, np.where(refunded_sum == total, REFUNDED, PARTIALLY_REFUNDED)
+    refund_line, refund_amount, refunded_at = _refunds(window, item_order, paid, success_ms, rng)
+    refunded = np.bincount(item_order[refund_line], weights=refund_amount, minlength=n).astype(np.int64)
+    status = np.select(
+        [refunded == total, refunded > 0, paid_order, awaiting],
+        [REFUNDED, PARTIALLY_REFUNDED, PAID, PENDING],
+        FAILED,
     )
 
-    # ---- checkout sessions: the signup visit, a campaign visit, the app, or a new visit
-    web_student = students.signup_session[student] >= 0
-    in_app = (
-        (session < 0)
-        & (visit < 0)
-        & (rng.random(n) < np.where(web_student, APP_ORDER_SHARE[0], APP_ORDER_SHARE[1]))
+    first_line_course = course[position_in_group(np.bincount(item_order, minlength=n)) == 0]
+    session = _checkout_sessions(
+        window, orders, first_line_course, students, visits, traffic.promoted_course, sources, log, rng
     )
-    first_line_course = course[item_position == 0]
-    from_campaign = np.flatnonzero(visit >= 0)
-    session[from_campaign] = log.add(
-        visits.start_ms[visit[from_campaign]],
-        student[from_campaign] + 1,
-        students.device[student[from_campaign]],
-        sources.campaign_source(campaign[from_campaign]),
-        course_page(traffic.promoted_course[campaign[from_campaign]]),
-        converted=True,
-    )
-    new_visit = np.flatnonzero((session < 0) & ~in_app)
-    landing = np.select(
-        [rng.random(len(new_visit)) < 0.5, rng.random(len(new_visit)) < 0.5],
-        [course_page(first_line_course[new_visit]), page_code("/my-learning")],
-        page_code("/"),
-    )
-    second_device = rng.random(len(new_visit)) < 0.25
-    device = np.where(
-        second_device, (students.device[student[new_visit]] + 1) % 3, students.device[student[new_visit]]
-    )
-    session[new_visit] = log.add(
-        np.maximum(
-            ordered[new_visit] - rng.integers(120, 1500, len(new_visit)) * MS_PER_SECOND, window.start_ms
-        ),
-        student[new_visit] + 1,
-        device,
-        sources.sample(RETURN_CHANNELS, len(new_visit), rng),
-        landing,
-        converted=True,
-        second_device=second_device,
-    )
-    with_session = np.flatnonzero(session >= 0)
-    log.touch(session[with_session], np.minimum(ordered[with_session] + 60 * MS_PER_SECOND, window.end_ms))
 
-    local_offset = offsets.offset_seconds(students.zone[student], ordered)
-    order_ids = np.arange(1, n + 1)
+    local_offset = offsets.offset_seconds(students.zone[orders.student], orders.ordered)
     item_ids = np.arange(1, len(item_order) + 1)
     orders_table = EntityTable.build(
         "orders",
         {
-            "order_id": order_ids,
-            "student_id": student + 1,
+            "order_id": np.arange(1, n + 1),
+            "student_id": orders.student + 1,
             "session_id": Categorical.of((), np.full(n, -1)),  # set once sessions have their ids
-            "ordered_at": ordered,
+            "ordered_at": orders.ordered,
             "currency": Categorical.of(CURRENCIES, currency),
             "coupon_code": Categorical.of(coupon_labels, coupon),
             "order_total": total,
@@ -488,16 +528,15 @@ def build_commerce(
         local_offsets={"ordered_at": local_offset[item_order]},
         protected=paid_order[item_order],  # lines that granted an enrollment
     )
-    attempt_rows = np.flatnonzero(made)
-    attempt_rows = attempt_rows[np.argsort(attempted[attempt_rows], kind="stable")]
-    a_order = attempt_order[attempt_rows]
-    a_failed = attempt_failed[attempt_rows]
+    attempts = np.flatnonzero(made)
+    attempts = attempts[np.argsort(attempted[attempts], kind="stable")]
+    a_order, a_failed = attempt_order[attempts], attempt_failed[attempts]
     payments_table = EntityTable.build(
         "payments",
         {
-            "payment_id": np.arange(1, len(attempt_rows) + 1),
+            "payment_id": np.arange(1, len(attempts) + 1),
             "order_id": a_order + 1,
-            "attempted_at": attempted[attempt_rows],
+            "attempted_at": attempted[attempts],
             "method": Categorical.of(PAYMENT_METHODS, method[a_order]),
             "amount": total[a_order],
             "currency": Categorical.of(CURRENCIES, currency[a_order]),
@@ -508,23 +547,17 @@ def build_commerce(
             ),
         },
     )
-    by_time = np.argsort(refunded_at, kind="stable")
-    refund_rows, refund_amount, refunded_at = (
-        refund_rows[by_time],
-        refund_amount[by_time],
-        refunded_at[by_time],
-    )
     refunds_table = EntityTable.build(
         "refunds",
         {
-            "refund_id": np.arange(1, len(refund_rows) + 1),
-            "order_id": item_order[refund_rows] + 1,
-            "order_item_id": item_ids[refund_rows],
+            "refund_id": np.arange(1, len(refund_line) + 1),
+            "order_id": item_order[refund_line] + 1,
+            "order_item_id": item_ids[refund_line],
             "refunded_at": refunded_at,
             "amount": refund_amount,
-            "currency": Categorical.of(CURRENCIES, currency[item_order[refund_rows]]),
+            "currency": Categorical.of(CURRENCIES, currency[item_order[refund_line]]),
             "reason": Categorical.of(
-                REFUND_REASONS, categorical(REFUND_REASON_WEIGHTS, len(refund_rows), rng)
+                REFUND_REASONS, categorical(REFUND_REASON_WEIGHTS, len(refund_line), rng)
             ),
         },
     )
@@ -540,8 +573,10 @@ def build_commerce(
             "payments": payments_table,
             "refunds": refunds_table,
         },
-        purchases=Purchases(student[item_order[granted]], course[granted], item_ids[granted], enrolled),
+        purchases=Purchases(
+            orders.student[item_order[granted]], course[granted], item_ids[granted], enrolled
+        ),
         order_session=session,
         used_price_changes=np.unique(catalog.price_change_in_force(course, item_ms)),
-        used_campaign_visits=visit[from_campaign],
+        used_campaign_visits=orders.visit[orders.visit >= 0],
     )

@@ -31,6 +31,7 @@ from orchestration.datagen.timeline import (
 from orchestration.datagen.web import (
     CAMPAIGN_BROWSE,
     DEVICE_WEIGHTS,
+    DEVICES,
     LEAD,
     LEAD_ORDER,
     CampaignVisits,
@@ -114,7 +115,9 @@ def build_students(
     )
     # Influencer traffic is mostly phones.
     device = np.where(
-        is_lead & (rng.random(n_students) < 0.7), 1, categorical(DEVICE_WEIGHTS, n_students, rng)
+        is_lead & (rng.random(n_students) < 0.7),
+        DEVICES.index("mobile"),
+        categorical(DEVICE_WEIGHTS, n_students, rng),
     )
 
     web = is_lead | (rng.random(n_students) >= APP_SIGNUP_SHARE)

@@ -104,9 +104,8 @@ def csv_chunks(header: Iterable[str], columns: list[pa.Array]) -> Iterable[memor
         part = [c.slice(start, CHUNK_ROWS) for c in columns]
         rows = pc.binary_join_element_wise(*part, ",", null_handling="replace", null_replacement="")
         lines = pc.binary_join_element_wise(rows, "", "\n")
-        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[
-            lines.offset : lines.offset + len(lines) + 1
-        ]
+        width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
+        offsets = np.frombuffer(lines.buffers()[1], dtype=width)[lines.offset : lines.offset + len(lines) + 1]
         yield memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
 
 
