@@ -1,0 +1,221 @@
+with
+
+enrollments as (
+
+    select * from {{ ref('stg_learning__enrollments') }}
+
+),
+
+students as (
+
+    select * from {{ ref('stg_marketplace__students') }}
+
+),
+
+courses as (
+
+    select * from {{ ref('stg_marketplace__courses') }}
+
+),
+
+lessons as (
+
+    select * from {{ ref('stg_learning__lessons') }}
+
+),
+
+certificates as (
+
+    select * from {{ ref('stg_learning__certificates') }}
+
+),
+
+lesson_activity as (
+
+    select * from {{ ref('int_lesson_activity_joined') }}
+
+),
+
+course_curriculum as (
+
+    select
+        course_id,
+        count(*) as lessons_total,
+        count(distinct module_number) as modules_total,
+        sum(video_seconds) as video_seconds_total,
+        sum(case when lesson_type = 'quiz' then 1 else 0 end) as quizzes_available,
+        sum(case when lesson_type = 'assignment' then 1 else 0 end) as assignments_available,
+        max(lesson_position) as course_last_lesson_position
+    from lessons
+    group by course_id
+
+),
+
+module_sizes as (
+
+    select
+        course_id,
+        module_number,
+        count(*) as module_lessons
+    from lessons
+    group by course_id, module_number
+
+),
+
+lesson_progress as (
+
+    select
+        enrollment_id,
+        lesson_id,
+        course_id,
+        module_number,
+        lesson_position,
+        lesson_type,
+        min(occurred_at) as first_activity_at,
+        max(occurred_at) as last_activity_at,
+        max(case when event_type = 'lesson_complete' then 1 else 0 end) as is_lesson_completed,
+        max(
+            case when event_type in ('quiz_submit', 'assignment_submit') then 1 else 0 end
+        ) as is_lesson_submitted,
+        -- Rewatching a video does not count twice: watched time is capped at the video length.
+        least(sum(video_seconds_watched), max(lesson_video_seconds)) as video_seconds_watched
+    from lesson_activity
+    group by
+        enrollment_id,
+        lesson_id,
+        course_id,
+        module_number,
+        lesson_position,
+        lesson_type
+
+),
+
+module_progress as (
+
+    select
+        lesson_progress.enrollment_id,
+        lesson_progress.module_number,
+        case
+            when sum(lesson_progress.is_lesson_completed) = max(module_sizes.module_lessons)
+                then 1
+            else 0
+        end as is_module_completed
+    from lesson_progress
+    inner join module_sizes
+        on
+            lesson_progress.course_id = module_sizes.course_id
+            and lesson_progress.module_number = module_sizes.module_number
+    group by lesson_progress.enrollment_id, lesson_progress.module_number
+
+),
+
+modules_completed as (
+
+    select
+        enrollment_id,
+        sum(is_module_completed) as modules_completed
+    from module_progress
+    group by enrollment_id
+
+),
+
+enrollment_progress as (
+
+    select
+        enrollment_id,
+        min(first_activity_at) as first_activity_at,
+        max(last_activity_at) as last_activity_at,
+        sum(is_lesson_completed) as lessons_completed,
+        sum(video_seconds_watched) as video_seconds_watched,
+        sum(
+            case when lesson_type = 'quiz' then is_lesson_submitted else 0 end
+        ) as quizzes_submitted,
+        sum(
+            case when lesson_type = 'assignment' then is_lesson_submitted else 0 end
+        ) as assignments_submitted,
+        max(lesson_position) as furthest_lesson_position
+    from lesson_progress
+    group by enrollment_id
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        enrollments.enrollment_id,
+
+        ---------- foreign keys
+        enrollments.student_id,
+        enrollments.course_id,
+        enrollments.order_item_id,
+
+        ---------- attributes
+        courses.category as course_category,
+        enrollments.access_type,
+        students.time_zone as student_time_zone,
+        enrollment_progress.enrollment_id is not null as is_started,
+        enrollments.completed_at is not null as is_completed,
+        certificates.certificate_id is not null as is_certified,
+        enrollment_progress.furthest_lesson_position,
+        course_curriculum.course_last_lesson_position,
+
+        ---------- timestamps (UTC)
+        enrollments.enrolled_at,
+        enrollment_progress.first_activity_at,
+        enrollment_progress.last_activity_at,
+        enrollments.completed_at,
+        certificates.issued_at as certificate_issued_at,
+
+        ---------- measures
+        cast(
+            coalesce(course_curriculum.lessons_total, 0) as {{ dbt.type_bigint() }}
+        ) as lessons_total,
+        cast(
+            coalesce(enrollment_progress.lessons_completed, 0) as {{ dbt.type_bigint() }}
+        ) as lessons_completed,
+        cast(
+            coalesce(course_curriculum.modules_total, 0) as {{ dbt.type_bigint() }}
+        ) as modules_total,
+        cast(
+            coalesce(modules_completed.modules_completed, 0) as {{ dbt.type_bigint() }}
+        ) as modules_completed,
+        cast(
+            coalesce(course_curriculum.video_seconds_total, 0) as {{ dbt.type_bigint() }}
+        ) as video_seconds_total,
+        cast(
+            coalesce(enrollment_progress.video_seconds_watched, 0) as {{ dbt.type_bigint() }}
+        ) as video_seconds_watched,
+        cast(
+            coalesce(course_curriculum.quizzes_available, 0) as {{ dbt.type_bigint() }}
+        ) as quizzes_available,
+        cast(
+            coalesce(enrollment_progress.quizzes_submitted, 0) as {{ dbt.type_bigint() }}
+        ) as quizzes_submitted,
+        cast(
+            coalesce(course_curriculum.assignments_available, 0) as {{ dbt.type_bigint() }}
+        ) as assignments_available,
+        cast(
+            coalesce(enrollment_progress.assignments_submitted, 0) as {{ dbt.type_bigint() }}
+        ) as assignments_submitted,
+        enrollments.progress_pct as reported_progress_pct,
+        {{ dbt.datediff('enrollments.enrolled_at', 'enrollments.completed_at', 'second') }}
+        / 86400.0 as days_to_completion
+
+    from enrollments
+    left join students
+        on enrollments.student_id = students.student_id
+    left join courses
+        on enrollments.course_id = courses.course_id
+    left join course_curriculum
+        on enrollments.course_id = course_curriculum.course_id
+    left join enrollment_progress
+        on enrollments.enrollment_id = enrollment_progress.enrollment_id
+    left join modules_completed
+        on enrollments.enrollment_id = modules_completed.enrollment_id
+    left join certificates
+        on enrollments.enrollment_id = certificates.enrollment_id
+
+)
+
+select * from final

@@ -1,0 +1,66 @@
+with
+
+sessions as (
+
+    select * from {{ ref('stg_web_analytics__sessions') }}
+
+),
+
+tracking_codes as (
+
+    select * from {{ ref('int_campaign_tracking_codes') }}
+
+),
+
+attributed as (
+
+    select
+        sessions.*,
+        tracking_codes.campaign_id
+    from sessions
+    left join tracking_codes
+        on sessions.utm_campaign = tracking_codes.utm_campaign
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        session_id,
+
+        ---------- foreign keys
+        visitor_id,
+        student_id,
+        campaign_id,
+
+        ---------- attributes
+        case
+            when campaign_id is not null then 'influencer'
+            else {{ marketing_channel('utm_source', 'utm_medium', 'referrer_host') }}
+        end as channel,
+        campaign_id is not null as is_campaign_session,
+        device_category,
+        landing_page,
+        referrer_host,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        is_converted,
+        pageviews = 1 as is_bounce,
+        student_id is not null as is_logged_in,
+
+        ---------- timestamps (UTC)
+        started_at,
+        cast({{ dbt.date_trunc('day', 'started_at') }} as date) as date_day,
+        cast(extract(hour from started_at) as integer) as hour_of_day,
+
+        ---------- measures
+        pageviews,
+        duration_seconds
+
+    from attributed
+
+)
+
+select * from final

@@ -1,0 +1,56 @@
+with
+
+campaign_performance as (
+
+    select * from {{ ref('campaign_performance') }}
+
+),
+
+overall as (
+
+    select
+        min(start_date) as first_start_date,
+        max(end_date) as last_end_date,
+        count(*) as campaigns,
+        count(distinct influencer_id) as influencers,
+        cast(sum(follower_count) as {{ dbt.type_bigint() }}) as follower_count,
+        {{ campaign_measure_sums() }}
+    from campaign_performance
+
+),
+
+final as (
+
+    select
+        ---------- attributes
+        first_start_date,
+        last_end_date,
+
+        ---------- measures
+        campaigns,
+        influencers,
+        follower_count,
+        impressions,
+        reach,
+        likes,
+        comments,
+        shares,
+        saves,
+        likes + comments + shares as engagements,
+        video_views,
+        video_completions,
+        clicks,
+        spend_usd,
+        sessions,
+        bounced_sessions,
+        leads,
+        conversions,
+        converting_customers,
+        attributed_revenue_usd,
+        {{ campaign_kpi_columns() }}
+
+    from overall
+
+)
+
+select * from final

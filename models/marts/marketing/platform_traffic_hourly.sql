@@ -1,0 +1,56 @@
+with
+
+sessions as (
+
+    select * from {{ ref('fct_sessions') }}
+
+),
+
+hourly as (
+
+    select
+        date_day,
+        hour_of_day,
+        device_category,
+        channel,
+        count(*) as sessions,
+        count(case when is_logged_in then 1 end) as logged_in_sessions,
+        count(case when is_converted then 1 end) as converted_sessions,
+        count(case when paid_orders > 0 then 1 end) as ordering_sessions,
+        count(case when is_bounce then 1 end) as bounced_sessions,
+        cast(sum(pageviews) as {{ dbt.type_bigint() }}) as pageviews,
+        cast(sum(duration_seconds) as {{ dbt.type_bigint() }}) as duration_seconds,
+        cast(sum(net_revenue_usd) as decimal(18, 2)) as net_revenue_usd
+    from sessions
+    group by date_day, hour_of_day, device_category, channel
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        date_day,
+        hour_of_day,
+        device_category,
+        channel,
+
+        ---------- attributes
+        cast(extract(isodow from date_day) as {{ dbt.type_int() }}) as day_of_week,
+
+        ---------- measures
+        sessions,
+        logged_in_sessions,
+        converted_sessions,
+        ordering_sessions,
+        bounced_sessions,
+        pageviews,
+        duration_seconds,
+        net_revenue_usd,
+        {{ traffic_kpi_columns() }}
+
+    from hourly
+
+)
+
+select * from final

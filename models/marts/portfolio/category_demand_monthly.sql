@@ -1,0 +1,141 @@
+with
+
+courses as (
+
+    select * from {{ ref('dim_courses') }}
+
+),
+
+enrollments_daily as (
+
+    select * from {{ ref('int_course_enrollments_daily') }}
+
+),
+
+revenue_by_category_monthly as (
+
+    select * from {{ ref('revenue_by_category_monthly') }}
+
+),
+
+enrollments as (
+
+    select
+        courses.category,
+        cast({{ dbt.date_trunc('month', 'enrollments_daily.date_day') }} as date) as month_start,
+        sum(enrollments_daily.enrollments) as enrollments,
+        count(distinct enrollments_daily.course_id) as courses_with_enrollments
+    from enrollments_daily
+    inner join courses
+        on enrollments_daily.course_id = courses.course_id
+    group by
+        courses.category,
+        cast({{ dbt.date_trunc('month', 'enrollments_daily.date_day') }} as date)
+
+),
+
+published as (
+
+    select
+        category,
+        cast({{ dbt.date_trunc('month', 'published_at') }} as date) as month_start,
+        count(*) as courses_published
+    from courses
+    where published_at is not null
+    group by category, cast({{ dbt.date_trunc('month', 'published_at') }} as date)
+
+),
+
+category_months as (
+
+    select
+        category,
+        month_start
+    from enrollments
+    union
+    select
+        category,
+        month_start
+    from published
+    union
+    select
+        category,
+        month_start
+    from revenue_by_category_monthly
+
+),
+
+joined as (
+
+    select
+        category_months.category,
+        category_months.month_start,
+        cast(coalesce(enrollments.enrollments, 0) as bigint) as enrollments,
+        coalesce(enrollments.courses_with_enrollments, 0) as courses_with_enrollments,
+        coalesce(published.courses_published, 0) as courses_published,
+        coalesce(revenue_by_category_monthly.paid_items, 0) as paid_items,
+        coalesce(revenue_by_category_monthly.revenue_usd, 0) as revenue_usd
+    from category_months
+    left join enrollments
+        on
+            category_months.category = enrollments.category
+            and category_months.month_start = enrollments.month_start
+    left join published
+        on
+            category_months.category = published.category
+            and category_months.month_start = published.month_start
+    left join revenue_by_category_monthly
+        on
+            category_months.category = revenue_by_category_monthly.category
+            and category_months.month_start = revenue_by_category_monthly.month_start
+
+),
+
+with_prior as (
+
+    select
+        joined.*,
+        sum(joined.enrollments) over (partition by joined.month_start) as month_enrollments,
+        prior_month.enrollments as prior_month_enrollments,
+        prior_month.revenue_usd as prior_month_revenue_usd,
+        prior_year.enrollments as prior_year_enrollments,
+        prior_year.revenue_usd as prior_year_revenue_usd
+    from joined
+    left join joined as prior_month
+        on
+            joined.category = prior_month.category
+            and prior_month.month_start = {{ dbt.dateadd('month', -1, 'joined.month_start') }}
+    left join joined as prior_year
+        on
+            joined.category = prior_year.category
+            and prior_year.month_start = {{ dbt.dateadd('month', -12, 'joined.month_start') }}
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        {{ surrogate_key(['category', 'month_start']) }} as category_month_id,
+        category,
+        month_start,
+
+        ---------- measures
+        enrollments,
+        courses_with_enrollments,
+        courses_published,
+        paid_items,
+        revenue_usd,
+        {{ safe_divide('enrollments', 'month_enrollments') }} as category_enrollment_share,
+        {{ growth_rate('enrollments', 'prior_month_enrollments') }}
+            as enrollment_mom_growth_rate,
+        {{ growth_rate('enrollments', 'prior_year_enrollments') }}
+            as enrollment_yoy_growth_rate,
+        {{ growth_rate('revenue_usd', 'prior_month_revenue_usd') }} as revenue_mom_growth_rate,
+        {{ growth_rate('revenue_usd', 'prior_year_revenue_usd') }} as revenue_yoy_growth_rate
+
+    from with_prior
+
+)
+
+select * from final

@@ -1,0 +1,221 @@
+with
+
+courses as (
+
+    select * from {{ ref('dim_courses') }}
+
+),
+
+order_items as (
+
+    select * from {{ ref('fct_order_items') }}
+
+),
+
+enrollments_daily as (
+
+    select * from {{ ref('int_course_enrollments_daily') }}
+
+),
+
+as_of as (
+
+    select max(activity_day) as as_of_day
+    from (
+        select max(date_day) as activity_day from enrollments_daily
+        union all
+        select cast(max(ordered_at) as date) as activity_day from order_items
+    ) as activity_days
+
+),
+
+enrollments as (
+
+    select
+        enrollments_daily.course_id,
+        sum(enrollments_daily.enrollments) as enrollments,
+        sum(
+            case
+                when
+                    enrollments_daily.date_day
+                    > {{ dbt.dateadd('day', -90, 'as_of.as_of_day') }}
+                    then enrollments_daily.enrollments
+                else 0
+            end
+        ) as enrollments_last_90_days,
+        sum(
+            case
+                when
+                    enrollments_daily.date_day
+                    > {{ dbt.dateadd('day', -180, 'as_of.as_of_day') }}
+                    and enrollments_daily.date_day
+                    <= {{ dbt.dateadd('day', -90, 'as_of.as_of_day') }}
+                    then enrollments_daily.enrollments
+                else 0
+            end
+        ) as enrollments_prior_90_days,
+        sum(enrollments_daily.completed_enrollments) as completed_enrollments,
+        sum(enrollments_daily.enrollments_with_progress) as enrollments_with_progress,
+        sum(enrollments_daily.progress_pct_sum) as progress_pct_sum
+    from enrollments_daily
+    cross join as_of
+    group by enrollments_daily.course_id
+
+),
+
+sales as (
+
+    select
+        course_id,
+        count(*) as paid_items,
+        count(distinct student_id) as paying_students,
+        sum(paid_usd) as net_usd,
+        sum(refunded_usd) as refunded_usd,
+        sum(net_paid_usd) as revenue_usd
+    from order_items
+    where has_succeeded_payment
+    group by course_id
+
+),
+
+joined as (
+
+    select
+        courses.course_id,
+        courses.instructor_id,
+        courses.course_title,
+        courses.category,
+        courses.subcategory,
+        courses.course_status,
+        as_of.as_of_day,
+        courses.published_at,
+        {{ dbt.datediff('courses.published_at', 'as_of.as_of_day', 'day') }}
+            as days_since_published,
+        cast(coalesce(enrollments.enrollments, 0) as bigint) as enrollments,
+        cast(coalesce(enrollments.enrollments_last_90_days, 0) as bigint)
+            as enrollments_last_90_days,
+        cast(coalesce(enrollments.enrollments_prior_90_days, 0) as bigint)
+            as enrollments_prior_90_days,
+        cast(coalesce(enrollments.completed_enrollments, 0) as bigint) as completed_enrollments,
+        enrollments.enrollments_with_progress,
+        enrollments.progress_pct_sum,
+        coalesce(sales.paid_items, 0) as paid_items,
+        coalesce(sales.paying_students, 0) as paying_students,
+        coalesce(sales.net_usd, 0) as net_usd,
+        coalesce(sales.refunded_usd, 0) as refunded_usd,
+        coalesce(sales.revenue_usd, 0) as revenue_usd,
+        courses.review_count,
+        courses.average_rating
+    from courses
+    cross join as_of
+    left join enrollments
+        on courses.course_id = enrollments.course_id
+    left join sales
+        on courses.course_id = sales.course_id
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ growth_rate('enrollments_last_90_days', 'enrollments_prior_90_days') }}
+            as enrollment_trend_rate,
+        rank() over (order by revenue_usd desc) as revenue_rank,
+        rank() over (partition by category order by revenue_usd desc) as revenue_rank_in_category,
+        rank() over (partition by category order by enrollments desc)
+            as enrollment_rank_in_category,
+        case
+            when course_status = 'published'
+                then ntile(4) over (
+                        partition by category, course_status = 'published'
+                        order by revenue_usd, course_id
+                    )
+        end as revenue_quartile_in_category,
+        case
+            when course_status = 'published'
+                then ntile(4) over (
+                        partition by category, course_status = 'published'
+                        order by enrollments, course_id
+                    )
+        end as enrollment_quartile_in_category
+    from joined
+
+),
+
+classified as (
+
+    select
+        *,
+        coalesce(
+            course_status = 'published'
+            and days_since_published > 90
+            and (
+                (revenue_quartile_in_category = 1 and enrollment_quartile_in_category = 1)
+                or (review_count >= 5 and average_rating < 3.5)
+            ),
+            false
+        ) as is_underperforming,
+        case
+            when course_status = 'retired' then 'retired'
+            when course_status != 'published' or published_at is null then 'unpublished'
+            when days_since_published <= 90 then 'launch'
+            when enrollments_prior_90_days = 0 and enrollments_last_90_days > 0 then 'growth'
+            when enrollments_last_90_days = 0 then 'decline'
+            when enrollment_trend_rate >= 0.1 then 'growth'
+            when enrollment_trend_rate <= -0.1 then 'decline'
+            else 'mature'
+        end as lifecycle_stage
+    from ranked
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        course_id,
+
+        ---------- foreign keys
+        instructor_id,
+
+        ---------- attributes
+        course_title,
+        category,
+        subcategory,
+        course_status,
+        lifecycle_stage,
+        is_underperforming,
+        as_of_day,
+
+        ---------- timestamps (UTC)
+        published_at,
+
+        ---------- measures
+        days_since_published,
+        enrollments,
+        enrollments_last_90_days,
+        enrollments_prior_90_days,
+        enrollment_trend_rate,
+        completed_enrollments,
+        {{ safe_divide('completed_enrollments', 'enrollments') }} as completion_rate,
+        {{ safe_divide('progress_pct_sum', '100.0 * enrollments_with_progress') }}
+            as average_progress_rate,
+        review_count,
+        average_rating,
+        paid_items,
+        paying_students,
+        net_usd,
+        refunded_usd,
+        revenue_usd,
+        revenue_rank,
+        revenue_rank_in_category,
+        enrollment_rank_in_category,
+        revenue_quartile_in_category,
+        enrollment_quartile_in_category
+
+    from classified
+
+)
+
+select * from final

@@ -1,0 +1,167 @@
+with
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+payments as (
+
+    select * from {{ ref('fct_payments') }}
+
+),
+
+refunds as (
+
+    select * from {{ ref('fct_refunds') }}
+
+),
+
+orders_per_month as (
+
+    select
+        order_month_start as month_start,
+        count(*) as orders,
+        count(case when payment_attempts > 0 then 1 end) as orders_with_payment_attempt,
+        count(case when has_succeeded_payment then 1 end) as paid_orders,
+        count(case when has_succeeded_payment and is_discounted then 1 end)
+            as discounted_paid_orders,
+        count(case when has_succeeded_payment and has_refund then 1 end) as refunded_paid_orders,
+        coalesce(sum(case when has_succeeded_payment then gross_usd end), 0) as gross_usd,
+        coalesce(sum(case when has_succeeded_payment then discount_usd end), 0) as discount_usd,
+        coalesce(sum(case when has_succeeded_payment then net_usd end), 0) as net_usd,
+        coalesce(sum(case when has_succeeded_payment and is_discounted then net_usd end), 0)
+            as discounted_net_usd,
+        coalesce(sum(collected_usd), 0) as collected_usd
+    from orders
+    group by order_month_start
+
+),
+
+payments_per_month as (
+
+    select
+        attempt_month_start as month_start,
+        count(*) as payment_attempts,
+        count(case when is_succeeded then 1 end) as succeeded_payment_attempts
+    from payments
+    group by attempt_month_start
+
+),
+
+refunds_per_month as (
+
+    select
+        refund_month_start as month_start,
+        count(*) as refunds,
+        sum(refund_amount_usd) as refunded_usd
+    from refunds
+    group by refund_month_start
+
+),
+
+months as (
+
+    select month_start from orders_per_month
+    union
+    select month_start from payments_per_month
+    union
+    select month_start from refunds_per_month
+
+),
+
+joined as (
+
+    select
+        months.month_start,
+        coalesce(orders_per_month.orders, 0) as orders,
+        coalesce(orders_per_month.orders_with_payment_attempt, 0) as orders_with_payment_attempt,
+        coalesce(orders_per_month.paid_orders, 0) as paid_orders,
+        coalesce(orders_per_month.discounted_paid_orders, 0) as discounted_paid_orders,
+        coalesce(orders_per_month.refunded_paid_orders, 0) as refunded_paid_orders,
+        coalesce(payments_per_month.payment_attempts, 0) as payment_attempts,
+        coalesce(payments_per_month.succeeded_payment_attempts, 0) as succeeded_payment_attempts,
+        coalesce(refunds_per_month.refunds, 0) as refunds,
+        coalesce(orders_per_month.gross_usd, 0) as gross_usd,
+        coalesce(orders_per_month.discount_usd, 0) as discount_usd,
+        coalesce(orders_per_month.net_usd, 0) as net_usd,
+        coalesce(orders_per_month.discounted_net_usd, 0) as discounted_net_usd,
+        coalesce(orders_per_month.collected_usd, 0) as collected_usd,
+        coalesce(refunds_per_month.refunded_usd, 0) as refunded_usd,
+        coalesce(orders_per_month.collected_usd, 0)
+        - coalesce(refunds_per_month.refunded_usd, 0) as revenue_usd
+    from months
+    left join orders_per_month
+        on months.month_start = orders_per_month.month_start
+    left join payments_per_month
+        on months.month_start = payments_per_month.month_start
+    left join refunds_per_month
+        on months.month_start = refunds_per_month.month_start
+
+),
+
+with_prior as (
+
+    select
+        joined.*,
+        prior_month.revenue_usd as prior_month_revenue_usd,
+        prior_year.revenue_usd as prior_year_revenue_usd,
+        sum(joined.revenue_usd) over (
+            order by joined.month_start rows between unbounded preceding and current row
+        ) as cumulative_revenue_usd
+    from joined
+    left join joined as prior_month
+        on prior_month.month_start = {{ dbt.dateadd('month', -1, 'joined.month_start') }}
+    left join joined as prior_year
+        on prior_year.month_start = {{ dbt.dateadd('month', -12, 'joined.month_start') }}
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        month_start,
+
+        ---------- measures: counts
+        orders,
+        orders_with_payment_attempt,
+        paid_orders,
+        discounted_paid_orders,
+        refunded_paid_orders,
+        payment_attempts,
+        succeeded_payment_attempts,
+        refunds,
+
+        ---------- measures: money (USD)
+        gross_usd,
+        discount_usd,
+        net_usd,
+        discounted_net_usd,
+        collected_usd,
+        refunded_usd,
+        revenue_usd,
+        prior_month_revenue_usd,
+        prior_year_revenue_usd,
+        cumulative_revenue_usd,
+
+        ---------- measures: rates
+        {{ growth_rate('revenue_usd', 'prior_month_revenue_usd') }} as revenue_mom_growth_rate,
+        {{ growth_rate('revenue_usd', 'prior_year_revenue_usd') }} as revenue_yoy_growth_rate,
+        {{ safe_divide('collected_usd', 'paid_orders') }} as average_order_value_usd,
+        {{ safe_divide('discount_usd', 'gross_usd') }} as discount_rate,
+        {{ safe_divide('discounted_paid_orders', 'paid_orders') }} as discounted_order_share,
+        {{ safe_divide('discounted_net_usd', 'net_usd') }} as discounted_revenue_share,
+        {{ safe_divide('refunded_usd', 'collected_usd') }} as refund_rate,
+        {{ safe_divide('refunded_paid_orders', 'paid_orders') }} as refunded_order_rate,
+        {{ safe_divide('succeeded_payment_attempts', 'payment_attempts') }}
+            as payment_success_rate,
+        {{ safe_divide('paid_orders', 'orders_with_payment_attempt') }}
+            as order_payment_success_rate
+
+    from with_prior
+
+)
+
+select * from final
