@@ -17,7 +17,7 @@
             as assignment_submission_rate,
         {{ safe_divide('sum(case when is_certified then 1 else 0 end)', 'count(*)') }}
             as certification_rate,
-        {{ safe_divide('sum(video_seconds_watched)', 'sum(video_seconds_total)') }}
+        {{ safe_divide('sum(video_seconds_watched)', 'sum(video_seconds_opened)') }}
             as video_watch_rate,
         avg(days_to_completion) as avg_days_to_completion,
         percentile_cont(0.5) within group (order by days_to_completion)

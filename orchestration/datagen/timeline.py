@@ -5,8 +5,9 @@ All instants are int64 milliseconds since the Unix epoch (UTC); days are int64 d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 
 import numpy as np
 
@@ -15,33 +16,70 @@ MS_PER_MINUTE = 60_000
 MS_PER_HOUR = 3_600_000
 MS_PER_DAY = 86_400_000
 EPOCH = date(1970, 1, 1)
+REDRAW_ROUNDS = 50
+
+
+def to_ms(moment: date | datetime) -> int:
+    """Epoch milliseconds of an instant; a date is its midnight UTC, a naive datetime is UTC."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(), timezone.utc)
+    elif moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return (moment - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True)
 class Window:
-    """[start, end) in whole UTC days: everything generated happens inside it."""
+    """[start, end) in UTC epoch milliseconds: everything generated happens inside it.
 
-    start_day: int
-    n_days: int
+    Its days are the UTC days it touches; the first and the last may be partial (an end at
+    14:00 makes the end's day a partial last day, and the start, two years earlier at 14:00,
+    a partial first day).
+    """
+
+    start_ms: int
+    end_ms: int
 
     @classmethod
-    def between(cls, start: date, end: date) -> "Window":
-        return cls((start - EPOCH).days, (end - start).days)
+    def between(cls, start: date | datetime, end: date | datetime) -> "Window":
+        return cls(to_ms(start), to_ms(end))
 
     @property
-    def start_ms(self) -> int:
-        return self.start_day * MS_PER_DAY
+    def start_day(self) -> int:
+        return self.start_ms // MS_PER_DAY
 
     @property
-    def end_ms(self) -> int:
-        return (self.start_day + self.n_days) * MS_PER_DAY
+    def last_day(self) -> int:
+        """The day of the window's last instant (partial unless the end is at midnight)."""
+        return (self.end_ms - 1) // MS_PER_DAY
+
+    @property
+    def last_full_day(self) -> int:
+        """The last day that is over by the end: daily reports exist up to this day."""
+        return self.end_ms // MS_PER_DAY - 1
+
+    @property
+    def n_days(self) -> int:
+        return self.last_day - self.start_day + 1
 
     @property
     def days(self) -> np.ndarray:
-        return np.arange(self.start_day, self.start_day + self.n_days, dtype=np.int64)
+        return np.arange(self.start_day, self.last_day + 1, dtype=np.int64)
 
     def clip_ms(self, ms: np.ndarray) -> np.ndarray:
         return np.clip(ms, self.start_ms, self.end_ms - MS_PER_SECOND)
+
+    def draw_inside(self, size: int, draw: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """`size` instants from `draw(rows)` (instants for those result rows), rows that fall
+        outside the window drawn again: sampling a day and a time of day, then keeping only what
+        lies inside, gives partial first and last days their share of the day and no more."""
+        ms = np.asarray(draw(np.arange(size)), dtype=np.int64).copy()
+        for _ in range(REDRAW_ROUNDS):
+            outside = np.flatnonzero((ms < self.start_ms) | (ms >= self.end_ms))
+            if len(outside) == 0:
+                return ms
+            ms[outside] = draw(outside)
+        return self.clip_ms(ms)
 
 
 def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -78,7 +78,8 @@ lesson_progress as (
             case when event_type in ('quiz_submit', 'assignment_submit') then 1 else 0 end
         ) as is_lesson_submitted,
         -- Rewatching a video does not count twice: watched time is capped at the video length.
-        least(sum(video_seconds_watched), max(lesson_video_seconds)) as video_seconds_watched
+        least(sum(video_seconds_watched), max(lesson_video_seconds)) as video_seconds_watched,
+        max(lesson_video_seconds) as video_seconds_opened
     from lesson_activity
     group by
         enrollment_id,
@@ -127,6 +128,7 @@ enrollment_progress as (
         max(last_activity_at) as last_activity_at,
         sum(is_lesson_completed) as lessons_completed,
         sum(video_seconds_watched) as video_seconds_watched,
+        sum(video_seconds_opened) as video_seconds_opened,
         sum(
             case when lesson_type = 'quiz' then is_lesson_submitted else 0 end
         ) as quizzes_submitted,
@@ -183,6 +185,9 @@ final as (
         cast(
             coalesce(course_curriculum.video_seconds_total, 0) as {{ dbt.type_bigint() }}
         ) as video_seconds_total,
+        cast(
+            coalesce(enrollment_progress.video_seconds_opened, 0) as {{ dbt.type_bigint() }}
+        ) as video_seconds_opened,
         cast(
             coalesce(enrollment_progress.video_seconds_watched, 0) as {{ dbt.type_bigint() }}
         ) as video_seconds_watched,

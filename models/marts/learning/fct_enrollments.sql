@@ -58,6 +58,7 @@ final as (
         modules_total,
         modules_completed,
         video_seconds_total,
+        video_seconds_opened,
         video_seconds_watched,
         quizzes_available,
         quizzes_submitted,
@@ -66,7 +67,7 @@ final as (
         reported_progress_pct,
         days_to_completion,
         {{ safe_divide('lessons_completed', 'lessons_total') }} as lesson_completion_rate,
-        {{ safe_divide('video_seconds_watched', 'video_seconds_total') }} as video_watch_rate
+        {{ safe_divide('video_seconds_watched', 'video_seconds_opened') }} as video_watch_rate
 
     from localized
 
