@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ import pytest
 from orchestration.contracts import ENTITIES, ENTITIES_BY_NAME, Column, Entity
 from orchestration.datagen import GeneratorConfig, generate
 from orchestration.datagen.__main__ import main as cli_main
-from orchestration.datagen.config import sizes_for
+from orchestration.datagen.config import parse_end, sizes_for
 from orchestration.datagen.defects import (
     DEFECT_TYPES,
     DUPLICATE_ROW,
@@ -27,9 +27,14 @@ from orchestration.datagen.defects import (
     defect_count,
     plan_defects,
 )
+from orchestration.datagen.generator import build_tables
 from orchestration.datagen.tables import Categorical, EntityTable
+from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR
 
 END = date(2026, 6, 15)
+RECENT_END = datetime(2026, 11, 22, 14, tzinfo=timezone.utc)  # an end in the middle of a day
+# Timeliness: the newest business timestamp of each source within these hours of the end.
+MAX_AGE_HOURS = {"marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12}
 TIMESTAMP_SHAPES = {
     "marketplace": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"),
     "billing": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
@@ -159,7 +164,7 @@ def validate(dataset: Dataset) -> dict[tuple[str, int], tuple[str, str]]:
 
 
 def _generate(tmp: Path, **overrides: object) -> Path:
-    settings = {"scale": 0.005, "seed": 7, "end_date": END, "defect_rate": 0.01, "out_dir": tmp}
+    settings = {"scale": 0.005, "seed": 7, "end": END, "defect_rate": 0.01, "out_dir": tmp}
     settings.update(overrides)
     generate(GeneratorConfig(**settings))  # type: ignore[arg-type]
     return tmp
@@ -173,6 +178,12 @@ def defective(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     return Dataset(_generate(tmp_path_factory.mktemp("clean"), defect_rate=0.0))
+
+
+@pytest.fixture(scope="module")
+def recent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Close to the default dataset: scale 0.02, default defect rate, an end at 14:00 UTC."""
+    return _generate(tmp_path_factory.mktemp("recent"), scale=0.02, end=RECENT_END, defect_rate=0.002)
 
 
 def _checksums(root: Path) -> dict[str, str]:
@@ -195,6 +206,19 @@ def test_same_arguments_give_byte_identical_files_and_another_seed_does_not(tmp_
     assert len(first) > 100
     common = set(first) & set(other_seed)
     assert sum(first[p] != other_seed[p] for p in common) > 0.9 * len(common)
+
+
+def test_same_seed_and_end_instant_give_byte_identical_files(tmp_path: Path) -> None:
+    end = "2026-06-15T14:00:00Z"
+    first = _checksums(_generate(tmp_path / "a", scale=0.002, end=end))
+    same_instant = datetime(2026, 6, 15, 16, tzinfo=timezone(timedelta(hours=2)))
+    second = _checksums(_generate(tmp_path / "b", scale=0.002, end=same_instant))
+    an_hour_later = _checksums(_generate(tmp_path / "c", scale=0.002, end="2026-06-15T15:00:00Z"))
+
+    assert first == second
+    assert len(first) > 100
+    for changed in ("_manifest/generation.json", "web_analytics/sessions/sessions_2026-06.csv"):
+        assert first[changed] != an_hour_later[changed], changed
 
 
 def test_generation_json_lists_every_file_with_its_checksum(defective: Dataset) -> None:
@@ -249,6 +273,40 @@ def test_files_follow_the_landing_layout(defective: Dataset) -> None:
                 entity.name
             )
             assert all(rows for _, rows in defective.files[entity.name]), entity.name
+
+
+def test_an_end_inside_a_day_names_files_by_its_date_and_month(recent: Path) -> None:
+    generation = json.loads((recent / "_manifest" / "generation.json").read_text())
+    assert generation["parameters"]["end"] == "2026-11-22T14:00:00Z"
+    assert generation["parameters"]["end_date"] == "2026-11-22"
+    assert generation["window"] == {"start": "2024-11-22T14:00:00Z", "end_exclusive": "2026-11-22T14:00:00Z"}
+    for entity in ENTITIES:
+        files = sorted(p.name for p in (recent / entity.source / entity.name).glob("*.csv"))
+        if entity.layout == "snapshot":
+            assert files == [f"{entity.name}_2026-11-22.csv"]
+        else:
+            assert files[-1] == f"{entity.name}_2026-11.csv", entity.name
+
+
+def test_end_accepts_a_date_or_an_iso_datetime() -> None:
+    midnight = datetime(2026, 11, 22, tzinfo=timezone.utc)
+    assert parse_end("2026-11-22") == parse_end(date(2026, 11, 22)) == midnight
+    two_pm = midnight + timedelta(hours=14)
+    for text in ("2026-11-22T14:00", "2026-11-22T14:00:00Z", "2026-11-22T15:00+01:00"):
+        assert parse_end(text) == two_pm, text
+    assert GeneratorConfig(end_date=date(2026, 11, 22), out_dir=Path("x")).end == midnight
+    config = GeneratorConfig(end="2026-11-22T14:00", out_dir=Path("x"))
+    assert (config.end, config.end_date) == (two_pm, date(2026, 11, 22))
+    assert config.start == two_pm.replace(year=2024)
+    with pytest.raises(ValueError):
+        GeneratorConfig(end="2026-11-22T14:00", end_date=date(2026, 11, 21), out_dir=Path("x"))
+
+
+def test_the_default_end_is_now_to_the_hour() -> None:
+    before = datetime.now(timezone.utc)
+    end = GeneratorConfig(out_dir=Path("x")).end
+    assert end.tzinfo is not None and (end.minute, end.second, end.microsecond) == (0, 0, 0)
+    assert before - timedelta(hours=1) < end <= datetime.now(timezone.utc)
 
 
 def test_generation_replaces_the_previous_dataset_and_leaves_other_files(tmp_path: Path) -> None:
@@ -338,6 +396,84 @@ def test_clean_dataset_has_an_empty_manifest_and_resolving_references(clean: Dat
     assert clean.manifest == []
     assert validate(clean) == {}
     assert all(counts["defects"] == 0 for counts in clean.generation["entities"].values())
+
+
+# ---------------------------------------------------------------- timeliness
+
+
+def _assert_recent(
+    newest_ms: dict[str, int], outside: dict[str, int], newest_metric_day: int, running: int, end: datetime
+) -> None:
+    """Each source's newest business timestamp is recent, nothing is outside the window, the daily
+    campaign report reaches the end's day (the day before when the end is at midnight), and some
+    campaign runs at the end."""
+    end_ms = int(end.timestamp() * 1000)
+    ages = {source: (end_ms - ms) / MS_PER_HOUR for source, ms in newest_ms.items()}
+    assert set(ages) == set(MAX_AGE_HOURS), ages
+    assert all(0 < ages[s] <= MAX_AGE_HOURS[s] for s in MAX_AGE_HOURS), (end, ages)
+    assert not any(outside.values()), outside
+    assert newest_metric_day == (end_ms - 1) // MS_PER_DAY, end
+    assert running >= 1, end
+
+
+def _running_campaigns(starts: list[int], ends: list[int], end: datetime) -> int:
+    end_ms = int(end.timestamp() * 1000)
+    last_whole_day, last_day = end_ms // MS_PER_DAY - 1, (end_ms - 1) // MS_PER_DAY
+    return sum(s <= last_whole_day and e >= last_day for s, e in zip(starts, ends))
+
+
+def _day(text: str) -> int:
+    return (date.fromisoformat(text) - date(1970, 1, 1)).days
+
+
+def test_every_source_has_recent_activity_in_the_files(recent: Path) -> None:
+    """What the timeliness standard reads: the newest monthly file of each entity, as written."""
+    end_ms = int(RECENT_END.timestamp() * 1000)
+    newest: dict[str, int] = {}
+    after_end: dict[str, int] = {}
+    metric_days: list[int] = []
+    for entity in ENTITIES:
+        if entity.layout != "monthly":
+            continue
+        last = sorted((recent / entity.source / entity.name).glob("*.csv"))[-1]
+        with last.open(encoding="utf-8", newline="") as handle:
+            values = [row[entity.partitioned_by] for row in csv.DictReader(handle)]
+        if entity.column(entity.partitioned_by).type == "date":
+            metric_days += [_day(v) for v in values if re.fullmatch(r"\d{4}-\d\d-\d\d", v)]
+            continue
+        instants = [int(t.timestamp() * 1000) for v in values if (t := _timestamp(v))]
+        after_end[entity.name] = sum(ms >= end_ms for ms in instants)
+        newest[entity.source] = max(newest.get(entity.source, 0), max(ms for ms in instants if ms < end_ms))
+    snapshot = recent / "marketing" / "campaigns" / "campaigns_2026-11-22.csv"
+    with snapshot.open(encoding="utf-8", newline="") as handle:
+        campaigns = list(csv.DictReader(handle))
+    running = _running_campaigns(
+        [_day(c["start_date"]) for c in campaigns], [_day(c["end_date"]) for c in campaigns], RECENT_END
+    )
+    _assert_recent(newest, after_end, max(metric_days), running, RECENT_END)
+
+
+@pytest.mark.parametrize(
+    ("seed", "end"),
+    [(1, "2026-11-23"), (2, "2026-03-01T05:00Z"), (3, "2026-07-31T23:00Z"), (4, "2027-01-01T01:00Z")],
+)
+def test_every_source_has_recent_activity_whatever_the_end(seed: int, end: str) -> None:
+    config = GeneratorConfig(scale=0.02, seed=seed, end=end, out_dir=Path("unused"))
+    tables = build_tables(config)
+    start_ms, end_ms = int(config.start.timestamp() * 1000), int(config.end.timestamp() * 1000)
+    newest: dict[str, int] = {}
+    outside: dict[str, int] = {}
+    for table in tables.values():
+        entity = table.entity
+        if entity.layout != "monthly" or entity.column(entity.partitioned_by).type == "date":
+            continue
+        values = np.asarray(table.columns[entity.partitioned_by])
+        outside[entity.name] = int(np.sum((values < start_ms) | (values >= end_ms)))
+        newest[entity.source] = max(newest.get(entity.source, 0), int(values.max()))
+    campaigns = tables["campaigns"].columns
+    running = _running_campaigns(list(campaigns["start_date"]), list(campaigns["end_date"]), config.end)
+    metric_days = np.asarray(tables["campaign_metrics"].columns["metricDate"])
+    _assert_recent(newest, outside, int(metric_days.max()), running, config.end)
 
 
 # ---------------------------------------------------------------- business shape
@@ -532,9 +668,18 @@ def test_campaign_funnel_is_in_benchmark_ranges(clean: Dataset) -> None:
 
 
 def test_cli_reports_rows_per_entity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    arguments = ["--scale", "0.001", "--seed", "3", "--end-date", "2026-06-15", "--defect-rate", "0", "--out"]
-    code = cli_main([*arguments, str(tmp_path)])
+    arguments = ["--scale", "0.001", "--seed", "3", "--end-date", "2026-06-15T16:00+02:00", "--defect-rate"]
+    code = cli_main([*arguments, "0", "--out", str(tmp_path)])
     output = capsys.readouterr().out
     assert code == 0
     assert re.search(r"^lesson_activity\s+[\d,]+\s+0$", output, re.MULTILINE)
-    assert "built orders" in output and (tmp_path / "_manifest" / "generation.json").exists()
+    assert "built orders" in output and "to 2026-06-15T14:00:00Z (exclusive)" in output
+    generation = json.loads((tmp_path / "_manifest" / "generation.json").read_text())
+    assert generation["parameters"]["end"] == "2026-06-15T14:00:00Z"
+    assert (tmp_path / "marketplace" / "students" / "students_2026-06-15.csv").exists()
+
+
+def test_cli_rejects_an_end_that_is_not_a_date(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli_main(["--end-date", "yesterday"])
+    assert "not a date or ISO datetime" in capsys.readouterr().err

@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
-from orchestration.datagen.config import GeneratorConfig, default_out_dir, today_utc
+from orchestration.datagen.config import GeneratorConfig, default_out_dir, format_end, parse_end
 from orchestration.datagen.generator import generate
+
+
+def _end(text: str) -> datetime:
+    try:
+        return parse_end(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date or ISO datetime: {text!r} ({error})") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,9 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument(
         "--end-date",
-        type=date.fromisoformat,
+        type=_end,
         default=None,
-        help="export day; data covers the two years before it (default: today, UTC)",
+        metavar="END",
+        help="end of the data, exclusive: a date (2026-11-22 = midnight UTC) or an ISO datetime "
+        "(2026-11-22T14:00, UTC unless it has an offset); data covers the two years before it. "
+        "Snapshot files are named after its date (default: now, UTC, truncated to the hour)",
     )
     parser.add_argument(
         "--defect-rate",
@@ -45,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         config = GeneratorConfig(
             scale=args.scale,
             seed=args.seed,
-            end_date=args.end_date or today_utc(),
+            end=args.end_date,
             defect_rate=args.defect_rate,
             out_dir=args.out or default_out_dir(),
         )
@@ -54,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     print(
-        f"generating scale {config.scale} seed {config.seed}, {config.start_date} to {config.end_date} (exclusive), "
+        f"generating scale {config.scale} seed {config.seed}, {format_end(config.start)} to "
+        f"{format_end(config.end)} (exclusive), "
         f"defect rate {config.defect_rate} -> {config.out_dir}",
         flush=True,
     )

@@ -2,7 +2,8 @@
 
 A subscription bills on the same day of the month (or year) as it started. Monthly subscribers
 cancel before a renewal with a constant hazard (~7.5% a month) and annual ones at the anniversary
-(~35%), which gives a blended monthly churn of about 5-7% and a real MRR/ARR curve.
+(~35%), which gives a blended monthly churn of about 5-7% and a real MRR/ARR curve. Some
+subscription starts within RECENT_MS of the end, so the export always shows current activity.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import numpy as np
 from orchestration.datagen.sampling import categorical, position_in_group
 from orchestration.datagen.students import Students
 from orchestration.datagen.tables import Categorical, EntityTable
-from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_SECOND, Window, add_months
+from orchestration.datagen.timeline import (
+    MS_PER_DAY,
+    MS_PER_HOUR,
+    MS_PER_MINUTE,
+    MS_PER_SECOND,
+    Window,
+    add_months,
+)
 
 # (name, billing period, price in USD cents, months per period, cancel hazard per period, mix)
 PLANS = (
@@ -26,6 +34,7 @@ PLANS = (
 UPGRADE_TO = np.array([2, 3, 2, 3])  # Personal -> Pro, same billing period
 UPGRADE_PROBABILITY = 0.15
 SUBSCRIBER_SHARE = 0.07
+RECENT_MS = 6 * MS_PER_HOUR  # some subscription starts this close to the end
 EVENT_TYPES = ("start", "renewal", "upgrade", "cancel")
 START, RENEWAL, UPGRADE, CANCEL = range(4)
 
@@ -51,6 +60,7 @@ def build_billing(
         rng.exponential(60 * MS_PER_DAY, len(subscriber)),
     )
     start = signup + (delay // MS_PER_SECOND * MS_PER_SECOND).astype(np.int64)
+    start = _recent_start(start, signup, window, rng)
     keep = start < window.end_ms
     subscriber, start = subscriber[keep], start[keep]
     order = np.argsort(start, kind="stable")
@@ -107,6 +117,8 @@ def build_billing(
             "occurred_at": all_ms[by_time],
             "amount_usd": all_amount[by_time],
         },
+        # The newest events show the source is current: no defect makes them unusable.
+        protected=all_ms[by_time] >= window.end_ms - RECENT_MS,
     )
     plans = EntityTable.build(
         "subscription_plans",
@@ -124,6 +136,28 @@ def build_billing(
         "subscription_plans": plans,
         "subscription_events": events,
     }
+
+
+def _recent_start(
+    start: np.ndarray, signup: np.ndarray, window: Window, rng: np.random.Generator
+) -> np.ndarray:
+    """Subscriptions start in the last hours before the end: billing is sparse at small scales,
+    so when no start falls there, the first subscriber due to start after the end (or, if none,
+    the latest to start before it) starts in them instead."""
+    recent_from = window.end_ms - RECENT_MS
+    position = rng.random()
+    if np.any((start >= recent_from) & (start < window.end_ms)):
+        return start
+    signed_up = signup < window.end_ms - 10 * MS_PER_MINUTE
+    due = signed_up & (start >= window.end_ms)
+    pool = np.flatnonzero(due if due.any() else signed_up)
+    if len(pool) == 0:
+        return start
+    chosen = pool[np.argmin(np.abs(start[pool] - window.end_ms))]
+    earliest = max(recent_from, int(signup[chosen]) + 5 * MS_PER_MINUTE)
+    start = start.copy()
+    start[chosen] = earliest + int(position * (window.end_ms - earliest)) // MS_PER_SECOND * MS_PER_SECOND
+    return start
 
 
 def _count_bills_before(start: np.ndarray, months: np.ndarray, end_ms: int) -> np.ndarray:

@@ -7,6 +7,7 @@ published before that day began and not retired before it ended.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,20 +136,31 @@ class Catalog:
         return picks
 
 
+def _second_of_day(n: int, rng: np.random.Generator) -> np.ndarray:
+    return rng.integers(0, MS_PER_DAY // MS_PER_SECOND, n) * MS_PER_SECOND
+
+
+def _instants(
+    window: Window, day_weights: np.ndarray, rng: np.random.Generator
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Draws for Window.draw_inside: a window day by weight, then any second of it."""
+
+    def draw(rows: np.ndarray) -> np.ndarray:
+        days = window.start_day + sample_days(day_weights, len(rows), rng)
+        return days * MS_PER_DAY + _second_of_day(len(rows), rng)
+
+    return draw
+
+
 def _instructors(
     window: Window, n: int, rng: np.random.Generator
 ) -> tuple[EntityTable, np.ndarray, np.ndarray, np.ndarray]:
     """Instructors sorted by joined_at; returns the table, join times, countries and statuses."""
     pre_launch = rng.random(n) < 0.4
     pre_launch[0] = True  # someone must be there to build the launch catalog
-    joined_days = np.where(
-        pre_launch,
-        window.start_day - rng.integers(150, 365, n),
-        window.start_day + sample_days(demand_weights(window, 1.6, promo_effect=False), n, rng),
-    )
-    joined_ms = np.sort(
-        joined_days * MS_PER_DAY + rng.integers(0, MS_PER_DAY // MS_PER_SECOND, n) * MS_PER_SECOND
-    )
+    before_launch = (window.start_day - rng.integers(150, 365, n)) * MS_PER_DAY + _second_of_day(n, rng)
+    in_window = window.draw_inside(n, _instants(window, demand_weights(window, 1.6, promo_effect=False), rng))
+    joined_ms = np.sort(np.where(pre_launch, before_launch, in_window))
     countries = sample_countries(n, rng)
     status = categorical([0.88, 0.04, 0.08], n, rng)
     table = EntityTable.build(
@@ -171,12 +183,9 @@ def _instructors(
 def _course_dates(window: Window, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """created_at and published_at (NEVER for drafts) of each course."""
     pre_launch = rng.random(n) < PRE_LAUNCH_SHARE
-    created_days = np.where(
-        pre_launch,
-        window.start_day - rng.integers(20, 150, n),
-        window.start_day + sample_days(demand_weights(window, 1.5, promo_effect=False), n, rng),
-    )
-    created = created_days * MS_PER_DAY + rng.integers(0, MS_PER_DAY // MS_PER_SECOND, n) * MS_PER_SECOND
+    before_launch = (window.start_day - rng.integers(20, 150, n)) * MS_PER_DAY + _second_of_day(n, rng)
+    in_window = window.draw_inside(n, _instants(window, demand_weights(window, 1.5, promo_effect=False), rng))
+    created = np.where(pre_launch, before_launch, in_window)
     review_time = (rng.gamma(2.0, 8.0, n) * MS_PER_DAY).astype(
         np.int64
     ) // MS_PER_SECOND * MS_PER_SECOND + MS_PER_HOUR

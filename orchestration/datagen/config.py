@@ -36,8 +36,31 @@ def default_out_dir() -> Path:
     return Settings.from_env().landing_dir
 
 
-def today_utc() -> date:
-    return datetime.now(timezone.utc).date()
+def now_utc_hour() -> datetime:
+    """The current UTC time truncated to the hour: the default end of the data."""
+    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+
+def parse_end(value: str | date | datetime) -> datetime:
+    """An end instant as an aware UTC datetime.
+
+    A date (`2026-11-22`) is its midnight UTC; a datetime (`2026-11-22T14:00`,
+    `2026-11-22T14:00:00Z`, `2026-11-22T15:00+01:00`) is taken as UTC when it has no offset.
+    Whole seconds only, so the end reads back exactly from `generation.json`.
+    """
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    moment = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    if moment.microsecond:
+        raise ValueError(f"end must be a whole second, got {value.isoformat()}")
+    return moment
+
+
+def format_end(moment: datetime) -> str:
+    """`2026-11-22T14:00:00Z`: how generation.json records an instant."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -71,26 +94,46 @@ def sizes_for(scale: float) -> Sizes:
     )
 
 
-def two_years_before(day: date) -> date:
+def two_years_before(moment: datetime) -> datetime:
+    """Same time of day two years earlier (28 February for 29 February)."""
     try:
-        return day.replace(year=day.year - 2)
+        return moment.replace(year=moment.year - 2)
     except ValueError:  # 29 February
-        return day.replace(year=day.year - 2, day=28)
+        return moment.replace(year=moment.year - 2, day=28)
 
 
 @dataclass(frozen=True)
 class GeneratorConfig:
+    """Generation parameters. The data covers [end - 2 years, end).
+
+    `end` accepts a date (midnight UTC), a datetime or ISO text and is stored as an aware UTC
+    datetime; the default is now, truncated to the hour. `end_date` may be given instead of `end`
+    (its midnight UTC); either way it ends up as the export date: the end's UTC date, which names
+    the snapshot files.
+    """
+
     scale: float = 0.05
     seed: int = 42
-    end_date: date = field(default_factory=today_utc)
+    end: datetime = None  # type: ignore[assignment]  # normalized in __post_init__
     defect_rate: float = 0.002
     out_dir: Path = field(default_factory=default_out_dir)
+    end_date: date = None  # type: ignore[assignment]  # normalized in __post_init__
 
     def __post_init__(self) -> None:
         if not self.scale > 0:
             raise ValueError(f"scale must be positive, got {self.scale}")
         if not 0 <= self.defect_rate <= 0.2:
             raise ValueError(f"defect rate must be between 0 and 0.2, got {self.defect_rate}")
+        if self.end is not None:
+            end = parse_end(self.end)
+            if self.end_date is not None and self.end_date != end.date():
+                raise ValueError(f"end {format_end(end)} and end_date {self.end_date} disagree")
+        elif self.end_date is not None:
+            end = parse_end(self.end_date)
+        else:
+            end = now_utc_hour()
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "end_date", end.date())
         object.__setattr__(self, "out_dir", Path(self.out_dir))
 
     @property
@@ -98,9 +141,13 @@ class GeneratorConfig:
         return sizes_for(self.scale)
 
     @property
+    def start(self) -> datetime:
+        """First instant of the data: two years before the end."""
+        return two_years_before(self.end)
+
+    @property
     def start_date(self) -> date:
-        """First day of data; the window ends before `end_date` (the export day)."""
-        return two_years_before(self.end_date)
+        return self.start.date()
 
     def rng(self, stream: str) -> np.random.Generator:
         """An independent random stream per named step, so changing one step leaves the others alone."""

@@ -12,7 +12,7 @@ from orchestration.contracts import ENTITIES
 from orchestration.datagen.billing import build_billing
 from orchestration.datagen.catalog import build_catalog
 from orchestration.datagen.channels import Sources
-from orchestration.datagen.config import GeneratorConfig
+from orchestration.datagen.config import GeneratorConfig, format_end
 from orchestration.datagen.defects import DefectPlan, plan_defects, referenced_rows
 from orchestration.datagen.feedback import build_reviews, build_surveys
 from orchestration.datagen.fx import build_rates
@@ -59,7 +59,7 @@ def _quiet(_: str) -> None:
 def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[str, EntityTable]:
     """Every contract entity as a typed table, clean (no defects yet)."""
     sizes = config.sizes
-    window = Window.between(config.start_date, config.end_date)
+    window = Window.between(config.start, config.end)
     offsets = zone_offsets(window)
     tables: dict[str, EntityTable] = {}
 
@@ -213,10 +213,11 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
     parameters = {
         "scale": config.scale,
         "seed": config.seed,
-        "end_date": config.end_date.isoformat(),
+        "end": format_end(config.end),
+        "end_date": config.end_date.isoformat(),  # the export date: the end's UTC date
         "defect_rate": config.defect_rate,
     }
-    window = {"start": config.start_date.isoformat(), "end_exclusive": config.end_date.isoformat()}
+    window = {"start": format_end(config.start), "end_exclusive": format_end(config.end)}
     write_manifest(config.out_dir, parameters, window, files, records, clean_rows)
     row_counts = {e.name: sum(f.rows for f in files if f.entity == e.name) for e in ENTITIES}
     return GenerationResult(config, row_counts, tuple(files), tuple(records), time.perf_counter() - started)

@@ -187,12 +187,12 @@ def _calibrated_followers(
     rates: _FunnelRates,
     row_campaign: np.ndarray,
     weight: np.ndarray,
-    active: np.ndarray,
+    covered: np.ndarray,
     target_leads: float,
 ) -> np.ndarray:
     """Followers scaled so the campaigns' expected signups (linear in followers) hit the target."""
     n = len(influencer)
-    active_share = np.bincount(row_campaign, weights=weight * active, minlength=n) / np.bincount(
+    active_share = np.bincount(row_campaign, weights=weight * covered, minlength=n) / np.bincount(
         row_campaign, weights=weight, minlength=n
     )
     spend_per_follower = rates.reach_rate * rates.frequency * rates.cpm / 1000
@@ -219,6 +219,19 @@ def _campaign_texts(
     return utm, campaign_names, coupons
 
 
+def _keep_one_running(
+    start_day: np.ndarray, duration: np.ndarray, window: Window, rng: np.random.Generator
+) -> None:
+    """At least one campaign runs at the end (and reports the day before it): when none does,
+    the latest campaign starts a few days before the end instead. In place; starts stay sorted."""
+    lead_days, days_left = rng.integers(2, 15), rng.integers(3, 21)
+    running = (start_day <= window.last_full_day) & (start_day + duration - 1 >= window.last_day)
+    if running.any() or len(start_day) == 0:
+        return
+    start_day[-1] = max(int(start_day[-1]), window.last_full_day - int(lead_days))
+    duration[-1] = max(int(duration[-1]), window.last_day + int(days_left) - int(start_day[-1]) + 1)
+
+
 def build_marketing(
     window: Window,
     n_influencers: int,
@@ -233,10 +246,10 @@ def build_marketing(
     works_with_us = rng.random(n_influencers) >= 0.15
     works_with_us[0] = True
 
-    last_day = window.start_day + window.n_days - 1
     season = demand_weights(window, 1.5, promo_effect=False)[10 : window.n_days - 3]
     start_day = np.sort(window.start_day + 10 + sample_days(season, n_campaigns, rng))
     duration = rng.integers(7, 43, n_campaigns)
+    _keep_one_running(start_day, duration, window, rng)
     end_day = start_day + duration - 1
     # Some influencers get many campaigns (a steady partnership), most one or a few.
     partnership = capped_lognormal(n_influencers, 0.8, 10, rng) * works_with_us
@@ -244,19 +257,24 @@ def build_marketing(
     campaign_platform = np.where(
         rng.random(n_campaigns) < 0.85, platform[influencer], categorical(PLATFORM_WEIGHTS, n_campaigns, rng)
     )
-    course = _promoted_courses(catalog, rates, start_day, np.minimum(end_day, last_day), rng)
+    course = _promoted_courses(catalog, rates, start_day, np.minimum(end_day, window.last_day), rng)
     funnel = _funnel_rates(campaign_platform, rng)
 
     c, offset, weight = _daily_shape(duration, rng)
     day = start_day[c] + offset
-    active = day <= last_day  # campaigns still running at the end report the days so far
+    # Campaigns still running at the end report the days so far, the end's own day up to the end.
+    covered = np.clip((window.end_ms - day * MS_PER_DAY) / MS_PER_DAY, 0.0, 1.0)
+    active = covered > 0
     followers = _calibrated_followers(
-        raw_followers, influencer, funnel, c, weight, active, LEAD_SHARE_OF_SIGNUPS * n_students
+        raw_followers, influencer, funnel, c, weight, covered, LEAD_SHARE_OF_SIGNUPS * n_students
     )
     tier = _tiers(followers)
 
     # ---- the platform's daily numbers over the planned days, and the traffic they bring
-    reach = split_by_weights(np.round(funnel.reach_rate * followers[influencer]).astype(np.int64), weight, c)
+    planned_reach = split_by_weights(
+        np.round(funnel.reach_rate * followers[influencer]).astype(np.int64), weight, c
+    )
+    reach = np.round(planned_reach * covered).astype(np.int64)
     engagement = reach * rng.uniform(*TIER_ENGAGEMENT[tier[influencer]].T)[c]
     impressions = np.round(reach * funnel.frequency[c]).astype(np.int64)
     video_views = rng.binomial(impressions, funnel.view_rate[c])
@@ -267,7 +285,10 @@ def build_marketing(
     attributed = rng.poisson(spend_cents / 100 / funnel.cost_per_order[c])
     lead_orders = np.minimum(rng.binomial(attributed, LEAD_ORDER_SHARE), leads)
     existing_orders = np.minimum(attributed - lead_orders, sessions - leads)
-    planned_spend = np.bincount(c, weights=spend_cents, minlength=n_campaigns)
+    planned_impressions = np.round(planned_reach * funnel.frequency[c])
+    planned_spend = np.bincount(
+        c, weights=np.round(planned_impressions * funnel.cpm[c] / 10), minlength=n_campaigns
+    )
     budget_cents = np.minimum(np.round(planned_spend / rng.uniform(0.85, 1.0, n_campaigns)), 10_000_000)
 
     handles = _handles(n_influencers, rng)

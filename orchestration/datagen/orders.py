@@ -149,21 +149,24 @@ def _repeat_orders(
     kernel = np.exp(-np.arange(window.n_days) / REPEAT_RETENTION_DAYS)
     active_base = np.r_[0.0, np.convolve(first_days, kernel)[: window.n_days - 1]]
     weights = demand_weights(window, 1.0) * active_base * (eligible > 0)
-    day_index = sample_days(weights, n_orders, rng)
-    buyer = buyers[pick_from_prefix(cumulative, eligible[day_index], rng)]
-    local = days[day_index] * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, n_orders, rng)
-    utc = offsets.to_utc(students.zone[buyer], local)
-    utc = np.where(
-        utc >= window.end_ms, utc - MS_PER_DAY, np.where(utc < window.start_ms, utc + MS_PER_DAY, utc)
-    )
+    buyer = np.zeros(n_orders, dtype=np.int64)
+
+    def ordered_at(rows: np.ndarray) -> np.ndarray:  # a day, a buyer of that day, their local hour
+        day_index = sample_days(weights, len(rows), rng)
+        buyer[rows] = buyers[pick_from_prefix(cumulative, eligible[day_index], rng)]
+        local = days[day_index] * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng)
+        return offsets.to_utc(students.zone[buyer[rows]], local)
+
+    utc = window.draw_inside(n_orders, ordered_at)
     utc = np.minimum(np.maximum(utc, first[buyer] + MS_PER_HOUR), window.end_ms - MS_PER_SECOND)
     return buyer, utc
 
 
 def _campaign_orders(
-    visits: CampaignVisits, students: Students, first: np.ndarray, rng: np.random.Generator
+    window: Window, visits: CampaignVisits, students: Students, first: np.ndarray, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(visit, student, utc ms) of orders by earlier buyers who came through a campaign link."""
+    """(visit, student, utc ms) of orders by earlier buyers who came through a campaign link
+    (a checkout that would complete after the end is not there yet: that visit just browses)."""
     rows = np.flatnonzero(visits.role == EXISTING_ORDER)
     buyers = np.flatnonzero(first < NEVER)
     buyers = buyers[np.argsort(first[buyers], kind="stable")]
@@ -171,7 +174,8 @@ def _campaign_orders(
     rows, eligible = rows[eligible > 0], eligible[eligible > 0]
     student = buyers[pick_from_prefix(np.cumsum(np.ones(len(buyers))), eligible, rng)]
     ordered = visits.start_ms[rows] + rng.integers(120, 900, len(rows)) * MS_PER_SECOND
-    return rows, student, ordered
+    before_end = ordered < window.end_ms
+    return rows[before_end], student[before_end], ordered[before_end]
 
 
 def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -328,7 +332,7 @@ def _order_stream(
 ) -> _Orders:
     """First orders, campaign orders by earlier buyers, and repeat orders up to the target."""
     first, in_signup_visit = _first_orders(window, students, offsets, rng)
-    campaign_visit, campaign_student, campaign_ms = _campaign_orders(visits, students, first, rng)
+    campaign_visit, campaign_student, campaign_ms = _campaign_orders(window, visits, students, first, rng)
     firsts = np.flatnonzero(first < NEVER)
     repeats = n_orders - len(firsts) - len(campaign_visit)
     repeat_student, repeat_ms = _repeat_orders(window, repeats, students, first, live_courses, offsets, rng)

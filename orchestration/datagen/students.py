@@ -88,12 +88,16 @@ def build_students(
     n_leads = len(lead_visit)
     n_other = n_students - n_leads
 
-    days = window.start_day + sample_days(demand_weights(window, 1.7), n_other, rng)
     other_country = sample_countries(n_other, rng)
     other_zone = sample_zones(other_country, rng)
-    other_signup = offsets.to_utc(
-        other_zone, days * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, n_other, rng)
-    )
+    day_weights = demand_weights(window, 1.7)
+
+    def signup_at(rows: np.ndarray) -> np.ndarray:  # a day, then a local hour of that day
+        days = window.start_day + sample_days(day_weights, len(rows), rng)
+        local = days * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng)
+        return offsets.to_utc(other_zone[rows], local)
+
+    other_signup = window.draw_inside(n_other, signup_at)
     other_signup = np.clip(other_signup, window.start_ms + MS_PER_HOUR, window.end_ms - MS_PER_SECOND)
     lead_signup = np.minimum(
         visits.start_ms[lead_visit] + rng.integers(60, 720, n_leads) * MS_PER_SECOND,

@@ -15,8 +15,8 @@ MS_PER_SECOND = 1_000
 MS_PER_MINUTE = 60_000
 MS_PER_HOUR = 3_600_000
 MS_PER_DAY = 86_400_000
-EPOCH = date(1970, 1, 1)
-REDRAW_ROUNDS = 50
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+REDRAW_ROUNDS = 200  # rows outside the window are few; a partial last hour needs the most draws
 
 
 def to_ms(moment: date | datetime) -> int:
@@ -25,7 +25,7 @@ def to_ms(moment: date | datetime) -> int:
         moment = datetime.combine(moment, time(), timezone.utc)
     elif moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return (moment - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)
+    return (moment - EPOCH) // timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Window:
 
     @property
     def last_full_day(self) -> int:
-        """The last day that is over by the end: daily reports exist up to this day."""
+        """The last day that is over by the end (the last day itself when the end is at midnight)."""
         return self.end_ms // MS_PER_DAY - 1
 
     @property

@@ -128,9 +128,14 @@ def campaign_visits(
     n = len(campaign)
     country = sample_countries(n, rng)
     zone = sample_zones(country, rng)
-    start = offsets.to_utc(zone, day * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, n, rng))
-    start = start + (day - np.floor_divide(start, MS_PER_DAY)) * MS_PER_DAY  # the clicks' UTC day
-    return CampaignVisits(campaign, window.clip_ms(start), country, zone, role)
+
+    def visit_at(rows: np.ndarray) -> np.ndarray:  # a local hour, kept on the clicks' UTC day
+        local = day[rows] * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng)
+        start = offsets.to_utc(zone[rows], local)
+        return start + (day[rows] - np.floor_divide(start, MS_PER_DAY)) * MS_PER_DAY
+
+    # On the end's day the metrics are the day so far: its visits come before the end.
+    return CampaignVisits(campaign, window.draw_inside(n, visit_at), country, zone, role)
 
 
 def add_campaign_browsing(
@@ -180,22 +185,25 @@ def add_browsing(
     missing = max(target - len(log), 0)
     if missing == 0:
         return
-    logged_in = rng.random(missing) < LOGGED_IN_BROWSE_SHARE
-    days = window.start_day + sample_days(demand_weights(window, 1.8), missing, rng)
-    local_ms = days * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, missing, rng)
-
-    # Students: eligible once signed up a day before (signup_ms is sorted by student id).
-    user = np.zeros(missing, dtype=np.int64)
-    members = np.flatnonzero(logged_in)
-    eligible = np.searchsorted(signup_ms, days[members] * MS_PER_DAY - MS_PER_DAY, side="right")
-    members, eligible = members[eligible > 0], eligible[eligible > 0]
-    activity = rng.lognormal(0, 1.0, len(signup_ms))
-    user[members] = pick_from_prefix(np.cumsum(activity), eligible, rng) + 1
-    logged_in = user > 0
-
+    wants_login = rng.random(missing) < LOGGED_IN_BROWSE_SHARE
+    day_weights = demand_weights(window, 1.8)
+    activity = np.cumsum(rng.lognormal(0, 1.0, len(signup_ms)))
     visitor_zone = rng.choice(zone, size=missing)  # anonymous visitors look like the student base
-    session_zone = np.where(logged_in, zone[np.maximum(user - 1, 0)], visitor_zone)
-    start = window.clip_ms(offsets.to_utc(session_zone, local_ms))
+    user = np.zeros(missing, dtype=np.int64)
+
+    def started_at(rows: np.ndarray) -> np.ndarray:  # a day, who browses, their local hour
+        days = window.start_day + sample_days(day_weights, len(rows), rng)
+        local_ms = days * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng)
+        # Students: eligible once signed up a day before (signup_ms is sorted by student id).
+        eligible = np.searchsorted(signup_ms, days * MS_PER_DAY - MS_PER_DAY, side="right")
+        member = wants_login[rows] & (eligible > 0)
+        user[rows] = 0
+        user[rows[member]] = pick_from_prefix(activity, eligible[member], rng) + 1
+        session_zone = np.where(member, zone[np.maximum(user[rows] - 1, 0)], visitor_zone[rows])
+        return offsets.to_utc(session_zone, local_ms)
+
+    start = window.draw_inside(missing, started_at)
+    logged_in = user > 0
     start = np.where(logged_in, np.maximum(start, signup_ms[np.maximum(user - 1, 0)] + MS_PER_SECOND), start)
     session_device = np.where(
         logged_in & (rng.random(missing) < 0.75),

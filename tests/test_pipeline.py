@@ -1,0 +1,106 @@
+"""The pipeline's generate step: an existing dataset is reused only while its data is recent."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from orchestration import pipeline
+from orchestration.pipeline import dataset_end, generate_step, reuse_decision
+from orchestration.settings import Settings
+
+NOW = datetime(2026, 11, 22, 20, 30, tzinfo=timezone.utc)
+
+
+def test_a_dataset_ending_35_hours_ago_is_regenerated() -> None:
+    reuse, why = reuse_decision(datetime(2026, 11, 21, 9, tzinfo=timezone.utc), NOW)
+    assert not reuse
+    assert why == "dataset ends 2026-11-21T09:00Z, 35 h ago: regenerating so timeliness holds"
+
+
+@pytest.mark.parametrize(
+    ("age", "reuse"),
+    [
+        (timedelta(hours=-2), True),  # ends after now (an explicit end in the future)
+        (timedelta(0), True),
+        (timedelta(hours=3), True),
+        (timedelta(hours=11, minutes=59), True),
+        (timedelta(hours=12), False),
+        (timedelta(days=30), False),
+    ],
+)
+def test_reuse_only_while_the_data_ends_less_than_12_hours_ago(age: timedelta, reuse: bool) -> None:
+    decided, why = reuse_decision(NOW - age, NOW)
+    assert decided is reuse
+    assert ("reusing it" if reuse else "regenerating so timeliness holds") in why
+
+
+def _manifest(landing: Path, parameters: dict[str, object]) -> None:
+    (landing / "_manifest").mkdir(parents=True)
+    (landing / "_manifest" / "generation.json").write_text(json.dumps({"parameters": parameters}))
+
+
+def test_dataset_end_reads_the_manifest(tmp_path: Path) -> None:
+    assert dataset_end(tmp_path) is None
+    _manifest(tmp_path / "new", {"end": "2026-11-22T14:00:00Z", "end_date": "2026-11-22"})
+    assert dataset_end(tmp_path / "new") == datetime(2026, 11, 22, 14, tzinfo=timezone.utc)
+    _manifest(tmp_path / "old", {"end_date": "2026-11-22"})  # before ends were instants: midnight UTC
+    assert dataset_end(tmp_path / "old") == datetime(2026, 11, 22, tzinfo=timezone.utc)
+    _manifest(tmp_path / "bad", {"end": "soon"})
+    assert dataset_end(tmp_path / "bad") is None
+
+
+@pytest.fixture
+def generator_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    calls: list[list[str]] = []
+
+    def fake_main(argv: list[str]) -> int:
+        calls.append(argv)
+        return 0
+
+    monkeypatch.setattr("orchestration.datagen.__main__.main", fake_main)
+    return calls
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(warehouse_path=tmp_path / "warehouse.duckdb", landing_dir=tmp_path / "landing")
+
+
+def test_generate_step_reuses_a_recent_dataset(
+    tmp_path: Path, generator_calls: list[list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = _settings(tmp_path)
+    _manifest(settings.landing_dir, {"end": "2026-11-22T18:00:00Z"})
+    generate_step(settings, 0.05, 42, None, force=False, now=NOW)
+    assert generator_calls == []
+    assert "dataset ends 2026-11-22T18:00Z, 2 h ago: reusing it" in capsys.readouterr().out
+
+
+def test_generate_step_regenerates_a_stale_dataset_and_says_why(
+    tmp_path: Path, generator_calls: list[list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = _settings(tmp_path)
+    _manifest(settings.landing_dir, {"end": "2026-11-21T09:00:00Z"})
+    generate_step(settings, 0.05, 42, None, force=False, now=NOW)
+    why = "dataset ends 2026-11-21T09:00Z, 35 h ago: regenerating so timeliness holds"
+    assert why in capsys.readouterr().out
+    assert len(generator_calls) == 1 and "--end-date" not in generator_calls[0]  # the default end: now
+
+
+def test_generate_step_regenerates_when_forced_or_when_there_is_no_dataset(
+    tmp_path: Path, generator_calls: list[list[str]]
+) -> None:
+    settings = _settings(tmp_path)
+    generate_step(settings, 0.05, 42, None, force=False, now=NOW)
+    _manifest(settings.landing_dir, {"end": "2026-11-22T18:00:00Z"})
+    generate_step(settings, 0.05, 42, datetime(2026, 11, 22, 14, tzinfo=timezone.utc), force=True, now=NOW)
+    assert len(generator_calls) == 2
+    assert generator_calls[1][-2:] == ["--end-date", "2026-11-22T14:00:00Z"]
+
+
+def test_pipeline_end_date_accepts_a_date_or_a_datetime() -> None:
+    assert pipeline._end_argument("2026-11-22") == datetime(2026, 11, 22, tzinfo=timezone.utc)
+    assert pipeline._end_argument("2026-11-22T14:00Z") == datetime(2026, 11, 22, 14, tzinfo=timezone.utc)
