@@ -14,7 +14,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land build test lint bench clean
+.PHONY: help venv run data land build validate test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ land: $(STAMP) ## land new landing files into raw
 
 build: $(STAMP) ## dbt build and the summary
 	@$(BIN)/python -m orchestration.pipeline --steps build,summary
+
+validate: $(STAMP) ## Great Expectations: validate the warehouse, record audit.dq_results, build Data Docs
+	@$(BIN)/python -m orchestration.quality validate
 
 test: $(STAMP) ## the whole test suite (pytest, incl. dbt, sqlfluff and contract checks)
 	@$(BIN)/python -m pytest

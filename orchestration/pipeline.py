@@ -1,16 +1,18 @@
 """`python -m orchestration.pipeline`: what `make run` does, one named step at a time.
 
-generate (only when the landing dir has no dataset yet) -> land -> dbt build -> summary.
+generate (unless the landing dir has a dataset ending less than 12 hours ago) -> land -> dbt
+build -> validate (Great Expectations: the data quality standards) -> summary.
 A step that fails stops the run with a non-zero exit and says which step failed and why.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -34,21 +36,73 @@ def _step(name: str, action: Callable[[], None]) -> None:
     print(f"<== {name} done in {time.perf_counter() - started:.1f} s", flush=True)
 
 
+# A reused dataset must still be recent: its newest events are a few hours before its end, and the
+# timeliness standard wants each source's newest business timestamp within 24 hours of the run.
+REUSE_MAX_AGE = timedelta(hours=12)
+
+
 def dataset_present(landing_dir: Path) -> bool:
     return (landing_dir / "_manifest" / "generation.json").exists()
 
 
-def generate_step(settings: Settings, scale: float, seed: int, end_date: date | None, force: bool) -> None:
+def dataset_end(landing_dir: Path) -> datetime | None:
+    """The end of the data in `_manifest/generation.json` (an older manifest's `end_date` is its
+    midnight UTC); None when there is no manifest or it does not say."""
+    try:
+        parameters = json.loads((landing_dir / "_manifest" / "generation.json").read_text())["parameters"]
+        end = datetime.fromisoformat(parameters.get("end") or parameters["end_date"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return end.replace(tzinfo=timezone.utc) if end.tzinfo is None else end.astimezone(timezone.utc)
+
+
+def reuse_decision(end: datetime, now: datetime) -> tuple[bool, str]:
+    """(reuse the dataset?, why): only when its data ends less than REUSE_MAX_AGE before now."""
+    age = now - end
+    stamp = f"dataset ends {end.astimezone(timezone.utc):%Y-%m-%dT%H:%MZ}"
+    if age < timedelta(0):
+        return True, f"{stamp}, after now: reusing it (make data to regenerate)"
+    hours = f"{int(age.total_seconds() // 3600)} h ago"
+    if age < REUSE_MAX_AGE:
+        return True, f"{stamp}, {hours}: reusing it (make data to regenerate)"
+    return False, f"{stamp}, {hours}: regenerating so timeliness holds"
+
+
+def generate_step(
+    settings: Settings,
+    scale: float,
+    seed: int,
+    end: datetime | None,
+    force: bool,
+    now: datetime | None = None,
+) -> None:
+    """Generate the dataset, unless one is there whose data ends less than 12 hours ago."""
     if dataset_present(settings.landing_dir) and not force:
-        print(f"dataset already in {settings.landing_dir}: reusing it (make data to regenerate)")
-        return
+        recorded = dataset_end(settings.landing_dir)
+        if recorded is None:
+            print(f"dataset in {settings.landing_dir} does not say when it ends: regenerating")
+        else:
+            reuse, why = reuse_decision(recorded, now or datetime.now(timezone.utc))
+            print(f"{why} ({settings.landing_dir})")
+            if reuse:
+                return
     from orchestration.datagen.__main__ import main as generate_main
+    from orchestration.datagen.config import format_end
 
     args = ["--scale", str(scale), "--seed", str(seed), "--out", str(settings.landing_dir)]
-    if end_date:
-        args += ["--end-date", end_date.isoformat()]
+    if end:
+        args += ["--end-date", format_end(end)]
     if generate_main(args) != 0:
         raise StepFailed("the data generator reported an error (see above)")
+
+
+def _end_argument(text: str) -> datetime:
+    from orchestration.datagen.config import parse_end
+
+    try:
+        return parse_end(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date or ISO datetime: {text!r} ({error})") from None
 
 
 def land_step(settings: Settings) -> None:
@@ -71,6 +125,18 @@ def dbt_build_step(settings: Settings) -> None:
     if not summary.success:
         details = "\n  ".join(summary.failures) or "see the dbt log above"
         raise StepFailed(f"dbt build did not succeed:\n  {details}")
+
+
+def validate_step(settings: Settings) -> None:
+    """GX validates the standards; a failed completeness, accuracy or timeliness standard fails the run."""
+    from orchestration.quality.report import report_lines, validate_and_report
+    from orchestration.quality.standards import describe, failures
+
+    run, failed = validate_and_report(settings)
+    print("\n".join(report_lines(run)))
+    if failed:
+        details = "\n  ".join(describe(row) for row in failures(run.results))
+        raise StepFailed(f"data quality standard(s) not met: {', '.join(failed)}\n  {details}")
 
 
 def summary_step(settings: Settings) -> None:
@@ -99,12 +165,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=0.05, help="dataset size (1.0 = 100k students)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--end-date", type=date.fromisoformat, default=None, help="default: today")
+    parser.add_argument(
+        "--end-date",
+        type=_end_argument,
+        default=None,
+        metavar="END",
+        help="end of the generated data: a date (midnight UTC) or ISO datetime (default: now, to the hour)",
+    )
     parser.add_argument("--regenerate", action="store_true", help="generate a new dataset even if one exists")
     parser.add_argument(
         "--steps",
-        default="generate,land,build,summary",
-        help="comma-separated subset of: generate, land, build, summary",
+        default="generate,land,build,validate,summary",
+        help="comma-separated subset of: generate, land, build, validate, summary",
     )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
@@ -112,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         "generate": ("generate data", lambda: generate_step(settings, args.scale, args.seed, args.end_date, args.regenerate)),
         "land": ("land files into raw", lambda: land_step(settings)),
         "build": ("dbt build", lambda: dbt_build_step(settings)),
+        "validate": ("validate data quality", lambda: validate_step(settings)),
         "summary": ("summary", lambda: summary_step(settings)),
     }
     wanted = [s.strip() for s in args.steps.split(",") if s.strip()]

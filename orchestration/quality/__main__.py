@@ -1,0 +1,47 @@
+"""`python -m orchestration.quality [validate|render|check]`.
+
+validate (default): run every suite on the warehouse ($WAREHOUSE_PATH), write audit.dq_results and
+    audit.dq_scores, build Data Docs, print the scores and each failed expectation; exit 1 when a
+    critical standard (completeness, accuracy, timeliness) failed.
+render: rewrite expectations/suites/*.json from the definitions (after a contract or dbt YAML change).
+check: exit 1 when the suite files are out of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from orchestration.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.quality", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", default="validate", choices=("validate", "render", "check"))
+    parser.add_argument("--no-docs", action="store_true", help="skip building Data Docs")
+    args = parser.parse_args(argv)
+    if args.command == "render":
+        from orchestration.quality.suites import render
+
+        paths = render()
+        print(f"{len(paths)} suite files written to {paths[0].parent}")
+        return 0
+    if args.command == "check":
+        from orchestration.quality.suites import stale_files
+
+        stale = stale_files()
+        for name in stale:
+            print(f"out of date: expectations/suites/{name}", file=sys.stderr)
+        if stale:
+            print("run: python -m orchestration.quality render", file=sys.stderr)
+        return 1 if stale else 0
+    from orchestration.quality.report import report_lines, validate_and_report
+
+    run, failed = validate_and_report(Settings.from_env(), docs=not args.no_docs)
+    print("\n".join(report_lines(run)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

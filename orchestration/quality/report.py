@@ -1,0 +1,24 @@
+"""What a validation run tells the person running it (used by the CLI and the pipeline step)."""
+
+from __future__ import annotations
+
+from orchestration.quality.runner import DOCS_DIR, ValidationRun, validate
+from orchestration.quality.standards import failed_standards, summary_lines
+from orchestration.settings import Settings
+
+
+def validate_and_report(settings: Settings, docs: bool = True) -> tuple[ValidationRun, list[str]]:
+    run = validate(settings.warehouse_path, settings.landing_dir, docs_dir=DOCS_DIR if docs else None)
+    return run, failed_standards(run.results)
+
+
+def report_lines(run: ValidationRun) -> list[str]:
+    lines = [f"data quality run {run.run_id}: {len(run.results)} expectations"]
+    lines += summary_lines(run.results)
+    lines.append(
+        f"GX validation {run.gx_seconds:.1f} s, Data Docs {run.docs_seconds:.1f} s, total {run.total_seconds:.1f} s"
+    )
+    lines.append("results: audit.dq_results, audit.dq_scores")
+    if run.docs_index is not None:
+        lines.append(f"Data Docs: {run.docs_index}")
+    return lines
