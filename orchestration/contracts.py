@@ -70,6 +70,7 @@ COURSE_CATEGORIES = (
 )
 PLATFORMS = ("instagram", "tiktok", "youtube", "linkedin", "x")
 INFLUENCER_TIERS = ("nano", "micro", "mid", "macro", "mega")
+AD_CHANNELS = ("paid_search", "paid_social", "display", "affiliate", "email")
 ACQUISITION_CHANNELS = (
     "organic_search",
     "paid_search",
@@ -608,6 +609,27 @@ ENTITIES: tuple[Entity, ...] = (
             _count("videoCompletions", "Video views watched to the end."),
             _count("clicks", "Link clicks."),
             _money("spendUsd", "Spend of the day in USD."),
+        ),
+    ),
+    Entity(
+        MARKETING,
+        "ad_spend",
+        "Daily paid-media spend per channel, as exported by the ad platforms.",
+        key=("spend_date", "channel"),
+        layout="monthly",
+        partitioned_by="spend_date",
+        columns=(
+            Column("spend_date", "date", "Day of the spend.", required=True),
+            Column(
+                "channel",
+                "text",
+                "Paid channel the spend bought.",
+                required=True,
+                accepted_values=AD_CHANNELS,
+            ),
+            _count("impressions", "Ad impressions served."),
+            _count("clicks", "Ad clicks."),
+            _money("spend_usd", "Spend of the day on the channel in USD."),
         ),
     ),
 )

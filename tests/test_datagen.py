@@ -248,7 +248,8 @@ def test_row_counts_grow_linearly_with_scale(defective: Dataset, tmp_path: Path)
 def test_full_scale_targets() -> None:
     sizes = sizes_for(1.0)
     assert (sizes.students, sizes.orders, sizes.lesson_events) == (100_000, 1_000_000, 10_000_000)
-    assert 3_000_000 <= sizes.sessions <= 4_000_000
+    assert 24_000_000 <= sizes.sessions <= 30_000_000
+    assert 3_000_000 <= sizes.student_sessions <= 4_000_000
     assert (sizes.instructors, sizes.courses, sizes.influencers, sizes.campaigns) == (
         2_000,
         10_000,
@@ -617,6 +618,21 @@ def test_learning_progress_agrees_with_activity(clean: Dataset) -> None:
         assert bool(enrollment["completed_at"]) == (done == lessons[enrollment["course_id"]])
     completion = sum(bool(e["completed_at"]) for e in enrollments) / len(enrollments)
     assert 0.10 <= completion <= 0.30
+    # Students submit most assignments they reach (the 10M-event budget at scale 1.0 limits how
+    # far non-completers get, so assignments offered to every enrollment are mostly not reached).
+    assignment_lessons = {lesson["lesson_id"] for lesson in clean.rows("lessons") if lesson["lesson_type"] == "assignment"}
+    reached = {
+        (e["enrollment_id"], e["lesson_id"])
+        for e in clean.rows("lesson_activity")
+        if e["lesson_id"] in assignment_lessons
+    }
+    submitted = {
+        (e["enrollment_id"], e["lesson_id"])
+        for e in clean.rows("lesson_activity")
+        if e["event_type"] == "assignment_submit"
+    }
+    assert submitted <= reached
+    assert 0.6 <= len(submitted) / len(reached) <= 1.0
     certified = {c["enrollment_id"] for c in clean.rows("certificates")}
     completed = {e["enrollment_id"] for e in enrollments if e["completed_at"]}
     assert certified <= completed and len(certified) >= 0.8 * len(completed)
@@ -626,7 +642,10 @@ def test_learning_progress_agrees_with_activity(clean: Dataset) -> None:
 
 def test_satisfaction_is_in_benchmark_ranges(clean: Dataset) -> None:
     ratings = [int(r["rating"]) for r in clean.rows("reviews")]
-    assert 4.2 <= sum(ratings) / len(ratings) <= 4.7
+    assert 4.5 <= sum(ratings) / len(ratings) <= 4.7
+    assert sum(r <= 2 for r in ratings) / len(ratings) >= 0.02  # a realistic tail of low ratings
+    course_ratings = [int(s["course_rating"]) for s in clean.rows("surveys")]
+    assert 4.5 <= sum(course_ratings) / len(course_ratings) <= 4.7
     surveys = clean.rows("surveys")
     nps = [int(s["nps_score"]) for s in surveys]
     score = 100 * (sum(n >= 9 for n in nps) - sum(n <= 6 for n in nps)) / len(nps)
@@ -662,6 +681,44 @@ def test_campaign_funnel_is_in_benchmark_ranges(clean: Dataset) -> None:
     campaign_sessions = {s["sessionId"] for s in clean.rows("sessions") if s["utmCampaign"] in codes}
     attributed = [o for o in clean.rows("orders") if o["session_id"] in campaign_sessions]
     assert 20 <= spend / len(attributed) <= 100
+
+
+def test_sessions_are_mostly_anonymous_browsing(clean: Dataset) -> None:
+    sessions = clean.rows("sessions")
+    orders = clean.rows("orders")
+    assert 20 <= len(sessions) / len(orders) <= 32
+    converted = sum(s["converted"] == "true" for s in sessions) / len(sessions)
+    assert 0.02 <= converted <= 0.05
+    pageviews = [int(s["pageviews"]) for s in sessions]
+    assert 0.40 <= sum(p == 1 for p in pageviews) / len(pageviews) <= 0.60
+    assert 2 <= sum(pageviews) / len(pageviews) <= 5
+    assert sum(not s["userId"] for s in sessions) / len(sessions) >= 0.75
+
+
+def test_ad_spend_is_one_row_per_day_and_channel(clean: Dataset) -> None:
+    entity = ENTITIES_BY_NAME["ad_spend"]
+    assert (entity.source, entity.layout, entity.partitioned_by) == ("marketing", "monthly", "spend_date")
+    assert entity.key == ("spend_date", "channel")
+    channels = entity.column("channel").accepted_values
+    assert channels == ("paid_search", "paid_social", "display", "affiliate", "email")
+    rows = clean.rows("ad_spend")
+    days = sorted({r["spend_date"] for r in rows})
+    assert len(rows) == len(days) * len(channels)
+    assert {(r["spend_date"], r["channel"]) for r in rows} == {(d, c) for d in days for c in channels}
+    first = date.fromisoformat(days[0])
+    assert (date.fromisoformat(days[-1]) - first).days == len(days) - 1  # every day of the window
+    assert days[-1] == (END - timedelta(days=1)).isoformat()  # the end is a midnight
+    for r in rows:
+        assert int(r["clicks"]) <= int(r["impressions"])
+        assert re.fullmatch(r"\d+\.\d\d", r["spend_usd"])
+    # Paid media is most of the marketing budget; influencer campaigns are a small part of it.
+    ads = sum(float(r["spend_usd"]) for r in rows)
+    influencer = sum(float(m["spendUsd"]) for m in clean.rows("campaign_metrics"))
+    assert ads > 5 * influencer
+    by_channel = Counter()
+    for r in rows:
+        by_channel[r["channel"]] += float(r["spend_usd"])
+    assert max(by_channel, key=by_channel.__getitem__) == "paid_search"
 
 
 # ---------------------------------------------------------------- CLI

@@ -1,6 +1,7 @@
 {#- One row per day from the first_day to the last_day column of a one-row relation (both dates,
-    inclusive), as `date_day`. dbt has no cross-database date spine; the DuckDB version is in
-    macros/duckdb/commerce_day_series.sql. -#}
+    inclusive), as `date_day`: the project's one day spine (int_exchange_rates_daily, dim_dates).
+    dbt has no cross-database date spine that works without a built warehouse; the DuckDB
+    version is in macros/duckdb/commerce_day_series.sql. -#}
 {% macro commerce_day_series(bounds_relation, first_day_column, last_day_column) -%}
     {{ return(adapter.dispatch('commerce_day_series', 'elearning_kpi')(
         bounds_relation, first_day_column, last_day_column

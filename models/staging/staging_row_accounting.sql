@@ -25,6 +25,7 @@
     ('marketing', 'campaigns'),
     ('marketing', 'tracking_links'),
     ('marketing', 'campaign_metrics'),
+    ('marketing', 'ad_spend'),
 ] -%}
 
 with

@@ -26,14 +26,15 @@ from orchestration.datagen.timeline import (
 
 # (name, billing period, price in USD cents, months per period, cancel hazard per period, mix)
 PLANS = (
-    ("Personal Monthly", "monthly", 2_999, 1, 0.075, 0.55),
+    ("Personal Monthly", "monthly", 2_999, 1, 0.095, 0.55),
     ("Personal Annual", "annual", 23_999, 12, 0.35, 0.20),
-    ("Pro Monthly", "monthly", 4_499, 1, 0.065, 0.17),
+    ("Pro Monthly", "monthly", 4_499, 1, 0.085, 0.17),
     ("Pro Annual", "annual", 35_999, 12, 0.30, 0.08),
 )
 UPGRADE_TO = np.array([2, 3, 2, 3])  # Personal -> Pro, same billing period
 UPGRADE_PROBABILITY = 0.15
 SUBSCRIBER_SHARE = 0.07
+SUBSCRIPTION_UPTAKE_GROWTH = 0.7  # log of the yearly growth of a new student's odds to subscribe
 RECENT_MS = 6 * MS_PER_HOUR  # some subscription starts this close to the end
 EVENT_TYPES = ("start", "renewal", "upgrade", "cancel")
 START, RENEWAL, UPGRADE, CANCEL = range(4)
@@ -52,7 +53,12 @@ def build_billing(
     window: Window, students: Students, rng: np.random.Generator
 ) -> tuple[Subscriptions, dict[str, EntityTable]]:
     n_students = len(students)
-    subscriber = np.sort(rng.choice(n_students, size=round(SUBSCRIBER_SHARE * n_students), replace=False))
+    # The all-access plan is a young, fast-growing product: later students are likelier to take it.
+    years = (students.signup_ms - window.start_ms) / (365.0 * MS_PER_DAY)
+    uptake = np.exp(SUBSCRIPTION_UPTAKE_GROWTH * years)
+    subscriber = np.sort(
+        rng.choice(n_students, size=round(SUBSCRIBER_SHARE * n_students), replace=False, p=uptake / uptake.sum())
+    )
     signup = students.signup_ms[subscriber]
     delay = np.where(
         rng.random(len(subscriber)) < 0.35,

@@ -19,7 +19,10 @@ BASE_INSTRUCTORS = 2_000
 BASE_COURSES = 10_000
 BASE_INFLUENCERS = 300
 BASE_CAMPAIGNS = 1_000
-SESSIONS_PER_ORDER = 3.5
+# Web sessions: most visits are anonymous and never convert (session conversion ~3-4%); the
+# sessions of known students (signups, checkouts, returning learners) are ~3.5 per order.
+SESSIONS_PER_ORDER = 25.0
+STUDENT_SESSIONS_PER_ORDER = 3.5
 
 # Floors keep tiny scales usable: a catalog and a campaign program need some breadth to be a
 # marketplace at all, whatever the number of students.
@@ -71,6 +74,7 @@ class Sizes:
     orders: int
     lesson_events: int
     sessions: int
+    student_sessions: int  # of `sessions`: those of students and their campaign visits
     instructors: int
     courses: int
     influencers: int
@@ -87,6 +91,7 @@ def sizes_for(scale: float) -> Sizes:
         orders=orders,
         lesson_events=max(10 * MIN_ORDERS, round(BASE_LESSON_EVENTS * scale)),
         sessions=round(SESSIONS_PER_ORDER * orders),
+        student_sessions=round(STUDENT_SESSIONS_PER_ORDER * orders),
         instructors=scaled(BASE_INSTRUCTORS, MIN_INSTRUCTORS),
         courses=scaled(BASE_COURSES, MIN_COURSES),
         influencers=scaled(BASE_INFLUENCERS, MIN_INFLUENCERS),

@@ -1,7 +1,7 @@
 """Course reviews and satisfaction surveys from enrolled students.
 
 Scores come from one latent satisfaction per response (course quality, having finished, chance)
-mapped by rank onto target distributions, so the marginals hit the benchmarks (ratings ~4.4,
+mapped by rank onto target distributions, so the marginals hit the benchmarks (ratings ~4.6,
 NPS ~60, CSAT mostly 4-5) while better courses and finishers still score higher.
 """
 
@@ -15,7 +15,7 @@ from orchestration.datagen.orders import NEVER
 from orchestration.datagen.tables import EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_MINUTE, MS_PER_SECOND, Window
 
-RATING_DISTRIBUTION = (0.02, 0.03, 0.08, 0.25, 0.62)  # 1..5 stars
+RATING_DISTRIBUTION = (0.02, 0.02, 0.05, 0.18, 0.73)  # 1..5 stars
 NPS_DISTRIBUTION = (0.01, 0.005, 0.005, 0.01, 0.01, 0.02, 0.03, 0.08, 0.15, 0.26, 0.42)  # 0..10
 CSAT_DISTRIBUTION = (0.02, 0.03, 0.08, 0.32, 0.55)  # 1..5
 SURVEY_AFTER_DAYS = 30

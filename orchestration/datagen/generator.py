@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orchestration.contracts import ENTITIES
+from orchestration.datagen.ads import build_ad_spend, new_customer_days
 from orchestration.datagen.billing import build_billing
 from orchestration.datagen.catalog import build_catalog
 from orchestration.datagen.channels import Sources
@@ -25,6 +26,7 @@ from orchestration.datagen.tables import EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, Window, month_index
 from orchestration.datagen.web import (
     SessionLog,
+    add_anonymous_traffic,
     add_browsing,
     add_campaign_browsing,
     build_sessions,
@@ -115,6 +117,21 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
     tables.update(billing_tables)
     built("subscription_plans", "subscription_events")
 
+    # Paid media: the budget follows the customers acquired (first marketplace or subscription payment).
+    first_paid = np.full(len(students), np.iinfo(np.int64).max)
+    np.minimum.at(first_paid, commerce.purchases.student, commerce.purchases.enrolled_ms)
+    np.minimum.at(first_paid, subscriptions.student, subscriptions.start_ms)
+    metrics = tables["campaign_metrics"]
+    influencer_cents = np.bincount(
+        np.asarray(metrics.columns["metricDate"]) - window.start_day,
+        weights=np.asarray(metrics.columns["spendUsd"]),
+        minlength=window.n_days,
+    )[: window.n_days]
+    tables["ad_spend"] = build_ad_spend(
+        window, new_customer_days(first_paid, window), influencer_cents, config.rng("ad_spend")
+    )
+    built("ad_spend")
+
     enrollments, learning_tables = build_learning(
         window,
         commerce.purchases,
@@ -136,7 +153,7 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
     add_campaign_browsing(log, visits, commerce.used_campaign_visits, traffic.promoted_course, sources, rng)
     add_browsing(
         log,
-        sizes.sessions,
+        sizes.student_sessions,
         window,
         students.signup_ms,
         students.zone,
@@ -145,6 +162,9 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
         sources,
         catalog.popularity,
         rng,
+    )
+    add_anonymous_traffic(
+        log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, rng
     )
     referenced = np.zeros(len(log), dtype=bool)
     referenced[commerce.order_session[commerce.order_session >= 0]] = True

@@ -32,9 +32,10 @@ from orchestration.datagen.timeline import (
 ACCESS_TYPES = ("purchase", "subscription")
 EVENT_TYPES = ("lesson_start", "video_progress", "lesson_complete", "quiz_submit", "assignment_submit")
 LESSON_START, VIDEO_PROGRESS, LESSON_COMPLETE, QUIZ_SUBMIT, ASSIGNMENT_SUBMIT = range(5)
-BASE_COMPLETION = 0.24
+BASE_COMPLETION = 0.225
 SUBSCRIPTION_COMPLETION_FACTOR = 0.6
-NEVER_START = 0.35  # of enrollments that do not finish
+NEVER_START = 0.08  # of enrollments that do not finish
+STARTER_CONCENTRATION = 3.0  # Beta concentration of how far non-finishers get (lower: more spread)
 ABANDON_MID_LESSON = 0.7
 NEW_SESSION = 0.35  # chance the next lesson waits for another day
 CERTIFICATE_SHARE = 0.92
@@ -95,7 +96,11 @@ def _completed_lessons(
     # A starter who completes c lessons emits ~2.2 events per lesson, plus ~1.2 for the lesson
     # left half-way (a start, often video progress or a failed quiz, in 70% of cases).
     mean_completed = max((per_starter - 1.2) / 2.2, 0.3)
-    completed = np.minimum(rng.geometric(1.0 / (mean_completed + 1.0), len(n_lessons)) - 1, n_lessons - 1)
+    # Starters who drop out do so anywhere in the course: the share of it they complete is
+    # Beta-distributed, with the mean that spends the event budget.
+    share = np.clip(mean_completed / max(float(np.mean(n_lessons[starters] - 1)) if starters.any() else 1.0, 1.0), 0.02, 0.95)
+    fraction = rng.beta(share * STARTER_CONCENTRATION, (1 - share) * STARTER_CONCENTRATION, len(n_lessons))
+    completed = np.minimum(np.round(fraction * (n_lessons - 1)).astype(np.int64), n_lessons - 1)
     completed = np.where(completer, n_lessons, np.where(starters, completed, 0))
     abandons = starters & (rng.random(len(n_lessons)) < ABANDON_MID_LESSON)
     return completed, completed + abandons

@@ -31,6 +31,21 @@ STATIC_PAGES = ("/", "/courses", "/search", "/pricing", "/signup", "/subscribe",
 BROWSE_PAGE_WEIGHTS = (0.30, 0.12, 0.10, 0.05, 0.03, 0.03, 0.07, 0.10)  # rest: course pages
 BROWSE_COURSE_PAGE_SHARE = 0.20
 LOGGED_IN_BROWSE_SHARE = 0.5
+# Anonymous traffic: visitors who look around without signing up or buying (most of a site's
+# sessions). They land on the home page, course pages from search and ads, or the blog.
+ANONYMOUS_PAGE_WEIGHTS = (0.34, 0.10, 0.06, 0.06, 0.02, 0.01, 0.16, 0.0)  # rest: course pages
+ANONYMOUS_COURSE_PAGE_SHARE = 0.25
+ANONYMOUS_CHANNELS = {
+    "organic_search": 0.36,
+    "direct": 0.18,
+    "paid_search": 0.17,
+    "social": 0.15,
+    "referral": 0.10,
+    "email": 0.04,
+}
+BOUNCE_ANONYMOUS = 0.56  # of non-converting sessions: one page and gone
+BOUNCE_LOGGED_IN = 0.35
+ANONYMOUS_CHUNK = 2_000_000  # sessions drawn at a time, to bound temporary arrays
 
 
 def course_page(course: np.ndarray) -> np.ndarray:
@@ -67,9 +82,9 @@ class SessionLog:
         part = {
             "start_ms": np.asarray(start_ms, dtype=np.int64),
             "user": np.asarray(user, dtype=np.int64),
-            "device": np.asarray(device, dtype=np.int64),
-            "source": np.asarray(source, dtype=np.int64),
-            "landing": np.asarray(landing, dtype=np.int64),
+            "device": np.asarray(device, dtype=np.int32),
+            "source": np.asarray(source, dtype=np.int32),
+            "landing": np.asarray(landing, dtype=np.int32),
             "converted": np.full(n, converted),
             "last_event_ms": np.asarray(start_ms if last_event_ms is None else last_event_ms, dtype=np.int64),
             "second_device": np.zeros(n, bool) if second_device is None else np.asarray(second_device, bool),
@@ -226,6 +241,49 @@ def add_browsing(
     )
 
 
+def add_anonymous_traffic(
+    log: SessionLog,
+    target: int,
+    window: Window,
+    zone: np.ndarray,
+    offsets: ZoneOffsets,
+    sources: Sources,
+    course_popularity: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Anonymous visits that neither sign up nor buy, until the log holds `target` sessions.
+
+    Drawn in chunks; visitors come from the same countries as the students, at shopping hours,
+    on days weighted by demand (growth, seasons, sales).
+    """
+    missing = max(target - len(log), 0)
+    day_weights = demand_weights(window, 1.8)
+    for size in [ANONYMOUS_CHUNK] * (missing // ANONYMOUS_CHUNK) + [missing % ANONYMOUS_CHUNK]:
+        if size == 0:
+            continue
+        visitor_zone = rng.choice(zone, size=size)
+
+        def started_at(rows: np.ndarray) -> np.ndarray:
+            days = window.start_day + sample_days(day_weights, len(rows), rng)
+            local_ms = days * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng)
+            return offsets.to_utc(visitor_zone[rows], local_ms)
+
+        start = window.draw_inside(size, started_at)
+        landing = np.where(
+            rng.random(size) < ANONYMOUS_COURSE_PAGE_SHARE,
+            course_page(rng.choice(len(course_popularity), size=size, p=course_popularity)),
+            categorical(ANONYMOUS_PAGE_WEIGHTS, size, rng),
+        )
+        log.add(
+            start,
+            np.zeros(size, np.int64),
+            categorical(DEVICE_WEIGHTS, size, rng),
+            sources.sample(ANONYMOUS_CHANNELS, size, rng),
+            landing,
+            converted=False,
+        )
+
+
 def build_sessions(
     log: SessionLog, sources: Sources, n_courses: int, referenced: np.ndarray, rng: np.random.Generator
 ) -> tuple[EntityTable, pa.Array]:
@@ -247,7 +305,7 @@ def build_sessions(
         user + log.n_students * log.column("second_device"),
     )
     converted = log.column("converted")
-    bounce = ~converted & (rng.random(n) < 0.45)
+    bounce = ~converted & (rng.random(n) < np.where(anonymous, BOUNCE_ANONYMOUS, BOUNCE_LOGGED_IN))
     pageviews = np.where(converted, 3 + rng.poisson(5, n), np.where(bounce, 1, 2 + rng.poisson(2.5, n)))
     browsing_s = np.where(bounce, rng.integers(0, 15, n), pageviews * rng.lognormal(np.log(45), 0.6, n))
     needed_s = (log.last_event_ms() - start) / 1000 + rng.integers(20, 240, n)

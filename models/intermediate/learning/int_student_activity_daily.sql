@@ -14,7 +14,7 @@ sessions as (
 
 orders as (
 
-    select * from {{ ref('stg_marketplace__orders') }}
+    select * from {{ ref('int_orders_converted') }}
 
 ),
 
@@ -61,12 +61,9 @@ order_days as (
         student_id,
         cast(ordered_at as date) as date_day,
         count(*) as orders,
-        -- A purchase is an order whose payment went through, whether or not it was refunded later.
-        sum(
-            case
-                when payment_status in ('paid', 'partially_refunded', 'refunded') then 1 else 0
-            end
-        ) as purchases
+        -- A purchase is an order with a succeeded payment (commerce's has_succeeded_payment),
+        -- whether or not it was refunded later.
+        sum(case when has_succeeded_payment then 1 else 0 end) as purchases
     from orders
     group by student_id, cast(ordered_at as date)
 

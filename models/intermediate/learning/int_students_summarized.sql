@@ -8,7 +8,7 @@ students as (
 
 orders as (
 
-    select * from {{ ref('stg_marketplace__orders') }}
+    select * from {{ ref('int_orders_converted') }}
 
 ),
 
@@ -29,18 +29,11 @@ student_orders as (
     select
         student_id,
         min(ordered_at) as first_order_at,
-        -- A purchase is an order whose payment went through, whether or not it was refunded later.
-        min(
-            case
-                when payment_status in ('paid', 'partially_refunded', 'refunded') then ordered_at
-            end
-        ) as first_purchase_at,
+        -- A purchase is an order with a succeeded payment (commerce's has_succeeded_payment),
+        -- whether or not it was refunded later.
+        min(case when has_succeeded_payment then ordered_at end) as first_purchase_at,
         count(*) as orders,
-        sum(
-            case
-                when payment_status in ('paid', 'partially_refunded', 'refunded') then 1 else 0
-            end
-        ) as purchases
+        sum(case when has_succeeded_payment then 1 else 0 end) as purchases
     from orders
     group by student_id
 

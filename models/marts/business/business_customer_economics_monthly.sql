@@ -12,9 +12,9 @@ subscription_months as (
 
 ),
 
-campaign_daily as (
+marketing_spend_daily as (
 
-    select * from {{ ref('fct_campaign_daily') }}
+    select * from {{ ref('int_marketing_spend_daily') }}
 
 ),
 
@@ -89,8 +89,9 @@ monthly_spend as (
 
     select
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
-        sum(spend_usd) as marketing_spend_usd
-    from campaign_daily
+        sum(spend_usd) as marketing_spend_usd,
+        sum(case when is_influencer then spend_usd else 0 end) as influencer_spend_usd
+    from marketing_spend_daily
     group by cast({{ dbt.date_trunc('month', 'date_day') }} as date)
 
 ),
@@ -112,7 +113,8 @@ joined as (
         coalesce(monthly_revenue.revenue_usd, 0) as revenue_usd,
         coalesce(monthly_revenue.marketplace_revenue_usd, 0) as marketplace_revenue_usd,
         coalesce(monthly_revenue.subscription_revenue_usd, 0) as subscription_revenue_usd,
-        coalesce(monthly_spend.marketing_spend_usd, 0) as marketing_spend_usd
+        coalesce(monthly_spend.marketing_spend_usd, 0) as marketing_spend_usd,
+        coalesce(monthly_spend.influencer_spend_usd, 0) as influencer_spend_usd
     from months
     left join new_customers
         on months.month_start = new_customers.month_start
@@ -166,6 +168,7 @@ final as (
         cast(subscription_revenue_usd as decimal(18, 2)) as subscription_revenue_usd,
         cast(revenue_to_date_usd as decimal(18, 2)) as revenue_to_date_usd,
         cast(marketing_spend_usd as decimal(18, 2)) as marketing_spend_usd,
+        cast(influencer_spend_usd as decimal(18, 2)) as influencer_spend_usd,
         arpu_usd,
         clv_usd,
         cac_usd,

@@ -63,7 +63,7 @@ final as (
         comments,
         shares,
         saves,
-        likes + comments + shares as engagements,
+        {{ campaign_engagements() }} as engagements,
         video_views,
         video_completions,
         clicks,

@@ -1,7 +1,6 @@
-{#- A spine of days from the first to the newest day of student activity or signup in the data.
-    Not dbt.date_spine: it counts the days with a query while compiling, which needs a built
-    warehouse (sqlfluff compiles without one). Instead a fixed series of day offsets (100 years,
-    dbt.generate_series, portable) is cut to the span at run time. -#}
+{#- A spine of days from the first to the newest day of student activity, signup or web session
+    in the data. The days come from commerce_day_series, the project's one day-spine macro (also
+    behind int_exchange_rates_daily). -#}
 with
 
 student_activity as (
@@ -16,9 +15,9 @@ students as (
 
 ),
 
-day_offsets as (
+sessions as (
 
-    {{ dbt.generate_series(36525) }}
+    select * from {{ ref('int_sessions_attributed') }}
 
 ),
 
@@ -27,6 +26,9 @@ data_days as (
     select date_day from student_activity
     union all
     select cast(signed_up_at as date) as date_day from students
+    union all
+    -- Anonymous web sessions can come before the first signup or student activity.
+    select date_day from sessions
 
 ),
 
@@ -41,16 +43,7 @@ bounds as (
 
 date_spine as (
 
-    select
-        cast(
-            {{ dbt.dateadd('day', 'day_offsets.generated_number - 1', 'bounds.first_day') }}
-            as date
-        ) as date_day
-    from day_offsets
-    cross join bounds
-    where
-        day_offsets.generated_number - 1
-        <= {{ dbt.datediff('bounds.first_day', 'bounds.last_day', 'day') }}
+    {{ commerce_day_series('bounds', 'first_day', 'last_day') }}
 
 ),
 

@@ -6,9 +6,9 @@ courses as (
 
 ),
 
-enrollments_daily as (
+enrollments as (
 
-    select * from {{ ref('int_course_enrollments_daily') }}
+    select * from {{ ref('fct_enrollments') }}
 
 ),
 
@@ -18,19 +18,20 @@ revenue_by_category_monthly as (
 
 ),
 
-enrollments as (
+category_enrollments as (
 
     select
         courses.category,
-        cast({{ dbt.date_trunc('month', 'enrollments_daily.date_day') }} as date) as month_start,
-        sum(enrollments_daily.enrollments) as enrollments,
-        count(distinct enrollments_daily.course_id) as courses_with_enrollments
-    from enrollments_daily
+        cast({{ dbt.date_trunc('month', 'enrollments.enrolled_date') }} as date)
+            as month_start,
+        count(*) as enrollments,
+        count(distinct enrollments.course_id) as courses_with_enrollments
+    from enrollments
     inner join courses
-        on enrollments_daily.course_id = courses.course_id
+        on enrollments.course_id = courses.course_id
     group by
         courses.category,
-        cast({{ dbt.date_trunc('month', 'enrollments_daily.date_day') }} as date)
+        cast({{ dbt.date_trunc('month', 'enrollments.enrolled_date') }} as date)
 
 ),
 
@@ -51,7 +52,7 @@ category_months as (
     select
         category,
         month_start
-    from enrollments
+    from category_enrollments
     union
     select
         category,
@@ -70,16 +71,16 @@ joined as (
     select
         category_months.category,
         category_months.month_start,
-        cast(coalesce(enrollments.enrollments, 0) as bigint) as enrollments,
-        coalesce(enrollments.courses_with_enrollments, 0) as courses_with_enrollments,
+        cast(coalesce(category_enrollments.enrollments, 0) as bigint) as enrollments,
+        coalesce(category_enrollments.courses_with_enrollments, 0) as courses_with_enrollments,
         coalesce(published.courses_published, 0) as courses_published,
         coalesce(revenue_by_category_monthly.paid_items, 0) as paid_items,
         coalesce(revenue_by_category_monthly.revenue_usd, 0) as revenue_usd
     from category_months
-    left join enrollments
+    left join category_enrollments
         on
-            category_months.category = enrollments.category
-            and category_months.month_start = enrollments.month_start
+            category_months.category = category_enrollments.category
+            and category_months.month_start = category_enrollments.month_start
     left join published
         on
             category_months.category = published.category

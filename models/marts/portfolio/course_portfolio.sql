@@ -12,9 +12,9 @@ order_items as (
 
 ),
 
-enrollments_daily as (
+enrollments as (
 
-    select * from {{ ref('int_course_enrollments_daily') }}
+    select * from {{ ref('fct_enrollments') }}
 
 ),
 
@@ -22,44 +22,44 @@ as_of as (
 
     select max(activity_day) as as_of_day
     from (
-        select max(date_day) as activity_day from enrollments_daily
+        select max(enrolled_date) as activity_day from enrollments
         union all
         select cast(max(ordered_at) as date) as activity_day from order_items
     ) as activity_days
 
 ),
 
-enrollments as (
+course_enrollments as (
 
     select
-        enrollments_daily.course_id,
-        sum(enrollments_daily.enrollments) as enrollments,
+        enrollments.course_id,
+        count(*) as enrollments,
         sum(
             case
                 when
-                    enrollments_daily.date_day
+                    enrollments.enrolled_date
                     > {{ dbt.dateadd('day', -90, 'as_of.as_of_day') }}
-                    then enrollments_daily.enrollments
+                    then 1
                 else 0
             end
         ) as enrollments_last_90_days,
         sum(
             case
                 when
-                    enrollments_daily.date_day
+                    enrollments.enrolled_date
                     > {{ dbt.dateadd('day', -180, 'as_of.as_of_day') }}
-                    and enrollments_daily.date_day
+                    and enrollments.enrolled_date
                     <= {{ dbt.dateadd('day', -90, 'as_of.as_of_day') }}
-                    then enrollments_daily.enrollments
+                    then 1
                 else 0
             end
         ) as enrollments_prior_90_days,
-        sum(enrollments_daily.completed_enrollments) as completed_enrollments,
-        sum(enrollments_daily.enrollments_with_progress) as enrollments_with_progress,
-        sum(enrollments_daily.progress_pct_sum) as progress_pct_sum
-    from enrollments_daily
+        sum(case when enrollments.is_completed then 1 else 0 end) as completed_enrollments,
+        count(enrollments.reported_progress_pct) as enrollments_with_progress,
+        sum(enrollments.reported_progress_pct) as progress_pct_sum
+    from enrollments
     cross join as_of
-    group by enrollments_daily.course_id
+    group by enrollments.course_id
 
 ),
 
@@ -91,14 +91,15 @@ joined as (
         courses.published_at,
         {{ dbt.datediff('courses.published_at', 'as_of.as_of_day', 'day') }}
             as days_since_published,
-        cast(coalesce(enrollments.enrollments, 0) as bigint) as enrollments,
-        cast(coalesce(enrollments.enrollments_last_90_days, 0) as bigint)
+        cast(coalesce(course_enrollments.enrollments, 0) as bigint) as enrollments,
+        cast(coalesce(course_enrollments.enrollments_last_90_days, 0) as bigint)
             as enrollments_last_90_days,
-        cast(coalesce(enrollments.enrollments_prior_90_days, 0) as bigint)
+        cast(coalesce(course_enrollments.enrollments_prior_90_days, 0) as bigint)
             as enrollments_prior_90_days,
-        cast(coalesce(enrollments.completed_enrollments, 0) as bigint) as completed_enrollments,
-        enrollments.enrollments_with_progress,
-        enrollments.progress_pct_sum,
+        cast(coalesce(course_enrollments.completed_enrollments, 0) as bigint)
+            as completed_enrollments,
+        course_enrollments.enrollments_with_progress,
+        course_enrollments.progress_pct_sum,
         coalesce(sales.paid_items, 0) as paid_items,
         coalesce(sales.paying_students, 0) as paying_students,
         coalesce(sales.net_usd, 0) as net_usd,
@@ -108,8 +109,8 @@ joined as (
         courses.average_rating
     from courses
     cross join as_of
-    left join enrollments
-        on courses.course_id = enrollments.course_id
+    left join course_enrollments
+        on courses.course_id = course_enrollments.course_id
     left join sales
         on courses.course_id = sales.course_id
 

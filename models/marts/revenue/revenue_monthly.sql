@@ -149,16 +149,7 @@ final as (
         ---------- measures: rates
         {{ growth_rate('revenue_usd', 'prior_month_revenue_usd') }} as revenue_mom_growth_rate,
         {{ growth_rate('revenue_usd', 'prior_year_revenue_usd') }} as revenue_yoy_growth_rate,
-        {{ safe_divide('collected_usd', 'paid_orders') }} as average_order_value_usd,
-        {{ safe_divide('discount_usd', 'gross_usd') }} as discount_rate,
-        {{ safe_divide('discounted_paid_orders', 'paid_orders') }} as discounted_order_share,
-        {{ safe_divide('discounted_net_usd', 'net_usd') }} as discounted_revenue_share,
-        {{ safe_divide('refunded_usd', 'collected_usd') }} as refund_rate,
-        {{ safe_divide('refunded_paid_orders', 'paid_orders') }} as refunded_order_rate,
-        {{ safe_divide('succeeded_payment_attempts', 'payment_attempts') }}
-            as payment_success_rate,
-        {{ safe_divide('paid_orders', 'orders_with_payment_attempt') }}
-            as order_payment_success_rate
+        {{ commerce_revenue_kpi_columns() }}
 
     from with_prior
 

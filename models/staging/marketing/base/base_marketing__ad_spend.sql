@@ -1,0 +1,1 @@
+{{ validate_source('marketing', 'ad_spend') }}

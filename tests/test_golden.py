@@ -1,0 +1,658 @@
+"""Golden test: a tiny hand-written dataset whose KPIs were computed by hand.
+
+tests/golden/landing holds landing files for every contract entity (a few rows each); the story of
+the data and the arithmetic behind every expected figure below is in tests/golden/README.md.
+The fixture copies the files, lands them and runs the full `dbt build` (models, snapshot, data
+and unit tests); each test then checks one pillar's headline figures against the hand-computed
+values: money exactly to the cent (Decimal), rates to 1e-9 of the exact fraction.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from orchestration.contracts import ENTITIES
+from orchestration.dbt_runner import run_dbt
+from orchestration.landing import land
+from orchestration.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
+
+JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+
+
+def usd(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def ratio(numerator: Any, denominator: Any) -> Fraction:
+    """An exact rate from hand-computed parts (strings for money, ints for counts)."""
+    return Fraction(Decimal(str(numerator))) / Fraction(Decimal(str(denominator)))
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("golden")
+    settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=root / "landing")
+    shutil.copytree(GOLDEN_LANDING, settings.landing_dir)
+    report = land(settings.landing_dir, settings.warehouse_path)
+    assert not report.failed, report.failed
+    summary = run_dbt(["build"], settings)
+    assert summary.success, summary.failures
+    return settings.warehouse_path
+
+
+def _rows(warehouse: Path, sql: str) -> list[dict[str, Any]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        result = con.execute(sql)
+        columns = [d[0] for d in result.description]
+        return [dict(zip(columns, row)) for row in result.fetchall()]
+
+
+def _by(rows: list[dict[str, Any]], key: str) -> dict[Any, dict[str, Any]]:
+    return {row[key]: row for row in rows}
+
+
+def _mismatches(label: Any, actual: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """Every expected column that differs: Decimal exact, Fraction/float to 1e-9, rest equal."""
+    problems = []
+    for column, want in expected.items():
+        got = actual[column]
+        if want is None:
+            ok = got is None
+        elif isinstance(want, Decimal):
+            ok = isinstance(got, Decimal) and got == want
+        elif isinstance(want, (Fraction, float)):
+            ok = got is not None and got == pytest.approx(float(want), abs=1e-9)
+        else:
+            ok = got == want
+        if not ok:
+            shown = float(want) if isinstance(want, Fraction) else want
+            problems.append(f"{label} {column}: expected {shown!r}, got {got!r}")
+    return problems
+
+
+def _check(rows_by_key: dict[Any, dict[str, Any]], expected: dict[Any, dict[str, Any]]) -> None:
+    assert set(rows_by_key) == set(expected), (sorted(rows_by_key), sorted(expected))
+    problems = [p for key, want in expected.items() for p in _mismatches(key, rows_by_key[key], want)]
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- landing / staging
+
+
+def test_every_entity_landed_and_only_the_two_planted_defects_are_quarantined(warehouse: Path) -> None:
+    folders = {p.parent.relative_to(GOLDEN_LANDING).as_posix() for p in GOLDEN_LANDING.glob("*/*/*.csv")}
+    assert folders == {f"{e.source}/{e.name}" for e in ENTITIES}, "every contract entity needs golden rows"
+    accounting = _by(_rows(warehouse, "select * from staging.staging_row_accounting"), "entity")
+    assert set(accounting) == {e.name for e in ENTITIES}
+    quarantined = {entity: row["quarantined_rows"] for entity, row in accounting.items() if row["quarantined_rows"]}
+    assert quarantined == {"orders": 1, "surveys": 1}
+    for entity, row in accounting.items():
+        assert row["raw_rows"] > 0, entity
+        assert row["duplicates_removed"] == 0, entity
+        assert row["raw_rows"] == row["staged_rows"] + row["quarantined_rows"], entity
+
+    [order] = _rows(warehouse, "select order_id, dq_reason from staging.quarantine_marketplace__orders")
+    assert order == {"order_id": 99, "dq_reason": "currency: not an accepted value 'JPY'"}
+    [survey] = _rows(warehouse, "select response_id, dq_reason from staging.quarantine_learning__surveys")
+    assert survey == {"response_id": 8, "dq_reason": "nps_score: above maximum 10 (11)"}
+    # ...and excluded downstream: 11 orders, 7 survey responses in the marts
+    assert _rows(warehouse, "select count(*) as n from marts.fct_orders where order_id = 99") == [{"n": 0}]
+    assert _rows(warehouse, "select sum(survey_responses) as n from marts.course_success_by_course") == [{"n": 7}]
+
+
+# ---------------------------------------------------------------------------- revenue
+
+
+def test_revenue_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.revenue_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            JAN: {
+                "orders": 4,
+                "paid_orders": 3,
+                "discounted_paid_orders": 1,
+                "refunded_paid_orders": 1,
+                "payment_attempts": 4,
+                "succeeded_payment_attempts": 2,
+                "refunds": 0,
+                "gross_usd": usd("273.70"),
+                "discount_usd": usd("12.65"),
+                "net_usd": usd("261.05"),
+                "discounted_net_usd": usd("113.85"),
+                "collected_usd": usd("264.65"),
+                "refunded_usd": usd("0.00"),
+                "revenue_usd": usd("264.65"),
+                "cumulative_revenue_usd": usd("264.65"),
+                "revenue_mom_growth_rate": None,
+                "average_order_value_usd": ratio("264.65", 3),
+                "discount_rate": ratio("12.65", "273.70"),
+                "discounted_order_share": ratio(1, 3),
+                "discounted_revenue_share": ratio("113.85", "261.05"),
+                "refund_rate": ratio(0, "264.65"),
+                "refunded_order_rate": ratio(1, 3),
+                "payment_success_rate": ratio(2, 4),
+                "order_payment_success_rate": ratio(3, 4),
+            },
+            FEB: {
+                "orders": 4,
+                "paid_orders": 4,
+                "discounted_paid_orders": 1,
+                "refunded_paid_orders": 0,
+                "payment_attempts": 6,
+                "succeeded_payment_attempts": 5,
+                "refunds": 1,
+                "gross_usd": usd("269.80"),
+                "discount_usd": usd("20.00"),
+                "net_usd": usd("249.80"),
+                "collected_usd": usd("249.80"),
+                "refunded_usd": usd("72.45"),
+                "revenue_usd": usd("177.35"),
+                "prior_month_revenue_usd": usd("264.65"),
+                "cumulative_revenue_usd": usd("442.00"),
+                "revenue_mom_growth_rate": ratio("-87.30", "264.65"),
+                "average_order_value_usd": ratio("249.80", 4),
+                "discount_rate": ratio("20.00", "269.80"),
+                "discounted_order_share": ratio(1, 4),
+                "discounted_revenue_share": ratio("80.00", "249.80"),
+                "refund_rate": ratio("72.45", "249.80"),
+                "payment_success_rate": ratio(5, 6),
+                "order_payment_success_rate": ratio(4, 4),
+            },
+            MAR: {
+                "orders": 3,
+                "paid_orders": 3,
+                "discounted_paid_orders": 1,
+                "payment_attempts": 3,
+                "succeeded_payment_attempts": 3,
+                "refunds": 0,
+                "gross_usd": usd("235.20"),
+                "discount_usd": usd("12.60"),
+                "net_usd": usd("222.60"),
+                "collected_usd": usd("222.60"),
+                "refunded_usd": usd("0.00"),
+                "revenue_usd": usd("222.60"),
+                "cumulative_revenue_usd": usd("664.60"),
+                "revenue_mom_growth_rate": ratio("45.25", "177.35"),
+                "average_order_value_usd": ratio("222.60", 3),
+                "discount_rate": ratio("12.60", "235.20"),
+                "discounted_order_share": ratio(1, 3),
+                "refund_rate": ratio(0, "222.60"),
+                "payment_success_rate": ratio(3, 3),
+            },
+        },
+    )
+
+
+def test_revenue_summary(warehouse: Path) -> None:
+    [summary] = _rows(warehouse, "select * from marts.revenue_summary")
+    problems = _mismatches(
+        "summary",
+        summary,
+        {
+            "first_month_start": JAN,
+            "last_month_start": MAR,
+            "orders": 11,
+            "paid_orders": 10,
+            "discounted_paid_orders": 3,
+            "payment_attempts": 13,
+            "succeeded_payment_attempts": 10,
+            "gross_usd": usd("778.70"),
+            "discount_usd": usd("45.25"),
+            "net_usd": usd("733.45"),
+            "collected_usd": usd("737.05"),
+            "refunded_usd": usd("72.45"),
+            "revenue_usd": usd("664.60"),
+            "average_order_value_usd": ratio("737.05", 10),
+            "discounted_order_share": ratio(3, 10),
+            "refund_rate": ratio("72.45", "737.05"),
+            "refunded_order_rate": ratio(1, 10),
+            "payment_success_rate": ratio(10, 13),
+            "order_payment_success_rate": ratio(10, 11),
+        },
+    )
+    assert not problems, "\n".join(problems)
+
+
+def test_revenue_by_category_monthly(warehouse: Path) -> None:
+    rows = _rows(warehouse, "select * from marts.revenue_by_category_monthly")
+    by_key = {(r["category"], r["month_start"]): r for r in rows}
+    _check(
+        by_key,
+        {
+            ("development", JAN): {"net_usd": usd("94.55"), "revenue_usd": usd("94.55")},
+            ("development", FEB): {"net_usd": usd("90.00"), "revenue_usd": usd("90.00")},
+            ("development", MAR): {"net_usd": usd("45.00"), "revenue_usd": usd("45.00")},
+            ("data_science", JAN): {"net_usd": usd("166.50"), "revenue_usd": usd("166.50")},
+            ("data_science", FEB): {
+                "net_usd": usd("159.80"),
+                "refunded_usd": usd("72.45"),
+                "revenue_usd": usd("87.35"),
+                "category_revenue_share": ratio("87.35", "177.35"),
+            },
+            ("data_science", MAR): {"net_usd": usd("177.60"), "revenue_usd": usd("177.60")},
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- instructors
+
+
+def test_instructor_revenue_and_pareto(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.instructor_performance"), "instructor_id")
+    _check(
+        rows,
+        {
+            1: {
+                "net_usd": usd("365.05"),
+                "refunded_usd": usd("72.45"),
+                "revenue_usd": usd("292.60"),
+                "revenue_rank": 1,
+                "revenue_share": ratio("292.60", "661.00"),
+                "is_top_10_pct": True,
+                "pareto_segment": "top_10_pct",
+                "paid_items": 6,
+                "students": 5,
+                "average_rating": ratio(13, 3),
+                "as_of_day": date(2026, 3, 20),
+            },
+            2: {
+                "net_usd": usd("283.40"),
+                "revenue_usd": usd("283.40"),
+                "revenue_rank": 2,
+                "cumulative_revenue_share": ratio("576.00", "661.00"),
+                "is_top_10_pct": False,
+                "paid_items": 3,
+                "students": 3,
+            },
+            3: {
+                "revenue_usd": usd("85.00"),
+                "revenue_rank": 3,
+                "cumulative_revenue_share": ratio(1, 1),
+                "is_top_10_pct": False,
+                "paid_items": 2,
+                "students": 2,
+            },
+        },
+    )
+    [summary] = _rows(warehouse, "select * from marts.instructor_contribution_summary")
+    problems = _mismatches(
+        "contribution",
+        summary,
+        {
+            "instructors": 3,
+            "instructors_with_revenue": 3,
+            "top_instructors": 1,
+            "revenue_usd": usd("661.00"),
+            "top_10_pct_revenue_usd": usd("292.60"),
+            "long_tail_revenue_usd": usd("368.40"),
+            "top_10_pct_revenue_share": ratio("292.60", "661.00"),
+            "long_tail_revenue_share": ratio("368.40", "661.00"),
+            "instructors_for_80_pct_revenue": 2,
+        },
+    )
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- portfolio
+
+
+def test_course_portfolio(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.course_portfolio"), "course_id")
+    _check(
+        rows,
+        {
+            101: {
+                "enrollments": 4,
+                "completed_enrollments": 1,
+                "completion_rate": ratio(1, 4),
+                "paid_items": 3,
+                "net_usd": usd("144.55"),
+                "revenue_usd": usd("144.55"),
+                "revenue_rank": 3,
+                "revenue_rank_in_category": 1,
+                "as_of_day": date(2026, 3, 20),
+            },
+            102: {
+                "enrollments": 4,
+                "completed_enrollments": 0,
+                "paid_items": 3,
+                "net_usd": usd("220.50"),
+                "refunded_usd": usd("72.45"),
+                "revenue_usd": usd("148.05"),
+                "revenue_rank": 2,
+                "revenue_rank_in_category": 2,
+            },
+            103: {
+                "enrollments": 3,
+                "paid_items": 3,
+                "revenue_usd": usd("283.40"),
+                "revenue_rank": 1,
+                "revenue_rank_in_category": 1,
+            },
+            104: {
+                "enrollments": 2,
+                "completed_enrollments": 1,
+                "completion_rate": ratio(1, 2),
+                "paid_items": 2,
+                "revenue_usd": usd("85.00"),
+                "revenue_rank": 4,
+                "revenue_rank_in_category": 2,
+                "lifecycle_stage": "launch",
+            },
+        },
+    )
+    total = _rows(warehouse, "select sum(enrollments) as enrollments, count(*) as courses from marts.course_portfolio")
+    assert total == [{"enrollments": 13, "courses": 4}]  # 13 / 4 = 3.25 enrollments per course
+
+
+# ---------------------------------------------------------------------------- engagement
+
+
+def test_monthly_active_students(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.engagement_active_students_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            JAN: {
+                "days_in_data": 30,
+                "is_complete_month": False,
+                "active_students": 4,
+                "learning_active_students": 3,
+                "avg_daily_active_students": ratio(8, 30),
+                "dau_mau_stickiness_rate": ratio(8, 30 * 4),
+                "active_students_growth_rate": None,
+            },
+            FEB: {
+                "days_in_data": 28,
+                "is_complete_month": True,
+                "active_students": 5,
+                "learning_active_students": 4,
+                "avg_daily_active_students": ratio(9, 28),
+                "active_students_growth_rate": ratio(1, 4),
+            },
+            MAR: {
+                "days_in_data": 20,
+                "active_students": 5,
+                "learning_active_students": 2,
+                "avg_daily_active_students": ratio(6, 20),
+                "active_students_growth_rate": ratio(0, 5),
+            },
+        },
+    )
+
+
+def test_new_vs_returning_students(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.engagement_new_vs_returning_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            JAN: {"enrolling_or_purchasing_students": 4, "new_students": 4, "returning_students": 0},
+            FEB: {
+                "enrolling_or_purchasing_students": 5,
+                "new_students": 2,
+                "returning_students": 3,
+                "new_student_share": ratio(2, 5),
+                "returning_student_share": ratio(3, 5),
+            },
+            MAR: {"enrolling_or_purchasing_students": 4, "new_students": 0, "returning_students": 4},
+        },
+    )
+
+
+def test_enrollments_in_the_students_local_time(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.fct_enrollments"), "enrollment_id")
+    # (ISO day of week, hour) on the student's clock; see the README's time-zone table
+    expected = {
+        1: (6, 10), 2: (1, 20), 3: (1, 20), 4: (7, 1), 5: (4, 14), 6: (2, 21), 7: (6, 12),
+        8: (5, 8), 9: (4, 10), 10: (4, 18), 11: (5, 19), 12: (5, 1), 13: (2, 15),
+    }  # fmt: skip
+    actual = {k: (r["enrolled_local_day_of_week"], r["enrolled_local_hour"]) for k, r in rows.items()}
+    assert actual == expected
+
+
+# ---------------------------------------------------------------------------- course success
+
+
+def test_course_success_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.course_success_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            JAN: {
+                "enrollments": 4,
+                "completed_enrollments": 1,
+                "certified_enrollments": 1,
+                "completion_rate": ratio(1, 4),
+                "certification_rate": ratio(1, 4),
+                "survey_responses": 2,
+                "promoters": 2,
+                "passives": 0,
+                "detractors": 0,
+                "nps": Fraction(100),
+                "csat_rate": ratio(2, 2),
+            },
+            FEB: {
+                "enrollments": 5,
+                "completed_enrollments": 1,
+                "certified_enrollments": 0,
+                "completion_rate": ratio(1, 5),
+                "certification_rate": ratio(0, 5),
+                "survey_responses": 4,
+                "promoters": 0,
+                "passives": 2,
+                "detractors": 2,
+                "nps": 100 * ratio(0 - 2, 4),
+                "csat_rate": ratio(1, 4),
+                "avg_csat_score": ratio(4 + 3 + 1 + 3, 4),
+            },
+            MAR: {
+                "enrollments": 4,
+                "completed_enrollments": 0,
+                "completion_rate": ratio(0, 4),
+                "completions_in_month": 1,
+                "survey_responses": 1,
+                "nps": Fraction(100),
+                "csat_rate": ratio(1, 1),
+            },
+        },
+    )
+    [totals] = _rows(
+        warehouse,
+        "select sum(enrollments) as enrollments, sum(completed_enrollments) as completed, "
+        "sum(certified_enrollments) as certified, sum(survey_responses) as responses, "
+        "sum(promoters) as promoters, sum(detractors) as detractors "
+        "from marts.course_success_monthly",
+    )
+    assert totals == {"enrollments": 13, "completed": 2, "certified": 1, "responses": 7, "promoters": 3, "detractors": 2}
+    # all-time: completion 2/13, certification 1/13, NPS 100 x (3 - 2) / 7 = 14.29
+
+
+def test_course_success_by_course(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.course_success_by_course"), "course_id")
+    _check(
+        rows,
+        {
+            101: {
+                "completion_rate": ratio(1, 4),
+                "certification_rate": ratio(1, 4),
+                "module_completion_rate": ratio(2, 8),
+                "nps": 100 * ratio(2 - 0, 3),
+                "csat_rate": ratio(3, 3),
+                "avg_review_rating": ratio(9, 2),
+                "avg_days_to_completion": 10 + ratio(2 * 60 + 58, 24 * 60),
+            },
+            102: {"completion_rate": ratio(0, 4), "nps": 100 * ratio(0 - 1, 2), "csat_rate": ratio(0, 2)},
+            103: {"completion_rate": ratio(0, 3), "nps": 100 * ratio(0 - 1, 1), "video_watch_rate": ratio(600 + 1200, 1200 * 3)},
+            104: {
+                "completion_rate": ratio(1, 2),
+                "certification_rate": ratio(0, 2),
+                "nps": 100 * ratio(1 - 0, 1),
+                "avg_days_to_completion": 26 + ratio(3 * 60 + 58, 24 * 60),
+            },
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- campaigns
+
+
+def test_campaign_performance(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.campaign_performance"), "campaign_id")
+    _check(
+        rows,
+        {
+            1: {
+                "impressions": 20000,
+                "reach": 12000,
+                "engagements": 665,
+                "clicks": 280,
+                "spend_usd": usd("200.00"),
+                "sessions": 2,
+                "bounced_sessions": 1,
+                "leads": 1,
+                "conversions": 1,
+                "converting_customers": 1,
+                "attributed_revenue_usd": usd("41.40"),
+                "reach_rate": ratio(12000, 20000),
+                "ctr": ratio(280, 20000),
+                "engagement_rate": ratio(550 + 80 + 35, 12000),
+                "cpl_usd": ratio("200.00", 1),
+                "cpa_usd": ratio("200.00", 1),
+                "roas": ratio("41.40", "200.00"),
+                "roi": ratio("-158.60", "200.00"),
+            },
+            2: {
+                "impressions": 60000,
+                "reach": 40000,
+                "engagements": 1900,
+                "clicks": 800,
+                "spend_usd": usd("300.00"),
+                "leads": 1,
+                "conversions": 1,
+                "attributed_revenue_usd": usd("50.00"),
+                "ctr": ratio(800, 60000),
+                "engagement_rate": ratio(1600 + 180 + 120, 40000),
+                "cpl_usd": ratio("300.00", 1),
+                "roas": ratio("50.00", "300.00"),
+            },
+        },
+    )
+    [overall] = _rows(warehouse, "select * from marts.campaign_performance_overall")
+    problems = _mismatches(
+        "overall",
+        overall,
+        {
+            "spend_usd": usd("500.00"),
+            "leads": 2,
+            "attributed_revenue_usd": usd("91.40"),
+            "ctr": ratio(1080, 80000),
+            "engagement_rate": ratio(2565, 52000),
+            "cpl_usd": ratio("500.00", 2),
+            "roas": ratio("91.40", "500.00"),
+        },
+    )
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- business
+
+
+def test_subscriptions_mrr_and_churn(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.business_subscriptions_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            JAN: {
+                "active_subscriptions_at_start": 0,
+                "new_subscriptions": 1,
+                "mrr_usd": usd("30.00"),
+                "arr_usd": usd("360.00"),
+                "billed_usd": usd("30.00"),
+                "mrr_growth_rate": None,
+                "subscription_churn_rate": None,
+            },
+            FEB: {
+                "active_subscriptions_at_start": 1,
+                "new_subscriptions": 1,
+                "churned_subscriptions": 0,
+                "renewals": 1,
+                "billed_usd": usd("270.00"),
+                "starting_mrr_usd": usd("30.00"),
+                "new_mrr_usd": usd("20.00"),
+                "mrr_usd": usd("50.00"),
+                "arr_usd": usd("600.00"),
+                "mrr_growth_rate": ratio("20.00", "30.00"),
+                "subscription_churn_rate": ratio(0, 1),
+            },
+            MAR: {
+                "is_partial_month": True,
+                "active_subscriptions_at_start": 2,
+                "new_subscriptions": 1,
+                "churned_subscriptions": 1,
+                "active_subscriptions_at_end": 2,
+                "churned_subscribers": 1,
+                "starting_mrr_usd": usd("50.00"),
+                "new_mrr_usd": usd("30.00"),
+                "churned_mrr_usd": usd("30.00"),
+                "mrr_usd": usd("50.00"),
+                "arr_usd": usd("600.00"),
+                "mrr_growth_rate": ratio("0.00", "50.00"),
+                "subscription_churn_rate": ratio(1, 2),
+                "customer_churn_rate": ratio(1, 2),
+                "mrr_churn_rate": ratio("30.00", "50.00"),
+            },
+        },
+    )
+
+
+def test_customer_economics(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.business_customer_economics_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            JAN: {
+                "new_paying_customers": 4,
+                "paying_customers": 4,
+                "marketplace_revenue_usd": usd("192.20"),
+                "subscription_revenue_usd": usd("30.00"),
+                "revenue_usd": usd("222.20"),
+                "marketing_spend_usd": usd("250.00"),
+                "influencer_spend_usd": usd("200.00"),
+                "arpu_usd": ratio("222.20", 4),
+                "cac_usd": ratio("250.00", 4),
+                "clv_usd": ratio("222.20", 4),
+                "clv_to_cac_ratio": ratio("222.20", "250.00"),
+            },
+            FEB: {
+                "new_paying_customers": 2,
+                "paying_customers": 4,
+                "revenue_usd": usd("519.80"),
+                "marketing_spend_usd": usd("330.00"),
+                "influencer_spend_usd": usd("300.00"),
+                "arpu_usd": ratio("519.80", 4),
+                "cac_usd": ratio("330.00", 2),
+                "clv_usd": ratio("742.00", 6),
+            },
+            MAR: {
+                "new_paying_customers": 0,
+                "revenue_usd": usd("252.60"),
+                "revenue_to_date_usd": usd("994.60"),
+                "marketing_spend_usd": usd("0.00"),
+                "cac_usd": None,
+                "clv_usd": ratio("994.60", 6),
+            },
+        },
+    )
