@@ -39,7 +39,7 @@ land: $(STAMP) ## land new landing files into raw
 	@$(BIN)/python -m orchestration.pipeline --steps land
 
 build: $(STAMP) ## dbt build and the summary
-	@$(BIN)/python -m orchestration.pipeline --steps build,summary
+	@$(BIN)/python -m orchestration.pipeline --steps build,summary --force-build
 
 validate: $(STAMP) ## Great Expectations: validate the warehouse, record audit.dq_results, build Data Docs
 	@$(BIN)/python -m orchestration.quality validate

@@ -112,9 +112,14 @@ def land_step(settings: Settings) -> None:
         raise StepFailed("landing reported an error (see above)")
 
 
-def dbt_build_step(settings: Settings) -> None:
+def dbt_build_step(settings: Settings, force: bool = False) -> None:
+    from orchestration import build_state
     from orchestration.dbt_runner import run_dbt
 
+    if not force and build_state.is_up_to_date(settings.warehouse_path):
+        print("warehouse already built from these files and this project: skipping (make build to force)")
+        return
+    build_state.forget_build(settings.warehouse_path)
     summary = run_dbt(["build"], settings)
     print(
         f"dbt build: {summary.count('model', 'success')} models, "
@@ -125,6 +130,7 @@ def dbt_build_step(settings: Settings) -> None:
     if not summary.success:
         details = "\n  ".join(summary.failures) or "see the dbt log above"
         raise StepFailed(f"dbt build did not succeed:\n  {details}")
+    build_state.record_build(settings.warehouse_path)
 
 
 def validate_step(settings: Settings) -> None:
@@ -174,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--regenerate", action="store_true", help="generate a new dataset even if one exists")
     parser.add_argument(
+        "--force-build",
+        action="store_true",
+        help="run dbt build even if nothing landed and the project is unchanged since the last build",
+    )
+    parser.add_argument(
         "--steps",
         default="generate,land,build,validate,summary",
         help="comma-separated subset of: generate, land, build, validate, summary",
@@ -183,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, tuple[str, Callable[[], None]]] = {
         "generate": ("generate data", lambda: generate_step(settings, args.scale, args.seed, args.end_date, args.regenerate)),
         "land": ("land files into raw", lambda: land_step(settings)),
-        "build": ("dbt build", lambda: dbt_build_step(settings)),
+        "build": ("dbt build", lambda: dbt_build_step(settings, args.force_build)),
         "validate": ("validate data quality", lambda: validate_step(settings)),
         "summary": ("summary", lambda: summary_step(settings)),
     }

@@ -1,0 +1,68 @@
+"""Whether the warehouse already holds a build of exactly this project and these landed batches.
+
+A second `make run` with no new files and no project change has nothing to rebuild: the build
+fingerprint (the dbt project's files plus the warehouse's landed batches) is stored next to the
+warehouse after a successful build and compared before the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import PROJECT_DIR
+
+PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots", "tests/dbt")
+
+
+def project_digest(project_dir: Path = PROJECT_DIR) -> str:
+    digest = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        root = project_dir / name
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in paths:
+            digest.update(path.relative_to(project_dir).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def landed_batches_digest(warehouse_path: Path) -> str | None:
+    """Digest of the ledger's loaded batches; None when the warehouse or its ledger is missing."""
+    if not warehouse_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            batches = con.execute(
+                "select coalesce(string_agg(batch_id, ',' order by batch_id), '') "
+                "from raw.load_ledger where status = 'loaded'"
+            ).fetchone()
+    except duckdb.Error:
+        return None
+    return hashlib.sha256((batches[0] if batches else "").encode()).hexdigest()
+
+
+def fingerprint(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> str | None:
+    batches = landed_batches_digest(warehouse_path)
+    return None if batches is None else f"{project_digest(project_dir)}:{batches}"
+
+
+def state_file(warehouse_path: Path) -> Path:
+    return warehouse_path.with_name(warehouse_path.name + ".last-build")
+
+
+def is_up_to_date(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> bool:
+    stored = state_file(warehouse_path)
+    current = fingerprint(warehouse_path, project_dir)
+    return current is not None and stored.exists() and stored.read_text().strip() == current
+
+
+def record_build(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> None:
+    current = fingerprint(warehouse_path, project_dir)
+    if current is not None:
+        state_file(warehouse_path).write_text(current + "\n")
+
+
+def forget_build(warehouse_path: Path) -> None:
+    state_file(warehouse_path).unlink(missing_ok=True)

@@ -1,0 +1,62 @@
+"""A second run skips dbt build only when neither the landed batches nor the project changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import build_state
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "models").mkdir(parents=True)
+    (root / "models" / "a.sql").write_text("select 1 as id\n")
+    (root / "dbt_project.yml").write_text("name: demo\n")
+    return root
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.load_ledger (batch_id varchar, status varchar)")
+        con.execute("insert into raw.load_ledger values ('b1', 'loaded'), ('b2', 'failed')")
+    return path
+
+
+def test_up_to_date_only_after_a_recorded_build(project: Path, warehouse: Path) -> None:
+    assert not build_state.is_up_to_date(warehouse, project)
+    build_state.record_build(warehouse, project)
+    assert build_state.is_up_to_date(warehouse, project)
+
+
+def test_a_new_batch_makes_the_build_stale(project: Path, warehouse: Path) -> None:
+    build_state.record_build(warehouse, project)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into raw.load_ledger values ('b3', 'loaded')")
+    assert not build_state.is_up_to_date(warehouse, project)
+
+
+def test_a_failed_file_does_not_make_the_build_stale(project: Path, warehouse: Path) -> None:
+    build_state.record_build(warehouse, project)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into raw.load_ledger values ('b4', 'failed')")
+    assert build_state.is_up_to_date(warehouse, project)
+
+
+def test_a_changed_model_makes_the_build_stale(project: Path, warehouse: Path) -> None:
+    build_state.record_build(warehouse, project)
+    (project / "models" / "a.sql").write_text("select 2 as id\n")
+    assert not build_state.is_up_to_date(warehouse, project)
+
+
+def test_missing_warehouse_or_forgotten_build_is_never_up_to_date(project: Path, warehouse: Path, tmp_path: Path) -> None:
+    assert build_state.fingerprint(tmp_path / "absent.duckdb", project) is None
+    build_state.record_build(warehouse, project)
+    build_state.forget_build(warehouse)
+    assert not build_state.is_up_to_date(warehouse, project)
