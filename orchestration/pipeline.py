@@ -94,6 +94,19 @@ def generate_step(
         args += ["--end-date", format_end(end)]
     if generate_main(args) != 0:
         raise StepFailed("the data generator reported an error (see above)")
+    retire_warehouse(settings.warehouse_path)
+
+
+def retire_warehouse(warehouse_path: Path) -> None:
+    """A regenerated dataset is a new synthetic world whose keys mean other things than the
+    previous one's, so its raw rows must not be mixed with the old ones: start a new warehouse."""
+    from orchestration.build_state import state_file
+
+    if not warehouse_path.exists():
+        return
+    for path in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal"), state_file(warehouse_path)):
+        path.unlink(missing_ok=True)
+    print(f"new dataset: removed the previous warehouse {warehouse_path}; it is rebuilt from this dataset")
 
 
 def _end_argument(text: str) -> datetime:

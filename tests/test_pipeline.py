@@ -104,3 +104,19 @@ def test_generate_step_regenerates_when_forced_or_when_there_is_no_dataset(
 def test_pipeline_end_date_accepts_a_date_or_a_datetime() -> None:
     assert pipeline._end_argument("2026-11-22") == datetime(2026, 11, 22, tzinfo=timezone.utc)
     assert pipeline._end_argument("2026-11-22T14:00Z") == datetime(2026, 11, 22, 14, tzinfo=timezone.utc)
+
+
+def test_a_regenerated_dataset_starts_a_new_warehouse(
+    tmp_path: Path, generator_calls: list[list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = _settings(tmp_path)
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.warehouse_path.write_bytes(b"old world")
+    _manifest(settings.landing_dir, {"end": "2026-11-22T18:00:00Z"})
+
+    generate_step(settings, 0.05, 42, None, force=False, now=NOW)  # reused: the warehouse stays
+    assert settings.warehouse_path.exists()
+
+    generate_step(settings, 0.05, 42, None, force=True, now=NOW)
+    assert not settings.warehouse_path.exists()
+    assert "removed the previous warehouse" in capsys.readouterr().out

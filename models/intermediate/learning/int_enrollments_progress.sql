@@ -36,6 +36,33 @@ lesson_activity as (
 
 ),
 
+-- A re-issued certificate (a second delivery with a new certificate_id) must not fan the
+-- enrollment out: the first certificate issued is the one that counts.
+ranked_certificates as (
+
+    select
+        enrollment_id,
+        certificate_id,
+        issued_at,
+        row_number() over (
+            partition by enrollment_id
+            order by issued_at, certificate_id
+        ) as certificate_rank
+    from certificates
+
+),
+
+first_certificates as (
+
+    select
+        enrollment_id,
+        certificate_id,
+        issued_at
+    from ranked_certificates
+    where certificate_rank = 1
+
+),
+
 course_curriculum as (
 
     select
@@ -158,7 +185,7 @@ final as (
         students.time_zone as student_time_zone,
         enrollment_progress.enrollment_id is not null as is_started,
         enrollments.completed_at is not null as is_completed,
-        certificates.certificate_id is not null as is_certified,
+        first_certificates.certificate_id is not null as is_certified,
         enrollment_progress.furthest_lesson_position,
         course_curriculum.course_last_lesson_position,
 
@@ -167,7 +194,7 @@ final as (
         enrollment_progress.first_activity_at,
         enrollment_progress.last_activity_at,
         enrollments.completed_at,
-        certificates.issued_at as certificate_issued_at,
+        first_certificates.issued_at as certificate_issued_at,
 
         ---------- measures
         cast(
@@ -218,8 +245,8 @@ final as (
         on enrollments.enrollment_id = enrollment_progress.enrollment_id
     left join modules_completed
         on enrollments.enrollment_id = modules_completed.enrollment_id
-    left join certificates
-        on enrollments.enrollment_id = certificates.enrollment_id
+    left join first_certificates
+        on enrollments.enrollment_id = first_certificates.enrollment_id
 
 )
 
