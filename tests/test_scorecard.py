@@ -1,0 +1,173 @@
+"""KPI scorecard end to end on a small generated dataset: generate -> land -> dbt build.
+
+Checks that every catalog KPI is scored for the latest complete month, that the status column
+obeys the catalog thresholds and direction, that the data-quality KPI appears once audit.dq_scores
+exists, and that adding a KPI is adding a catalog row: a copy of the project with one extra seed
+row scores the new KPI without any new SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.datagen.config import GeneratorConfig
+from orchestration.datagen.generator import generate
+from orchestration.dbt_runner import _release_warehouse, dbt_environment, run_dbt
+from orchestration.landing import land
+from orchestration.quality.store import prepare
+from orchestration.settings import PROJECT_DIR, Settings
+
+pytestmark = pytest.mark.slow
+
+SCORECARD = [
+    "build",
+    "--select",
+    "path:seeds",
+    "path:models/intermediate/scorecard",
+    "path:models/marts/scorecard",
+]
+
+
+def _query(settings: Settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _catalog() -> list[dict[str, str]]:
+    with (PROJECT_DIR / "seeds" / "kpi_catalog.csv").open() as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("scorecard")
+    settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=root / "landing")
+    generate(GeneratorConfig(scale=0.01, seed=11, end_date=date(2026, 11, 1), out_dir=settings.landing_dir))
+    report = land(settings.landing_dir, settings.warehouse_path)
+    assert not report.failed, report.failed
+    # first build: audit.dq_scores does not exist yet, the scorecard must still build
+    summary = run_dbt(["seed"], settings)
+    assert summary.success, summary.failures
+    summary = run_dbt(["run", "--select", "+path:models/marts/scorecard"], settings)
+    assert summary.success, summary.failures
+    assert _query(settings, "select count(*) from intermediate.int_scorecard_data_quality") == [(0,)]
+    # a validation run (as `python -m orchestration.quality` records it), then the scorecard build
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        prepare(con)
+        con.execute(
+            "insert into audit.dq_scores values ('run-1', 'overall', 100, 97, 0.97, ?)",
+            [datetime(2026, 11, 2, 6, 0)],
+        )
+    summary = run_dbt(SCORECARD, settings)
+    assert summary.success, summary.failures
+    return settings
+
+
+def _latest_complete_month(settings: Settings) -> date:
+    return _query(settings, "select latest_complete_month_start from intermediate.int_scorecard_as_of_day")[0][0]
+
+
+def test_every_catalog_kpi_is_scored_for_the_latest_complete_month(built: Settings) -> None:
+    month = _latest_complete_month(built)
+    rows = _query(
+        built,
+        f"""
+        select kpi_id, count(*), count(actual_value)
+        from marts.kpi_scorecard
+        where is_complete_period
+          and period_start >= date '{month}'
+          and period_end < date '{month}' + interval 1 month
+        group by 1
+        """,
+    )
+    scored = {kpi_id: (n, with_value) for kpi_id, n, with_value in rows}
+    catalog = _catalog()
+    assert {row["kpi_id"] for row in catalog} <= set(scored), "KPIs without a row in the latest complete month"
+    for row in catalog:
+        n, with_value = scored[row["kpi_id"]]
+        expected = {"monthly": 1, "weekly": (3, 4), "daily": (28, 31)}[row["frequency"]]
+        if isinstance(expected, tuple):
+            assert expected[0] <= n <= expected[1] + 1, row["kpi_id"]
+        else:
+            assert n == expected, row["kpi_id"]
+    dq = _query(built, f"select actual_value, status from marts.kpi_scorecard where kpi_id = 'dq_score' and period_start = date '{month}'")
+    # 97% misses the 98% target but is above the 95% warning threshold: green (yellow from 95%)
+    assert dq == [(0.97, "green")]
+
+
+def _expected_status(row: dict[str, str], actual: float | None) -> str | None:
+    def num(key: str) -> float | None:
+        return float(row[key]) if row[key] != "" else None
+
+    if actual is None:
+        return None
+    target, warning, critical, margin = num("target"), num("warning_threshold"), num("critical_threshold"), num("blue_margin_rate")
+    sign = 1 if row["direction"] == "higher_is_better" else -1
+    # flip lower-is-better KPIs so "beyond a threshold" is always "below it"
+    if critical is not None and sign * actual < sign * critical:
+        return "red"
+    if warning is not None and sign * actual < sign * warning:
+        return "yellow"
+    if target is not None and margin is not None and sign * actual >= sign * target + abs(target) * margin:
+        return "blue"
+    return "green"
+
+
+def test_status_obeys_the_thresholds_and_direction(built: Settings) -> None:
+    catalog = {row["kpi_id"]: row for row in _catalog()}
+    rows = _query(built, "select kpi_id, period_start, actual_value, status from marts.kpi_scorecard")
+    assert rows
+    for kpi_id, period_start, actual, status in rows:
+        assert status == _expected_status(catalog[kpi_id], actual), (kpi_id, period_start, actual, status)
+
+
+def test_alerts_follow_status_and_rules(built: Settings) -> None:
+    bad = _query(
+        built,
+        """
+        select s.kpi_id, s.period_start from marts.kpi_scorecard s
+        left join marts.kpi_alerts a
+          on a.kpi_id = s.kpi_id and a.period_start = s.period_start and a.alert_type = 'critical_threshold'
+        where s.is_complete_period and s.status = 'red' and a.kpi_id is null
+        """,
+    )
+    assert bad == []
+    messages = _query(built, "select alert_message, owner from marts.kpi_alerts")
+    assert messages
+    assert all(message.endswith(f"owner: {owner}") for message, owner in messages)
+
+
+def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "*.egg-info", "__pycache__")
+    shutil.copytree(PROJECT_DIR, project, ignore=ignore)
+    with (project / "seeds" / "kpi_catalog.csv").open("a", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            [
+                "rev_refunds", "Refunds", "revenue", "operational", "Refunds issued in the month",
+                "count of refunds", "count", "lower_is_better", "", "", "", "", "monthly", "Finance",
+                "revenue_monthly", "refunds", "", "", "0.5", "warning", "review refund reasons",
+            ]
+        )
+    from dbt.cli.main import dbtRunner
+
+    dbt_environment(built)
+    try:
+        result = dbtRunner().invoke([*SCORECARD, "--project-dir", str(project), "--profiles-dir", str(project)])
+    finally:
+        _release_warehouse()
+    assert result.success, result.exception
+    month = _latest_complete_month(built)
+    scored = _query(
+        built,
+        f"select s.actual_value, r.refunds from marts.kpi_scorecard s join marts.revenue_monthly r "
+        f"on r.month_start = s.period_start where s.kpi_id = 'rev_refunds' and s.period_start = date '{month}'",
+    )
+    assert len(scored) == 1
+    assert scored[0][0] == scored[0][1]
