@@ -1,9 +1,10 @@
 {#- staging_row_accounting lists its entities by hand (dbt needs its refs at parse time): every
-    table of models/staging/_sources.yml must be among them, and nothing else. Returns each
+    landed table (sources in the raw schema, i.e. models/staging/_sources.yml) must be among
+    them, and nothing else. Sources in other schemas (audit) are not landed data. Returns each
     entity missing on one side. -#}
 {%- set source_tables = [] -%}
 {%- if execute -%}
-{%- for node in graph.sources.values() -%}
+{%- for node in graph.sources.values() if node.schema == 'raw' -%}
 {%- do source_tables.append(node.name) -%}
 {%- endfor -%}
 {%- endif -%}
