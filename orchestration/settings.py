@@ -21,10 +21,18 @@ def _path_from_env(variable: str, default: str) -> Path:
 class Settings:
     warehouse_path: Path
     landing_dir: Path
+    # What readers see: the published copy of the marts (BI tools, dashboards), its Parquet export,
+    # and the executive reports.
+    serving_path: Path = PROJECT_DIR / "data/serving.duckdb"
+    export_dir: Path = PROJECT_DIR / "data/export"
+    reports_dir: Path = PROJECT_DIR / "data/reports"
 
     @classmethod
     def from_env(cls) -> "Settings":
         return cls(
             warehouse_path=_path_from_env("WAREHOUSE_PATH", "data/warehouse.duckdb"),
             landing_dir=_path_from_env("LANDING_DIR", "data/landing"),
+            serving_path=_path_from_env("SERVING_PATH", "data/serving.duckdb"),
+            export_dir=_path_from_env("EXPORT_DIR", "data/export"),
+            reports_dir=_path_from_env("REPORTS_DIR", "data/reports"),
         )

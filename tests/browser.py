@@ -1,0 +1,87 @@
+"""Headless Chromium for the tests that look at a page the way a person would.
+
+Chromium comes from the system (Debian's `chromium` package; `.ci/run` installs it). Without it a
+browser test is skipped with that reason, unless REQUIRE_BROWSER=1 (set by `.ci/run`), where a
+missing browser fails the test instead of hiding it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+# Without the background-networking flags Chromium keeps trying to reach Google's hosts, which this
+# closed network refuses; a fresh profile directory keeps runs independent.
+_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+
+
+def chromium_path() -> str:
+    """The Chromium binary, or skip (fail under REQUIRE_BROWSER=1) when none is installed."""
+    for name in (os.environ.get("CHROMIUM_PATH", ""), "chromium", "chromium-browser", "google-chrome"):
+        found = name and shutil.which(name)
+        if found:
+            return found
+    message = "headless Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)"
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def screenshot(url: str, name: str, *, width: int = 1400, height: int = 1000, wait_ms: int = 8000) -> Path:
+    """Render `url` and save a PNG as artifacts/<name>.png; returns its path.
+
+    `wait_ms` is Chromium's virtual time budget: scripts and timers run that long before the shot,
+    so single-page apps have rendered.
+    """
+    binary = chromium_path()
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{name}.png"
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        subprocess.run(
+            [
+                binary,
+                *_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                f"--virtual-time-budget={wait_ms}",
+                f"--screenshot={target}",
+                url,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    assert target.exists() and target.stat().st_size > 0, f"Chromium wrote no screenshot of {url}"
+    return target
+
+
+def dump_dom(url: str, *, wait_ms: int = 8000) -> str:
+    """The page's DOM after scripts ran for `wait_ms` of virtual time (to assert on rendered text)."""
+    binary = chromium_path()
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        result = subprocess.run(
+            [binary, *_FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={wait_ms}", "--dump-dom", url],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    return result.stdout
