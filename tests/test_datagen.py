@@ -618,8 +618,7 @@ def test_learning_progress_agrees_with_activity(clean: Dataset) -> None:
         assert bool(enrollment["completed_at"]) == (done == lessons[enrollment["course_id"]])
     completion = sum(bool(e["completed_at"]) for e in enrollments) / len(enrollments)
     assert 0.10 <= completion <= 0.30
-    # Students submit most assignments they reach (the 10M-event budget at scale 1.0 limits how
-    # far non-completers get, so assignments offered to every enrollment are mostly not reached).
+    # Of the assignments students reach, they submit most but not all (benchmark 60-80%).
     assignment_lessons = {lesson["lesson_id"] for lesson in clean.rows("lessons") if lesson["lesson_type"] == "assignment"}
     reached = {
         (e["enrollment_id"], e["lesson_id"])
@@ -632,7 +631,7 @@ def test_learning_progress_agrees_with_activity(clean: Dataset) -> None:
         if e["event_type"] == "assignment_submit"
     }
     assert submitted <= reached
-    assert 0.6 <= len(submitted) / len(reached) <= 1.0
+    assert 0.6 <= len(submitted) / len(reached) <= 0.8
     certified = {c["enrollment_id"] for c in clean.rows("certificates")}
     completed = {e["enrollment_id"] for e in enrollments if e["completed_at"]}
     assert certified <= completed and len(certified) >= 0.8 * len(completed)
