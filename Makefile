@@ -14,7 +14,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land build validate test lint bench clean
+.PHONY: help venv run data land build validate publish report test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create .venv with the pinned dependencies
 
-run: $(STAMP) ## generate data (once), land it, dbt build, print the summary
+run: $(STAMP) ## generate data (once), land it, dbt build, validate, publish, print the summary
 	@$(BIN)/python -m orchestration.pipeline --scale $(SCALE) --seed $(SEED)
 
 data: $(STAMP) ## generate a fresh default dataset (SCALE=, SEED=)
@@ -43,6 +43,12 @@ build: $(STAMP) ## dbt build and the summary
 
 validate: $(STAMP) ## Great Expectations: validate the warehouse, record audit.dq_results, build Data Docs
 	@$(BIN)/python -m orchestration.quality validate
+
+publish: $(STAMP) ## publish the validated marts to the serving file (SERVING_PATH) and Parquet (EXPORT_DIR)
+	@$(BIN)/python -m orchestration.serving publish
+
+report: $(STAMP) ## executive KPI report: FREQUENCY=day|week|month|quarter (month), PERIOD= (latest complete), ALL=1 backfills
+	@$(BIN)/python -m orchestration.reports --frequency $(or $(FREQUENCY),month) $(if $(PERIOD),--period $(PERIOD)) $(if $(ALL),--all)
 
 test: $(STAMP) ## the whole test suite (pytest, incl. dbt, sqlfluff and contract checks)
 	@$(BIN)/python -m pytest

@@ -1,8 +1,10 @@
 """`python -m orchestration.pipeline`: what `make run` does, one named step at a time.
 
 generate (unless the landing dir has a dataset ending less than 12 hours ago) -> land -> dbt
-build -> validate (Great Expectations: the data quality standards) -> summary.
-A step that fails stops the run with a non-zero exit and says which step failed and why.
+build -> validate (Great Expectations: the data quality standards) -> publish (the marts to the
+read-only serving file and Parquet, only when every earlier step passed) -> summary.
+A step that fails stops the run with a non-zero exit and says which step failed and why, and
+what readers of the serving file still see.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import json
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -158,6 +161,17 @@ def validate_step(settings: Settings) -> None:
         raise StepFailed(f"data quality standard(s) not met: {', '.join(failed)}\n  {details}")
 
 
+def publish_step(settings: Settings, run_id: str) -> None:
+    """Write-audit-publish: the validated marts to the serving file, swapped in atomically."""
+    from orchestration.serving import publish_step as publish_serving
+
+    publish_serving(settings, run_id)
+
+
+def new_run_id() -> str:
+    return "run-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+
+
 def summary_step(settings: Settings) -> None:
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         rows = con.execute(
@@ -179,6 +193,19 @@ def summary_step(settings: Settings) -> None:
         print(f"failed landing file (recorded in raw.load_ledger): {error or path}")
     print(f"\nwarehouse: {settings.warehouse_path}")
 
+    # End the run with the latest complete month's scorecard, and write its executive summary.
+    from orchestration.reports.generate import generate_reports
+    from orchestration.reports.queries import ReportError
+    from orchestration.reports.terminal import render_scorecard, use_color
+
+    try:
+        [latest] = generate_reports(settings, "month")
+    except ReportError as error:  # e.g. data shorter than a month: the run itself still succeeded
+        print(f"\nno monthly report: {error}")
+        return
+    print(f"\n{render_scorecard(latest.report, color=use_color(sys.stdout))}")
+    print(f"\nexecutive summary: {latest.markdown}\n                   {latest.html}")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -199,16 +226,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--steps",
-        default="generate,land,build,validate,summary",
-        help="comma-separated subset of: generate, land, build, validate, summary",
+        default="generate,land,build,validate,publish,summary",
+        help="comma-separated subset of: generate, land, build, validate, publish, summary",
     )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    run_id = new_run_id()
     steps: dict[str, tuple[str, Callable[[], None]]] = {
         "generate": ("generate data", lambda: generate_step(settings, args.scale, args.seed, args.end_date, args.regenerate)),
         "land": ("land files into raw", lambda: land_step(settings)),
         "build": ("dbt build", lambda: dbt_build_step(settings, args.force_build)),
         "validate": ("validate data quality", lambda: validate_step(settings)),
+        "publish": ("publish to the serving file", lambda: publish_step(settings, run_id)),
         "summary": ("summary", lambda: summary_step(settings)),
     }
     wanted = [s.strip() for s in args.steps.split(",") if s.strip()]
@@ -221,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
             _step(*steps[key])
     except StepFailed as failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)
+        if "publish" in wanted:  # a failed build or standard publishes nothing: say what readers see
+            from orchestration.serving.publish import serving_status
+
+            print(f"readers see: {serving_status(settings.serving_path)}", file=sys.stderr)
         return 1
     print(f"\nrun finished in {time.perf_counter() - started:.0f} s")
     return 0

@@ -3,7 +3,7 @@
     the from and group by. -#}
 
 {#- Over rows of fct_enrollments (one per enrollment). Rates are fractions 0-1, null when there
-    is nothing to divide by (no enrollments, no modules, no assignments). -#}
+    is nothing to divide by (no enrollments, no modules, no assignments reached). -#}
 {% macro learning_enrollment_success_measures() -%}
         count(*) as enrollments,
         sum(case when is_started then 1 else 0 end) as started_enrollments,
@@ -13,7 +13,7 @@
             as completion_rate,
         {{ safe_divide('sum(modules_completed)', 'sum(modules_total)') }}
             as module_completion_rate,
-        {{ safe_divide('sum(assignments_submitted)', 'sum(assignments_available)') }}
+        {{ safe_divide('sum(assignments_submitted)', 'sum(assignments_reached)') }}
             as assignment_submission_rate,
         {{ safe_divide('sum(case when is_certified then 1 else 0 end)', 'count(*)') }}
             as certification_rate,

@@ -202,7 +202,7 @@ where raw_rows <> staged_rows + quarantined_rows + duplicates_removed""".strip()
 
 
 # ------------------------------------------------------------------------------- timeliness
-def _business_timestamps(source: str) -> list[str]:
+def business_timestamps(source: str) -> list[str]:
     """`select max(ts)` per entity of the source, as the UTC instant the newest data is complete to."""
     parts = []
     for entity in ENTITIES:
@@ -227,7 +227,7 @@ def timeliness_suite() -> SuiteSpec:
         loads = "\n    union all\n    ".join(
             f"select max(_loaded_at) as newest from raw.{e.name}" for e in ENTITIES if e.source == source
         )
-        business = "\n    union all\n    ".join(_business_timestamps(source))
+        business = "\n    union all\n    ".join(business_timestamps(source))
         for label, newest in (("newest _loaded_at", loads), ("newest business timestamp", business)):
             if not newest:
                 continue

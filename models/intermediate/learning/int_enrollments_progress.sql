@@ -159,6 +159,7 @@ enrollment_progress as (
         sum(
             case when lesson_type = 'quiz' then is_lesson_submitted else 0 end
         ) as quizzes_submitted,
+        sum(case when lesson_type = 'assignment' then 1 else 0 end) as assignments_reached,
         sum(
             case when lesson_type = 'assignment' then is_lesson_submitted else 0 end
         ) as assignments_submitted,
@@ -227,6 +228,9 @@ final as (
         cast(
             coalesce(course_curriculum.assignments_available, 0) as {{ dbt.type_bigint() }}
         ) as assignments_available,
+        cast(
+            coalesce(enrollment_progress.assignments_reached, 0) as {{ dbt.type_bigint() }}
+        ) as assignments_reached,
         cast(
             coalesce(enrollment_progress.assignments_submitted, 0) as {{ dbt.type_bigint() }}
         ) as assignments_submitted,

@@ -39,12 +39,7 @@ monthly as (
 
 with_prior as (
 
-    select
-        monthly.*,
-        prior_month.active_instructors as prior_month_active_instructors
-    from monthly
-    left join monthly as prior_month
-        on prior_month.month_start = {{ dbt.dateadd('month', -1, 'monthly.month_start') }}
+    {{ select_with_prior_periods('monthly', ['active_instructors'], offsets={'prior_month': -1}) }}
 
 ),
 

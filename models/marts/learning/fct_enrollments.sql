@@ -63,6 +63,7 @@ final as (
         quizzes_available,
         quizzes_submitted,
         assignments_available,
+        assignments_reached,
         assignments_submitted,
         reported_progress_pct,
         days_to_completion,

@@ -94,22 +94,7 @@ joined as (
 
 with_prior as (
 
-    select
-        joined.*,
-        sum(joined.enrollments) over (partition by joined.month_start) as month_enrollments,
-        prior_month.enrollments as prior_month_enrollments,
-        prior_month.revenue_usd as prior_month_revenue_usd,
-        prior_year.enrollments as prior_year_enrollments,
-        prior_year.revenue_usd as prior_year_revenue_usd
-    from joined
-    left join joined as prior_month
-        on
-            joined.category = prior_month.category
-            and prior_month.month_start = {{ dbt.dateadd('month', -1, 'joined.month_start') }}
-    left join joined as prior_year
-        on
-            joined.category = prior_year.category
-            and prior_year.month_start = {{ dbt.dateadd('month', -12, 'joined.month_start') }}
+    {{ select_with_prior_periods('joined', ['enrollments', 'revenue_usd'], partition_by=['category']) }}
 
 ),
 
@@ -127,7 +112,8 @@ final as (
         courses_published,
         paid_items,
         revenue_usd,
-        {{ safe_divide('enrollments', 'month_enrollments') }} as category_enrollment_share,
+        {{ safe_divide('enrollments', 'sum(enrollments) over (partition by month_start)') }}
+            as category_enrollment_share,
         {{ growth_rate('enrollments', 'prior_month_enrollments') }}
             as enrollment_mom_growth_rate,
         {{ growth_rate('enrollments', 'prior_year_enrollments') }}

@@ -103,18 +103,7 @@ joined as (
 
 with_prior as (
 
-    select
-        joined.*,
-        prior_month.revenue_usd as prior_month_revenue_usd,
-        prior_year.revenue_usd as prior_year_revenue_usd,
-        sum(joined.revenue_usd) over (
-            order by joined.month_start rows between unbounded preceding and current row
-        ) as cumulative_revenue_usd
-    from joined
-    left join joined as prior_month
-        on prior_month.month_start = {{ dbt.dateadd('month', -1, 'joined.month_start') }}
-    left join joined as prior_year
-        on prior_year.month_start = {{ dbt.dateadd('month', -12, 'joined.month_start') }}
+    {{ select_with_prior_periods('joined', ['revenue_usd']) }}
 
 ),
 
@@ -144,7 +133,9 @@ final as (
         revenue_usd,
         prior_month_revenue_usd,
         prior_year_revenue_usd,
-        cumulative_revenue_usd,
+        sum(revenue_usd) over (
+            order by month_start rows between unbounded preceding and current row
+        ) as cumulative_revenue_usd,
 
         ---------- measures: rates
         {{ growth_rate('revenue_usd', 'prior_month_revenue_usd') }} as revenue_mom_growth_rate,

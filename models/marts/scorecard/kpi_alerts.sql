@@ -22,6 +22,9 @@ complete_periods as (
         catalog.spike_severity,
         catalog.blue_margin_rate,
         catalog.action,
+        lag(scorecard.status) over (
+            partition by scorecard.kpi_id order by scorecard.period_start
+        ) as prior_status,
         {{ scorecard_format_period('scorecard.period_start', 'scorecard.frequency') }}
             as period_label,
         {{ scorecard_format_period('scorecard.prior_period_start', 'scorecard.frequency') }}
@@ -103,7 +106,8 @@ opportunity_alerts as (
         || {{ scorecard_format_value('blue_margin_rate', "'rate'") }}
         || ': find what drove it and scale it - owner: ' || owner as alert_message
     from complete_periods
-    where status = 'blue'
+    -- A standing over-performance alerts once, when it starts, not every period it lasts.
+    where status = 'blue' and coalesce(prior_status, 'none') != 'blue'
 
 ),
 

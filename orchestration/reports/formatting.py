@@ -1,0 +1,85 @@
+"""Text of KPI figures, by the catalog's unit, with fixed decimals so a report's bytes never depend
+on float noise: usd $260,903 (cents below $1,000), rate 23.6%, ratio 3.29, score 64.7, count 3,402.
+"""
+
+from __future__ import annotations
+
+MISSING = "n/a"
+NO_TARGET = "–"
+
+STATUS_MARKS = {"green": "[G]", "yellow": "[Y]", "red": "[R]", "blue": "[B]"}
+STATUS_EMOJI = {"green": "🟢", "yellow": "🟡", "red": "🔴", "blue": "🔵"}
+TREND_ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
+SEVERITY_EMOJI = {"critical": "🔴", "warning": "🟡", "info": "🔵"}
+
+
+def _fixed(value: float, decimals: int) -> str:
+    # Adding 0.0 turns a rounded -0.0 into 0.0, so a tiny negative never prints as "-0.0".
+    return f"{round(value, decimals) + 0.0:,.{decimals}f}"
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return MISSING
+    if unit == "usd":
+        text = _fixed(abs(value), 0 if abs(value) >= 1000 else 2)
+        return f"-${text}" if round(value, 2) < 0 else f"${text}"
+    if unit == "rate":
+        return f"{_fixed(value * 100, 1)}%"
+    if unit == "count":
+        return _fixed(value, 0)
+    if unit == "ratio":
+        return _fixed(value, 2)
+    return _fixed(value, 1)
+
+
+def format_target(value: float | None, unit: str) -> str:
+    return NO_TARGET if value is None else format_value(value, unit)
+
+
+def format_change(
+    unit: str, change_value: float | None, change_rate: float | None, trend: str | None
+) -> str:
+    """Change vs the baseline: rates in percentage points and scores in points (a relative change
+    of a percentage reads ambiguously), other units relative; the arrow is the scorecard's trend."""
+    arrow = TREND_ARROWS.get(trend or "", "")
+    if unit == "rate" and change_value is not None:
+        text = f"{_signed(change_value * 100, 1)} pp"
+    elif unit == "score" and change_value is not None:
+        text = f"{_signed(change_value, 1)} pts"
+    elif change_rate is not None:
+        text = f"{_signed(change_rate * 100, 1)}%"
+    elif change_value is not None:  # a zero baseline has no relative change
+        text = ("+" if change_value >= 0 else "-") + format_value(abs(change_value), unit)
+    else:
+        return NO_TARGET
+    return f"{arrow} {text}".strip()
+
+
+def format_rate_change(change_rate: float | None) -> str:
+    """A relative change, +12.3% (top movers rank by it, whatever the unit)."""
+    return NO_TARGET if change_rate is None else f"{_signed(change_rate * 100, 1)}%"
+
+
+def _signed(value: float, decimals: int) -> str:
+    text = _fixed(value, decimals)
+    return text if text.startswith("-") else f"+{text}"
+
+
+def met_mark(met: bool | None) -> str:
+    """✓ target met, ✗ missed, – no target (or no value)."""
+    return NO_TARGET if met is None else ("✓" if met else "✗")
+
+
+def verdict(improved: bool | None) -> str:
+    """Whether a move is good news in the KPI's direction."""
+    return "" if improved is None else ("better" if improved else "worse")
+
+
+def status_mark(status: str | None) -> str:
+    """The plain-text status: [G] [Y] [R] [B], [-] without a value."""
+    return STATUS_MARKS.get(status or "", "[-]")
+
+
+def status_emoji(status: str | None) -> str:
+    return f"{STATUS_EMOJI[status]} {status}" if status in STATUS_EMOJI else "⚪ no data"

@@ -1,0 +1,255 @@
+"""The executive summary as one self-contained HTML page: inline CSS and inline SVG trend charts,
+no script and no external resource, so it opens the same from a mail attachment or a file share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from orchestration.reports.charts import line_chart
+from orchestration.reports.formatting import (
+    format_change,
+    format_rate_change,
+    format_target,
+    format_value,
+    met_mark,
+    verdict,
+)
+from orchestration.reports.model import KpiLine, Report, by_pillar, headline, operational, pillar_label, top_movers
+from orchestration.reports.periods import grain_cadence, short_label
+from orchestration.reports.wording import (
+    CHANGE_NOTE,
+    LEGEND,
+    anchor_label,
+    baseline_label,
+    other_alerts_intro,
+    overall,
+    period_line,
+    title,
+)
+
+STYLE = """
+:root { --red: #cf222e; --yellow: #bf8700; --green: #1a7f37; --blue: #0969da; --grey: #57606a;
+        --line: #d0d7de; --bg: #f6f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: #1f2328;
+       font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 40px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 28px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.period { color: var(--grey); margin: 0 0 10px; max-width: 900px; }
+.overall { font-size: 15px; margin: 0; }
+.pill { display: inline-block; padding: 1px 9px; border-radius: 10px; color: #fff; font-size: 12px;
+        font-weight: 600; white-space: nowrap; }
+.status-red { background: var(--red); } .status-yellow { background: var(--yellow); }
+.status-green { background: var(--green); } .status-blue { background: var(--blue); }
+.status-none { background: #8c959f; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
+.card { background: #fff; border: 1px solid var(--line); border-left: 5px solid #8c959f;
+        border-radius: 6px; padding: 12px 14px 8px; }
+.card.red { border-left-color: var(--red); } .card.yellow { border-left-color: var(--yellow); }
+.card.green { border-left-color: var(--green); } .card.blue { border-left-color: var(--blue); }
+.card-head { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
+.card h3 { margin: 0; }
+.value { font-size: 26px; font-weight: 600; margin: 4px 0 0; }
+.facts { margin: 2px 0 6px; color: var(--grey); }
+.better { color: var(--green); } .worse { color: var(--red); }
+.met { color: var(--green); font-weight: 600; } .missed { color: var(--red); font-weight: 600; }
+table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); }
+th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+th { background: #eef1f4; font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.mark, th.mark { text-align: center; }
+#scorecard table { table-layout: fixed; }
+#scorecard th:first-child { width: 30%; } #scorecard th:last-child { width: 16%; }
+.trend-chart { display: block; }
+.trend-chart .trend-line { fill: none; stroke: var(--blue); stroke-width: 2; stroke-linejoin: round; }
+.trend-chart .trend-point, .trend-chart .latest-point { fill: var(--blue); }
+.trend-chart .target-line { stroke: #8c959f; stroke-width: 1; stroke-dasharray: 4 3; }
+.trend-chart .axis { stroke: var(--line); }
+.trend-chart text { font-size: 10px; fill: var(--grey); }
+footer { margin-top: 28px; color: var(--grey); font-size: 12px; }
+footer p { margin: 4px 0; }
+"""
+
+
+def _status_pill(status: str | None) -> str:
+    return f'<span class="pill status-{escape(status or "none")}">{escape(status or "no data")}</span>'
+
+
+def _met(met: bool | None) -> str:
+    if met is None:
+        return escape(met_mark(met))
+    return f'<span class="{"met" if met else "missed"}">{met_mark(met)}</span>'
+
+
+def _change(line: KpiLine) -> str:
+    text = escape(format_change(line.unit, line.change_value, line.change_rate, line.trend))
+    css = verdict(line.improved)
+    return f'<span class="{css}">{text}</span>' if css else text
+
+
+def _table(header: Sequence[str], numeric: str, rows: Sequence[Sequence[str]]) -> str:
+    """A table of already-escaped cells; `numeric` has one letter per column: n (right-aligned
+    number), m (centred mark) or l (text)."""
+    css = {"n": ' class="num"', "m": ' class="mark"', "l": ""}
+    head = "".join(f"<th{css[kind]}>{cell}</th>" for cell, kind in zip(header, numeric))
+    body = "".join(
+        "<tr>" + "".join(f"<td{css[kind]}>{cell}</td>" for cell, kind in zip(row, numeric)) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _card(report: Report, line: KpiLine) -> str:
+    points = report.trends.get(line.kpi_id, ())
+    grain = grain_cadence(report.cadence)
+    chart = line_chart(
+        line.kpi_id,
+        f"{line.kpi_name}: trend to {anchor_label(report)}",
+        [short_label(grain, point.period_start) for point in points],
+        [point.value for point in points],
+        line.target,
+        line.unit,
+    )
+    return (
+        f'<article class="card {escape(line.status or "none")}" data-kpi="{escape(line.kpi_id)}">'
+        f'<div class="card-head"><h3>{escape(line.kpi_name)}</h3>{_status_pill(line.status)}</div>'
+        f'<p class="value">{escape(format_value(line.actual, line.unit))}</p>'
+        f'<p class="facts">{_comparison(report, line)} · {_target(line)} · {escape(line.owner)}</p>'
+        f"{chart}</article>"
+    )
+
+
+def _comparison(report: Report, line: KpiLine) -> str:
+    if line.change_value is None:
+        return f"no {escape(baseline_label(report))} value to compare"
+    return f"{_change(line)} vs {escape(baseline_label(report))}"
+
+
+def _target(line: KpiLine) -> str:
+    if line.target is None:
+        return "no target"
+    text = f"target {escape(format_value(line.target, line.unit))}"
+    return text if line.target_met is None else f"{text} {_met(line.target_met)}"
+
+
+def _key_metrics(report: Report) -> str:
+    cards = "".join(_card(report, line) for line in headline(report.kpis))
+    return f'<section id="key-metrics"><h2>Key metrics</h2><div class="cards">{cards}</div></section>'
+
+
+def _operational(report: Report) -> str:
+    lines = operational(report.kpis)
+    if not lines:
+        return ""
+    rows = [
+        [
+            escape(line.kpi_name),
+            escape(format_value(line.actual, line.unit)),
+            _change(line),
+            escape(format_target(line.target, line.unit)),
+            _met(line.target_met),
+            _status_pill(line.status),
+            escape(line.owner),
+        ]
+        for line in lines
+    ]
+    header = ["KPI", "Value", "Change", "Target", "Met", "Status", "Owner"]
+    return f'<section id="operational"><h2>Operational performance</h2>{_table(header, "lnnnmll", rows)}</section>'
+
+
+def _alerts(report: Report) -> str:
+    parts = ['<section id="alerts"><h2>Active alerts</h2>']
+    if report.alerts:
+        rows = [
+            [_severity(alert.severity), escape(alert.kpi_name), escape(alert.message)] for alert in report.alerts
+        ]
+        parts.append(_table(["Severity", "KPI", "Alert"], "lll", rows))
+    else:
+        parts.append(f"<p>No alert for {escape(anchor_label(report))}.</p>")
+    if report.other_alerts:
+        rows = [
+            [
+                escape(tally.kpi_name),
+                escape(tally.frequency),
+                escape(tally.alert_type.replace("_", " ")),
+                _severity(tally.severity),
+                str(tally.count),
+                tally.first.isoformat(),
+                tally.last.isoformat(),
+            ]
+            for tally in report.other_alerts
+        ]
+        parts.append(f"<h3>{escape(other_alerts_intro(report))}</h3>")
+        parts.append(_table(["KPI", "Grain", "Alert", "Severity", "Periods", "First", "Last"], "lllllll", rows))
+    return "".join(parts) + "</section>"
+
+
+def _severity(severity: str) -> str:
+    status = {"critical": "red", "warning": "yellow", "info": "blue"}.get(severity, "none")
+    return f'<span class="pill status-{status}">{escape(severity)}</span>'
+
+
+def _movers(report: Report) -> str:
+    movers = top_movers(report.kpis)
+    heading = f"<h2>Top movers vs {escape(baseline_label(report))}</h2>"
+    if not movers:
+        return f'<section id="movers">{heading}<p>No KPI has a change to compare.</p></section>'
+    rows = [
+        [
+            escape(line.kpi_name),
+            escape(format_value(line.baseline, line.unit)),
+            escape(format_value(line.actual, line.unit)),
+            f'<span class="{verdict(line.improved)}">{escape(format_rate_change(line.change_rate))}</span>',
+            escape(verdict(line.improved)),
+        ]
+        for line in movers
+    ]
+    header = ["KPI", escape(baseline_label(report)), escape(anchor_label(report)), "Change", ""]
+    return f'<section id="movers">{heading}{_table(header, "lnnnl", rows)}</section>'
+
+
+def _scorecard(report: Report) -> str:
+    parts = ['<section id="scorecard"><h2>Scorecard by pillar</h2>']
+    for pillar, lines in by_pillar(report.kpis):
+        rows = [
+            [
+                escape(line.kpi_name),
+                escape(format_value(line.actual, line.unit)),
+                _change(line),
+                escape(format_target(line.target, line.unit)),
+                _met(line.target_met),
+                _status_pill(line.status),
+                escape(line.owner),
+            ]
+            for line in lines
+        ]
+        parts.append(f"<h3>{escape(pillar_label(pillar))}</h3>")
+        parts.append(_table(["KPI", "Value", "Change", "Target", "Met", "Status", "Owner"], "lnnnmll", rows))
+    return "".join(parts) + "</section>"
+
+
+def render_html(report: Report) -> str:
+    counts, tail = overall(report)
+    health = " ".join(f'<span class="pill status-{status}">{count} {status}</span>' for status, count in counts)
+    legend = " ".join(f"{_status_pill(status)} {escape(meaning)}" for status, meaning in LEGEND)
+    body = "".join(
+        [
+            f"<header><h1>{escape(title(report))}</h1>",
+            f'<p class="period">{escape(period_line(report))}</p>',
+            f'<p class="overall">Overall: {health} {escape(tail)}</p></header>',
+            _key_metrics(report),
+            _operational(report),
+            _alerts(report),
+            _movers(report),
+            _scorecard(report),
+            f"<footer><p>Status: {legend}</p><p>{escape(CHANGE_NOTE)}</p></footer>",
+        ]
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title(report))}</title>\n<style>{STYLE}</style>\n</head>\n"
+        f"<body><main>\n{body}\n</main></body>\n</html>\n"
+    )

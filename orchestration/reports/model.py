@@ -1,0 +1,163 @@
+"""What a report says, as plain data read from the marts, and the selections the renderers share:
+the headline and operational KPIs, the status tally and the top movers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from orchestration.reports.periods import Cadence
+
+STATUS_ORDER = ("red", "yellow", "green", "blue")
+SEVERITY_ORDER = ("critical", "warning", "info")
+LEVEL_ORDER = ("strategic", "tactical", "operational")
+
+# Display order and names of the catalog's pillars; a pillar added to the catalog later is listed
+# after these, by name.
+PILLARS = {
+    "revenue": "Revenue",
+    "business": "Business & subscriptions",
+    "engagement": "Student engagement",
+    "course_success": "Course success",
+    "instructors": "Instructors",
+    "portfolio": "Course portfolio",
+    "campaigns": "Influencer campaigns",
+    "data_quality": "Data quality",
+}
+
+
+def pillar_label(pillar: str) -> str:
+    return PILLARS.get(pillar, pillar.replace("_", " ").capitalize())
+
+
+def pillar_rank(pillar: str) -> tuple[int, str]:
+    order = list(PILLARS)
+    return (order.index(pillar), "") if pillar in PILLARS else (len(order), pillar)
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One KPI in the report's period: a kpi_scorecard row and its baseline."""
+
+    kpi_id: str
+    kpi_name: str
+    pillar: str
+    level: str
+    unit: str
+    direction: str
+    owner: str
+    status: str | None
+    actual: float | None
+    target: float | None
+    baseline: float | None
+    change_value: float | None
+    change_rate: float | None
+    trend: str | None
+
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the value reaches the target in the KPI's direction; None without either."""
+        if self.actual is None or self.target is None:
+            return None
+        if self.direction == "lower_is_better":
+            return self.actual <= self.target
+        return self.actual >= self.target
+
+    @property
+    def improved(self) -> bool | None:
+        """Whether the change vs the baseline is good news for this KPI; None without a change or
+        when it is flat (within the scorecard's 1%: no news either way)."""
+        if not self.change_value or self.trend == "flat":
+            return None
+        return (self.change_value > 0) == (self.direction != "lower_is_better")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period_start: date
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A kpi_alerts row of the report's KPIs in its period."""
+
+    kpi_id: str
+    kpi_name: str
+    alert_type: str
+    severity: str
+    owner: str
+    message: str
+
+
+@dataclass(frozen=True)
+class AlertTally:
+    """Alerts of one KPI and type raised during the period by scorecard periods other than the
+    report's own (the days and weeks of a month, the earlier months of a quarter)."""
+
+    kpi_name: str
+    frequency: str
+    alert_type: str
+    severity: str
+    count: int
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class Report:
+    cadence: Cadence
+    period_start: date
+    period_end: date
+    anchor: date  # the scorecard period shown (a quarter's last month)
+    baseline: date  # the scorecard period compared with
+    kpis: tuple[KpiLine, ...]  # by pillar, level, name
+    trends: dict[str, tuple[TrendPoint, ...]]  # kpi_id -> points, for the headline KPIs
+    alerts: tuple[Alert, ...]  # by severity, KPI name, type
+    other_alerts: tuple[AlertTally, ...]
+
+
+def kpi_sort_key(line: KpiLine) -> tuple:
+    level = LEVEL_ORDER.index(line.level) if line.level in LEVEL_ORDER else len(LEVEL_ORDER)
+    return (*pillar_rank(line.pillar), level, line.kpi_name, line.kpi_id)
+
+
+def headline(kpis: tuple[KpiLine, ...]) -> tuple[KpiLine, ...]:
+    """The strategic KPIs; all KPIs when the cadence has none (daily and weekly KPIs are
+    operational or tactical), so a report always leads with something."""
+    strategic = tuple(line for line in kpis if line.level == "strategic")
+    return strategic or kpis
+
+
+def operational(kpis: tuple[KpiLine, ...]) -> tuple[KpiLine, ...]:
+    """The operational KPIs not already in the headline."""
+    lead = {line.kpi_id for line in headline(kpis)}
+    return tuple(line for line in kpis if line.level == "operational" and line.kpi_id not in lead)
+
+
+def top_movers(kpis: tuple[KpiLine, ...], limit: int = 5) -> tuple[KpiLine, ...]:
+    """The KPIs that moved most vs the baseline, by |relative change| (the measure the alert
+    rules use, comparable across units); ties by name so the order never depends on the query."""
+    moved = [line for line in kpis if line.change_rate is not None and line.change_rate != 0]
+    return tuple(sorted(moved, key=lambda line: (-abs(line.change_rate or 0.0), line.kpi_name, line.kpi_id))[:limit])
+
+
+def status_counts(kpis: tuple[KpiLine, ...]) -> list[tuple[str, int]]:
+    """(status, KPIs) in red, yellow, green, blue order, statuses with no KPI left out."""
+    counts = Counter(line.status for line in kpis)
+    return [(status, counts[status]) for status in STATUS_ORDER if counts[status]]
+
+
+def targets_met(kpis: tuple[KpiLine, ...]) -> tuple[int, int]:
+    """(KPIs meeting their target, KPIs with a target and a value)."""
+    judged = [line.target_met for line in kpis if line.target_met is not None]
+    return sum(judged), len(judged)
+
+
+def by_pillar(kpis: tuple[KpiLine, ...]) -> list[tuple[str, tuple[KpiLine, ...]]]:
+    """(pillar, its KPIs) in display order; kpis are already sorted by pillar."""
+    groups: dict[str, list[KpiLine]] = {}
+    for line in kpis:
+        groups.setdefault(line.pillar, []).append(line)
+    return [(pillar, tuple(lines)) for pillar, lines in groups.items()]

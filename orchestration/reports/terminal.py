@@ -1,0 +1,70 @@
+"""The scorecard as an aligned terminal table grouped by pillar, readable at a glance: status in
+colour where the terminal shows it, as [G] [Y] [R] [B] marks where it does not (a pipe, a log
+file, NO_COLOR)."""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from orchestration.reports.formatting import format_change, format_target, format_value, met_mark, status_mark
+from orchestration.reports.model import Report, by_pillar, pillar_label
+from orchestration.reports.wording import baseline_label, overall, scorecard_title
+
+ANSI = {"red": "31", "yellow": "33", "green": "32", "blue": "34"}
+BOLD = "1"
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _paint(text: str, code: str | None, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
+
+
+def _status(status: str | None, color: bool) -> str:
+    """The status cell: "● yellow" in colour, else the mark "[Y]"; padded to its mode's width so
+    the columns align either way (escape codes take no room on screen)."""
+    if color and status in ANSI:
+        return _paint(f"● {status:<6}", ANSI[status], color)
+    return f"{status_mark(status):<{_status_width(color)}}"
+
+
+def _status_width(color: bool) -> int:
+    return len("● yellow") if color else len("[Y]")
+
+
+def render_scorecard(report: Report, color: bool = False) -> str:
+    counts, tail = overall(report)
+    health = " · ".join(_paint(f"{count} {status}", ANSI[status], color) for status, count in counts)
+    header = ["KPI", "Value", f"vs {baseline_label(report)}", "Target", "Met", "Owner"]
+    cells = {
+        line.kpi_id: [
+            line.kpi_name,
+            format_value(line.actual, line.unit),
+            format_change(line.unit, line.change_value, line.change_rate, line.trend),
+            format_target(line.target, line.unit),
+            met_mark(line.target_met),
+            line.owner,
+        ]
+        for line in report.kpis
+    }
+    widths = [max(len(row[i]) for row in [header, *cells.values()]) for i in range(len(header))]
+    right = (False, True, True, True, False, False)
+
+    def row(status_cell: str, values: list[str]) -> str:
+        aligned = [value.rjust(w) if r else value.ljust(w) for value, w, r in zip(values, widths, right)]
+        return f"  {status_cell} " + "  ".join(aligned).rstrip()
+
+    out = [
+        _paint(scorecard_title(report), BOLD, color),
+        f"{health} {tail}",
+        "",
+        row(" " * _status_width(color), header),
+    ]
+    for pillar, lines in by_pillar(report.kpis):
+        out.append(_paint(pillar_label(pillar), BOLD, color))
+        out += [row(_status(line.status, color), cells[line.kpi_id]) for line in lines]
+    return "\n".join(out)

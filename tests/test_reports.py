@@ -1,0 +1,491 @@
+"""Executive KPI reports (orchestration.reports).
+
+Unit tests of the pure parts (periods, number formatting, status marks, chart scaling, top movers,
+terminal table), then end to end on the golden warehouse (tests/golden, as-of 20 March 2026, so
+February 2026 is the latest complete month): the report's figures are the marts' figures, an
+earlier period can be backfilled, a period's report is byte-identical whenever it is generated, and
+the HTML renders in headless Chromium with its charts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from orchestration import pipeline
+from orchestration.dbt_runner import run_dbt
+from orchestration.landing import land
+from orchestration.reports.__main__ import main as reports_main
+from orchestration.reports.charts import (
+    line_chart,
+    normalize,
+    segments,
+    sparkline,
+    value_range,
+    x_positions,
+)
+from orchestration.reports.formatting import (
+    format_change,
+    format_value,
+    met_mark,
+    status_emoji,
+    status_mark,
+)
+from orchestration.reports.generate import generate_reports
+from orchestration.reports.markdown import table
+from orchestration.reports.model import KpiLine, Report, headline, operational, top_movers
+from orchestration.reports.periods import (
+    CADENCES,
+    PeriodError,
+    anchor,
+    baseline,
+    parse_period,
+    period_key,
+    trend_window,
+)
+from orchestration.reports.queries import ReportError
+from orchestration.reports.terminal import render_scorecard, use_color
+from orchestration.settings import Settings
+from browser import dump_dom, screenshot  # tests/browser.py
+
+GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
+MONTH, WEEK, DAY, QUARTER = (CADENCES[name] for name in ("month", "week", "day", "quarter"))
+
+
+def kpi(kpi_id: str = "k", **overrides: Any) -> KpiLine:
+    fields: dict[str, Any] = dict(
+        kpi_id=kpi_id, kpi_name=kpi_id.upper(), pillar="revenue", level="strategic", unit="usd",
+        direction="higher_is_better", owner="Finance", status="green", actual=100.0, target=None,
+        baseline=80.0, change_value=20.0, change_rate=0.25, trend="up",
+    )
+    return KpiLine(**{**fields, **overrides})
+
+
+def report_of(*kpis: KpiLine) -> Report:
+    return Report(
+        cadence=MONTH, period_start=date(2026, 2, 1), period_end=date(2026, 2, 28), anchor=date(2026, 2, 1),
+        baseline=date(2026, 1, 1), kpis=kpis, trends={}, alerts=(), other_alerts=(),
+    )
+
+
+# ---------------------------------------------------------------------------- periods
+
+
+@pytest.mark.parametrize(
+    ("cadence", "text", "start", "key"),
+    [
+        (DAY, "2026-10-05", date(2026, 10, 5), "2026-10-05"),
+        (WEEK, "2026-W41", date(2026, 10, 5), "2026-W41"),
+        (WEEK, "2026-10-08", date(2026, 10, 5), "2026-W41"),  # a date inside the week
+        (WEEK, "2026-W01", date(2025, 12, 29), "2026-W01"),  # ISO week 1 starts in the year before
+        (MONTH, "2026-10", date(2026, 10, 1), "2026-10"),
+        (MONTH, "2026-10-31", date(2026, 10, 1), "2026-10"),
+        (QUARTER, "2026-Q3", date(2026, 7, 1), "2026-Q3"),
+        (QUARTER, "2026-09-30", date(2026, 7, 1), "2026-Q3"),
+    ],
+)
+def test_periods_parse_from_their_key_or_a_date_inside(cadence, text: str, start: date, key: str) -> None:
+    assert parse_period(cadence, text) == start
+    assert period_key(cadence, start) == key
+
+
+@pytest.mark.parametrize(
+    ("cadence", "text"), [(MONTH, "2026-13"), (WEEK, "2026-W54"), (QUARTER, "2026-Q5"), (DAY, "Oct")]
+)
+def test_a_bad_period_is_refused_with_its_text(cadence, text: str) -> None:
+    with pytest.raises(PeriodError, match=re.escape(repr(text))):
+        parse_period(cadence, text)
+
+
+def test_a_quarter_shows_its_last_month_against_the_previous_quarters_last_month() -> None:
+    assert anchor(QUARTER, date(2026, 7, 1)) == date(2026, 9, 1)
+    assert baseline(QUARTER, date(2026, 7, 1)) == date(2026, 6, 1)
+    assert baseline(QUARTER, date(2026, 1, 1)) == date(2025, 12, 1)
+    assert baseline(MONTH, date(2026, 1, 1)) == date(2025, 12, 1)
+    assert baseline(WEEK, date(2026, 1, 5)) == date(2025, 12, 29)
+
+
+def test_trend_windows_end_at_the_period() -> None:
+    months = trend_window(MONTH, date(2026, 2, 1))
+    assert (len(months), months[0], months[-1]) == (13, date(2025, 2, 1), date(2026, 2, 1))
+    quarter = trend_window(QUARTER, date(2026, 7, 1))
+    assert (len(quarter), quarter[-1]) == (24, date(2026, 9, 1))
+    days = trend_window(DAY, date(2026, 3, 1))
+    assert (len(days), days[0], days[-1]) == (30, date(2026, 1, 31), date(2026, 3, 1))
+
+
+# ---------------------------------------------------------------------------- formatting
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (260903.39, "usd", "$260,903"),
+        (70.6389, "usd", "$70.64"),
+        (-1234.6, "usd", "-$1,235"),
+        (-0.004, "usd", "$0.00"),  # no "-$0.00"
+        (0.23587, "rate", "23.6%"),
+        (-0.0001, "rate", "0.0%"),  # no "-0.0%"
+        (1.1012, "rate", "110.1%"),
+        (3402.0, "count", "3,402"),
+        (3.91887, "ratio", "3.92"),
+        (64.7399, "score", "64.7"),
+        (None, "rate", "n/a"),
+    ],
+)
+def test_values_are_formatted_by_unit(value: float | None, unit: str, text: str) -> None:
+    assert format_value(value, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("unit", "change_value", "change_rate", "trend", "text"),
+    [
+        ("rate", -0.0219, -0.085, "down", "↓ -2.2 pp"),  # rates move in percentage points
+        ("score", 3.31, 0.054, "up", "↑ +3.3 pts"),
+        ("usd", -54234.45, -0.17209, "down", "↓ -17.2%"),
+        ("count", 0.0, 0.0, "flat", "→ +0.0%"),
+        ("count", 2.0, None, "up", "↑ +2"),  # zero baseline: no relative change
+        ("usd", None, None, None, "–"),
+    ],
+)
+def test_changes_are_formatted_by_unit(unit, change_value, change_rate, trend, text: str) -> None:
+    assert format_change(unit, change_value, change_rate, trend) == text
+
+
+def test_status_marks_plain_and_emoji() -> None:
+    assert [status_mark(s) for s in ("green", "yellow", "red", "blue", None)] == ["[G]", "[Y]", "[R]", "[B]", "[-]"]
+    assert status_emoji("red") == "🔴 red"
+    assert status_emoji(None) == "⚪ no data"
+
+
+@pytest.mark.parametrize(
+    ("direction", "actual", "target", "met"),
+    [
+        ("higher_is_better", 0.26, 0.25, True),
+        ("higher_is_better", 0.25, 0.25, True),  # reaching the target meets it
+        ("higher_is_better", 0.24, 0.25, False),
+        ("lower_is_better", 0.02, 0.025, True),
+        ("lower_is_better", 0.03, 0.025, False),
+        ("higher_is_better", 5.0, None, None),
+        ("higher_is_better", None, 5.0, None),
+    ],
+)
+def test_target_met_follows_the_direction(direction: str, actual, target, met) -> None:
+    line = kpi(direction=direction, actual=actual, target=target)
+    assert line.target_met is met
+    assert met_mark(line.target_met) == {True: "✓", False: "✗", None: "–"}[met]
+
+
+def test_markdown_cells_escape_pipes() -> None:
+    assert table(["a"], "l", [["x | y"]])[-1] == "| x \\| y |"
+
+
+# ---------------------------------------------------------------------------- charts
+
+
+def test_chart_scaling_spans_low_to_high_and_keeps_gaps() -> None:
+    assert normalize([10.0, None, 20.0, 15.0]) == [0.0, None, 1.0, 0.5]
+    assert normalize([10.0, 20.0], [30.0]) == [0.0, 0.5]  # the target widens the range
+
+
+def test_chart_scaling_of_a_single_point_or_equal_values_sits_mid_chart() -> None:
+    assert normalize([42.0]) == [0.5]
+    assert normalize([3.0, 3.0, 3.0]) == [0.5, 0.5, 0.5]
+    assert normalize([0.0, 0.0]) == [0.5, 0.5]  # zero has no magnitude to widen by: ±1
+    assert value_range([0.0]) == (-1.0, 1.0)
+    assert x_positions(1, 10, 100) == [60.0]
+    assert x_positions(3, 10, 100) == [10.0, 60.0, 110.0]
+
+
+def test_chart_scaling_of_missing_values() -> None:
+    assert value_range([None, None]) is None
+    assert normalize([None, None]) == [None, None]
+    assert segments([(0, 1), None, (2, 3), (4, 5), None]) == [[(0, 1)], [(2, 3), (4, 5)]]
+
+
+def test_sparkline_bars() -> None:
+    assert sparkline([1.0, None, 5.0]) == "▁ █"
+    assert len(set(sparkline([2.0, 2.0, 2.0]))) == 1
+
+
+def test_line_chart_draws_lines_dots_target_and_empty_charts() -> None:
+    svg = line_chart("rev", "Revenue", ["Jan", "Feb", "Mar", "Apr"], [1.0, 2.0, None, 4.0], 3.0, "usd")
+    assert svg.startswith('<svg class="trend-chart" data-kpi="rev"') and svg.endswith("</svg>")
+    assert svg.count('class="trend-line"') == 1  # Jan-Feb; Apr stands alone after the gap
+    assert svg.count('class="trend-point"') == 1
+    assert 'class="target-line"' in svg and 'class="latest-point"' in svg
+    coordinates = [float(n) for n in re.findall(r'(?:cx|cy|y1|y2)="([-\d.]+)"', svg)]
+    assert all(0 <= n <= 320 for n in coordinates)
+    single = line_chart("one", "One", ["Feb"], [5.0], None, "count")
+    assert 'class="trend-line"' not in single and 'class="latest-point"' in single
+    empty = line_chart("none", "None", ["Feb"], [None], 0.15, "rate")
+    assert "no data" in empty and "trend-line" not in empty and "target-line" not in empty
+
+
+# ---------------------------------------------------------------------------- selections
+
+
+def test_top_movers_by_absolute_relative_change_then_name() -> None:
+    lines = (
+        kpi("a", kpi_name="Alpha", change_rate=0.10),
+        kpi("b", kpi_name="Beta", change_rate=-0.50),
+        kpi("c", kpi_name="Gamma", change_rate=0.50),
+        kpi("d", kpi_name="Delta", change_rate=None),
+        kpi("e", kpi_name="Eps", change_rate=0.0),
+        kpi("f", kpi_name="Phi", change_rate=-0.20),
+    )
+    assert [line.kpi_id for line in top_movers(lines)] == ["b", "c", "f", "a"]
+    assert [line.kpi_id for line in top_movers(lines, limit=2)] == ["b", "c"]
+
+
+def test_headline_is_strategic_or_everything_and_operational_excludes_it() -> None:
+    strategic, tactical, ops = kpi("s"), kpi("t", level="tactical"), kpi("o", level="operational")
+    assert headline((strategic, tactical, ops)) == (strategic,)
+    assert operational((strategic, tactical, ops)) == (ops,)
+    assert headline((tactical, ops)) == (tactical, ops)  # a daily report has no strategic KPI
+    assert operational((tactical, ops)) == ()
+
+
+def test_a_move_is_better_or_worse_by_direction() -> None:
+    assert kpi(change_value=2.0).improved is True
+    assert kpi(change_value=2.0, direction="lower_is_better").improved is False
+    assert kpi(change_value=0.001, trend="flat").improved is None
+
+
+# ---------------------------------------------------------------------------- terminal
+
+
+def test_terminal_scorecard_aligns_with_plain_marks_or_colours() -> None:
+    report = report_of(
+        kpi("rev", kpi_name="Net revenue", actual=260903.39, status="green"),
+        kpi("churn", kpi_name="Churn", pillar="business", unit="rate", direction="lower_is_better",
+            status="red", actual=0.09, target=0.025, change_value=0.01, change_rate=0.125),
+    )
+    assert render_scorecard(report, color=False) == "\n".join(
+        [
+            "Monthly KPI scorecard: February 2026",
+            "1 red · 1 green of 2 KPIs; 0 of 1 targets met",
+            "",
+            "      KPI             Value  vs January 2026  Target  Met  Owner",
+            "Revenue",
+            "  [G] Net revenue  $260,903         ↑ +25.0%       –  –    Finance",
+            "Business & subscriptions",
+            "  [R] Churn            9.0%        ↑ +1.0 pp    2.5%  ✗    Finance",
+        ]
+    )
+    colored = render_scorecard(report, color=True)
+    assert "\x1b[32m● green \x1b[0m Net revenue" in colored and "\x1b[31m● red   \x1b[0m Churn" in colored
+    on_screen = re.sub(r"\x1b\[[\d;]*m", "", colored).splitlines()  # escape codes take no room
+    assert on_screen[3].index("KPI") == on_screen[5].index("Net revenue") == on_screen[7].index("Churn")
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert use_color(Tty()) and not use_color(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_color(Tty())
+
+
+# ---------------------------------------------------------------------------- end to end (golden)
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("reports")
+    settings = Settings(
+        warehouse_path=root / "warehouse.duckdb",
+        landing_dir=root / "landing",
+        serving_path=root / "serving.duckdb",
+        export_dir=root / "export",
+        reports_dir=root / "reports",
+    )
+    shutil.copytree(GOLDEN_LANDING, settings.landing_dir)
+    report = land(settings.landing_dir, settings.warehouse_path)
+    assert not report.failed, report.failed
+    with pytest.MonkeyPatch.context() as env:
+        # dbt's own artifacts stay in this test's folder, away from other runs on the checkout;
+        # the models are built, their tests are test_golden's and dbt's job
+        env.setenv("DBT_TARGET_PATH", str(root / "target"))
+        env.setenv("DBT_LOG_PATH", str(root / "logs"))
+        summary = run_dbt(["build", "--exclude", "resource_type:test", "resource_type:unit_test"], settings)
+    assert summary.success, summary.failures
+    return settings
+
+
+def _scorecard_rows(settings: Settings, frequency: str, period_start: date) -> dict[str, dict[str, Any]]:
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        result = con.execute(
+            "select * from marts.kpi_scorecard where frequency = ? and period_start = ?", [frequency, period_start]
+        )
+        columns = [d[0] for d in result.description]
+        return {row[0]: dict(zip(columns, row)) for row in result.fetchall()}
+
+
+def _markdown_row(text: str, section: str, kpi_name: str) -> list[str]:
+    """The cells of the KPI's row in a section (## heading) of a Markdown report."""
+    body = text.split(f"\n## {section}", 1)[1].split("\n## ", 1)[0]
+    [line] = [line for line in body.splitlines() if line.startswith(f"| {kpi_name} |")]
+    return [cell.strip() for cell in line.strip("|").split(" | ")]
+
+
+@pytest.mark.slow
+def test_latest_monthly_report_shows_the_marts_figures(golden: Settings) -> None:
+    [written] = generate_reports(golden, "month")
+    assert (written.report.period_start, written.report.baseline) == (date(2026, 2, 1), date(2026, 1, 1))
+    assert written.markdown == golden.reports_dir / "month" / "2026-02.md"
+    assert written.html == golden.reports_dir / "month" / "2026-02.html"
+    marts = _scorecard_rows(golden, "monthly", date(2026, 2, 1))
+    assert {line.kpi_id for line in written.report.kpis} == set(marts)
+    text = written.markdown.read_text(encoding="utf-8")
+    for line in written.report.kpis:
+        row = marts[line.kpi_id]
+        assert (line.actual, line.target, line.baseline, line.status, line.trend) == (
+            row["actual_value"], row["target_value"], row["prior_value"], row["status"], row["trend_direction"]
+        ), line.kpi_id
+        expected_rate = row["change_rate"]
+        assert line.change_rate == (None if expected_rate is None else pytest.approx(expected_rate, rel=1e-12))
+        cells = _markdown_row(text, "Scorecard by pillar", line.kpi_name)
+        assert cells[1] == format_value(row["actual_value"], row["unit"]), line.kpi_id
+        assert cells[3] == ("–" if row["target_value"] is None else format_value(row["target_value"], row["unit"]))
+        assert cells[5] == status_emoji(row["status"])
+    # the hand-computed golden figures (tests/golden/README.md), as the reader sees them
+    assert _markdown_row(text, "Key metrics", "Net revenue")[:4] == ["Net revenue", "$177.35", "↓ -33.0%", "–"]
+    assert _markdown_row(text, "Key metrics", "Course NPS")[1:5] == ["-50.0", "↓ -150.0 pts", "60.0", "✗"]
+    assert _markdown_row(text, "Key metrics", "Monthly active students")[1:3] == ["5", "↑ +25.0%"]
+    assert _markdown_row(text, "Operational performance", "Refund rate")[1:4] == ["29.0%", "5.0%", "✗"]
+
+
+@pytest.mark.slow
+def test_active_alerts_and_top_movers_come_from_the_marts(golden: Settings) -> None:
+    [written] = generate_reports(golden, "month", period="2026-02")
+    with duckdb.connect(str(golden.warehouse_path), read_only=True) as con:
+        messages = {row[0] for row in con.execute(
+            "select alert_message from marts.kpi_alerts"
+            " where frequency = 'monthly' and period_start = date '2026-02-01'"
+        ).fetchall()}
+    assert {alert.message for alert in written.report.alerts} == messages
+    severities = [alert.severity for alert in written.report.alerts]
+    assert severities == sorted(severities, key=["critical", "warning", "info"].index)
+    text = written.markdown.read_text(encoding="utf-8")
+    assert "Net revenue fell 33.0% vs January 2026" in text
+    # CAC 62.50 -> 165 is the largest relative move in February
+    cac = _markdown_row(text, "Top movers", "Customer acquisition cost")
+    assert cac[1:] == ["$62.50", "$165.00", "+164.0%", "worse"]
+
+
+@pytest.mark.slow
+def test_an_earlier_month_can_be_backfilled(golden: Settings) -> None:
+    [written] = generate_reports(golden, "month", period="2026-01")
+    text = written.markdown.read_text(encoding="utf-8")
+    assert text.startswith("# Monthly KPI summary: January 2026\n")
+    assert "compared with December 2025" in text
+    assert _markdown_row(text, "Key metrics", "Net revenue")[1:3] == ["$264.65", "–"]  # no December revenue
+    every = generate_reports(golden, "month", all_periods=True)
+    assert [w.markdown.name for w in every] == ["2025-10.md", "2025-11.md", "2025-12.md", "2026-01.md", "2026-02.md"]
+
+
+@pytest.mark.slow
+def test_a_report_is_the_same_whenever_it_is_generated(golden: Settings, tmp_path: Path) -> None:
+    [first] = generate_reports(golden, "month", period="2026-01")
+    january = first.markdown.read_bytes(), first.html.read_bytes()
+    generate_reports(golden, "month", all_periods=True)  # later months written in between
+    [again] = generate_reports(golden, "month", period="2026-01")
+    assert (again.markdown.read_bytes(), again.html.read_bytes()) == january
+    # the warehouse as it was when January had just closed: no later scorecard rows or alerts
+    earlier = replace(golden, warehouse_path=tmp_path / "warehouse.duckdb", reports_dir=tmp_path / "reports")
+    shutil.copy(golden.warehouse_path, earlier.warehouse_path)
+    with duckdb.connect(str(earlier.warehouse_path)) as con:
+        for table_name in ("kpi_scorecard", "kpi_alerts"):
+            con.execute(f"delete from marts.{table_name} where period_start > date '2026-01-31'")
+    [then] = generate_reports(earlier, "month", period="2026-01")
+    assert (then.markdown.read_bytes(), then.html.read_bytes()) == january
+
+
+@pytest.mark.slow
+def test_week_day_and_quarter_reports(golden: Settings) -> None:
+    [week] = generate_reports(golden, "week")
+    assert week.markdown.name == "2026-W11.md"  # 9-15 March: the week of 16 March is still open
+    assert "Weekly active students" in week.markdown.read_text(encoding="utf-8")
+    [day] = generate_reports(golden, "day")
+    assert day.markdown.name == "2026-03-19.md"  # the as-of day 20 March may be partial
+    [order_day] = generate_reports(golden, "day", period="2026-03-12")  # order 10 and its web session
+    daily = {"eng_daily_active_students", "eng_conversion_rate", "eng_bounce_rate"}
+    assert {line.kpi_id for line in headline(order_day.report.kpis)} == daily  # no strategic daily KPI
+    [quarter] = generate_reports(golden, "quarter")
+    assert quarter.markdown.name == "2025-Q4.md"  # Q1 2026 ends with the open March
+    text = quarter.markdown.read_text(encoding="utf-8")
+    assert text.startswith("# Quarterly KPI summary: Q4 2025\n")
+    assert (
+        "monthly KPIs of its last month, December 2025, against the previous quarter's last month, September 2025"
+    ) in text
+
+
+@pytest.mark.slow
+def test_missing_data_is_refused_naming_the_period_and_the_warehouse(golden: Settings, tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match=r"month 2026-03 is not complete .*latest complete month is 2026-02"):
+        generate_reports(golden, "month", period="2026-03")
+    where = re.escape(str(golden.warehouse_path))
+    with pytest.raises(ReportError, match=rf"no monthly rows .* month 2024-01 in {where}"):
+        generate_reports(golden, "month", period="2024-01")
+    with pytest.raises(ReportError, match=r"quarter 2026-Q1 is not complete"):
+        generate_reports(golden, "quarter", period="2026-Q1")
+    missing = replace(golden, warehouse_path=tmp_path / "none.duckdb")
+    with pytest.raises(ReportError, match=rf"warehouse not found: {re.escape(str(missing.warehouse_path))}"):
+        generate_reports(missing, "month")
+
+
+@pytest.mark.slow
+def test_cli_writes_a_period_and_explains_a_refusal(
+    golden: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WAREHOUSE_PATH", str(golden.warehouse_path))
+    monkeypatch.setenv("REPORTS_DIR", str(golden.reports_dir))
+    assert reports_main(["--frequency", "month", "--period", "2026-02"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Monthly KPI scorecard: February 2026\n")
+    assert "  [R] Refund rate" in out and str(golden.reports_dir / "month" / "2026-02.html") in out
+    assert reports_main(["--frequency", "day", "--from", "2026-03-01", "--to", "2026-03-10"]) == 0
+    assert "10 day reports (2026-03-01 to 2026-03-10)" in capsys.readouterr().out
+    assert reports_main(["--period", "2026-03"]) == 1
+    assert "error: month 2026-03 is not complete" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_pipeline_summary_ends_with_the_monthly_scorecard(golden: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    pipeline.summary_step(golden)
+    out = capsys.readouterr().out
+    scorecard = out.split("Monthly KPI scorecard: February 2026\n", 1)[1]
+    assert "Revenue\n  [G] Net revenue" in scorecard  # not a terminal: plain marks, no escape codes
+    assert "\x1b[" not in out
+    assert f"executive summary: {golden.reports_dir / 'month' / '2026-02.md'}" in out
+    assert (golden.reports_dir / "month" / "2026-02.html").exists()
+
+
+@pytest.mark.slow
+def test_html_report_renders_its_charts_in_chromium(golden: Settings) -> None:
+    [written] = generate_reports(golden, "month", period="2026-02")
+    html = written.html.read_text(encoding="utf-8")
+    assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    shot = screenshot(written.html.as_uri(), "report-monthly-golden", height=1800)
+    assert shot.stat().st_size > 20_000
+    dom = dump_dom(written.html.as_uri())
+    lead = headline(written.report.kpis)
+    charts = re.findall(r'<svg class="trend-chart" data-kpi="([a-z_]+)"', dom)
+    assert charts == [line.kpi_id for line in lead]
+    assert len(re.findall(r'<path class="trend-line" d="M[\d.]+,[\d.]+ L', dom)) >= 5
+    for line in lead:
+        card = dom.split(f'<article class="card {line.status or "none"}" data-kpi="{line.kpi_id}">', 1)[1]
+        assert f'<p class="value">{format_value(line.actual, line.unit)}</p>' in card.split("</article>", 1)[0]
