@@ -9,7 +9,6 @@ values: money exactly to the cent (Decimal), rates to 1e-9 of the exact fraction
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -20,8 +19,6 @@ import duckdb
 import pytest
 
 from orchestration.contracts import ENTITIES
-from orchestration.dbt_runner import run_dbt
-from orchestration.landing import land
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -41,15 +38,8 @@ def ratio(numerator: Any, denominator: Any) -> Fraction:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("golden")
-    settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=root / "landing")
-    shutil.copytree(GOLDEN_LANDING, settings.landing_dir)
-    report = land(settings.landing_dir, settings.warehouse_path)
-    assert not report.failed, report.failed
-    summary = run_dbt(["build"], settings)
-    assert summary.success, summary.failures
-    return settings.warehouse_path
+def warehouse(golden_warehouse: Settings) -> Path:
+    return golden_warehouse.warehouse_path
 
 
 def _rows(warehouse: Path, sql: str) -> list[dict[str, Any]]:

@@ -5,6 +5,11 @@ terminal table), then end to end on the golden warehouse (tests/golden, as-of 20
 February 2026 is the latest complete month): the report's figures are the marts' figures, an
 earlier period can be backfilled, a period's report is byte-identical whenever it is generated, and
 the HTML renders in headless Chromium with its charts.
+
+The golden warehouse has no complete quarter with quarterly KPIs (its only quarterly rows are Q1
+2026's, still open on 20 March; Q4 2025 has monthly rows only), so the quarterly grain is tested on
+a small scorecard written in SQL: quarterly KPIs for Q4 2025 to Q3 2026 and monthly KPIs for March
+to July 2026, whose Q2 2026 report is checked figure by figure.
 """
 
 from __future__ import annotations
@@ -21,8 +26,6 @@ import duckdb
 import pytest
 
 from orchestration import pipeline
-from orchestration.dbt_runner import run_dbt
-from orchestration.landing import land
 from orchestration.reports.__main__ import main as reports_main
 from orchestration.reports.charts import (
     line_chart,
@@ -47,16 +50,19 @@ from orchestration.reports.periods import (
     PeriodError,
     anchor,
     baseline,
+    own_trend_window,
     parse_period,
+    period_end,
     period_key,
+    previous,
+    short_label,
     trend_window,
 )
-from orchestration.reports.queries import ReportError
+from orchestration.reports.queries import ReportError, complete_periods
 from orchestration.reports.terminal import render_scorecard, use_color
 from orchestration.settings import Settings
 from browser import dump_dom, screenshot  # tests/browser.py
 
-GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
 MONTH, WEEK, DAY, QUARTER = (CADENCES[name] for name in ("month", "week", "day", "quarter"))
 
 
@@ -111,6 +117,18 @@ def test_a_quarter_shows_its_last_month_against_the_previous_quarters_last_month
     assert baseline(QUARTER, date(2026, 1, 1)) == date(2025, 12, 1)
     assert baseline(MONTH, date(2026, 1, 1)) == date(2025, 12, 1)
     assert baseline(WEEK, date(2026, 1, 5)) == date(2025, 12, 29)
+
+
+def test_a_quarter_also_compares_its_quarterly_kpis_with_the_previous_quarter() -> None:
+    assert (QUARTER.grain, QUARTER.own_grain) == ("monthly", "quarterly")
+    assert previous(QUARTER, date(2026, 1, 1)) == date(2025, 10, 1)
+    quarters = own_trend_window(QUARTER, date(2026, 7, 1))
+    assert (len(quarters), quarters[0], quarters[1], quarters[-1]) == (
+        8, date(2024, 10, 1), date(2025, 1, 1), date(2026, 7, 1)
+    )
+    assert [short_label(QUARTER, day) for day in (quarters[0], quarters[-1])] == ["Q4 2024", "Q3 2026"]
+    assert all(cadence.own_grain is None and own_trend_window(cadence, date(2026, 1, 1)) == []
+               for cadence in (DAY, WEEK, MONTH))
 
 
 def test_trend_windows_end_at_the_period() -> None:
@@ -303,26 +321,9 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("reports")
-    settings = Settings(
-        warehouse_path=root / "warehouse.duckdb",
-        landing_dir=root / "landing",
-        serving_path=root / "serving.duckdb",
-        export_dir=root / "export",
-        reports_dir=root / "reports",
-    )
-    shutil.copytree(GOLDEN_LANDING, settings.landing_dir)
-    report = land(settings.landing_dir, settings.warehouse_path)
-    assert not report.failed, report.failed
-    with pytest.MonkeyPatch.context() as env:
-        # dbt's own artifacts stay in this test's folder, away from other runs on the checkout;
-        # the models are built, their tests are test_golden's and dbt's job
-        env.setenv("DBT_TARGET_PATH", str(root / "target"))
-        env.setenv("DBT_LOG_PATH", str(root / "logs"))
-        summary = run_dbt(["build", "--exclude", "resource_type:test", "resource_type:unit_test"], settings)
-    assert summary.success, summary.failures
-    return settings
+def golden(golden_warehouse: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The session's golden build (read only), with a reports folder of this module's own."""
+    return replace(golden_warehouse, reports_dir=tmp_path_factory.mktemp("reports") / "reports")
 
 
 def _scorecard_rows(settings: Settings, frequency: str, period_start: date) -> dict[str, dict[str, Any]]:
@@ -431,6 +432,10 @@ def test_week_day_and_quarter_reports(golden: Settings) -> None:
     assert (
         "monthly KPIs of its last month, December 2025, against the previous quarter's last month, September 2025"
     ) in text
+    # the golden scorecard's quarterly rows start with the open Q1 2026: Q4 2025 has monthly ones only
+    assert quarter.report.period_kpis == ()
+    assert "## Quarterly KPIs: Q4 2025\n\nNo quarterly KPI in the scorecard for Q4 2025.\n" in text
+    assert "\n## Key metrics: December 2025 (monthly KPIs)\n" in text
 
 
 @pytest.mark.slow
@@ -489,3 +494,264 @@ def test_html_report_renders_its_charts_in_chromium(golden: Settings) -> None:
     for line in lead:
         card = dom.split(f'<article class="card {line.status or "none"}" data-kpi="{line.kpi_id}">', 1)[1]
         assert f'<p class="value">{format_value(line.actual, line.unit)}</p>' in card.split("</article>", 1)[0]
+
+
+# ---------------------------------------------------------------------------- quarterly grain (small SQL scorecard)
+
+# (kpi_id, kpi_name, pillar, level, frequency, unit, direction, owner)
+Q_REVENUE = ("q_revenue", "Net revenue (quarter)", "revenue", "strategic", "quarterly", "usd", "higher_is_better",
+             "Finance")
+Q_CLV_CAC = ("q_clv_cac", "CLV to CAC ratio (quarter)", "business", "strategic", "quarterly", "ratio",
+             "higher_is_better", "CRO")
+M_REVENUE = ("m_revenue", "Net revenue", "revenue", "strategic", "monthly", "usd", "higher_is_better", "Finance")
+M_REFUNDS = ("m_refunds", "Refund rate", "revenue", "operational", "monthly", "rate", "lower_is_better", "Finance")
+D_CONVERSION = ("d_conversion", "Session conversion rate", "engagement", "operational", "daily", "rate",
+                "higher_is_better", "Product")
+
+# (kpi, period_start, is_complete_period, status, actual_value, target_value); as of 10 August 2026:
+# Q3 2026 is open, July complete; Q4 2025 has quarterly rows but no monthly ones.
+SMALL_SCORECARD = [
+    (Q_REVENUE, date(2025, 10, 1), True, "green", 800.0, None),
+    (Q_REVENUE, date(2026, 1, 1), True, "green", 1000.0, None),
+    (Q_REVENUE, date(2026, 4, 1), True, "green", 1250.0, None),
+    (Q_REVENUE, date(2026, 7, 1), False, "green", 5000.0, None),  # after Q2: never read by its report
+    (Q_CLV_CAC, date(2026, 1, 1), True, "yellow", 2.5, 3.0),
+    (Q_CLV_CAC, date(2026, 4, 1), True, "blue", 3.3, 3.0),
+    (M_REVENUE, date(2026, 3, 1), True, "green", 300.0, None),
+    (M_REVENUE, date(2026, 4, 1), True, "green", 350.0, None),
+    (M_REVENUE, date(2026, 5, 1), True, "green", 380.0, None),
+    (M_REVENUE, date(2026, 6, 1), True, "green", 420.0, None),
+    (M_REVENUE, date(2026, 7, 1), True, "green", 9999.0, None),  # after Q2
+    (M_REFUNDS, date(2026, 3, 1), True, "green", 0.04, 0.05),
+    (M_REFUNDS, date(2026, 6, 1), True, "yellow", 0.06, 0.05),
+    (D_CONVERSION, date(2026, 5, 10), True, "red", 0.01, 0.03),
+]
+# (kpi, period_start, alert_type, severity, alert_message)
+SMALL_ALERTS = [
+    (Q_CLV_CAC, date(2026, 1, 1), "warning_threshold", "warning", "CLV to CAC ratio (quarter) was 2.5 in Q1 2026"),
+    (Q_REVENUE, date(2026, 4, 1), "spike", "info", "Net revenue (quarter) rose 25.0% vs Q1 2026"),
+    (Q_REVENUE, date(2026, 7, 1), "spike", "info", "Net revenue (quarter) rose 300.0% vs Q2 2026"),  # after Q2
+    (M_REVENUE, date(2026, 4, 1), "drop", "warning", "Net revenue fell in April 2026"),
+    (M_REFUNDS, date(2026, 6, 1), "warning_threshold", "warning", "Refund rate was 6.0% in June 2026"),
+    (M_REVENUE, date(2026, 7, 1), "spike", "info", "Net revenue rose in July 2026"),  # after Q2
+    (D_CONVERSION, date(2026, 5, 10), "critical_threshold", "critical", "Session conversion rate was 1.0%"),
+]
+
+
+def _period_end(frequency: str, start: date) -> date:
+    return period_end({"daily": DAY, "weekly": WEEK, "monthly": MONTH, "quarterly": QUARTER}[frequency], start)
+
+
+def small_warehouse(root: Path, until: date = date.max) -> Settings:
+    """marts.kpi_scorecard and marts.kpi_alerts with the columns the reports read, holding the
+    SMALL_ rows that start on or before `until` (the warehouse as it was then)."""
+    settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=root / "landing",
+                        reports_dir=root / "reports")
+    root.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            """
+            create table marts.kpi_scorecard (
+                kpi_id varchar, kpi_name varchar, pillar varchar, level varchar, frequency varchar,
+                unit varchar, direction varchar, owner varchar, period_start date, period_end date,
+                is_complete_period boolean, status varchar, actual_value double, target_value double
+            )
+            """
+        )
+        con.execute(
+            """
+            create table marts.kpi_alerts (
+                kpi_id varchar, kpi_name varchar, frequency varchar, owner varchar, period_start date,
+                alert_type varchar, severity varchar, alert_message varchar
+            )
+            """
+        )
+        con.executemany(
+            "insert into marts.kpi_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [*kpi_row, start, _period_end(kpi_row[4], start), *rest]
+                for kpi_row, start, *rest in SMALL_SCORECARD
+                if start <= until
+            ],
+        )
+        con.executemany(
+            "insert into marts.kpi_alerts values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [kpi_row[0], kpi_row[1], kpi_row[4], kpi_row[7], start, *rest]
+                for kpi_row, start, *rest in SMALL_ALERTS
+                if start <= until
+            ],
+        )
+    return settings
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Settings:
+    return small_warehouse(tmp_path)
+
+
+def test_a_quarter_is_complete_with_its_quarterly_and_last_months_rows(small: Settings) -> None:
+    with duckdb.connect(str(small.warehouse_path), read_only=True) as con:
+        # Q4 2025 from its quarterly rows alone; Q3 2026's quarterly rows are still open
+        assert complete_periods(con, QUARTER) == [date(2025, 10, 1), date(2026, 1, 1), date(2026, 4, 1)]
+        assert complete_periods(con, MONTH) == [date(2026, m, 1) for m in (3, 4, 5, 6, 7)]
+    [latest] = generate_reports(small, "quarter")
+    assert latest.markdown.name == "2026-Q2.md"
+    with pytest.raises(ReportError, match=r"quarter 2026-Q3 is not complete .*latest complete quarter is 2026-Q2"):
+        generate_reports(small, "quarter", period="2026-Q3")
+    with pytest.raises(ReportError, match=r"no quarterly or monthly rows in marts.kpi_scorecard for quarter 2025-Q3"):
+        generate_reports(small, "quarter", period="2025-Q3")
+
+
+def test_quarterly_report_model_has_the_quarterly_and_last_months_figures(small: Settings) -> None:
+    [written] = generate_reports(small, "quarter", period="2026-Q2")
+    report = written.report
+    assert (report.period_start, report.period_end, report.anchor, report.baseline) == (
+        date(2026, 4, 1), date(2026, 6, 30), date(2026, 6, 1), date(2026, 3, 1)
+    )
+    quarterly = {line.kpi_id: line for line in report.period_kpis}
+    assert [line.kpi_id for line in report.period_kpis] == ["q_revenue", "q_clv_cac"]  # by pillar
+    revenue, ratio = quarterly["q_revenue"], quarterly["q_clv_cac"]
+    assert (revenue.actual, revenue.baseline, revenue.change_value, revenue.trend, revenue.frequency) == (
+        1250.0, 1000.0, 250.0, "up", "quarterly"
+    )
+    assert revenue.change_rate == pytest.approx(0.25)
+    assert (ratio.actual, ratio.baseline, ratio.target, ratio.target_met, ratio.status) == (3.3, 2.5, 3.0, True, "blue")
+    assert ratio.change_rate == pytest.approx(0.32)
+    # quarterly trends: from the KPI's first quarter to Q2 2026, nothing after it
+    assert [(p.period_start, p.value) for p in report.period_trends["q_revenue"]] == [
+        (date(2025, 10, 1), 800.0), (date(2026, 1, 1), 1000.0), (date(2026, 4, 1), 1250.0)
+    ]
+    assert [p.value for p in report.period_trends["q_clv_cac"]] == [2.5, 3.3]
+    # the monthly KPIs of June against March, as before the quarterly grain
+    assert [(line.kpi_id, line.actual, line.baseline) for line in report.kpis] == [
+        ("m_revenue", 420.0, 300.0), ("m_refunds", 0.06, 0.04)
+    ]
+    assert [p.value for p in report.trends["m_revenue"]] == [300.0, 350.0, 380.0, 420.0]
+    # alerts: the quarter's own, June's, and the tally of the others inside the quarter (not Q1's
+    # quarterly alert, nor July's or Q3's)
+    assert [alert.message for alert in report.period_alerts] == ["Net revenue (quarter) rose 25.0% vs Q1 2026"]
+    assert [alert.message for alert in report.alerts] == ["Refund rate was 6.0% in June 2026"]
+    assert [(t.kpi_name, t.frequency, t.alert_type, t.count, t.first) for t in report.other_alerts] == [
+        ("Session conversion rate", "daily", "critical_threshold", 1, date(2026, 5, 10)),
+        ("Net revenue", "monthly", "drop", 1, date(2026, 4, 1)),
+    ]
+
+
+def test_quarterly_report_markdown_leads_with_the_quarterly_kpis(small: Settings) -> None:
+    [written] = generate_reports(small, "quarter", period="2026-Q2")
+    text = written.markdown.read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Quarterly KPI summary: Q2 2026",
+        "## Quarterly KPIs: Q2 2026",
+        "## Key metrics: June 2026 (monthly KPIs)",
+        "## Operational performance: June 2026 (monthly KPIs)",
+        "## Active alerts",
+        "### Q2 2026 (quarterly KPIs)",
+        "### June 2026 (monthly KPIs)",
+        "### Also during Q2 2026, alerts of daily and monthly KPIs",
+        "## Top movers vs the previous quarter",
+        "## Scorecard by pillar: June 2026 (monthly KPIs)",
+        "### Revenue",
+    ]
+    assert (
+        "Period 2026-04-01 to 2026-06-30, compared with Q1 2026. Figures as of the period end, from "
+        "marts.kpi_scorecard and marts.kpi_alerts (complete periods only). A quarter shows its quarterly KPIs "
+        "against the previous quarter, Q1 2026, then the monthly KPIs of its last month, June 2026, against the "
+        "previous quarter's last month, March 2026.\n"
+    ) in text
+    assert ("**Overall: 🟡 1 yellow · 🟢 2 green · 🔵 1 blue of 4 KPIs (2 quarterly, 2 monthly of June 2026); "
+            "1 of 2 targets met.**") in text
+    quarterly = text.split("## Quarterly KPIs: Q2 2026\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert quarterly == [
+        "| KPI | Value | vs Q1 2026 | Target | Met | Status | Trend |",
+        "|:--|--:|--:|--:|:-:|:--|:--|",
+        "| Net revenue (quarter) | $1,250 | ↑ +25.0% | – | – | 🟢 green | `▁▄█` Q4 2025 – Q2 2026 |",
+        "| CLV to CAC ratio (quarter) | 3.30 | ↑ +32.0% | 3.00 | ✓ | 🔵 blue | `▁█` Q1 2026 – Q2 2026 |",
+    ]
+    assert _markdown_row(text, "Key metrics", "Net revenue") == [
+        "Net revenue", "$420.00", "↑ +40.0%", "–", "–", "🟢 green", "`▁▄▆█` Mar 2026 – Jun 2026"
+    ]
+    assert _markdown_row(text, "Operational performance", "Refund rate") == ["Refund rate", "6.0%", "5.0%", "✗",
+                                                                             "🟡 yellow"]
+    alerts = text.split("\n## Active alerts\n", 1)[1].split("\n## ", 1)[0]
+    assert "| 🔵 info | Net revenue (quarter) | Net revenue (quarter) rose 25.0% vs Q1 2026 |" in alerts
+    assert "| 🟡 warning | Refund rate | Refund rate was 6.0% in June 2026 |" in alerts
+    assert "| Net revenue | monthly | drop | 🟡 warning | 1 | 2026-04-01 | 2026-04-01 |" in alerts
+    assert "in Q1 2026" not in alerts and "July" not in alerts and "300.0%" not in alerts  # before, after Q2
+    # top movers rank the quarterly and monthly KPIs together by relative change
+    movers = text.split("\n## Top movers vs the previous quarter\n\n", 1)[1].split("\n\n## ", 1)[0].splitlines()
+    assert movers == [
+        "Quarterly KPIs of Q2 2026 vs Q1 2026 and monthly KPIs of June 2026 vs March 2026, by relative change:",
+        "",
+        "| KPI | Periods | Before | Now | Change |  |",
+        "|:--|:--|--:|--:|--:|:--|",
+        "| Refund rate | March 2026 → June 2026 | 4.0% | 6.0% | +50.0% | worse |",
+        "| Net revenue | March 2026 → June 2026 | $300.00 | $420.00 | +40.0% | better |",
+        "| CLV to CAC ratio (quarter) | Q1 2026 → Q2 2026 | 2.50 | 3.30 | +32.0% | better |",
+        "| Net revenue (quarter) | Q1 2026 → Q2 2026 | $1,000 | $1,250 | +25.0% | better |",
+    ]
+    # the scorecard by pillar stays the last month's
+    scorecard = text.split("\n## Scorecard by pillar", 1)[1]
+    assert "| Net revenue | $420.00 |" in scorecard and "(quarter)" not in scorecard
+
+
+def test_quarterly_report_html_has_quarterly_cards_before_the_monthly_ones(small: Settings) -> None:
+    [written] = generate_reports(small, "quarter", period="2026-Q2")
+    html = written.html.read_text(encoding="utf-8")
+    assert html.index('<section id="period-kpis"><h2>Quarterly KPIs: Q2 2026</h2>') < html.index(
+        '<section id="key-metrics"><h2>Key metrics: June 2026 (monthly KPIs)</h2>'
+    )
+    charts = re.findall(r'<svg class="trend-chart" data-kpi="([a-z_]+)"', html)
+    assert charts == ["q_revenue", "q_clv_cac", "m_revenue"]
+    card = html.split('<article class="card green" data-kpi="q_revenue">', 1)[1].split("</article>", 1)[0]
+    assert '<p class="value">$1,250</p>' in card
+    assert '<span class="better">↑ +25.0%</span> vs Q1 2026 · no target · Finance' in card
+    assert "<title>Net revenue (quarter): trend to Q2 2026</title>" in card
+    assert ">Q4 2025</text>" in card and ">Q2 2026</text>" in card
+    ratio = html.split('data-kpi="q_clv_cac">', 1)[1].split("</article>", 1)[0]
+    assert 'target 3.00 <span class="met">✓</span>' in ratio
+    assert "<h3>Q2 2026 (quarterly KPIs)</h3>" in html and "<h3>June 2026 (monthly KPIs)</h3>" in html
+    assert "<th>Periods</th>" in html and "<td>Q1 2026 → Q2 2026</td>" in html
+
+
+def test_quarterly_terminal_scorecard_lists_the_quarterly_kpis_first(small: Settings) -> None:
+    [written] = generate_reports(small, "quarter", period="2026-Q2")
+    assert render_scorecard(written.report) == "\n".join(
+        [
+            "Quarterly KPI scorecard: Q2 2026 (quarterly KPIs, and the monthly KPIs of June 2026)",
+            "1 yellow · 2 green · 1 blue of 4 KPIs (2 quarterly, 2 monthly of June 2026); 1 of 2 targets met",
+            "",
+            "      KPI                           Value     Change  Target  Met  Owner",
+            "Quarterly KPIs: Q2 2026, vs Q1 2026",
+            "  [G] Net revenue (quarter)        $1,250   ↑ +25.0%       –  –    Finance",
+            "  [B] CLV to CAC ratio (quarter)     3.30   ↑ +32.0%    3.00  ✓    CRO",
+            "Monthly KPIs: June 2026, vs March 2026",
+            "Revenue",
+            "  [G] Net revenue                 $420.00   ↑ +40.0%       –  –    Finance",
+            "  [Y] Refund rate                    6.0%  ↑ +2.0 pp    5.0%  ✗    Finance",
+        ]
+    )
+
+
+def test_quarterly_report_is_the_same_whenever_it_is_generated(small: Settings, tmp_path: Path) -> None:
+    [first] = generate_reports(small, "quarter", period="2026-Q2")
+    q2 = first.markdown.read_bytes(), first.html.read_bytes()
+    generate_reports(small, "quarter", all_periods=True)
+    [again] = generate_reports(small, "quarter", period="2026-Q2")
+    assert (again.markdown.read_bytes(), again.html.read_bytes()) == q2
+    # the scorecard as it was when Q2 had just closed: no Q3 rows, no July
+    then = small_warehouse(tmp_path / "then", until=date(2026, 6, 30))
+    [earlier] = generate_reports(then, "quarter", period="2026-Q2")
+    assert (earlier.markdown.read_bytes(), earlier.html.read_bytes()) == q2
+
+
+def test_a_quarter_without_monthly_rows_shows_its_quarterly_kpis(small: Settings) -> None:
+    [written] = generate_reports(small, "quarter", period="2025-Q4")
+    text = written.markdown.read_text(encoding="utf-8")
+    assert [line.kpi_id for line in written.report.period_kpis] == ["q_revenue"] and written.report.kpis == ()
+    assert "| Net revenue (quarter) | $800.00 | – | – | – | 🟢 green | `▅` Q4 2025 |" in text
+    assert "## Key metrics: December 2025 (monthly KPIs)\n\nNo monthly KPI in the scorecard for December 2025." in text
+    assert "No KPI has a change to compare." in text

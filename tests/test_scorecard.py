@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import shutil
-from datetime import date, datetime
+from collections import Counter
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -87,7 +88,7 @@ def test_every_catalog_kpi_is_scored_for_the_latest_complete_month(built: Settin
         """,
     )
     scored = {kpi_id: (n, with_value) for kpi_id, n, with_value in rows}
-    catalog = _catalog()
+    catalog = [row for row in _catalog() if row["frequency"] != "quarterly"]
     assert {row["kpi_id"] for row in catalog} <= set(scored), "KPIs without a row in the latest complete month"
     for row in catalog:
         n, with_value = scored[row["kpi_id"]]
@@ -99,6 +100,27 @@ def test_every_catalog_kpi_is_scored_for_the_latest_complete_month(built: Settin
     dq = _query(built, f"select actual_value, status from marts.kpi_scorecard where kpi_id = 'dq_score' and period_start = date '{month}'")
     # 97% misses the 98% target but is above the 95% warning threshold: green (yellow from 95%)
     assert dq == [(0.97, "green")]
+
+
+def test_quarterly_kpis_are_scored_once_per_quarter_against_the_prior_quarter(built: Settings) -> None:
+    quarterly = {row["kpi_id"] for row in _catalog() if row["frequency"] == "quarterly"}
+    assert quarterly, "the catalog has quarterly KPIs"
+    rows = _query(
+        built,
+        """
+        select kpi_id, period_start, period_end, prior_period_start
+        from marts.kpi_scorecard
+        where frequency = 'quarterly'
+        """,
+    )
+    assert {kpi_id for kpi_id, *_ in rows} == quarterly
+    for kpi_id, start, end, prior in rows:
+        assert start.month in (1, 4, 7, 10) and start.day == 1, (kpi_id, start)
+        months_later = start.month + 2
+        assert (end.year, end.month) == (start.year, months_later) and (end + timedelta(days=1)).day == 1, (kpi_id, end)
+        assert (prior.year * 12 + prior.month) == (start.year * 12 + start.month) - 3, (kpi_id, prior)
+    starts = Counter((kpi_id, start) for kpi_id, start, *_ in rows)
+    assert max(starts.values()) == 1
 
 
 def _expected_status(row: dict[str, str], actual: float | None) -> str | None:

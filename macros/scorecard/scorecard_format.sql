@@ -23,13 +23,15 @@
     end
 {%- endmacro %}
 
-{#- Text of a period for alert messages: October 2026, week of 2026-10-05, 2026-10-05. -#}
+{#- Text of a period for alert messages: Q4 2026, October 2026, week of 2026-10-05, 2026-10-05. -#}
 {% macro scorecard_format_period(period_start, frequency) -%}
     {{ return(adapter.dispatch('scorecard_format_period', 'elearning_kpi')(period_start, frequency)) }}
 {%- endmacro %}
 
 {% macro default__scorecard_format_period(period_start, frequency) -%}
     case {{ frequency }}
+        when 'quarterly' then 'Q' || cast(extract(quarter from {{ period_start }}) as {{ dbt.type_string() }})
+            || ' ' || cast(extract(year from {{ period_start }}) as {{ dbt.type_string() }})
         when 'weekly' then 'the week of ' || cast({{ period_start }} as {{ dbt.type_string() }})
         else cast({{ period_start }} as {{ dbt.type_string() }})
     end
@@ -37,6 +39,7 @@
 
 {% macro duckdb__scorecard_format_period(period_start, frequency) -%}
     case {{ frequency }}
+        when 'quarterly' then 'Q' || quarter({{ period_start }}) || strftime({{ period_start }}, ' %Y')
         when 'monthly' then strftime({{ period_start }}, '%B %Y')
         when 'weekly' then 'the week of ' || strftime({{ period_start }}, '%Y-%m-%d')
         else strftime({{ period_start }}, '%Y-%m-%d')

@@ -9,6 +9,7 @@
         'revenue_monthly',
         'business_subscriptions_monthly',
         'business_customer_economics_monthly',
+        'business_customer_economics_quarterly',
         'engagement_active_students_daily',
         'engagement_active_students_weekly',
         'engagement_active_students_monthly',
@@ -23,24 +24,19 @@
 {%- endmacro %}
 
 {#- The period column a KPI of this frequency is read by, in its source model: daily ->
-    date_day, weekly -> week_start (ISO Monday), monthly -> month_start. -#}
+    date_day, weekly -> week_start (ISO Monday), monthly -> month_start, quarterly ->
+    quarter_start. -#}
 {% macro kpi_period_column(frequency) -%}
-    {%- set columns = {'daily': 'date_day', 'weekly': 'week_start', 'monthly': 'month_start'} -%}
+    {%- set columns = {
+        'daily': 'date_day', 'weekly': 'week_start', 'monthly': 'month_start',
+        'quarterly': 'quarter_start'
+    } -%}
     {%- if frequency not in columns -%}
         {{ exceptions.raise_compiler_error(
             "KPI frequency '" ~ frequency ~ "' is not scored: use one of " ~ columns.keys() | list | join(', ')
         ) }}
     {%- endif -%}
     {{ return(columns[frequency]) }}
-{%- endmacro %}
-
-{#- The dbt date part of a frequency (for dateadd): daily -> day, weekly -> week, monthly -> month. -#}
-{% macro kpi_period_datepart(frequency_column) -%}
-    case {{ frequency_column }}
-        when 'daily' then 'day'
-        when 'weekly' then 'week'
-        when 'monthly' then 'month'
-    end
 {%- endmacro %}
 
 {#- One long select of (kpi_id, period_start, actual_value) over every catalog row, generated

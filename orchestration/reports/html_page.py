@@ -1,5 +1,7 @@
 """The executive summary as one self-contained HTML page: inline CSS and inline SVG trend charts,
-no script and no external resource, so it opens the same from a mail attachment or a file share."""
+no script and no external resource, so it opens the same from a mail attachment or a file share.
+A quarter leads with cards of its quarterly KPIs (trend over eight quarters), then the monthly KPIs
+of its last month."""
 
 from __future__ import annotations
 
@@ -15,16 +17,36 @@ from orchestration.reports.formatting import (
     met_mark,
     verdict,
 )
-from orchestration.reports.model import KpiLine, Report, by_pillar, headline, operational, pillar_label, top_movers
-from orchestration.reports.periods import grain_cadence, short_label
+from orchestration.reports.model import (
+    Alert,
+    KpiLine,
+    Report,
+    TrendPoint,
+    by_pillar,
+    headline,
+    operational,
+    pillar_label,
+    top_movers,
+)
+from orchestration.reports.periods import Cadence, grain_cadence, short_label
 from orchestration.reports.wording import (
     CHANGE_NOTE,
     LEGEND,
+    alerts_heading,
+    anchor_heading,
     anchor_label,
     baseline_label,
+    mover_periods,
+    movers_heading,
+    movers_intro,
+    no_own_kpis,
+    other_alerts_heading,
     other_alerts_intro,
     overall,
+    own_heading,
+    period_label_of,
     period_line,
+    previous_label,
     title,
 )
 
@@ -101,12 +123,12 @@ def _table(header: Sequence[str], numeric: str, rows: Sequence[Sequence[str]]) -
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _card(report: Report, line: KpiLine) -> str:
-    points = report.trends.get(line.kpi_id, ())
-    grain = grain_cadence(report.cadence)
+def _card(line: KpiLine, points: tuple[TrendPoint, ...], grain: Cadence, shown: str, compared: str) -> str:
+    """A headline KPI's card: value, change vs `compared`, target, owner and its trend chart of
+    `grain`'s periods up to `shown`."""
     chart = line_chart(
         line.kpi_id,
-        f"{line.kpi_name}: trend to {anchor_label(report)}",
+        f"{line.kpi_name}: trend to {shown}",
         [short_label(grain, point.period_start) for point in points],
         [point.value for point in points],
         line.target,
@@ -116,15 +138,15 @@ def _card(report: Report, line: KpiLine) -> str:
         f'<article class="card {escape(line.status or "none")}" data-kpi="{escape(line.kpi_id)}">'
         f'<div class="card-head"><h3>{escape(line.kpi_name)}</h3>{_status_pill(line.status)}</div>'
         f'<p class="value">{escape(format_value(line.actual, line.unit))}</p>'
-        f'<p class="facts">{_comparison(report, line)} · {_target(line)} · {escape(line.owner)}</p>'
+        f'<p class="facts">{_comparison(line, compared)} · {_target(line)} · {escape(line.owner)}</p>'
         f"{chart}</article>"
     )
 
 
-def _comparison(report: Report, line: KpiLine) -> str:
+def _comparison(line: KpiLine, compared: str) -> str:
     if line.change_value is None:
-        return f"no {escape(baseline_label(report))} value to compare"
-    return f"{_change(line)} vs {escape(baseline_label(report))}"
+        return f"no {escape(compared)} value to compare"
+    return f"{_change(line)} vs {escape(compared)}"
 
 
 def _target(line: KpiLine) -> str:
@@ -134,9 +156,30 @@ def _target(line: KpiLine) -> str:
     return text if line.target_met is None else f"{text} {_met(line.target_met)}"
 
 
+def _own_kpis(report: Report) -> str:
+    """Cards of the KPIs of the whole period (a quarter's quarterly KPIs), which lead the report."""
+    if not report.has_own_grain:
+        return ""
+    heading = f"<h2>{escape(own_heading(report))}</h2>"
+    if not report.period_kpis:
+        return f'<section id="period-kpis">{heading}<p>{escape(no_own_kpis(report))}</p></section>'
+    shown, compared = period_label_of(report), previous_label(report)
+    cards = "".join(
+        _card(line, report.period_trends.get(line.kpi_id, ()), report.cadence, shown, compared)
+        for line in report.period_kpis
+    )
+    return f'<section id="period-kpis">{heading}<div class="cards">{cards}</div></section>'
+
+
 def _key_metrics(report: Report) -> str:
-    cards = "".join(_card(report, line) for line in headline(report.kpis))
-    return f'<section id="key-metrics"><h2>Key metrics</h2><div class="cards">{cards}</div></section>'
+    heading = f"<h2>{escape(anchor_heading(report, 'Key metrics'))}</h2>"
+    lead = headline(report.kpis)
+    if not lead:
+        empty = f"No {report.cadence.grain} KPI in the scorecard for {anchor_label(report)}."
+        return f'<section id="key-metrics">{heading}<p>{escape(empty)}</p></section>'
+    grain, shown, compared = grain_cadence(report.cadence), anchor_label(report), baseline_label(report)
+    cards = "".join(_card(line, report.trends.get(line.kpi_id, ()), grain, shown, compared) for line in lead)
+    return f'<section id="key-metrics">{heading}<div class="cards">{cards}</div></section>'
 
 
 def _operational(report: Report) -> str:
@@ -156,18 +199,24 @@ def _operational(report: Report) -> str:
         for line in lines
     ]
     header = ["KPI", "Value", "Change", "Target", "Met", "Status", "Owner"]
-    return f'<section id="operational"><h2>Operational performance</h2>{_table(header, "lnnnmll", rows)}</section>'
+    heading = escape(anchor_heading(report, "Operational performance"))
+    return f'<section id="operational"><h2>{heading}</h2>{_table(header, "lnnnmll", rows)}</section>'
+
+
+def _alert_table(alerts: tuple[Alert, ...], period: str) -> str:
+    if not alerts:
+        return f"<p>No alert for {escape(period)}.</p>"
+    rows = [[_severity(alert.severity), escape(alert.kpi_name), escape(alert.message)] for alert in alerts]
+    return _table(["Severity", "KPI", "Alert"], "lll", rows)
 
 
 def _alerts(report: Report) -> str:
     parts = ['<section id="alerts"><h2>Active alerts</h2>']
-    if report.alerts:
-        rows = [
-            [_severity(alert.severity), escape(alert.kpi_name), escape(alert.message)] for alert in report.alerts
-        ]
-        parts.append(_table(["Severity", "KPI", "Alert"], "lll", rows))
-    else:
-        parts.append(f"<p>No alert for {escape(anchor_label(report))}.</p>")
+    if report.has_own_grain:
+        parts.append(f"<h3>{escape(alerts_heading(report, own=True))}</h3>")
+        parts.append(_alert_table(report.period_alerts, period_label_of(report)))
+        parts.append(f"<h3>{escape(alerts_heading(report, own=False))}</h3>")
+    parts.append(_alert_table(report.alerts, anchor_label(report)))
     if report.other_alerts:
         rows = [
             [
@@ -181,7 +230,8 @@ def _alerts(report: Report) -> str:
             ]
             for tally in report.other_alerts
         ]
-        parts.append(f"<h3>{escape(other_alerts_intro(report))}</h3>")
+        intro = other_alerts_heading(report) if report.has_own_grain else other_alerts_intro(report)
+        parts.append(f"<h3>{escape(intro)}</h3>")
         parts.append(_table(["KPI", "Grain", "Alert", "Severity", "Periods", "First", "Last"], "lllllll", rows))
     return "".join(parts) + "</section>"
 
@@ -192,8 +242,8 @@ def _severity(severity: str) -> str:
 
 
 def _movers(report: Report) -> str:
-    movers = top_movers(report.kpis)
-    heading = f"<h2>Top movers vs {escape(baseline_label(report))}</h2>"
+    movers = top_movers(report.all_kpis)
+    heading = f"<h2>{escape(movers_heading(report))}</h2>"
     if not movers:
         return f'<section id="movers">{heading}<p>No KPI has a change to compare.</p></section>'
     rows = [
@@ -206,12 +256,18 @@ def _movers(report: Report) -> str:
         ]
         for line in movers
     ]
-    header = ["KPI", escape(baseline_label(report)), escape(anchor_label(report)), "Change", ""]
-    return f'<section id="movers">{heading}{_table(header, "lnnnl", rows)}</section>'
+    if not report.has_own_grain:
+        header = ["KPI", escape(baseline_label(report)), escape(anchor_label(report)), "Change", ""]
+        return f'<section id="movers">{heading}{_table(header, "lnnnl", rows)}</section>'
+    for row, line in zip(rows, movers):
+        row.insert(1, escape(" → ".join(mover_periods(report, line.frequency))))
+    header = ["KPI", "Periods", "Before", "Now", "Change", ""]
+    intro = f"<p>{escape(movers_intro(report))}</p>"
+    return f'<section id="movers">{heading}{intro}{_table(header, "llnnnl", rows)}</section>'
 
 
 def _scorecard(report: Report) -> str:
-    parts = ['<section id="scorecard"><h2>Scorecard by pillar</h2>']
+    parts = [f'<section id="scorecard"><h2>{escape(anchor_heading(report, "Scorecard by pillar"))}</h2>']
     for pillar, lines in by_pillar(report.kpis):
         rows = [
             [
@@ -239,6 +295,7 @@ def render_html(report: Report) -> str:
             f"<header><h1>{escape(title(report))}</h1>",
             f'<p class="period">{escape(period_line(report))}</p>',
             f'<p class="overall">Overall: {health} {escape(tail)}</p></header>',
+            _own_kpis(report),
             _key_metrics(report),
             _operational(report),
             _alerts(report),

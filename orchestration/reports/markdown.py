@@ -1,6 +1,7 @@
 """The executive summary as Markdown, laid out like the reference's sample executive summary:
 key metrics with value, change vs baseline, target and a met/missed mark; operational KPIs; active
-alerts; top movers; then the whole scorecard by pillar."""
+alerts; top movers; then the whole scorecard by pillar. A quarter leads with its quarterly KPIs
+(against the previous quarter), then the same sections for the monthly KPIs of its last month."""
 
 from __future__ import annotations
 
@@ -18,16 +19,36 @@ from orchestration.reports.formatting import (
     status_emoji,
     verdict,
 )
-from orchestration.reports.model import KpiLine, Report, by_pillar, headline, operational, pillar_label, top_movers
-from orchestration.reports.periods import grain_cadence, short_label
+from orchestration.reports.model import (
+    Alert,
+    KpiLine,
+    Report,
+    TrendPoint,
+    by_pillar,
+    headline,
+    operational,
+    pillar_label,
+    top_movers,
+)
+from orchestration.reports.periods import Cadence, grain_cadence, short_label
 from orchestration.reports.wording import (
     CHANGE_NOTE,
     LEGEND,
+    alerts_heading,
+    anchor_heading,
     anchor_label,
     baseline_label,
+    mover_periods,
+    movers_heading,
+    movers_intro,
+    no_own_kpis,
+    other_alerts_heading,
     other_alerts_intro,
     overall,
+    own_heading,
+    period_label_of,
     period_line,
+    previous_label,
     title,
 )
 
@@ -48,16 +69,17 @@ def _change(line: KpiLine) -> str:
     return format_change(line.unit, line.change_value, line.change_rate, line.trend)
 
 
-def _trend(report: Report, line: KpiLine) -> str:
-    points = report.trends.get(line.kpi_id, ())
+def _trend(points: tuple[TrendPoint, ...], grain: Cadence) -> str:
+    """A sparkline of the points and the periods it spans, labelled as `grain`'s periods."""
     if all(point.value is None for point in points):
         return "–"
-    grain = grain_cadence(report.cadence)
     span = " – ".join(dict.fromkeys(short_label(grain, point.period_start) for point in (points[0], points[-1])))
     return f"`{sparkline([point.value for point in points])}` {span}"
 
 
-def _key_metrics(report: Report) -> list[str]:
+def _headline_table(
+    lines: tuple[KpiLine, ...], trends: dict[str, tuple[TrendPoint, ...]], grain: Cadence, compared: str
+) -> list[str]:
     rows = [
         [
             line.kpi_name,
@@ -66,12 +88,31 @@ def _key_metrics(report: Report) -> list[str]:
             format_target(line.target, line.unit),
             met_mark(line.target_met),
             status_emoji(line.status),
-            _trend(report, line),
+            _trend(trends.get(line.kpi_id, ()), grain),
         ]
-        for line in headline(report.kpis)
+        for line in lines
     ]
-    header = ["KPI", "Value", f"vs {baseline_label(report)}", "Target", "Met", "Status", "Trend"]
-    return ["## Key metrics", "", *table(header, "lrrrcll", rows)]
+    header = ["KPI", "Value", f"vs {compared}", "Target", "Met", "Status", "Trend"]
+    return table(header, "lrrrcll", rows)
+
+
+def _own_kpis(report: Report) -> list[str]:
+    """The KPIs of the whole period (a quarter's quarterly KPIs), which lead the report."""
+    if not report.has_own_grain:
+        return []
+    out = [f"## {own_heading(report)}", ""]
+    if not report.period_kpis:
+        return [*out, no_own_kpis(report)]
+    return [*out, *_headline_table(report.period_kpis, report.period_trends, report.cadence, previous_label(report))]
+
+
+def _key_metrics(report: Report) -> list[str]:
+    out = [f"## {anchor_heading(report, 'Key metrics')}", ""]
+    lead = headline(report.kpis)
+    if not lead:
+        return [*out, f"No {report.cadence.grain} KPI in the scorecard for {anchor_label(report)}."]
+    grain = grain_cadence(report.cadence)
+    return [*out, *_headline_table(lead, report.trends, grain, baseline_label(report))]
 
 
 def _operational(report: Report) -> list[str]:
@@ -88,16 +129,24 @@ def _operational(report: Report) -> list[str]:
         ]
         for line in lines
     ]
-    return ["## Operational performance", "", *table(["KPI", "Value", "Target", "Met", "Status"], "lrrcl", rows)]
+    heading = anchor_heading(report, "Operational performance")
+    return [f"## {heading}", "", *table(["KPI", "Value", "Target", "Met", "Status"], "lrrcl", rows)]
+
+
+def _alert_table(alerts: tuple[Alert, ...], period: str) -> list[str]:
+    if not alerts:
+        return [f"No alert for {period}."]
+    rows = [[f"{SEVERITY_EMOJI.get(a.severity, '')} {a.severity}", a.kpi_name, a.message] for a in alerts]
+    return table(["Severity", "KPI", "Alert"], "lll", rows)
 
 
 def _alerts(report: Report) -> list[str]:
     out = ["## Active alerts", ""]
-    if report.alerts:
-        rows = [[f"{SEVERITY_EMOJI.get(a.severity, '')} {a.severity}", a.kpi_name, a.message] for a in report.alerts]
-        out += table(["Severity", "KPI", "Alert"], "lll", rows)
-    else:
-        out.append(f"No alert for {anchor_label(report)}.")
+    if report.has_own_grain:
+        own_alerts = _alert_table(report.period_alerts, period_label_of(report))
+        out += [f"### {alerts_heading(report, own=True)}", "", *own_alerts]
+        out += ["", f"### {alerts_heading(report, own=False)}", ""]
+    out += _alert_table(report.alerts, anchor_label(report))
     if report.other_alerts:
         rows = [
             [
@@ -113,7 +162,7 @@ def _alerts(report: Report) -> list[str]:
         ]
         out += [
             "",
-            other_alerts_intro(report),
+            f"### {other_alerts_heading(report)}" if report.has_own_grain else other_alerts_intro(report),
             "",
             *table(["KPI", "Grain", "Alert", "Severity", "Periods", "First", "Last"], "lllrrll", rows),
         ]
@@ -121,13 +170,26 @@ def _alerts(report: Report) -> list[str]:
 
 
 def _movers(report: Report) -> list[str]:
-    movers = top_movers(report.kpis)
-    out = [f"## Top movers vs {baseline_label(report)}", ""]
+    movers = top_movers(report.all_kpis)
+    out = [f"## {movers_heading(report)}", ""]
     if not movers:
         return [*out, "No KPI has a change to compare."]
+    if not report.has_own_grain:
+        rows = [
+            [
+                line.kpi_name,
+                format_value(line.baseline, line.unit),
+                format_value(line.actual, line.unit),
+                format_rate_change(line.change_rate),
+                verdict(line.improved),
+            ]
+            for line in movers
+        ]
+        return [*out, *table(["KPI", baseline_label(report), anchor_label(report), "Change", ""], "lrrrl", rows)]
     rows = [
         [
             line.kpi_name,
+            " → ".join(mover_periods(report, line.frequency)),
             format_value(line.baseline, line.unit),
             format_value(line.actual, line.unit),
             format_rate_change(line.change_rate),
@@ -135,11 +197,12 @@ def _movers(report: Report) -> list[str]:
         ]
         for line in movers
     ]
-    return [*out, *table(["KPI", baseline_label(report), anchor_label(report), "Change", ""], "lrrrl", rows)]
+    header = ["KPI", "Periods", "Before", "Now", "Change", ""]
+    return [*out, movers_intro(report), "", *table(header, "llrrrl", rows)]
 
 
 def _scorecard(report: Report) -> list[str]:
-    out = ["## Scorecard by pillar"]
+    out = [f"## {anchor_heading(report, 'Scorecard by pillar')}"]
     for pillar, lines in by_pillar(report.kpis):
         rows = [
             [
@@ -164,6 +227,7 @@ def render_markdown(report: Report) -> str:
     legend = " · ".join(f"{status_emoji(status)}: {meaning}" for status, meaning in LEGEND)
     sections = [
         [f"# {title(report)}", "", period_line(report), "", f"**Overall: {health} {tail}.**"],
+        _own_kpis(report),
         _key_metrics(report),
         _operational(report),
         _alerts(report),

@@ -4,7 +4,7 @@ the headline and operational KPIs, the status tally and the top movers."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from orchestration.reports.periods import Cadence
@@ -54,6 +54,7 @@ class KpiLine:
     change_value: float | None
     change_rate: float | None
     trend: str | None
+    frequency: str | None = None  # the scorecard grain: monthly, quarterly ...
 
     @property
     def target_met(self) -> bool | None:
@@ -93,8 +94,9 @@ class Alert:
 
 @dataclass(frozen=True)
 class AlertTally:
-    """Alerts of one KPI and type raised during the period by scorecard periods other than the
-    report's own (the days and weeks of a month, the earlier months of a quarter)."""
+    """Alerts of one KPI and type raised during the period by scorecard periods other than those
+    the report lists in full (the days and weeks of a month; the days, weeks and earlier months of
+    a quarter)."""
 
     kpi_name: str
     frequency: str
@@ -107,6 +109,11 @@ class AlertTally:
 
 @dataclass(frozen=True)
 class Report:
+    """One period's report. `kpis`, `trends` and `alerts` are the scorecard rows at the anchor (the
+    day, week or month itself; a quarter's last month). A cadence with an own grain (a quarter) also
+    has the KPIs measured over the whole period, compared with the previous period: `period_kpis`,
+    their trends and alerts, which lead its report; for other cadences they are empty."""
+
     cadence: Cadence
     period_start: date
     period_end: date
@@ -115,7 +122,21 @@ class Report:
     kpis: tuple[KpiLine, ...]  # by pillar, level, name
     trends: dict[str, tuple[TrendPoint, ...]]  # kpi_id -> points, for the headline KPIs
     alerts: tuple[Alert, ...]  # by severity, KPI name, type
-    other_alerts: tuple[AlertTally, ...]
+    other_alerts: tuple[AlertTally, ...]  # other scorecard periods inside the period
+    period_kpis: tuple[KpiLine, ...] = ()  # the quarter's quarterly KPIs, by pillar, level, name
+    period_trends: dict[str, tuple[TrendPoint, ...]] = field(default_factory=dict)  # all period_kpis
+    period_alerts: tuple[Alert, ...] = ()  # the quarter's quarterly alerts
+
+    @property
+    def has_own_grain(self) -> bool:
+        """Whether the report leads with KPIs of the whole period (a quarter's quarterly KPIs),
+        whether or not the scorecard has any for this period."""
+        return self.cadence.own_grain is not None
+
+    @property
+    def all_kpis(self) -> tuple[KpiLine, ...]:
+        """The period's KPIs then the anchor's: every KPI the report shows."""
+        return self.period_kpis + self.kpis
 
 
 def kpi_sort_key(line: KpiLine) -> tuple:

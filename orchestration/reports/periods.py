@@ -1,10 +1,12 @@
 """Report cadences and their periods: parsing, labels, file names and calendar arithmetic.
 
-The scorecard has daily, weekly (ISO weeks) and monthly rows. A report of a cadence shows the
-scorecard rows of one of those grains at its *anchor* period: the day, week or month itself, or for
-a quarter the quarter's last month (the scorecard has no quarterly grain, and a quarter is reviewed
-at its end), compared with the *baseline*: the period before (for a quarter, the previous quarter's
-last month).
+The scorecard has daily, weekly (ISO weeks), monthly and quarterly rows. A report of a cadence
+shows the scorecard rows of one of those grains at its *anchor* period: the day, week or month
+itself, or for a quarter the quarter's last month (a quarter is reviewed at its end, and most KPIs
+are monthly), compared with the *baseline*: the period before (for a quarter, the previous quarter's
+last month). A cadence may also have an *own grain*, KPIs measured over the whole period beside the
+anchor's: a quarter's quarterly KPIs (period_start = the quarter's first day) lead its report,
+compared with the previous quarter.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ class Cadence:
     adjective: str  # for titles: "Monthly KPI summary"
     trend_points: int  # scorecard periods in a trend chart, ending at the anchor
     example: str  # a period as the CLI takes it
+    # kpi_scorecard.frequency of the KPIs measured over the whole period, when it is not `grain`
+    # (a quarter's quarterly KPIs), and the periods in their trend charts, ending at the period
+    own_grain: str | None = None
+    own_trend_points: int = 0
 
     @property
     def months(self) -> int:
@@ -38,8 +44,9 @@ CADENCES: dict[str, Cadence] = {
         Cadence("day", "daily", "Daily", 30, "2026-10-05"),
         Cadence("week", "weekly", "Weekly", 13, "2026-W41"),
         Cadence("month", "monthly", "Monthly", 13, "2026-10"),
-        # eight quarters of monthly points: the quarter's months in the context of two years
-        Cadence("quarter", "monthly", "Quarterly", 24, "2026-Q3"),
+        # the quarterly KPIs over eight quarters, and the monthly KPIs of the quarter's last month
+        # with eight quarters of monthly points: the quarter's months in the context of two years
+        Cadence("quarter", "monthly", "Quarterly", 24, "2026-Q3", own_grain="quarterly", own_trend_points=8),
     )
 }
 
@@ -74,7 +81,7 @@ def period_end(cadence: Cadence, start: date) -> date:
 
 
 def grain_cadence(cadence: Cadence) -> Cadence:
-    """The cadence of the scorecard rows a report shows (a quarter shows monthly rows)."""
+    """The cadence of the scorecard rows at the anchor (a quarter's last month: monthly rows)."""
     return CADENCES["month"] if cadence.name == "quarter" else cadence
 
 
@@ -88,11 +95,24 @@ def baseline(cadence: Cadence, start: date) -> date:
     return anchor(cadence, shift(cadence, start, -1))
 
 
+def previous(cadence: Cadence, start: date) -> date:
+    """The period the own-grain KPIs compare with: the period before (the previous quarter)."""
+    return shift(cadence, start, -1)
+
+
 def trend_window(cadence: Cadence, start: date) -> list[date]:
     """The scorecard periods of a trend chart, oldest first, ending at the anchor."""
     grain = grain_cadence(cadence)
     last = anchor(cadence, start)
     return [shift(grain, last, offset) for offset in range(1 - cadence.trend_points, 1)]
+
+
+def own_trend_window(cadence: Cadence, start: date) -> list[date]:
+    """The periods of an own-grain KPI's trend chart (quarters), oldest first, ending at the period;
+    empty for a cadence without an own grain."""
+    if cadence.own_grain is None:
+        return []
+    return [shift(cadence, start, offset) for offset in range(1 - cadence.own_trend_points, 1)]
 
 
 # Month names spelled out here, not by strftime, whose %B follows the process locale: a report
@@ -158,9 +178,11 @@ def period_label(cadence: Cadence, start: date) -> str:
 
 
 def short_label(cadence: Cadence, start: date) -> str:
-    """A chart axis label: 5 Oct, W41, Oct 2026."""
+    """A chart axis label: 5 Oct, W41, Oct 2026, Q3 2026."""
     if cadence.name == "day":
         return f"{start.day} {month_name(start)[:3]}"
     if cadence.name == "week":
         return f"W{start.isocalendar()[1]:02d}"
+    if cadence.name == "quarter":
+        return period_label(cadence, start)
     return f"{month_name(start)[:3]} {start.year}"

@@ -3,13 +3,15 @@
 Every query is bounded by the report's period: rows after it are never read, so a report generated
 after later periods have arrived is the same as one generated when the period had just closed.
 Only complete periods are reported (a period still open at the data's as-of day would change as
-its last days land).
+its last days land). A quarter reads its quarterly rows (period_start = the quarter's first day)
+and the monthly rows of its last month.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -27,9 +29,11 @@ from orchestration.reports.periods import (
     Cadence,
     anchor,
     baseline,
+    own_trend_window,
     period_end,
     period_key,
     period_start,
+    previous,
     trend_window,
 )
 
@@ -55,46 +59,83 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _grains(cadence: Cadence) -> list[str]:
+    """The scorecard frequencies a report of the cadence reads: its own grain first, if any."""
+    return [grain for grain in (cadence.own_grain, cadence.grain) if grain]
+
+
+def _shown_rows(cadence: Cadence, start: date) -> dict[str, Any]:
+    """Parameters of `_SHOWN`: the scorecard rows a report shows, its own grain's (a quarter's
+    quarterly rows) and the anchor's (a quarter's last month); without an own grain both are the
+    anchor's."""
+    return {
+        "grain": cadence.grain,
+        "anchor": anchor(cadence, start),
+        "own_grain": cadence.own_grain or cadence.grain,
+        "start": start if cadence.own_grain else anchor(cadence, start),
+    }
+
+
+_SHOWN = "((frequency = $grain and period_start = $anchor) or (frequency = $own_grain and period_start = $start))"
+
+
 def complete_periods(con: duckdb.DuckDBPyConnection, cadence: Cadence) -> list[date]:
-    """Starts of the cadence's periods whose scorecard rows are complete, oldest first (a quarter
-    counts once its last month is complete)."""
+    """Starts of the cadence's periods whose scorecard rows are all complete, oldest first: a
+    quarter counts when its quarterly rows and its last month's rows, those of them the scorecard
+    has, are complete (the two end on the same day)."""
     rows = con.execute(
         """
-        select distinct period_start
+        select frequency, period_start, bool_and(is_complete_period)
         from marts.kpi_scorecard
-        where frequency = $grain and is_complete_period
-        order by period_start
+        where list_contains($grains, frequency)
+        group by frequency, period_start
         """,
-        {"grain": cadence.grain},
+        {"grains": _grains(cadence)},
     ).fetchall()
-    anchors = [row[0] for row in rows]
-    return [period_start(cadence, day) for day in anchors if anchor(cadence, period_start(cadence, day)) == day]
+    complete: dict[date, bool] = {}
+    for frequency, day, is_complete in rows:
+        start = period_start(cadence, day)
+        shown = (day == start) if frequency == cadence.own_grain else (day == anchor(cadence, start))
+        if shown:
+            complete[start] = complete.get(start, True) and bool(is_complete)
+    return sorted(start for start, is_complete in complete.items() if is_complete)
 
 
 def load_report(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, warehouse: Path) -> Report:
     _check_complete(con, cadence, start, warehouse)
-    kpis = _kpi_lines(con, cadence, start)
+    at, before = anchor(cadence, start), baseline(cadence, start)
+    kpis = _kpi_lines(con, cadence.grain, at, before)
+    period_kpis: tuple[KpiLine, ...] = ()
+    period_trends: dict[str, tuple[TrendPoint, ...]] = {}
+    period_alerts: tuple[Alert, ...] = ()
+    if cadence.own_grain:
+        period_kpis = _kpi_lines(con, cadence.own_grain, start, previous(cadence, start))
+        period_trends = _trends(con, cadence.own_grain, own_trend_window(cadence, start), period_kpis)
+        period_alerts = _alerts(con, cadence.own_grain, start)
     return Report(
         cadence=cadence,
         period_start=start,
         period_end=period_end(cadence, start),
-        anchor=anchor(cadence, start),
-        baseline=baseline(cadence, start),
+        anchor=at,
+        baseline=before,
         kpis=kpis,
-        trends=_trends(con, cadence, start, headline(kpis)),
-        alerts=_alerts(con, cadence, start),
+        trends=_trends(con, cadence.grain, trend_window(cadence, start), headline(kpis)),
+        alerts=_alerts(con, cadence.grain, at),
         other_alerts=_other_alerts(con, cadence, start),
+        period_kpis=period_kpis,
+        period_trends=period_trends,
+        period_alerts=period_alerts,
     )
 
 
 def _check_complete(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, warehouse: Path) -> None:
     rows, complete = con.execute(
-        """
+        f"""
         select count(*), count(*) filter (where is_complete_period)
         from marts.kpi_scorecard
-        where frequency = $grain and period_start = $anchor
+        where {_SHOWN}
         """,
-        {"grain": cadence.grain, "anchor": anchor(cadence, start)},
+        _shown_rows(cadence, start),
     ).fetchone() or (0, 0)
     if rows and rows == complete:
         return
@@ -104,14 +145,13 @@ def _check_complete(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: dat
         f"no {cadence.name} is complete yet"
     )
     if not rows:
-        raise ReportError(
-            f"no {cadence.grain} rows in marts.kpi_scorecard for {cadence.name} {key} in {warehouse}; {latest}"
-        )
+        grains = " or ".join(_grains(cadence))
+        raise ReportError(f"no {grains} rows in marts.kpi_scorecard for {cadence.name} {key} in {warehouse}; {latest}")
     raise ReportError(f"{cadence.name} {key} is not complete in the data of {warehouse} yet; {latest}")
 
 
-# The baseline is joined here rather than read from prior_value so a quarter can compare with the
-# previous quarter's last month; change_rate and trend_direction follow the scorecard's rules
+# The baseline is joined here rather than read from prior_value so a quarter's monthly KPIs can
+# compare with the previous quarter's last month; change_rate and trend_direction follow the scorecard's rules
 # (growth_rate, kpi_trend_direction), and equal its columns when the baseline is the prior period.
 _KPI_LINES = """
 select
@@ -137,7 +177,8 @@ select
             <= 0.01 * abs(baseline_period.actual_value) then 'flat'
         when current_period.actual_value > baseline_period.actual_value then 'up'
         else 'down'
-    end as trend_direction
+    end as trend_direction,
+    current_period.frequency
 from marts.kpi_scorecard as current_period
 left join marts.kpi_scorecard as baseline_period
     on
@@ -148,26 +189,27 @@ order by current_period.kpi_id
 """
 
 
-def _kpi_lines(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date) -> tuple[KpiLine, ...]:
-    rows = con.execute(
-        _KPI_LINES, {"grain": cadence.grain, "anchor": anchor(cadence, start), "baseline": baseline(cadence, start)}
-    ).fetchall()
+def _kpi_lines(con: duckdb.DuckDBPyConnection, grain: str, at: date, before: date) -> tuple[KpiLine, ...]:
+    """The KPIs of scorecard frequency `grain` at the period starting `at`, against `before`."""
+    rows = con.execute(_KPI_LINES, {"grain": grain, "anchor": at, "baseline": before}).fetchall()
     return tuple(sorted((KpiLine(*row) for row in rows), key=kpi_sort_key))
 
 
 def _trends(
-    con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, kpis: tuple[KpiLine, ...]
+    con: duckdb.DuckDBPyConnection, grain: str, window: list[date], kpis: tuple[KpiLine, ...]
 ) -> dict[str, tuple[TrendPoint, ...]]:
-    """Each KPI's values over the trend window, a missing period as None; history shorter than the
-    window starts at the KPI's first value instead of a run of empty periods."""
-    window = trend_window(cadence, start)
+    """Each KPI's values over the trend window (period starts of the grain, oldest first), a
+    missing period as None; history shorter than the window starts at the KPI's first value
+    instead of a run of empty periods."""
+    if not kpis or not window:
+        return {}
     rows = con.execute(
         """
         select kpi_id, period_start, actual_value
         from marts.kpi_scorecard
         where frequency = $grain and period_start between $first and $last and list_contains($kpis, kpi_id)
         """,
-        {"grain": cadence.grain, "first": window[0], "last": window[-1], "kpis": [line.kpi_id for line in kpis]},
+        {"grain": grain, "first": window[0], "last": window[-1], "kpis": [line.kpi_id for line in kpis]},
     ).fetchall()
     values = {(kpi_id, day): value for kpi_id, day, value in rows}
     trends = {}
@@ -183,7 +225,8 @@ def _severity_rank(column: str) -> str:
     return f"list_position({list(SEVERITY_ORDER)}, {column})"
 
 
-def _alerts(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date) -> tuple[Alert, ...]:
+def _alerts(con: duckdb.DuckDBPyConnection, grain: str, at: date) -> tuple[Alert, ...]:
+    """The alerts of the scorecard period of frequency `grain` starting `at`."""
     rows = con.execute(
         f"""
         select kpi_id, kpi_name, alert_type, severity, owner, alert_message
@@ -191,15 +234,15 @@ def _alerts(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date) -> tu
         where frequency = $grain and period_start = $anchor
         order by {_severity_rank('severity')}, kpi_name, alert_type
         """,
-        {"grain": cadence.grain, "anchor": anchor(cadence, start)},
+        {"grain": grain, "anchor": at},
     ).fetchall()
     return tuple(Alert(*row) for row in rows)
 
 
 def _other_alerts(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date) -> tuple[AlertTally, ...]:
-    """Alerts of scorecard periods that lie wholly inside the report's period, other than the
-    report's own: a week straddling the month end belongs to neither month, since its alert
-    would appear only once the following month had data."""
+    """Alerts of scorecard periods that lie wholly inside the report's period, other than those it
+    lists in full (the anchor's, and a quarter's quarterly alerts): a week straddling the month end
+    belongs to neither month, since its alert would appear only once the following month had data."""
     rows = con.execute(
         f"""
         select
@@ -214,17 +257,13 @@ def _other_alerts(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date)
         inner join marts.kpi_scorecard as scorecard
             on alerts.kpi_id = scorecard.kpi_id and alerts.period_start = scorecard.period_start
         where
-            alerts.period_start >= $start
+            alerts.period_start >= $period_start
             and scorecard.period_end <= $end
-            and not (alerts.frequency = $grain and alerts.period_start = $anchor)
+            and not ((alerts.frequency = $grain and alerts.period_start = $anchor)
+                or (alerts.frequency = $own_grain and alerts.period_start = $start))
         group by alerts.kpi_name, alerts.frequency, alerts.alert_type, alerts.severity
         order by {_severity_rank('alerts.severity')}, alert_count desc, alerts.kpi_name, alerts.alert_type
         """,
-        {
-            "start": start,
-            "end": period_end(cadence, start),
-            "grain": cadence.grain,
-            "anchor": anchor(cadence, start),
-        },
+        {**_shown_rows(cadence, start), "period_start": start, "end": period_end(cadence, start)},
     ).fetchall()
     return tuple(AlertTally(*row) for row in rows)

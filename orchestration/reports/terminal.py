@@ -1,6 +1,7 @@
 """The scorecard as an aligned terminal table grouped by pillar, readable at a glance: status in
 colour where the terminal shows it, as [G] [Y] [R] [B] marks where it does not (a pipe, a log
-file, NO_COLOR)."""
+file, NO_COLOR). A quarter lists its quarterly KPIs first, then the monthly KPIs of its last month
+by pillar, each group titled with what its change compares."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from typing import TextIO
 
 from orchestration.reports.formatting import format_change, format_target, format_value, met_mark, status_mark
 from orchestration.reports.model import Report, by_pillar, pillar_label
-from orchestration.reports.wording import baseline_label, overall, scorecard_title
+from orchestration.reports.wording import (
+    anchor_label,
+    baseline_label,
+    overall,
+    own_heading,
+    period_label_of,
+    previous_label,
+    scorecard_title,
+)
 
 ANSI = {"red": "31", "yellow": "33", "green": "32", "blue": "34"}
 BOLD = "1"
@@ -39,7 +48,8 @@ def _status_width(color: bool) -> int:
 def render_scorecard(report: Report, color: bool = False) -> str:
     counts, tail = overall(report)
     health = " · ".join(_paint(f"{count} {status}", ANSI[status], color) for status, count in counts)
-    header = ["KPI", "Value", f"vs {baseline_label(report)}", "Target", "Met", "Owner"]
+    own = report.has_own_grain
+    header = ["KPI", "Value", "Change" if own else f"vs {baseline_label(report)}", "Target", "Met", "Owner"]
     cells = {
         line.kpi_id: [
             line.kpi_name,
@@ -49,7 +59,7 @@ def render_scorecard(report: Report, color: bool = False) -> str:
             met_mark(line.target_met),
             line.owner,
         ]
-        for line in report.kpis
+        for line in report.all_kpis
     }
     widths = [max(len(row[i]) for row in [header, *cells.values()]) for i in range(len(header))]
     right = (False, True, True, True, False, False)
@@ -64,6 +74,13 @@ def render_scorecard(report: Report, color: bool = False) -> str:
         "",
         row(" " * _status_width(color), header),
     ]
+    if own:
+        out.append(_paint(f"{own_heading(report)}, vs {previous_label(report)}", BOLD, color))
+        out += [row(_status(line.status, color), cells[line.kpi_id]) for line in report.period_kpis]
+        if not report.period_kpis:
+            out.append(f"  (none in the scorecard for {period_label_of(report)})")
+        grain = report.cadence.grain.capitalize()
+        out.append(_paint(f"{grain} KPIs: {anchor_label(report)}, vs {baseline_label(report)}", BOLD, color))
     for pillar, lines in by_pillar(report.kpis):
         out.append(_paint(pillar_label(pillar), BOLD, color))
         out += [row(_status(line.status, color), cells[line.kpi_id]) for line in lines]

@@ -27,12 +27,15 @@ periods as (
             when 'daily' then {{ dbt.dateadd('day', -1, 'kpi_values.period_start') }}
             when 'weekly' then {{ dbt.dateadd('week', -1, 'kpi_values.period_start') }}
             when 'monthly' then {{ dbt.dateadd('month', -1, 'kpi_values.period_start') }}
+            when 'quarterly' then {{ dbt.dateadd('month', -3, 'kpi_values.period_start') }}
         end as date) as prior_period_start,
         cast(case catalog.frequency
             when 'daily' then kpi_values.period_start
             when 'weekly' then {{ dbt.dateadd('day', 6, 'kpi_values.period_start') }}
             when 'monthly' then
                 {{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'kpi_values.period_start')) }}
+            when 'quarterly' then
+                {{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'kpi_values.period_start')) }}
         end as date) as period_end,
         kpi_values.actual_value
     from kpi_values
