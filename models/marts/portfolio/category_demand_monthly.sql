@@ -94,7 +94,9 @@ joined as (
 
 with_prior as (
 
-    {{ select_with_prior_periods('joined', ['enrollments', 'revenue_usd'], partition_by=['category']) }}
+    {{ select_with_prior_periods(
+        'joined', ['enrollments', 'revenue_usd'], partition_by=['category']
+    ) }}
 
 ),
 

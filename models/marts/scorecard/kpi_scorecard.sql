@@ -18,7 +18,7 @@ as_of as (
 
 ),
 
-periods as (
+period_bounds as (
 
     select
         kpi_values.kpi_id,
@@ -30,17 +30,27 @@ periods as (
             when 'quarterly' then {{ dbt.dateadd('month', -3, 'kpi_values.period_start') }}
         end as date) as prior_period_start,
         cast(case catalog.frequency
-            when 'daily' then kpi_values.period_start
-            when 'weekly' then {{ dbt.dateadd('day', 6, 'kpi_values.period_start') }}
-            when 'monthly' then
-                {{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'kpi_values.period_start')) }}
-            when 'quarterly' then
-                {{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'kpi_values.period_start')) }}
-        end as date) as period_end,
+            when 'daily' then {{ dbt.dateadd('day', 1, 'kpi_values.period_start') }}
+            when 'weekly' then {{ dbt.dateadd('week', 1, 'kpi_values.period_start') }}
+            when 'monthly' then {{ dbt.dateadd('month', 1, 'kpi_values.period_start') }}
+            when 'quarterly' then {{ dbt.dateadd('month', 3, 'kpi_values.period_start') }}
+        end as date) as next_period_start,
         kpi_values.actual_value
     from kpi_values
     inner join catalog
         on kpi_values.kpi_id = catalog.kpi_id
+
+),
+
+periods as (
+
+    select
+        kpi_id,
+        period_start,
+        cast({{ dbt.dateadd('day', -1, 'next_period_start') }} as date) as period_end,
+        prior_period_start,
+        actual_value
+    from period_bounds
 
 ),
 
