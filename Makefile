@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 SCALE ?= 0.05
 SEED ?= 42
 STAMP := $(VENV)/.installed
+DASHBOARD_PORT ?= 8501
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land build validate publish report test lint bench clean
+.PHONY: help venv run data land build validate publish report dashboard test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +50,10 @@ publish: $(STAMP) ## publish the validated marts to the serving file (SERVING_PA
 
 report: $(STAMP) ## executive KPI report: FREQUENCY=day|week|month|quarter (month), PERIOD= (latest complete), ALL=1 backfills
 	@$(BIN)/python -m orchestration.reports --frequency $(or $(FREQUENCY),month) $(if $(PERIOD),--period $(PERIOD)) $(if $(ALL),--all)
+
+dashboard: $(STAMP) ## the KPI dashboards on http://127.0.0.1:$(DASHBOARD_PORT) (reads SERVING_PATH, read-only)
+	@test -f "$${SERVING_PATH:-data/serving.duckdb}" || { echo "error: no serving file at $${SERVING_PATH:-data/serving.duckdb}: run make run first (step: dashboard)"; exit 1; }
+	@$(BIN)/streamlit run dashboards/app.py --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP) ## the whole test suite (pytest, incl. dbt, sqlfluff and contract checks)
 	@$(BIN)/python -m pytest

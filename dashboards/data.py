@@ -1,0 +1,816 @@
+"""The dashboards' data access: every query the three views run, as plain functions of a DuckDB
+connection to the serving file (opened read-only), plus the number formatting they display.
+
+Nothing here imports Streamlit, so each function is unit-tested on a small in-memory database and
+checked against the marts. The serving file (orchestration/serving) holds the warehouse's `marts`
+and `audit` schemas and `main.publish_log`; the views never read the working warehouse.
+
+Slices (Filters): category (course category), instructor tier (instructor_performance.
+pareto_segment: top_10_pct / long_tail), campaign platform and student country. Each query applies
+the slices its marts carry and ignores the others; the returned Slice's `applied` says which, and
+the views say so under the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+
+import duckdb
+import pandas as pd
+
+# Status of the scorecard (macro kpi_status) -> label and the Streamlit colour that shows it.
+STATUS_LABELS = {"red": "Critical", "yellow": "Warning", "green": "On track", "blue": "Above target"}
+STATUS_COLORS = {"red": "red", "yellow": "orange", "green": "green", "blue": "blue"}
+# Material icons (Streamlit serves the font, so they render where emoji fonts are missing).
+STATUS_ICONS = {"red": ":material/error:", "yellow": ":material/warning:", "green": ":material/check_circle:",
+                "blue": ":material/trending_up:"}
+# Cell colours of a status in tables (light backgrounds, readable text).
+STATUS_CELL_STYLES = {
+    "Critical": "background-color: #fde0dc; color: #9f1c12",
+    "Warning": "background-color: #fff1c2; color: #7a5200",
+    "On track": "background-color: #dcf5e3; color: #0f6a2e",
+    "Above target": "background-color: #dde9fd; color: #1a4a9c",
+    "No value": "color: #777777",
+}
+STATUS_CELL_STYLES.update({"Met": STATUS_CELL_STYLES["On track"], "Fresh": STATUS_CELL_STYLES["On track"],
+                           "Failing": STATUS_CELL_STYLES["Critical"], "Stale": STATUS_CELL_STYLES["Critical"]})
+TREND_ARROWS = {"up": "↗", "down": "↘", "flat": "→"}
+# The data-quality standards of the KPI tracking framework.
+TIMELINESS_HOURS = 24
+PILLARS = ("revenue", "business", "instructors", "portfolio", "engagement", "course_success", "campaigns",
+           "data_quality")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user picked: the month looked at, the trend window and the slices (empty = all)."""
+
+    month: date
+    months_back: int = 12
+    categories: tuple[str, ...] = ()
+    instructor_tiers: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+
+    @property
+    def trend_start(self) -> date:
+        return add_months(self.month, -(self.months_back - 1))
+
+    @property
+    def month_end(self) -> date:
+        """First day after the month."""
+        return add_months(self.month, 1)
+
+    def active(self) -> dict[str, tuple[str, ...]]:
+        named = {"category": self.categories, "instructor tier": self.instructor_tiers,
+                 "campaign platform": self.platforms, "country": self.countries}
+        return {name: values for name, values in named.items() if values}
+
+
+@dataclass(frozen=True)
+class Slice:
+    """SQL predicates (joined with `and`) and their parameters."""
+
+    predicates: tuple[str, ...] = ()
+    params: tuple[Any, ...] = ()
+    applied: tuple[str, ...] = ()
+
+    def where(self, *extra: str) -> str:
+        clauses = [*extra, *self.predicates]
+        return ("where " + " and ".join(clauses)) if clauses else ""
+
+
+# ----------------------------------------------------------------------------------------- basics
+
+def connect(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the serving file as it is now (orchestration.serving's reader: an
+    in-memory connection that ATTACHes the file READ_ONLY, so a new connection sees a newer
+    publish; `duckdb.connect(path)` would reuse the instance this process opened first)."""
+    from orchestration.serving import open_serving
+
+    return open_serving(Path(path))
+
+
+def utc_naive(value: Any) -> datetime | None:
+    """A timestamp (naive UTC or tz-aware) as naive UTC; None when missing."""
+    if value is None or is_missing(value):
+        return None
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.to_pydatetime()
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = ? "
+        "and table_name = ?", [schema, table]).fetchone()
+    return bool(found and found[0])
+
+
+def _in(column: str, values: tuple[str, ...]) -> tuple[str, list[Any]]:
+    return f"{column} in (select unnest(?::varchar[]))", [list(values)]
+
+
+def make_slice(f: Filters, *, category: str | None = None, tier: str | None = None,
+               platform: str | None = None, country: str | None = None) -> Slice:
+    """Predicates for the slices a query can apply: pass the column (SQL expression) for each."""
+    predicates: list[str] = []
+    params: list[Any] = []
+    applied: list[str] = []
+    for column, values, name in ((category, f.categories, "category"), (tier, f.instructor_tiers, "instructor tier"),
+                                 (platform, f.platforms, "campaign platform"), (country, f.countries, "country")):
+        if column and values:
+            sql, p = _in(column, values)
+            predicates.append(sql)
+            params.extend(p)
+            applied.append(name)
+    return Slice(tuple(predicates), tuple(params), tuple(applied))
+
+
+# ----------------------------------------------------------------------------------- formatting
+
+def is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def format_value(value: Any, unit: str) -> str:
+    """A KPI value as the views show it: usd, rate (0-1 as %), ratio, count or score."""
+    if is_missing(value):
+        return "n/a"
+    value = float(value)
+    if unit == "usd":
+        sign = "-" if value < 0 else ""
+        magnitude = abs(value)
+        return f"{sign}${magnitude:,.0f}" if magnitude >= 1000 else f"{sign}${magnitude:,.2f}"
+    if unit == "rate":
+        return f"{value * 100:.1f}%"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def format_change(change_value: Any, change_rate: Any, unit: str) -> str | None:
+    """The change vs the prior period: percentage points for rates, else the relative change."""
+    if unit == "rate":
+        if is_missing(change_value):
+            return None
+        return f"{float(change_value) * 100:+.1f} pp"
+    if is_missing(change_rate):
+        if is_missing(change_value):
+            return None
+        return f"{float(change_value):+,.2f}"
+    return f"{float(change_rate) * 100:+.1f}%"
+
+
+def status_text(status: Any) -> str:
+    return "No value" if is_missing(status) else STATUS_LABELS[status]
+
+
+def delta_color(direction: str) -> str:
+    """st.metric colours a rise green; for lower-is-better KPIs a rise is bad."""
+    return "inverse" if direction == "lower_is_better" else "normal"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def period_label(period_start: Any, frequency: str) -> str:
+    """A scorecard period as people say it: 2026-10-31, week of 2026-10-19, October 2026, Q3 2026."""
+    start = pd.Timestamp(period_start).date()
+    if frequency == "quarterly":
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    if frequency == "monthly":
+        return month_label(start)
+    if frequency == "weekly":
+        return f"week of {start:%Y-%m-%d}"
+    return f"{start:%Y-%m-%d}"
+
+
+def month_label(month: date, complete: bool = True) -> str:
+    return month.strftime("%B %Y") + ("" if complete else " (partial)")
+
+
+def parse_number(text: str) -> float:
+    """The number a formatted value shows ("$1,234", "12.5%", "-3.10", "+1.2 pp"); % and pp as shown."""
+    cleaned = text.replace("$", "").replace(",", "").replace("%", "").replace("pp", "").strip()
+    return float(cleaned)
+
+
+# ------------------------------------------------------------------------------ publish & options
+
+def publish_info(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The newest publish of the serving file (main.publish_log), or None before the first."""
+    if not has_table(con, "main", "publish_log"):
+        return None
+    cursor = con.execute("select * from main.publish_log order by published_at desc limit 1")
+    names = [column[0] for column in cursor.description]
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    info = dict(zip(names, found))
+    for key in ("published_at", "data_as_of"):
+        info[key] = utc_naive(info.get(key))
+    return info
+
+
+def source_freshness(publish: dict[str, Any] | None) -> pd.DataFrame:
+    """How far each source's data reaches (publish_log.data_as_of_by_source, a JSON object of
+    source -> ISO timestamp), oldest first."""
+    raw = (publish or {}).get("data_as_of_by_source")
+    if not raw:
+        return pd.DataFrame(columns=["source", "data_as_of"])
+    parsed = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    frame = pd.DataFrame({"source": list(parsed), "data_as_of": [utc_naive(v) for v in parsed.values()]})
+    return frame.sort_values("data_as_of", na_position="first").reset_index(drop=True)
+
+
+def publish_tables(con: duckdb.DuckDBPyConnection, publish_id: Any) -> pd.DataFrame:
+    """Row counts of the tables of a publish (main.publish_tables), empty when not recorded."""
+    if publish_id is None or not has_table(con, "main", "publish_tables"):
+        return pd.DataFrame(columns=["schema_name", "table_name", "row_count"])
+    return rows(con, """
+        select schema_name, table_name, row_count
+        from main.publish_tables
+        where publish_id = ?
+        order by schema_name, table_name
+    """, [publish_id])
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection, publish: dict[str, Any] | None) -> datetime | None:
+    """When the data ends: the publish's data_as_of, else the newest day of the daily marts."""
+    if publish and publish.get("data_as_of") is not None:
+        return utc_naive(publish["data_as_of"])
+    found = con.execute("select max(date_day) from marts.engagement_active_students_daily").fetchone()
+    return datetime.combine(found[0], datetime.min.time()) if found and found[0] else None
+
+
+def as_of_day(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The newest day in the daily marts (possibly partial): the tactical view's 'today'."""
+    found = con.execute("""
+        select max(date_day) from (
+            select max(date_day) as date_day from marts.engagement_active_students_daily
+            union all
+            select max(date_day) from marts.platform_traffic_daily
+        )
+    """).fetchone()
+    return found[0] if found else None
+
+
+def months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Months of the monthly scorecard, newest first, with whether each is complete."""
+    return rows(con, """
+        select period_start as month_start, bool_and(is_complete_period) as is_complete
+        from marts.kpi_scorecard
+        where frequency = 'monthly'
+        group by period_start
+        order by period_start desc
+    """)
+
+
+def default_month(month_frame: pd.DataFrame) -> date | None:
+    """The newest complete month, else the newest month."""
+    if month_frame.empty:
+        return None
+    complete = month_frame[month_frame["is_complete"]]
+    chosen = complete.iloc[0] if not complete.empty else month_frame.iloc[0]
+    return pd.Timestamp(chosen["month_start"]).date()
+
+
+def slice_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    def values(sql: str) -> list[str]:
+        return [row[0] for row in con.execute(sql).fetchall() if row[0] is not None]
+
+    return {
+        "categories": values("select distinct category from marts.dim_courses order by 1"),
+        "instructor_tiers": values("select distinct pareto_segment from marts.instructor_performance order by 1"),
+        "platforms": values("select distinct platform from marts.dim_campaigns order by 1"),
+        "countries": values("select distinct country_code from marts.dim_students order by 1"),
+    }
+
+
+# ------------------------------------------------------------------------------------ scorecard
+
+def scorecard_for_month(con: duckdb.DuckDBPyConnection, month: date, level: str | None = None) -> pd.DataFrame:
+    """Each KPI's row for the month: a monthly KPI the month itself (complete or not); a daily,
+    weekly or quarterly KPI its newest complete period ending by the month's end (the month's last
+    complete day, week or quarter), else its newest period starting by then. Rows older than three
+    months before the month are not shown. Ordered strategic, tactical, operational, then pillar."""
+    level_sql = "and level = ?" if level else ""
+    month_end = add_months(month, 1)
+    params: list[Any] = [month_end, month, add_months(month, -3)] + ([level] if level else []) + [month_end]
+    return rows(con, f"""
+        select *
+        from marts.kpi_scorecard
+        where period_start < ?
+            and (frequency <> 'monthly' or period_start = ?)
+            and period_end >= ?
+            {level_sql}
+        qualify row_number() over (
+            partition by kpi_id
+            order by (is_complete_period and period_end < ?) desc, period_start desc
+        ) = 1
+        order by
+            case level when 'strategic' then 0 when 'tactical' then 1 else 2 end,
+            coalesce(list_position(?::varchar[], pillar), 99), frequency <> 'monthly', kpi_id
+    """, [*params, list(PILLARS)])
+
+
+def kpi_history(con: duckdb.DuckDBPyConnection, kpi_ids: Iterable[str], start: date, end: date) -> pd.DataFrame:
+    """KPI values by period in [start, end) for a trend."""
+    return rows(con, """
+        select kpi_id, kpi_name, period_start, actual_value, target_value, status, is_complete_period
+        from marts.kpi_scorecard
+        where kpi_id in (select unnest(?::varchar[])) and period_start >= ? and period_start < ?
+        order by kpi_id, period_start
+    """, [list(kpi_ids), start, end])
+
+
+def health_score(scorecard: pd.DataFrame) -> float | None:
+    """Share of KPIs with a status that are on or above target (green or blue), 0-100."""
+    scored = scorecard[scorecard["status"].notna()]
+    if scored.empty:
+        return None
+    return 100.0 * scored["status"].isin(["green", "blue"]).sum() / len(scored)
+
+
+def active_alerts(con: duckdb.DuckDBPyConnection, month: date, severities: tuple[str, ...] = ("critical", "warning", "info")
+                  ) -> pd.DataFrame:
+    """Alerts (marts.kpi_alerts) on the periods the scorecard shows for the month, worst first."""
+    shown = scorecard_for_month(con, month)[["kpi_id", "period_start"]]
+    if shown.empty:
+        return pd.DataFrame(columns=["kpi_id", "period_start", "alert_type", "severity", "alert_message"])
+    con.register("shown_periods", shown)
+    try:
+        return rows(con, """
+            select alerts.*
+            from marts.kpi_alerts as alerts
+            inner join shown_periods
+                on alerts.kpi_id = shown_periods.kpi_id
+                and alerts.period_start = cast(shown_periods.period_start as date)
+            where alerts.severity in (select unnest(?::varchar[]))
+            order by
+                case alerts.severity when 'critical' then 0 when 'warning' then 1 else 2 end,
+                alerts.pillar, alerts.kpi_id, alerts.alert_type
+        """, [list(severities)])
+    finally:
+        con.unregister("shown_periods")
+
+
+def recent_alerts(con: duckdb.DuckDBPyConnection, day: date, days: int = 7,
+                  severities: tuple[str, ...] = ("critical", "warning")) -> pd.DataFrame:
+    """Alerts needing attention: daily and weekly KPIs' alerts of the last `days` days up to `day`,
+    monthly and quarterly KPIs' alerts of their newest complete period."""
+    return rows(con, """
+        with latest as (
+            select frequency, max(period_start) as period_start
+            from marts.kpi_scorecard
+            where frequency in ('monthly', 'quarterly') and is_complete_period
+            group by frequency
+        )
+        select alerts.*
+        from marts.kpi_alerts as alerts
+        left join latest on alerts.frequency = latest.frequency
+        where alerts.severity in (select unnest(?::varchar[]))
+            and (
+                (alerts.frequency in ('daily', 'weekly') and alerts.period_start > ? and alerts.period_start <= ?)
+                or alerts.period_start = latest.period_start
+            )
+        order by
+            case alerts.severity when 'critical' then 0 when 'warning' then 1 else 2 end,
+            alerts.period_start desc, alerts.kpi_id
+    """, [list(severities), day - timedelta(days=days), day])
+
+
+# --------------------------------------------------------------------------------- trends: revenue
+
+def revenue_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, Slice]:
+    """Monthly revenue over the trend window. Without a category, tier or country slice:
+    marts.revenue_monthly (net revenue, AOV, refund rate). With one: line revenue (paid lines of
+    paid orders minus refunds of lines, the revenue_by_category_monthly definition) of the slice."""
+    s = make_slice(f, category="category", tier="tier", country="country_code")
+    if not s.applied:
+        frame = rows(con, """
+            select month_start, revenue_usd, collected_usd, refunded_usd, paid_orders,
+                average_order_value_usd, refund_rate, payment_success_rate, revenue_mom_growth_rate
+            from marts.revenue_monthly
+            where month_start >= ? and month_start < ?
+            order by month_start
+        """, [f.trend_start, f.month_end])
+        return frame, s
+    frame = rows(con, f"""
+        with tiers as (
+            select instructor_id, pareto_segment as tier from marts.instructor_performance
+        ),
+        lines as (
+            select items.order_month_start as month_start, items.category, tiers.tier, students.country_code,
+                case when items.has_succeeded_payment then items.paid_usd else 0 end as paid_usd,
+                0 as refunded_usd,
+                case when items.has_succeeded_payment then 1 else 0 end as paid_items
+            from marts.fct_order_items as items
+            left join tiers on items.instructor_id = tiers.instructor_id
+            left join marts.dim_students as students on items.student_id = students.student_id
+            union all
+            select refunds.refund_month_start, refunds.category, tiers.tier, students.country_code,
+                0, refunds.refund_amount_usd, 0
+            from marts.fct_refunds as refunds
+            left join tiers on refunds.instructor_id = tiers.instructor_id
+            left join marts.dim_students as students on refunds.student_id = students.student_id
+        )
+        select month_start,
+            sum(paid_usd) - sum(refunded_usd) as revenue_usd,
+            sum(paid_usd) as paid_usd,
+            sum(refunded_usd) as refunded_usd,
+            sum(paid_items) as paid_items
+        from lines
+        {s.where("month_start >= ?", "month_start < ?")}
+        group by month_start
+        order by month_start
+    """, [f.trend_start, f.month_end, *s.params])
+    return frame, s
+
+
+def revenue_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.DataFrame:
+    """Line revenue of the selected month by category, instructor tier or country (slices applied)."""
+    column = {"category": "category", "instructor tier": "tier", "country": "country_code"}[dimension]
+    s = make_slice(f, category="category", tier="tier", country="country_code")
+    return rows(con, f"""
+        with tiers as (
+            select instructor_id, pareto_segment as tier from marts.instructor_performance
+        ),
+        lines as (
+            select items.order_month_start as month_start, items.category, tiers.tier, students.country_code,
+                case when items.has_succeeded_payment then items.paid_usd else 0 end as paid_usd,
+                0 as refunded_usd
+            from marts.fct_order_items as items
+            left join tiers on items.instructor_id = tiers.instructor_id
+            left join marts.dim_students as students on items.student_id = students.student_id
+            union all
+            select refunds.refund_month_start, refunds.category, tiers.tier, students.country_code,
+                0, refunds.refund_amount_usd
+            from marts.fct_refunds as refunds
+            left join tiers on refunds.instructor_id = tiers.instructor_id
+            left join marts.dim_students as students on refunds.student_id = students.student_id
+        )
+        select coalesce({column}, 'unknown') as "{dimension}",
+            sum(paid_usd) - sum(refunded_usd) as revenue_usd
+        from lines
+        {s.where("month_start = ?")}
+        group by 1
+        order by revenue_usd desc
+    """, [f.month, *s.params])
+
+
+def revenue_by_category_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """marts.revenue_by_category_monthly over the window (category slice applied)."""
+    s = make_slice(f, category="category")
+    return rows(con, f"""
+        select month_start, category, revenue_usd, category_revenue_share
+        from marts.revenue_by_category_monthly
+        {s.where("month_start >= ?", "month_start < ?")}
+        order by month_start, category
+    """, [f.trend_start, f.month_end, *s.params])
+
+
+# ------------------------------------------------------------------------------ trends: monthly marts
+
+MONTHLY_MARTS = frozenset({
+    "revenue_monthly", "business_subscriptions_monthly", "business_customer_economics_monthly",
+    "engagement_active_students_monthly", "engagement_new_vs_returning_monthly", "course_success_monthly",
+    "instructors_monthly", "scorecard_campaigns_monthly", "scorecard_portfolio_monthly",
+})
+
+
+def _monthly_table(table: str) -> str:
+    if table not in MONTHLY_MARTS:
+        raise ValueError(f"not a month-grain mart: {table}")
+    return f"marts.{table}"
+
+
+def monthly_mart(con: duckdb.DuckDBPyConnection, table: str, columns: Iterable[str], f: Filters) -> pd.DataFrame:
+    """Columns of a month-grain mart (month_start key) over the trend window."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    return rows(con, f"""
+        select month_start, {names}
+        from {_monthly_table(table)}
+        where month_start >= ? and month_start < ?
+        order by month_start
+    """, [f.trend_start, f.month_end])
+
+
+def month_row(con: duckdb.DuckDBPyConnection, table: str, month: date) -> dict[str, Any]:
+    """The row of a month-grain mart for one month ({} when the month has none)."""
+    frame = rows(con, f"select * from {_monthly_table(table)} where month_start = ?", [month])
+    return frame.iloc[0].to_dict() if not frame.empty else {}
+
+
+# --------------------------------------------------------------------------------- instructors
+
+def instructor_tier_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Active instructors and revenue by instructor tier and month (tier slice applied)."""
+    s = make_slice(f, tier="performance.pareto_segment")
+    return rows(con, f"""
+        select activity.month_start, performance.pareto_segment as instructor_tier,
+            count(distinct activity.instructor_id) as active_instructors,
+            sum(activity.revenue_usd) as revenue_usd
+        from marts.instructor_activity_monthly as activity
+        inner join marts.instructor_performance as performance
+            on activity.instructor_id = performance.instructor_id
+        {s.where("activity.month_start >= ?", "activity.month_start < ?")}
+        group by all
+        order by 1, 2
+    """, [f.trend_start, f.month_end, *s.params])
+
+
+def top_instructors(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
+    s = make_slice(f, tier="pareto_segment")
+    return rows(con, f"""
+        select instructor_name, pareto_segment as instructor_tier, activity_status, published_courses,
+            students, revenue_usd, revenue_share, average_rating
+        from marts.instructor_performance
+        {s.where()}
+        order by revenue_rank
+        limit {int(limit)}
+    """, list(s.params))
+
+
+def instructor_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    frame = rows(con, "select * from marts.instructor_contribution_summary")
+    return frame.iloc[0].to_dict() if not frame.empty else {}
+
+
+# ---------------------------------------------------------------------------------- portfolio
+
+def category_demand(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    s = make_slice(f, category="category")
+    return rows(con, f"""
+        select month_start, category, enrollments, courses_with_enrollments, courses_published, revenue_usd,
+            category_enrollment_share
+        from marts.category_demand_monthly
+        {s.where("month_start >= ?", "month_start < ?")}
+        order by month_start, category
+    """, [f.trend_start, f.month_end, *s.params])
+
+
+def course_portfolio(con: duckdb.DuckDBPyConnection, f: Filters, underperforming_only: bool = False,
+                     limit: int = 20) -> pd.DataFrame:
+    s = make_slice(f, category="portfolio.category", tier="performance.pareto_segment")
+    extra = ["portfolio.is_underperforming"] if underperforming_only else []
+    return rows(con, f"""
+        select portfolio.course_title, portfolio.category, portfolio.lifecycle_stage,
+            performance.pareto_segment as instructor_tier, portfolio.enrollments_last_90_days,
+            portfolio.enrollment_trend_rate, portfolio.completion_rate, portfolio.average_rating,
+            portfolio.revenue_usd
+        from marts.course_portfolio as portfolio
+        left join marts.instructor_performance as performance
+            on portfolio.instructor_id = performance.instructor_id
+        {s.where(*extra)}
+        order by portfolio.revenue_usd desc
+        limit {int(limit)}
+    """, list(s.params))
+
+
+def lifecycle_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    s = make_slice(f, category="portfolio.category", tier="performance.pareto_segment")
+    return rows(con, f"""
+        select portfolio.lifecycle_stage, count(*) as courses,
+            count(*) filter (where portfolio.is_underperforming) as underperforming
+        from marts.course_portfolio as portfolio
+        left join marts.instructor_performance as performance
+            on portfolio.instructor_id = performance.instructor_id
+        {s.where()}
+        group by 1
+        order by courses desc
+    """, list(s.params))
+
+
+# -------------------------------------------------------------------------- students & success
+
+def enrollment_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, Slice]:
+    """Enrollments, completion and certification rate by enrollment cohort month (UTC), sliced by
+    category, instructor tier and student country; the course_success_monthly definition."""
+    s = make_slice(f, category="enrollments.course_category", tier="performance.pareto_segment",
+                   country="students.country_code")
+    frame = rows(con, f"""
+        select cast(date_trunc('month', enrollments.enrolled_at) as date) as month_start,
+            count(*) as enrollments,
+            count(*) filter (where enrollments.is_completed) as completed_enrollments,
+            count(*) filter (where enrollments.is_certified) as certified_enrollments,
+            count(*) filter (where enrollments.is_completed) / count(*) as completion_rate,
+            count(*) filter (where enrollments.is_certified) / count(*) as certification_rate
+        from marts.fct_enrollments as enrollments
+        left join marts.dim_courses as courses on enrollments.course_id = courses.course_id
+        left join marts.instructor_performance as performance on courses.instructor_id = performance.instructor_id
+        left join marts.dim_students as students on enrollments.student_id = students.student_id
+        {s.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
+        group by 1
+        order by 1
+    """, [f.trend_start, f.month_end, *s.params])
+    return frame, s
+
+
+def enrollments_by_country(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) -> pd.DataFrame:
+    s = make_slice(f, category="enrollments.course_category", tier="performance.pareto_segment",
+                   country="students.country_code")
+    return rows(con, f"""
+        select students.country_code as country, count(*) as enrollments,
+            count(distinct enrollments.student_id) as students
+        from marts.fct_enrollments as enrollments
+        left join marts.dim_courses as courses on enrollments.course_id = courses.course_id
+        left join marts.instructor_performance as performance on courses.instructor_id = performance.instructor_id
+        left join marts.dim_students as students on enrollments.student_id = students.student_id
+        {s.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
+        group by 1
+        order by enrollments desc
+        limit {int(limit)}
+    """, [f.month, f.month_end, *s.params])
+
+
+def course_success_by_course(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
+    """Courses with the lowest completion (at least 20 enrollments), category slice applied."""
+    s = make_slice(f, category="category")
+    return rows(con, f"""
+        select course_title, category, enrollments, completion_rate, certification_rate, nps, csat_rate,
+            avg_review_rating
+        from marts.course_success_by_course
+        {s.where("enrollments >= 20")}
+        order by completion_rate asc nulls last
+        limit {int(limit)}
+    """, list(s.params))
+
+
+# ---------------------------------------------------------------------------------- campaigns
+
+CAMPAIGN_RATIOS = """
+    coalesce(sum(spend_usd), 0) as spend_usd,
+    coalesce(sum(attributed_revenue_usd), 0) as attributed_revenue_usd,
+    sum(clicks) / nullif(sum(impressions), 0) as ctr,
+    sum(engagements) / nullif(sum(reach), 0) as engagement_rate,
+    sum(spend_usd) / nullif(sum(converting_customers), 0) as cpa_usd,
+    (sum(attributed_revenue_usd) - sum(spend_usd)) / nullif(sum(spend_usd), 0) as roi,
+    sum(attributed_revenue_usd) / nullif(sum(spend_usd), 0) as roas
+"""
+
+
+def campaign_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Campaign KPIs by month and platform (the scorecard_campaigns_monthly formulas), platform slice
+    applied."""
+    s = make_slice(f, platform="platform")
+    return rows(con, f"""
+        select cast(date_trunc('month', date_day) as date) as month_start, platform, {CAMPAIGN_RATIOS}
+        from marts.campaign_performance_daily
+        {s.where("date_day >= ?", "date_day < ?")}
+        group by all
+        order by 1, 2
+    """, [f.trend_start, f.month_end, *s.params])
+
+
+def campaign_month(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
+    """Campaign KPIs of the selected month over the selected platforms (all when none)."""
+    s = make_slice(f, platform="platform")
+    frame = rows(con, f"""
+        select {CAMPAIGN_RATIOS}
+        from marts.campaign_performance_daily
+        {s.where("date_day >= ?", "date_day < ?")}
+    """, [f.month, f.month_end, *s.params])
+    return frame.iloc[0].to_dict()
+
+
+def campaigns_by_platform(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    s = make_slice(f, platform="platform")
+    return rows(con, f"""
+        select platform, campaigns, spend_usd, attributed_revenue_usd, roi, roas, ctr, engagement_rate, cpa_usd
+        from marts.campaign_performance_by_platform
+        {s.where()}
+        order by spend_usd desc
+    """, list(s.params))
+
+
+def top_campaigns(con: duckdb.DuckDBPyConnection, f: Filters, start: date, end: date, limit: int = 10) -> pd.DataFrame:
+    """Campaigns with the most attributed revenue in [start, end), with their ROI."""
+    s = make_slice(f, platform="daily.platform")
+    return rows(con, f"""
+        select campaigns.campaign_name, daily.platform, daily.influencer_tier, {CAMPAIGN_RATIOS}
+        from marts.campaign_performance_daily as daily
+        inner join marts.dim_campaigns as campaigns on daily.campaign_id = campaigns.campaign_id
+        {s.where("daily.date_day >= ?", "daily.date_day < ?")}
+        group by all
+        order by attributed_revenue_usd desc
+        limit {int(limit)}
+    """, [start, end, *s.params])
+
+
+# ------------------------------------------------------------------------------------ tactical
+
+def day_numbers(con: duckdb.DuckDBPyConnection, day: date, f: Filters) -> dict[str, Any]:
+    """The tactical 'today' figures for one UTC day: active students and web traffic (whole
+    platform), orders and collected revenue (country slice), enrollments (category, tier, country
+    slices), campaign spend and attributed revenue (platform slice)."""
+    traffic = rows(con, """
+        select traffic.sessions, traffic.conversion_rate, traffic.bounce_rate, active.active_students
+        from marts.platform_traffic_daily as traffic
+        full outer join marts.engagement_active_students_daily as active on traffic.date_day = active.date_day
+        where coalesce(traffic.date_day, active.date_day) = ?
+    """, [day])
+    orders_slice = make_slice(f, country="students.country_code")
+    orders = rows(con, f"""
+        select count(*) as orders,
+            count(*) filter (where orders.has_succeeded_payment) as paid_orders,
+            coalesce(sum(orders.collected_usd), 0) as collected_usd
+        from marts.fct_orders as orders
+        left join marts.dim_students as students on orders.student_id = students.student_id
+        {orders_slice.where("cast(orders.ordered_at as date) = ?")}
+    """, [day, *orders_slice.params])
+    enrollment_slice = make_slice(f, category="enrollments.course_category", tier="performance.pareto_segment",
+                                  country="students.country_code")
+    enrollments = rows(con, f"""
+        select count(*) as enrollments
+        from marts.fct_enrollments as enrollments
+        left join marts.dim_courses as courses on enrollments.course_id = courses.course_id
+        left join marts.instructor_performance as performance on courses.instructor_id = performance.instructor_id
+        left join marts.dim_students as students on enrollments.student_id = students.student_id
+        {enrollment_slice.where("cast(enrollments.enrolled_at as date) = ?")}
+    """, [day, *enrollment_slice.params])
+    campaign_slice = make_slice(f, platform="platform")
+    campaigns = rows(con, f"""
+        select coalesce(sum(spend_usd), 0) as campaign_spend_usd,
+            coalesce(sum(attributed_revenue_usd), 0) as campaign_revenue_usd
+        from marts.campaign_performance_daily
+        {campaign_slice.where("date_day = ?")}
+    """, [day, *campaign_slice.params])
+    result: dict[str, Any] = {"sessions": None, "conversion_rate": None, "bounce_rate": None, "active_students": None}
+    if not traffic.empty:
+        result.update(traffic.iloc[0].to_dict())
+    for frame in (orders, enrollments, campaigns):
+        result.update(frame.iloc[0].to_dict())
+    return result
+
+
+def dq_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Scores by standard of the newest validation run (audit.dq_scores)."""
+    if not has_table(con, "audit", "dq_scores"):
+        return pd.DataFrame(columns=["run_id", "standard", "expectations", "met", "score", "validated_at"])
+    return rows(con, """
+        with latest as (
+            select run_id from audit.dq_scores order by validated_at desc, run_id desc limit 1
+        )
+        select run_id, standard, expectations, met, score, validated_at
+        from audit.dq_scores
+        where run_id = (select run_id from latest)
+        order by case standard when 'overall' then 0 else 1 end, standard
+    """)
+
+
+def dq_failures(con: duckdb.DuckDBPyConnection, run_id: Any) -> pd.DataFrame:
+    """Failed expectations of a validation run (audit.dq_results), critical first."""
+    if run_id is None or not has_table(con, "audit", "dq_results"):
+        return pd.DataFrame(columns=["severity", "standard", "table_name", "expectation", "observed_value"])
+    return rows(con, """
+        select severity, standard, table_name, expectation, observed_value
+        from audit.dq_results
+        where run_id = ? and not success
+        order by case severity when 'critical' then 0 else 1 end, standard, table_name
+    """, [run_id])
+
+
+def freshness(published_at: Any, as_of: Any, now: datetime) -> dict[str, Any]:
+    """Hours since the data's as-of time and since the last publish, against the 24-hour
+    timeliness standard (timestamps are UTC, naive)."""
+    def hours(value: Any) -> float | None:
+        stamp = utc_naive(value)
+        return None if stamp is None else (utc_naive(now) - stamp).total_seconds() / 3600
+
+    data_age, publish_age = hours(as_of), hours(published_at)
+    return {"data_age_hours": data_age, "publish_age_hours": publish_age,
+            "is_timely": data_age is not None and data_age <= TIMELINESS_HOURS}
+
+
+def attention_items(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, pd.DataFrame]:
+    """Beyond alerts: at-risk instructors and underperforming courses (tier/category slices)."""
+    tier_slice = make_slice(f, tier="pareto_segment")
+    at_risk = rows(con, f"""
+        select instructor_name, pareto_segment as instructor_tier, activity_status, days_since_last_activity,
+            revenue_usd
+        from marts.instructor_performance
+        {tier_slice.where("is_at_risk")}
+        order by revenue_usd desc
+    """, list(tier_slice.params))
+    return {"at_risk_instructors": at_risk,
+            "underperforming_courses": course_portfolio(con, f, underperforming_only=True, limit=15)}

@@ -1,0 +1,91 @@
+"""Executive view (C-level): overall health, headline KPIs with value, target, change and status
+colour, the full scorecard, trend charts and the active alerts (red / yellow / blue)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import data, ui
+
+f = ui.current_filters()
+ui.header("Executive dashboard", "Strategic KPIs against target, month-over-month trends and the alerts that need a "
+          "decision. KPI values are company-wide; the slices filter the trend charts.")
+
+scorecard = ui.q("scorecard_for_month", f.month)
+if scorecard.empty:
+    st.warning(f"No KPI values for {data.month_label(f.month)}.")
+    st.stop()
+
+# ------------------------------------------------------------------------------- overall health
+statuses = scorecard["status"].value_counts()
+health = data.health_score(scorecard)
+left, *counts = st.columns([2, 1, 1, 1, 1])
+with left:
+    st.metric("Overall health", "n/a" if health is None else f"{health:.0f}/100", border=True,
+              help="Share of KPIs with a value that are on or above target (green or blue).")
+for column, status in zip(counts, ("red", "yellow", "green", "blue")):
+    with column:
+        st.metric(f":{data.STATUS_COLORS[status]}[{data.STATUS_ICONS[status]}] {data.STATUS_LABELS[status]}",
+                  data.plural(int(statuses.get(status, 0)), "KPI"), border=True)
+
+# ----------------------------------------------------------------------------- headline KPIs
+st.subheader(f"Headline KPIs · {data.month_label(f.month)}")
+headline = scorecard[scorecard["level"] == "strategic"].reset_index(drop=True)
+history = ui.q("kpi_history", tuple(headline["kpi_id"]), f.trend_start, f.month_end)
+per_row = 5
+for start in range(0, len(headline), per_row):
+    columns = st.columns(per_row)
+    for column, (_, row) in zip(columns, headline.iloc[start:start + per_row].iterrows()):
+        with column:
+            ui.kpi_card(row, history)
+
+with st.expander(f"All {len(scorecard)} KPIs of the scorecard (strategic, tactical, operational)", expanded=False):
+    st.dataframe(ui.style_status(ui.scorecard_table(scorecard)), hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------------------------- trends
+st.subheader("Trends")
+revenue, revenue_slice = ui.q("revenue_trend", f)
+left, right = st.columns(2)
+with left:
+    title = "Net revenue (USD)" if not revenue_slice.applied else "Line revenue of the selection (USD)"
+    ui.line_chart(revenue, "revenue_usd", title=title, fmt="$,.0f", bar=True)
+    ui.filter_note(f, revenue_slice.applied)
+with right:
+    subscriptions = ui.q("monthly_mart", "business_subscriptions_monthly", ("mrr_usd",), f)
+    ui.line_chart(subscriptions, "mrr_usd", title="Monthly recurring revenue (USD)", fmt="$,.0f")
+
+left, right = st.columns(2)
+with left:
+    enrollments, enrollment_slice = ui.q("enrollment_trend", f)
+    ui.line_chart(enrollments, ["completion_rate", "certification_rate"],
+                  title="Completion and certification rate (enrollment cohort)", fmt=".0%")
+    ui.filter_note(f, enrollment_slice.applied)
+with right:
+    active = ui.q("monthly_mart", "engagement_active_students_monthly", ("active_students",), f)
+    ui.line_chart(active, "active_students", title="Monthly active students")
+
+left, right = st.columns(2)
+with left:
+    campaigns = ui.q("campaign_trend", f)
+    ui.line_chart(campaigns, "roi", color="platform", title="Campaign ROI by platform", fmt=".1f")
+    ui.filter_note(f, ("campaign platform",))
+with right:
+    success = ui.q("monthly_mart", "course_success_monthly", ("nps",), f)
+    ui.line_chart(success, "nps", title="Course NPS", fmt=".0f")
+
+# ------------------------------------------------------------------------------------- alerts
+st.subheader("Active alerts")
+alerts = ui.q("active_alerts", f.month)
+urgent = alerts[alerts["severity"].isin(["critical", "warning"])]
+insights = alerts[~alerts["severity"].isin(["critical", "warning"])]
+st.caption(f"{(alerts['severity'] == 'critical').sum()} critical · {(alerts['severity'] == 'warning').sum()} "
+           f"warning · {len(insights)} insights, on the periods shown above.")
+ui.alert_list(urgent, empty="No red or yellow alerts: every KPI is within its thresholds.")
+if not insights.empty:
+    with st.expander(f"Blue insights and informational alerts ({len(insights)})"):
+        ui.alert_list(insights)
+
+st.caption(f"Periods: monthly KPIs {data.month_label(f.month)}; daily, weekly and quarterly KPIs their newest "
+           f"complete period ending by the month's end (hover a KPI for its period). "
+           f"Generated {pd.Timestamp(ui.now_utc()):%Y-%m-%d %H:%M} UTC.")

@@ -1,0 +1,618 @@
+"""The role dashboards (dashboards/: Streamlit, reading the serving file read-only).
+
+- Fast: the data-access module's pure functions (formatting, slices, period choice, alerts,
+  freshness, publish info) on small in-memory DuckDB tables.
+- Slow, on a serving file published (orchestration.serving.publish) from the golden build
+  (tests/conftest.py, once per session) with a recorded validation run:
+  * Streamlit's app testing API (AppTest) runs each page without an exception, and the figures it
+    shows (st.metric values, alert counts, the as-of/publish line) equal SQL on the same file,
+    with and without filters;
+  * a real browser: `streamlit run` on a free 127.0.0.1 port, headless Chromium driven over the
+    DevTools protocol loads each page (and each operational tab), waits until Streamlit has
+    rendered it (not the skeleton), checks the text and saves a screenshot to artifacts/.
+
+Why not tests/browser.py's screenshot(): it waits with Chromium's virtual time budget, which
+runs ahead of real time while the page waits on Streamlit's websocket, so it captures the loading
+skeleton whatever the budget (measured). The DevTools session here waits on the rendered DOM.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.settings import PROJECT_DIR, Settings
+
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
+
+from dashboards import data  # noqa: E402
+
+APP = PROJECT_DIR / "dashboards" / "app.py"
+PAGES = {"executive": "views/executive.py", "operational": "views/operational.py", "tactical": "views/tactical.py"}
+TOLERANCE = {"usd": 0.005, "rate": 0.0005, "ratio": 0.005, "count": 0.5, "score": 0.05}
+
+
+# ================================================================================ pure functions
+def test_format_value_by_unit() -> None:
+    assert data.format_value(176737.614, "usd") == "$176,738"
+    assert data.format_value(67.0034, "usd") == "$67.00"
+    assert data.format_value(-1234.5, "usd") == "-$1,234"
+    assert data.format_value(0.089254, "rate") == "8.9%"
+    assert data.format_value(3.798, "ratio") == "3.80"
+    assert data.format_value(3258, "count") == "3,258"
+    assert data.format_value(54.3027, "score") == "54.3"
+    assert data.format_value(None, "usd") == "n/a"
+    assert data.format_value(float("nan"), "rate") == "n/a"
+
+
+def test_format_change_in_points_for_rates_and_percent_otherwise() -> None:
+    assert data.format_change(-0.0215, -0.08, "rate") == "-2.1 pp"
+    assert data.format_change(-50000, -0.172, "usd") == "-17.2%"
+    assert data.format_change(3.0, None, "count") == "+3.00"
+    assert data.format_change(None, None, "count") is None
+
+
+def test_parse_number_reads_what_format_writes() -> None:
+    for value, unit in ((176737.61, "usd"), (0.0893, "rate"), (3.8, "ratio"), (3258, "count"), (-12.5, "usd")):
+        shown = data.parse_number(data.format_value(value, unit))
+        assert shown == pytest.approx(value * 100 if unit == "rate" else value, abs=1)
+
+
+def test_status_labels_colours_and_delta_direction() -> None:
+    assert [data.status_text(s) for s in ("red", "yellow", "green", "blue", None)] == [
+        "Critical", "Warning", "On track", "Above target", "No value"]
+    assert set(data.STATUS_COLORS) == set(data.STATUS_LABELS) == {"red", "yellow", "green", "blue"}
+    assert data.delta_color("lower_is_better") == "inverse"
+    assert data.delta_color("higher_is_better") == "normal"
+
+
+def test_months_and_filters() -> None:
+    assert data.add_months(date(2026, 1, 1), -1) == date(2025, 12, 1)
+    assert data.add_months(date(2026, 11, 1), 2) == date(2027, 1, 1)
+    f = data.Filters(month=date(2026, 3, 1), months_back=12, categories=("business",))
+    assert (f.trend_start, f.month_end) == (date(2025, 4, 1), date(2026, 4, 1))
+    assert f.active() == {"category": ("business",)}
+    assert data.month_label(date(2026, 3, 1), complete=False) == "March 2026 (partial)"
+    assert (data.plural(1, "KPI"), data.plural(0, "KPI"), data.plural(3, "KPI")) == ("1 KPI", "0 KPIs", "3 KPIs")
+    assert [data.period_label(date(2026, 7, 1), "quarterly"), data.period_label(date(2026, 10, 19), "weekly"),
+            data.period_label(date(2026, 10, 31), "daily"), data.period_label(date(2026, 10, 1), "monthly")] == [
+        "Q3 2026", "week of 2026-10-19", "2026-10-31", "October 2026"]
+
+
+def test_make_slice_applies_only_the_slices_a_query_carries() -> None:
+    f = data.Filters(month=date(2026, 3, 1), categories=("a", "b"), platforms=("x",), countries=("US",))
+    s = data.make_slice(f, category="category", country="country_code")
+    assert s.applied == ("category", "country")
+    assert s.params == (["a", "b"], ["US"])
+    assert s.where("month_start = ?").startswith("where month_start = ? and category in")
+    assert data.make_slice(data.Filters(month=date(2026, 3, 1)), category="category").where() == ""
+    with duckdb.connect() as con:
+        con.execute("create table t as select * from (values ('a', 'US'), ('b', 'FR'), ('c', 'US')) v(category, "
+                    "country_code)")
+        assert con.execute(f"select count(*) from t {s.where()}", list(s.params)).fetchone()[0] == 1
+
+
+@pytest.fixture
+def scorecard_con() -> duckdb.DuckDBPyConnection:
+    """A miniature marts.kpi_scorecard / kpi_alerts: a monthly, a daily, a weekly and a quarterly KPI."""
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("""
+        create table marts.kpi_scorecard as select * from (values
+            ('m', 'Monthly', 'revenue', 'strategic', 'monthly', 'usd', 'higher_is_better', 'Finance',
+             date '2026-02-01', date '2026-02-28', true, 'green', 10.0),
+            ('m', 'Monthly', 'revenue', 'strategic', 'monthly', 'usd', 'higher_is_better', 'Finance',
+             date '2026-03-01', date '2026-03-31', false, 'red', 1.0),
+            ('d', 'Daily', 'engagement', 'operational', 'daily', 'rate', 'higher_is_better', 'Product',
+             date '2026-02-27', date '2026-02-27', true, 'yellow', 0.2),
+            ('d', 'Daily', 'engagement', 'operational', 'daily', 'rate', 'higher_is_better', 'Product',
+             date '2026-02-28', date '2026-02-28', true, 'red', 0.1),
+            ('d', 'Daily', 'engagement', 'operational', 'daily', 'rate', 'higher_is_better', 'Product',
+             date '2026-03-01', date '2026-03-01', false, 'green', 0.3),
+            ('w', 'Weekly', 'engagement', 'tactical', 'weekly', 'count', 'higher_is_better', 'Product',
+             date '2026-02-16', date '2026-02-22', true, 'green', 5.0),
+            ('w', 'Weekly', 'engagement', 'tactical', 'weekly', 'count', 'higher_is_better', 'Product',
+             date '2026-02-23', date '2026-03-01', false, null, null),
+            ('q', 'Quarterly', 'revenue', 'strategic', 'quarterly', 'usd', 'higher_is_better', 'Finance',
+             date '2025-10-01', date '2025-12-31', true, 'blue', 30.0),
+            ('q', 'Quarterly', 'revenue', 'strategic', 'quarterly', 'usd', 'higher_is_better', 'Finance',
+             date '2026-01-01', date '2026-03-31', false, 'red', 3.0)
+        ) v(kpi_id, kpi_name, pillar, level, frequency, unit, direction, owner, period_start, period_end,
+            is_complete_period, status, actual_value)
+    """)
+    con.execute("""
+        create table marts.kpi_alerts as select * from (values
+            ('m', date '2026-02-01', 'drop', 'Monthly', 'revenue', 'monthly', 'critical', 'fell'),
+            ('d', date '2026-02-27', 'warning_threshold', 'Daily', 'engagement', 'daily', 'warning', 'low'),
+            ('d', date '2026-02-28', 'critical_threshold', 'Daily', 'engagement', 'daily', 'critical', 'lower'),
+            ('d', date '2026-02-20', 'critical_threshold', 'Daily', 'engagement', 'daily', 'critical', 'old'),
+            ('m', date '2026-02-01', 'opportunity', 'Monthly', 'revenue', 'monthly', 'info', 'nice'),
+            ('q', date '2025-10-01', 'spike', 'Quarterly', 'revenue', 'quarterly', 'warning', 'quarter')
+        ) v(kpi_id, period_start, alert_type, kpi_name, pillar, frequency, severity, alert_message)
+    """)
+    yield con
+    con.close()
+
+
+def test_scorecard_for_month_shows_each_kpis_newest_complete_period(scorecard_con: duckdb.DuckDBPyConnection) -> None:
+    feb = data.scorecard_for_month(scorecard_con, date(2026, 2, 1))
+    assert list(feb["kpi_id"]) == ["m", "q", "w", "d"]  # strategic (monthly first), tactical, operational
+    chosen = {k: str(p)[:10] for k, p in zip(feb["kpi_id"], feb["period_start"])}
+    # the month; its last complete day and week; the last quarter complete by the month's end
+    assert chosen == {"m": "2026-02-01", "d": "2026-02-28", "w": "2026-02-16", "q": "2025-10-01"}
+    assert data.health_score(feb) == pytest.approx(75.0)  # green, blue, green of those with a status; red
+    mar = data.scorecard_for_month(scorecard_con, date(2026, 3, 1), level="strategic")
+    # a partial month shows its own partial values; the quarter it ends is not complete yet, so the
+    # quarter before is shown
+    assert [(k, str(p)[:10], c) for k, p, c in zip(mar["kpi_id"], mar["period_start"], mar["is_complete_period"])
+            ] == [("m", "2026-03-01", False), ("q", "2025-10-01", True)]
+    assert data.scorecard_for_month(scorecard_con, date(2026, 9, 1)).empty  # nothing within three months
+    months = data.months(scorecard_con)
+    assert data.default_month(months) == date(2026, 2, 1)  # the newest complete month
+
+
+def test_active_alerts_are_those_of_the_shown_periods_worst_first(scorecard_con: duckdb.DuckDBPyConnection) -> None:
+    alerts = data.active_alerts(scorecard_con, date(2026, 2, 1))
+    assert list(zip(alerts["kpi_id"], alerts["severity"])) == [
+        ("d", "critical"), ("m", "critical"), ("q", "warning"), ("m", "info")]
+    recent = data.recent_alerts(scorecard_con, date(2026, 2, 28), days=3)
+    assert sorted(recent["alert_message"]) == ["fell", "low", "lower", "quarter"]  # not 02-20's, not info
+
+
+def test_freshness_against_the_24_hour_standard() -> None:
+    now = datetime(2026, 3, 21, 12, 0)
+    fresh = data.freshness(pd.Timestamp("2026-03-21 10:00", tz="UTC"), datetime(2026, 3, 20, 18, 0), now)
+    assert fresh == {"data_age_hours": pytest.approx(18.0), "publish_age_hours": pytest.approx(2.0), "is_timely": True}
+    assert not data.freshness(None, datetime(2026, 3, 19, 0, 0), now)["is_timely"]
+    assert data.freshness(None, None, now)["data_age_hours"] is None
+
+
+def test_publish_info_reads_the_newest_publish_as_naive_utc() -> None:
+    with duckdb.connect() as con:
+        assert data.publish_info(con) is None
+        con.execute("create table main.publish_log (publish_id varchar, published_at timestamptz, "
+                    "data_as_of timestamptz, dq_score double, data_as_of_by_source varchar)")
+        assert data.publish_info(con) is None
+        con.execute("insert into main.publish_log values ('old', '2026-03-20 10:00:00+00', null, 1, null), "
+                    "('new', '2026-03-21 10:00:00+00', '2026-03-21 09:30:00+00', 0.9, "
+                    "'{\"billing\": \"2026-03-21T09:30:00+00:00\", \"learning\": null}')")
+        info = data.publish_info(con)
+        assert info["publish_id"] == "new"
+        assert info["published_at"] == datetime(2026, 3, 21, 10, 0)
+        assert info["data_as_of"] == datetime(2026, 3, 21, 9, 30)
+        sources = data.source_freshness(info)
+        assert list(sources["source"]) == ["learning", "billing"]  # unknown first, then oldest
+        assert data.publish_tables(con, "new").empty
+
+
+# ============================================================================ the serving fixture
+def record_validation(warehouse: Path) -> str:
+    """A validation run as orchestration.quality records one: every standard met but one
+    consistency warning (the golden data is from early 2026, so a real run would fail timeliness
+    and the publish would refuse it, as tests/test_serving.py notes)."""
+    from orchestration.quality.standards import ResultRow
+    from orchestration.quality.store import record
+
+    now = datetime.now().replace(microsecond=0)
+    run_id = f"{now:%Y%m%dT%H%M%S}-dashboard-test"
+    rows = [
+        ResultRow(run_id, "mart__fct_orders", "orders complete", "completeness", "marts.fct_orders", "0 rows", True,
+                  "critical", now),
+        ResultRow(run_id, "mart__fct_orders", "orders valid", "accuracy", "marts.fct_orders", "0.0% invalid", True,
+                  "critical", now),
+        ResultRow(run_id, "sources", "sources fresh", "timeliness", "raw.orders", "2 h", True, "critical", now),
+        ResultRow(run_id, "mart__fct_orders", "row counts stable", "consistency", "marts.fct_orders", "-40%", False,
+                  "warning", now),
+    ]
+    with duckdb.connect(str(warehouse)) as con:
+        record(con, run_id, rows)
+    return run_id
+
+
+@pytest.fixture(scope="module")
+def serving(golden_warehouse: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The golden build (tests/conftest.py, once per session) copied, validated (a recorded run)
+    and published with orchestration.serving's publish to a serving file."""
+    from orchestration.serving.publish import publish
+
+    root = tmp_path_factory.mktemp("dashboard")
+    warehouse = root / "warehouse.duckdb"
+    shutil.copy(golden_warehouse.warehouse_path, warehouse)
+    run_id = record_validation(warehouse)
+    serving_path = root / "serve" / "serving.duckdb"
+    result = publish(warehouse, serving_path, run_id="dashboard-test")
+    return {"path": serving_path, "publish": result, "dq_run_id": run_id}
+
+
+def q(serving: dict[str, Any], sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    with duckdb.connect(str(serving["path"]), read_only=True) as con:
+        result = con.execute(sql, params or [])
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, row)) for row in result.fetchall()]
+
+
+def one(serving: dict[str, Any], sql: str, params: list[Any] | None = None) -> dict[str, Any]:
+    found = q(serving, sql, params)
+    assert len(found) == 1, (sql, found)
+    return found[0]
+
+
+def shown_rows(serving: dict[str, Any], month: date) -> list[dict[str, Any]]:
+    """The scorecard rows a month shows: monthly KPIs the month, the others their newest complete
+    period ending by the month's end (within three months)."""
+    return q(serving, """
+        select * from marts.kpi_scorecard
+        where period_start < ? + interval 1 month and (frequency <> 'monthly' or period_start = ?)
+            and period_end >= ? - interval 3 month
+        qualify row_number() over (
+            partition by kpi_id order by (is_complete_period and period_end < ? + interval 1 month) desc,
+                period_start desc) = 1
+    """, [month, month, month, month])
+
+
+def default_month(serving: dict[str, Any]) -> date:
+    """The month the views open on, computed independently: the newest complete month."""
+    return one(serving, """
+        select max(period_start) as month_start from (
+            select period_start from marts.kpi_scorecard where frequency = 'monthly'
+            group by period_start having bool_and(is_complete_period))""")["month_start"]
+
+
+# ================================================================================== AppTest
+@pytest.fixture
+def app(serving: dict[str, Any], monkeypatch: pytest.MonkeyPatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SERVING_PATH", str(serving["path"]))
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    return at
+
+
+def metrics_of(at: Any) -> dict[str, Any]:
+    shown = {}
+    for metric in at.metric:
+        shown.setdefault(metric.label, metric)
+    return shown
+
+
+def assert_shows(metric: Any, value: Any, unit: str, label: str) -> None:
+    assert value is not None, f"{label}: no value in the marts"
+    expected = float(value) * (100 if unit == "rate" else 1)
+    tolerance = TOLERANCE[unit] * (100 if unit == "rate" else 1) + 1e-9
+    if unit == "usd" and abs(float(value)) >= 1000:
+        tolerance = 0.5
+    assert data.parse_number(metric.value) == pytest.approx(expected, abs=tolerance), (label, metric.value, value)
+
+
+def page_errors(at: Any) -> list[str]:
+    return [str(e.value) for e in at.exception]
+
+
+@pytest.mark.slow
+def test_every_page_runs_without_an_exception(app: Any) -> None:
+    assert not page_errors(app), page_errors(app)
+    assert app.title[0].value == "Executive dashboard"
+    for name, path in list(PAGES.items())[1:]:
+        app.switch_page(path).run()
+        assert not page_errors(app), (name, page_errors(app))
+        assert app.title[0].value == f"{name.title()} dashboard"
+
+
+@pytest.mark.slow
+def test_header_states_the_as_of_time_and_the_last_publish(app: Any, serving: dict[str, Any]) -> None:
+    publish = one(serving, "select publish_id, published_at, data_as_of from main.publish_log")
+    line = app.info[0].value
+    assert publish["publish_id"] == serving["publish"].publish_id
+    assert f"publish `{publish['publish_id']}`" in line
+    as_of = data.utc_naive(publish["data_as_of"])
+    assert f"Data as of **{as_of:%Y-%m-%d %H:%M} UTC**" in line
+    assert f"last published **{data.utc_naive(publish['published_at']):%Y-%m-%d %H:%M} UTC**" in line
+
+
+@pytest.mark.slow
+def test_executive_kpis_statuses_and_alerts_match_the_scorecard(app: Any, serving: dict[str, Any]) -> None:
+    month = default_month(serving)
+    rows = shown_rows(serving, month)
+    shown = metrics_of(app)
+    strategic = [r for r in rows if r["level"] == "strategic"]
+    assert len(strategic) >= 8
+    for row in strategic:
+        metric = shown[row["kpi_name"]]
+        if row["actual_value"] is None:
+            assert metric.value == "n/a", row["kpi_id"]
+        else:
+            assert_shows(metric, row["actual_value"], row["unit"], row["kpi_id"])
+    statuses = pd.Series([r["status"] for r in rows]).value_counts()
+    for status, label in data.STATUS_LABELS.items():
+        counted = next(m for name, m in shown.items() if name.endswith(f"] {label}"))
+        assert counted.value == data.plural(int(statuses.get(status, 0)), "KPI"), status
+    scored = [r for r in rows if r["status"] is not None]
+    on_target = sum(r["status"] in ("green", "blue") for r in scored)
+    assert shown["Overall health"].value == f"{100 * on_target / len(scored):.0f}/100"
+    alerts = q(serving, """
+        select alerts.severity, alerts.alert_message
+        from marts.kpi_alerts as alerts
+        inner join (select unnest(?::varchar[]) as kpi_id, unnest(?::date[]) as period_start) as shown
+            using (kpi_id, period_start)
+    """, [[r["kpi_id"] for r in rows], [r["period_start"] for r in rows]])
+    critical = [a["alert_message"] for a in alerts if a["severity"] == "critical"]
+    warning = [a["alert_message"] for a in alerts if a["severity"] == "warning"]
+    assert any(f"{len(critical)} critical · {len(warning)} warning" in c.value for c in app.caption)
+    errors = " ".join(e.value for e in app.error)
+    warnings = " ".join(w.value for w in app.warning)
+    assert all(message in errors for message in critical)
+    assert all(message in warnings for message in warning)
+
+
+@pytest.mark.slow
+def test_operational_figures_match_the_marts(app: Any, serving: dict[str, Any]) -> None:
+    month = default_month(serving)
+    app.switch_page(PAGES["operational"]).run()
+    assert not page_errors(app)
+    shown = metrics_of(app)
+    revenue = one(serving, "select * from marts.revenue_monthly where month_start = ?", [month])
+    assert_shows(shown["Net revenue"], revenue["revenue_usd"], "usd", "revenue")
+    assert_shows(shown["Average order value"], revenue["average_order_value_usd"], "usd", "aov")
+    assert_shows(shown["Refund rate"], revenue["refund_rate"], "rate", "refund rate")
+    assert_shows(shown["Payment success rate"], revenue["payment_success_rate"], "rate", "payment success")
+    instructors = one(serving, "select * from marts.instructors_monthly where month_start = ?", [month])
+    assert_shows(shown["Active instructors"], instructors["active_instructors"], "count", "active instructors")
+    assert_shows(shown["Courses created"], instructors["courses_created"], "count", "courses created")
+    active = one(serving, "select * from marts.engagement_active_students_monthly where month_start = ?", [month])
+    assert_shows(shown["Monthly active students"], active["active_students"], "count", "MAU")
+    assert_shows(shown["DAU/MAU stickiness"], active["dau_mau_stickiness_rate"], "rate", "stickiness")
+    campaigns = one(serving, "select * from marts.scorecard_campaigns_monthly where month_start = ?", [month])
+    assert_shows(shown["Campaign spend"], campaigns["spend_usd"], "usd", "spend")
+    assert_shows(shown["Campaign CTR"], campaigns["ctr"], "rate", "ctr")
+    assert_shows(shown["Campaign ROI"], campaigns["roi"], "ratio", "roi")
+    success = one(serving, "select * from marts.course_success_monthly where month_start = ?", [month])
+    # the view computes the cohort rates from fct_enrollments (to slice them): they equal the mart's
+    assert_shows(shown["Completion rate"], success["completion_rate"], "rate", "completion")
+    assert_shows(shown["Certification rate"], success["certification_rate"], "rate", "certification")
+    if success["nps"] is not None:
+        assert_shows(shown["Course NPS"], success["nps"], "score", "nps")
+
+
+@pytest.mark.slow
+def test_filters_slice_the_figures(app: Any, serving: dict[str, Any]) -> None:
+    month = default_month(serving)
+    app.switch_page(PAGES["operational"]).run()
+    category = one(serving, """
+        select category, revenue_usd from marts.revenue_by_category_monthly
+        where month_start = ? order by revenue_usd desc limit 1""", [month])
+    platform = q(serving, """
+        select platform from marts.campaign_performance_daily
+        group by platform order by sum(spend_usd) filter (where date_day >= ? and date_day < ? + interval 1 month)
+            desc nulls last, platform
+        limit 1""", [month, month])[0]["platform"]
+    app.multiselect(key="filter_categories").set_value([category["category"]])
+    app.multiselect(key="filter_platforms").set_value([platform])
+    app.run()
+    assert not page_errors(app)
+    shown = metrics_of(app)
+    assert "Net revenue" not in shown
+    assert_shows(shown["Line revenue (selection)"], category["revenue_usd"], "usd", "category revenue")
+    spend = one(serving, """
+        select coalesce(sum(spend_usd), 0) as spend_usd from marts.campaign_performance_daily
+        where platform = ? and date_day >= ? and date_day < ? + interval 1 month""", [platform, month, month])
+    assert_shows(shown["Campaign spend"], spend["spend_usd"], "usd", "platform spend")
+    # the period filter: the first month with data
+    first = one(serving, "select min(month_start) as month_start from marts.revenue_monthly")["month_start"]
+    app.multiselect(key="filter_categories").set_value([])
+    app.selectbox(key="filter_month").set_value(first)
+    app.switch_page(PAGES["executive"]).run()
+    assert not page_errors(app)
+    revenue = one(serving, "select revenue_usd from marts.revenue_monthly where month_start = ?", [first])
+    assert_shows(metrics_of(app)["Net revenue"], revenue["revenue_usd"], "usd", "first month revenue")
+
+
+@pytest.mark.slow
+def test_tactical_figures_match_the_marts(app: Any, serving: dict[str, Any]) -> None:
+    app.switch_page(PAGES["tactical"]).run()
+    assert not page_errors(app)
+    shown = metrics_of(app)
+    day = one(serving, "select max(date_day) as day from marts.engagement_active_students_daily")["day"]
+    traffic = one(serving, """
+        select traffic.sessions, traffic.conversion_rate, active.active_students
+        from marts.platform_traffic_daily as traffic
+        inner join marts.engagement_active_students_daily as active using (date_day)
+        where date_day = ?""", [day])
+    assert_shows(shown["Active students"], traffic["active_students"], "count", "DAU")
+    assert_shows(shown["Sessions"], traffic["sessions"], "count", "sessions")
+    assert_shows(shown["Session conversion rate"], traffic["conversion_rate"], "rate", "conversion")
+    orders = one(serving, "select count(*) as n, coalesce(sum(collected_usd), 0) as usd from marts.fct_orders "
+                          "where cast(ordered_at as date) = ?", [day])
+    assert_shows(shown["Orders"], orders["n"], "count", "orders")
+    assert_shows(shown["Collected revenue"], orders["usd"], "usd", "collected")
+    score = one(serving, "select score, met, expectations from audit.dq_scores where run_id = ? and standard = 'overall'",
+                [serving["dq_run_id"]])
+    assert_shows(shown["Data quality score"], score["score"], "rate", "dq score")
+    assert shown["Expectations met"].value == f"{score['met']} / {score['expectations']}"
+    assert any("1 failed expectation" in e.value for e in app.error)
+    assert app.subheader[0].value == f"Today: {day:%a %Y-%m-%d}"
+
+
+# ============================================================================== real browser
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class DevTools:
+    """Headless Chromium driven over the DevTools protocol (websockets' sync client)."""
+
+    def __init__(self, binary: str, width: int = 1400) -> None:
+        self.width = width
+        self.profile = tempfile.TemporaryDirectory(prefix="chromium-profile-", ignore_cleanup_errors=True)
+        self.process = subprocess.Popen(
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--hide-scrollbars", f"--user-data-dir={self.profile.name}", "--remote-debugging-port=0",
+             "--remote-debugging-address=127.0.0.1", f"--window-size={width},1000", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = Path(self.profile.name) / "DevToolsActivePort"
+        deadline = time.monotonic() + 60
+        while not (port_file.exists() and port_file.read_text().strip()):
+            assert time.monotonic() < deadline and self.process.poll() is None, "Chromium did not start"
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=30) as response:
+            targets = json.load(response)
+        from websockets.sync.client import connect
+
+        self.connection = connect(next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page"),
+                                  max_size=None, open_timeout=30)
+        self.socket = self.connection.__enter__()  # websockets 17: connect() is a context manager
+        self.next_id = 0
+        self.call("Page.enable")
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv(timeout=120))
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message["error"]
+                return message.get("result", {})
+
+    def js(self, expression: str) -> Any:
+        return self.call("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
+
+    def text(self) -> str:
+        return self.js("document.body ? document.body.innerText : ''") or ""
+
+    def wait_rendered(self, expected: str, timeout: float = 120) -> None:
+        """Until the page shows `expected`, Streamlit is not running a script and no skeleton or
+        spinner is left; then a moment for the charts to draw."""
+        check = ("(() => { const body = document.body ? document.body.innerText : '';"
+                 " const busy = document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                 " || document.querySelector('[data-testid=\"stSkeleton\"]')"
+                 " || document.querySelector('[data-testid=\"stSpinner\"]');"
+                 f" return body.includes({json.dumps(expected)}) && !busy; }})()")
+        deadline = time.monotonic() + timeout
+        while not self.js(check):
+            assert time.monotonic() < deadline, f"{expected!r} not rendered; page shows: {self.text()[:500]!r}"
+            time.sleep(0.5)
+        time.sleep(2)
+
+    def open(self, url: str, expected: str) -> str:
+        self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=1000, deviceScaleFactor=1,
+                  mobile=False)
+        self.call("Page.navigate", url=url)
+        self.wait_rendered(expected)
+        return self.text()
+
+    def screenshot(self, path: Path) -> Path:
+        """The whole page: the viewport grown to the height of Streamlit's scrolling main area."""
+        height = self.js("Math.max(document.body.scrollHeight, (document.querySelector('[data-testid=\"stMain\"]')"
+                         " || document.body).scrollHeight)")
+        self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=int(height), deviceScaleFactor=1,
+                  mobile=False)
+        time.sleep(1.5)
+        path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
+        return path
+
+    def click_tab(self, label: str) -> None:
+        found = self.js(f"""(() => {{ const tab = [...document.querySelectorAll('[role="tab"]')]
+            .find(b => b.innerText.includes({json.dumps(label)})); if (tab) tab.click(); return !!tab; }})()""")
+        assert found, f"no tab {label!r}"
+
+    def close(self) -> None:
+        try:
+            self.connection.__exit__(None, None, None)
+        finally:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.profile.cleanup()
+
+
+@pytest.fixture
+def running_app(serving: dict[str, Any], tmp_path: Path):
+    """`streamlit run dashboards/app.py` on a free 127.0.0.1 port, headless, no usage stats."""
+    port = free_port()
+    env = {**os.environ, "SERVING_PATH": str(serving["path"]), "HOME": str(tmp_path)}
+    log = (tmp_path / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.fileWatcherType", "none"],
+        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    break
+        except OSError:
+            pass
+        assert process.poll() is None, (tmp_path / "streamlit.log").read_text()[-2000:]
+        assert time.monotonic() < deadline, "streamlit did not answer /_stcore/health"
+        time.sleep(0.5)
+    yield url
+    process.terminate()
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.mark.slow
+def test_each_page_renders_in_a_real_browser(running_app: str, serving: dict[str, Any]) -> None:
+    from browser import ARTIFACTS, chromium_path
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    publish_id = serving["publish"].publish_id
+    month = data.month_label(default_month(serving))
+    strategic = [r for r in shown_rows(serving, default_month(serving)) if r["level"] == "strategic"]
+    kpi = min(strategic, key=lambda r: r["kpi_id"])
+    pages = {
+        # the default page is served at the root URL
+        "executive": ("/", "Headline KPIs", ["Executive dashboard", f"Headline KPIs · {month}", kpi["kpi_name"],
+                                             "Active alerts", publish_id]),
+        "operational": ("/operational", "Payment success rate", ["Operational dashboard", "Net revenue",
+                                                                  "Revenue by category", publish_id]),
+        "tactical": ("/tactical", "Issues needing attention", ["Tactical dashboard", "Data freshness and quality",
+                                                               "Data quality score", publish_id]),
+    }
+    browser = DevTools(chromium_path())
+    try:
+        for name, (path, ready, expected) in pages.items():
+            text = browser.open(running_app + path, ready)
+            missing = [item for item in expected if item not in text]
+            assert not missing, (name, missing, text[:1000])
+            assert not browser.js("document.querySelectorAll('[data-testid=\"stException\"]').length"), name
+            shot = browser.screenshot(ARTIFACTS / f"dashboard_{name}.png")
+            assert shot.stat().st_size > 50_000, f"{shot} looks blank"
+        tabs = {"Instructors": "Active instructors", "Courses": "Courses with enrollments",
+                "Students": "Monthly active students", "Campaigns": "Campaign spend",
+                "Course success": "Completion rate"}
+        browser.open(running_app + "/operational", "Payment success rate")
+        for tab, ready in tabs.items():
+            browser.click_tab(tab)
+            browser.wait_rendered(ready)
+            browser.screenshot(ARTIFACTS / f"dashboard_operational_{tab.lower().replace(' ', '_')}.png")
+    finally:
+        browser.close()
