@@ -9,13 +9,15 @@ SCALE ?= 0.05
 SEED ?= 42
 STAMP := $(VENV)/.installed
 DASHBOARD_PORT ?= 8501
+DAGSTER_PORT ?= 3000
+TEST_WORKERS ?= 2
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land build validate publish report dashboard test lint bench clean
+.PHONY: help venv run data land build validate publish report dev dashboard test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,12 +53,21 @@ publish: $(STAMP) ## publish the validated marts to the serving file (SERVING_PA
 report: $(STAMP) ## executive KPI report: FREQUENCY=day|week|month|quarter (month), PERIOD= (latest complete), ALL=1 backfills
 	@$(BIN)/python -m orchestration.reports --frequency $(or $(FREQUENCY),month) $(if $(PERIOD),--period $(PERIOD)) $(if $(ALL),--all)
 
+dev: $(STAMP) ## the Dagster UI on http://127.0.0.1:$(DAGSTER_PORT) with everything loaded (DAGSTER_PORT=)
+	@$(BIN)/python -m orchestration.pipeline --steps generate --scale $(SCALE) --seed $(SEED)
+	@mkdir -p $(DAGSTER_HOME)
+	@# one run at a time: the schedules, the sensor and a click all write the one DuckDB warehouse
+	@test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\nrun_queue:\n  max_concurrent_runs: 1\n' > $(DAGSTER_HOME)/dagster.yaml
+	@$(BIN)/python -c 'from orchestration.defs.project import prepare_manifest; prepare_manifest()'
+	@echo "==> Dagster UI on http://127.0.0.1:$(DAGSTER_PORT) (Ctrl-C stops it)"
+	@$(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+
 dashboard: $(STAMP) ## the KPI dashboards on http://127.0.0.1:$(DASHBOARD_PORT) (reads SERVING_PATH, read-only)
 	@test -f "$${SERVING_PATH:-data/serving.duckdb}" || { echo "error: no serving file at $${SERVING_PATH:-data/serving.duckdb}: run make run first (step: dashboard)"; exit 1; }
 	@$(BIN)/streamlit run dashboards/app.py --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) --server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP) ## the whole test suite (pytest, incl. dbt, sqlfluff and contract checks)
-	@$(BIN)/python -m pytest
+test: $(STAMP) ## the whole test suite (pytest in TEST_WORKERS=2 processes, incl. dbt, sqlfluff, Dagster, browser tests)
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP) ## sqlfluff on models and macros
 	@WAREHOUSE_PATH=$${WAREHOUSE_PATH:-/tmp/sqlfluff-lint.duckdb} $(BIN)/sqlfluff lint models macros snapshots tests/dbt

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,17 @@ def settings_under(root: Path) -> Settings:
         export_dir=root / "export",
         reports_dir=root / "reports",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_dbt_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """dbt's target/ and logs/ per test process, so parallel workers (pytest -n) and a running
+    Dagster UI never read each other's half-written artifacts."""
+    root = tmp_path_factory.mktemp("dbt-artifacts")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DBT_TARGET_PATH", str(root / "target"))
+        env.setenv("DBT_LOG_PATH", str(root / "logs"))
+        yield
 
 
 @pytest.fixture(scope="session")
