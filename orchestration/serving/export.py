@@ -19,7 +19,6 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.serving.publish import PUBLISH_LOG, open_serving, q, sql_string
+from orchestration.serving.publish import PUBLISH_LOG, exclusive_lock, open_serving, q, sql_string
 
 MANIFEST = "manifest.json"
 EXPORTED_SCHEMA = "marts"
@@ -100,21 +99,8 @@ def publish_metadata(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {name: _json_value(value) for name, value in zip(names, row)} if row else {}
 
 
-@contextlib.contextmanager
-def export_lock(export_dir: Path) -> Iterator[None]:
-    import fcntl
-
-    export_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock = export_dir.with_name(f".{export_dir.name}.lock")
-    with open(lock, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ExportError(f"another export to {export_dir} is running (it holds {lock})") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def export_lock(export_dir: Path) -> contextlib.AbstractContextManager[None]:
+    return exclusive_lock(export_dir, "export", ExportError)
 
 
 def check_replaceable(export_dir: Path) -> None:

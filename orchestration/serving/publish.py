@@ -316,22 +316,27 @@ def warehouse_alias(warehouse: Path) -> str:
 
 
 @contextlib.contextmanager
-def publish_lock(serving: Path) -> Iterator[None]:
-    """One publisher per serving file at a time (make run and Dagster may both try); readers
-    never take it. Fails at once rather than queueing a second, equally new publish."""
+def exclusive_lock(target: Path, activity: str, error: type[Exception]) -> Iterator[None]:
+    """One writer of `target` at a time (make run and Dagster may both try), through a lock file
+    beside it; readers never take it. Fails at once with `error` rather than queueing a second,
+    equally new write."""
     import fcntl
 
-    serving.parent.mkdir(parents=True, exist_ok=True)
-    lock = serving.with_name(f".{serving.name}.lock")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = target.with_name(f".{target.name}.lock")
     with open(lock, "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PublishError(f"another publish to {serving} is running (it holds {lock})") from None
+            raise error(f"another {activity} to {target} is running (it holds {lock})") from None
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def publish_lock(serving: Path) -> contextlib.AbstractContextManager[None]:
+    return exclusive_lock(serving, "publish", PublishError)
 
 
 def remove_leftovers(serving: Path) -> None:
