@@ -97,9 +97,10 @@ def ui(tmp_path_factory: pytest.TempPathFactory):
         print(f"\ndg dev loaded the definitions in {seconds:.0f} s")
         yield url, root
     finally:
+        # started from a script, dg dev may ignore SIGINT: give it a moment, then kill the group
         os.killpg(process.pid, signal.SIGINT)
         try:
-            process.wait(timeout=60)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
