@@ -186,6 +186,12 @@ def _operational(report: Report) -> str:
     lines = operational(report.kpis)
     if not lines:
         return ""
+    heading = escape(anchor_heading(report, "Operational performance"))
+    return f'<section id="operational"><h2>{heading}</h2>{_kpi_table(lines)}</section>'
+
+
+def _kpi_table(lines: tuple[KpiLine, ...]) -> str:
+    """KPI, value, change, target, met, status, owner: the operational and scorecard tables."""
     rows = [
         [
             escape(line.kpi_name),
@@ -198,9 +204,7 @@ def _operational(report: Report) -> str:
         ]
         for line in lines
     ]
-    header = ["KPI", "Value", "Change", "Target", "Met", "Status", "Owner"]
-    heading = escape(anchor_heading(report, "Operational performance"))
-    return f'<section id="operational"><h2>{heading}</h2>{_table(header, "lnnnmll", rows)}</section>'
+    return _table(["KPI", "Value", "Change", "Target", "Met", "Status", "Owner"], "lnnnmll", rows)
 
 
 def _alert_table(alerts: tuple[Alert, ...], period: str) -> str:
@@ -269,20 +273,8 @@ def _movers(report: Report) -> str:
 def _scorecard(report: Report) -> str:
     parts = [f'<section id="scorecard"><h2>{escape(anchor_heading(report, "Scorecard by pillar"))}</h2>']
     for pillar, lines in by_pillar(report.kpis):
-        rows = [
-            [
-                escape(line.kpi_name),
-                escape(format_value(line.actual, line.unit)),
-                _change(line),
-                escape(format_target(line.target, line.unit)),
-                _met(line.target_met),
-                _status_pill(line.status),
-                escape(line.owner),
-            ]
-            for line in lines
-        ]
         parts.append(f"<h3>{escape(pillar_label(pillar))}</h3>")
-        parts.append(_table(["KPI", "Value", "Change", "Target", "Met", "Status", "Owner"], "lnnnmll", rows))
+        parts.append(_kpi_table(lines))
     return "".join(parts) + "</section>"
 
 

@@ -174,22 +174,9 @@ def _movers(report: Report) -> list[str]:
     out = [f"## {movers_heading(report)}", ""]
     if not movers:
         return [*out, "No KPI has a change to compare."]
-    if not report.has_own_grain:
-        rows = [
-            [
-                line.kpi_name,
-                format_value(line.baseline, line.unit),
-                format_value(line.actual, line.unit),
-                format_rate_change(line.change_rate),
-                verdict(line.improved),
-            ]
-            for line in movers
-        ]
-        return [*out, *table(["KPI", baseline_label(report), anchor_label(report), "Change", ""], "lrrrl", rows)]
     rows = [
         [
             line.kpi_name,
-            " → ".join(mover_periods(report, line.frequency)),
             format_value(line.baseline, line.unit),
             format_value(line.actual, line.unit),
             format_rate_change(line.change_rate),
@@ -197,6 +184,10 @@ def _movers(report: Report) -> list[str]:
         ]
         for line in movers
     ]
+    if not report.has_own_grain:
+        return [*out, *table(["KPI", baseline_label(report), anchor_label(report), "Change", ""], "lrrrl", rows)]
+    for row, line in zip(rows, movers):
+        row.insert(1, " → ".join(mover_periods(report, line.frequency)))
     header = ["KPI", "Periods", "Before", "Now", "Change", ""]
     return [*out, movers_intro(report), "", *table(header, "llrrrl", rows)]
 
