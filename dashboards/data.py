@@ -144,6 +144,19 @@ def make_slice(f: Filters, *, category: str | None = None, tier: str | None = No
 
 # ----------------------------------------------------------------------------------- formatting
 
+# Enrollments with what the category, instructor-tier and country filters read.
+ENROLLMENTS_WITH_SLICES = """from marts.fct_enrollments as enrollments
+        left join marts.dim_courses as courses on enrollments.course_id = courses.course_id
+        left join marts.instructor_performance as performance on courses.instructor_id = performance.instructor_id
+        left join marts.dim_students as students on enrollments.student_id = students.student_id"""
+
+
+def enrollment_slice_of(f: Filters) -> Slice:
+    """The filters as they apply to ENROLLMENTS_WITH_SLICES."""
+    return make_slice(f, category="enrollments.course_category", tier="performance.pareto_segment",
+                      country="students.country_code")
+
+
 def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
 
@@ -606,8 +619,7 @@ def lifecycle_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
 def enrollment_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, Slice]:
     """Enrollments, completion and certification rate by enrollment cohort month (UTC), sliced by
     category, instructor tier and student country; the course_success_monthly definition."""
-    s = make_slice(f, category="enrollments.course_category", tier="performance.pareto_segment",
-                   country="students.country_code")
+    s = enrollment_slice_of(f)
     frame = rows(con, f"""
         select cast(date_trunc('month', enrollments.enrolled_at) as date) as month_start,
             count(*) as enrollments,
@@ -615,10 +627,7 @@ def enrollment_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.Dat
             count(*) filter (where enrollments.is_certified) as certified_enrollments,
             count(*) filter (where enrollments.is_completed) / count(*) as completion_rate,
             count(*) filter (where enrollments.is_certified) / count(*) as certification_rate
-        from marts.fct_enrollments as enrollments
-        left join marts.dim_courses as courses on enrollments.course_id = courses.course_id
-        left join marts.instructor_performance as performance on courses.instructor_id = performance.instructor_id
-        left join marts.dim_students as students on enrollments.student_id = students.student_id
+        {ENROLLMENTS_WITH_SLICES}
         {s.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
         group by 1
         order by 1
@@ -627,15 +636,11 @@ def enrollment_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.Dat
 
 
 def enrollments_by_country(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) -> pd.DataFrame:
-    s = make_slice(f, category="enrollments.course_category", tier="performance.pareto_segment",
-                   country="students.country_code")
+    s = enrollment_slice_of(f)
     return rows(con, f"""
         select students.country_code as country, count(*) as enrollments,
             count(distinct enrollments.student_id) as students
-        from marts.fct_enrollments as enrollments
-        left join marts.dim_courses as courses on enrollments.course_id = courses.course_id
-        left join marts.instructor_performance as performance on courses.instructor_id = performance.instructor_id
-        left join marts.dim_students as students on enrollments.student_id = students.student_id
+        {ENROLLMENTS_WITH_SLICES}
         {s.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
         group by 1
         order by enrollments desc
@@ -738,14 +743,10 @@ def day_numbers(con: duckdb.DuckDBPyConnection, day: date, f: Filters) -> dict[s
         left join marts.dim_students as students on orders.student_id = students.student_id
         {orders_slice.where("cast(orders.ordered_at as date) = ?")}
     """, [day, *orders_slice.params])
-    enrollment_slice = make_slice(f, category="enrollments.course_category", tier="performance.pareto_segment",
-                                  country="students.country_code")
+    enrollment_slice = enrollment_slice_of(f)
     enrollments = rows(con, f"""
         select count(*) as enrollments
-        from marts.fct_enrollments as enrollments
-        left join marts.dim_courses as courses on enrollments.course_id = courses.course_id
-        left join marts.instructor_performance as performance on courses.instructor_id = performance.instructor_id
-        left join marts.dim_students as students on enrollments.student_id = students.student_id
+        {ENROLLMENTS_WITH_SLICES}
         {enrollment_slice.where("cast(enrollments.enrolled_at as date) = ?")}
     """, [day, *enrollment_slice.params])
     campaign_slice = make_slice(f, platform="platform")
