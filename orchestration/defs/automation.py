@@ -47,7 +47,7 @@ def snapshot_landing(landing_dir: Path) -> dict[str, str]:
     snapshot = {}
     for item in files:
         try:
-            stat = item.path.stat()
+            stat = item.path.lstat()  # a refused link is listed, never followed
         except FileNotFoundError:  # removed while we looked
             continue
         snapshot[item.relative_path] = f"{stat.st_size}:{stat.st_mtime_ns}"
