@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land build validate publish report dev dashboard test lint bench clean
+.PHONY: help venv run data land set-aside build validate publish report dev dashboard test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ data: $(STAMP) ## generate a fresh default dataset (SCALE=, SEED=)
 
 land: $(STAMP) ## land new landing files into raw
 	@$(BIN)/python -m orchestration.pipeline --steps land
+
+set-aside: $(STAMP) ## accept that a refused landing file stays out: FILE=<path in the landing dir> REASON="why" (BY= defaults to you)
+	@$(BIN)/python -m orchestration.landing.set_aside "$(FILE)" --reason "$(REASON)" $(if $(BY),--by "$(BY)")
 
 build: $(STAMP) ## dbt build and the summary
 	@$(BIN)/python -m orchestration.pipeline --steps build,summary --force-build

@@ -201,3 +201,36 @@ def test_an_unsafe_column_already_in_raw_stops_landing_naming_it(landing: Path, 
 
     with pytest.raises(Exception, match=r"raw.instructors column 'x\" y'"):
         land(landing, warehouse)
+
+
+def test_set_aside_keeps_who_when_why_and_stops_counting_the_file(landing: Path, tmp_path: Path) -> None:
+    from orchestration.landing.set_aside import SetAsideError, set_aside
+
+    relative = "marketplace/instructors/bad.csv"
+    write_bytes(landing, relative, b"id;name\n1;x\n")
+    warehouse = tmp_path / "wh.duckdb"
+    with pytest.raises(SetAsideError, match="not been landed"):
+        set_aside(warehouse, landing, relative, "legacy export", "ana")
+    land(landing, warehouse)
+    with pytest.raises(SetAsideError, match="is not refused: this version of it is loaded"):
+        set_aside(warehouse, landing, GOOD, "no", "ana")
+    with pytest.raises(SetAsideError, match="--reason"):
+        set_aside(warehouse, landing, relative, " ", "ana")
+
+    done = set_aside(warehouse, landing, relative, "legacy export, superseded by good.csv", "ana")
+    again = land(landing, warehouse)
+
+    assert [r.status for r in again.results if r.file == relative] == ["set_aside"]
+    assert not again.failed
+    assert query(
+        warehouse,
+        "select status, set_aside_by, set_aside_reason, finished_at is not null from raw.load_ledger "
+        "where file_path = ? order by finished_at",
+        [relative],
+    ) == [("failed", None, None, True), ("set_aside", "ana", "legacy export, superseded by good.csv", True)]
+    assert query(warehouse, "select status, batch_id from raw.landing_inventory where file_path = ?", [relative]) == [
+        ("set_aside", done.batch_id)
+    ]
+    # a changed version is tried again
+    write_bytes(landing, relative, b"id;name\n1;y\n")
+    assert [r.file for r in land(landing, warehouse).failed] == [relative]
