@@ -4,7 +4,8 @@ generate (unless the landing dir has a dataset ending less than 12 hours ago) ->
 build -> validate (Great Expectations: the data quality standards) -> publish (the marts to the
 read-only serving file and Parquet, only when every earlier step passed) -> summary.
 A step that fails stops the run with a non-zero exit and says which step failed and why, and
-what readers of the serving file still see.
+what readers of the serving file still see. The whole run holds the pipeline lock
+(`orchestration.pipeline_lock`): a second run waits for it, up to PIPELINE_LOCK_TIMEOUT seconds.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.pipeline_lock import LockBusy, timeout_from_env, warehouse_lock
 from orchestration.settings import Settings
 
 
@@ -79,30 +81,35 @@ def generate_step(
     force: bool,
     now: datetime | None = None,
 ) -> None:
-    """Generate the dataset, unless one is there whose data ends less than 12 hours ago."""
-    if dataset_present(settings.landing_dir) and not force:
-        recorded = dataset_end(settings.landing_dir)
-        if recorded is None:
-            print(f"dataset in {settings.landing_dir} does not say when it ends: regenerating")
-        else:
-            reuse, why = reuse_decision(recorded, now or datetime.now(timezone.utc))
-            print(f"{why} ({settings.landing_dir})")
-            if reuse:
-                return
-    from orchestration.datagen.__main__ import main as generate_main
-    from orchestration.datagen.config import format_end
+    """Generate the dataset, unless one is there whose data ends less than 12 hours ago.
 
-    args = ["--scale", str(scale), "--seed", str(seed), "--out", str(settings.landing_dir)]
-    if end:
-        args += ["--end-date", format_end(end)]
-    if generate_main(args) != 0:
-        raise StepFailed("the data generator reported an error (see above)")
-    retire_warehouse(settings.warehouse_path)
+    Under the pipeline lock, so no other run lands the old dataset while it is replaced, and the
+    warehouse built from the old dataset is retired before anybody can land the new one into it."""
+    with warehouse_lock(settings.warehouse_path):
+        if dataset_present(settings.landing_dir) and not force:
+            recorded = dataset_end(settings.landing_dir)
+            if recorded is None:
+                print(f"dataset in {settings.landing_dir} does not say when it ends: regenerating")
+            else:
+                reuse, why = reuse_decision(recorded, now or datetime.now(timezone.utc))
+                print(f"{why} ({settings.landing_dir})")
+                if reuse:
+                    return
+        from orchestration.datagen.__main__ import main as generate_main
+        from orchestration.datagen.config import format_end
+
+        args = ["--scale", str(scale), "--seed", str(seed), "--out", str(settings.landing_dir)]
+        if end:
+            args += ["--end-date", format_end(end)]
+        if generate_main(args) != 0:
+            raise StepFailed("the data generator reported an error (see above)")
+        retire_warehouse(settings.warehouse_path)
 
 
 def retire_warehouse(warehouse_path: Path) -> None:
     """A regenerated dataset is a new synthetic world whose keys mean other things than the
-    previous one's, so its raw rows must not be mixed with the old ones: start a new warehouse."""
+    previous one's, so its raw rows must not be mixed with the old ones: start a new warehouse.
+    The caller holds the pipeline lock; its lock file stays (removing it would split the lock)."""
     from orchestration.build_state import state_file
 
     if not warehouse_path.exists():
@@ -182,7 +189,7 @@ def summary_step(settings: Settings) -> None:
             """
         ).fetchall()
         failed_files = con.execute(
-            "select file_path, error from raw.load_ledger where status = 'failed' order by file_path"
+            "select file_path, error from raw.landing_inventory where status = 'failed' order by file_path"
         ).fetchall()
     print(f"{'table':<22}{'raw':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}")
     for entity, raw, staged, quarantined, duplicates in rows:
@@ -190,7 +197,7 @@ def summary_step(settings: Settings) -> None:
     totals = [sum(r[i] for r in rows) for i in range(1, 5)]
     print(f"{'total':<22}{totals[0]:>12,}{totals[1]:>12,}{totals[2]:>13,}{totals[3]:>12,}")
     for path, error in failed_files:
-        print(f"failed landing file (recorded in raw.load_ledger): {error or path}")
+        print(f"refused landing file (raw.landing_inventory; its rows are missing): {error or path}")
     print(f"\nwarehouse: {settings.warehouse_path}")
 
     # End the run with the latest complete month's scorecard, and write its executive summary.
@@ -244,10 +251,18 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in wanted if s not in steps]
     if unknown:
         parser.error(f"unknown step(s) {', '.join(unknown)}; choose from {', '.join(steps)}")
+    try:
+        lock_timeout = timeout_from_env()
+    except ValueError as error:
+        parser.error(str(error))
     started = time.perf_counter()
     try:
-        for key in wanted:
-            _step(*steps[key])
+        with warehouse_lock(settings.warehouse_path, timeout=lock_timeout):
+            for key in wanted:
+                _step(*steps[key])
+    except LockBusy as busy:
+        print(f"\nFAILED: {busy}", file=sys.stderr)
+        return 1
     except StepFailed as failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)
         if "publish" in wanted:  # a failed build or standard publishes nothing: say what readers see

@@ -1,8 +1,10 @@
-"""The pipeline's generate step: an existing dataset is reused only while its data is recent."""
+"""The pipeline's generate step: an existing dataset is reused only while its data is recent, and
+it is generated under the pipeline lock."""
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 from orchestration import pipeline
 from orchestration.pipeline import dataset_end, generate_step, reuse_decision
+from orchestration.pipeline_lock import lock_path, parse_holder
 from orchestration.settings import Settings
 
 NOW = datetime(2026, 11, 22, 20, 30, tzinfo=timezone.utc)
@@ -120,3 +123,32 @@ def test_a_regenerated_dataset_starts_a_new_warehouse(
     generate_step(settings, 0.05, 42, None, force=True, now=NOW)
     assert not settings.warehouse_path.exists()
     assert "removed the previous warehouse" in capsys.readouterr().out
+
+
+def test_generation_and_retiring_the_warehouse_happen_under_the_pipeline_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings(tmp_path)
+    lock_file = lock_path(settings.warehouse_path)
+    holders: list[int | None] = []
+
+    def record_holder(*_: object) -> int:
+        holder = parse_holder(lock_file.read_text())
+        holders.append(holder.pid if holder else None)
+        return 0
+
+    monkeypatch.setattr("orchestration.datagen.__main__.main", record_holder)
+    monkeypatch.setattr(pipeline, "retire_warehouse", record_holder)
+    generate_step(settings, 0.05, 42, None, force=True, now=NOW)
+    assert holders == [os.getpid(), os.getpid()]
+    assert lock_file.read_text() == ""  # released when the step ends
+
+
+def test_a_bad_lock_timeout_setting_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PIPELINE_LOCK_TIMEOUT", "soon")
+    with pytest.raises(SystemExit) as stopped:
+        pipeline.main(["--steps", "land"])
+    assert stopped.value.code == 2
+    assert "PIPELINE_LOCK_TIMEOUT must be a number of seconds, got 'soon'" in capsys.readouterr().err

@@ -1,8 +1,14 @@
-"""`python -m orchestration.datagen`: generate a complete landing dataset (replacing the previous one)."""
+"""`python -m orchestration.datagen`: generate a complete landing dataset (replacing the previous one).
+
+Generating into the pipeline's landing dir (LANDING_DIR, the default) takes the pipeline lock of
+its warehouse (WAREHOUSE_PATH), so it never replaces files a run is landing; another --out dir is
+nobody's landing dir and is written without it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from datetime import datetime
@@ -10,6 +16,8 @@ from pathlib import Path
 
 from orchestration.datagen.config import GeneratorConfig, default_out_dir, format_end, parse_end
 from orchestration.datagen.generator import generate
+from orchestration.pipeline_lock import LockBusy, warehouse_lock
+from orchestration.settings import Settings
 
 
 def _end(text: str) -> datetime:
@@ -49,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _pipeline_lock(out_dir: Path) -> contextlib.AbstractContextManager[None]:
+    settings = Settings.from_env()
+    if out_dir.resolve() != settings.landing_dir.resolve():
+        return contextlib.nullcontext()
+    return warehouse_lock(settings.warehouse_path)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -73,7 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {message}", flush=True)
 
-    result = generate(config, progress)
+    try:
+        with _pipeline_lock(config.out_dir):
+            result = generate(config, progress)
+    except LockBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 1
     defects_by_entity: dict[str, int] = {}
     for record in result.defects:
         defects_by_entity[record.entity] = defects_by_entity.get(record.entity, 0) + 1

@@ -1,4 +1,7 @@
-"""`generate(config)`: build every entity, inject defects, write the landing files and manifest."""
+"""`generate(config)`: build every entity, inject defects, write the landing files and manifest.
+
+The dataset is written into a new dir next to the landing dir and swapped in whole when complete
+(`writer.replacing_dataset`): a generation that fails or is killed leaves the previous dataset."""
 
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from orchestration.datagen.web import (
 from orchestration.datagen.writer import (
     DefectRecord,
     WrittenFile,
-    clear_dataset,
+    replacing_dataset,
     write_entity,
     write_manifest,
 )
@@ -215,30 +218,31 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
     parent_sizes = {name: table.n_rows for name, table in tables.items()}
     clean_rows = dict(parent_sizes)
 
-    clear_dataset(config.out_dir)
     files: list[WrittenFile] = []
     records: list[DefectRecord] = []
-    for entity in ENTITIES:
-        table = tables.pop(entity.name)  # written tables are freed as we go
-        plan, month = _plan(table, config, referenced, parent_sizes)
-        written, defects = write_entity(
-            table, plan, month, config.out_dir, config.end_date, on_file=_file_progress(table, progress)
-        )
-        files += written
-        records += defects
-        rows = sum(f.rows for f in written)
-        progress(
-            f"wrote {entity.source}.{entity.name}: {rows:,} rows, {len(written)} file(s), {len(defects)} defect(s)"
-        )
-    parameters = {
-        "scale": config.scale,
-        "seed": config.seed,
-        "end": format_end(config.end),
-        "end_date": config.end_date.isoformat(),  # the export date: the end's UTC date
-        "defect_rate": config.defect_rate,
-    }
-    window = {"start": format_end(config.start), "end_exclusive": format_end(config.end)}
-    write_manifest(config.out_dir, parameters, window, files, records, clean_rows)
+    with replacing_dataset(config.out_dir) as out_dir:
+        for entity in ENTITIES:
+            table = tables.pop(entity.name)  # written tables are freed as we go
+            plan, month = _plan(table, config, referenced, parent_sizes)
+            written, defects = write_entity(
+                table, plan, month, out_dir, config.end_date, on_file=_file_progress(table, progress)
+            )
+            files += written
+            records += defects
+            rows = sum(f.rows for f in written)
+            progress(
+                f"wrote {entity.source}.{entity.name}: {rows:,} rows, {len(written)} file(s), {len(defects)} defect(s)"
+            )
+        parameters = {
+            "scale": config.scale,
+            "seed": config.seed,
+            "end": format_end(config.end),
+            "end_date": config.end_date.isoformat(),  # the export date: the end's UTC date
+            "defect_rate": config.defect_rate,
+        }
+        window = {"start": format_end(config.start), "end_exclusive": format_end(config.end)}
+        # last: a dir with generation.json is a complete dataset (the pipeline reuses it as such)
+        write_manifest(out_dir, parameters, window, files, records, clean_rows)
     row_counts = {e.name: sum(f.rows for f in files if f.entity == e.name) for e in ENTITIES}
     return GenerationResult(config, row_counts, tuple(files), tuple(records), time.perf_counter() - started)
 

@@ -8,10 +8,13 @@ and written straight from the Arrow buffer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
 import shutil
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +41,7 @@ MANIFEST_COLUMNS = (
     "injected_value",
 )
 CHUNK_ROWS = 250_000
+TOKEN_CHARS = 12  # of a generation's work dir names, `<landing>.new-<token>`
 _NEEDS_QUOTES = '[,"\\n\\r]'
 
 
@@ -74,14 +78,66 @@ class DefectRecord:
         )
 
 
-def clear_dataset(out_dir: Path) -> None:
-    """Remove a previous generation (source folders and the manifest); leave anything else alone."""
-    for name in (*SOURCES, MANIFEST_DIR):
-        target = out_dir / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
+def is_dataset_entry(name: str) -> bool:
+    """What a generation writes at the top of the landing dir (the rest is somebody else's)."""
+    return name in SOURCES or name == MANIFEST_DIR
+
+
+def work_dir_name(out_name: str, stage: str, token: str) -> str:
+    """A generation's sibling of the landing dir: `new` (being written) or `old` (being replaced)."""
+    return f"{out_name}.{stage}-{token}"
+
+
+def is_leftover(name: str, out_name: str) -> bool:
+    """A sibling a generation made and did not remove (it crashed or was killed)."""
+    return re.fullmatch(re.escape(out_name) + rf"\.(new|old)-[0-9a-f]{{{TOKEN_CHARS}}}", name) is not None
+
+
+def _move_foreign(source: Path, target: Path) -> None:
+    """Move what a generation does not write from `source` to `target`, unless it is there already."""
+    for entry in source.iterdir():
+        if not is_dataset_entry(entry.name) and not (target / entry.name).exists():
+            target.mkdir(parents=True, exist_ok=True)
+            entry.rename(target / entry.name)
+
+
+def _clean_up_after_crashes(out_dir: Path) -> None:
+    if not out_dir.parent.is_dir():
+        return
+    for path in out_dir.parent.iterdir():
+        if is_leftover(path.name, out_dir.name) and path.is_dir() and not path.is_symlink():
+            _move_foreign(path, out_dir)  # a generation killed mid-swap had moved them there
+            shutil.rmtree(path)
+
+
+@contextlib.contextmanager
+def replacing_dataset(out_dir: Path) -> Iterator[Path]:
+    """A fresh sibling dir to write the whole dataset into, swapped in for `out_dir` only when the
+    block completes: readers see the previous dataset or the new one, never a part of either.
+
+    The swap moves the entries a generation does not write over to the new dir, renames the current
+    dir aside and the new one into place (renames within one parent dir: atomic), then deletes the
+    old one. When the block raises, its dir is removed and `out_dir` is as it was. A process killed
+    mid-write leaves its dir behind; the next generation removes it. Two generations into one dir at
+    once must be kept apart by the caller (the pipeline lock)."""
+    out_dir = out_dir.resolve()  # a symlinked landing dir: swap its target, keep the link
+    _clean_up_after_crashes(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:TOKEN_CHARS]
+    work_dir = out_dir.with_name(work_dir_name(out_dir.name, "new", token))
+    work_dir.mkdir()
+    try:
+        yield work_dir
+    except BaseException:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        raise
+    aside = out_dir.with_name(work_dir_name(out_dir.name, "old", token))
+    if out_dir.exists():
+        _move_foreign(out_dir, work_dir)
+        out_dir.rename(aside)
+    work_dir.rename(out_dir)
+    # the new dataset is in place: what cannot be deleted now goes with the next generation's clean-up
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def relative_path(entity: Entity, label: str) -> str:

@@ -8,18 +8,25 @@ on the Resources page of the UI.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.defs.project import dbt_executable, dbt_project
+from orchestration.pipeline_lock import warehouse_lock
 from orchestration.settings import Settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse (one writer at a time: runs execute in process, one step after the
-    other), the landing directory it is fed from, and where published data and reports go."""
+    other), the landing directory it is fed from, and where published data and reports go.
+
+    A run using it holds the pipeline lock (`orchestration.pipeline_lock`) from start to end (the
+    in-process executor sets resources up once per run), so it waits for `make run`, `make land`
+    or `make data` on the same warehouse and they wait for it, up to PIPELINE_LOCK_TIMEOUT seconds."""
 
     warehouse_path: str
     landing_dir: str
@@ -40,6 +47,14 @@ class WarehouseResource(dg.ConfigurableResource):
     @classmethod
     def from_env(cls) -> "WarehouseResource":
         return cls.from_settings(Settings.from_env())
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        run_id = context.run.run_id if context.run else "outside a run"
+        say = context.log.warning if context.log else print
+        with warehouse_lock(Path(self.warehouse_path), command=f"dagster run {run_id}", say=say):
+            with super().yield_for_execution(context) as resource:
+                yield resource
 
     def settings(self) -> Settings:
         return Settings(

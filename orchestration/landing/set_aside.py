@@ -26,6 +26,7 @@ from orchestration.landing.loader import (
     ensure_raw_schema,
     scan_entry,
 )
+from orchestration.pipeline_lock import LockBusy, warehouse_lock
 from orchestration.settings import Settings
 
 
@@ -100,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, default=settings.warehouse_path)
     args = parser.parse_args(argv)
     try:
-        done = set_aside(args.warehouse, args.landing_dir, args.path, args.reason, args.by)
-    except (SetAsideError, FileNotFoundError) as error:
+        with warehouse_lock(args.warehouse):
+            done = set_aside(args.warehouse, args.landing_dir, args.path, args.reason, args.by)
+    except (SetAsideError, FileNotFoundError, LockBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(

@@ -36,9 +36,16 @@ def main(argv: list[str] | None = None) -> int:
         if stale:
             print("run: python -m orchestration.quality render", file=sys.stderr)
         return 1 if stale else 0
+    from orchestration.pipeline_lock import LockBusy, warehouse_lock
     from orchestration.quality.report import report_lines, validate_and_report
 
-    run, failed = validate_and_report(Settings.from_env(), docs=not args.no_docs)
+    settings = Settings.from_env()
+    try:
+        with warehouse_lock(settings.warehouse_path):  # it records audit results in the warehouse
+            run, failed = validate_and_report(settings, docs=not args.no_docs)
+    except LockBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 1
     print("\n".join(report_lines(run)))
     return 1 if failed else 0
 

@@ -15,6 +15,7 @@ import sys
 
 from orchestration.serving.export import ExportError, export_marts, read_manifest
 from orchestration.serving.publish import STORAGE_VERSION, PublishError, current_publish, publish_step, serving_status
+from orchestration.pipeline_lock import LockBusy, warehouse_lock
 from orchestration.settings import Settings
 
 
@@ -29,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     try:
         if args.command == "publish":
-            publish_step(settings, args.run_id, export=not args.no_export)
+            with warehouse_lock(settings.warehouse_path):  # what it publishes must not change under it
+                publish_step(settings, args.run_id, export=not args.no_export)
         elif args.command == "export":
             print("\n".join(export_marts(settings.serving_path, settings.export_dir).lines()))
         else:
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
                 current = (current_publish(settings.serving_path) or {}).get("publish_id")
                 behind = "" if exported == current else " (not the serving file's publish: run the export command)"
                 print(f"export {settings.export_dir} holds publish {exported}, {len(manifest['tables'])} tables{behind}")
-    except (PublishError, ExportError) as error:
+    except (PublishError, ExportError, LockBusy) as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return 1
     return 0
