@@ -19,6 +19,7 @@ from orchestration.contracts import ENTITIES, SOURCES
 from orchestration.defs import gx
 from orchestration.defs.resources import WarehouseResource
 from orchestration.landing import FileResult, land
+from orchestration.landing.loader import LandingError
 
 GROUP = "landing"
 
@@ -100,13 +101,15 @@ def build_land_asset() -> dg.AssetsDefinition:
             if result.status == "loaded":
                 print(f"[{index}/{total}] {result.file}: {result.rows:,} rows", flush=True)
             elif result.status == "failed":
-                context.log.warning(f"[{index}/{total}] FAILED {result.error}")
+                context.log.warning(f"[{index}/{total}] REFUSED {result.error} (about {result.estimated_rows:,} rows missing)")
 
         context.log.info(f"landing {settings.landing_dir} -> {settings.warehouse_path}")
         try:
             report = land(settings.landing_dir, settings.warehouse_path, on_file=progress)
         except FileNotFoundError as error:  # no landing dir: say how to get data
             raise dg.Failure(description=f"{error} (make data generates a dataset)") from None
+        except LandingError as error:
+            raise dg.Failure(description=str(error)) from None
         context.log.info(
             f"files: {report.count('loaded')} loaded, {report.count('skipped')} already loaded, {report.count('failed')} failed"
         )
