@@ -4,6 +4,10 @@ One definition serves three readers: the data generator writes files in this sha
 step checks files against it, and `models/staging/_sources.yml` (rendered from it by
 `python -m orchestration.render_sources`) hands the same rules to dbt, whose staging macros turn
 them into casts and quarantine reasons.
+
+Besides the rules of single values, an entity carries consistency rules across entities (a payment
+is not before its order, a review comes from a student enrolled in the course): a row breaking one
+is quarantined with a reason that starts with the rule's name, like any invalid row.
 """
 
 from __future__ import annotations
@@ -28,6 +32,56 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A timestamp a row's own timestamp may not precede.
+
+    Without `via`, `timestamp` is another column of the same row. With `via`, `timestamp` is
+    "entity.column" of the parent rows whose `key` equals this row's `via` value: the earliest of
+    them, among the parent's staged rows (valid, not a duplicate) that have the `where` values, so
+    a quarantined parent never counts and every row finds one value or none.
+    """
+
+    timestamp: str
+    label: str  # names the anchor in the reason: "its order's ordered_at"
+    via: str | None = None
+    key: str | None = None
+    where: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def entity(self) -> str | None:
+        return self.timestamp.split(".")[0] if self.via else None
+
+    @property
+    def column(self) -> str:
+        return self.timestamp.split(".")[-1]
+
+
+@dataclass(frozen=True)
+class NotBefore:
+    """Consistency rule: `column` is not before the first of `anchors` that resolves, so a later
+    anchor is the fallback when an earlier one has no row (an order without a successful payment).
+    Reason: `<name>: <column> <value> is before <label> <anchor value>` (timestamps in UTC)."""
+
+    name: str
+    column: str
+    anchors: tuple[Anchor, ...]
+
+
+@dataclass(frozen=True)
+class ExistsIn:
+    """Consistency rule: some staged row of `entity` has `entity_columns` equal to this row's
+    `columns`. Reason: `<name>: no <entity> row with <column> <value>, ...`."""
+
+    name: str
+    columns: tuple[str, ...]
+    entity: str
+    entity_columns: tuple[str, ...]
+
+
+ConsistencyRule = NotBefore | ExistsIn
+
+
+@dataclass(frozen=True)
 class Entity:
     source: str
     name: str
@@ -39,6 +93,9 @@ class Entity:
     # its file's month arrived late.
     partitioned_by: str | None = None
     updated_at: str | None = None  # newest version of a business key wins on this column, if set
+    # Checked only on rows that pass every column rule, so a row has either column reasons or
+    # consistency reasons, and a broken parent link is reported once, as an orphan.
+    consistency_rules: tuple[ConsistencyRule, ...] = ()
     required_columns: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -290,6 +347,13 @@ ENTITIES: tuple[Entity, ...] = (
             ),
             Column("failure_reason", "text", "Processor reason for a failed attempt."),
         ),
+        consistency_rules=(
+            NotBefore(
+                "payment_before_order",
+                "attempted_at",
+                (Anchor("orders.ordered_at", "its order's ordered_at", via="order_id", key="order_id"),),
+            ),
+        ),
     ),
     Entity(
         MARKETPLACE,
@@ -319,6 +383,24 @@ ENTITIES: tuple[Entity, ...] = (
                 ),
             ),
         ),
+        # A refund gives back money collected: it is not before the order's first successful
+        # payment; an order with no staged successful payment is judged by its order time.
+        consistency_rules=(
+            NotBefore(
+                "refund_before_payment",
+                "refunded_at",
+                (
+                    Anchor(
+                        "payments.attempted_at",
+                        "its order's first successful payment",
+                        via="order_id",
+                        key="order_id",
+                        where=(("status", "succeeded"),),
+                    ),
+                    Anchor("orders.ordered_at", "its unpaid order's ordered_at", via="order_id", key="order_id"),
+                ),
+            ),
+        ),
     ),
     Entity(
         MARKETPLACE,
@@ -333,6 +415,14 @@ ENTITIES: tuple[Entity, ...] = (
             _id("student_id", "Reviewing student.", "students.student_id"),
             Column("rating", "integer", "Stars, 1 to 5.", required=True, min_value=1, max_value=5),
             _ts("reviewed_at", "When the review was posted."),
+        ),
+        consistency_rules=(
+            ExistsIn(
+                "review_without_enrollment",
+                ("student_id", "course_id"),
+                "enrollments",
+                ("student_id", "course_id"),
+            ),
         ),
     ),
     Entity(
@@ -446,6 +536,9 @@ ENTITIES: tuple[Entity, ...] = (
             ),
             _ts("completed_at", "When all lessons were completed.", required=False),
         ),
+        consistency_rules=(
+            NotBefore("completion_before_enrollment", "completed_at", (Anchor("enrolled_at", "its enrolled_at"),)),
+        ),
     ),
     Entity(
         LEARNING,
@@ -493,6 +586,20 @@ ENTITIES: tuple[Entity, ...] = (
             _id("certificate_id", "Certificate id."),
             _id("enrollment_id", "Completed enrollment.", "enrollments.enrollment_id"),
             _ts("issued_at", "Issue time."),
+        ),
+        consistency_rules=(
+            NotBefore(
+                "certificate_before_enrollment",
+                "issued_at",
+                (
+                    Anchor(
+                        "enrollments.enrolled_at",
+                        "its enrollment's enrolled_at",
+                        via="enrollment_id",
+                        key="enrollment_id",
+                    ),
+                ),
+            ),
         ),
     ),
     Entity(
@@ -636,6 +743,61 @@ ENTITIES: tuple[Entity, ...] = (
 
 ENTITIES_BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(e.source for e in ENTITIES))
+
+
+def rule_entities(rule: ConsistencyRule) -> tuple[str, ...]:
+    """The other entities a consistency rule reads (their base models are its dbt parents)."""
+    if isinstance(rule, ExistsIn):
+        return (rule.entity,)
+    return tuple(dict.fromkeys(a.entity for a in rule.anchors if a.entity))
+
+
+def _type_of(entity: Entity | None, column: str | None) -> str | None:
+    if entity is None or column not in entity.column_names:
+        return None
+    return entity.column(column).type
+
+
+def _rule_problems(entity: Entity, rule: ConsistencyRule, by_name: dict[str, Entity]) -> list[str]:
+    problems = []
+    if isinstance(rule, ExistsIn):
+        other = by_name.get(rule.entity)
+        if not rule.columns or len(rule.columns) != len(rule.entity_columns):
+            problems.append("columns and entity_columns differ in number")
+        for column, key in zip(rule.columns, rule.entity_columns):
+            if _type_of(entity, column) is None or _type_of(entity, column) != _type_of(other, key):
+                problems.append(f"{column} does not match a column {rule.entity}.{key} of the same type")
+        return problems
+    if _type_of(entity, rule.column) != "timestamp":
+        problems.append(f"{rule.column} is not a timestamp column")
+    for anchor in rule.anchors:
+        if anchor.via is None:
+            if _type_of(entity, anchor.column) != "timestamp":
+                problems.append(f"{anchor.column} is not a timestamp column")
+            continue
+        parent = by_name.get(anchor.entity or "")
+        if _type_of(parent, anchor.column) != "timestamp":
+            problems.append(f"{anchor.timestamp} is not a timestamp column")
+        if _type_of(entity, anchor.via) is None or _type_of(entity, anchor.via) != _type_of(parent, anchor.key):
+            problems.append(f"{anchor.via} does not match a column {anchor.entity}.{anchor.key} of the same type")
+        problems += [f"{anchor.entity} has no column {c}" for c, _ in anchor.where if _type_of(parent, c) is None]
+    return problems
+
+
+def rule_problems(entities: tuple[Entity, ...]) -> list[str]:
+    """Consistency rules naming columns or entities that do not exist, or comparing non-timestamps."""
+    by_name = {e.name: e for e in entities}
+    return [
+        f"{entity.name}.{rule.name}: {problem}"
+        for entity in entities
+        for rule in entity.consistency_rules
+        for problem in _rule_problems(entity, rule, by_name)
+    ]
+
+
+_PROBLEMS = rule_problems(ENTITIES)
+if _PROBLEMS:
+    raise ValueError("consistency rules of the contract: " + "; ".join(_PROBLEMS))
 
 
 def entity(name: str) -> Entity:

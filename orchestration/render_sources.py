@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from orchestration.contracts import ENTITIES, SOURCES, Column, Entity
+from orchestration.contracts import ENTITIES, SOURCES, Anchor, Column, ConsistencyRule, Entity, ExistsIn
 
 SOURCES_YML = Path(__file__).resolve().parent.parent / "models" / "staging" / "_sources.yml"
 
@@ -46,10 +46,38 @@ def _column_meta(column: Column) -> dict[str, Any]:
     return meta
 
 
+def _anchor_meta(anchor: Anchor) -> dict[str, Any]:
+    meta: dict[str, Any] = {"timestamp": anchor.timestamp, "label": anchor.label}
+    if anchor.via:
+        meta.update(via=anchor.via, key=anchor.key)
+    if anchor.where:
+        meta["where"] = dict(anchor.where)
+    return meta
+
+
+def _rule_meta(rule: ConsistencyRule) -> dict[str, Any]:
+    if isinstance(rule, ExistsIn):
+        return {
+            "name": rule.name,
+            "kind": "exists_in",
+            "columns": list(rule.columns),
+            "entity": rule.entity,
+            "entity_columns": list(rule.entity_columns),
+        }
+    return {
+        "name": rule.name,
+        "kind": "not_before",
+        "column": rule.column,
+        "anchors": [_anchor_meta(a) for a in rule.anchors],
+    }
+
+
 def _table(entity: Entity) -> dict[str, Any]:
     meta: dict[str, Any] = {"key": list(entity.key), "layout": entity.layout}
     if entity.partitioned_by:
         meta["partitioned_by"] = entity.partitioned_by
+    if entity.consistency_rules:
+        meta["consistency_rules"] = [_rule_meta(r) for r in entity.consistency_rules]
     columns = [
         {
             "name": c.name,

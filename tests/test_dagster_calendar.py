@@ -134,4 +134,4 @@ def test_completeness_and_accuracy_checks_block_the_others_do_not():
     assert by_standard["timeliness"] == {False}
     assert by_standard.get("consistency", {False}) == {False}
     orders = {c.name for c in checks if c.asset_key == dg.AssetKey(["staging", "base_marketplace__orders"])}
-    assert orders == {"gx_completeness", "gx_accuracy"}
+    assert orders == {"gx_completeness", "gx_accuracy", "gx_consistency"}  # consistency: conflicting files

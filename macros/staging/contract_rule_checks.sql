@@ -72,3 +72,68 @@
 {% macro format_contract_number(value) -%}
     {{ return((value | int) if value == (value | int) else value) }}
 {%- endmacro %}
+
+{#- One SQL expression per consistency rule of an entity (orchestration/contracts.py): the rule's
+    message, `<rule>: ...`, or null when the row keeps it (or a value it needs is null). E.g.
+    `payment_before_order: attempted_at 2026-03-01 09:00:00 is before its order's ordered_at
+    2026-03-02 10:00:00` (timestamps in UTC), `review_without_enrollment: no enrollments row with
+    student_id 7, course_id 101`.
+
+    row_sql: the alias of the row being checked; the parents' values come from the CTEs that
+    validate_source builds and joins under the names consistency_rule_cte gives. -#}
+{% macro consistency_rule_checks(rules, row_sql) %}
+    {%- set checks = [] -%}
+    {%- for rule in rules -%}
+        {%- if rule.kind == 'exists_in' -%}
+            {%- set present = [] -%}
+            {%- set shown = [] -%}
+            {%- for column in rule.columns -%}
+                {%- set value_sql = row_sql ~ '.' ~ adapter.quote(column) -%}
+                {%- do present.append(value_sql ~ ' is not null') -%}
+                {%- do shown.extend([
+                    quoted_text((', ' if not loop.first else '') ~ column ~ ' '),
+                    dbt.cast(value_sql, dbt.type_string()),
+                ]) -%}
+            {%- endfor -%}
+            {%- do checks.append(
+                "case when " ~ present | join(' and ') ~ " and "
+                ~ consistency_rule_cte(rule) ~ ".key_1 is null then "
+                ~ dbt.concat([quoted_text(rule.name ~ ': no ' ~ rule.entity ~ ' row with ')] + shown)
+                ~ " end"
+            ) -%}
+        {%- else -%}
+            {%- set anchor_values = [] -%}
+            {%- set described = [] -%}
+            {%- for anchor in rule.anchors -%}
+                {%- set anchor_sql = consistency_rule_cte(rule, loop.index) ~ '.anchor_at' if anchor.via
+                    else row_sql ~ '.' ~ adapter.quote(anchor.timestamp) -%}
+                {%- do anchor_values.append(anchor_sql) -%}
+                {%- do described.append(
+                    "when " ~ anchor_sql ~ " is not null then "
+                    ~ dbt.concat([quoted_text(anchor.label ~ ' '), dbt.cast(anchor_sql, dbt.type_string())])
+                ) -%}
+            {%- endfor -%}
+            {%- set value_sql = row_sql ~ '.' ~ adapter.quote(rule.column) -%}
+            {#- the first anchor that resolves is the one compared; later ones are fallbacks -#}
+            {%- set anchor_sql = anchor_values[0] if anchor_values | length == 1
+                else 'coalesce(' ~ anchor_values | join(', ') ~ ')' -%}
+            {%- do checks.append(
+                "case when " ~ value_sql ~ " < " ~ anchor_sql ~ " then "
+                ~ dbt.concat([
+                    quoted_text(rule.name ~ ': ' ~ rule.column ~ ' '),
+                    dbt.cast(value_sql, dbt.type_string()),
+                    quoted_text(' is before '),
+                    "case " ~ described | join(' ') ~ " end",
+                ])
+                ~ " end"
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(checks) }}
+{% endmacro %}
+
+{#- The CTE validate_source builds for a consistency rule: the parent keys of an exists_in rule,
+    or the parent timestamps of a not_before rule's anchor number anchor_index (1-based). -#}
+{% macro consistency_rule_cte(rule, anchor_index=none) -%}
+    {{ return(rule.name ~ ('__anchor_' ~ anchor_index if anchor_index else '__keys')) }}
+{%- endmacro %}

@@ -1,7 +1,8 @@
 {#- The landing contract of one source table, read from the `meta` that
     orchestration/render_sources.py writes into models/staging/_sources.yml:
     {key: [...], layout, partitioned_by, columns: [{name, type, required, accepted_values,
-    min_value, max_value, references}, ...]}, columns in file order, lineage columns left out.
+    min_value, max_value, references}, ...], consistency_rules: [...]}, columns in file order,
+    lineage columns left out; consistency_rules as in _sources.yml (kind not_before or exists_in).
 
     It reads `graph`, which dbt fills at execute time only, and leaves empty in unit tests: a unit
     test of a base model states the contract it runs against with
@@ -42,6 +43,7 @@
         'layout': table_meta.get('layout', 'snapshot'),
         'partitioned_by': table_meta.get('partitioned_by'),
         'columns': columns,
+        'consistency_rules': table_meta.get('consistency_rules', []),
     }) }}
 {% endmacro %}
 
@@ -81,10 +83,25 @@
         {%- endif -%}
     {%- endfor -%}
 
+    {%- set consistency_rules = contract.get('consistency_rules') or [] -%}
+    {%- for rule in consistency_rules -%}
+        {%- set own_columns = rule.get('columns', []) + [rule.get('column')]
+            + (rule.get('anchors', []) | rejectattr('via') | map(attribute='timestamp') | list)
+            + (rule.get('anchors', []) | selectattr('via') | map(attribute='via') | list) -%}
+        {%- if rule.get('kind') not in ['not_before', 'exists_in']
+            or own_columns | reject('none') | reject('in', column_names) | list -%}
+            {{ exceptions.raise_compiler_error(
+                "contract of " ~ table_name ~ ": consistency rule " ~ rule.get('name')
+                ~ " has an unknown kind or names a column that is not a contract column: " ~ rule
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+
     {{ return({
         'key': key,
         'layout': contract.get('layout', 'snapshot'),
         'partitioned_by': contract.get('partitioned_by'),
         'columns': columns,
+        'consistency_rules': consistency_rules,
     }) }}
 {% endmacro %}

@@ -2,7 +2,8 @@
 
 Every defect row carries exactly one defect. Defects that make a row invalid (all but
 `duplicate_row` and `late_arriving`) only go to rows no other row points to, through a contract
-reference or through a value that depends on them (a table's `protected` rows), so quarantining
+reference, a consistency rule of the contract (a review points to the enrollment of its student
+in its course) or a value that depends on them (a table's `protected` rows), so quarantining
 a defect row never orphans or falsifies another row: the manifest is exactly what a validator
 catches. Key columns are never touched; a duplicate copies a clean row; a late row is a clean row
 written into a later month's file.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orchestration.contracts import ENTITIES, Column, Entity
+from orchestration.contracts import ENTITIES, Column, Entity, ExistsIn
 from orchestration.datagen.render import format_cents
 from orchestration.datagen.tables import EntityTable
 
@@ -71,8 +72,41 @@ def defect_columns(entity: Entity) -> dict[str, tuple[Column, ...]]:
     }
 
 
+def _matched(
+    parent: EntityTable, parent_columns: tuple[str, ...], child: EntityTable, columns: tuple[str, ...]
+) -> np.ndarray:
+    """Mask of parent rows whose `parent_columns` values equal some child row's `columns` values."""
+    child_present = ~np.any([child.null_mask(c) for c in columns], axis=0)
+    parent_values = np.column_stack([np.asarray(parent.columns[c]) for c in parent_columns])
+    child_values = np.column_stack([np.asarray(child.columns[c]) for c in columns])[child_present]
+    _, codes = np.unique(np.concatenate([parent_values, child_values]), axis=0, return_inverse=True)
+    codes = codes.reshape(-1)
+    return np.isin(codes[: len(parent_values)], codes[len(parent_values) :])
+
+
+def rule_referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray]:
+    """Per entity, a mask of rows a consistency rule of another entity reads: quarantining one
+    would make the other row break the rule (a review whose student's enrollment is gone)."""
+    marks: dict[str, np.ndarray] = {}
+    for child in ENTITIES:
+        if child.name not in tables:
+            continue
+        for rule in child.consistency_rules:
+            if isinstance(rule, ExistsIn):
+                pairs = [(rule.entity, rule.entity_columns, rule.columns)]
+            else:
+                pairs = [(a.entity, (a.key,), (a.via,)) for a in rule.anchors if a.entity and a.key and a.via]
+            for parent, parent_columns, columns in pairs:
+                if parent not in tables:
+                    continue
+                matched = _matched(tables[parent], parent_columns, tables[child.name], columns)
+                marks[parent] = marks[parent] | matched if parent in marks else matched
+    return marks
+
+
 def referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray]:
-    """Per parent entity, a mask of rows whose key some child row references (contract references)."""
+    """Per parent entity, a mask of rows whose key some child row references (contract references
+    and consistency rules)."""
     marks: dict[str, np.ndarray] = {}
     for child in ENTITIES:
         if child.name not in tables:
@@ -86,10 +120,13 @@ def referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray]:
             parent_keys = np.asarray(tables[parent].columns[column.references.split(".")[1]])
             mark = marks.setdefault(parent, np.zeros(int(parent_keys.max(initial=0)) + 2, dtype=bool))
             mark[values[(values >= 0) & (values < len(mark))]] = True
-    return {
+    referenced = {
         parent: mark[np.asarray(tables[parent].columns[tables[parent].entity.key[0]])]
         for parent, mark in marks.items()
     }
+    for parent, mark in rule_referenced_rows(tables).items():
+        referenced[parent] = referenced[parent] | mark if parent in referenced else mark
+    return referenced
 
 
 @dataclass(frozen=True)

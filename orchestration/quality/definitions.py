@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from orchestration.contracts import ENTITIES, SOURCES, Entity
+from orchestration.contracts import ENTITIES, SOURCES, ConsistencyRule, Entity, ExistsIn
 from orchestration.settings import PROJECT_DIR
 
 COMPLETENESS, ACCURACY, TIMELINESS, CONSISTENCY = "completeness", "accuracy", "timeliness", "consistency"
@@ -86,7 +86,12 @@ def _not_null_columns(yaml_paths: list[Path], model_prefix: str | None) -> dict[
 
 # ------------------------------------------------------------------------------------ landing
 def landing_suite() -> SuiteSpec:
-    suite = SuiteSpec("landing", "raw", "load_ledger", "Every landed file of the run is in the ledger.")
+    suite = SuiteSpec(
+        "landing",
+        "raw",
+        "load_ledger",
+        "Every landing file is in the ledger, and none is refused: a refused file's rows are missing records.",
+    )
     suite.add(
         "expect_column_distinct_values_to_contain_set",
         "every landed file is in the ledger",
@@ -97,11 +102,32 @@ def landing_suite() -> SuiteSpec:
     )
     suite.add(
         "expect_column_values_to_be_in_set",
-        "every ledger entry is loaded or failed",
+        "every ledger entry is loaded, failed or set aside",
         COMPLETENESS,
         "raw.load_ledger",
         column="status",
-        value_set=["loaded", "failed"],
+        value_set=["loaded", "failed", "set_aside"],
+    )
+    refused = """
+select
+    inventory.file_path,
+    inventory.estimated_rows as missing_rows_estimated,
+    ledger.error
+from raw.landing_inventory as inventory
+inner join {batch} as ledger on inventory.batch_id = ledger.batch_id
+where ledger.status = 'failed'
+order by inventory.file_path""".strip()
+    suite.add(
+        "unexpected_rows_expectation",
+        "no landing file is refused: fix, remove or set aside each refused file",
+        COMPLETENESS,
+        "raw.landing_inventory",
+        unexpected_rows_query=refused,
+        description=(
+            "A file in the landing dir that was refused whole holds records the warehouse does not have "
+            "(estimated from its line count). It counts against completeness until it is fixed, removed, "
+            "or set aside with `python -m orchestration.landing set-aside`."
+        ),
     )
     return suite
 
@@ -184,6 +210,27 @@ where raw_rows <> staged_rows + quarantined_rows + duplicates_removed""".strip()
         description=(
             f"Share of raw.{entity.name} rows failing validity (types, ranges, enums, references; "
             f"`_dq_reason` set) is at most {1 - ACCURACY_MIN_VALID_SHARE:.0%}."
+        ),
+    )
+    conflicts = """
+select
+    _source_file as overwritten_file,
+    _conflict_with_file as kept_file,
+    count(*) as conflicting_rows
+from {batch}
+where _conflict_with_file is not null
+group by _source_file, _conflict_with_file
+order by overwritten_file, kept_file""".strip()
+    suite.add(
+        "unexpected_rows_expectation",
+        f"{entity.name}: no two files of one landing run disagree on a key",
+        CONSISTENCY,
+        f"raw.{entity.name}",
+        severity=WARNING,
+        unexpected_rows_query=conflicts,
+        description=(
+            f"Rows of raw.{entity.name} whose business key came with other values in another file of the same "
+            "landing run: the later file was kept, the earlier one is named here with it."
         ),
     )
     if stg_required:
@@ -438,6 +485,54 @@ where previous.definition_hash <> current.definition_hash""".strip()
     return suite
 
 
+# ---------------------------------------------------- consistency rules across entities
+def rule_summary(rule: ConsistencyRule) -> str:
+    """The rule in words, from the contract: "attempted_at is not before its order's ordered_at"."""
+    if isinstance(rule, ExistsIn):
+        pairs = ", ".join(c if c == k else f"{c} (as {k})" for c, k in zip(rule.columns, rule.entity_columns))
+        return f"some staged {rule.entity} row matches its {pairs}"
+    anchors = " or, when it has none, ".join(a.label for a in rule.anchors)
+    return f"{rule.column} is not before {anchors}"
+
+
+def add_consistency_rule_expectations(suite: SuiteSpec, entity: Entity) -> SuiteSpec:
+    """One expectation per consistency rule of the entity: how many rows its quarantine model holds
+    for the rule (reasons start with the rule's name), named by rule and entity.
+
+    A warning, not critical, by decision and as the consistency standard requires: the rows are
+    already quarantined, so the marts and revenue exclude them and the row accounting balances;
+    the warning tells the source system's owner that its exports contradict each other.
+    """
+    quarantine = _model(entity, "quarantine")
+    for rule in entity.consistency_rules:
+        # the quarantine model is the count; {batch} (the base model) only scopes it for GX
+        query = f"""
+select
+    '{rule.name}' as rule_name,
+    '{entity.name}' as entity,
+    count(*) as quarantined_rows,
+    min(dq_reason) as example_reason
+from {quarantine}
+where (starts_with(dq_reason, '{rule.name}: ') or contains(dq_reason, '; {rule.name}: '))
+  and exists (select 1 from {{batch}})
+having count(*) > 0""".strip()
+        suite.add(
+            "unexpected_rows_expectation",
+            f"{entity.name}: no rows break consistency rule {rule.name}",
+            CONSISTENCY,
+            quarantine,
+            severity=WARNING,
+            unexpected_rows_query=query,
+            description=(
+                f"Rows of raw.{entity.name} quarantined by the consistency rule {rule.name} "
+                f"({rule_summary(rule)}). A warning: the rows are already kept out of the marts and "
+                "revenue, and the balance raw = staged + quarantined + duplicates holds; the source "
+                "exports contradict each other and need fixing at the source."
+            ),
+        )
+    return suite
+
+
 # ---------------------------------------------------------------------------------- all of it
 def all_suites(project_dir: Path = PROJECT_DIR) -> list[SuiteSpec]:
     stg_required = _not_null_columns(list((project_dir / "models" / "staging").glob("*/_*models.yml")), "stg_")
@@ -449,7 +544,8 @@ def all_suites(project_dir: Path = PROJECT_DIR) -> list[SuiteSpec]:
         mart_names.append(KPI_CATALOG)
     suites = [landing_suite(), timeliness_suite()]
     for entity in ENTITIES:
-        suites.append(entity_suite(entity, stg_required.get(f"stg_{entity.source}__{entity.name}", [])))
+        suite = entity_suite(entity, stg_required.get(f"stg_{entity.source}__{entity.name}", []))
+        suites.append(add_consistency_rule_expectations(suite, entity))
     suites += mart_suites(mart_required, mart_names)
     suites.append(consistency_suite(has_catalog))
     return suites

@@ -5,4 +5,5 @@
         'order_id': ref('base_marketplace__orders'),
         'order_item_id': ref('base_marketplace__order_items'),
     },
+    rule_parents={'payments': ref('base_marketplace__payments')},
 ) }}
