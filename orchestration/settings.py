@@ -26,6 +26,8 @@ class Settings:
     serving_path: Path = PROJECT_DIR / "data/serving.duckdb"
     export_dir: Path = PROJECT_DIR / "data/export"
     reports_dir: Path = PROJECT_DIR / "data/reports"
+    # The source mappings (one YAML per source system); the project's describe the generated data.
+    mapping_dir: Path = PROJECT_DIR / "mappings"
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -35,4 +37,5 @@ class Settings:
             serving_path=_path_from_env("SERVING_PATH", "data/serving.duckdb"),
             export_dir=_path_from_env("EXPORT_DIR", "data/export"),
             reports_dir=_path_from_env("REPORTS_DIR", "data/reports"),
+            mapping_dir=_path_from_env("MAPPING_DIR", "mappings"),
         )

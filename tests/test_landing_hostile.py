@@ -14,7 +14,8 @@ import pytest
 
 from orchestration.landing import land
 from orchestration.landing.loader import LINEAGE_COLUMNS
-from orchestration.landing.checks import FileRejected, check_header, unsafe_column_name
+from orchestration.identifiers import unsafe_column_name
+from orchestration.landing.checks import FileRejected, check_header
 from orchestration.landing.scan import MAX_LINE_BYTES, scan
 from orchestration.contracts import entity
 

@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 
 from orchestration.contracts import Entity
+from orchestration.identifiers import shown, unsafe_column_name
 
 # Above this share of unparseable values the column, not the rows, is wrong (e.g. shifted columns).
 WRONG_TYPE_SHARE = 0.5
 OTHER_DELIMITERS = (";", "\t", "|")
-# A column name from a file becomes an identifier in SQL (raw tables, dbt, GX, serving): only names
-# that need no quoting at all get that far. `_` starts the lineage columns landing adds.
-SAFE_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
-COLUMN_NAME_RULE = "letters, digits and underscores only, starting with a letter, at most 63 characters"
-SHOWN_NAME_CHARS = 40  # a refused name is echoed this far: enough to find it, not a copy of the file
 
 
 class FileRejected(Exception):
@@ -73,22 +68,6 @@ def check_header(header_line: str, entity: Entity) -> HeaderCheck:
         )
     new_columns = tuple(c for c in stripped if c not in entity.column_names)
     return HeaderCheck(stripped, new_columns)
-
-
-def shown(name: str) -> str:
-    """A column name as quoted in a message: repr, cut to SHOWN_NAME_CHARS."""
-    if len(name) > SHOWN_NAME_CHARS:
-        return repr(name[:SHOWN_NAME_CHARS]) + f"... ({len(name)} characters)"
-    return repr(name)
-
-
-def unsafe_column_name(name: str) -> str | None:
-    """Why a column name may not reach the warehouse, or None when it is safe."""
-    if name.startswith("_"):
-        return "starts with '_', which is reserved for the lineage columns landing adds (_loaded_at, _source_file, _batch_id, _row_number)"
-    if not SAFE_COLUMN_NAME.fullmatch(name):
-        return f"breaks the column-name rule: {COLUMN_NAME_RULE}"
-    return None
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,8 @@ from orchestration.landing.checks import (
     FileRejected,
     check_column_types,
     check_header,
-    shown,
-    unsafe_column_name,
 )
+from orchestration.identifiers import shown, unsafe_column_name
 from orchestration.landing.discovery import LandingFile, discover
 from orchestration.landing.scan import MAX_LINE_BYTES, FileScan, scan
 
