@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from orchestration.settings import PROJECT_DIR, Settings
 
@@ -38,13 +39,15 @@ def _release_warehouse() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def run_dbt(args: list[str], settings: Settings) -> DbtSummary:
+def run_dbt(args: list[str], settings: Settings, project_dir: Path = PROJECT_DIR) -> DbtSummary:
+    """dbt `args` on the warehouse of `settings`; `project_dir` is a scratch copy of the project
+    when the sources follow other mappings (orchestration.scratch_project)."""
     from dbt.cli.main import dbtRunner  # heavy import: only when dbt actually runs
 
     dbt_environment(settings)
     try:
         result = dbtRunner().invoke(
-            [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+            [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
         )
     finally:
         _release_warehouse()

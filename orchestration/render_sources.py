@@ -1,12 +1,16 @@
-"""Render `models/staging/_sources.yml` from the landing contract.
+"""Render `models/staging/_sources.yml` from the landing contract and the source mappings.
 
-The contract (`orchestration.contracts`) is the one place entity columns and rules are written;
-dbt reads them from this file's `meta`. `tests/test_contracts.py` fails when the committed file
-is out of date. Run `python -m orchestration.render_sources` after changing the contract.
+The contract (`orchestration.contracts`) is the one place entity columns and rules are written,
+the source mappings (`orchestration.mapping`, MAPPING_DIR) how each system exports them; dbt
+reads both from this file's `meta`. A source column is named as the raw table has it (the
+export's name), with its contract name in `meta.contract_name` when they differ.
+`tests/test_contracts.py` fails when the committed file is out of date. Run
+`python -m orchestration.render_sources` after changing the contract or a mapping.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,8 @@ from typing import Any
 import yaml
 
 from orchestration.contracts import ENTITIES, SOURCES, Anchor, Column, ConsistencyRule, Entity, ExistsIn
+from orchestration.mapping import ISO8601, EntityMapping, MappingError, SourceMapping, ambiguous_pairs, load_mappings
+from orchestration.settings import Settings
 
 SOURCES_YML = Path(__file__).resolve().parent.parent / "models" / "staging" / "_sources.yml"
 
@@ -72,33 +78,54 @@ def _rule_meta(rule: ConsistencyRule) -> dict[str, Any]:
     }
 
 
-def _table(entity: Entity) -> dict[str, Any]:
+def _mapped_column(column: Column, mapping: EntityMapping, source: SourceMapping) -> dict[str, Any]:
+    """The source column of a contract column: named as exported, with how to read it."""
+    meta = _column_meta(column)
+    description = f"{column.description} Landed as text; contract type `{column.type}`" + (
+        ", required." if column.required else "."
+    )
+    name = column.name
+    if column.name in mapping.defaults:
+        meta.update(defaulted=True, default=mapping.defaults[column.name])
+        description += " Not in the export: defaulted by the source mapping."
+    elif mapping.export_column(column.name) != column.name:
+        name = mapping.export_column(column.name)
+        meta["contract_name"] = column.name
+        description += f" Exported as `{name}`."
+    if column.name in mapping.values:
+        meta["values"] = dict(mapping.values[column.name])
+    if column.type in ("timestamp", "date"):
+        formats = source.formats_for(mapping.entity.name, column.name)
+        if formats != (ISO8601,):
+            meta["formats"] = list(formats)
+        if source.date_order is None and (pairs := ambiguous_pairs(formats)):
+            meta["ambiguous_formats"] = [list(pair) for pair in pairs]
+    return {"name": name, "description": description, "config": {"meta": meta}}
+
+
+def _table(entity: Entity, source: SourceMapping) -> dict[str, Any]:
+    mapping = source.entities[entity.name]
     meta: dict[str, Any] = {"key": list(entity.key), "layout": entity.layout}
     if entity.partitioned_by:
         meta["partitioned_by"] = entity.partitioned_by
     if entity.consistency_rules:
         meta["consistency_rules"] = [_rule_meta(r) for r in entity.consistency_rules]
-    columns = [
-        {
-            "name": c.name,
-            "description": f"{c.description} Landed as text; contract type `{c.type}`"
-            + (", required." if c.required else "."),
-            "config": {"meta": _column_meta(c)},
-        }
-        for c in entity.columns
-    ]
+    if source.timezone != "UTC":
+        meta["timezone"] = source.timezone
+    columns = [_mapped_column(c, mapping, source) for c in entity.columns]
     columns += [{"name": name, "description": text} for name, text in LINEAGE_COLUMNS]
     return {
         "name": entity.name,
         "description": entity.description
-        + f" Landed from `{entity.source}/{entity.name}/*.csv`"
+        + f" Landed from `{entity.source}/{mapping.files}`"
         + (" (one file per month)." if entity.layout == "monthly" else " (full snapshot per export)."),
         "config": {"meta": meta},
         "columns": columns,
     }
 
 
-def render() -> str:
+def render(mappings: dict[str, SourceMapping] | None = None) -> str:
+    mappings = load_mappings(Settings.from_env().mapping_dir) if mappings is None else mappings
     sources = []
     for source in SOURCES:
         sources.append(
@@ -111,12 +138,12 @@ def render() -> str:
                     "warn_after": {"count": 12, "period": "hour"},
                     "error_after": {"count": 24, "period": "hour"},
                 },
-                "tables": [_table(e) for e in ENTITIES if e.source == source],
+                "tables": [_table(e, mappings[source]) for e in ENTITIES if e.source == source],
             }
         )
     header = (
-        "# Generated from orchestration/contracts.py by `python -m orchestration.render_sources`.\n"
-        "# Edit the contract, not this file.\n"
+        "# Generated from orchestration/contracts.py and the source mappings (MAPPING_DIR) by\n"
+        "# `python -m orchestration.render_sources`. Edit those, not this file.\n"
     )
     body = yaml.safe_dump(
         {"version": 2, "sources": sources}, sort_keys=False, width=100, allow_unicode=True
@@ -125,15 +152,23 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    text = render()
-    if args == ["--check"]:
-        if not SOURCES_YML.exists() or SOURCES_YML.read_text() != text:
-            print(f"{SOURCES_YML} is out of date: run python -m orchestration.render_sources")
+    parser = argparse.ArgumentParser(prog="python -m orchestration.render_sources", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
+    parser.add_argument("--mappings", type=Path, default=Settings.from_env().mapping_dir, help="MAPPING_DIR")
+    parser.add_argument("--out", type=Path, default=SOURCES_YML, help="where to write (another project's copy)")
+    args = parser.parse_args(argv)
+    try:
+        text = render(load_mappings(args.mappings))
+    except MappingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.check:
+        if not args.out.exists() or args.out.read_text() != text:
+            print(f"{args.out} is out of date: run python -m orchestration.render_sources")
             return 1
         return 0
-    SOURCES_YML.write_text(text)
-    print(f"wrote {SOURCES_YML}")
+    args.out.write_text(text)
+    print(f"wrote {args.out}")
     return 0
 
 

@@ -18,6 +18,7 @@ from orchestration.identifiers import unsafe_column_name
 from orchestration.landing.checks import FileRejected, check_header
 from orchestration.landing.scan import MAX_LINE_BYTES, scan
 from orchestration.contracts import entity
+from orchestration.mapping import default_entity_mapping
 
 HEADER = "instructor_id,instructor_name,country_code,joined_at,status"
 ROW = "1,Ada Lovelace,GB,2025-01-02T10:00:00+00:00,active"
@@ -87,7 +88,10 @@ def test_column_name_rule() -> None:
     assert "reserved" in unsafe_column_name("_batch_id")
     assert "column-name rule" in unsafe_column_name('a"b')
     with pytest.raises(FileRejected, match="differ only in case: review_title and Review_Title"):
-        check_header("review_id,course_id,student_id,rating,reviewed_at,review_title,Review_Title", entity("reviews"))
+        check_header(
+            "review_id,course_id,student_id,rating,reviewed_at,review_title,Review_Title",
+            default_entity_mapping(entity("reviews")),
+        )
 
 
 def test_a_refused_name_is_echoed_cut_short(landing: Path, tmp_path: Path) -> None:

@@ -11,3 +11,18 @@
                     else try_cast({{ text_expr }} as timestamp)
                 end
 {%- endmacro %}
+
+{% macro duckdb__parse_with_format(text_expr, fmt) -%}
+    try_strptime({{ text_expr }}, {{ quoted_text(fmt) }})
+{%- endmacro %}
+
+{#- try_strptime with %z gives a timestamptz: to UTC wall-clock time through epoch microseconds,
+    as duckdb__text_to_utc_timestamp does. -#}
+{% macro duckdb__parse_with_offset_format(text_expr, fmt) -%}
+    make_timestamp(epoch_us(try_strptime({{ text_expr }}, {{ quoted_text(fmt) }})))
+{%- endmacro %}
+
+{#- timezone(zone, timestamp) reads the wall-clock time in that zone (ICU). -#}
+{% macro duckdb__local_to_utc(timestamp_expr, timezone) -%}
+    make_timestamp(epoch_us(timezone({{ quoted_text(timezone) }}, {{ timestamp_expr }})))
+{%- endmacro %}

@@ -16,9 +16,27 @@
         ) -%}
     {%- endif -%}
 
-    {%- if column.type != 'text' -%}
+    {%- if column.get('ambiguous_formats') -%}
+        {%- set pairs = [] -%}
+        {%- for pair in column.ambiguous_formats -%}
+            {%- do pairs.append(pair | join(' or ')) -%}
+        {%- endfor -%}
         {%- do checks.append(
-            "case when " ~ text_sql ~ " is not null and " ~ typed_sql ~ " is null then "
+            "case when " ~ ambiguous_time(text_sql, column) ~ " then "
+            ~ dbt.concat([
+                quoted_text(label ~ 'ambiguous ' ~ column.type ~ " '"),
+                text_sql,
+                quoted_text("' (" ~ pairs | join('; ') ~ "): declare date_order in the source mapping"),
+            ])
+            ~ " end"
+        ) -%}
+    {%- endif -%}
+
+    {%- if column.type != 'text' -%}
+        {%- set not_ambiguous = ' and not ' ~ ambiguous_time(text_sql, column)
+            if column.get('ambiguous_formats') else '' -%}
+        {%- do checks.append(
+            "case when " ~ text_sql ~ " is not null and " ~ typed_sql ~ " is null" ~ not_ambiguous ~ " then "
             ~ dbt.concat([quoted_text(label ~ 'unparseable ' ~ column.type ~ " '"), text_sql, "''''"])
             ~ " end"
         ) -%}

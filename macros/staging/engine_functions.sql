@@ -38,3 +38,41 @@
         ~ "': add " ~ adapter.type() ~ "__text_to_utc_timestamp in macros/" ~ adapter.type() ~ "/"
     ) }}
 {%- endmacro %}
+
+{#- Text read with one strftime format (no offset in it) as a timestamp without time zone; null
+    when the text does not fit the format. -#}
+{% macro parse_with_format(text_expr, fmt) -%}
+    {{ return(adapter.dispatch('parse_with_format', 'elearning_kpi')(text_expr, fmt)) }}
+{%- endmacro %}
+
+{% macro default__parse_with_format(text_expr, fmt) -%}
+    {{ exceptions.raise_compiler_error(
+        "parse_with_format has no implementation for adapter '" ~ adapter.type()
+        ~ "': add " ~ adapter.type() ~ "__parse_with_format in macros/" ~ adapter.type() ~ "/"
+    ) }}
+{%- endmacro %}
+
+{#- Text read with a strftime format that has an offset (%z): the instant as a UTC timestamp
+    without time zone; null when the text does not fit. -#}
+{% macro parse_with_offset_format(text_expr, fmt) -%}
+    {{ return(adapter.dispatch('parse_with_offset_format', 'elearning_kpi')(text_expr, fmt)) }}
+{%- endmacro %}
+
+{% macro default__parse_with_offset_format(text_expr, fmt) -%}
+    {{ exceptions.raise_compiler_error(
+        "parse_with_offset_format has no implementation for adapter '" ~ adapter.type()
+        ~ "': add " ~ adapter.type() ~ "__parse_with_offset_format in macros/" ~ adapter.type() ~ "/"
+    ) }}
+{%- endmacro %}
+
+{#- A wall-clock timestamp of the IANA time zone `timezone` as the UTC timestamp of that instant. -#}
+{% macro local_to_utc(timestamp_expr, timezone) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'elearning_kpi')(timestamp_expr, timezone)) }}
+{%- endmacro %}
+
+{% macro default__local_to_utc(timestamp_expr, timezone) -%}
+    {{ exceptions.raise_compiler_error(
+        "local_to_utc has no implementation for adapter '" ~ adapter.type()
+        ~ "': add " ~ adapter.type() ~ "__local_to_utc in macros/" ~ adapter.type() ~ "/"
+    ) }}
+{%- endmacro %}

@@ -1,8 +1,11 @@
 {#- The landing contract of one source table, read from the `meta` that
     orchestration/render_sources.py writes into models/staging/_sources.yml:
-    {key: [...], layout, partitioned_by, columns: [{name, type, required, accepted_values,
-    min_value, max_value, references}, ...], consistency_rules: [...]}, columns in file order,
-    lineage columns left out; consistency_rules as in _sources.yml (kind not_before or exists_in).
+    {key: [...], layout, partitioned_by, timezone, columns: [{name, type, required,
+    accepted_values, min_value, max_value, references, export_name, values, formats,
+    ambiguous_formats, defaulted, default}, ...], consistency_rules: [...]}, columns in file
+    order, lineage columns left out; consistency_rules as in _sources.yml (kind not_before or
+    exists_in). `name` is the contract's name, `export_name` the raw table's (the source
+    mapping's); `values`, `formats`, `default` come from the source mapping too.
 
     It reads `graph`, which dbt fills at execute time only, and leaves empty in unit tests: a unit
     test of a base model states the contract it runs against with
@@ -32,8 +35,11 @@
     {%- for column in node.columns.values() -%}
         {%- set meta = (column.config or {}).get('meta') or column.meta or {} -%}
         {%- if meta.get('type') -%}
-            {%- set contract_column = {'name': column.name} -%}
+            {%- set contract_column = {'name': column.name, 'export_name': column.name} -%}
             {%- do contract_column.update(meta) -%}
+            {%- if meta.get('contract_name') -%}
+                {%- do contract_column.update({'name': meta.contract_name}) -%}
+            {%- endif -%}
             {%- do columns.append(contract_column) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -44,6 +50,7 @@
         'partitioned_by': table_meta.get('partitioned_by'),
         'columns': columns,
         'consistency_rules': table_meta.get('consistency_rules', []),
+        'timezone': table_meta.get('timezone', 'UTC'),
     }) }}
 {% endmacro %}
 
@@ -66,6 +73,13 @@
             'min_value': column.get('min_value'),
             'max_value': column.get('max_value'),
             'references': column.get('references'),
+            'export_name': column.get('export_name') or column['name'],
+            'values': column.get('values') or {},
+            'formats': column.get('formats') or ['iso8601'],
+            'ambiguous_formats': column.get('ambiguous_formats') or [],
+            'defaulted': column.get('defaulted', false),
+            'default': column.get('default'),
+            'timezone': contract.get('timezone') or 'UTC',
         }) -%}
     {%- endfor -%}
 
@@ -103,5 +117,6 @@
         'partitioned_by': contract.get('partitioned_by'),
         'columns': columns,
         'consistency_rules': consistency_rules,
+        'timezone': contract.get('timezone') or 'UTC',
     }) }}
 {% endmacro %}

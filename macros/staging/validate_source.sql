@@ -166,12 +166,18 @@ valid_{{ column.name | lower }}_parents as (
 {%- endif %}
 {%- endfor %}
 
--- the landed text, trimmed, empty as null; extra columns a file brought are left behind
+-- the landed text under the contract's names (the source mapping says which export column
+-- holds each, or the default when the export has none), trimmed, empty as null; extra columns
+-- a file brought are left behind
 trimmed as (
 
     select
         {%- for column in columns %}
-        nullif(trim({{ name_of[column.name] }}), '') as {{ text_of[column.name] }},
+        {%- if column.defaulted %}
+        {{ quoted_text(column.default) if column.default is not none else 'null' }} as {{ text_of[column.name] }},
+        {%- else %}
+        nullif(trim({{ adapter.quote(column.export_name) }}), '') as {{ text_of[column.name] }},
+        {%- endif %}
         {%- endfor %}
         {{ lineage_columns | join(',\n        ') }}
     from source

@@ -20,6 +20,7 @@ from orchestration.defs import gx
 from orchestration.defs.resources import WarehouseResource
 from orchestration.landing import FileResult, land
 from orchestration.landing.loader import LandingError
+from orchestration.mapping import MappingError, load_mappings
 
 GROUP = "landing"
 
@@ -105,10 +106,12 @@ def build_land_asset() -> dg.AssetsDefinition:
 
         context.log.info(f"landing {settings.landing_dir} -> {settings.warehouse_path}")
         try:
-            report = land(settings.landing_dir, settings.warehouse_path, on_file=progress)
+            report = land(
+                settings.landing_dir, settings.warehouse_path, on_file=progress, mappings=load_mappings(settings.mapping_dir)
+            )
         except FileNotFoundError as error:  # no landing dir: say how to get data
             raise dg.Failure(description=f"{error} (make data generates a dataset)") from None
-        except LandingError as error:
+        except (LandingError, MappingError) as error:
             raise dg.Failure(description=str(error)) from None
         context.log.info(
             f"files: {report.count('loaded')} loaded, {report.count('skipped')} already loaded, {report.count('failed')} failed"

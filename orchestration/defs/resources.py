@@ -33,6 +33,7 @@ class WarehouseResource(dg.ConfigurableResource):
     serving_path: str
     export_dir: str
     reports_dir: str
+    mapping_dir: str
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "WarehouseResource":
@@ -42,6 +43,7 @@ class WarehouseResource(dg.ConfigurableResource):
             serving_path=str(settings.serving_path),
             export_dir=str(settings.export_dir),
             reports_dir=str(settings.reports_dir),
+            mapping_dir=str(settings.mapping_dir),
         )
 
     @classmethod
@@ -63,6 +65,7 @@ class WarehouseResource(dg.ConfigurableResource):
             serving_path=Path(self.serving_path),
             export_dir=Path(self.export_dir),
             reports_dir=Path(self.reports_dir),
+            mapping_dir=Path(self.mapping_dir),
         )
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from orchestration.landing.loader import FileResult, LandingError, LandingReport, land
+from orchestration.mapping import MappingError, load_mappings
 from orchestration.pipeline_lock import LockBusy, warehouse_lock
 from orchestration.settings import Settings
 
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--landing-dir", type=Path, default=settings.landing_dir)
     parser.add_argument("--warehouse", type=Path, default=settings.warehouse_path)
     parser.add_argument(
+        "--mappings", type=Path, default=settings.mapping_dir, help="the source mappings (MAPPING_DIR)"
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="exit non-zero when any file is refused (by default refusals are reported and recorded, "
@@ -52,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"landing {args.landing_dir} -> {args.warehouse}", flush=True)
     try:
+        mappings = load_mappings(args.mappings)
         with warehouse_lock(args.warehouse):  # re-entrant: `make run` already holds it
-            report = land(args.landing_dir, args.warehouse, on_file=_progress)
-    except (FileNotFoundError, LandingError) as error:
+            report = land(args.landing_dir, args.warehouse, on_file=_progress, mappings=mappings)
+    except (FileNotFoundError, LandingError, MappingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except LockBusy as busy:

@@ -1,8 +1,8 @@
-"""Decide whether a landing file is fit to load at all: pure functions over its header and value counts.
+"""Decide whether a landing file can be read as its entity at all: pure functions over its header.
 
-A file is refused whole only when the file itself is wrong (wrong delimiter, missing columns, a
-column whose values are mostly of another type). Single bad values are the rows' problem: they are
-landed as they arrived and quarantined by staging with a reason.
+A file is refused whole only when it cannot be read as its entity (wrong delimiter, a missing
+column, an unsafe column name). Bad values, however many, are the rows' problem: they are landed
+as they arrived and quarantined by staging row by row with a reason.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ import csv
 import io
 from dataclasses import dataclass
 
-from orchestration.contracts import Entity
 from orchestration.identifiers import shown, unsafe_column_name
+from orchestration.mapping import EntityMapping
 
-# Above this share of unparseable values the column, not the rows, is wrong (e.g. shifted columns).
-WRONG_TYPE_SHARE = 0.5
 OTHER_DELIMITERS = (";", "\t", "|")
 
 
@@ -29,7 +27,7 @@ class HeaderCheck:
     new_columns: tuple[str, ...]  # beyond the contract: kept in raw as schema drift
 
 
-def check_header(header_line: str, entity: Entity) -> HeaderCheck:
+def check_header(header_line: str, mapping: EntityMapping) -> HeaderCheck:
     header_line = header_line.removeprefix("\ufeff")  # the BOM of spreadsheets' "CSV UTF-8"
     if not header_line.strip():
         raise FileRejected("empty file: no header row")
@@ -58,35 +56,15 @@ def check_header(header_line: str, entity: Entity) -> HeaderCheck:
             f"header has column names that differ only in case: {'; '.join(case_only)} "
             "(SQL identifiers ignore case, so they would be one column)"
         )
-    missing = [c for c in entity.column_names if c not in stripped]
+    contract_of = mapping.contract_of
+    missing = [c for c in mapping.expected_columns if c not in stripped]
     if missing:
-        unknown = [c for c in stripped if c not in entity.column_names]
+        unknown = [c for c in stripped if c not in contract_of]
         detail = f"; it has unknown column(s) {', '.join(unknown)}" if unknown else ""
+        named = [c if contract_of[c] == c else f"{c} ({contract_of[c]})" for c in missing]
         raise FileRejected(
-            f"header does not match the {entity.name} contract: missing column(s) "
-            f"{', '.join(missing)}{detail}"
+            f"header does not match the {mapping.entity.name} contract: missing column(s) "
+            f"{', '.join(named)}{detail}"
         )
-    new_columns = tuple(c for c in stripped if c not in entity.column_names)
+    new_columns = tuple(c for c in stripped if c not in contract_of)
     return HeaderCheck(stripped, new_columns)
-
-
-@dataclass(frozen=True)
-class ColumnTypeCount:
-    column: str
-    expected_type: str
-    non_null: int
-    unparseable: int
-    example: str | None
-
-
-def check_column_types(counts: list[ColumnTypeCount]) -> None:
-    wrong = [
-        c for c in counts if c.non_null and c.unparseable / c.non_null > WRONG_TYPE_SHARE
-    ]
-    if wrong:
-        parts = [
-            f"column {c.column!r} should be {c.expected_type} but {c.unparseable} of "
-            f"{c.non_null} values are not (e.g. {c.example!r})"
-            for c in wrong
-        ]
-        raise FileRejected("wrong column type: " + "; ".join(parts))

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -24,16 +25,12 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.contracts import ENTITIES, Entity
-from orchestration.landing.checks import (
-    ColumnTypeCount,
-    FileRejected,
-    check_column_types,
-    check_header,
-)
+from orchestration.contracts import ENTITIES
+from orchestration.landing.checks import FileRejected, check_header
 from orchestration.identifiers import shown, unsafe_column_name
 from orchestration.landing.discovery import LandingFile, discover
 from orchestration.landing.scan import MAX_LINE_BYTES, FileScan, scan
+from orchestration.mapping import SourceMapping, load_mappings
 
 RAW_SCHEMA = "raw"
 LEDGER = f"{RAW_SCHEMA}.load_ledger"
@@ -43,15 +40,6 @@ LINEAGE_COLUMNS = {
     "_source_file": "varchar",
     "_batch_id": "varchar",
     "_row_number": "bigint",
-}
-# How DuckDB tells whether a text value parses as the contract type.
-PARSE_AS = {
-    "integer": "bigint",
-    "decimal": "decimal(18, 2)",
-    "double": "double",
-    "timestamp": "timestamptz",
-    "date": "date",
-    "boolean": "boolean",
 }
 
 
@@ -94,9 +82,13 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ledger, the inventory and an (empty) raw table per contract entity, so dbt sources
-    always resolve; refuse a warehouse whose raw tables hold a column name that is not safe."""
+def ensure_raw_schema(
+    con: duckdb.DuckDBPyConnection, mappings: Mapping[str, SourceMapping] | None = None
+) -> None:
+    """Create the ledger, the inventory and a raw table per contract entity with the columns its
+    mapping names (so dbt sources always resolve, files or not); refuse a warehouse whose raw
+    tables hold a column name that is not safe."""
+    mappings = load_mappings(None) if mappings is None else mappings
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(
         f"""
@@ -133,11 +125,14 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     for entity in ENTITIES:
-        columns = [f"{_quote(c)} varchar" for c in entity.column_names]
+        mapping = mappings[entity.source].entities[entity.name]
+        exported = [mapping.export_column(c) for c in entity.column_names if c not in mapping.defaults]
+        columns = [f"{_quote(c)} varchar" for c in exported]
         columns += [f"{name} {kind}" for name, kind in LINEAGE_COLUMNS.items()]
-        con.execute(
-            f"create table if not exists {RAW_SCHEMA}.{entity.name} ({', '.join(columns)})"
-        )
+        table = f"{RAW_SCHEMA}.{entity.name}"
+        con.execute(f"create table if not exists {table} ({', '.join(columns)})")
+        for column in exported:  # a mapping changed since the table was made
+            con.execute(f"alter table {table} add column if not exists {_quote(column)} varchar")
     _refuse_unsafe_raw_columns(con)
 
 
@@ -199,28 +194,6 @@ def _read_header_line(path: Path) -> str:
         return handle.readline()
 
 
-def _type_counts(
-    con: duckdb.DuckDBPyConnection, entity: Entity, table: str
-) -> list[ColumnTypeCount]:
-    typed = [c for c in entity.columns if c.type in PARSE_AS]
-    if not typed:
-        return []
-    selects = []
-    for column in typed:
-        name = _quote(column.name)
-        unparseable = f"{name} is not null and try_cast({name} as {PARSE_AS[column.type]}) is null"
-        selects += [
-            f"count({name})",
-            f"count(*) filter (where {unparseable})",
-            f"min({name}) filter (where {unparseable})",
-        ]
-    values = con.execute(f"select {', '.join(selects)} from {table}").fetchone() or ()
-    return [
-        ColumnTypeCount(column.name, column.type, *values[i * 3 : i * 3 + 3])
-        for i, column in enumerate(typed)
-    ]
-
-
 @contextmanager
 def _plain_name(path: Path) -> Iterator[Path]:
     """The file under a name of ours: DuckDB reads `*`, `?` and `[...]` in a path as a glob, and a
@@ -238,13 +211,10 @@ def _load_file(
     loaded_at: datetime,
 ) -> tuple[int, tuple[str, ...]]:
     """Load one file inside the caller's transaction; raise FileRejected with the reason."""
-    entity = landing_file.entity
-    if entity is None:
-        raise FileRejected(
-            f"no contract for folder '{landing_file.relative_path.rsplit('/', 1)[0]}': "
-            "expected <source>/<entity>/ of orchestration/contracts.py"
-        )
-    header = check_header(_read_header_line(landing_file.path), entity)
+    mapping = landing_file.mapping
+    assert mapping is not None, "discovery refuses files no mapping claims"
+    entity = mapping.entity
+    header = check_header(_read_header_line(landing_file.path), mapping)
     column_types = "{" + ", ".join(f"{_sql_literal(c)}: 'VARCHAR'" for c in header.columns) + "}"
     try:
         with _plain_name(landing_file.path) as readable:
@@ -263,7 +233,6 @@ def _load_file(
     except duckdb.Error as error:
         first_lines = " ".join(str(error).strip().splitlines()[:2])
         raise FileRejected(f"malformed CSV: {first_lines}") from None
-    check_column_types(_type_counts(con, entity, "landing_file"))
 
     table = f"{RAW_SCHEMA}.{entity.name}"
     existing = {
@@ -275,7 +244,7 @@ def _load_file(
         ).fetchall()
     }
     existing_lower = {name.lower() for name in existing}
-    for column in header.new_columns:
+    for column in header.columns:  # drift, or a mapping that names the contract's columns anew
         if column.lower() not in existing_lower:
             con.execute(f"alter table {table} add column {_quote(column)} varchar")
     con.execute(
@@ -332,10 +301,12 @@ def _utc_now() -> datetime:
 
 
 def scan_entry(landing_file: LandingFile) -> FileScan:
-    """The file's scan; a link or other non-regular entry is never opened: its checksum is that of
-    its name and target, so the ledger can still record it once."""
-    if landing_file.refusal is None:
-        return scan(landing_file.path)
+    """The file's scan, with the discovery's refusal if it has one. A link or other non-regular
+    entry is never opened: its checksum is that of its name and target, so the ledger can still
+    record it once."""
+    if stat.S_ISREG(landing_file.path.lstat().st_mode):
+        file_scan = scan(landing_file.path)
+        return replace(file_scan, problem=landing_file.refusal or file_scan.problem)
     try:
         target = os.readlink(landing_file.path)
     except OSError:
@@ -436,16 +407,20 @@ def land(
     landing_dir: Path,
     warehouse_path: Path,
     on_file: Callable[[int, int, FileResult], None] | None = None,
+    mappings: Mapping[str, SourceMapping] | None = None,
 ) -> LandingReport:
-    """Land every new landing file into the warehouse; return what happened to each."""
-    files = discover(landing_dir)
+    """Land every new landing file into the warehouse; return what happened to each.
+
+    mappings: the source mappings (orchestration.mapping.load_mappings); default one to one."""
+    mappings = load_mappings(None) if mappings is None else mappings
+    files = discover(landing_dir, mappings)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     loaded_at = _utc_now()
     report = LandingReport(run_id=f"{loaded_at:%Y%m%dT%H%M%S%f}")
     outcomes: list[FileOutcome] = []
     with duckdb.connect(str(warehouse_path)) as con:
         con.execute("set TimeZone = 'UTC'")
-        ensure_raw_schema(con)
+        ensure_raw_schema(con, mappings)
         for index, landing_file in enumerate(files, start=1):
             outcome = land_file(con, report.run_id, landing_file, loaded_at)
             outcomes.append(outcome)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from orchestration.landing.loader import (
     ensure_raw_schema,
     scan_entry,
 )
+from orchestration.mapping import MappingError, SourceMapping, load_mappings
 from orchestration.pipeline_lock import LockBusy, warehouse_lock
 from orchestration.settings import Settings
 
@@ -44,12 +46,19 @@ class SetAside:
     estimated_rows: int
 
 
-def set_aside(warehouse: Path, landing_dir: Path, relative_path: str, reason: str, by: str) -> SetAside:
+def set_aside(
+    warehouse: Path,
+    landing_dir: Path,
+    relative_path: str,
+    reason: str,
+    by: str,
+    mappings: Mapping[str, SourceMapping] | None = None,
+) -> SetAside:
     if not reason.strip():
         raise SetAsideError("say why the file is set aside (--reason): the ledger keeps it for whoever asks later")
     if not by.strip():
         raise SetAsideError("say who sets the file aside (--by)")
-    files = {f.relative_path: f for f in discover(landing_dir)}
+    files = {f.relative_path: f for f in discover(landing_dir, mappings)}
     landing_file = files.get(relative_path)
     if landing_file is None:
         raise SetAsideError(
@@ -58,7 +67,7 @@ def set_aside(warehouse: Path, landing_dir: Path, relative_path: str, reason: st
         )
     file_scan = scan_entry(landing_file)
     with duckdb.connect(str(warehouse)) as con:
-        ensure_raw_schema(con)
+        ensure_raw_schema(con, mappings)
         previous = _previous_outcome(con, relative_path, file_scan.checksum)
         if previous is None:
             raise SetAsideError(f"{relative_path} has not been landed in this version yet: run make land first")
@@ -102,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         with warehouse_lock(args.warehouse):
-            done = set_aside(args.warehouse, args.landing_dir, args.path, args.reason, args.by)
-    except (SetAsideError, FileNotFoundError, LockBusy) as error:
+            done = set_aside(
+                args.warehouse, args.landing_dir, args.path, args.reason, args.by, load_mappings(settings.mapping_dir)
+            )
+    except (SetAsideError, FileNotFoundError, LockBusy, MappingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(
