@@ -50,6 +50,14 @@ def dataset_present(landing_dir: Path) -> bool:
     return (landing_dir / "_manifest" / "generation.json").exists()
 
 
+def holds_own_exports(landing_dir: Path) -> bool:
+    """A landing dir with data but without the generator's manifest holds someone's own exports,
+    which generation must never replace."""
+    if not landing_dir.is_dir() or dataset_present(landing_dir):
+        return False
+    return any(not entry.name.startswith(("_", ".")) for entry in landing_dir.iterdir())
+
+
 def dataset_end(landing_dir: Path) -> datetime | None:
     """The end of the data in `_manifest/generation.json` (an older manifest's `end_date` is its
     midnight UTC); None when there is no manifest or it does not say."""
@@ -86,6 +94,14 @@ def generate_step(
     Under the pipeline lock, so no other run lands the old dataset while it is replaced, and the
     warehouse built from the old dataset is retired before anybody can land the new one into it."""
     with warehouse_lock(settings.warehouse_path):
+        if holds_own_exports(settings.landing_dir):
+            if force:
+                raise StepFailed(
+                    f"{settings.landing_dir} holds exports the generator did not write (no _manifest/generation.json): "
+                    "refusing to replace them; point LANDING_DIR elsewhere to generate a dataset"
+                )
+            print(f"{settings.landing_dir} holds your own exports (no generator manifest): not generating")
+            return
         if dataset_present(settings.landing_dir) and not force:
             recorded = dataset_end(settings.landing_dir)
             if recorded is None:
@@ -135,10 +151,26 @@ def land_step(settings: Settings) -> None:
         raise StepFailed("landing reported an error (see above)")
 
 
+def render_sources_for(settings: Settings, sources_yml: Path | None = None) -> bool:
+    """dbt reads the source mappings from models/staging/_sources.yml: render it anew when the
+    mappings in MAPPING_DIR say something else. True when it was rewritten."""
+    from orchestration.mapping import load_mappings
+    from orchestration.render_sources import SOURCES_YML, render
+
+    sources_yml = sources_yml or SOURCES_YML
+    text = render(load_mappings(settings.mapping_dir))
+    if sources_yml.exists() and sources_yml.read_text() == text:
+        return False
+    sources_yml.write_text(text)
+    print(f"the source mappings in {settings.mapping_dir} changed: rendered {sources_yml} anew")
+    return True
+
+
 def dbt_build_step(settings: Settings, force: bool = False) -> None:
     from orchestration import build_state
     from orchestration.dbt_runner import run_dbt
 
+    render_sources_for(settings)
     if not force and build_state.is_up_to_date(settings.warehouse_path):
         print("warehouse already built from these files and this project: skipping (make build to force)")
         return

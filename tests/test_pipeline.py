@@ -152,3 +152,35 @@ def test_a_bad_lock_timeout_setting_is_a_usage_error(
         pipeline.main(["--steps", "land"])
     assert stopped.value.code == 2
     assert "PIPELINE_LOCK_TIMEOUT must be a number of seconds, got 'soon'" in capsys.readouterr().err
+
+
+def test_own_exports_are_never_replaced_by_generation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from orchestration.pipeline import StepFailed, generate_step
+
+    settings = Settings(warehouse_path=tmp_path / "wh.duckdb", landing_dir=tmp_path / "landing")
+    export = settings.landing_dir / "marketplace" / "exports" / "orders.csv"
+    export.parent.mkdir(parents=True)
+    export.write_text("order_id\n1\n")
+
+    generate_step(settings, 0.002, 1, None, force=False)
+
+    assert "holds your own exports" in capsys.readouterr().out
+    with pytest.raises(StepFailed, match="refusing to replace them"):
+        generate_step(settings, 0.002, 1, None, force=True)
+    assert [p.name for p in settings.landing_dir.rglob("*.csv")] == ["orders.csv"]
+
+
+def test_sources_are_rendered_anew_when_the_mappings_change(tmp_path: Path) -> None:
+    from orchestration.pipeline import render_sources_for
+    from orchestration.render_sources import SOURCES_YML
+
+    sources = tmp_path / "_sources.yml"
+    sources.write_text(SOURCES_YML.read_text())
+    mappings = tmp_path / "mappings"
+    mappings.mkdir()
+    (mappings / "marketplace.yml").write_text("entities:\n  orders:\n    columns: {order_id: OrderID}\n")
+    settings = Settings(warehouse_path=tmp_path / "wh.duckdb", landing_dir=tmp_path / "landing", mapping_dir=mappings)
+
+    assert render_sources_for(settings, sources) is True
+    assert "- name: OrderID" in sources.read_text() and "contract_name: order_id" in sources.read_text()
+    assert render_sources_for(settings, sources) is False
