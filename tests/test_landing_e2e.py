@@ -1,19 +1,23 @@
 """Landing that no file can break, end to end on a copy of the built golden warehouse.
 
-Hostile headers never reach SQL (the build after them runs nothing of theirs and passes), a
-monthly file may have any name, and a refused file fails the completeness standard by name.
+One landing run brings every case at once (one staging build keeps the suite fast): hostile
+headers never reach SQL (the build after them runs nothing of theirs and passes), a monthly file
+may have any name, two files of one run that disagree are reported with both names, and a
+refused file fails the completeness standard by name until it is set aside.
 """
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.dbt_runner import run_dbt
-from orchestration.landing import land
+from orchestration.landing import LandingReport, land
+from orchestration.landing.set_aside import set_aside
 from orchestration.quality.runner import validate
 from orchestration.quality.standards import failed_standards
 from orchestration.settings import Settings
@@ -21,12 +25,18 @@ from orchestration.settings import Settings
 pytestmark = pytest.mark.slow
 
 REVIEWS = "review_id,course_id,student_id,rating,reviewed_at"
+HOSTILE = {
+    "quote-breakout": '"x"" varchar); copy (select 42) to \'{proof}\'; --"',
+    "lineage": "_loaded_at",
+    "drop": "x;drop table raw.reviews",
+}
 
 
-def _landing_copy(golden_copy: Settings, tmp_path: Path) -> Path:
-    landing = tmp_path / "landing"
-    shutil.copytree(golden_copy.landing_dir, landing)
-    return landing
+@dataclass(frozen=True)
+class Landed:
+    settings: Settings
+    report: LandingReport
+    proof: Path
 
 
 def _write(landing: Path, relative: str, text: str) -> None:
@@ -35,88 +45,81 @@ def _write(landing: Path, relative: str, text: str) -> None:
     path.write_text(text)
 
 
-def test_hostile_headers_run_nothing_and_the_next_build_passes(golden_copy: Settings, tmp_path: Path) -> None:
-    landing = _landing_copy(golden_copy, tmp_path)
-    proof = tmp_path / "pwned.csv"
-    hostile = {
-        "quote-breakout": f'"x"" varchar); copy (select 42) to \'{proof}\'; --"',
-        "lineage": "_loaded_at",
-        "drop": "x;drop table raw.reviews",
-    }
-    for name, column in hostile.items():
-        _write(landing, f"marketplace/reviews/{name}.csv", f"{REVIEWS},{column}\n90,101,1,5,2026-03-02T12:00:00Z,x\n")
+@pytest.fixture(scope="module")
+def landed(golden_warehouse: Settings, tmp_path_factory: pytest.TempPathFactory) -> Landed:
+    root = tmp_path_factory.mktemp("landing-e2e")
+    landing, proof = root / "landing", root / "pwned.csv"
+    shutil.copytree(golden_warehouse.landing_dir, landing)
+    settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=landing)
+    shutil.copy(golden_warehouse.warehouse_path, settings.warehouse_path)
+    for name, column in HOSTILE.items():
+        header = f"{REVIEWS},{column.format(proof=proof)}"
+        _write(landing, f"marketplace/reviews/{name}.csv", f"{header}\n90,101,1,5,2026-03-02T12:00:00Z,x\n")
     _write(landing, "marketplace/reviews/zz_good.csv", f"{REVIEWS}\n91,101,1,4,2026-03-03T12:00:00Z\n")
-    settings = Settings(warehouse_path=golden_copy.warehouse_path, landing_dir=landing)
-
-    report = land(landing, settings.warehouse_path)
-
-    refused = {r.file for r in report.failed}
-    assert refused == {f"marketplace/reviews/{name}.csv" for name in hostile}
-    assert [r.status for r in report.results if r.file.endswith("zz_good.csv")] == ["loaded"]
-    summary = run_dbt(["build", "--select", "path:models/staging", "--indirect-selection", "cautious"], settings)
-    assert summary.success, summary.failures
-    assert not proof.exists()
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        assert con.execute("select count(*) from raw.reviews").fetchone()[0] > 0
-        assert con.execute("select count(*) from staging.stg_marketplace__reviews where review_id = 91").fetchone() == (1,)
-
-
-def test_a_monthly_file_with_any_name_builds(golden_copy: Settings, tmp_path: Path) -> None:
-    landing = _landing_copy(golden_copy, tmp_path)
     # a re-export under a free name, holding an old review (late) and a new one (on time)
     _write(
         landing,
         "marketplace/reviews/Reviews export (copy).csv",
         f"{REVIEWS}\n92,101,1,5,2026-01-02T12:00:00Z\n93,101,1,4,2026-12-01T12:00:00Z\n",
     )
-    settings = Settings(warehouse_path=golden_copy.warehouse_path, landing_dir=landing)
-    assert not land(landing, settings.warehouse_path).failed
-
+    _write(landing, "marketplace/reviews/resend_a.csv", f"{REVIEWS}\n94,101,1,5,2026-03-02T12:00:00Z\n")
+    _write(landing, "marketplace/reviews/resend_b.csv", f"{REVIEWS}\n94,101,1,2,2026-03-02T12:00:00Z\n")
+    _write(landing, "marketplace/reviews/semicolons.csv", "review_id;course_id\n1;2\n3;4\n5;6\n")
+    report = land(landing, settings.warehouse_path)
     summary = run_dbt(["build", "--select", "path:models/staging", "--indirect-selection", "cautious"], settings)
-
     assert summary.success, summary.failures
+    return Landed(settings, report, proof)
+
+
+def _query(settings: Settings, sql: str) -> list[tuple]:
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        late = con.execute(
-            "select review_id, is_late_arriving from staging.stg_marketplace__reviews where review_id in (92, 93) order by 1"
-        ).fetchall()
+        return con.execute(sql).fetchall()
+
+
+def test_hostile_headers_run_nothing_and_the_next_build_passes(landed: Landed) -> None:
+    refused = {r.file for r in landed.report.failed}
+    assert refused == {f"marketplace/reviews/{name}.csv" for name in HOSTILE} | {"marketplace/reviews/semicolons.csv"}
+    assert [r.status for r in landed.report.results if r.file.endswith("zz_good.csv")] == ["loaded"]
+    assert not landed.proof.exists()  # the build of the fixture passed and ran nothing of theirs
+    assert _query(landed.settings, "select count(*) from staging.stg_marketplace__reviews where review_id = 91") == [(1,)]
+
+
+def test_a_monthly_file_with_any_name_builds(landed: Landed) -> None:
+    late = _query(
+        landed.settings,
+        "select review_id, is_late_arriving from staging.stg_marketplace__reviews where review_id in (92, 93) order by 1",
+    )
     assert late == [(92, True), (93, False)]
 
 
-def test_a_refused_file_fails_completeness_naming_it(golden_copy: Settings, tmp_path: Path) -> None:
-    landing = _landing_copy(golden_copy, tmp_path)
-    _write(landing, "marketplace/reviews/semicolons.csv", "review_id;course_id\n1;2\n3;4\n5;6\n")
-    settings = Settings(warehouse_path=golden_copy.warehouse_path, landing_dir=landing)
-    land(landing, settings.warehouse_path)
-
-    run = validate(settings.warehouse_path, landing, docs_dir=None, record=False, suites=lambda n: n == "landing")
-
-    assert failed_standards(run.results) == ["completeness"]
-    [row] = [r for r in run.results if not r.success]
-    assert "file_path=marketplace/reviews/semicolons.csv" in row.observed_value
-    assert "missing_rows_estimated=3" in row.observed_value
-    assert "wrong delimiter" in row.observed_value
-
-    from orchestration.landing.set_aside import set_aside
-
-    set_aside(settings.warehouse_path, landing, "marketplace/reviews/semicolons.csv", "test export", "qa")
-    again = validate(settings.warehouse_path, landing, docs_dir=None, record=False, suites=lambda n: n == "landing")
-    assert failed_standards(again.results) == []
-
-
-def test_two_files_of_one_run_that_disagree_are_reported_with_both_names(golden_copy: Settings, tmp_path: Path) -> None:
-    landing = _landing_copy(golden_copy, tmp_path)
-    _write(landing, "marketplace/reviews/resend_a.csv", f"{REVIEWS}\n94,101,1,5,2026-03-02T12:00:00Z\n")
-    _write(landing, "marketplace/reviews/resend_b.csv", f"{REVIEWS}\n94,101,1,2,2026-03-02T12:00:00Z\n")
-    settings = Settings(warehouse_path=golden_copy.warehouse_path, landing_dir=landing)
-    assert not land(landing, settings.warehouse_path).failed
-    summary = run_dbt(["build", "--select", "path:models/staging", "--indirect-selection", "cautious"], settings)
-    assert summary.success, summary.failures
-
-    run = validate(settings.warehouse_path, landing, docs_dir=None, record=False, suites=lambda n: n == "entity__reviews")
+def test_two_files_of_one_run_that_disagree_are_reported_with_both_names(landed: Landed) -> None:
+    run = validate(
+        landed.settings.warehouse_path,
+        landed.settings.landing_dir,
+        docs_dir=None,
+        record=False,
+        suites=lambda n: n == "entity__reviews",
+    )
 
     [conflict] = [r for r in run.results if "disagree" in r.expectation]
     assert not conflict.success and conflict.standard == "consistency"
     assert "overwritten_file=marketplace/reviews/resend_a.csv" in conflict.observed_value
     assert "kept_file=marketplace/reviews/resend_b.csv" in conflict.observed_value
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        assert con.execute("select rating from staging.stg_marketplace__reviews where review_id = 94").fetchall() == [(2,)]
+    assert _query(landed.settings, "select rating from staging.stg_marketplace__reviews where review_id = 94") == [(2,)]
+
+
+def test_a_refused_file_fails_completeness_naming_it_until_set_aside(landed: Landed, tmp_path: Path) -> None:
+    settings = Settings(warehouse_path=tmp_path / "warehouse.duckdb", landing_dir=landed.settings.landing_dir)
+    shutil.copy(landed.settings.warehouse_path, settings.warehouse_path)
+
+    run = validate(settings.warehouse_path, settings.landing_dir, docs_dir=None, record=False, suites=lambda n: n == "landing")
+
+    assert failed_standards(run.results) == ["completeness"]
+    [row] = [r for r in run.results if not r.success]
+    assert "file_path=marketplace/reviews/semicolons.csv" in row.observed_value
+    assert "missing_rows_estimated=3" in row.observed_value and "wrong delimiter" in row.observed_value
+
+    for name in [*HOSTILE, "semicolons"]:
+        set_aside(settings.warehouse_path, settings.landing_dir, f"marketplace/reviews/{name}.csv", "test export", "qa")
+    again = validate(settings.warehouse_path, settings.landing_dir, docs_dir=None, record=False, suites=lambda n: n == "landing")
+    assert failed_standards(again.results) == []
