@@ -32,7 +32,8 @@ from orchestration.onboard.formats import (
 )
 from orchestration.onboard.globs import generalized, propose_glob, safe_literal
 from orchestration.onboard.names import BY_VALUES, guess_entity, match_columns, match_score, named_by_path, normal, words
-from orchestration.onboard.outcomes import file_outcomes, problem_kind, reason_counts, reason_kind
+from orchestration.onboard.check import dry_run, scratch_landing
+from orchestration.onboard.outcomes import CheckResult, file_outcomes, problem_kind, reason_counts, reason_kind, report_lines
 from orchestration.onboard.profile import Profile, profile_export, to_mapping
 from orchestration.onboard.proposal import quoted, write_proposals
 from orchestration.onboard.values import id_shape, id_shape_sql, propose_country, propose_value
@@ -433,3 +434,100 @@ def test_outcomes_per_file_and_reason_from_a_staged_warehouse(tmp_path: Path) ->
         ("marketplace/p1.csv", "status", "not an accepted value", 1),
         ("marketplace/p2.csv", "order_id", "orphaned, no valid orders.order_id", 1),
     }
+
+
+# ------------------------------------------------------------------------------ check (dbt)
+@pytest.fixture(scope="module")
+def checked(messy: Path, messy_profile: Profile, tmp_path_factory: pytest.TempPathFactory) -> CheckResult:
+    mappings = tmp_path_factory.mktemp("proposed")
+    write_proposals(messy_profile, mappings)  # as proposed, unreviewed
+    return dry_run(messy, mappings)
+
+
+TEXT_IDS = entity("payments").column("payment_id").type == "text"  # the contract's ids: issue 13 makes them text
+
+
+@pytest.mark.slow
+def test_check_reports_per_file_what_would_stage_and_what_is_refused(checked: CheckResult) -> None:
+    assert checked.dbt_success, checked.dbt_failures
+    files = {f.file: f for f in checked.files}
+    assert set(files) == {
+        "learning/enrollments.csv",
+        "marketplace/Courses.csv",
+        "marketplace/Instructors.csv",
+        "marketplace/Students.csv",
+        "marketplace/payments_2023-01.csv",
+        "marketplace/refunds.csv",
+    }
+    refunds = files.pop("marketplace/refunds.csv")
+    assert refunds.status == "failed" and "';'-separated" in (refunds.error or "") and refunds.estimated_rows == 2
+    rows = {name: (f.rows, f.staged, f.quarantined, f.duplicates) for name, f in files.items()}
+    if TEXT_IDS:
+        assert rows["marketplace/Instructors.csv"] == (7, 5, 2, 0)
+        assert rows["marketplace/payments_2023-01.csv"] == (6, 0, 6, 0)  # no orders in the export
+    else:  # every row has a text id the contract reads as an integer
+        assert all(staged == 0 and total == quarantined for total, staged, quarantined, _ in rows.values())
+        assert rows["marketplace/Instructors.csv"] == (7, 0, 7, 0)
+    assert not checked.all_stage and not checked.not_landed
+
+
+@pytest.mark.slow
+def test_check_counts_the_rows_of_each_reason(checked: CheckResult) -> None:
+    reasons = {(r.file.split("/")[-1], r.column, r.kind): r.rows for r in checked.reasons}
+    expected = {
+        ("Instructors.csv", "joined_at", "unparseable timestamp"): 1,  # 'soon'
+        ("Instructors.csv", "status", "not an accepted value"): 1,  # 'Retired'
+        ("payments_2023-01.csv", "attempted_at", "ambiguous timestamp"): 2,  # 02-09-2020, 11-03-2020
+        ("payments_2023-01.csv", "amount", "required value missing"): 1,
+    }
+    if TEXT_IDS:
+        expected[("payments_2023-01.csv", "order_id", "orphaned, no valid orders.order_id")] = 6
+    else:
+        expected |= {
+            ("Instructors.csv", "instructor_id", "unparseable integer"): 7,
+            ("Courses.csv", "course_id", "unparseable integer"): 4,
+            ("Courses.csv", "instructor_id", "unparseable integer"): 4,
+            ("Students.csv", "student_id", "unparseable integer"): 4,
+            ("payments_2023-01.csv", "payment_id", "unparseable integer"): 6,
+            ("payments_2023-01.csv", "order_id", "unparseable integer"): 6,
+            ("enrollments.csv", "enrollment_id", "unparseable integer"): 3,
+            ("enrollments.csv", "student_id", "unparseable integer"): 3,
+            ("enrollments.csv", "course_id", "unparseable integer"): 3,
+        }
+    assert reasons == expected
+    # the synonyms, formats and countries the proposal maps leave no reason behind
+    assert not [r for r in checked.reasons if r.column in ("status", "method", "country_code") and r.file.endswith("payments_2023-01.csv")]
+    ambiguous = next(r for r in checked.reasons if r.kind == "ambiguous timestamp")
+    assert ambiguous.export_column == "PaymentDate"
+    assert ambiguous.example.startswith(("ambiguous timestamp '02-09-2020'", "ambiguous timestamp '11-03-2020'"))
+
+
+@pytest.mark.slow
+def test_check_prints_a_table_per_file_and_reason(checked: CheckResult) -> None:
+    text = "\n".join(report_lines(checked))
+    assert "marketplace/refunds.csv" in text and "REFUSED (about 2 rows)" in text
+    assert "attempted_at (PaymentDate): ambiguous timestamp" in text
+    assert "total: 24 rows in 5 files" in text and "1 files refused (about 2 rows)" in text
+
+
+def test_check_names_a_broken_mapping_before_anything_runs(messy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "marketplace.yml").write_text("source: marketplace\ndate_order: sometimes\n")
+    assert main(["check", str(messy), "--mappings", str(tmp_path)]) == 2
+    assert "marketplace.yml: date_order: 'sometimes'" in capsys.readouterr().err
+
+
+def test_check_lands_a_flat_export_under_the_sources_that_claim_its_files(messy_profile: Profile, tmp_path: Path) -> None:
+    written = write_proposals(messy_profile, tmp_path / "mappings")
+    export = write_export(tmp_path / "export", {**MESSY_EXPORT, "notes.csv": "a,b\n1,2\n"})
+    landing, not_landed = scratch_landing(export, tmp_path / "landing", load_mappings(written[0].parent))
+    assert sorted(p.relative_to(landing).as_posix() for p in landing.rglob("*.csv")) == [
+        "learning/enrollments.csv",
+        "marketplace/Courses.csv",
+        "marketplace/Instructors.csv",
+        "marketplace/Students.csv",
+        "marketplace/payments_2023-01.csv",
+        "marketplace/refunds.csv",
+    ]
+    assert not_landed == ["notes.csv"]
+    # laid out like LANDING_DIR: landed as it is (landing only reads)
+    assert scratch_landing(GOLDEN_LANDING, tmp_path / "unused", load_mappings(None)) == (GOLDEN_LANDING, [])
