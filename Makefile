@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land set-aside build validate publish report dev dashboard test lint bench clean
+.PHONY: help venv run data land onboard set-aside build validate publish report dev dashboard test lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,11 @@ data: $(STAMP) ## generate a fresh default dataset (SCALE=, SEED=)
 
 land: $(STAMP) ## land new landing files into raw
 	@$(BIN)/python -m orchestration.pipeline --steps land
+
+onboard: $(STAMP) ## propose source mappings for an export: DIR=<folder of CSV files> (OUT=mappings-proposed, FORCE=1 overwrites)
+	@test -n "$(DIR)" || { echo "error: set DIR=<folder of CSV files> (step: onboard)"; exit 1; }
+	@$(BIN)/python -m orchestration.onboard profile "$(DIR)" --out "$(or $(OUT),mappings-proposed)" $(if $(FORCE),--force)
+	@echo "==> after the review: $(BIN)/python -m orchestration.onboard check \"$(DIR)\" --mappings $(or $(OUT),mappings-proposed)"
 
 set-aside: $(STAMP) ## accept that a refused landing file stays out: FILE=<path in the landing dir> REASON="why" (BY= defaults to you)
 	@$(BIN)/python -m orchestration.landing.set_aside "$(FILE)" --reason "$(REASON)" $(if $(BY),--by "$(BY)")
