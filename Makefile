@@ -32,8 +32,8 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create .venv with the pinned dependencies
 
-run: $(STAMP) ## generate data (once), land it, dbt build, validate, publish, print the summary
-	@$(BIN)/python -m orchestration.pipeline --scale $(SCALE) --seed $(SEED)
+run: $(STAMP) ## generate data (once), land it, dbt build, validate, publish, print the summary (HISTORICAL=1: an old export)
+	@$(BIN)/python -m orchestration.pipeline --scale $(SCALE) --seed $(SEED) $(if $(HISTORICAL),--historical)
 
 data: $(STAMP) ## generate a fresh default dataset (SCALE=, SEED=)
 	@$(BIN)/python -m orchestration.pipeline --steps generate --regenerate --scale $(SCALE) --seed $(SEED)

@@ -188,13 +188,14 @@ def dbt_build_step(settings: Settings, force: bool = False) -> None:
     build_state.record_build(settings.warehouse_path)
 
 
-def validate_step(settings: Settings) -> None:
-    """GX validates the standards; a failed completeness, accuracy or timeliness standard fails the run."""
+def validate_step(settings: Settings, historical: bool = False) -> None:
+    """GX validates the standards; a failed completeness, accuracy or timeliness standard fails the
+    run. Data declared historical is not held to timeliness (orchestration.quality.data_mode)."""
     from orchestration.quality.report import report_lines, validate_and_report
     from orchestration.quality.standards import describe, failures
 
-    run, failed = validate_and_report(settings)
-    print("\n".join(report_lines(run)))
+    run, failed = validate_and_report(settings, historical=historical)
+    print("\n".join(report_lines(run, historical)))
     if failed:
         details = "\n  ".join(describe(row) for row in failures(run.results))
         raise StepFailed(f"data quality standard(s) not met: {', '.join(failed)}\n  {details}")
@@ -212,6 +213,8 @@ def new_run_id() -> str:
 
 
 def summary_step(settings: Settings) -> None:
+    from orchestration.quality import data_mode
+
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         rows = con.execute(
             """
@@ -223,6 +226,7 @@ def summary_step(settings: Settings) -> None:
         failed_files = con.execute(
             "select file_path, error from raw.landing_inventory where status = 'failed' order by file_path"
         ).fetchall()
+        historical = data_mode.read(con).historical
     print(f"{'table':<22}{'raw':>12}{'staged':>12}{'quarantined':>13}{'duplicates':>12}")
     for entity, raw, staged, quarantined, duplicates in rows:
         print(f"{entity:<22}{raw:>12,}{staged:>12,}{quarantined:>13,}{duplicates:>12,}")
@@ -231,6 +235,11 @@ def summary_step(settings: Settings) -> None:
     for path, error in failed_files:
         print(f"refused landing file (raw.landing_inventory; its rows are missing): {error or path}")
     print(f"\nwarehouse: {settings.warehouse_path}")
+    if historical:
+        print(
+            "HISTORICAL EXPORT (declared with --historical): timeliness not applicable; every figure "
+            "below is as of the data, not of today"
+        )
 
     # End the run with the latest complete month's scorecard, and write its executive summary.
     from orchestration.reports.generate import generate_reports
@@ -259,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--regenerate", action="store_true", help="generate a new dataset even if one exists")
     parser.add_argument(
+        "--historical",
+        action="store_true",
+        help="the landed data is a historical export: timeliness is not applicable, and every publish says so",
+    )
+    parser.add_argument(
         "--force-build",
         action="store_true",
         help="run dbt build even if nothing landed and the project is unchanged since the last build",
@@ -275,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         "generate": ("generate data", lambda: generate_step(settings, args.scale, args.seed, args.end_date, args.regenerate)),
         "land": ("land files into raw", lambda: land_step(settings)),
         "build": ("dbt build", lambda: dbt_build_step(settings, args.force_build)),
-        "validate": ("validate data quality", lambda: validate_step(settings)),
+        "validate": ("validate data quality", lambda: validate_step(settings, args.historical)),
         "publish": ("publish to the serving file", lambda: publish_step(settings, run_id)),
         "summary": ("summary", lambda: summary_step(settings)),
     }

@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="validate", choices=("validate", "render", "check"))
     parser.add_argument("--no-docs", action="store_true", help="skip building Data Docs")
+    parser.add_argument(
+        "--historical", action="store_true", help="the data is a historical export: timeliness is not applicable"
+    )
     args = parser.parse_args(argv)
     if args.command == "render":
         from orchestration.quality.suites import render
@@ -42,11 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     try:
         with warehouse_lock(settings.warehouse_path):  # it records audit results in the warehouse
-            run, failed = validate_and_report(settings, docs=not args.no_docs)
+            run, failed = validate_and_report(settings, docs=not args.no_docs, historical=args.historical)
     except LockBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
         return 1
-    print("\n".join(report_lines(run)))
+    print("\n".join(report_lines(run, args.historical)))
     return 1 if failed else 0
 
 

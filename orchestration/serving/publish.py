@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from orchestration.quality import data_mode
 from orchestration.settings import PROJECT_DIR, Settings
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ create table {db}.main.publish_log (
     storage_version varchar,
     table_count integer,
     total_rows bigint,
-    warehouse_path varchar
+    warehouse_path varchar,
+    timeliness varchar  -- 'measured', or 'not applicable: historical export' (audit.data_mode)
 )"""
 PUBLISH_TABLES_DDL = """
 create table {db}.main.publish_tables (
@@ -400,9 +402,11 @@ def serving_status(serving: Path) -> str:
     if row is None:
         return f"no serving file at {serving} yet"
     as_of = row["data_as_of"]
+    historical = row.get("timeliness") == data_mode.TIMELINESS_NOT_APPLICABLE
     return (
         f"serving file {serving} holds publish {row['publish_id']} of {row['published_at']:%Y-%m-%d %H:%M:%S %Z}"
         + (f" (data as of {as_of:%Y-%m-%d %H:%M %Z})" if as_of else "")
+        + (", a historical export: timeliness not applicable" if historical else "")
     )
 
 
@@ -510,14 +514,16 @@ def record_publish(
     by_source = {s: (v.isoformat() if v else None) for s, v in plan.data_as_of_by_source.items()}
     verdict = plan.verdict
     info = versions()
+    historical = data_mode.read(con, NEW_ALIAS).historical
     con.execute(
-        f"insert into {NEW_ALIAS}.main.{PUBLISH_LOG} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {NEW_ALIAS}.main.{PUBLISH_LOG} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             publish_id, published_at, run_id,
             verdict.run_id if verdict else None, verdict.score if verdict else None,
             plan.data_as_of, json.dumps(by_source),
             info["dbt_version"], info["project_version"], info["git_commit"], info["duckdb_version"],
             storage_version, len(counts), sum(counts.values()), str(warehouse),
+            data_mode.TIMELINESS_NOT_APPLICABLE if historical else "measured",
         ],
     )
     return counts

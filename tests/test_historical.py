@@ -1,0 +1,41 @@
+"""A historical export is accepted explicitly: timeliness is not applicable, not validated, not
+scored, and the publish says so. The golden dataset (early 2026) is such an export."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from orchestration.quality import data_mode
+from orchestration.quality.report import report_lines, validate_and_report
+from orchestration.serving.publish import current_publish, serving_status
+from orchestration.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_declared_mode_is_kept_and_read_back(tmp_path) -> None:
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        assert data_mode.read(con).mode == data_mode.CURRENT  # nothing declared yet
+        data_mode.declare(con, historical=True)
+        assert data_mode.read(con).historical
+        data_mode.declare(con, historical=False)
+        assert con.execute("select mode from audit.data_mode").fetchall() == [("current",)]
+
+
+def test_old_data_fails_timeliness_unless_declared_historical(golden_copy: Settings) -> None:
+    from orchestration.serving import publish_step
+
+    current, failed = validate_and_report(golden_copy, docs=False)
+    assert "timeliness" in failed
+
+    historical, failed = validate_and_report(golden_copy, docs=False, historical=True)
+
+    assert failed == ["accuracy"]  # the golden dataset's planted defects; timeliness is not judged
+    assert not [r for r in historical.results if r.standard == "timeliness"]
+    assert "timeliness    not applicable: historical export (declared with --historical)" in report_lines(historical, True)
+    with duckdb.connect(str(golden_copy.warehouse_path)) as con:  # a passing run, so the gate lets it publish
+        con.execute("delete from audit.dq_results where run_id = ? and not success", [historical.run_id])
+    publish_step(golden_copy, "run-historical", export=False)
+    assert current_publish(golden_copy.serving_path)["timeliness"] == "not applicable: historical export"
+    assert serving_status(golden_copy.serving_path).endswith("a historical export: timeliness not applicable")
