@@ -130,6 +130,9 @@ def test_the_entity_is_guessed_from_the_header_and_the_file_name() -> None:
     assert guess_entity(("ID", "Foo"), "misc.csv", ENTITIES) is None
     named = guess_entity(("ID", "Foo"), "Certificates 2024.csv", ENTITIES)
     assert named is not None and named.entity.name == "certificates"
+    # an `ID` matches every entity's key: the file's name outweighs it
+    refunds = guess_entity(("ID", "Status"), "Refunds.csv", ENTITIES)
+    assert refunds is not None and refunds.entity.name == "refunds"
     assert named_by_path("course_prices/2024.csv", entity("course_prices"))
     assert not named_by_path("courses.csv", entity("course_prices"))
 
@@ -232,6 +235,7 @@ def test_file_patterns_claim_the_entitys_files_and_no_other() -> None:
     proposal = propose_glob(["payments_2023-01.csv", "payments_2023-02.csv"], ["orders_2023-01.csv"])
     assert proposal.glob == "payments_*.csv" and proposal.unclaimed == ()
     assert propose_glob(["a1.csv"], ["a2.csv"]).glob == "a1.csv"
+    assert propose_glob(["COURSES.CSV"], []).glob == "COURSES.csv"  # landing reads `.csv` only: renamed
 
 
 def test_headers_name_their_delimiter() -> None:
@@ -300,6 +304,8 @@ def test_the_written_yaml_reads_back_with_its_review_notes(messy_profile: Profil
     assert "# review: 'OTHERS' (1 row) names no ISO 3166-1 alpha-2 country" in text
     assert "quarantined as ambiguous until date_order is declared" in text
     assert "'Retired' (1 row) is no accepted value of status" in text
+    assert 'amount: "Amount"  # review: 1 row without a value: quarantined as required value missing' in text
+    assert "# review: 1 value no format reads (e.g. 'soon')" in text
     assert "# date_order: day_first  # review: 2 values read as two different dates" in text
     assert load_mappings(tmp_path)["marketplace"].entities["payments"].files == "payments_*.csv"
     with pytest.raises(Exception, match="not overwritten"):
@@ -355,6 +361,22 @@ def test_hostile_headers_file_names_and_values_are_data(tmp_path: Path) -> None:
     assert '"pay?ments? drop table x.csv"' in text
     assert all(line.count("#") <= 2 or line.lstrip().startswith("#") for line in text.splitlines())
     assert quoted("no") == '"no"' and quoted("a\nb") == '"a\\nb"'
+
+
+def test_odd_files_are_named_not_fatal(tmp_path: Path) -> None:
+    export = write_export(
+        tmp_path / "export",
+        {"empty.csv": "", "Payments.csv": "PaymentID,OrderID,Amount,Status\n", "COURSES.CSV": MESSY_EXPORT["Courses.csv"]},
+    )
+    (export / "utf16.csv").write_bytes("a,b\n".encode("utf-16"))
+    profile = profile_export(export)
+    problems = {f.file.relative: f.problems for f in profile.files}
+    assert problems["empty.csv"] == ["empty file: no header row"]
+    assert "UTF-16" in problems["utf16.csv"][0]
+    assert "rename it" in problems["COURSES.CSV"][0]
+    assert {p.entity.name: p.rows for p in profile.sources[0].entities} == {"courses": 4, "payments": 0}
+    (tmp_path / "nothing").mkdir()
+    assert profile_export(tmp_path / "nothing").sources == []
 
 
 def test_a_link_is_never_followed(tmp_path: Path) -> None:
@@ -528,6 +550,6 @@ def test_check_lands_a_flat_export_under_the_sources_that_claim_its_files(messy_
         "marketplace/payments_2023-01.csv",
         "marketplace/refunds.csv",
     ]
-    assert not_landed == ["notes.csv"]
+    assert not_landed == [("notes.csv", "no file pattern of the mappings claims it")]
     # laid out like LANDING_DIR: landed as it is (landing only reads)
     assert scratch_landing(GOLDEN_LANDING, tmp_path / "unused", load_mappings(None)) == (GOLDEN_LANDING, [])

@@ -41,10 +41,13 @@ def _place(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def scratch_landing(directory: Path, target: Path, mappings: Mapping[str, SourceMapping]) -> tuple[Path, list[str]]:
+def scratch_landing(
+    directory: Path, target: Path, mappings: Mapping[str, SourceMapping]
+) -> tuple[Path, list[tuple[str, str]]]:
     """A landing dir holding the export. Laid out like LANDING_DIR (source folders), the export is
     used as it is (landing only reads). Otherwise each file goes under `<source>/` of every source
-    whose mapping claims it, as the user will put it; returns the dir and the files none claims."""
+    whose mapping claims it, as the user will put it; returns the dir and (file, why) for the
+    files that would not land at all."""
     if is_landing_layout(directory):
         return directory, []
     target.mkdir(parents=True)
@@ -56,7 +59,9 @@ def scratch_landing(directory: Path, target: Path, mappings: Mapping[str, Source
             if any(claim(export_file.inside, mapping))  # claimed, or claimed twice (landing refuses it)
         ]
         if export_file.link or not claimed_by:
-            not_landed.append(export_file.relative)
+            why = export_file.problem or "no file pattern of the mappings claims it"
+            not_landed.append((export_file.relative, why))
+            continue
         for source in claimed_by:
             _place(export_file.path, target / source / export_file.inside)
     return target, not_landed

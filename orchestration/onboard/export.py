@@ -39,7 +39,11 @@ class ExportFile:
 
 def is_landing_layout(directory: Path) -> bool:
     """The export is laid out like LANDING_DIR: its top-level folders are source systems."""
-    folders = [e.name for e in directory.iterdir() if e.is_dir() and not e.is_symlink() and not e.name.startswith((".", "_"))]
+    folders = [
+        e.name
+        for e in directory.iterdir()
+        if e.is_dir() and not e.is_symlink() and not e.name.startswith((".", "_"))
+    ]
     return bool(folders) and all(f in SOURCES for f in folders)
 
 
@@ -126,20 +130,27 @@ def _plain_name(path: Path) -> Iterator[Path]:
         yield alias
 
 
+class UnreadableFile(Exception):
+    """DuckDB cannot read the file as CSV; the message says why."""
+
+
 def load_rows(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> int:
-    """Replace ROWS_TABLE with the file's rows, every column text under its position name.
-    Raises duckdb.Error when DuckDB cannot read the file as CSV."""
+    """Replace ROWS_TABLE with the file's rows, every column text under its position name."""
     names = [position_name(i) for i in range(1, len(header.columns) + 1)]
     with _plain_name(path) as readable:
-        con.execute(
-            f"""
-            create or replace temp table {ROWS_TABLE} as
-            select * from read_csv(
-                $path, header = true, all_varchar = true, delim = $delim, quote = '"', escape = '"',
-                names = $names, null_padding = true, max_line_size = {MAX_LINE_BYTES}
+        try:
+            con.execute(
+                f"""
+                create or replace temp table {ROWS_TABLE} as
+                select * from read_csv(
+                    $path, header = true, all_varchar = true, delim = $delim, quote = '"', escape = '"',
+                    names = $names, null_padding = true, max_line_size = {MAX_LINE_BYTES}
+                )
+                """,
+                {"path": str(readable), "delim": header.delimiter, "names": names},
             )
-            """,
-            {"path": str(readable), "delim": header.delimiter, "names": names},
-        )
+        except duckdb.Error as error:
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise UnreadableFile(first_line.replace(str(readable), path.name)) from None
     row = con.execute(f"select count(*) from {ROWS_TABLE}").fetchone()
     return row[0] if row else 0

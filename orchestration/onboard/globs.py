@@ -18,9 +18,14 @@ from orchestration.mapping import SAFE_GLOB
 _UNSAFE_CHAR = re.compile(r"[^A-Za-z0-9_.\- /]")
 
 
+def landing_name(relative_path: str) -> str:
+    """The name landing needs: `.csv` in lower case (it reads nothing else; profile says rename)."""
+    return re.sub(r"\.csv$", ".csv", relative_path, flags=re.IGNORECASE)
+
+
 def safe_literal(relative_path: str) -> str:
     """The path as a glob matching itself: characters a glob may not hold become `?`."""
-    return _UNSAFE_CHAR.sub("?", relative_path)
+    return _UNSAFE_CHAR.sub("?", landing_name(relative_path))
 
 
 def generalized(relative_path: str) -> str:
@@ -56,6 +61,7 @@ class GlobProposal:
 def propose_glob(own: list[str], others: list[str]) -> GlobProposal:
     """A glob claiming every path in `own` (relative to the source's folder) and none in
     `others`; if none does, the one claiming the most, naming the files it leaves out."""
+    own, others = [landing_name(p) for p in own], [landing_name(p) for p in others]
     safe_own = [safe_literal(p) for p in own]
     candidates = list(dict.fromkeys(generalized(p) for p in own))
     if len(own) == 1:

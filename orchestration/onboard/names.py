@@ -65,6 +65,8 @@ ENTITY_AFFIX = 0.8  # same once the entity's name is added or removed (`ID` -> `
 ALIAS_AFFIX = 0.75
 MATCHED = 0.75
 BY_VALUES = 0.5  # no name matched; the values fit (the one date column left): review
+AFFIX_WEIGHT = 0.5  # what a match that needed the entity's name weighs in an entity's score
+FILE_NAME_WEIGHT = 1.0  # what the file's name naming the entity weighs (a full header weighs 2)
 
 
 def words(name: str) -> list[str]:
@@ -201,15 +203,17 @@ def guess_entity(header: tuple[str, ...], relative_path: str, entities: tuple[En
     """The contract entity the file most likely holds, or None when no entity fits.
 
     Score: the share of the entity's columns found plus the share of the file's columns used,
-    plus a half when the file's name names the entity. At least two columns must match by name,
-    or one and the file's name."""
+    plus one when the file's name names the entity. At least two columns must match by name, or
+    one and the file's name."""
     best: EntityGuess | None = None
     for entity in entities:
         matches = match_columns(header, entity)
         by_file = named_by_path(relative_path, entity)
         if len(matches) < 2 and not (matches and by_file):
             continue
-        score = len(matches) / len(entity.columns) + len(matches) / max(len(header), 1) + (0.5 if by_file else 0)
+        # an `ID` column matches every entity's key once the entity is implied: it weighs less
+        weight = sum(AFFIX_WEIGHT if m.score in (ENTITY_AFFIX, ALIAS_AFFIX) else 1.0 for m in matches)
+        score = weight / len(entity.columns) + weight / max(len(header), 1) + (FILE_NAME_WEIGHT if by_file else 0)
         if best is None or score > best.score:
             matched_exports = {m.export for m in matches}
             best = EntityGuess(

@@ -173,7 +173,7 @@ class CheckResult:
     mappings_dir: Path
     files: list[FileOutcome] = field(default_factory=list)
     reasons: list[ReasonCount] = field(default_factory=list)
-    not_landed: list[str] = field(default_factory=list)  # export files no mapping claims
+    not_landed: list[tuple[str, str]] = field(default_factory=list)  # (export file, why it would not land)
     dbt_success: bool = True
     dbt_failures: list[str] = field(default_factory=list)
     tests_failed: int = 0
@@ -209,7 +209,8 @@ def report_lines(result: CheckResult) -> list[str]:
         by_file.setdefault(reason.file, []).append(reason)
     for outcome in result.files:
         if outcome.status != "loaded":
-            lines.append(f"{outcome.file:<44} {outcome.entity or '-':<28} REFUSED (about {outcome.estimated_rows:,} rows)")
+            refused = f"REFUSED (about {outcome.estimated_rows:,} rows)"
+            lines.append(f"{outcome.file:<44} {outcome.entity or '-':<28} {refused}")
             lines.append(f"    {_cut(outcome.error or outcome.status)}")
             continue
         lines.append(
@@ -217,15 +218,18 @@ def report_lines(result: CheckResult) -> list[str]:
             f"{outcome.quarantined:>10,} {outcome.duplicates:>9,}"
         )
         for reason in by_file.get(outcome.file, []):
-            column = reason.column if reason.export_column == reason.column else f"{reason.column} ({reason.export_column})"
+            column = reason.column
+            if reason.export_column != reason.column:
+                column += f" ({reason.export_column})"
             lines.append(f"    {column + ': ' + reason.kind:<70} {reason.rows:>8,}  e.g. {_cut(reason.example, 90)}")
-    for file in result.not_landed:
-        lines.append(f"{file:<44} {'-':<28} NOT LANDED: no file pattern of the mappings claims it")
+    for file, why in result.not_landed:
+        lines.append(f"{file:<44} {'-':<28} NOT LANDED: {why}")
     loaded = [f for f in result.files if f.status == "loaded"]
     refused = [f for f in result.files if f.status != "loaded"]
     lines += [
         "",
-        f"total: {sum(f.rows for f in loaded):,} rows in {len(loaded)} files: {sum(f.staged for f in loaded):,} would stage, "
+        f"total: {sum(f.rows for f in loaded):,} rows in {len(loaded)} files: "
+        f"{sum(f.staged for f in loaded):,} would stage, "
         f"{sum(f.quarantined for f in loaded):,} quarantined, {sum(f.duplicates for f in loaded):,} duplicates; "
         f"{len(refused)} files refused (about {sum(f.estimated_rows for f in refused):,} rows)"
         + (f"; {len(result.not_landed)} files not landed" if result.not_landed else ""),

@@ -23,6 +23,7 @@ from orchestration.onboard.export import (
     ROWS_TABLE,
     ExportFile,
     Header,
+    UnreadableFile,
     find_files,
     load_rows,
     position_name,
@@ -103,6 +104,10 @@ class EntityProposal:
     def rows(self) -> int:
         return sum(f.rows or 0 for f in self.files)
 
+    def rows_with(self, column: str) -> int:
+        """Rows of the files that have the contract column."""
+        return sum(f.rows or 0 for f in self.files if f.guess and column in f.guess.export_of)
+
     def header_differences(self) -> list[str]:
         """Files whose columns map differently from the first file's (one mapping per entity)."""
         first = self.guess.export_of
@@ -132,7 +137,7 @@ class Profile:
 
 
 # ------------------------------------------------------------------------------ reading values
-def _signatures(con: duckdb.DuckDBPyConnection, position: int, kind: str) -> tuple[Counter[Signature], dict[Signature, str]]:
+def _signatures(con: duckdb.DuckDBPyConnection, position: int, kind: str) -> Signatures:
     sql, parameters = signature_sql(position_name(position), ROWS_TABLE, kind)
     rows = con.execute(sql, parameters).fetchall()
     signatures = Counter({(tuple(parsed), tuple(differs)): n for parsed, differs, n, _ in rows})
@@ -229,8 +234,8 @@ def profile_file(con: duckdb.DuckDBPyConnection, export_file: ExportFile, entiti
         return profile
     try:
         profile.rows = load_rows(con, export_file.path, header)
-    except duckdb.Error as error:
-        profile.problems.append("DuckDB cannot read it as CSV: " + " ".join(str(error).splitlines()[:1]))
+    except UnreadableFile as error:
+        profile.problems.append(f"DuckDB cannot read it as CSV: {error}")
         return profile
     profile.guess, known = _match_dates_by_values(con, profile.guess, header)
     profile.findings = _findings(con, profile.guess, header, known)
@@ -265,7 +270,10 @@ def _settle_date_order(proposals: list[EntityProposal]) -> tuple[DateOrder | Non
     date_order = source_date_order(decisions)
     if date_order is None:
         for proposal in proposals:
-            proposal.formats = {c: settle_formats(f, stats[(proposal.entity.name, c)]) for c, f in proposal.formats.items()}
+            proposal.formats = {
+                column: settle_formats(formats, stats[(proposal.entity.name, column)])
+                for column, formats in proposal.formats.items()
+            }
     evidence = PairEvidence()
     for proposal in proposals:
         for column, formats in proposal.formats.items():
@@ -291,7 +299,8 @@ def propose_sources(files: list[FileProfile]) -> list[SourceProposal]:
             findings = _merge(own)
             formats = {c: choose_formats(f.signatures) for c, f in findings.items() if f.signatures}
             entity = own[0].guess.entity  # type: ignore[union-attr]
-            proposals.append(EntityProposal(entity, own, propose_glob([f.file.inside for f in own], others), findings, formats))
+            glob = propose_glob([f.file.inside for f in own], others)
+            proposals.append(EntityProposal(entity, own, glob, findings, formats))
         date_order, evidence = _settle_date_order(proposals)
         sources.append(SourceProposal(source, proposals, date_order, evidence))
     return sources

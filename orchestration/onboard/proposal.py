@@ -20,6 +20,7 @@ from orchestration.identifiers import shown, unsafe_column_name
 from orchestration.landing.discovery import claim
 from orchestration.mapping import DateOrder, EntityMapping, read_mapping
 from orchestration.onboard.formats import decide_date_order, examples, format_stats, pairs_in_play
+from orchestration.onboard.globs import landing_name
 from orchestration.onboard.profile import (
     EntityProposal,
     Profile,
@@ -94,6 +95,8 @@ def column_notes(proposal: EntityProposal, column: str) -> list[str]:
             )
         if OTHER_SHAPE in found.id_shapes:
             notes.append(f"{REVIEW} some ids have no common shape")
+    if found and contract.required and (empty := proposal.rows_with(column) - found.non_empty) > 0:
+        notes.append(f"{REVIEW} {count(empty, 'row')} without a value: quarantined as required value missing")
     return notes
 
 
@@ -109,13 +112,15 @@ def format_note(proposal: EntityProposal, column: str, date_order: DateOrder | N
         if not evidence.ambiguous:
             continue
         ambiguous = ", ".join(shown(e) for e in examples(found.signature_examples, found.signatures, True))
-        what = f"{count(evidence.ambiguous, 'value')} read as two different dates under {' and '.join(pair)} (e.g. {ambiguous})"
+        what = (
+            f"{count(evidence.ambiguous, 'value')} read as two different dates under "
+            f"{' and '.join(pair)} (e.g. {ambiguous})"
+        )
         if pair in in_play and date_order is not None:
             notes.append(f"{what}: read {date_order.replace('_', '-')} as date_order says")
         elif pair in in_play:
             notes.append(f"{REVIEW} {what}: quarantined as ambiguous until date_order is declared")
-        else:
-            decided = decide_date_order(evidence) or ""
+        elif (decided := decide_date_order(evidence)) is not None:  # settled: the column decides
             proof = evidence.day_first_only if decided == "day_first" else evidence.month_first_only
             notes.append(
                 f"{REVIEW} {what}: read {decided.replace('_', '-')}, as {count(proof, 'other value')} "
@@ -221,7 +226,9 @@ def _entity_lines(proposal: EntityProposal, mapping: EntityMapping, date_order: 
         else:
             lines.append(
                 f"      # {column}: {quoted('<the value every row has>')}"
-                + comment(f"{REVIEW} required and not in the export: give every row's value, or landing refuses the file")
+                + comment(
+                    f"{REVIEW} required and not in the export: give every row's value, or landing refuses the file"
+                )
             )
 
     lines.append("    timestamp_formats:" if mapping.timestamp_formats else "    timestamp_formats: {}")
@@ -309,10 +316,11 @@ def claim_problems(profile: Profile, source: SourceProposal) -> list[str]:
     for file in profile.files:
         if file.file.relative not in own or file.file.link:
             continue
-        claimed, reason = claim(file.file.inside, mapping)
+        claimed, reason = claim(landing_name(file.file.inside), mapping)  # once renamed, if it must be
         if reason:
             problems.append(f"{file.file.relative}: {reason}")
         elif claimed is None or claimed.entity.name != own[file.file.relative]:
-            problems.append(f"{file.file.relative}: the patterns give it to {claimed.entity.name if claimed else 'no entity'}")
+            given_to = claimed.entity.name if claimed else "no entity"
+            problems.append(f"{file.file.relative}: the patterns give it to {given_to}")
     return problems
 

@@ -16,9 +16,11 @@ def _entity_lines(proposal: EntityProposal, source: SourceProposal) -> list[str]
     guess = proposal.guess
     files = ", ".join(f.file.relative for f in proposal.files)
     lines = [
-        f"{proposal.entity.source}.{proposal.entity.name} <- {files} ({proposal.rows:,} rows; files: {mapping.files!r})",
+        f"{proposal.entity.source}.{proposal.entity.name} <- {files} "
+        f"({proposal.rows:,} rows; files: {mapping.files!r})",
         INDENT + "columns   " + ", ".join(
-            f"{m.contract} <- {shown(m.export)}" + (f" ({m.how})" if m.how != "same name" else "") for m in guess.matches
+            f"{m.contract} <- {shown(m.export)}" + (f" ({m.how})" if m.how != "same name" else "")
+            for m in guess.matches
         ),
     ]
     if guess.unmatched_contract:
@@ -34,7 +36,7 @@ def _entity_lines(proposal: EntityProposal, source: SourceProposal) -> list[str]
                 id_columns.append(f"{column} {note.removeprefix('ids: ')}")
             elif "as an integer" in note:
                 text_ids.append(column)
-            elif not note.startswith("matched"):
+            elif not note.startswith("matched") and "breaks the column-name rule" not in note:
                 lines.append(INDENT + f"          {column}: {note}")
     if id_columns:
         lines.append(INDENT + "ids       " + "; ".join(id_columns))
@@ -55,7 +57,8 @@ def _entity_lines(proposal: EntityProposal, source: SourceProposal) -> list[str]
             distinct = ", ".join(f"{shown(v)} {n:,}" for v, n in found.values.most_common())
             lines.append(INDENT + f"{kind:<10}{column}: {distinct}")
             if entries:
-                lines.append(INDENT + " " * 10 + f"{column}: proposed " + ", ".join(f"{shown(v)} -> {c}" for v, c, _ in entries))
+                proposed = ", ".join(f"{shown(v)} -> {c}" for v, c, _ in entries)
+                lines.append(INDENT + " " * 10 + f"{column}: proposed {proposed}")
             lines += [INDENT + f"          {column}: {n}" for n in notes]
     for file in proposal.files:
         if (refusal := landing_refusal(file, mapping)) is not None:
@@ -68,6 +71,8 @@ def _entity_lines(proposal: EntityProposal, source: SourceProposal) -> list[str]
 def summary_lines(profile: Profile, written: list[Path]) -> list[str]:
     recognized = len(profile.files) - len(profile.unassigned)
     lines = [f"profile of {profile.directory}: {count(len(profile.files), 'CSV file')}, {recognized} recognized", ""]
+    if not profile.files:
+        return lines[:1] + ["no CSV files (*.csv) in it, so no mapping proposed"]
     for source in profile.sources:
         for proposal in source.entities:
             lines += _entity_lines(proposal, source)
