@@ -23,22 +23,29 @@ from typing import Any, Iterable
 import duckdb
 import pandas as pd
 
-# Status of the scorecard (macro kpi_status) -> label and the Streamlit colour that shows it.
-STATUS_LABELS = {"red": "Critical", "yellow": "Warning", "green": "On track", "blue": "Above target"}
-STATUS_COLORS = {"red": "red", "yellow": "orange", "green": "green", "blue": "blue"}
+from orchestration.reports import status as vocabulary
+
+# Status of the scorecard (macro kpi_status), in the vocabulary every surface shares
+# (orchestration.reports.status): words, and the Streamlit colour that shows them.
+STATUS_LABELS = {status: vocabulary.LABELS[status] for status in vocabulary.STATUSES}
+STATUS_COLORS = {status: {"yellow": "orange", "grey": "gray"}.get(vocabulary.COLORS[status], vocabulary.COLORS[status])
+                 for status in vocabulary.STATUSES}
 # Material icons (Streamlit serves the font, so they render where emoji fonts are missing).
-STATUS_ICONS = {"red": ":material/error:", "yellow": ":material/warning:", "green": ":material/check_circle:",
-                "blue": ":material/trending_up:"}
-# Cell colours of a status in tables (light backgrounds, readable text).
-STATUS_CELL_STYLES = {
-    "Critical": "background-color: #fde0dc; color: #9f1c12",
-    "Warning": "background-color: #fff1c2; color: #7a5200",
-    "On track": "background-color: #dcf5e3; color: #0f6a2e",
-    "Above target": "background-color: #dde9fd; color: #1a4a9c",
-    "No value": "color: #777777",
+STATUS_ICONS = {"off_target": ":material/error:", "at_risk": ":material/warning:",
+                "on_target": ":material/check_circle:", "beating_target": ":material/trending_up:",
+                "untargeted": ":material/show_chart:", "provisional": ":material/hourglass_empty:",
+                "no_data": ":material/block:"}
+# Cell colours of a status in tables (light backgrounds, readable text), by the words shown.
+_CELL_STYLES = {
+    "red": "background-color: #fde0dc; color: #9f1c12",
+    "yellow": "background-color: #fff1c2; color: #7a5200",
+    "green": "background-color: #dcf5e3; color: #0f6a2e",
+    "blue": "background-color: #dde9fd; color: #1a4a9c",
+    "grey": "color: #777777",
 }
-STATUS_CELL_STYLES.update({"Met": STATUS_CELL_STYLES["On track"], "Fresh": STATUS_CELL_STYLES["On track"],
-                           "Failing": STATUS_CELL_STYLES["Critical"], "Stale": STATUS_CELL_STYLES["Critical"]})
+STATUS_CELL_STYLES = {vocabulary.LABELS[s]: _CELL_STYLES[vocabulary.COLORS[s]] for s in vocabulary.STATUSES}
+STATUS_CELL_STYLES.update({"Met": _CELL_STYLES["green"], "Fresh": _CELL_STYLES["green"],
+                           "Failing": _CELL_STYLES["red"], "Stale": _CELL_STYLES["red"]})
 TREND_ARROWS = {"up": "↗", "down": "↘", "flat": "→"}
 # The data-quality standards of the KPI tracking framework.
 TIMELINESS_HOURS = 24
@@ -193,7 +200,14 @@ def format_change(change_value: Any, change_rate: Any, unit: str) -> str | None:
 
 
 def status_text(status: Any) -> str:
-    return "No value" if is_missing(status) else STATUS_LABELS[status]
+    """The shared vocabulary's words: on target, at risk, off target, beating target, no target,
+    provisional, no data (a missing status reads as no data)."""
+    return vocabulary.label(None if is_missing(status) else status)
+
+
+def status_key(status: Any) -> str:
+    """The scorecard status, no_data when missing."""
+    return vocabulary.normalize(None if is_missing(status) else status)
 
 
 def delta_color(direction: str) -> str:
@@ -356,12 +370,21 @@ def kpi_history(con: duckdb.DuckDBPyConnection, kpi_ids: Iterable[str], start: d
     """, [list(kpi_ids), start, end])
 
 
-def health_score(scorecard: pd.DataFrame) -> float | None:
-    """Share of KPIs with a status that are on or above target (green or blue), 0-100."""
-    scored = scorecard[scorecard["status"].notna()]
-    if scored.empty:
-        return None
-    return 100.0 * scored["status"].isin(["green", "blue"]).sum() / len(scored)
+def headline_statuses(scorecard: pd.DataFrame) -> list[str]:
+    """The statuses the overall counts are over: the month's monthly KPIs, the same set the monthly
+    report and the terminal scorecard count, so every surface shows the same numbers."""
+    monthly = scorecard[scorecard["frequency"] == "monthly"]
+    return [status_key(status) for status in monthly["status"]]
+
+
+def overall_summary(scorecard: pd.DataFrame) -> str:
+    """'30 KPIs: 2 off target, 8 at risk, ...; 12 of 22 targets met' (orchestration.reports.status)."""
+    return vocabulary.summary(headline_statuses(scorecard))
+
+
+def targets_met(scorecard: pd.DataFrame) -> tuple[int, int]:
+    """(monthly KPIs on or beating their target, monthly KPIs with a target and a final value)."""
+    return vocabulary.targets_met(headline_statuses(scorecard))
 
 
 def active_alerts(con: duckdb.DuckDBPyConnection, month: date, severities: tuple[str, ...] = ("critical", "warning", "info")
@@ -618,18 +641,42 @@ def lifecycle_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
 
 def enrollment_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, Slice]:
     """Enrollments, completion and certification rate by enrollment cohort month (UTC), sliced by
-    category, instructor tier and student country; the course_success_monthly definition."""
+    category, instructor tier and student country; the KPI definition (course_success_monthly's
+    *_in_window rates): completed / certified within the catalog's maturity_days of enrollment.
+    A cohort that has not had its window yet (its scorecard row is provisional) has no rate,
+    rather than a falsely low one: only its *_so_far rates, shown as provisional."""
     s = enrollment_slice_of(f)
     frame = rows(con, f"""
-        select cast(date_trunc('month', enrollments.enrolled_at) as date) as month_start,
-            count(*) as enrollments,
-            count(*) filter (where enrollments.is_completed) as completed_enrollments,
-            count(*) filter (where enrollments.is_certified) as certified_enrollments,
-            count(*) filter (where enrollments.is_completed) / count(*) as completion_rate,
-            count(*) filter (where enrollments.is_certified) / count(*) as certification_rate
-        {ENROLLMENTS_WITH_SLICES}
-        {s.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
-        group by 1
+        with windows as (
+            select
+                max(case when kpi_id = 'cs_completion_rate' then maturity_days end) as completion_days,
+                max(case when kpi_id = 'cs_certification_rate' then maturity_days end) as certification_days
+            from marts.kpi_catalog
+        ),
+        cohorts as (
+            select cast(date_trunc('month', enrollments.enrolled_at) as date) as month_start,
+                count(*) as enrollments,
+                count(*) filter (where enrollments.completed_at
+                    <= enrollments.enrolled_at + to_days(windows.completion_days)) as completed_enrollments,
+                count(*) filter (where enrollments.certificate_issued_at
+                    <= enrollments.enrolled_at + to_days(windows.certification_days)) as certified_enrollments
+            {ENROLLMENTS_WITH_SLICES}
+            cross join windows
+            {s.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
+            group by 1
+        )
+        select cohorts.month_start, cohorts.enrollments, cohorts.completed_enrollments,
+            cohorts.certified_enrollments,
+            coalesce(scorecard.is_final_period, false) as is_final_cohort,
+            case when scorecard.is_final_period then cohorts.completed_enrollments / cohorts.enrollments end
+                as completion_rate,
+            case when scorecard.is_final_period then cohorts.certified_enrollments / cohorts.enrollments end
+                as certification_rate,
+            cohorts.completed_enrollments / cohorts.enrollments as completion_rate_so_far,
+            cohorts.certified_enrollments / cohorts.enrollments as certification_rate_so_far
+        from cohorts
+        left join marts.kpi_scorecard as scorecard
+            on scorecard.kpi_id = 'cs_completion_rate' and scorecard.period_start = cohorts.month_start
         order by 1
     """, [f.trend_start, f.month_end, *s.params])
     return frame, s

@@ -158,11 +158,13 @@ def kpi_card(row: pd.Series, history: pd.DataFrame | None = None) -> None:
                  f"{partial} · vs prior period",
             chart_data=chart,
         )
-        status = row["status"]
+        status = data.status_key(row["status"])
         target = "no target" if data.is_missing(row["target_value"]) else \
             "target " + data.format_value(row["target_value"], unit)
-        badge = ":gray-badge[No value]" if data.is_missing(status) else \
-            f":{data.STATUS_COLORS[status]}-badge[{data.STATUS_ICONS[status]} {data.STATUS_LABELS[status]}]"
+        badge = f":{data.STATUS_COLORS[status]}-badge[{data.STATUS_ICONS[status]} {data.STATUS_LABELS[status]}]"
+        reason = row.get("status_reason")
+        if not data.is_missing(reason):
+            badge += f" ({reason})"
         period = "" if row["frequency"] == "monthly" else f" · {data.period_label(row['period_start'], row['frequency'])}"
         st.markdown(f"{badge} {target} · {row['owner']}{period}")
 

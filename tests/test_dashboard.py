@@ -75,9 +75,13 @@ def test_parse_number_reads_what_format_writes() -> None:
 
 
 def test_status_labels_colours_and_delta_direction() -> None:
-    assert [data.status_text(s) for s in ("red", "yellow", "green", "blue", None)] == [
-        "Critical", "Warning", "On track", "Above target", "No value"]
-    assert set(data.STATUS_COLORS) == set(data.STATUS_LABELS) == {"red", "yellow", "green", "blue"}
+    # the vocabulary every surface shares (orchestration.reports.status)
+    assert [data.status_text(s) for s in ("off_target", "at_risk", "on_target", "beating_target", "untargeted",
+                                          "provisional", "no_data", None)] == [
+        "off target", "at risk", "on target", "beating target", "no target", "provisional", "no data", "no data"]
+    assert set(data.STATUS_COLORS) == set(data.STATUS_LABELS) == set(data.STATUS_ICONS) == {
+        "off_target", "at_risk", "on_target", "beating_target", "untargeted", "provisional", "no_data"}
+    assert data.STATUS_COLORS["no_data"] == data.STATUS_COLORS["provisional"] == "gray"
     assert data.delta_color("lower_is_better") == "inverse"
     assert data.delta_color("higher_is_better") == "normal"
 
@@ -116,23 +120,23 @@ def scorecard_con() -> duckdb.DuckDBPyConnection:
     con.execute("""
         create table marts.kpi_scorecard as select * from (values
             ('m', 'Monthly', 'revenue', 'strategic', 'monthly', 'usd', 'higher_is_better', 'Finance',
-             date '2026-02-01', date '2026-02-28', true, 'green', 10.0),
+             date '2026-02-01', date '2026-02-28', true, 'on_target', 10.0),
             ('m', 'Monthly', 'revenue', 'strategic', 'monthly', 'usd', 'higher_is_better', 'Finance',
-             date '2026-03-01', date '2026-03-31', false, 'red', 1.0),
+             date '2026-03-01', date '2026-03-31', false, 'provisional', 1.0),
             ('d', 'Daily', 'engagement', 'operational', 'daily', 'rate', 'higher_is_better', 'Product',
-             date '2026-02-27', date '2026-02-27', true, 'yellow', 0.2),
+             date '2026-02-27', date '2026-02-27', true, 'at_risk', 0.2),
             ('d', 'Daily', 'engagement', 'operational', 'daily', 'rate', 'higher_is_better', 'Product',
-             date '2026-02-28', date '2026-02-28', true, 'red', 0.1),
+             date '2026-02-28', date '2026-02-28', true, 'off_target', 0.1),
             ('d', 'Daily', 'engagement', 'operational', 'daily', 'rate', 'higher_is_better', 'Product',
-             date '2026-03-01', date '2026-03-01', false, 'green', 0.3),
+             date '2026-03-01', date '2026-03-01', false, 'provisional', 0.3),
             ('w', 'Weekly', 'engagement', 'tactical', 'weekly', 'count', 'higher_is_better', 'Product',
-             date '2026-02-16', date '2026-02-22', true, 'green', 5.0),
+             date '2026-02-16', date '2026-02-22', true, 'untargeted', 5.0),
             ('w', 'Weekly', 'engagement', 'tactical', 'weekly', 'count', 'higher_is_better', 'Product',
-             date '2026-02-23', date '2026-03-01', false, null, null),
+             date '2026-02-23', date '2026-03-01', false, 'provisional', null),
             ('q', 'Quarterly', 'revenue', 'strategic', 'quarterly', 'usd', 'higher_is_better', 'Finance',
-             date '2025-10-01', date '2025-12-31', true, 'blue', 30.0),
+             date '2025-10-01', date '2025-12-31', true, 'beating_target', 30.0),
             ('q', 'Quarterly', 'revenue', 'strategic', 'quarterly', 'usd', 'higher_is_better', 'Finance',
-             date '2026-01-01', date '2026-03-31', false, 'red', 3.0)
+             date '2026-01-01', date '2026-03-31', false, 'provisional', 3.0)
         ) v(kpi_id, kpi_name, pillar, level, frequency, unit, direction, owner, period_start, period_end,
             is_complete_period, status, actual_value)
     """)
@@ -156,7 +160,9 @@ def test_scorecard_for_month_shows_each_kpis_newest_complete_period(scorecard_co
     chosen = {k: str(p)[:10] for k, p in zip(feb["kpi_id"], feb["period_start"])}
     # the month; its last complete day and week; the last quarter complete by the month's end
     assert chosen == {"m": "2026-02-01", "d": "2026-02-28", "w": "2026-02-16", "q": "2025-10-01"}
-    assert data.health_score(feb) == pytest.approx(75.0)  # green, blue, green of those with a status; red
+    # the overall counts are over the month's monthly KPIs, as in the monthly report and the terminal
+    assert data.headline_statuses(feb) == ["on_target"] and data.targets_met(feb) == (1, 1)
+    assert data.overall_summary(feb) == "1 KPIs: 1 on target; 1 of 1 targets met"
     mar = data.scorecard_for_month(scorecard_con, date(2026, 3, 1), level="strategic")
     # a partial month shows its own partial values; the quarter it ends is not complete yet, so the
     # quarter before is shown
@@ -339,13 +345,16 @@ def test_executive_kpis_statuses_and_alerts_match_the_scorecard(app: Any, servin
             assert metric.value == "n/a", row["kpi_id"]
         else:
             assert_shows(metric, row["actual_value"], row["unit"], row["kpi_id"])
-    statuses = pd.Series([r["status"] for r in rows]).value_counts()
-    for status, label in data.STATUS_LABELS.items():
-        counted = next(m for name, m in shown.items() if name.endswith(f"] {label}"))
+    # counted over the month's monthly KPIs, as the monthly report and the terminal count them
+    monthly = [r["status"] for r in rows if r["frequency"] == "monthly"]
+    statuses = pd.Series(monthly).value_counts()
+    for status in ("off_target", "at_risk", "on_target", "beating_target", "provisional"):
+        counted = next(m for name, m in shown.items() if name.endswith(f"] {data.STATUS_LABELS[status]}"))
         assert counted.value == data.plural(int(statuses.get(status, 0)), "KPI"), status
-    scored = [r for r in rows if r["status"] is not None]
-    on_target = sum(r["status"] in ("green", "blue") for r in scored)
-    assert shown["Overall health"].value == f"{100 * on_target / len(scored):.0f}/100"
+    met = sum(s in ("on_target", "beating_target") for s in monthly)
+    judged = sum(s in ("on_target", "beating_target", "at_risk", "off_target") for s in monthly)
+    assert shown["Targets met"].value == f"{met} of {judged}"
+    assert any(f"{len(monthly)} KPIs: " in c.value and f"{met} of {judged} targets met" in c.value for c in app.caption)
     alerts = q(serving, """
         select alerts.severity, alerts.alert_message
         from marts.kpi_alerts as alerts
@@ -384,8 +393,13 @@ def test_operational_figures_match_the_marts(app: Any, serving: dict[str, Any]) 
     assert_shows(shown["Campaign ROI"], campaigns["roi"], "ratio", "roi")
     success = one(serving, "select * from marts.course_success_monthly where month_start = ?", [month])
     # the view computes the cohort rates from fct_enrollments (to slice them): they equal the mart's
-    assert_shows(shown["Completion rate"], success["completion_rate"], "rate", "completion")
-    assert_shows(shown["Certification rate"], success["certification_rate"], "rate", "certification")
+    # mature-window rates; a cohort still inside its window is labelled provisional
+    final = one(serving, "select is_final_period from marts.kpi_scorecard where kpi_id = 'cs_completion_rate' "
+                "and period_start = ?", [month])["is_final_period"]
+    suffix = "" if final else " (provisional)"
+    assert_shows(shown[f"Completion rate{suffix}"], success["completion_rate_in_window"], "rate", "completion")
+    assert_shows(shown[f"Certification rate{suffix}"], success["certification_rate_in_window"], "rate",
+                 "certification")
     if success["nps"] is not None:
         assert_shows(shown["Course NPS"], success["nps"], "score", "nps")
 

@@ -69,7 +69,7 @@ MONTH, WEEK, DAY, QUARTER = (CADENCES[name] for name in ("month", "week", "day",
 def kpi(kpi_id: str = "k", **overrides: Any) -> KpiLine:
     fields: dict[str, Any] = dict(
         kpi_id=kpi_id, kpi_name=kpi_id.upper(), pillar="revenue", level="strategic", unit="usd",
-        direction="higher_is_better", owner="Finance", status="green", actual=100.0, target=None,
+        direction="higher_is_better", owner="Finance", status="untargeted", actual=100.0, target=None,
         baseline=80.0, change_value=20.0, change_rate=0.25, trend="up",
     )
     return KpiLine(**{**fields, **overrides})
@@ -179,25 +179,29 @@ def test_changes_are_formatted_by_unit(unit, change_value, change_rate, trend, t
 
 
 def test_status_marks_plain_and_emoji() -> None:
-    assert [status_mark(s) for s in ("green", "yellow", "red", "blue", None)] == ["[G]", "[Y]", "[R]", "[B]", "[-]"]
-    assert status_emoji("red") == "🔴 red"
+    statuses = ("off_target", "at_risk", "on_target", "beating_target", "untargeted", "provisional", "no_data", None)
+    assert [status_mark(s) for s in statuses] == ["[OFF]", "[RISK]", "[ON]", "[BEAT]", "[--]", "[PROV]", "[N/A]", "[N/A]"]
+    assert status_emoji("off_target") == "🔴 off target"
+    assert status_emoji("beating_target") == "🔵 beating target"
+    assert status_emoji("provisional") == "⚪ provisional"
     assert status_emoji(None) == "⚪ no data"
 
 
 @pytest.mark.parametrize(
-    ("direction", "actual", "target", "met"),
+    ("status", "met"),
     [
-        ("higher_is_better", 0.26, 0.25, True),
-        ("higher_is_better", 0.25, 0.25, True),  # reaching the target meets it
-        ("higher_is_better", 0.24, 0.25, False),
-        ("lower_is_better", 0.02, 0.025, True),
-        ("lower_is_better", 0.03, 0.025, False),
-        ("higher_is_better", 5.0, None, None),
-        ("higher_is_better", None, 5.0, None),
+        ("beating_target", True),
+        ("on_target", True),  # reaching the target meets it
+        ("at_risk", False),
+        ("off_target", False),
+        ("untargeted", None),  # no target
+        ("provisional", None),  # not final: not judged
+        ("no_data", None),
+        (None, None),
     ],
 )
-def test_target_met_follows_the_direction(direction: str, actual, target, met) -> None:
-    line = kpi(direction=direction, actual=actual, target=target)
+def test_target_met_follows_the_status(status: str | None, met: bool | None) -> None:
+    line = kpi(status=status, actual=0.3, target=0.25)
     assert line.target_met is met
     assert met_mark(line.target_met) == {True: "✓", False: "✗", None: "–"}[met]
 
@@ -283,24 +287,25 @@ def test_a_move_is_better_or_worse_by_direction() -> None:
 
 def test_terminal_scorecard_aligns_with_plain_marks_or_colours() -> None:
     report = report_of(
-        kpi("rev", kpi_name="Net revenue", actual=260903.39, status="green"),
+        kpi("rev", kpi_name="Net revenue", actual=260903.39, status="untargeted"),
         kpi("churn", kpi_name="Churn", pillar="business", unit="rate", direction="lower_is_better",
-            status="red", actual=0.09, target=0.025, change_value=0.01, change_rate=0.125),
+            status="off_target", actual=0.09, target=0.025, change_value=0.01, change_rate=0.125),
     )
     assert render_scorecard(report, color=False) == "\n".join(
         [
             "Monthly KPI scorecard: February 2026",
-            "1 red · 1 green of 2 KPIs; 0 of 1 targets met",
+            "1 off target · 1 no target of 2 KPIs; 0 of 1 targets met",
             "",
-            "      KPI             Value  vs January 2026  Target  Met  Owner",
+            "         KPI             Value  vs January 2026  Target  Met  Owner",
             "Revenue",
-            "  [G] Net revenue  $260,903         ↑ +25.0%       –  –    Finance",
+            "  [--]   Net revenue  $260,903         ↑ +25.0%       –  –    Finance",
             "Business & subscriptions",
-            "  [R] Churn            9.0%        ↑ +1.0 pp    2.5%  ✗    Finance",
+            "  [OFF]  Churn            9.0%        ↑ +1.0 pp    2.5%  ✗    Finance",
         ]
     )
     colored = render_scorecard(report, color=True)
-    assert "\x1b[32m● green \x1b[0m Net revenue" in colored and "\x1b[31m● red   \x1b[0m Churn" in colored
+    assert "\x1b[90m● no target     \x1b[0m Net revenue" in colored
+    assert "\x1b[31m● off target    \x1b[0m Churn" in colored
     on_screen = re.sub(r"\x1b\[[\d;]*m", "", colored).splitlines()  # escape codes take no room
     assert on_screen[3].index("KPI") == on_screen[5].index("Net revenue") == on_screen[7].index("Churn")
 
@@ -362,10 +367,12 @@ def test_latest_monthly_report_shows_the_marts_figures(golden: Settings) -> None
         assert cells[1] == format_value(row["actual_value"], row["unit"]), line.kpi_id
         assert cells[3] == ("–" if row["target_value"] is None else format_value(row["target_value"], row["unit"]))
         assert cells[5] == status_emoji(row["status"])
-    # the hand-computed golden figures (tests/golden/README.md), as the reader sees them
-    assert _markdown_row(text, "Key metrics", "Net revenue")[:4] == ["Net revenue", "$177.35", "↓ -33.0%", "–"]
-    assert _markdown_row(text, "Key metrics", "Course NPS")[1:5] == ["-50.0", "↓ -150.0 pts", "60.0", "✗"]
-    assert _markdown_row(text, "Key metrics", "Monthly active students")[1:3] == ["5", "↑ +25.0%"]
+    # the hand-computed golden figures (tests/golden/README.md), as the reader sees them. The data
+    # starts inside January (first signup 2 January, first session 6 January): January is a
+    # partial first month, so February is not compared with it (like for like): no change.
+    assert _markdown_row(text, "Key metrics", "Net revenue")[:4] == ["Net revenue", "$177.35", "–", "–"]
+    assert _markdown_row(text, "Key metrics", "Course NPS")[1:5] == ["-50.0", "–", "60.0", "✗"]
+    assert _markdown_row(text, "Key metrics", "Monthly active students")[1:3] == ["5", "–"]
     assert _markdown_row(text, "Operational performance", "Refund rate")[1:4] == ["29.0%", "5.0%", "✗"]
 
 
@@ -381,10 +388,11 @@ def test_active_alerts_and_top_movers_come_from_the_marts(golden: Settings) -> N
     severities = [alert.severity for alert in written.report.alerts]
     assert severities == sorted(severities, key=["critical", "warning", "info"].index)
     text = written.markdown.read_text(encoding="utf-8")
-    assert "Net revenue fell 33.0% vs January 2026" in text
-    # CAC 62.50 -> 165 is the largest relative move in February
-    cac = _markdown_row(text, "Top movers", "Customer acquisition cost")
-    assert cac[1:] == ["$62.50", "$165.00", "+164.0%", "worse"]
+    # January is the partial first month (the data starts on 2 January): February is never
+    # compared with it, so nothing moved and no drop against it alerts (before: "Net revenue fell
+    # 33.0% vs January 2026", and CAC +164% as the top mover)
+    assert "vs January 2026" not in "".join(messages) and "fell 33.0%" not in text
+    assert "No KPI has a change to compare." in text.split("## Top movers", 1)[1]
 
 
 @pytest.mark.slow
@@ -461,7 +469,7 @@ def test_cli_writes_a_period_and_explains_a_refusal(
     assert reports_main(["--frequency", "month", "--period", "2026-02"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Monthly KPI scorecard: February 2026\n")
-    assert "  [R] Refund rate" in out and str(golden.reports_dir / "month" / "2026-02.html") in out
+    assert "  [OFF]  Refund rate" in out and str(golden.reports_dir / "month" / "2026-02.html") in out
     assert reports_main(["--frequency", "day", "--from", "2026-03-01", "--to", "2026-03-10"]) == 0
     assert "10 day reports (2026-03-01 to 2026-03-10)" in capsys.readouterr().out
     assert reports_main(["--period", "2026-03"]) == 1
@@ -473,7 +481,7 @@ def test_pipeline_summary_ends_with_the_monthly_scorecard(golden: Settings, caps
     pipeline.summary_step(golden)
     out = capsys.readouterr().out
     scorecard = out.split("Monthly KPI scorecard: February 2026\n", 1)[1]
-    assert "Revenue\n  [G] Net revenue" in scorecard  # not a terminal: plain marks, no escape codes
+    assert "Revenue\n  [--]   Net revenue" in scorecard  # not a terminal: plain marks, no escape codes
     assert "\x1b[" not in out
     assert f"executive summary: {golden.reports_dir / 'month' / '2026-02.md'}" in out
     assert (golden.reports_dir / "month" / "2026-02.html").exists()
@@ -511,20 +519,20 @@ D_CONVERSION = ("d_conversion", "Session conversion rate", "engagement", "operat
 # (kpi, period_start, is_complete_period, status, actual_value, target_value); as of 10 August 2026:
 # Q3 2026 is open, July complete; Q4 2025 has quarterly rows but no monthly ones.
 SMALL_SCORECARD = [
-    (Q_REVENUE, date(2025, 10, 1), True, "green", 800.0, None),
-    (Q_REVENUE, date(2026, 1, 1), True, "green", 1000.0, None),
-    (Q_REVENUE, date(2026, 4, 1), True, "green", 1250.0, None),
-    (Q_REVENUE, date(2026, 7, 1), False, "green", 5000.0, None),  # after Q2: never read by its report
-    (Q_CLV_CAC, date(2026, 1, 1), True, "yellow", 2.5, 3.0),
-    (Q_CLV_CAC, date(2026, 4, 1), True, "blue", 3.3, 3.0),
-    (M_REVENUE, date(2026, 3, 1), True, "green", 300.0, None),
-    (M_REVENUE, date(2026, 4, 1), True, "green", 350.0, None),
-    (M_REVENUE, date(2026, 5, 1), True, "green", 380.0, None),
-    (M_REVENUE, date(2026, 6, 1), True, "green", 420.0, None),
-    (M_REVENUE, date(2026, 7, 1), True, "green", 9999.0, None),  # after Q2
-    (M_REFUNDS, date(2026, 3, 1), True, "green", 0.04, 0.05),
-    (M_REFUNDS, date(2026, 6, 1), True, "yellow", 0.06, 0.05),
-    (D_CONVERSION, date(2026, 5, 10), True, "red", 0.01, 0.03),
+    (Q_REVENUE, date(2025, 10, 1), True, "untargeted", 800.0, None),
+    (Q_REVENUE, date(2026, 1, 1), True, "untargeted", 1000.0, None),
+    (Q_REVENUE, date(2026, 4, 1), True, "untargeted", 1250.0, None),
+    (Q_REVENUE, date(2026, 7, 1), False, "provisional", 5000.0, None),  # after Q2: never read by its report
+    (Q_CLV_CAC, date(2026, 1, 1), True, "at_risk", 2.5, 3.0),
+    (Q_CLV_CAC, date(2026, 4, 1), True, "beating_target", 3.3, 3.0),
+    (M_REVENUE, date(2026, 3, 1), True, "untargeted", 300.0, None),
+    (M_REVENUE, date(2026, 4, 1), True, "untargeted", 350.0, None),
+    (M_REVENUE, date(2026, 5, 1), True, "untargeted", 380.0, None),
+    (M_REVENUE, date(2026, 6, 1), True, "untargeted", 420.0, None),
+    (M_REVENUE, date(2026, 7, 1), True, "untargeted", 9999.0, None),  # after Q2
+    (M_REFUNDS, date(2026, 3, 1), True, "on_target", 0.04, 0.05),
+    (M_REFUNDS, date(2026, 6, 1), True, "at_risk", 0.06, 0.05),
+    (D_CONVERSION, date(2026, 5, 10), True, "off_target", 0.01, 0.03),
 ]
 # (kpi, period_start, alert_type, severity, alert_message)
 SMALL_ALERTS = [
@@ -555,7 +563,8 @@ def small_warehouse(root: Path, until: date = date.max) -> Settings:
             create table marts.kpi_scorecard (
                 kpi_id varchar, kpi_name varchar, pillar varchar, level varchar, frequency varchar,
                 unit varchar, direction varchar, owner varchar, period_start date, period_end date,
-                is_complete_period boolean, status varchar, actual_value double, target_value double
+                is_complete_period boolean, status varchar, actual_value double, target_value double,
+                is_final_period boolean
             )
             """
         )
@@ -568,9 +577,10 @@ def small_warehouse(root: Path, until: date = date.max) -> Settings:
             """
         )
         con.executemany(
-            "insert into marts.kpi_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into marts.kpi_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                [*kpi_row, start, _period_end(kpi_row[4], start), *rest]
+                # a final period: complete and not provisional
+                [*kpi_row, start, _period_end(kpi_row[4], start), *rest, rest[0] and rest[1] != "provisional"]
                 for kpi_row, start, *rest in SMALL_SCORECARD
                 if start <= until
             ],
@@ -617,7 +627,7 @@ def test_quarterly_report_model_has_the_quarterly_and_last_months_figures(small:
         1250.0, 1000.0, 250.0, "up", "quarterly"
     )
     assert revenue.change_rate == pytest.approx(0.25)
-    assert (ratio.actual, ratio.baseline, ratio.target, ratio.target_met, ratio.status) == (3.3, 2.5, 3.0, True, "blue")
+    assert (ratio.actual, ratio.baseline, ratio.target, ratio.target_met, ratio.status) == (3.3, 2.5, 3.0, True, "beating_target")
     assert ratio.change_rate == pytest.approx(0.32)
     # quarterly trends: from the KPI's first quarter to Q2 2026, nothing after it
     assert [(p.period_start, p.value) for p in report.period_trends["q_revenue"]] == [
@@ -662,20 +672,20 @@ def test_quarterly_report_markdown_leads_with_the_quarterly_kpis(small: Settings
         "against the previous quarter, Q1 2026, then the monthly KPIs of its last month, June 2026, against the "
         "previous quarter's last month, March 2026.\n"
     ) in text
-    assert ("**Overall: 🟡 1 yellow · 🟢 2 green · 🔵 1 blue of 4 KPIs (2 quarterly, 2 monthly of June 2026); "
+    assert ("**Overall: 🟡 1 at risk · 🔵 1 beating target · ⚪ 2 no target of 4 KPIs (2 quarterly, 2 monthly of June 2026); "
             "1 of 2 targets met.**") in text
     quarterly = text.split("## Quarterly KPIs: Q2 2026\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert quarterly == [
         "| KPI | Value | vs Q1 2026 | Target | Met | Status | Trend |",
         "|:--|--:|--:|--:|:-:|:--|:--|",
-        "| Net revenue (quarter) | $1,250 | ↑ +25.0% | – | – | 🟢 green | `▁▄█` Q4 2025 – Q2 2026 |",
-        "| CLV to CAC ratio (quarter) | 3.30 | ↑ +32.0% | 3.00 | ✓ | 🔵 blue | `▁█` Q1 2026 – Q2 2026 |",
+        "| Net revenue (quarter) | $1,250 | ↑ +25.0% | – | – | ⚪ no target | `▁▄█` Q4 2025 – Q2 2026 |",
+        "| CLV to CAC ratio (quarter) | 3.30 | ↑ +32.0% | 3.00 | ✓ | 🔵 beating target | `▁█` Q1 2026 – Q2 2026 |",
     ]
     assert _markdown_row(text, "Key metrics", "Net revenue") == [
-        "Net revenue", "$420.00", "↑ +40.0%", "–", "–", "🟢 green", "`▁▄▆█` Mar 2026 – Jun 2026"
+        "Net revenue", "$420.00", "↑ +40.0%", "–", "–", "⚪ no target", "`▁▄▆█` Mar 2026 – Jun 2026"
     ]
     assert _markdown_row(text, "Operational performance", "Refund rate") == ["Refund rate", "6.0%", "5.0%", "✗",
-                                                                             "🟡 yellow"]
+                                                                             "🟡 at risk"]
     alerts = text.split("\n## Active alerts\n", 1)[1].split("\n## ", 1)[0]
     assert "| 🔵 info | Net revenue (quarter) | Net revenue (quarter) rose 25.0% vs Q1 2026 |" in alerts
     assert "| 🟡 warning | Refund rate | Refund rate was 6.0% in June 2026 |" in alerts
@@ -706,7 +716,7 @@ def test_quarterly_report_html_has_quarterly_cards_before_the_monthly_ones(small
     )
     charts = re.findall(r'<svg class="trend-chart" data-kpi="([a-z_]+)"', html)
     assert charts == ["q_revenue", "q_clv_cac", "m_revenue"]
-    card = html.split('<article class="card green" data-kpi="q_revenue">', 1)[1].split("</article>", 1)[0]
+    card = html.split('<article class="card grey" data-kpi="q_revenue">', 1)[1].split("</article>", 1)[0]
     assert '<p class="value">$1,250</p>' in card
     assert '<span class="better">↑ +25.0%</span> vs Q1 2026 · no target · Finance' in card
     assert "<title>Net revenue (quarter): trend to Q2 2026</title>" in card
@@ -722,16 +732,16 @@ def test_quarterly_terminal_scorecard_lists_the_quarterly_kpis_first(small: Sett
     assert render_scorecard(written.report) == "\n".join(
         [
             "Quarterly KPI scorecard: Q2 2026 (quarterly KPIs, and the monthly KPIs of June 2026)",
-            "1 yellow · 2 green · 1 blue of 4 KPIs (2 quarterly, 2 monthly of June 2026); 1 of 2 targets met",
+            "1 at risk · 1 beating target · 2 no target of 4 KPIs (2 quarterly, 2 monthly of June 2026); 1 of 2 targets met",
             "",
-            "      KPI                           Value     Change  Target  Met  Owner",
+            "         KPI                           Value     Change  Target  Met  Owner",
             "Quarterly KPIs: Q2 2026, vs Q1 2026",
-            "  [G] Net revenue (quarter)        $1,250   ↑ +25.0%       –  –    Finance",
-            "  [B] CLV to CAC ratio (quarter)     3.30   ↑ +32.0%    3.00  ✓    CRO",
+            "  [--]   Net revenue (quarter)        $1,250   ↑ +25.0%       –  –    Finance",
+            "  [BEAT] CLV to CAC ratio (quarter)     3.30   ↑ +32.0%    3.00  ✓    CRO",
             "Monthly KPIs: June 2026, vs March 2026",
             "Revenue",
-            "  [G] Net revenue                 $420.00   ↑ +40.0%       –  –    Finance",
-            "  [Y] Refund rate                    6.0%  ↑ +2.0 pp    5.0%  ✗    Finance",
+            "  [--]   Net revenue                 $420.00   ↑ +40.0%       –  –    Finance",
+            "  [RISK] Refund rate                    6.0%  ↑ +2.0 pp    5.0%  ✗    Finance",
         ]
     )
 
@@ -752,6 +762,6 @@ def test_a_quarter_without_monthly_rows_shows_its_quarterly_kpis(small: Settings
     [written] = generate_reports(small, "quarter", period="2025-Q4")
     text = written.markdown.read_text(encoding="utf-8")
     assert [line.kpi_id for line in written.report.period_kpis] == ["q_revenue"] and written.report.kpis == ()
-    assert "| Net revenue (quarter) | $800.00 | – | – | – | 🟢 green | `▅` Q4 2025 |" in text
+    assert "| Net revenue (quarter) | $800.00 | – | – | – | ⚪ no target | `▅` Q4 2025 |" in text
     assert "## Key metrics: December 2025 (monthly KPIs)\n\nNo monthly KPI in the scorecard for December 2025." in text
     assert "No KPI has a change to compare." in text

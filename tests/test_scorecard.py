@@ -98,8 +98,8 @@ def test_every_catalog_kpi_is_scored_for_the_latest_complete_month(built: Settin
         else:
             assert n == expected, row["kpi_id"]
     dq = _query(built, f"select actual_value, status from marts.kpi_scorecard where kpi_id = 'dq_score' and period_start = date '{month}'")
-    # 97% misses the 98% target but is above the 95% warning threshold: green (yellow from 95%)
-    assert dq == [(0.97, "green")]
+    # 97% misses the 98% target but is above the 95% warning threshold: at risk (off target below 90%)
+    assert dq == [(0.97, "at_risk")]
 
 
 def test_quarterly_kpis_are_scored_once_per_quarter_against_the_prior_quarter(built: Settings) -> None:
@@ -123,46 +123,87 @@ def test_quarterly_kpis_are_scored_once_per_quarter_against_the_prior_quarter(bu
     assert max(starts.values()) == 1
 
 
-def _expected_status(row: dict[str, str], actual: float | None) -> str | None:
+def _expected_status(row: dict[str, str], actual: float | None, final: bool) -> str:
     def num(key: str) -> float | None:
         return float(row[key]) if row[key] != "" else None
 
+    if not final:
+        return "provisional"
     if actual is None:
-        return None
+        return "no_data"
     target, warning, critical, margin = num("target"), num("warning_threshold"), num("critical_threshold"), num("blue_margin_rate")
     sign = 1 if row["direction"] == "higher_is_better" else -1
     # flip lower-is-better KPIs so "beyond a threshold" is always "below it"
     if critical is not None and sign * actual < sign * critical:
-        return "red"
-    if warning is not None and sign * actual < sign * warning:
-        return "yellow"
+        return "off_target"
     if target is not None and margin is not None and sign * actual >= sign * target + abs(target) * margin:
-        return "blue"
-    return "green"
+        return "beating_target"
+    if warning is not None and sign * actual < sign * warning:
+        return "at_risk"
+    if target is not None:
+        return "at_risk" if sign * actual < sign * target else "on_target"
+    return "untargeted"
 
 
-def test_status_obeys_the_thresholds_and_direction(built: Settings) -> None:
+def test_status_obeys_the_target_thresholds_and_direction(built: Settings) -> None:
     catalog = {row["kpi_id"]: row for row in _catalog()}
-    rows = _query(built, "select kpi_id, period_start, actual_value, status from marts.kpi_scorecard")
+    rows = _query(built, "select kpi_id, period_start, actual_value, is_final_period, status from marts.kpi_scorecard")
     assert rows
-    for kpi_id, period_start, actual, status in rows:
-        assert status == _expected_status(catalog[kpi_id], actual), (kpi_id, period_start, actual, status)
+    for kpi_id, period_start, actual, final, status in rows:
+        assert status == _expected_status(catalog[kpi_id], actual, final), (kpi_id, period_start, actual, status)
+    statuses = {status for *_, status in rows}
+    assert {"on_target", "at_risk", "provisional"} <= statuses
 
 
-def test_alerts_follow_status_and_rules(built: Settings) -> None:
-    bad = _query(
+def test_immature_cohorts_are_provisional_and_final_ones_are_not(built: Settings) -> None:
+    as_of = _query(built, "select as_of_day from intermediate.int_scorecard_as_of_day")[0][0]
+    maturity = {row["kpi_id"]: int(row["maturity_days"]) for row in _catalog()}
+    assert maturity["cs_completion_rate"] >= 30 and maturity["cs_certification_rate"] >= 30
+    rows = _query(
+        built,
+        "select kpi_id, period_end, is_complete_period, is_final_period, status, status_reason "
+        "from marts.kpi_scorecard where kpi_id in ('cs_completion_rate', 'cs_certification_rate')",
+    )
+    assert rows
+    for kpi_id, period_end, complete, final, status, reason in rows:
+        mature = period_end + timedelta(days=maturity[kpi_id]) < as_of
+        if complete and not mature:
+            assert not final and status == "provisional" and reason.startswith("cohort not mature"), (kpi_id, period_end)
+        if final:
+            assert mature
+    assert any(complete and not final for _, _, complete, final, *_ in rows), "no complete but immature cohort"
+    assert _query(built, "select count(*) from marts.kpi_alerts a join marts.kpi_scorecard s using (kpi_id, period_start) where not s.is_final_period") == [(0,)]
+
+
+def test_alerts_are_one_per_kpi_and_period_and_follow_the_rules(built: Settings) -> None:
+    counts = _query(built, "select kpi_id, period_start, count(*) from marts.kpi_alerts group by all having count(*) > 1")
+    assert counts == []
+    # a final period that turns off target with its minimum sample alerts, critical
+    missing = _query(
         built,
         """
-        select s.kpi_id, s.period_start from marts.kpi_scorecard s
-        left join marts.kpi_alerts a
-          on a.kpi_id = s.kpi_id and a.period_start = s.period_start and a.alert_type = 'critical_threshold'
-        where s.is_complete_period and s.status = 'red' and a.kpi_id is null
+        with judged as (
+            select s.*, lag(s.status) over (partition by s.kpi_id order by s.period_start) as prior_status
+            from marts.kpi_scorecard s join marts.kpi_catalog c using (kpi_id)
+            where s.is_final_period and (c.min_sample is null or s.sample_size >= c.min_sample)
+        )
+        select j.kpi_id, j.period_start from judged j
+        left join marts.kpi_alerts a on a.kpi_id = j.kpi_id and a.period_start = j.period_start
+        where j.status = 'off_target' and coalesce(j.prior_status, '') != 'off_target'
+          and (a.kpi_id is null or a.alert_type != 'off_target' or a.severity != 'critical')
         """,
     )
-    assert bad == []
+    assert missing == []
+    # every drop/spike is outside the expected range it names
+    outside = _query(
+        built,
+        "select count(*) filter (where (alert_type = 'drop' and actual_value >= expected_lower_value) "
+        "or (alert_type = 'spike' and actual_value <= expected_upper_value)), count(*) "
+        "from marts.kpi_alerts where alert_type in ('drop', 'spike')",
+    )
+    assert outside[0][0] == 0
     messages = _query(built, "select alert_message, owner from marts.kpi_alerts")
-    assert messages
-    assert all(message.endswith(f"owner: {owner}") for message, owner in messages)
+    assert all(message.endswith(f"owner: {owner}") and "Why it matters" in message for message, owner in messages)
 
 
 def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) -> None:
@@ -175,6 +216,7 @@ def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) 
                 "rev_refunds", "Refunds", "revenue", "operational", "Refunds issued in the month",
                 "count of refunds", "count", "lower_is_better", "", "", "", "", "monthly", "Finance",
                 "revenue_monthly", "refunds", "", "", "0.5", "warning", "review refund reasons",
+                "0", "refunded_paid_orders", "", "false",
             ]
         )
     from dbt.cli.main import dbtRunner

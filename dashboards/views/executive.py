@@ -1,5 +1,5 @@
-"""Executive view (C-level): overall health, headline KPIs with value, target, change and status
-colour, the full scorecard, trend charts and the active alerts (red / yellow / blue)."""
+"""Executive view (C-level): targets met and the status counts (shared vocabulary), headline KPIs
+with value, target, change and status, the full scorecard, trend charts and the active alerts."""
 
 from __future__ import annotations
 
@@ -18,16 +18,20 @@ if scorecard.empty:
     st.stop()
 
 # ------------------------------------------------------------------------------- overall health
-statuses = scorecard["status"].value_counts()
-health = data.health_score(scorecard)
-left, *counts = st.columns([2, 1, 1, 1, 1])
+# Counted over the month's monthly KPIs, in the shared status vocabulary: the same numbers as the
+# monthly report and the terminal scorecard.
+statuses = pd.Series(data.headline_statuses(scorecard)).value_counts()
+met, judged = data.targets_met(scorecard)
+left, *counts = st.columns([2, 1, 1, 1, 1, 1])
 with left:
-    st.metric("Overall health", "n/a" if health is None else f"{health:.0f}/100", border=True,
-              help="Share of KPIs with a value that are on or above target (green or blue).")
-for column, status in zip(counts, ("red", "yellow", "green", "blue")):
+    st.metric("Targets met", f"{met} of {judged}" if judged else "n/a", border=True,
+              help=data.overall_summary(scorecard) + ". Monthly KPIs on or beating their target, of those with a "
+                   "target and a final value.")
+for column, status in zip(counts, ("off_target", "at_risk", "on_target", "beating_target", "provisional")):
     with column:
         st.metric(f":{data.STATUS_COLORS[status]}[{data.STATUS_ICONS[status]}] {data.STATUS_LABELS[status]}",
                   data.plural(int(statuses.get(status, 0)), "KPI"), border=True)
+st.caption(f"Overall: {data.overall_summary(scorecard)}.")
 
 # ----------------------------------------------------------------------------- headline KPIs
 st.subheader(f"Headline KPIs · {data.month_label(f.month)}")
@@ -59,7 +63,7 @@ left, right = st.columns(2)
 with left:
     enrollments, enrollment_slice = ui.q("enrollment_trend", f)
     ui.line_chart(enrollments, ["completion_rate", "certification_rate"],
-                  title="Completion and certification rate (enrollment cohort)", fmt=".0%")
+                  title="Completion and certification within the cohort window (mature cohorts)", fmt=".0%")
     ui.filter_note(f, enrollment_slice.applied)
 with right:
     active = ui.q("monthly_mart", "engagement_active_students_monthly", ("active_students",), f)
@@ -81,7 +85,8 @@ urgent = alerts[alerts["severity"].isin(["critical", "warning"])]
 insights = alerts[~alerts["severity"].isin(["critical", "warning"])]
 st.caption(f"{(alerts['severity'] == 'critical').sum()} critical · {(alerts['severity'] == 'warning').sum()} "
            f"warning · {len(insights)} insights, on the periods shown above.")
-ui.alert_list(urgent, empty="No red or yellow alerts: every KPI is within its thresholds.")
+ui.alert_list(urgent, empty="No critical or warning alert: every KPI is inside its expected range and none "
+                            "turned off target.")
 if not insights.empty:
     with st.expander(f"Blue insights and informational alerts ({len(insights)})"):
         ui.alert_list(insights)

@@ -194,12 +194,17 @@ with tabs[5]:
     cohort, prior_cohort = by_month.get(str(f.month), {}), by_month.get(str(prior_month), {})
     surveys = ui.q("month_row", "course_success_monthly", f.month)
     columns = st.columns(4)
+    final = bool(cohort.get("is_final_cohort", False))
+    suffix = "" if final or not cohort else " (provisional)"
+    window = "within the catalog's cohort window (maturity_days) of enrollment"
     with columns[0]:
-        ui.metric("Completion rate", cohort.get("completion_rate"), "rate",
-                  delta=rate_delta(cohort.get("completion_rate"), prior_cohort.get("completion_rate")),
-                  help="Completed / enrollments of the month's enrollment cohort.")
+        ui.metric(f"Completion rate{suffix}", cohort.get("completion_rate" if final else "completion_rate_so_far"),
+                  "rate", delta=rate_delta(cohort.get("completion_rate"), prior_cohort.get("completion_rate")),
+                  help=f"Completed {window} / enrollments of the month's cohort. Provisional until every "
+                       "enrollment of the cohort has had the window: not compared.")
     with columns[1]:
-        ui.metric("Certification rate", cohort.get("certification_rate"), "rate",
+        ui.metric(f"Certification rate{suffix}",
+                  cohort.get("certification_rate" if final else "certification_rate_so_far"), "rate",
                   delta=rate_delta(cohort.get("certification_rate"), prior_cohort.get("certification_rate")))
     with columns[2]:
         ui.metric("Course NPS", surveys.get("nps"), "score", help="All courses (survey month).")

@@ -39,7 +39,7 @@
     {{ return(columns[frequency]) }}
 {%- endmacro %}
 
-{#- One long select of (kpi_id, period_start, actual_value) over every catalog row, generated
+{#- One long select of (kpi_id, period_start, actual_value, sample_size) over every catalog row, generated
     from the catalog at run time: no hand-written SQL per KPI. Renders an empty, typed select
     while parsing or when the catalog table does not exist yet (e.g. sqlfluff's compile). -#}
 {% macro kpi_values_union(catalog) -%}
@@ -51,7 +51,7 @@
         ) -%}
         {%- if catalog_relation is not none -%}
             {%- set result = run_query(
-                "select kpi_id, frequency, source_model, source_column from "
+                "select kpi_id, frequency, source_model, source_column, sample_column from "
                 ~ catalog_relation ~ " order by kpi_id"
             ) -%}
             {%- set rows = result.rows -%}
@@ -61,7 +61,8 @@
     select
         cast(null as {{ dbt.type_string() }}) as kpi_id,
         cast(null as date) as period_start,
-        cast(null as {{ dbt.type_float() }}) as actual_value
+        cast(null as {{ dbt.type_float() }}) as actual_value,
+        cast(null as {{ dbt.type_float() }}) as sample_size
     where 1 = 0
     {%- endif -%}
     {%- for row in rows -%}
@@ -76,7 +77,12 @@
     select
         '{{ row["kpi_id"] }}' as kpi_id,
         cast({{ period_column }} as date) as period_start,
-        cast({{ adapter.quote(row['source_column']) }} as {{ dbt.type_float() }}) as actual_value
+        cast({{ adapter.quote(row['source_column']) }} as {{ dbt.type_float() }}) as actual_value,
+        {% if row['sample_column'] -%}
+        cast({{ adapter.quote(row['sample_column']) }} as {{ dbt.type_float() }})
+        {%- else -%}
+        cast(null as {{ dbt.type_float() }})
+        {%- endif %} as sample_size
     from {{ ref(row['source_model']) }}
     where {{ period_column }} is not null
     {%- endfor %}

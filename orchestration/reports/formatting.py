@@ -4,11 +4,11 @@ on float noise: usd $260,903 (cents below $1,000), rate 23.6%, ratio 3.29, score
 
 from __future__ import annotations
 
+from orchestration.reports import status as vocabulary
+
 MISSING = "n/a"
 NO_TARGET = "–"
 
-STATUS_MARKS = {"green": "[G]", "yellow": "[Y]", "red": "[R]", "blue": "[B]"}
-STATUS_EMOJI = {"green": "🟢", "yellow": "🟡", "red": "🔴", "blue": "🔵"}
 TREND_ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 SEVERITY_EMOJI = {"critical": "🔴", "warning": "🟡", "info": "🔵"}
 
@@ -77,9 +77,10 @@ def verdict(improved: bool | None) -> str:
 
 
 def status_mark(status: str | None) -> str:
-    """The plain-text status: [G] [Y] [R] [B], [-] without a value."""
-    return STATUS_MARKS.get(status or "", "[-]")
+    """The plain-text status mark of the shared vocabulary: [OFF] [RISK] [ON] [BEAT] ..."""
+    return vocabulary.mark(status)
 
 
 def status_emoji(status: str | None) -> str:
-    return f"{STATUS_EMOJI[status]} {status}" if status in STATUS_EMOJI else "⚪ no data"
+    """🟡 at risk, ⚪ no data ...: the shared vocabulary's colour and words."""
+    return f"{vocabulary.emoji(status)} {vocabulary.label(status)}"

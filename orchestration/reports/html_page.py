@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from orchestration.reports import status as vocabulary
 from orchestration.reports.charts import line_chart
 from orchestration.reports.formatting import (
     format_change,
@@ -66,12 +67,13 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
         font-weight: 600; white-space: nowrap; }
 .status-red { background: var(--red); } .status-yellow { background: var(--yellow); }
 .status-green { background: var(--green); } .status-blue { background: var(--blue); }
-.status-none { background: #8c959f; }
+.status-none, .status-grey { background: #8c959f; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
 .card { background: #fff; border: 1px solid var(--line); border-left: 5px solid #8c959f;
         border-radius: 6px; padding: 12px 14px 8px; }
 .card.red { border-left-color: var(--red); } .card.yellow { border-left-color: var(--yellow); }
 .card.green { border-left-color: var(--green); } .card.blue { border-left-color: var(--blue); }
+.card.grey { border-left-color: #8c959f; }
 .card-head { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
 .card h3 { margin: 0; }
 .value { font-size: 26px; font-weight: 600; margin: 4px 0 0; }
@@ -97,7 +99,7 @@ footer p { margin: 4px 0; }
 
 
 def _status_pill(status: str | None) -> str:
-    return f'<span class="pill status-{escape(status or "none")}">{escape(status or "no data")}</span>'
+    return f'<span class="pill status-{vocabulary.color(status)}">{escape(vocabulary.label(status))}</span>'
 
 
 def _met(met: bool | None) -> str:
@@ -135,7 +137,7 @@ def _card(line: KpiLine, points: tuple[TrendPoint, ...], grain: Cadence, shown: 
         line.unit,
     )
     return (
-        f'<article class="card {escape(line.status or "none")}" data-kpi="{escape(line.kpi_id)}">'
+        f'<article class="card {vocabulary.color(line.status)}" data-kpi="{escape(line.kpi_id)}">'
         f'<div class="card-head"><h3>{escape(line.kpi_name)}</h3>{_status_pill(line.status)}</div>'
         f'<p class="value">{escape(format_value(line.actual, line.unit))}</p>'
         f'<p class="facts">{_comparison(line, compared)} · {_target(line)} · {escape(line.owner)}</p>'
@@ -280,7 +282,10 @@ def _scorecard(report: Report) -> str:
 
 def render_html(report: Report) -> str:
     counts, tail = overall(report)
-    health = " ".join(f'<span class="pill status-{status}">{count} {status}</span>' for status, count in counts)
+    health = " ".join(
+        f'<span class="pill status-{vocabulary.color(status)}">{count} {escape(vocabulary.label(status))}</span>'
+        for status, count in counts
+    )
     legend = " ".join(f"{_status_pill(status)} {escape(meaning)}" for status, meaning in LEGEND)
     body = "".join(
         [

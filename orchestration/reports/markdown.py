@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from orchestration.reports import status as vocabulary
 from orchestration.reports.charts import sparkline
 from orchestration.reports.formatting import (
     SEVERITY_EMOJI,
-    STATUS_EMOJI,
     format_change,
     format_rate_change,
     format_target,
@@ -214,7 +214,7 @@ def _scorecard(report: Report) -> list[str]:
 
 def render_markdown(report: Report) -> str:
     counts, tail = overall(report)
-    health = " · ".join(f"{STATUS_EMOJI[status]} {count} {status}" for status, count in counts)
+    health = " · ".join(f"{vocabulary.emoji(status)} {count} {vocabulary.label(status)}" for status, count in counts)
     legend = " · ".join(f"{status_emoji(status)}: {meaning}" for status, meaning in LEGEND)
     sections = [
         [f"# {title(report)}", "", period_line(report), "", f"**Overall: {health} {tail}.**"],

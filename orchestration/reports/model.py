@@ -3,13 +3,12 @@ the headline and operational KPIs, the status tally and the top movers."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from orchestration.reports import status as vocabulary
 from orchestration.reports.periods import Cadence
 
-STATUS_ORDER = ("red", "yellow", "green", "blue")
 SEVERITY_ORDER = ("critical", "warning", "info")
 LEVEL_ORDER = ("strategic", "tactical", "operational")
 
@@ -58,12 +57,8 @@ class KpiLine:
 
     @property
     def target_met(self) -> bool | None:
-        """Whether the value reaches the target in the KPI's direction; None without either."""
-        if self.actual is None or self.target is None:
-            return None
-        if self.direction == "lower_is_better":
-            return self.actual <= self.target
-        return self.actual >= self.target
+        """On or beating the target (the scorecard status); None without a target or a final value."""
+        return vocabulary.is_met(self.status)
 
     @property
     def improved(self) -> bool | None:
@@ -165,15 +160,13 @@ def top_movers(kpis: tuple[KpiLine, ...], limit: int = 5) -> tuple[KpiLine, ...]
 
 
 def status_counts(kpis: tuple[KpiLine, ...]) -> list[tuple[str, int]]:
-    """(status, KPIs) in red, yellow, green, blue order, statuses with no KPI left out."""
-    counts = Counter(line.status for line in kpis)
-    return [(status, counts[status]) for status in STATUS_ORDER if counts[status]]
+    """(status, KPIs) in the shared vocabulary's order, statuses with no KPI left out."""
+    return vocabulary.counts(line.status for line in kpis)
 
 
 def targets_met(kpis: tuple[KpiLine, ...]) -> tuple[int, int]:
-    """(KPIs meeting their target, KPIs with a target and a value)."""
-    judged = [line.target_met for line in kpis if line.target_met is not None]
-    return sum(judged), len(judged)
+    """(KPIs on or beating their target, KPIs with a target and a final value)."""
+    return vocabulary.targets_met(line.status for line in kpis)
 
 
 def by_pillar(kpis: tuple[KpiLine, ...]) -> list[tuple[str, tuple[KpiLine, ...]]]:

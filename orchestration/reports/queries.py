@@ -184,6 +184,9 @@ left join marts.kpi_scorecard as baseline_period
     on
         current_period.kpi_id = baseline_period.kpi_id
         and baseline_period.period_start = $baseline
+        -- like for like: two final periods (never a partial first period or a provisional cohort)
+        and current_period.is_final_period
+        and baseline_period.is_final_period
 where current_period.frequency = $grain and current_period.period_start = $anchor
 order by current_period.kpi_id
 """

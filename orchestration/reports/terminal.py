@@ -1,5 +1,5 @@
 """The scorecard as an aligned terminal table grouped by pillar, readable at a glance: status in
-colour where the terminal shows it, as [G] [Y] [R] [B] marks where it does not (a pipe, a log
+colour where the terminal shows it, as [OFF] [RISK] [ON] [BEAT] marks where it does not (a pipe, a log
 file, NO_COLOR). A quarter lists its quarterly KPIs first, then the monthly KPIs of its last month
 by pillar, each group titled with what its change compares."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
+from orchestration.reports import status as vocabulary
 from orchestration.reports.formatting import format_change, format_target, format_value, met_mark, status_mark
 from orchestration.reports.model import Report, by_pillar, pillar_label
 from orchestration.reports.wording import (
@@ -20,7 +21,7 @@ from orchestration.reports.wording import (
     scorecard_title,
 )
 
-ANSI = {"red": "31", "yellow": "33", "green": "32", "blue": "34"}
+ANSI = {"red": "31", "yellow": "33", "green": "32", "blue": "34", "grey": "90"}
 BOLD = "1"
 
 
@@ -34,20 +35,22 @@ def _paint(text: str, code: str | None, color: bool) -> str:
 
 
 def _status(status: str | None, color: bool) -> str:
-    """The status cell: "● yellow" in colour, else the mark "[Y]"; padded to its mode's width so
-    the columns align either way (escape codes take no room on screen)."""
-    if color and status in ANSI:
-        return _paint(f"● {status:<6}", ANSI[status], color)
+    """The status cell: "● at risk" in colour, else the mark "[RISK]"; padded to its mode's width
+    so the columns align either way (escape codes take no room on screen)."""
+    if color:
+        return _paint(f"● {vocabulary.label(status):<14}", ANSI[vocabulary.color(status)], color)
     return f"{status_mark(status):<{_status_width(color)}}"
 
 
 def _status_width(color: bool) -> int:
-    return len("● yellow") if color else len("[Y]")
+    return len("● beating target") if color else max(len(m) for m in vocabulary.MARKS.values())
 
 
 def render_scorecard(report: Report, color: bool = False) -> str:
     counts, tail = overall(report)
-    health = " · ".join(_paint(f"{count} {status}", ANSI[status], color) for status, count in counts)
+    health = " · ".join(
+        _paint(f"{count} {vocabulary.label(status)}", ANSI[vocabulary.color(status)], color) for status, count in counts
+    )
     own = report.has_own_grain
     header = ["KPI", "Value", "Change" if own else f"vs {baseline_label(report)}", "Target", "Met", "Owner"]
     cells = {

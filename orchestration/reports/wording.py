@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+from orchestration.reports import status as vocabulary
 from orchestration.reports.model import Report, status_counts, targets_met
 from orchestration.reports.periods import grain_cadence, period_label, previous
 
 SOURCES = "marts.kpi_scorecard and marts.kpi_alerts"
 
-LEGEND = (
-    ("red", "beyond the critical threshold"),
-    ("yellow", "beyond the warning threshold"),
-    ("green", "within the thresholds"),
-    ("blue", "beats the target by its margin: an opportunity"),
-)
+# The shared status vocabulary (orchestration.reports.status), worst first.
+LEGEND = tuple((status, vocabulary.MEANINGS[status]) for status in vocabulary.STATUSES)
 
 CHANGE_NOTE = (
     "Changes: rates in percentage points (pp), scores in points (pts), other KPIs relative. "

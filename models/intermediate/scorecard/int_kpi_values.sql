@@ -18,7 +18,8 @@ final as (
     select
         kpi_id,
         period_start,
-        actual_value
+        actual_value,
+        sample_size
     from kpi_values
 
 )

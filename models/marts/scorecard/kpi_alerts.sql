@@ -12,114 +12,133 @@ catalog as (
 
 ),
 
-complete_periods as (
+-- Only final periods are judged (complete, mature, not partial), and only with the sample the
+-- catalog asks for: a provisional cohort or a month of three campaigns never alerts.
+judged_periods as (
 
     select
         scorecard.*,
+        catalog.definition,
+        catalog.sample_column,
         catalog.max_drop_rate,
         catalog.drop_severity,
         catalog.max_spike_rate,
         catalog.spike_severity,
-        catalog.blue_margin_rate,
-        catalog.action,
-        lag(scorecard.status) over (
-            partition by scorecard.kpi_id order by scorecard.period_start
-        ) as prior_status,
-        {{ scorecard_format_period('scorecard.period_start', 'scorecard.frequency') }}
-            as period_label,
-        {{ scorecard_format_period('scorecard.prior_period_start', 'scorecard.frequency') }}
-            as prior_period_label,
-        {{ scorecard_format_value('scorecard.actual_value', 'scorecard.unit') }} as actual_label,
-        {{ scorecard_format_value('scorecard.target_value', 'scorecard.unit') }} as target_label,
-        {{ scorecard_format_value('scorecard.warning_threshold', 'scorecard.unit') }}
-            as warning_label,
-        {{ scorecard_format_value('scorecard.critical_threshold', 'scorecard.unit') }}
-            as critical_label,
-        {{ scorecard_format_value('abs(scorecard.change_rate)', "'rate'") }}
-            as change_rate_label
+        catalog.action
     from scorecard
     inner join catalog
         on scorecard.kpi_id = catalog.kpi_id
-    where scorecard.is_complete_period
+    where
+        scorecard.is_final_period
+        and (catalog.min_sample is null or scorecard.sample_size >= catalog.min_sample)
 
 ),
 
-threshold_alerts as (
+with_prior_judgement as (
 
     select
-        kpi_id,
-        period_start,
-        case status when 'red' then 'critical_threshold' else 'warning_threshold' end as alert_type,
-        case status when 'red' then 'critical' else 'warning' end as severity,
+        *,
+        lag(status) over (partition by kpi_id order by period_start) as prior_status,
+        lag(range_position) over (partition by kpi_id order by period_start)
+            as prior_range_position,
+        case
+            when expected_value is null or expected_value = 0 then null
+            else (actual_value - expected_value) / abs(expected_value)
+        end as deviation_rate
+    from judged_periods
+
+),
+
+-- The reasons a period alerts, each at most once per KPI and period:
+-- * off target: the status turned off_target (beyond the critical threshold) this period; a
+--   standing breach alerts when it starts, not every period it lasts;
+-- * drop / spike: the value left its expected range (learned from the KPI's own history) in a
+--   direction the catalog alerts on, by more than the catalog's practical limit (max_drop_rate /
+--   max_spike_rate of the expected value), and the period before was inside the range (a
+--   lasting shift alerts once, when it starts).
+reasons as (
+
+    select
+        *,
+        status = 'off_target' and coalesce(prior_status, 'none') != 'off_target' as is_off_target,
+        coalesce(
+            range_position = 'below'
+            and coalesce(prior_range_position, 'within') != 'below'
+            and deviation_rate < -max_drop_rate,
+            false
+        ) as is_drop,
+        coalesce(
+            range_position = 'above'
+            and coalesce(prior_range_position, 'within') != 'above'
+            and deviation_rate > max_spike_rate,
+            false
+        ) as is_spike
+    from with_prior_judgement
+
+),
+
+alerting as (
+
+    select
+        *,
+        case
+            when is_off_target then 'off_target'
+            when is_drop then 'drop'
+            else 'spike'
+        end as alert_type,
+        case
+            when is_off_target then 'critical'
+            when is_drop then drop_severity
+            else spike_severity
+        end as severity,
+        {{ scorecard_format_period('period_start', 'frequency') }} as period_label,
+        {{ scorecard_format_value('actual_value', 'unit') }} as actual_label,
+        {{ scorecard_format_value('expected_value', 'unit') }} as expected_label,
+        {{ scorecard_format_value('expected_lower_value', 'unit') }} as lower_label,
+        {{ scorecard_format_value('expected_upper_value', 'unit') }} as upper_label,
+        {{ scorecard_format_value('target_value', 'unit') }} as target_label,
+        {{ scorecard_format_value('critical_threshold', 'unit') }} as critical_label,
+        {{ scorecard_format_value('sample_size', "'count'") }} as sample_label
+    from reasons
+    where is_off_target or is_drop or is_spike
+
+),
+
+messages as (
+
+    select
+        *,
         kpi_name || ' was ' || actual_label
         || case frequency when 'daily' then ' on ' else ' in ' end || period_label
-        || case status
-            when 'red' then ', beyond its critical threshold of ' || critical_label
-            else ', beyond its warning threshold of ' || warning_label
+        || case
+            when range_position = 'below'
+                then ', below its expected range of ' || lower_label || ' to ' || upper_label
+            when range_position = 'above'
+                then ', above its expected range of ' || lower_label || ' to ' || upper_label
+            when expected_value is not null
+                then ', inside its expected range of ' || lower_label || ' to ' || upper_label
+            else ''
         end
-        || ' (target ' || target_label || '): ' || action || ' - owner: ' || owner as alert_message
-    from complete_periods
-    where status in ('red', 'yellow')
-
-),
-
-drop_alerts as (
-
-    select
-        kpi_id,
-        period_start,
-        'drop' as alert_type,
-        drop_severity as severity,
-        kpi_name || ' fell ' || change_rate_label || ' vs ' || prior_period_label
-        || ' (limit ' || {{ scorecard_format_value('max_drop_rate', "'rate'") }} || ', now '
-        || actual_label || '): ' || action || ' - owner: ' || owner as alert_message
-    from complete_periods
-    where change_rate < -max_drop_rate
-
-),
-
-spike_alerts as (
-
-    select
-        kpi_id,
-        period_start,
-        'spike' as alert_type,
-        spike_severity as severity,
-        kpi_name || ' rose ' || change_rate_label || ' vs ' || prior_period_label
-        || ' (limit ' || {{ scorecard_format_value('max_spike_rate', "'rate'") }} || ', now '
-        || actual_label || '): ' || action || ' - owner: ' || owner as alert_message
-    from complete_periods
-    where change_rate > max_spike_rate
-
-),
-
-opportunity_alerts as (
-
-    select
-        kpi_id,
-        period_start,
-        'opportunity' as alert_type,
-        'info' as severity,
-        kpi_name || ' was ' || actual_label
-        || case frequency when 'daily' then ' on ' else ' in ' end || period_label
-        || ', beating its target of ' || target_label || ' by more than '
-        || {{ scorecard_format_value('blue_margin_rate', "'rate'") }}
-        || ': find what drove it and scale it - owner: ' || owner as alert_message
-    from complete_periods
-    -- A standing over-performance alerts once, when it starts, not every period it lasts.
-    where status = 'blue' and coalesce(prior_status, 'none') != 'blue'
-
-),
-
-alerts as (
-
-    select * from threshold_alerts
-    union all
-    select * from drop_alerts
-    union all
-    select * from spike_alerts
-    union all
-    select * from opportunity_alerts
+        || case
+            when expected_value is not null
+                then ' (expected ' || expected_label || ' from '
+                    || cast(history_periods as {{ dbt.type_string() }}) || ' prior periods)'
+            else ''
+        end
+        || case
+            when is_off_target
+                then ', beyond its critical threshold of ' || critical_label
+                    || ' (target ' || target_label || ')'
+            else ''
+        end
+        || case
+            when sample_column is not null
+                then '; sample ' || sample_label || ' ' || replace(sample_column, '_', ' ')
+            else ''
+        end
+        || '. Why it matters: ' || definition || '. Action: ' || action
+        || ' - owner: ' || owner as alert_message
+    from alerting
 
 ),
 
@@ -127,29 +146,31 @@ final as (
 
     select
         ---------- keys
-        alerts.kpi_id,
-        alerts.period_start,
-        alerts.alert_type,
+        kpi_id,
+        period_start,
+        alert_type,
 
         ---------- attributes
-        complete_periods.kpi_name,
-        complete_periods.pillar,
-        complete_periods.frequency,
-        complete_periods.owner,
-        alerts.severity,
-        complete_periods.status,
-        alerts.alert_message,
+        kpi_name,
+        pillar,
+        frequency,
+        owner,
+        severity,
+        status,
+        range_position,
+        alert_message,
 
         ---------- measures
-        complete_periods.actual_value,
-        complete_periods.target_value,
-        complete_periods.prior_value,
-        complete_periods.change_rate
-    from alerts
-    inner join complete_periods
-        on
-            alerts.kpi_id = complete_periods.kpi_id
-            and alerts.period_start = complete_periods.period_start
+        actual_value,
+        target_value,
+        expected_value,
+        expected_lower_value,
+        expected_upper_value,
+        sample_size,
+        history_periods,
+        prior_value,
+        change_rate
+    from messages
 
 )
 

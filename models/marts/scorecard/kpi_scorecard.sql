@@ -6,68 +6,36 @@ catalog as (
 
 ),
 
-kpi_values as (
+kpi_periods as (
 
-    select * from {{ ref('int_kpi_values') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('int_scorecard_as_of_day') }}
+    select * from {{ ref('int_kpi_expected_ranges') }}
 
 ),
 
-period_bounds as (
+-- A period is final when it is complete, mature (its catalog maturity_days have passed) and not
+-- partial (the data does not start inside it); only final periods are scored and compared.
+finality as (
 
     select
-        kpi_values.kpi_id,
-        kpi_values.period_start,
-        cast(case catalog.frequency
-            when 'daily' then {{ dbt.dateadd('day', -1, 'kpi_values.period_start') }}
-            when 'weekly' then {{ dbt.dateadd('week', -1, 'kpi_values.period_start') }}
-            when 'monthly' then {{ dbt.dateadd('month', -1, 'kpi_values.period_start') }}
-            when 'quarterly' then {{ dbt.dateadd('month', -3, 'kpi_values.period_start') }}
-        end as date) as prior_period_start,
-        cast(case catalog.frequency
-            when 'daily' then {{ dbt.dateadd('day', 1, 'kpi_values.period_start') }}
-            when 'weekly' then {{ dbt.dateadd('week', 1, 'kpi_values.period_start') }}
-            when 'monthly' then {{ dbt.dateadd('month', 1, 'kpi_values.period_start') }}
-            when 'quarterly' then {{ dbt.dateadd('month', 3, 'kpi_values.period_start') }}
-        end as date) as next_period_start,
-        kpi_values.actual_value
-    from kpi_values
-    inner join catalog
-        on kpi_values.kpi_id = catalog.kpi_id
-
-),
-
-periods as (
-
-    select
-        kpi_id,
-        period_start,
-        cast({{ dbt.dateadd('day', -1, 'next_period_start') }} as date) as period_end,
-        prior_period_start,
-        actual_value
-    from period_bounds
+        *,
+        is_complete_period and is_mature_period and not is_partial_period as is_final_period
+    from kpi_periods
 
 ),
 
 with_prior as (
 
     select
-        periods.kpi_id,
-        periods.period_start,
-        periods.period_end,
-        periods.prior_period_start,
-        periods.actual_value,
+        finality.*,
         prior_periods.actual_value as prior_value
-    from periods
-    left join periods as prior_periods
+    from finality
+    left join finality as prior_periods
         on
-            periods.kpi_id = prior_periods.kpi_id
-            and periods.prior_period_start = prior_periods.period_start
+            finality.kpi_id = prior_periods.kpi_id
+            and finality.prior_period_start = prior_periods.period_start
+            -- like for like: two final periods, never a partial or provisional one
+            and finality.is_final_period
+            and prior_periods.is_final_period
 
 ),
 
@@ -98,12 +66,32 @@ final as (
         catalog.owner,
         changes.period_end,
         changes.prior_period_start,
-        coalesce(changes.period_end < as_of.as_of_day, false) as is_complete_period,
-        {{ kpi_status(
-            'changes.actual_value', 'catalog.target', 'catalog.warning_threshold',
-            'catalog.critical_threshold', 'catalog.direction', 'catalog.blue_margin_rate'
-        ) }} as status,
+        changes.is_complete_period,
+        changes.is_partial_period,
+        changes.is_final_period,
+        not changes.is_final_period as is_provisional,
+        case
+            when not changes.is_final_period then 'provisional'
+            else {{ kpi_status(
+                'changes.actual_value', 'catalog.target', 'catalog.warning_threshold',
+                'catalog.critical_threshold', 'catalog.direction', 'catalog.blue_margin_rate'
+            ) }}
+        end as status,
+        case
+            when changes.is_partial_period then 'the data starts inside this period'
+            when not changes.is_complete_period then 'the period is still in progress'
+            when not changes.is_mature_period
+                then 'cohort not mature: final '
+                    || cast(cast(
+                        {{ dbt.dateadd('day', 'catalog.maturity_days', 'changes.period_end') }}
+                        as date
+                    ) as {{ dbt.type_string() }})
+                    || ' (' || cast(catalog.maturity_days as {{ dbt.type_string() }})
+                    || ' days after the period)'
+            when changes.actual_value is null then 'no data in the source for this period'
+        end as status_reason,
         {{ kpi_trend_direction('changes.change_value', 'changes.prior_value') }} as trend_direction,
+        changes.range_position,
 
         ---------- measures
         changes.actual_value,
@@ -113,11 +101,17 @@ final as (
         changes.actual_value - catalog.target as target_gap_value,
         changes.prior_value,
         changes.change_value,
-        changes.change_rate
+        changes.change_rate,
+        changes.sample_size,
+        catalog.min_sample,
+        catalog.maturity_days,
+        changes.expected_value,
+        changes.expected_lower_value,
+        changes.expected_upper_value,
+        changes.history_periods
     from changes
     inner join catalog
         on changes.kpi_id = catalog.kpi_id
-    cross join as_of
 
 )
 
