@@ -219,8 +219,8 @@ def test_countries_become_iso_codes_or_are_left_for_review() -> None:
 
 
 def test_id_shapes_in_python_and_sql_agree() -> None:
-    samples = ["123", "C0001", "INS-12", "0f8fad5b-d9cb-469f-a165-70867728950e", "a b", "12.5"]
-    expected = ["integer", "prefix+digits", "prefix+digits", "uuid", "other", "other"]
+    samples = ["123", "C0001", "INS-12", "0f8fad5b-d9cb-469f-a165-70867728950e", "add3028291423651", "a b", "12.5"]
+    expected = ["integer", "prefix+digits", "prefix+digits", "uuid", "hex", "other", "other"]
     assert [id_shape(s) for s in samples] == expected
     sql, parameters = id_shape_sql("v")
     with duckdb.connect() as con:

@@ -196,37 +196,66 @@ def _cut(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _counts(rows: int, staged: int, quarantined: int, duplicates: int) -> str:
+    return f"{rows:>9,} {staged:>9,} {quarantined:>10,} {duplicates:>9,}"
+
+
+def _reason_label(reason: ReasonCount) -> str:
+    column = reason.column
+    if reason.export_column != reason.column:
+        column += f" ({reason.export_column})"
+    return f"{column}: {reason.kind}"
+
+
+def _reason_line(reason: ReasonCount, width: int) -> str:
+    return f"    {_reason_label(reason):<{width}} {reason.rows:>9,}  e.g. {_cut(reason.example, 80)}"
+
+
+def _file_lines(result: CheckResult) -> list[str]:
+    """A line per file (its rows' fate, or why it is refused), its reasons under it."""
+    width = min(max([len(f.file) for f in result.files] + [len(f) for f, _ in result.not_landed] + [4]), 70)
+    entity_width = max([len(f.entity or "-") for f in result.files] + [6])
+    lines = [f"{'file':<{width}} {'entity':<{entity_width}} {'rows':>9} {'stage':>9} {'quarantine':>10} {'duplicate':>9}"]
+    by_file: dict[str, list[ReasonCount]] = {}
+    for reason in result.reasons:
+        by_file.setdefault(reason.file, []).append(reason)
+    reason_width = min(max([len(_reason_label(r)) for r in result.reasons] + [width + entity_width - 4]), 80)
+    for outcome in result.files:
+        head = f"{outcome.file:<{width}} {outcome.entity or '-':<{entity_width}}"
+        if outcome.status != "loaded":
+            lines.append(f"{head} REFUSED (about {outcome.estimated_rows:,} rows)")
+            lines.append(f"    {_cut(outcome.error or outcome.status)}")
+            continue
+        lines.append(f"{head} {_counts(outcome.rows, outcome.staged, outcome.quarantined, outcome.duplicates)}")
+        lines += [_reason_line(r, reason_width) for r in by_file.get(outcome.file, [])]
+    lines += [f"{file:<{width}} {'-':<{entity_width}} NOT LANDED: {why}" for file, why in result.not_landed]
+    return lines
+
+
+def _entity_lines(result: CheckResult) -> list[str]:
+    """Per entity: its files' rows summed, refused files counted."""
+    entities = sorted({f.entity or "-" for f in result.files})
+    width = max([len(e) for e in entities] + [10])
+    lines = [f"{'per entity':<{width}} {'rows':>9} {'stage':>9} {'quarantine':>10} {'duplicate':>9}  refused files"]
+    for name in entities:
+        own = [f for f in result.files if (f.entity or "-") == name]
+        loaded = [f for f in own if f.status == "loaded"]
+        totals = [sum(getattr(f, a) for f in loaded) for a in ("rows", "staged", "quarantined", "duplicates")]
+        lines.append(f"{name:<{width}} {_counts(*totals)}  {len(own) - len(loaded)}")
+    return lines
+
+
 def report_lines(result: CheckResult) -> list[str]:
+    loaded = [f for f in result.files if f.status == "loaded"]
+    refused = [f for f in result.files if f.status != "loaded"]
     lines = [
         f"check of {result.directory} with the mappings in {result.mappings_dir}",
         "(a dry run: landed and staged in a scratch warehouse with a scratch copy of the dbt project; "
         "the real warehouse is not touched)",
         "",
-        f"{'file':<44} {'entity':<28} {'rows':>8} {'stage':>8} {'quarantine':>10} {'duplicate':>9}",
-    ]
-    by_file: dict[str, list[ReasonCount]] = {}
-    for reason in result.reasons:
-        by_file.setdefault(reason.file, []).append(reason)
-    for outcome in result.files:
-        if outcome.status != "loaded":
-            refused = f"REFUSED (about {outcome.estimated_rows:,} rows)"
-            lines.append(f"{outcome.file:<44} {outcome.entity or '-':<28} {refused}")
-            lines.append(f"    {_cut(outcome.error or outcome.status)}")
-            continue
-        lines.append(
-            f"{outcome.file:<44} {outcome.entity or '-':<28} {outcome.rows:>8,} {outcome.staged:>8,} "
-            f"{outcome.quarantined:>10,} {outcome.duplicates:>9,}"
-        )
-        for reason in by_file.get(outcome.file, []):
-            column = reason.column
-            if reason.export_column != reason.column:
-                column += f" ({reason.export_column})"
-            lines.append(f"    {column + ': ' + reason.kind:<70} {reason.rows:>8,}  e.g. {_cut(reason.example, 90)}")
-    for file, why in result.not_landed:
-        lines.append(f"{file:<44} {'-':<28} NOT LANDED: {why}")
-    loaded = [f for f in result.files if f.status == "loaded"]
-    refused = [f for f in result.files if f.status != "loaded"]
-    lines += [
+        *_file_lines(result),
+        "",
+        *_entity_lines(result),
         "",
         f"total: {sum(f.rows for f in loaded):,} rows in {len(loaded)} files: "
         f"{sum(f.staged for f in loaded):,} would stage, "

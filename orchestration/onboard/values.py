@@ -167,8 +167,9 @@ def propose_country(value: str) -> str | None:
 # (shape, pattern) in the order tried; the same patterns classify values in SQL (RE2) and here.
 ID_SHAPES: tuple[tuple[str, str], ...] = (
     ("integer", r"[0-9]+"),
-    ("prefix+digits", r"[A-Za-z]+[-_]?[0-9]+"),
     ("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"),
+    ("hex", r"[0-9A-Fa-f]{12,}"),  # long enough not to be a short code like `C0001` or `ABC123`
+    ("prefix+digits", r"[A-Za-z]+[-_]?[0-9]+"),
 )
 OTHER_SHAPE = "other"
 
