@@ -323,6 +323,11 @@ def test_the_cli_prints_the_summary_and_writes_the_files(messy: Path, tmp_path: 
     assert (tmp_path / "proposed" / "learning.yml").exists()
 
 
+def test_source_limits_the_entities(messy: Path) -> None:
+    profile = profile_export(messy, "learning")
+    assert {f.file.relative: f.guess.entity.name for f in profile.files if f.guess} == {"enrollments.csv": "enrollments"}
+
+
 def test_a_landing_layout_export_maps_one_to_one() -> None:
     assert is_landing_layout(GOLDEN_LANDING)
     profile = profile_export(GOLDEN_LANDING)
