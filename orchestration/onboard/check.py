@@ -49,7 +49,8 @@ def scratch_landing(
     whose mapping claims it, as the user will put it; returns the dir and (file, why) for the
     files that would not land at all."""
     if is_landing_layout(directory):
-        return directory, []
+        # landing names links and unclaimed files itself; a `.CSV` file it would not even see
+        return directory, [(f.relative, f.problem) for f in find_files(directory) if f.problem and not f.link]
     target.mkdir(parents=True)
     not_landed = []
     for export_file in find_files(directory):

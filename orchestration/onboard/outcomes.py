@@ -215,7 +215,8 @@ def _file_lines(result: CheckResult) -> list[str]:
     """A line per file (its rows' fate, or why it is refused), its reasons under it."""
     width = min(max([len(f.file) for f in result.files] + [len(f) for f, _ in result.not_landed] + [4]), 70)
     entity_width = max([len(f.entity or "-") for f in result.files] + [6])
-    lines = [f"{'file':<{width}} {'entity':<{entity_width}} {'rows':>9} {'stage':>9} {'quarantine':>10} {'duplicate':>9}"]
+    header = f"{'rows':>9} {'stage':>9} {'quarantine':>10} {'duplicate':>9}"
+    lines = [f"{'file':<{width}} {'entity':<{entity_width}} {header}"]
     by_file: dict[str, list[ReasonCount]] = {}
     for reason in result.reasons:
         by_file.setdefault(reason.file, []).append(reason)
