@@ -6,7 +6,9 @@ candidate formats parse it and, per pair of formats that differ only in the orde
 month (`%d-%m-%Y`, `%m-%d-%Y`), whether the two read it as different dates; equal signatures are
 counted together. Everything else here is pure functions over those counted signatures: how many
 values each format parses, how many are ambiguous, which order the data decides (a value only one
-of a pair parses, such as `23-02-2020`), and the formats to propose.
+of a pair parses, such as `23-02-2020`), the formats to propose, and whether the source gets a
+`date_order` (only when every pair left ambiguous is decided by its own values, the same way) or
+each column keeps the order its own values prove.
 """
 
 from __future__ import annotations
