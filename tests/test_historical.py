@@ -39,3 +39,23 @@ def test_old_data_fails_timeliness_unless_declared_historical(golden_copy: Setti
     publish_step(golden_copy, "run-historical", export=False)
     assert current_publish(golden_copy.serving_path)["timeliness"] == "not applicable: historical export"
     assert serving_status(golden_copy.serving_path).endswith("a historical export: timeliness not applicable")
+
+
+def test_dagster_timeliness_checks_say_not_applicable_for_a_historical_export(golden_copy: Settings) -> None:
+    from orchestration.defs import gx
+
+    checks = [c for c in gx.gx_checks([gx.STAGING]) if c.standard == "timeliness"]
+    assert checks
+    with duckdb.connect(str(golden_copy.warehouse_path)) as con:
+        data_mode.declare(con, historical=True)
+
+    rows = gx.run_gx(golden_copy, "dagster-historical", checks)
+
+    results = [check.result(rows, "dagster-historical") for check in checks]
+    assert all(result.passed for result in results)
+    assert all("not applicable: historical export" in str(result.metadata) for result in results)
+    with duckdb.connect(str(golden_copy.warehouse_path), read_only=True) as con:
+        recorded = con.execute(
+            "select count(*) from audit.dq_results where run_id = 'dagster-historical' and standard = 'timeliness'"
+        ).fetchone()
+    assert recorded == (0,)
