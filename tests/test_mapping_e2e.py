@@ -109,3 +109,10 @@ def test_ambiguous_and_unreadable_values_are_quarantined_with_their_reason(messy
 
 def test_the_committed_sources_file_is_left_as_it_was() -> None:
     assert render(load_mappings(PROJECT_DIR / "mappings")) == SOURCES_YML.read_text()
+
+
+def test_defaulted_columns_are_marked_in_lineage(messy: Settings) -> None:
+    assert _rows(messy, "select distinct _defaulted_columns from staging.base_marketplace__payments") == [
+        ("failure_reason",)
+    ]
+    assert _rows(messy, "select distinct _defaulted_columns from staging.base_marketplace__orders") == [(None,)]

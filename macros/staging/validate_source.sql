@@ -8,8 +8,9 @@
     Output: each contract column typed, under its contract name; `_dq_reason` (null when the row
     is valid, else every failed rule, '; '-separated); `_is_duplicate`; `_conflict_with_file`
     (a duplicate whose values differ from the kept row's, in another file of the same landing
-    run: that file); `_is_late_arriving` (monthly entities only); `_loaded_at`, `_source_file`,
-    `_batch_id`, `_row_number`.
+    run: that file); `_defaulted_columns` (the contract columns the export lacks, given by the
+    source mapping's defaults); `_is_late_arriving` (monthly entities only); `_loaded_at`,
+    `_source_file`, `_batch_id`, `_row_number`.
 
     parents: {fk column: ref(parent base model)} for every column whose meta has `references`.
     dbt draws the DAG from ref() calls it sees while parsing, and the contract is only readable
@@ -94,6 +95,7 @@
         {%- do name_of.update({column.name: adapter.quote(column.name)}) -%}
     {%- endfor -%}
 
+    {%- set defaulted = columns | selectattr('defaulted') | map(attribute='name') | list -%}
     {%- set fingerprinted = [] -%}
     {%- for column in columns -%}
         {%- do fingerprinted.append('typed.' ~ name_of[column.name]) -%}
@@ -350,6 +352,8 @@ final as (
         _dq_reason,
         _is_duplicate,
         _conflict_with_file,
+        {{ quoted_text(defaulted | join(', ')) if defaulted else dbt.cast('null', dbt.type_string()) }}
+            as _defaulted_columns,
         {%- if contract.partitioned_by %}
         _is_late_arriving,
         {%- endif %}
