@@ -208,6 +208,27 @@ def publish_step(settings: Settings, run_id: str) -> None:
     publish_serving(settings, run_id)
 
 
+def refused_files_lines(warehouse_path: Path) -> list[str]:
+    """Refused landing files, for a failed run's output: a build or standard that fails on missing
+    data is often explained by a file that never landed."""
+    if not warehouse_path.exists():
+        return []
+    try:
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            rows = con.execute(
+                "select file_path, estimated_rows from raw.landing_inventory where status = 'failed' order by file_path"
+            ).fetchall()
+    except duckdb.Error:  # no inventory yet, or the warehouse is busy: nothing to add
+        return []
+    if not rows:
+        return []
+    lines = [f"{len(rows)} refused landing file(s) hold records the warehouse does not have (raw.landing_inventory):"]
+    lines += [f"  {path} (about {estimated:,} rows)" for path, estimated in rows[:10]]
+    if len(rows) > 10:
+        lines.append(f"  ... and {len(rows) - 10} more")
+    return lines
+
+
 def new_run_id() -> str:
     return "run-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
@@ -311,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except StepFailed as failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)
+        for line in refused_files_lines(settings.warehouse_path):
+            print(line, file=sys.stderr)
         if "publish" in wanted:  # a failed build or standard publishes nothing: say what readers see
             from orchestration.serving.publish import serving_status
 

@@ -184,3 +184,19 @@ def test_sources_are_rendered_anew_when_the_mappings_change(tmp_path: Path) -> N
     assert render_sources_for(settings, sources) is True
     assert "- name: OrderID" in sources.read_text() and "contract_name: order_id" in sources.read_text()
     assert render_sources_for(settings, sources) is False
+
+
+def test_a_failed_run_names_the_refused_files(tmp_path: Path) -> None:
+    from orchestration.landing import land
+    from orchestration.pipeline import refused_files_lines
+
+    landing = tmp_path / "landing"
+    (landing / "marketplace" / "orders").mkdir(parents=True)
+    (landing / "marketplace" / "orders" / "orders.csv").write_text("order_id;student_id\n1;2\n3;4\n")
+    assert refused_files_lines(tmp_path / "wh.duckdb") == []  # no warehouse yet
+    land(landing, tmp_path / "wh.duckdb")
+
+    assert refused_files_lines(tmp_path / "wh.duckdb") == [
+        "1 refused landing file(s) hold records the warehouse does not have (raw.landing_inventory):",
+        "  marketplace/orders/orders.csv (about 2 rows)",
+    ]
