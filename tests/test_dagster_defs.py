@@ -276,3 +276,35 @@ def test_alert_sensors_are_defined_and_running_by_default(repo):
     sensors = {s.name: s for s in repo.sensor_defs}
     for name in ("alert_on_run_failure", "alert_on_check_failure", "freshness_checks_sensor", "new_landing_files"):
         assert sensors[name].default_status == dg.DefaultSensorStatus.RUNNING, name
+
+
+def test_freshness_checks_of_assets_never_materialized_in_dagster_do_not_alert():
+    from types import SimpleNamespace
+
+    from orchestration.defs.alerts import FRESHNESS_CHECK, failed_checks
+
+    def evaluation(asset: str, check: str, passed: bool = False) -> SimpleNamespace:
+        data = SimpleNamespace(
+            passed=passed, check_name=check, asset_key=dg.AssetKey(["marts", asset]),
+            severity=SimpleNamespace(value="WARN"), description="stale",
+        )
+        return SimpleNamespace(dagster_event=SimpleNamespace(event_specific_data=data))
+
+    materialized = {dg.AssetKey(["marts", "built_in_dagster"])}
+
+    class Instance:
+        def all_logs(self, run_id, of_type=None):
+            return [
+                evaluation("never_built", FRESHNESS_CHECK),  # `make run` built it, Dagster never did
+                evaluation("built_in_dagster", FRESHNESS_CHECK),  # really stale
+                evaluation("never_built", "gx_timeliness"),  # another check: still an alert
+                evaluation("built_in_dagster", FRESHNESS_CHECK, passed=True),
+            ]
+
+        def get_latest_materialization_event(self, key):
+            return object() if key in materialized else None
+
+    found = failed_checks(Instance(), "run-1")
+    assert [(c["asset"], c["check"]) for c in found] == [
+        ("marts/built_in_dagster", FRESHNESS_CHECK), ("marts/never_built", "gx_timeliness")
+    ]

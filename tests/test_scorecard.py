@@ -178,22 +178,30 @@ def test_immature_cohorts_are_provisional_and_final_ones_are_not(built: Settings
 def test_alerts_are_one_per_kpi_and_period_and_follow_the_rules(built: Settings) -> None:
     counts = _query(built, "select kpi_id, period_start, count(*) from marts.kpi_alerts group by all having count(*) > 1")
     assert counts == []
-    # a final period that turns off target with its minimum sample alerts, critical
-    missing = _query(
-        built,
-        """
+    # a final period that turns off target with its minimum sample, beyond the critical threshold
+    # by more than 2 standard errors (a rate's sampling error, else the KPI's robust deviation:
+    # the expected range's half-width / 3), alerts critical; a breach within the noise does not
+    judged = """
         with judged as (
-            select s.*, lag(s.status) over (partition by s.kpi_id order by s.period_start) as prior_status
+            select s.*, lag(s.status) over (partition by s.kpi_id order by s.period_start) as prior_status,
+                greatest(
+                    case when s.unit = 'rate' and s.sample_size > 0
+                        then sqrt(s.critical_threshold * (1 - s.critical_threshold) / s.sample_size) end,
+                    (s.expected_upper_value - s.expected_lower_value) / 6
+                ) as noise
             from marts.kpi_scorecard s join marts.kpi_catalog c using (kpi_id)
             where s.is_final_period and (c.min_sample is null or s.sample_size >= c.min_sample)
         )
-        select j.kpi_id, j.period_start from judged j
+        select j.kpi_id, j.period_start, abs(j.actual_value - j.critical_threshold) > 2 * j.noise as significant,
+            a.alert_type
+        from judged j
         left join marts.kpi_alerts a on a.kpi_id = j.kpi_id and a.period_start = j.period_start
         where j.status = 'off_target' and coalesce(j.prior_status, '') != 'off_target'
-          and (a.kpi_id is null or a.alert_type != 'off_target' or a.severity != 'critical')
-        """,
-    )
-    assert missing == []
+    """
+    entries = _query(built, judged)
+    assert entries, "no KPI turned off target: the rule is not exercised"
+    for kpi_id, start, significant, alert_type in entries:
+        assert (alert_type == "off_target") == bool(significant), (kpi_id, start, significant, alert_type)
     # every drop/spike is outside the expected range it names
     outside = _query(
         built,

@@ -10,7 +10,9 @@
     - sigmas: the range is the centre +/- this many robust standard deviations (3: about 1 period
       in 370 outside by chance when the residuals are normal).
     - seasonal_neighbours: a period's seasonal index is its value over the mean of this many usable
-      periods either side of it. -#}
+      periods either side of it.
+    - threshold_z: an off-target alert needs the value beyond the critical threshold by more than
+      this many standard errors (a rate's sampling error, else the KPI's robust deviation). -#}
 {% macro scorecard_baseline_settings() -%}
     {{ return({
         'baseline_periods': 3,
@@ -18,6 +20,7 @@
         'min_history_periods': 6,
         'sigmas': 3,
         'seasonal_neighbours': 3,
+        'threshold_z': 2,
     }) }}
 {%- endmacro %}
 

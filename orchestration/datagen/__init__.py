@@ -22,6 +22,9 @@ and `_manifest/` are removed first; nothing else is touched):
 - order_items.list_price = the course price in force at checkout (course_prices, in the course's
   currency) x usd_per_unit(course currency) / usd_per_unit(order currency) of the checkout's UTC
   day, rounded half up to the cent.
+- `_manifest/incidents.csv`: the business incidents planted in the data (a payment outage, a
+  course update halving completion, an underperforming campaign, a pricing change; see
+  `incidents.py`), each with its period and the KPIs it moves: the ground truth for alerts.
 - `_manifest/defects.csv`: one row per injected defect (see `defects.py` for the rules);
   `_manifest/generation.json`: parameters (`end` as `2026-11-22T14:00:00Z`, `end_date` the export
   date), rows per entity (as written and clean), every file with its sha256. Same parameters (the

@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         help="share of rows per entity given one defect (default 0.002; 0 = clean)",
     )
     parser.add_argument(
+        "--no-incidents",
+        action="store_true",
+        help="do not plant the business incidents (incidents.py; listed in _manifest/incidents.csv)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=None, help="landing directory (default: $LANDING_DIR or data/landing)"
     )
     return parser
@@ -73,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             end=args.end_date,
             defect_rate=args.defect_rate,
             out_dir=args.out or default_out_dir(),
+            incidents=not args.no_incidents,
         )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -123,6 +123,7 @@ class GeneratorConfig:
     defect_rate: float = 0.002
     out_dir: Path = field(default_factory=default_out_dir)
     end_date: date = None  # type: ignore[assignment]  # normalized in __post_init__
+    incidents: bool = True  # plant the business incidents of incidents.py (_manifest/incidents.csv)
 
     def __post_init__(self) -> None:
         if not self.scale > 0:

@@ -21,6 +21,7 @@ from orchestration.datagen.defects import DefectPlan, plan_defects, referenced_r
 from orchestration.datagen.feedback import build_reviews, build_surveys
 from orchestration.datagen.fx import build_rates
 from orchestration.datagen.geo import zone_offsets
+from orchestration.datagen.incidents import NO_INCIDENTS, Incidents, plan_incidents, write_incidents
 from orchestration.datagen.learning import build_learning
 from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
@@ -66,6 +67,7 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
     sizes = config.sizes
     window = Window.between(config.start, config.end)
     offsets = zone_offsets(window)
+    incidents = planned_incidents(config)
     tables: dict[str, EntityTable] = {}
 
     def built(*names: str) -> None:
@@ -77,7 +79,14 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
     built("exchange_rates", "instructors", "courses", "course_prices", "lessons")
 
     traffic, marketing_tables = build_marketing(
-        window, sizes.influencers, sizes.campaigns, sizes.students, catalog, rates, config.rng("marketing")
+        window,
+        sizes.influencers,
+        sizes.campaigns,
+        sizes.students,
+        catalog,
+        rates,
+        config.rng("marketing"),
+        underperformance=incidents.campaign_underperformance,
     )
     tables.update(marketing_tables)
     built("influencers", "campaigns", "tracking_links", "campaign_metrics")
@@ -110,6 +119,7 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
         offsets,
         log,
         config.rng("orders"),
+        incidents=incidents,
     )
     tables.update(commerce.tables)
     prices = tables["course_prices"]
@@ -144,6 +154,7 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
         offsets,
         sizes.lesson_events,
         config.rng("learning"),
+        course_update=incidents.course_update,
     )
     tables.update(learning_tables)
     built("enrollments", "lesson_activity", "certificates")
@@ -175,6 +186,13 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
     tables["orders"].columns["session_id"] = session_id_column(commerce.order_session, session_ids)
     built("sessions")
     return {e.name: tables[e.name] for e in ENTITIES}
+
+
+def planned_incidents(config: GeneratorConfig) -> Incidents:
+    """The business incidents planted in this dataset (incidents.py), none when switched off."""
+    if not config.incidents:
+        return NO_INCIDENTS
+    return plan_incidents(Window.between(config.start, config.end))
 
 
 def partition_months(table: EntityTable) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -239,8 +257,10 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
             "end": format_end(config.end),
             "end_date": config.end_date.isoformat(),  # the export date: the end's UTC date
             "defect_rate": config.defect_rate,
+            "incidents": config.incidents,
         }
         window = {"start": format_end(config.start), "end_exclusive": format_end(config.end)}
+        write_incidents(out_dir / "_manifest" / "incidents.csv", planned_incidents(config))
         # last: a dir with generation.json is a complete dataset (the pipeline reuses it as such)
         write_manifest(out_dir, parameters, window, files, records, clean_rows)
     row_counts = {e.name: sum(f.rows for f in files if f.entity == e.name) for e in ENTITIES}

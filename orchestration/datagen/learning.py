@@ -17,6 +17,7 @@ import numpy as np
 from orchestration.datagen.billing import Subscriptions
 from orchestration.datagen.catalog import ASSIGNMENT, QUIZ, READING, VIDEO, Catalog
 from orchestration.datagen.geo import ZoneOffsets
+from orchestration.datagen.incidents import AFFECTED_COURSE_SHARE, COMPLETION_FACTOR, Incident
 from orchestration.datagen.orders import NEVER, Purchases, resolve_repeats
 from orchestration.datagen.sampling import exclusive_cumsum_by_group, position_in_group, random_hex_ids
 from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
@@ -278,6 +279,7 @@ def build_learning(
     offsets: ZoneOffsets,
     target_events: int,
     rng: np.random.Generator,
+    course_update: Incident | None = None,
 ) -> tuple[Enrollments, dict[str, EntityTable]]:
     student, course, enrolled, access, order_item = _all_enrollments(
         window, purchases, subscriptions, catalog, rng
@@ -291,6 +293,10 @@ def build_learning(
     submits_per_course = np.bincount(course_of_lesson, weights=lesson_is_submit, minlength=catalog.n_courses)
     p_complete = BASE_COMPLETION * np.exp(0.5 * catalog.quality[course]) * (14 / n_lessons) ** 0.3
     p_complete *= np.where(access == 1, SUBSCRIPTION_COMPLETION_FACTOR, 1.0)
+    if course_update is not None:  # planted incident: the updated courses lose half their finishers
+        popular = catalog.popularity >= np.quantile(catalog.popularity, 1 - AFFECTED_COURSE_SHARE)
+        hit = popular[course] & course_update.covers(enrolled)
+        p_complete = np.where(hit, p_complete * COMPLETION_FACTOR, p_complete)
     completer = rng.random(n) < np.minimum(p_complete, 0.9)
     planned_done, touched = _completed_lessons(
         n_lessons, submits_per_course[course], completer, target_events, rng

@@ -19,6 +19,12 @@ from orchestration.datagen import names
 from orchestration.datagen.catalog import Catalog
 from orchestration.datagen.fx import Rates
 from orchestration.datagen.geo import COUNTRY_CODES, sample_countries
+from orchestration.datagen.incidents import (
+    CAMPAIGN_COST_PER_LEAD_FACTOR,
+    CAMPAIGN_COST_PER_ORDER_FACTOR,
+    CAMPAIGN_SPEND_MULTIPLE,
+    Incident,
+)
 from orchestration.datagen.sampling import capped_lognormal, categorical, position_in_group, split_by_weights
 from orchestration.datagen.tables import Categorical, EntityTable
 from orchestration.datagen.timeline import (
@@ -232,6 +238,34 @@ def _keep_one_running(
     duration[-1] = max(int(duration[-1]), window.last_day + int(days_left) - int(start_day[-1]) + 1)
 
 
+def _underperforming(
+    incident: Incident,
+    c: np.ndarray,
+    day: np.ndarray,
+    row_cost: np.ndarray,
+    cpm: np.ndarray,
+    cost_per_lead: np.ndarray,
+    cost_per_order: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per campaign-day (cpm, cost per lead, cost per order) with the incident's campaign made a
+    costly deal that converts almost nobody on its days in the incident's month: the campaign
+    with the largest planned cost in the month, its price raised so it spends
+    CAMPAIGN_SPEND_MULTIPLE times what the month's other campaigns spend together."""
+    in_month = incident.covers(day * MS_PER_DAY)
+    if not in_month.any():
+        return cpm, cost_per_lead, cost_per_order
+    cost = np.bincount(c[in_month], weights=row_cost[in_month], minlength=int(c.max()) + 1)
+    chosen = int(np.argmax(cost))
+    mine, others = cost[chosen], cost.sum() - cost[chosen]
+    multiple = float(np.clip(CAMPAIGN_SPEND_MULTIPLE * others / mine, 1.0, 200.0)) if mine > 0 else 1.0
+    hit = in_month & (c == chosen)
+    return (
+        np.where(hit, cpm * multiple, cpm),
+        np.where(hit, cost_per_lead * multiple * CAMPAIGN_COST_PER_LEAD_FACTOR, cost_per_lead),
+        np.where(hit, cost_per_order * multiple * CAMPAIGN_COST_PER_ORDER_FACTOR, cost_per_order),
+    )
+
+
 def build_marketing(
     window: Window,
     n_influencers: int,
@@ -240,6 +274,7 @@ def build_marketing(
     catalog: Catalog,
     rates: Rates,
     rng: np.random.Generator,
+    underperformance: Incident | None = None,
 ) -> tuple[CampaignTraffic, dict[str, EntityTable]]:
     platform = categorical(PLATFORM_WEIGHTS, n_influencers, rng)
     raw_followers = rng.lognormal(np.log(40_000), 1.3, n_influencers)
@@ -275,19 +310,25 @@ def build_marketing(
         np.round(funnel.reach_rate * followers[influencer]).astype(np.int64), weight, c
     )
     reach = np.round(planned_reach * covered).astype(np.int64)
+    cpm, cost_per_lead, cost_per_order = funnel.cpm[c], funnel.cost_per_lead[c], funnel.cost_per_order[c]
+    if underperformance is not None:  # planted incident
+        cpm, cost_per_lead, cost_per_order = _underperforming(
+            underperformance, c, day, planned_reach * covered * funnel.frequency[c] * cpm,
+            cpm, cost_per_lead, cost_per_order,
+        )
     engagement = reach * rng.uniform(*TIER_ENGAGEMENT[tier[influencer]].T)[c]
     impressions = np.round(reach * funnel.frequency[c]).astype(np.int64)
     video_views = rng.binomial(impressions, funnel.view_rate[c])
     clicks = rng.binomial(impressions, funnel.ctr[c])
-    spend_cents = np.round(impressions * funnel.cpm[c] / 10).astype(np.int64)
+    spend_cents = np.round(impressions * cpm / 10).astype(np.int64)
     sessions = rng.binomial(clicks, funnel.landing_rate[c])
-    leads = np.minimum(rng.poisson(spend_cents / 100 / funnel.cost_per_lead[c]), sessions)
-    attributed = rng.poisson(spend_cents / 100 / funnel.cost_per_order[c])
+    leads = np.minimum(rng.poisson(spend_cents / 100 / cost_per_lead), sessions)
+    attributed = rng.poisson(spend_cents / 100 / cost_per_order)
     lead_orders = np.minimum(rng.binomial(attributed, LEAD_ORDER_SHARE), leads)
     existing_orders = np.minimum(attributed - lead_orders, sessions - leads)
     planned_impressions = np.round(planned_reach * funnel.frequency[c])
     planned_spend = np.bincount(
-        c, weights=np.round(planned_impressions * funnel.cpm[c] / 10), minlength=n_campaigns
+        c, weights=np.round(planned_impressions * cpm / 10), minlength=n_campaigns
     )
     budget_cents = np.minimum(np.round(planned_spend / rng.uniform(0.85, 1.0, n_campaigns)), 10_000_000)
 

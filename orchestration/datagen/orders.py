@@ -17,6 +17,7 @@ from orchestration.datagen.catalog import Catalog
 from orchestration.datagen.channels import RETURN_CHANNELS, Sources
 from orchestration.datagen.fx import Rates
 from orchestration.datagen.geo import COUNTRIES, PAYMENT_METHODS, ZoneOffsets
+from orchestration.datagen.incidents import NO_INCIDENTS, OUTAGE_FAILURE_RATE, PRICE_CUT_PCT, Incidents
 from orchestration.datagen.marketing import COUPON_PCT, CampaignTraffic
 from orchestration.datagen.sampling import (
     capped_lognormal,
@@ -463,6 +464,7 @@ def build_commerce(
     offsets: ZoneOffsets,
     log: SessionLog,
     rng: np.random.Generator,
+    incidents: Incidents = NO_INCIDENTS,
 ) -> Commerce:
     live_courses = int(np.sum(catalog.first_day < NEVER))
     orders = _order_stream(window, n_orders, students, visits, live_courses, offsets, rng)
@@ -476,13 +478,20 @@ def build_commerce(
         catalog.price_at(course, item_ms), catalog.currency[course], currency[item_order], item_ms
     )
     coupon, pct, coupon_labels = _coupons(orders.kind, orders.campaign, orders.ordered, traffic, rng)
-    discount = (list_cents * pct[item_order] + 50) // 100
+    line_pct = pct[item_order]
+    if incidents.pricing_change is not None:  # planted incident: a misconfigured sitewide promotion
+        line_pct = np.where(incidents.pricing_change.covers(item_ms), np.maximum(line_pct, PRICE_CUT_PCT), line_pct)
+    discount = (list_cents * line_pct + 50) // 100
     paid = list_cents - discount
     total = np.bincount(item_order, weights=paid, minlength=n).astype(np.int64)
 
     # ---- payments, refunds and the resulting status
     method = _payment_methods(students.country[orders.student], rng)
     attempt_order, attempted, attempt_failed = _payment_attempts(orders.ordered, method, rng)
+    outage_failed = np.zeros(len(attempted), dtype=bool)
+    if incidents.payment_outage is not None:  # planted incident: the payment provider is down
+        outage_failed = incidents.payment_outage.covers(attempted) & (rng.random(len(attempted)) < OUTAGE_FAILURE_RATE)
+        attempt_failed = attempt_failed | outage_failed
     made = attempted < window.end_ms
     succeeded = made & ~attempt_failed
     success_ms = np.full(n, NEVER)
@@ -547,7 +556,11 @@ def build_commerce(
             "status": Categorical.of(("succeeded", "failed"), a_failed.astype(np.int64)),
             "failure_reason": Categorical.of(
                 FAILURE_REASONS,
-                np.where(a_failed, categorical(FAILURE_REASON_WEIGHTS, len(a_order), rng), -1),
+                np.where(
+                    outage_failed[attempts],
+                    FAILURE_REASONS.index("processing_error"),
+                    np.where(a_failed, categorical(FAILURE_REASON_WEIGHTS, len(a_order), rng), -1),
+                ),
             ),
         },
     )

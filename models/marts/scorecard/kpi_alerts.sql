@@ -1,3 +1,5 @@
+{%- set settings = scorecard_baseline_settings() %}
+
 with
 
 scorecard as (
@@ -38,6 +40,21 @@ with_prior_judgement as (
 
     select
         *,
+        -- the noise a breach must stand out from: the larger of the sampling error of a rate with
+        -- its sample and the KPI's own robust standard deviation (expected range half-width /
+        -- sigmas); null when neither is known (training, no sample)
+        case
+            when unit = 'rate' and sample_size > 0 and critical_threshold between 0 and 1
+                then greatest(
+                        sqrt(critical_threshold * (1 - critical_threshold) / sample_size),
+                        coalesce(
+                            (expected_upper_value - expected_lower_value)
+                            / {{ 2 * settings.sigmas }},
+                            0
+                        )
+                    )
+            else (expected_upper_value - expected_lower_value) / {{ 2 * settings.sigmas }}
+        end as noise_value,
         lag(status) over (partition by kpi_id order by period_start) as prior_status,
         lag(range_position) over (partition by kpi_id order by period_start)
             as prior_range_position,
@@ -50,8 +67,11 @@ with_prior_judgement as (
 ),
 
 -- The reasons a period alerts, each at most once per KPI and period:
--- * off target: the status turned off_target (beyond the critical threshold) this period; a
---   standing breach alerts when it starts, not every period it lasts;
+-- * off target: the status turned off_target (beyond the critical threshold) this period, by more
+--   than threshold_z times the noise (a rate's sampling error with its sample, else the KPI's
+--   robust standard deviation; without either, in the KPI's training periods, no evidence: no
+--   alert): a hair's breadth breach of a noisy KPI is a status, not an alert; a standing breach
+--   alerts when it starts, not every period it lasts;
 -- * drop / spike: the value left its expected range (learned from the KPI's own history) in a
 --   direction the catalog alerts on, by more than the catalog's practical limit (max_drop_rate /
 --   max_spike_rate of the expected value), and the period before was inside the range (a
@@ -60,7 +80,11 @@ reasons as (
 
     select
         *,
-        status = 'off_target' and coalesce(prior_status, 'none') != 'off_target' as is_off_target,
+        status = 'off_target'
+        and coalesce(prior_status, 'none') != 'off_target'
+        and coalesce(
+            abs(actual_value - critical_threshold) > {{ settings.threshold_z }} * noise_value, false
+        ) as is_off_target,
         coalesce(
             range_position = 'below'
             and coalesce(prior_range_position, 'within') != 'below'
