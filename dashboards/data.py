@@ -771,16 +771,32 @@ def top_campaigns(con: duckdb.DuckDBPyConnection, f: Filters, start: date, end: 
 
 # ------------------------------------------------------------------------------------ tactical
 
-def day_numbers(con: duckdb.DuckDBPyConnection, day: date, f: Filters) -> dict[str, Any]:
+def day_numbers(con: duckdb.DuckDBPyConnection, day: date, f: Filters, hours: int | None = None) -> dict[str, Any]:
     """The tactical 'today' figures for one UTC day: active students and web traffic (whole
     platform), orders and collected revenue (country slice), enrollments (category, tier, country
-    slices), campaign spend and attributed revenue (platform slice)."""
-    traffic = rows(con, """
-        select traffic.sessions, traffic.conversion_rate, traffic.bounce_rate, active.active_students
-        from marts.platform_traffic_daily as traffic
-        full outer join marts.engagement_active_students_daily as active on traffic.date_day = active.date_day
-        where coalesce(traffic.date_day, active.date_day) = ?
-    """, [day])
+    slices), campaign spend and attributed revenue (platform slice).
+
+    With `hours`, only the day's first `hours` hours count (like for like: a partial today against
+    the same hours of the day before): traffic from the hourly mart, orders and enrollments by
+    their time; active students and campaign spend exist per whole day only, so they are None
+    (not compared) rather than a whole day against a part of one."""
+    end = datetime.combine(day, datetime.min.time()) + timedelta(hours=24 if hours is None else hours)
+    if hours is None:
+        traffic = rows(con, """
+            select traffic.sessions, traffic.conversion_rate, traffic.bounce_rate, active.active_students
+            from marts.platform_traffic_daily as traffic
+            full outer join marts.engagement_active_students_daily as active on traffic.date_day = active.date_day
+            where coalesce(traffic.date_day, active.date_day) = ?
+        """, [day])
+    else:
+        traffic = rows(con, """
+            select sum(sessions) as sessions,
+                sum(converted_sessions) / nullif(sum(sessions), 0) as conversion_rate,
+                sum(bounced_sessions) / nullif(sum(sessions), 0) as bounce_rate
+            from marts.platform_traffic_hourly
+            where date_day = ? and hour_of_day < ?
+            having count(*) > 0
+        """, [day, hours])
     orders_slice = make_slice(f, country="students.country_code")
     orders = rows(con, f"""
         select count(*) as orders,
@@ -788,14 +804,14 @@ def day_numbers(con: duckdb.DuckDBPyConnection, day: date, f: Filters) -> dict[s
             coalesce(sum(orders.collected_usd), 0) as collected_usd
         from marts.fct_orders as orders
         left join marts.dim_students as students on orders.student_id = students.student_id
-        {orders_slice.where("cast(orders.ordered_at as date) = ?")}
-    """, [day, *orders_slice.params])
+        {orders_slice.where("orders.ordered_at >= ?", "orders.ordered_at < ?")}
+    """, [day, end, *orders_slice.params])
     enrollment_slice = enrollment_slice_of(f)
     enrollments = rows(con, f"""
         select count(*) as enrollments
         {ENROLLMENTS_WITH_SLICES}
-        {enrollment_slice.where("cast(enrollments.enrolled_at as date) = ?")}
-    """, [day, *enrollment_slice.params])
+        {enrollment_slice.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
+    """, [day, end, *enrollment_slice.params])
     campaign_slice = make_slice(f, platform="platform")
     campaigns = rows(con, f"""
         select coalesce(sum(spend_usd), 0) as campaign_spend_usd,
@@ -806,9 +822,22 @@ def day_numbers(con: duckdb.DuckDBPyConnection, day: date, f: Filters) -> dict[s
     result: dict[str, Any] = {"sessions": None, "conversion_rate": None, "bounce_rate": None, "active_students": None}
     if not traffic.empty:
         result.update(traffic.iloc[0].to_dict())
-    for frame in (orders, enrollments, campaigns):
+    for frame in (orders, enrollments) if hours is not None else (orders, enrollments, campaigns):
         result.update(frame.iloc[0].to_dict())
+    if hours is not None:
+        result.update({"active_students": None, "campaign_spend_usd": None, "campaign_revenue_usd": None})
     return result
+
+
+def elapsed_hours(day: date, as_of: datetime | None) -> int | None:
+    """Whole hours of `day` the data covers when it is partial (the as-of time falls inside it),
+    None when the day is complete: the part of the day before to compare it with."""
+    if as_of is None:
+        return None
+    start = datetime.combine(day, datetime.min.time())
+    if as_of >= start + timedelta(days=1):
+        return None
+    return max(0, int((as_of - start).total_seconds() // 3600))
 
 
 def dq_scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

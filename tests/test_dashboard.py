@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,13 @@ def test_status_labels_colours_and_delta_direction() -> None:
     assert data.STATUS_COLORS["no_data"] == data.STATUS_COLORS["provisional"] == "gray"
     assert data.delta_color("lower_is_better") == "inverse"
     assert data.delta_color("higher_is_better") == "normal"
+
+
+def test_a_partial_day_is_compared_with_the_same_hours_of_the_day_before() -> None:
+    day = date(2026, 12, 3)
+    assert data.elapsed_hours(day, datetime(2026, 12, 3, 8, 30)) == 8  # 08:30: the first 8 whole hours
+    assert data.elapsed_hours(day, datetime(2026, 12, 4, 0, 0)) is None  # the day is complete
+    assert data.elapsed_hours(day, None) is None
 
 
 def test_months_and_filters() -> None:
@@ -443,16 +450,37 @@ def test_tactical_figures_match_the_marts(app: Any, serving: dict[str, Any]) -> 
     assert not page_errors(app)
     shown = metrics_of(app)
     day = one(serving, "select max(date_day) as day from marts.engagement_active_students_daily")["day"]
-    traffic = one(serving, """
-        select traffic.sessions, traffic.conversion_rate, active.active_students
-        from marts.platform_traffic_daily as traffic
-        inner join marts.engagement_active_students_daily as active using (date_day)
-        where date_day = ?""", [day])
-    assert_shows(shown["Active students"], traffic["active_students"], "count", "DAU")
-    assert_shows(shown["Sessions"], traffic["sessions"], "count", "sessions")
-    assert_shows(shown["Session conversion rate"], traffic["conversion_rate"], "rate", "conversion")
+    as_of = one(serving, "select data_as_of from main.publish_log order by published_at desc limit 1")["data_as_of"]
+    hours = data.elapsed_hours(day, data.utc_naive(as_of))
+    start = datetime.combine(day, datetime.min.time())
+    end = start + timedelta(hours=24 if hours is None else hours)
+    if hours is None:  # a complete day: the daily marts
+        traffic = one(serving, """
+            select traffic.sessions, traffic.conversion_rate, active.active_students
+            from marts.platform_traffic_daily as traffic
+            inner join marts.engagement_active_students_daily as active using (date_day)
+            where date_day = ?""", [day])
+        assert_shows(shown["Active students"], traffic["active_students"], "count", "DAU")
+    else:  # a partial day: its first hours, like for like with the same hours of the day before
+        traffic = one(serving, """
+            select sum(sessions) as sessions, sum(converted_sessions) / sum(sessions) as conversion_rate
+            from marts.platform_traffic_hourly where date_day = ? and hour_of_day < ?""", [day, hours])
+        assert shown["Active students"].value == "n/a"  # a daily figure: not compared on a partial day
+        before = one(serving, "select count(*) as n from marts.fct_orders where ordered_at >= ? and ordered_at < ?",
+                     [start - timedelta(days=1), end - timedelta(days=1)])
+        today_n = one(serving, "select count(*) as n from marts.fct_orders where ordered_at >= ? and ordered_at < ?",
+                      [start, end])
+        if before["n"]:
+            assert shown["Orders"].delta == data.format_change(
+                today_n["n"] - before["n"], (today_n["n"] - before["n"]) / before["n"], "count")
+        assert any(f"first {hours} hours" in c.value for c in app.caption)
+    if traffic["sessions"] is None:  # no session in the day's first hours
+        assert shown["Sessions"].value == "n/a" and shown["Session conversion rate"].value == "n/a"
+    else:
+        assert_shows(shown["Sessions"], traffic["sessions"], "count", "sessions")
+        assert_shows(shown["Session conversion rate"], traffic["conversion_rate"], "rate", "conversion")
     orders = one(serving, "select count(*) as n, coalesce(sum(collected_usd), 0) as usd from marts.fct_orders "
-                          "where cast(ordered_at as date) = ?", [day])
+                          "where ordered_at >= ? and ordered_at < ?", [start, end])
     assert_shows(shown["Orders"], orders["n"], "count", "orders")
     assert_shows(shown["Collected revenue"], orders["usd"], "usd", "collected")
     score = one(serving, "select score, met, expectations from audit.dq_scores where run_id = ? and standard = 'overall'",

@@ -371,3 +371,35 @@ def test_mf_query_slices_campaigns_by_platform_and_revenue_by_country(golden: di
     problems += compare(answers, ["metric_time__day"], expected, {
         "sessions": "sessions", "session_conversion_rate": "conversion_rate", "bounce_rate": "bounce_rate"})
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_the_readme_query_slices_revenue_and_completion_by_month_and_category(golden: dict[str, Path]) -> None:
+    """The README's example, as written there, answers: net revenue by month and course category
+    adds up to the month's revenue_monthly.revenue_usd (collected payments shared over the order
+    lines by paid value, refunds by refunded line), and completion by category is the cohort's."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    command = "mf query --metrics revenue,completion_rate --group-by metric_time__month,course__category"
+    assert command in readme
+    metrics, group_by = command.split("--metrics ")[1].split(" --group-by ")
+    answers = mf_query(golden, metrics.split(","), group_by.split(","))
+    assert {row["course__category"] for row in answers} >= {"development", "data_science"}
+    totals: dict[Any, float] = {}
+    for row in answers:
+        if row["revenue"] not in (None, ""):
+            key = key_of(row["metric_time__month"])
+            totals[key] = totals.get(key, 0.0) + float(row["revenue"])
+    expected = sql(golden["warehouse"], "select month_start as key_0, revenue_usd from marts.revenue_monthly")
+    assert expected
+    problems = [
+        f"{key_of(want['key_0'])}: mf {totals.get(key_of(want['key_0']), 0.0)} vs mart {want['revenue_usd']}"
+        for want in expected
+        if not same(totals.get(key_of(want["key_0"]), 0.0), want["revenue_usd"], 1e-6)
+    ]
+    expected = sql(golden["warehouse"], """
+        select cast(date_trunc('month', enrolled_at) as date) as key_0, course_category as key_1,
+            avg(case when is_completed then 1.0 else 0.0 end) as completion_rate
+        from marts.fct_enrollments group by all""")
+    problems += compare(answers, ["metric_time__month", "course__category"], expected,
+                        {"completion_rate": "completion_rate"})
+    assert not problems, "\n".join(problems)

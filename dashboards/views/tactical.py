@@ -23,9 +23,15 @@ if day is None:
 previous = day - timedelta(days=1)
 as_of = ui.q("data_as_of", publish)
 st.subheader(f"Today: {ui.day_label(day)}")
-st.caption(f"The newest day in the data (UTC), partial up to the data's as-of time ({ui.fmt_time(as_of)}); "
-           f"changes are against {ui.day_label(previous)}.")
-today, yesterday = ui.q("day_numbers", day, f), ui.q("day_numbers", previous, f)
+hours = data.elapsed_hours(day, as_of)
+if hours is None:
+    st.caption(f"The newest day in the data (UTC), complete; changes are against {ui.day_label(previous)}.")
+else:
+    # like for like: the same elapsed part of both days, never a part of today against all of yesterday
+    st.caption(f"The newest day in the data (UTC), partial up to the data's as-of time ({ui.fmt_time(as_of)}): "
+               f"its first {hours} hours against the same {hours} hours of {ui.day_label(previous)}. Active "
+               f"students and campaign spend are daily figures: shown for complete days only.")
+today, yesterday = ui.q("day_numbers", day, f, hours), ui.q("day_numbers", previous, f, hours)
 
 
 def change(key: str, unit: str) -> str | None:

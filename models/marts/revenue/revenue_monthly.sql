@@ -18,6 +18,12 @@ refunds as (
 
 ),
 
+as_of as (
+
+    select * from {{ ref('int_scorecard_as_of_day') }}
+
+),
+
 orders_per_month as (
 
     select
@@ -107,6 +113,16 @@ with_prior as (
 
 ),
 
+with_data_start as (
+
+    select
+        with_prior.*,
+        as_of.data_start_day
+    from with_prior
+    cross join as_of
+
+),
+
 final as (
 
     select
@@ -139,10 +155,14 @@ final as (
 
         ---------- measures: rates
         {{ growth_rate('revenue_usd', 'prior_month_revenue_usd') }} as revenue_mom_growth_rate,
-        {{ growth_rate('revenue_usd', 'prior_year_revenue_usd') }} as revenue_yoy_growth_rate,
+        -- like for like: no year-over-year growth against a month the data starts inside
+        case
+            when {{ dbt.dateadd('month', -12, 'month_start') }} >= data_start_day
+                then {{ growth_rate('revenue_usd', 'prior_year_revenue_usd') }}
+        end as revenue_yoy_growth_rate,
         {{ commerce_revenue_kpi_columns() }}
 
-    from with_prior
+    from with_data_start
 
 )
 
