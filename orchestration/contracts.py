@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnType = Literal["integer", "text", "decimal", "double", "timestamp", "date", "boolean"]
+# `key`: an identifier, any text (trimmed, compared exactly): exports use `C0001`, UUIDs, numbers.
+ColumnType = Literal["key", "integer", "text", "decimal", "double", "timestamp", "date", "boolean"]
 Layout = Literal["snapshot", "monthly"]
 
 
@@ -140,7 +141,7 @@ ACQUISITION_CHANNELS = (
 
 
 def _id(name: str, description: str, references: str | None = None) -> Column:
-    return Column(name, "integer", description, required=True, min_value=1, references=references)
+    return Column(name, "key", description, required=True, references=references)
 
 
 def _money(name: str, description: str, required: bool = True) -> Column:
@@ -517,7 +518,7 @@ ENTITIES: tuple[Entity, ...] = (
             _id("enrollment_id", "Enrollment id."),
             _id("student_id", "Enrolled student.", "students.student_id"),
             _id("course_id", "Course enrolled in.", "courses.course_id"),
-            Column("order_item_id", "integer", "Purchase that granted access; empty when via subscription."),
+            Column("order_item_id", "key", "Purchase that granted access; empty when via subscription."),
             Column(
                 "access_type",
                 "text",
@@ -630,7 +631,7 @@ ENTITIES: tuple[Entity, ...] = (
         columns=(
             Column("sessionId", "text", "Session id.", required=True),
             Column("visitorId", "text", "Anonymous visitor (cookie) id.", required=True),
-            Column("userId", "integer", "Student id once logged in.", references="students.student_id"),
+            Column("userId", "key", "Student id once logged in.", references="students.student_id"),
             _ts("sessionStart", "Session start (UTC, 'Z' suffix)."),
             Column(
                 "deviceCategory",

@@ -35,7 +35,7 @@ entities:
     defaults: {failure_reason: null}
 """
 EXPORT = """PaymentID,OrderID,PaymentDate,Method,Amount,Currency,Status
-101,9,06-Mar-2026,card,59.50,EUR,Successful
+PAY-101,9,06-Mar-2026,card,59.50,EUR,Successful
 102,10,21/03/2026 14:45:05,card,90.00,EUR,Success
 103,11,2026-03-25,card,36.00,EUR,Failure
 104,9,07-03-2026,card,59.50,EUR,Successful
@@ -83,17 +83,17 @@ def test_raw_keeps_the_export_as_it_arrived(messy: Settings) -> None:
 def test_every_format_is_read_in_the_source_time_zone(messy: Settings) -> None:
     staged = dict(_rows(messy, "select payment_id, attempted_at from staging.stg_marketplace__payments"))
     assert staged == {
-        101: datetime(2026, 3, 5, 18, 30),  # 06-Mar-2026, midnight in India
-        102: datetime(2026, 3, 21, 9, 15, 5),  # 21/03/2026 14:45:05 IST
-        103: datetime(2026, 3, 24, 18, 30),  # an ISO date
-        105: datetime(2026, 3, 12, 18, 30),  # 13-03-2026 reads one way only: day first
-        106: datetime(2026, 3, 22, 4, 30),  # ISO with its own offset
+        "PAY-101": datetime(2026, 3, 5, 18, 30),  # 06-Mar-2026, midnight in India; a text id
+        "102": datetime(2026, 3, 21, 9, 15, 5),  # 21/03/2026 14:45:05 IST
+        "103": datetime(2026, 3, 24, 18, 30),  # an ISO date
+        "105": datetime(2026, 3, 12, 18, 30),  # 13-03-2026 reads one way only: day first
+        "106": datetime(2026, 3, 22, 4, 30),  # ISO with its own offset
     }
 
 
 def test_status_synonyms_become_the_contract_values(messy: Settings) -> None:
     statuses = dict(_rows(messy, "select payment_id, payment_status from staging.stg_marketplace__payments"))
-    assert statuses == {101: "succeeded", 102: "succeeded", 103: "failed", 105: "succeeded", 106: "succeeded"}
+    assert statuses == {"PAY-101": "succeeded", "102": "succeeded", "103": "failed", "105": "succeeded", "106": "succeeded"}
     defaulted = _rows(messy, "select count(*) from staging.stg_marketplace__payments where failure_reason is not null")
     assert defaulted == [(0,)]
 
@@ -101,9 +101,9 @@ def test_status_synonyms_become_the_contract_values(messy: Settings) -> None:
 def test_ambiguous_and_unreadable_values_are_quarantined_with_their_reason(messy: Settings) -> None:
     reasons = dict(_rows(messy, "select payment_id, dq_reason from staging.quarantine_marketplace__payments"))
     assert reasons == {
-        104: "attempted_at: ambiguous timestamp '07-03-2026' (%d-%m-%Y or %m-%d-%Y): declare date_order in the source mapping",
-        107: "attempted_at: unparseable timestamp 'yesterday'",
-        108: "status: not an accepted value 'Pending??'",
+        "104": "attempted_at: ambiguous timestamp '07-03-2026' (%d-%m-%Y or %m-%d-%Y): declare date_order in the source mapping",
+        "107": "attempted_at: unparseable timestamp 'yesterday'",
+        "108": "status: not an accepted value 'Pending??'",
     }
 
 

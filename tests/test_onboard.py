@@ -501,9 +501,6 @@ def checked(messy: Path, messy_profile: Profile, tmp_path_factory: pytest.TempPa
     return dry_run(messy, mappings)
 
 
-TEXT_IDS = entity("payments").column("payment_id").type == "text"  # the contract's ids: issue 13 makes them text
-
-
 @pytest.mark.slow
 def test_check_reports_per_file_what_would_stage_and_what_is_refused(checked: CheckResult) -> None:
     assert checked.dbt_success, checked.dbt_failures
@@ -519,12 +516,9 @@ def test_check_reports_per_file_what_would_stage_and_what_is_refused(checked: Ch
     refunds = files.pop("marketplace/refunds.csv")
     assert refunds.status == "failed" and "';'-separated" in (refunds.error or "") and refunds.estimated_rows == 2
     rows = {name: (f.rows, f.staged, f.quarantined, f.duplicates) for name, f in files.items()}
-    if TEXT_IDS:
-        assert rows["marketplace/Instructors.csv"] == (7, 5, 2, 0)
-        assert rows["marketplace/payments_2023-01.csv"] == (6, 0, 6, 0)  # no orders in the export
-    else:  # every row has a text id the contract reads as an integer
-        assert all(staged == 0 and total == quarantined for total, staged, quarantined, _ in rows.values())
-        assert rows["marketplace/Instructors.csv"] == (7, 0, 7, 0)
+    # text ids (I0001) are keys like any other; only the rows with a bad value stay out
+    assert rows["marketplace/Instructors.csv"] == (7, 5, 2, 0)
+    assert rows["marketplace/payments_2023-01.csv"] == (6, 0, 6, 0)  # no orders in the export
     assert not checked.all_stage and not checked.not_landed
 
 
@@ -536,21 +530,8 @@ def test_check_counts_the_rows_of_each_reason(checked: CheckResult) -> None:
         ("Instructors.csv", "status", "not an accepted value"): 1,  # 'Retired'
         ("payments_2023-01.csv", "attempted_at", "ambiguous timestamp"): 2,  # 02-09-2020, 11-03-2020
         ("payments_2023-01.csv", "amount", "required value missing"): 1,
+        ("payments_2023-01.csv", "order_id", "orphaned, no valid orders.order_id"): 6,  # no orders exported
     }
-    if TEXT_IDS:
-        expected[("payments_2023-01.csv", "order_id", "orphaned, no valid orders.order_id")] = 6
-    else:
-        expected |= {
-            ("Instructors.csv", "instructor_id", "unparseable integer"): 7,
-            ("Courses.csv", "course_id", "unparseable integer"): 4,
-            ("Courses.csv", "instructor_id", "unparseable integer"): 4,
-            ("Students.csv", "student_id", "unparseable integer"): 4,
-            ("payments_2023-01.csv", "payment_id", "unparseable integer"): 6,
-            ("payments_2023-01.csv", "order_id", "unparseable integer"): 6,
-            ("enrollments.csv", "enrollment_id", "unparseable integer"): 3,
-            ("enrollments.csv", "student_id", "unparseable integer"): 3,
-            ("enrollments.csv", "course_id", "unparseable integer"): 3,
-        }
     assert reasons == expected
     # the synonyms, formats and countries the proposal maps leave no reason behind
     mapped = [r for r in checked.reasons if r.column in ("status", "method", "country_code", "category", "level")]

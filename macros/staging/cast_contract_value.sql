@@ -21,7 +21,10 @@
         'date': api.Column.translate_type('date'),
     } -%}
 
-    {%- if column.type == 'text' -%}
+    {%- if column.type == 'key' -%}
+        {#- Identifiers are any text, compared exactly: `C0001`, a UUID, `42`. -#}
+        {{ text_expr }}
+    {%- elif column.type == 'text' -%}
         {%- set folded = text_expr -%}
         {#- Enums compare in the case the contract writes them in (currency codes upper,
             everything else lower), so 'Paid ' and 'usd' are accepted as 'paid' and 'USD'. -#}

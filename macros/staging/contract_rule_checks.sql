@@ -32,7 +32,7 @@
         ) -%}
     {%- endif -%}
 
-    {%- if column.type != 'text' -%}
+    {%- if column.type not in ('text', 'key') -%}
         {%- set not_ambiguous = ' and not ' ~ ambiguous_time(text_sql, column)
             if column.get('ambiguous_formats') else '' -%}
         {%- do checks.append(

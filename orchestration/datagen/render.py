@@ -106,7 +106,7 @@ def render_values(
         )
     if column.type == "text":
         return _with_nulls(fixed_width_text(values), nulls)
-    if column.type == "integer":
+    if column.type in ("integer", "key"):  # the generator's keys are whole numbers
         return _with_nulls(pa.array(values, type=pa.int64()).cast(pa.string()), nulls)
     if column.type == "decimal":
         return _with_nulls(format_cents(values), nulls)
