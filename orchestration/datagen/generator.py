@@ -204,6 +204,11 @@ def partition_months(table: EntityTable) -> tuple[np.ndarray | None, np.ndarray 
     ms = values * MS_PER_DAY if entity.column(entity.partitioned_by).type == "date" else values
     month = month_index(ms)
     late_ok = month < month.max(initial=0)
+    # Staging calls a row late when it is older than what earlier files already delivered; a row
+    # from the later half of its month may be newer than anything its month's file still holds.
+    months, position = np.unique(month, return_inverse=True)
+    medians = np.array([np.median(ms[month == m]) for m in months])
+    late_ok &= ms < medians[position]
     offset = table.local_offsets.get(entity.partitioned_by)
     if offset is not None:  # written in local time: only rows whose local month is the UTC month
         late_ok &= month_index(ms + offset * 1000) == month
