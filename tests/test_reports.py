@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from orchestration import pipeline
+from orchestration.reports import status as vocabulary
 from orchestration.reports.__main__ import main as reports_main
 from orchestration.reports.charts import (
     line_chart,
@@ -500,7 +501,7 @@ def test_html_report_renders_its_charts_in_chromium(golden: Settings) -> None:
     assert charts == [line.kpi_id for line in lead]
     assert len(re.findall(r'<path class="trend-line" d="M[\d.]+,[\d.]+ L', dom)) >= 5
     for line in lead:
-        card = dom.split(f'<article class="card {line.status or "none"}" data-kpi="{line.kpi_id}">', 1)[1]
+        card = dom.split(f'<article class="card {vocabulary.color(line.status)}" data-kpi="{line.kpi_id}">', 1)[1]
         assert f'<p class="value">{format_value(line.actual, line.unit)}</p>' in card.split("</article>", 1)[0]
 
 
