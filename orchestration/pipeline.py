@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.pipeline_lock import LockBusy, timeout_from_env, warehouse_lock
-from orchestration.settings import Settings
+from orchestration.settings import PROJECT_DIR, Settings
 
 
 class StepFailed(Exception):
@@ -151,19 +151,21 @@ def land_step(settings: Settings) -> None:
         raise StepFailed("landing reported an error (see above)")
 
 
-def render_sources_for(settings: Settings, sources_yml: Path | None = None) -> bool:
-    """dbt reads the source mappings from models/staging/_sources.yml: render it anew when the
-    mappings in MAPPING_DIR say something else. True when it was rewritten."""
+def render_sources_for(settings: Settings, project_dir: Path | None = None) -> bool:
+    """dbt reads the source mappings from models/staging/_sources.yml and the base models: render
+    them anew when the mappings in MAPPING_DIR say something else. True when a file was rewritten."""
     from orchestration.mapping import load_mappings
-    from orchestration.render_sources import SOURCES_YML, render
+    from orchestration.render_sources import render_project
+    from orchestration.render_staging import write_files
 
-    sources_yml = sources_yml or SOURCES_YML
-    text = render(load_mappings(settings.mapping_dir))
-    if sources_yml.exists() and sources_yml.read_text() == text:
-        return False
-    sources_yml.write_text(text)
-    print(f"the source mappings in {settings.mapping_dir} changed: rendered {sources_yml} anew")
-    return True
+    project_dir = project_dir or PROJECT_DIR
+    written = write_files(project_dir, render_project(load_mappings(settings.mapping_dir)))
+    if written:
+        print(
+            f"the source mappings in {settings.mapping_dir} changed: rendered {len(written)} file(s) of "
+            f"{project_dir} anew ({', '.join(p.name for p in written)})"
+        )
+    return bool(written)
 
 
 def dbt_build_step(settings: Settings, force: bool = False) -> None:

@@ -1,11 +1,13 @@
-"""Render `models/staging/_sources.yml` from the landing contract and the source mappings.
+"""Render the staging sources from the landing contract and the source mappings:
+`models/staging/_sources.yml` and the base models (`orchestration.render_staging`).
 
 The contract (`orchestration.contracts`) is the one place entity columns and rules are written,
-the source mappings (`orchestration.mapping`, MAPPING_DIR) how each system exports them; dbt
-reads both from this file's `meta`. A source column is named as the raw table has it (the
-export's name), with its contract name in `meta.contract_name` when they differ.
-`tests/test_contracts.py` fails when the committed file is out of date. Run
-`python -m orchestration.render_sources` after changing the contract or a mapping.
+the source mappings (`orchestration.mapping`, MAPPING_DIR) how each system exports them. In
+`_sources.yml` a source column is named as the raw table has it (the export's name), documented
+with its contract rules in `meta` (its contract name in `meta.contract_name` when they differ);
+the base models turn the same rules into SQL. Both are committed; `tests/test_contracts.py` fails
+when one is out of date. Run `python -m orchestration.render_sources` after changing the contract
+or a mapping (`--check` only says whether that is needed).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import yaml
 
 from orchestration.contracts import ENTITIES, SOURCES, Anchor, Column, ConsistencyRule, Entity, ExistsIn
 from orchestration.mapping import ISO8601, EntityMapping, MappingError, SourceMapping, ambiguous_pairs, load_mappings
-from orchestration.settings import Settings
+from orchestration.render_staging import render_base_models, stale_files, write_files
+from orchestration.settings import PROJECT_DIR, Settings
 
 SOURCES_YML = Path(__file__).resolve().parent.parent / "models" / "staging" / "_sources.yml"
 
@@ -151,24 +154,35 @@ def render(mappings: dict[str, SourceMapping] | None = None) -> str:
     return header + body
 
 
+def render_project(mappings: dict[str, SourceMapping]) -> dict[Path, str]:
+    """Every rendered file (`_sources.yml` and the base models): its path relative to the
+    project dir, and its text."""
+    return {SOURCES_YML.relative_to(PROJECT_DIR): render(mappings), **render_base_models(mappings)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.render_sources", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a rendered file is out of date")
     parser.add_argument("--mappings", type=Path, default=Settings.from_env().mapping_dir, help="MAPPING_DIR")
-    parser.add_argument("--out", type=Path, default=SOURCES_YML, help="where to write (another project's copy)")
+    parser.add_argument(
+        "--project-dir", type=Path, default=PROJECT_DIR, help="the dbt project to write into (another copy)"
+    )
     args = parser.parse_args(argv)
     try:
-        text = render(load_mappings(args.mappings))
+        rendered = render_project(load_mappings(args.mappings))
     except MappingError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.check:
-        if not args.out.exists() or args.out.read_text() != text:
-            print(f"{args.out} is out of date: run python -m orchestration.render_sources")
-            return 1
-        return 0
-    args.out.write_text(text)
-    print(f"wrote {args.out}")
+        stale = stale_files(args.project_dir, rendered)
+        for path in stale:
+            print(f"{args.project_dir / path} is out of date: run python -m orchestration.render_sources")
+        return 1 if stale else 0
+    written = write_files(args.project_dir, rendered)
+    for path in written:
+        print(f"wrote {args.project_dir / path}")
+    if not written:
+        print(f"{len(rendered)} files in {args.project_dir} already up to date")
     return 0
 
 

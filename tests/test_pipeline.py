@@ -173,17 +173,20 @@ def test_own_exports_are_never_replaced_by_generation(tmp_path: Path, capsys: py
 def test_sources_are_rendered_anew_when_the_mappings_change(tmp_path: Path) -> None:
     from orchestration.pipeline import render_sources_for
     from orchestration.render_sources import SOURCES_YML
+    from orchestration.settings import PROJECT_DIR
 
-    sources = tmp_path / "_sources.yml"
-    sources.write_text(SOURCES_YML.read_text())
+    project = tmp_path / "project"
+    sources = project / SOURCES_YML.relative_to(PROJECT_DIR)
+    orders = project / "models/staging/marketplace/base/base_marketplace__orders.sql"
     mappings = tmp_path / "mappings"
     mappings.mkdir()
     (mappings / "marketplace.yml").write_text("entities:\n  orders:\n    columns: {order_id: OrderID}\n")
     settings = Settings(warehouse_path=tmp_path / "wh.duckdb", landing_dir=tmp_path / "landing", mapping_dir=mappings)
 
-    assert render_sources_for(settings, sources) is True
+    assert render_sources_for(settings, project) is True
     assert "- name: OrderID" in sources.read_text() and "contract_name: order_id" in sources.read_text()
-    assert render_sources_for(settings, sources) is False
+    assert "nullif(trim(\"OrderID\"), '') as order_id__text" in orders.read_text()
+    assert render_sources_for(settings, project) is False
 
 
 def test_a_failed_run_names_the_refused_files(tmp_path: Path) -> None:

@@ -4,8 +4,3 @@
 {% macro duckdb__regexp_full_match(text_expr, pattern) -%}
     regexp_full_match({{ text_expr }}, {{ dbt.string_literal(pattern) }})
 {%- endmacro %}
-
-{#- DuckDB returns '' (not null) when the pattern does not match: callers must cast or nullif. -#}
-{% macro duckdb__regexp_capture(text_expr, pattern, group) -%}
-    regexp_extract({{ text_expr }}, {{ dbt.string_literal(pattern) }}, {{ group }})
-{%- endmacro %}

@@ -1,6 +1,7 @@
-{#- Engine-specific building blocks of the staging macros, dispatched by adapter.
-    dbt has no cross-database macro for these; the DuckDB versions are in macros/duckdb/.
-    Moving engines means adding `<adapter>__<name>` for each of the three macros below. -#}
+{#- Engine-specific building blocks of the base models (orchestration/render_staging.py renders
+    calls of them), dispatched by adapter; one expression each. dbt has no cross-database macro
+    for these; the DuckDB versions are in macros/duckdb/. Moving engines means adding
+    `<adapter>__<name>` for each of the macros below. -#}
 
 {#- True when the whole of text_expr matches pattern (RE2/POSIX syntax without ^ and $). -#}
 {% macro regexp_full_match(text_expr, pattern) -%}
@@ -11,18 +12,6 @@
     {{ exceptions.raise_compiler_error(
         "regexp_full_match has no implementation for adapter '" ~ adapter.type()
         ~ "': add " ~ adapter.type() ~ "__regexp_full_match in macros/" ~ adapter.type() ~ "/"
-    ) }}
-{%- endmacro %}
-
-{#- The text of capture group `group` of the first match of pattern, '' or null when none. -#}
-{% macro regexp_capture(text_expr, pattern, group=1) -%}
-    {{ return(adapter.dispatch('regexp_capture', 'elearning_kpi')(text_expr, pattern, group)) }}
-{%- endmacro %}
-
-{% macro default__regexp_capture(text_expr, pattern, group=1) -%}
-    {{ exceptions.raise_compiler_error(
-        "regexp_capture has no implementation for adapter '" ~ adapter.type()
-        ~ "': add " ~ adapter.type() ~ "__regexp_capture in macros/" ~ adapter.type() ~ "/"
     ) }}
 {%- endmacro %}
 
