@@ -21,7 +21,7 @@ import yaml
 
 from orchestration.contracts import ENTITIES, SOURCES, Anchor, Column, ConsistencyRule, Entity, ExistsIn
 from orchestration.mapping import ISO8601, EntityMapping, MappingError, SourceMapping, ambiguous_pairs, load_mappings
-from orchestration.render_staging import render_base_models, stale_files, write_files
+from orchestration.render_staging import escape_jinja, render_base_models, stale_files, write_files
 from orchestration.settings import PROJECT_DIR, Settings
 
 SOURCES_YML = Path(__file__).resolve().parent.parent / "models" / "staging" / "_sources.yml"
@@ -82,27 +82,29 @@ def _rule_meta(rule: ConsistencyRule) -> dict[str, Any]:
 
 
 def _mapped_column(column: Column, mapping: EntityMapping, source: SourceMapping) -> dict[str, Any]:
-    """The source column of a contract column: named as exported, with how to read it."""
+    """The source column of a contract column: named as exported, with how to read it. dbt renders
+    Jinja in YAML, so a brace in a value of the mapping is written as Jinja that prints it."""
     meta = _column_meta(column)
     description = f"{column.description} Landed as text; contract type `{column.type}`" + (
         ", required." if column.required else "."
     )
     name = column.name
     if column.name in mapping.defaults:
-        meta.update(defaulted=True, default=mapping.defaults[column.name])
+        default = mapping.defaults[column.name]
+        meta.update(defaulted=True, default=None if default is None else escape_jinja(default))
         description += " Not in the export: defaulted by the source mapping."
     elif mapping.export_column(column.name) != column.name:
         name = mapping.export_column(column.name)
         meta["contract_name"] = column.name
         description += f" Exported as `{name}`."
     if column.name in mapping.values:
-        meta["values"] = dict(mapping.values[column.name])
+        meta["values"] = {escape_jinja(k): escape_jinja(v) for k, v in mapping.values[column.name].items()}
     if column.type in ("timestamp", "date"):
         formats = source.formats_for(mapping.entity.name, column.name)
         if formats != (ISO8601,):
-            meta["formats"] = list(formats)
+            meta["formats"] = [escape_jinja(f) for f in formats]
         if source.date_order is None and (pairs := ambiguous_pairs(formats)):
-            meta["ambiguous_formats"] = [list(pair) for pair in pairs]
+            meta["ambiguous_formats"] = [[escape_jinja(f) for f in pair] for pair in pairs]
     return {"name": name, "description": description, "config": {"meta": meta}}
 
 

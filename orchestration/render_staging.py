@@ -156,13 +156,14 @@ def cte(name: str, body: list[str], comment: str | None = None) -> list[str]:
 
 
 def comment_lines(text: str, width: int = MAX_LINE) -> list[str]:
+    """A `--` comment wrapped at the line width."""
     lines, line = [], "--"
     for word in text.split():
         if len(line) + 1 + len(word) > width:
             lines.append(line)
             line = "--"
         line += " " + word
-    return lines + [line]
+    return [escape_jinja(line) for line in lines + [line]]
 
 
 def fits(line: str, levels: int) -> bool:
@@ -517,15 +518,15 @@ def _trimmed(columns: tuple[SourceColumn, ...]) -> list[str]:
         "the landed text under the contract's names, trimmed, empty as null; columns a file brought "
         "beyond the contract are left behind"
     )
-    if any(col.defaulted for col in columns):
-        comment += f" ({', '.join(c.column.name for c in columns if c.defaulted)}: not in the export, the source mapping's default)"
     if any(col.export_name != col.column.name and not col.defaulted for col in columns):
-        comment += "; the source mapping names the export's columns"
+        comment += ". The source mapping says which export column holds each"
+    if defaulted := [col.column.name for col in columns if col.defaulted]:
+        comment += f". Not in the export, given the source mapping's default: {', '.join(defaulted)}"
     return cte("trimmed", ["select", *indent(with_commas(items)), "from source"], comment)
 
 
 def _ambiguities_marked(columns: tuple[SourceColumn, ...]) -> list[str]:
-    items = [["trimmed.*"]] + [ambiguity(col)[:-1] + [ambiguity(col)[-1] + f" as {col.is_ambiguous}"] for col in columns if col.ambiguous_pairs]
+    items = [["*"]] + [ambiguity(col)[:-1] + [ambiguity(col)[-1] + f" as {col.is_ambiguous}"] for col in columns if col.ambiguous_pairs]
     return cte(
         "ambiguities_marked",
         ["select", *indent(with_commas(items)), "from trimmed"],

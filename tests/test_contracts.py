@@ -1,13 +1,22 @@
-"""The landing contract is consistent, and dbt's sources.yml is rendered from it."""
+"""The landing contract is consistent, and dbt's sources.yml and base models are rendered from it."""
 
 from __future__ import annotations
 
 from orchestration import render_sources
 from orchestration.contracts import ENTITIES, ENTITIES_BY_NAME
+from orchestration.mapping import load_mappings
+from orchestration.render_staging import base_model_path, stale_files
+from orchestration.settings import PROJECT_DIR
 
 
-def test_sources_yml_is_rendered_from_the_contract() -> None:
-    assert render_sources.main(["--check"]) == 0, "run: python -m orchestration.render_sources"
+def test_sources_yml_and_base_models_are_rendered_from_the_contract() -> None:
+    """_sources.yml and every models/staging/*/base/base_*.sql are what the contract and the shipped
+    mappings render (no base model stale, missing or left over)."""
+    rendered = render_sources.render_project(load_mappings(PROJECT_DIR / "mappings"))
+    assert {base_model_path(e) for e in ENTITIES} <= set(rendered)
+    assert stale_files(PROJECT_DIR, rendered) == [], "run: python -m orchestration.render_sources"
+    mappings = ["--mappings", str(PROJECT_DIR / "mappings")]
+    assert render_sources.main(["--check", *mappings]) == 0, "run: python -m orchestration.render_sources"
 
 
 def test_keys_partitions_and_references_name_real_columns() -> None:

@@ -14,7 +14,8 @@ import pytest
 from orchestration.dbt_runner import run_dbt
 from orchestration.landing import land
 from orchestration.mapping import load_mappings
-from orchestration.render_sources import SOURCES_YML, render
+from orchestration.render_sources import SOURCES_YML, render, render_project
+from orchestration.render_staging import stale_files
 from orchestration.scratch_project import scratch_project
 from orchestration.settings import PROJECT_DIR, Settings
 
@@ -107,8 +108,9 @@ def test_ambiguous_and_unreadable_values_are_quarantined_with_their_reason(messy
     }
 
 
-def test_the_committed_sources_file_is_left_as_it_was() -> None:
+def test_the_committed_sources_file_and_base_models_are_left_as_they_were() -> None:
     assert render(load_mappings(PROJECT_DIR / "mappings")) == SOURCES_YML.read_text()
+    assert stale_files(PROJECT_DIR, render_project(load_mappings(PROJECT_DIR / "mappings"))) == []
 
 
 def test_defaulted_columns_are_marked_in_lineage(messy: Settings) -> None:

@@ -39,7 +39,7 @@ CANDIDATE_FORMATS: tuple[str, ...] = (
     "%d.%m.%Y",
 )
 PAIRS: tuple[tuple[str, str], ...] = tuple(ambiguous_pairs(CANDIDATE_FORMATS))
-# The contract's own format as staging reads it (macros/staging/cast_contract_value.sql): a date,
+# The contract's own format as staging reads it (macros/staging/text_shapes.sql): a date,
 # or a date and time with an optional offset or `Z`.
 ISO_TIMESTAMP = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?"
