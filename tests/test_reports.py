@@ -565,7 +565,7 @@ def small_warehouse(root: Path, until: date = date.max) -> Settings:
                 kpi_id varchar, kpi_name varchar, pillar varchar, level varchar, frequency varchar,
                 unit varchar, direction varchar, owner varchar, period_start date, period_end date,
                 is_complete_period boolean, status varchar, actual_value double, target_value double,
-                is_final_period boolean
+                is_final_period boolean, status_reason varchar
             )
             """
         )
@@ -578,10 +578,10 @@ def small_warehouse(root: Path, until: date = date.max) -> Settings:
             """
         )
         con.executemany(
-            "insert into marts.kpi_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into marts.kpi_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 # a final period: complete and not provisional
-                [*kpi_row, start, _period_end(kpi_row[4], start), *rest, rest[0] and rest[1] != "provisional"]
+                [*kpi_row, start, _period_end(kpi_row[4], start), *rest, rest[0] and rest[1] != "provisional", None]
                 for kpi_row, start, *rest in SMALL_SCORECARD
                 if start <= until
             ],

@@ -224,7 +224,7 @@ def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) 
                 "rev_refunds", "Refunds", "revenue", "operational", "Refunds issued in the month",
                 "count of refunds", "count", "lower_is_better", "", "", "", "", "monthly", "Finance",
                 "revenue_monthly", "refunds", "", "", "0.5", "warning", "review refund reasons",
-                "0", "refunded_paid_orders", "", "false",
+                "0", "refunded_paid_orders", "", "false", "marketplace.refunds",
             ]
         )
     from dbt.cli.main import dbtRunner

@@ -28,6 +28,7 @@ from orchestration.reports.model import (
     operational,
     pillar_label,
     top_movers,
+    without_data,
 )
 from orchestration.reports.periods import Cadence, grain_cadence, short_label
 from orchestration.reports.wording import (
@@ -280,6 +281,14 @@ def _scorecard(report: Report) -> str:
     return "".join(parts) + "</section>"
 
 
+def _no_data(report: Report) -> str:
+    missing = without_data(report.all_kpis)
+    if not missing:
+        return ""
+    items = "".join(f"<li><strong>{escape(line.kpi_name)}</strong>: {escape(reason)}</li>" for line, reason in missing)
+    return f'<section id="no-data"><h2>No data</h2><ul>{items}</ul></section>'
+
+
 def render_html(report: Report) -> str:
     counts, tail = overall(report)
     health = " ".join(
@@ -298,6 +307,7 @@ def render_html(report: Report) -> str:
             _alerts(report),
             _movers(report),
             _scorecard(report),
+            _no_data(report),
             f"<footer><p>Status: {legend}</p><p>{escape(CHANGE_NOTE)}</p></footer>",
         ]
     )

@@ -29,6 +29,7 @@ from orchestration.reports.model import (
     operational,
     pillar_label,
     top_movers,
+    without_data,
 )
 from orchestration.reports.periods import Cadence, grain_cadence, short_label
 from orchestration.reports.wording import (
@@ -212,6 +213,13 @@ def _scorecard(report: Report) -> list[str]:
     return out
 
 
+def _no_data(report: Report) -> list[str]:
+    missing = without_data(report.all_kpis)
+    if not missing:
+        return []
+    return ["## No data", "", *(f"- {line.kpi_name}: {reason}" for line, reason in missing)]
+
+
 def render_markdown(report: Report) -> str:
     counts, tail = overall(report)
     health = " · ".join(f"{vocabulary.emoji(status)} {count} {vocabulary.label(status)}" for status, count in counts)
@@ -224,6 +232,7 @@ def render_markdown(report: Report) -> str:
         _alerts(report),
         _movers(report),
         _scorecard(report),
+        _no_data(report),
         ["---", "", f"Status {legend}.", "", CHANGE_NOTE],
     ]
     return "\n\n".join("\n".join(section) for section in sections if section) + "\n"

@@ -54,6 +54,7 @@ class KpiLine:
     change_rate: float | None
     trend: str | None
     frequency: str | None = None  # the scorecard grain: monthly, quarterly ...
+    status_reason: str | None = None  # why no data or provisional (kpi_scorecard.status_reason)
 
     @property
     def target_met(self) -> bool | None:
@@ -150,6 +151,14 @@ def operational(kpis: tuple[KpiLine, ...]) -> tuple[KpiLine, ...]:
     """The operational KPIs not already in the headline."""
     lead = {line.kpi_id for line in headline(kpis)}
     return tuple(line for line in kpis if line.level == "operational" and line.kpi_id not in lead)
+
+
+NO_DATA_REASON = "no data in the source for this period"
+
+
+def without_data(kpis: tuple[KpiLine, ...]) -> tuple[tuple[KpiLine, str], ...]:
+    """The KPIs with no data for the period, each with why (the missing source when known)."""
+    return tuple((line, line.status_reason or NO_DATA_REASON) for line in kpis if line.status == "no_data")
 
 
 def top_movers(kpis: tuple[KpiLine, ...], limit: int = 5) -> tuple[KpiLine, ...]:

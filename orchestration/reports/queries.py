@@ -178,7 +178,8 @@ select
         when current_period.actual_value > baseline_period.actual_value then 'up'
         else 'down'
     end as trend_direction,
-    current_period.frequency
+    current_period.frequency,
+    current_period.status_reason
 from marts.kpi_scorecard as current_period
 left join marts.kpi_scorecard as baseline_period
     on

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from orchestration.reports import status as vocabulary
 from orchestration.reports.formatting import format_change, format_target, format_value, met_mark, status_mark
-from orchestration.reports.model import Report, by_pillar, pillar_label
+from orchestration.reports.model import Report, by_pillar, pillar_label, without_data
 from orchestration.reports.wording import (
     anchor_label,
     baseline_label,
@@ -87,4 +87,8 @@ def render_scorecard(report: Report, color: bool = False) -> str:
     for pillar, lines in by_pillar(report.kpis):
         out.append(_paint(pillar_label(pillar), BOLD, color))
         out += [row(_status(line.status, color), cells[line.kpi_id]) for line in lines]
+    missing = without_data(report.all_kpis)
+    if missing:
+        out.append(_paint("No data", BOLD, color))
+        out += [f"  {line.kpi_name}: {reason}" for line, reason in missing]
     return "\n".join(out)

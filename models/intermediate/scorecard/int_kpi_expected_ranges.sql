@@ -45,22 +45,15 @@ period_bounds as (
         kpi_values.period_start,
         kpi_values.actual_value,
         kpi_values.sample_size,
+        kpi_values.no_data_reason,
         catalog.unit,
         catalog.maturity_days,
         catalog.min_sample,
         catalog.seasonal_baseline,
-        cast(case catalog.frequency
-            when 'daily' then {{ dbt.dateadd('day', -1, 'kpi_values.period_start') }}
-            when 'weekly' then {{ dbt.dateadd('week', -1, 'kpi_values.period_start') }}
-            when 'monthly' then {{ dbt.dateadd('month', -1, 'kpi_values.period_start') }}
-            when 'quarterly' then {{ dbt.dateadd('month', -3, 'kpi_values.period_start') }}
-        end as date) as prior_period_start,
-        cast(case catalog.frequency
-            when 'daily' then {{ dbt.dateadd('day', 1, 'kpi_values.period_start') }}
-            when 'weekly' then {{ dbt.dateadd('week', 1, 'kpi_values.period_start') }}
-            when 'monthly' then {{ dbt.dateadd('month', 1, 'kpi_values.period_start') }}
-            when 'quarterly' then {{ dbt.dateadd('month', 3, 'kpi_values.period_start') }}
-        end as date) as next_period_start,
+        {{ kpi_period_shift('catalog.frequency', 'kpi_values.period_start', -1) }}
+            as prior_period_start,
+        {{ kpi_period_shift('catalog.frequency', 'kpi_values.period_start', 1) }}
+            as next_period_start,
         -- the same period a season earlier: a week for days, a year for months and quarters
         cast(case catalog.frequency
             when 'daily' then {{ dbt.dateadd('day', -7, 'kpi_values.period_start') }}
@@ -329,6 +322,8 @@ final as (
         positions.kpi_id is not null as is_judged_period,
         positions.range_position,
         positions.prior_range_position,
+
+        period_flags.no_data_reason,
 
         ---------- measures
         period_flags.actual_value,

@@ -18,6 +18,12 @@ marketing_spend_daily as (
 
 ),
 
+source_coverage as (
+
+    select * from {{ ref('int_source_coverage') }}
+
+),
+
 marketplace_revenue as (
 
     select
@@ -104,6 +110,16 @@ months as (
 
 ),
 
+-- spend is paid media (ad_spend) plus influencer fees (campaign_metrics): an export without
+-- either leaves spend and CAC no data, not zero (or an influencer-only CAC)
+spend_coverage as (
+
+    select min(staged_rows) as spend_source_rows
+    from source_coverage
+    where source_entity in ('marketing.ad_spend', 'marketing.campaign_metrics')
+
+),
+
 joined as (
 
     select
@@ -113,9 +129,14 @@ joined as (
         coalesce(monthly_revenue.revenue_usd, 0) as revenue_usd,
         coalesce(monthly_revenue.marketplace_revenue_usd, 0) as marketplace_revenue_usd,
         coalesce(monthly_revenue.subscription_revenue_usd, 0) as subscription_revenue_usd,
-        coalesce(monthly_spend.marketing_spend_usd, 0) as marketing_spend_usd,
-        coalesce(monthly_spend.influencer_spend_usd, 0) as influencer_spend_usd
+        {{ when_source_has_data(
+            'coalesce(monthly_spend.marketing_spend_usd, 0)', 'spend_coverage.spend_source_rows'
+        ) }} as marketing_spend_usd,
+        {{ when_source_has_data(
+            'coalesce(monthly_spend.influencer_spend_usd, 0)', 'spend_coverage.spend_source_rows'
+        ) }} as influencer_spend_usd
     from months
+    cross join spend_coverage
     left join new_customers
         on months.month_start = new_customers.month_start
     left join monthly_revenue

@@ -33,7 +33,10 @@ quarters as (
         max(case when is_partial_month then 1 else 0 end) = 1 as has_partial_month,
         sum(new_paying_customers) as new_paying_customers,
         sum(revenue_usd) as revenue_usd,
-        sum(marketing_spend_usd) as marketing_spend_usd,
+        -- a month without spend data leaves the quarter's spend unknown, not smaller
+        case
+            when count(marketing_spend_usd) = count(*) then sum(marketing_spend_usd)
+        end as marketing_spend_usd,
         -- Lifetime figures are as of the newest month of the quarter.
         max(case when month_from_quarter_end = 1 then customers_to_date end) as customers_to_date,
         max(case when month_from_quarter_end = 1 then revenue_to_date_usd end)

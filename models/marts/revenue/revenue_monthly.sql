@@ -24,6 +24,12 @@ as_of as (
 
 ),
 
+source_coverage as (
+
+    select * from {{ ref('int_source_coverage') }}
+
+),
+
 orders_per_month as (
 
     select
@@ -77,27 +83,61 @@ months as (
 
 ),
 
+-- an export without payments or refunds leaves their measures no data, not zero
+coverage as (
+
+    select
+        sum(case when source_entity = 'marketplace.payments' then staged_rows end)
+            as payments_rows,
+        sum(case when source_entity = 'marketplace.refunds' then staged_rows end)
+            as refunds_rows
+    from source_coverage
+
+),
+
 joined as (
 
     select
         months.month_start,
         coalesce(orders_per_month.orders, 0) as orders,
-        coalesce(orders_per_month.orders_with_payment_attempt, 0) as orders_with_payment_attempt,
-        coalesce(orders_per_month.paid_orders, 0) as paid_orders,
-        coalesce(orders_per_month.discounted_paid_orders, 0) as discounted_paid_orders,
-        coalesce(orders_per_month.refunded_paid_orders, 0) as refunded_paid_orders,
-        coalesce(payments_per_month.payment_attempts, 0) as payment_attempts,
-        coalesce(payments_per_month.succeeded_payment_attempts, 0) as succeeded_payment_attempts,
-        coalesce(refunds_per_month.refunds, 0) as refunds,
-        coalesce(orders_per_month.gross_usd, 0) as gross_usd,
-        coalesce(orders_per_month.discount_usd, 0) as discount_usd,
-        coalesce(orders_per_month.net_usd, 0) as net_usd,
-        coalesce(orders_per_month.discounted_net_usd, 0) as discounted_net_usd,
-        coalesce(orders_per_month.collected_usd, 0) as collected_usd,
-        coalesce(refunds_per_month.refunded_usd, 0) as refunded_usd,
-        coalesce(orders_per_month.collected_usd, 0)
-        - coalesce(refunds_per_month.refunded_usd, 0) as revenue_usd
+        {%- for measure in [
+            'orders_with_payment_attempt', 'paid_orders', 'discounted_paid_orders',
+            'gross_usd', 'discount_usd', 'net_usd', 'discounted_net_usd', 'collected_usd'
+        ] %}
+        {{ when_source_has_data(
+            'coalesce(orders_per_month.' ~ measure ~ ', 0)',
+            'coverage.payments_rows'
+        ) }} as {{ measure }},
+        {%- endfor %}
+        {%- for measure in ['payment_attempts', 'succeeded_payment_attempts'] %}
+        {{ when_source_has_data(
+            'coalesce(payments_per_month.' ~ measure ~ ', 0)',
+            'coverage.payments_rows'
+        ) }} as {{ measure }},
+        {%- endfor %}
+        {{ when_source_has_data(
+            'coalesce(orders_per_month.refunded_paid_orders, 0)',
+            'coverage.refunds_rows'
+        ) }} as refunded_paid_orders,
+        {{ when_source_has_data(
+            'coalesce(refunds_per_month.refunds, 0)',
+            'coverage.refunds_rows'
+        ) }} as refunds,
+        {{ when_source_has_data(
+            'coalesce(refunds_per_month.refunded_usd, 0)',
+            'coverage.refunds_rows'
+        ) }} as refunded_usd,
+        -- net revenue needs both: collected payments less refunds
+        {{ when_source_has_data(
+            when_source_has_data(
+                'coalesce(orders_per_month.collected_usd, 0)'
+                ~ ' - coalesce(refunds_per_month.refunded_usd, 0)',
+                'coverage.refunds_rows'
+            ),
+            'coverage.payments_rows'
+        ) }} as revenue_usd
     from months
+    cross join coverage
     left join orders_per_month
         on months.month_start = orders_per_month.month_start
     left join payments_per_month

@@ -71,6 +71,7 @@ final as (
         changes.is_final_period,
         not changes.is_final_period as is_provisional,
         case
+            when changes.no_data_reason is not null then 'no_data'
             when not changes.is_final_period then 'provisional'
             else {{ kpi_status(
                 'changes.actual_value', 'catalog.target', 'catalog.warning_threshold',
@@ -78,6 +79,7 @@ final as (
             ) }}
         end as status,
         case
+            when changes.no_data_reason is not null then changes.no_data_reason
             when changes.is_partial_period then 'the data starts inside this period'
             when not changes.is_complete_period then 'the period is still in progress'
             when not changes.is_mature_period

@@ -2,7 +2,8 @@
     staging of the orders placed that month minus the refunds issued that month, each converted
     with the same rule (rate of the UTC transaction day, rounded to cents per row by
     commerce_to_usd). Returns the months that differ, and staging months missing from the mart
-    (a mart month without staging money must show 0). -#}
+    (a mart month without staging money must show 0). Without any staged payment or refund the
+    revenue is no data: every month must be null. -#}
 with
 
 payments as (
@@ -68,6 +69,18 @@ refunded as (
 
 ),
 
+payment_rows as (
+
+    select count(*) as staged_rows from payments
+
+),
+
+refund_rows as (
+
+    select count(*) as staged_rows from refunds
+
+),
+
 expected as (
 
     select
@@ -92,7 +105,14 @@ compared as (
 
 )
 
-select * from compared
+select compared.* from compared
+cross join payment_rows
+cross join refund_rows
 where
-    revenue_usd is null
-    or coalesce(expected_revenue_usd, 0) != revenue_usd
+    case
+        when payment_rows.staged_rows = 0 or refund_rows.staged_rows = 0
+            then compared.revenue_usd is not null
+        else
+            compared.revenue_usd is null
+            or coalesce(compared.expected_revenue_usd, 0) != compared.revenue_usd
+    end
