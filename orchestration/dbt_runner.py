@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from orchestration.settings import PROJECT_DIR, Settings
 
@@ -39,16 +41,54 @@ def _release_warehouse() -> None:
             DuckDBConnectionManager._ENV = None
 
 
+# What dbt parses (dbt_project.yml's paths): a change to any of these files invalidates a manifest.
+PARSED_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots", "tests/dbt", "analyses")
+# Commands that read the project without needing a manifest
+UNPARSED_COMMANDS = {"parse", "deps", "debug", "clean", "init"}
+
+_manifests: dict[tuple[str, ...], Any] = {}
+
+
+def project_fingerprint(project_dir: Path) -> str:
+    """Changes whenever a file dbt parses is added, removed or modified."""
+    digest = hashlib.sha256()
+    for name in PARSED_PATHS:
+        root = project_dir / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(project_dir)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _manifest_key(args: list[str], settings: Settings, project_dir: Path) -> tuple[str, ...] | None:
+    """What a parsed manifest depends on: the project's files, the `--vars` given, and the
+    warehouse's file name (dbt-duckdb names the database after it). dbt's own partial parsing
+    starts over whenever the profile's path changes, so without this every build of another
+    warehouse in one process (the test suite builds dozens) parses the whole project again."""
+    if not args or args[0] in UNPARSED_COMMANDS:
+        return None
+    given_vars = [arg for i, arg in enumerate(args) if i and args[i - 1] == "--vars"]
+    return (str(project_dir.resolve()), project_fingerprint(project_dir), settings.warehouse_path.stem, *given_vars)
+
+
 def run_dbt(args: list[str], settings: Settings, project_dir: Path = PROJECT_DIR) -> DbtSummary:
     """dbt `args` on the warehouse of `settings`; `project_dir` is a scratch copy of the project
     when the sources follow other mappings (orchestration.scratch_project)."""
     from dbt.cli.main import dbtRunner  # heavy import: only when dbt actually runs
 
     dbt_environment(settings)
+    location = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    key = _manifest_key(args, settings, project_dir)
     try:
-        result = dbtRunner().invoke(
-            [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
-        )
+        if key is not None and key not in _manifests:
+            parsed = dbtRunner().invoke(["parse", *location])
+            if parsed.success:
+                _manifests[key] = parsed.result
+        # a run marks compiled nodes in the manifest it is given (ephemeral CTEs injected ...):
+        # each run gets a fresh copy of the parsed one
+        manifest = _manifests[key].deepcopy() if key in _manifests else None
+        result = dbtRunner(manifest=manifest).invoke([*args, *location])
     finally:
         _release_warehouse()
     summary = DbtSummary(success=result.success)
