@@ -23,6 +23,7 @@ from typing import Any, Iterable
 import duckdb
 import pandas as pd
 
+from orchestration.quality.data_mode import TIMELINESS_NOT_APPLICABLE
 from orchestration.reports import status as vocabulary
 
 # Status of the scorecard (macro kpi_status), in the vocabulary every surface shares
@@ -865,6 +866,14 @@ def dq_failures(con: duckdb.DuckDBPyConnection, run_id: Any) -> pd.DataFrame:
         where run_id = ? and not success
         order by case severity when 'critical' then 0 else 1 end, standard, table_name
     """, [run_id])
+
+
+HISTORICAL_NOTE = "declared with --historical; timeliness not applicable, so data age is not judged."
+
+
+def is_historical(publish: dict[str, Any] | None) -> bool:
+    """Whether the publish carries a historical export (publish_log.timeliness)."""
+    return bool(publish) and publish.get("timeliness") == TIMELINESS_NOT_APPLICABLE
 
 
 def freshness(published_at: Any, as_of: Any, now: datetime) -> dict[str, Any]:

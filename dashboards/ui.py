@@ -115,6 +115,8 @@ def header(title: str, purpose: str) -> dict[str, Any] | None:
         f"Data as of **{fmt_time(as_of)}** · last published **{fmt_time(publish.get('published_at'))}** "
         f"(publish `{publish.get('publish_id')}`{quality})"
     )
+    if data.is_historical(publish):
+        st.warning(f"**Historical export**: {data.HISTORICAL_NOTE}")
     return publish
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from dashboards import data as dashboard_data
 from orchestration.quality import data_mode
 from orchestration.quality.report import report_lines, validate_and_report
+from orchestration.reports.generate import generate_reports
+from orchestration.reports.terminal import render_scorecard
 from orchestration.serving.publish import current_publish, serving_status
 from orchestration.settings import Settings
 
@@ -37,8 +40,24 @@ def test_old_data_fails_timeliness_unless_declared_historical(golden_copy: Setti
     with duckdb.connect(str(golden_copy.warehouse_path)) as con:  # a passing run, so the gate lets it publish
         con.execute("delete from audit.dq_results where run_id = ? and not success", [historical.run_id])
     publish_step(golden_copy, "run-historical", export=False)
-    assert current_publish(golden_copy.serving_path)["timeliness"] == "not applicable: historical export"
+    publish = current_publish(golden_copy.serving_path)
+    assert publish["timeliness"] == "not applicable: historical export"
     assert serving_status(golden_copy.serving_path).endswith("a historical export: timeliness not applicable")
+    assert dashboard_data.is_historical(publish) and not dashboard_data.is_historical({"timeliness": "measured"})
+
+
+def test_every_report_of_a_historical_export_says_so(golden_copy: Settings) -> None:
+    [current] = generate_reports(golden_copy, "month", period="2026-02")
+    assert "historical" not in current.markdown.read_text(encoding="utf-8")
+    with duckdb.connect(str(golden_copy.warehouse_path)) as con:
+        data_mode.declare(con, historical=True)
+
+    [written] = generate_reports(golden_copy, "month", period="2026-02")
+
+    label = "historical export, timeliness not applicable"
+    assert f"The data is a {label} (declared with --historical)." in written.markdown.read_text(encoding="utf-8")
+    assert label in written.html.read_text(encoding="utf-8")
+    assert render_scorecard(written.report).splitlines()[0] == f"Monthly KPI scorecard: February 2026 [{label}]"
 
 
 def test_dagster_timeliness_checks_say_not_applicable_for_a_historical_export(golden_copy: Settings) -> None:

@@ -71,7 +71,9 @@ with columns[0]:
     age = fresh["data_age_hours"]
     st.metric("Data age", "n/a" if age is None else f"{age:.1f} h", border=True,
               help=f"Hours since the data's as-of time; the timeliness standard is {data.TIMELINESS_HOURS} h.")
-    if age is not None:
+    if data.is_historical(publish):
+        st.markdown(":gray-badge[Historical export: not applicable]")
+    elif age is not None:
         st.markdown(":green-badge[Within 24 h]" if fresh["is_timely"] else ":red-badge[Older than 24 h]")
 with columns[1]:
     publish_age = fresh["publish_age_hours"]
@@ -109,7 +111,8 @@ with right:
         now = ui.now_utc()
         sources["hours_behind"] = [max((now - t).total_seconds() / 3600, 0.0) if t is not None and not pd.isna(t)
                                    else None for t in sources["data_as_of"]]
-        sources["Status"] = ["Fresh" if h is not None and h <= data.TIMELINESS_HOURS else "Stale"
+        sources["Status"] = ["Historical" if data.is_historical(publish) else
+                             "Fresh" if h is not None and h <= data.TIMELINESS_HOURS else "Stale"
                              for h in sources["hours_behind"]]
         ui.table(ui.style_status(sources),
                  hours_behind=st.column_config.NumberColumn("hours behind", format="%.1f"))

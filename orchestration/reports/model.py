@@ -122,6 +122,7 @@ class Report:
     period_kpis: tuple[KpiLine, ...] = ()  # the quarter's quarterly KPIs, by pillar, level, name
     period_trends: dict[str, tuple[TrendPoint, ...]] = field(default_factory=dict)  # all period_kpis
     period_alerts: tuple[Alert, ...] = ()  # the quarter's quarterly alerts
+    historical: bool = False  # a historical export (audit.data_mode): timeliness not applicable
 
     @property
     def has_own_grain(self) -> bool:

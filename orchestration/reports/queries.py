@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from orchestration.quality import data_mode
 from orchestration.reports.model import (
     SEVERITY_ORDER,
     Alert,
@@ -125,6 +126,7 @@ def load_report(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, w
         period_kpis=period_kpis,
         period_trends=period_trends,
         period_alerts=period_alerts,
+        historical=data_mode.read(con).historical,
     )
 
 

@@ -21,6 +21,9 @@ def title(report: Report) -> str:
     return f"{report.cadence.adjective} KPI summary: {period_label(report.cadence, report.period_start)}"
 
 
+HISTORICAL_LABEL = "historical export, timeliness not applicable"
+
+
 def period_line(report: Report) -> str:
     """What the figures are: the period, the comparison and where they come from. The as-of is the
     period's end, not the time of generation, so the text is the same whenever it is generated."""
@@ -38,6 +41,8 @@ def period_line(report: Report) -> str:
             f"{previous_label(report)}, then the monthly KPIs of its last month, {anchor_label(report)}, against "
             f"the previous quarter's last month, {baseline_label(report)}."
         )
+    if report.historical:
+        line += f" The data is a {HISTORICAL_LABEL} (declared with --historical)."
     return line
 
 
@@ -123,11 +128,14 @@ def overall(report: Report) -> tuple[list[tuple[str, int]], str]:
 
 
 def scorecard_title(report: Report) -> str:
-    """The terminal table's title: the period, and for a quarter what it shows."""
+    """The terminal table's title: the period, for a quarter what it shows, and whether the data
+    is a historical export."""
     text = f"{report.cadence.adjective} KPI scorecard: {period_label_of(report)}"
-    if not report.has_own_grain:
-        return text
-    return f"{text} ({report.cadence.own_grain} KPIs, and the {report.cadence.grain} KPIs of {anchor_label(report)})"
+    if report.has_own_grain:
+        text += f" ({report.cadence.own_grain} KPIs, and the {report.cadence.grain} KPIs of {anchor_label(report)})"
+    if report.historical:
+        text += f" [{HISTORICAL_LABEL}]"
+    return text
 
 
 def other_alerts_intro(report: Report) -> str:
