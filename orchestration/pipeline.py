@@ -168,6 +168,17 @@ def render_sources_for(settings: Settings, project_dir: Path | None = None) -> b
     return bool(written)
 
 
+def base_model_unit_test_exclusion(settings: Settings) -> list[str]:
+    """The base models' unit tests state the shipped mappings: a build on others leaves them out."""
+    from orchestration.mapping import load_mappings
+    from orchestration.render_sources import BASE_MODEL_UNIT_TESTS, renders_as_shipped
+
+    if renders_as_shipped(load_mappings(settings.mapping_dir)):
+        return []
+    print(f"the base models follow the mappings in {settings.mapping_dir}: their unit tests (of mappings/) are left out")
+    return ["--exclude", BASE_MODEL_UNIT_TESTS]
+
+
 def dbt_build_step(settings: Settings, force: bool = False) -> None:
     from orchestration import build_state
     from orchestration.dbt_runner import run_dbt
@@ -177,7 +188,7 @@ def dbt_build_step(settings: Settings, force: bool = False) -> None:
         print("warehouse already built from these files and this project: skipping (make build to force)")
         return
     build_state.forget_build(settings.warehouse_path)
-    summary = run_dbt(["build"], settings)
+    summary = run_dbt(["build", *base_model_unit_test_exclusion(settings)], settings)
     print(
         f"dbt build: {summary.count('model', 'success')} models, "
         f"{summary.count('seed', 'success')} seeds, {summary.count('snapshot', 'success')} snapshots built; "

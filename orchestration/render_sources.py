@@ -156,6 +156,18 @@ def render(mappings: dict[str, SourceMapping] | None = None) -> str:
     return header + body
 
 
+# The base models' dbt unit tests state what the shipped mappings render: their rows name the
+# export's columns as mappings/ does, and read its timestamps in its time zone. A build on other
+# mappings (a user's MAPPING_DIR, `onboard check`) leaves them out with `--exclude` this selector;
+# tests/test_render_staging.py runs models rendered for other mappings.
+BASE_MODEL_UNIT_TESTS = "test_type:unit,path:models/staging/*/base"
+
+
+def renders_as_shipped(mappings: dict[str, SourceMapping]) -> bool:
+    """Whether `mappings` render the same base models as the shipped ones (mappings/)."""
+    return render_base_models(mappings) == render_base_models(load_mappings(PROJECT_DIR / "mappings"))
+
+
 def render_project(mappings: dict[str, SourceMapping]) -> dict[Path, str]:
     """Every rendered file (`_sources.yml` and the base models): its path relative to the
     project dir, and its text."""

@@ -601,8 +601,8 @@ def _validated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
         reason = ["coalesce(", "    _column_reason,", *indent(rule_reason), ") as _dq_reason"]
         comment = (
             "why a row is invalid (null when it is valid): its column reasons, else the consistency "
-            "rules it breaks; checked only on rows that pass every column rule, a broken parent link "
-            "is reported once, as an orphan"
+            "rules it breaks, checked only on rows that pass every column rule (so a broken parent "
+            "link is reported once, as an orphan)"
         )
     items = [[col.name] for col in columns] + [reason] + [[name] for name in LINEAGE_COLUMNS]
     comment += ". The text columns stay behind here, so the window below sorts half as many bytes"

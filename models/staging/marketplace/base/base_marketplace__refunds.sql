@@ -213,8 +213,9 @@ column_rules_checked as (
 ),
 
 -- why a row is invalid (null when it is valid): its column reasons, else the consistency rules it
--- breaks; checked only on rows that pass every column rule, a broken parent link is reported once,
--- as an orphan. The text columns stay behind here, so the window below sorts half as many bytes
+-- breaks, checked only on rows that pass every column rule (so a broken parent link is reported
+-- once, as an orphan). The text columns stay behind here, so the window below sorts half as many
+-- bytes
 validated as (
 
     select
