@@ -1,0 +1,252 @@
+{#- Why a KPI moved: its month-over-month change decomposed over the slices of each of its
+    dimensions (int_kpi_slice_measures), one shift-share decomposition for every KPI.
+    A ratio KPI is sum(w * r) over its slices (w the slice's share of the denominator, r its
+    rate); a slice's contribution to the change is w_now * r_now - w_prior * r_prior, split into
+    mix effect = (w_now - w_prior) * r_now (the slice grew or shrank)
+    rate effect = contribution - mix effect = w_prior * (r_now - r_prior) (its rate moved).
+    A slice present in one month only takes its rate from the other month (its change is all
+    mix); a slice with a numerator but no denominator has no rate (its change is all rate
+    effect). The contributions of a dimension's slices sum to the KPI's change exactly.
+    An additive KPI's contribution is the slice's change (no rate or mix effect). -#}
+with
+
+slice_measures as (
+
+    select * from {{ ref('int_kpi_slice_measures') }}
+
+),
+
+catalog as (
+
+    select * from {{ ref('kpi_catalog') }}
+
+),
+
+slice_totals as (
+
+    select
+        kpi_id,
+        dimension,
+        month_start,
+        sum(numerator_value) as total_numerator_value,
+        sum(denominator_value) as total_denominator_value
+    from slice_measures
+    group by kpi_id, dimension, month_start
+
+),
+
+-- each slice's share of the KPI (its level contribution), weight and rate in its month
+slice_levels as (
+
+    select
+        slice_measures.kpi_id,
+        slice_measures.decomposition_method,
+        slice_measures.dimension,
+        slice_measures.slice_value,
+        slice_measures.month_start,
+        slice_measures.numerator_value,
+        slice_measures.denominator_value,
+        case
+            when slice_measures.decomposition_method = 'additive'
+                then slice_measures.numerator_value
+            else {{ safe_divide(
+                'slice_measures.numerator_value', 'slice_totals.total_denominator_value'
+            ) }}
+        end as level_value,
+        case
+            when slice_measures.decomposition_method = 'additive'
+                then {{ safe_divide(
+                    'slice_measures.numerator_value', 'slice_totals.total_numerator_value'
+                ) }}
+            else {{ safe_divide(
+                'slice_measures.denominator_value', 'slice_totals.total_denominator_value'
+            ) }}
+        end as weight_share,
+        case
+            when slice_measures.decomposition_method = 'additive'
+                then slice_measures.numerator_value
+            else {{ safe_divide('slice_measures.numerator_value', 'slice_measures.denominator_value') }}
+        end as slice_rate_value
+    from slice_measures
+    inner join slice_totals
+        on
+            slice_measures.kpi_id = slice_totals.kpi_id
+            and slice_measures.dimension = slice_totals.dimension
+            and slice_measures.month_start = slice_totals.month_start
+
+),
+
+-- the months a KPI and dimension can be compared: it has slices in the month and the one before
+comparisons as (
+
+    select
+        slice_totals.kpi_id,
+        slice_totals.dimension,
+        slice_totals.month_start as period_start,
+        prior_totals.month_start as prior_period_start
+    from slice_totals
+    inner join slice_totals as prior_totals
+        on
+            slice_totals.kpi_id = prior_totals.kpi_id
+            and slice_totals.dimension = prior_totals.dimension
+            and prior_totals.month_start
+            = {{ dbt.dateadd('month', -1, 'slice_totals.month_start') }}
+
+),
+
+-- every slice of either month of a comparison
+comparison_slices as (
+
+    select distinct
+        comparisons.kpi_id,
+        comparisons.dimension,
+        comparisons.period_start,
+        comparisons.prior_period_start,
+        slice_levels.decomposition_method,
+        slice_levels.slice_value
+    from comparisons
+    inner join slice_levels
+        on
+            comparisons.kpi_id = slice_levels.kpi_id
+            and comparisons.dimension = slice_levels.dimension
+            and slice_levels.month_start in (
+                comparisons.period_start, comparisons.prior_period_start
+            )
+
+),
+
+paired as (
+
+    select
+        comparison_slices.kpi_id,
+        comparison_slices.decomposition_method,
+        comparison_slices.dimension,
+        comparison_slices.slice_value,
+        comparison_slices.period_start,
+        comparison_slices.prior_period_start,
+        current_slice.numerator_value,
+        current_slice.denominator_value,
+        prior_slice.numerator_value as prior_numerator_value,
+        prior_slice.denominator_value as prior_denominator_value,
+        current_slice.slice_rate_value,
+        prior_slice.slice_rate_value as prior_slice_rate_value,
+        coalesce(current_slice.weight_share, 0) as weight_share,
+        coalesce(prior_slice.weight_share, 0) as prior_weight_share,
+        coalesce(current_slice.level_value, 0) as level_value,
+        coalesce(prior_slice.level_value, 0) as prior_level_value
+    from comparison_slices
+    left join slice_levels as current_slice
+        on
+            comparison_slices.kpi_id = current_slice.kpi_id
+            and comparison_slices.dimension = current_slice.dimension
+            and comparison_slices.slice_value = current_slice.slice_value
+            and comparison_slices.period_start = current_slice.month_start
+    left join slice_levels as prior_slice
+        on
+            comparison_slices.kpi_id = prior_slice.kpi_id
+            and comparison_slices.dimension = prior_slice.dimension
+            and comparison_slices.slice_value = prior_slice.slice_value
+            and comparison_slices.prior_period_start = prior_slice.month_start
+
+),
+
+contributions as (
+
+    select
+        *,
+        level_value - prior_level_value as contribution_value,
+        case
+            when decomposition_method = 'ratio'
+                then (weight_share - prior_weight_share)
+                * coalesce(slice_rate_value, prior_slice_rate_value, 0)
+        end as mix_effect_value
+    from paired
+
+),
+
+effects as (
+
+    select
+        *,
+        case
+            when decomposition_method = 'ratio' then contribution_value - mix_effect_value
+        end as rate_effect_value,
+        sum(level_value) over (partition by kpi_id, dimension, period_start) as kpi_value,
+        sum(prior_level_value) over (partition by kpi_id, dimension, period_start)
+            as kpi_prior_value
+    from contributions
+
+),
+
+ranked as (
+
+    select
+        effects.*,
+        effects.kpi_value - effects.kpi_prior_value as kpi_change_value,
+        (effects.contribution_value < 0 and catalog.direction = 'higher_is_better')
+        or (effects.contribution_value > 0 and catalog.direction = 'lower_is_better')
+            as is_adverse,
+        row_number() over (
+            partition by effects.kpi_id, effects.period_start
+            order by abs(effects.contribution_value) desc, effects.dimension, effects.slice_value
+        ) as driver_rank,
+        row_number() over (
+            partition by effects.kpi_id, effects.period_start, effects.dimension
+            order by abs(effects.contribution_value) desc, effects.slice_value
+        ) as dimension_driver_rank,
+        catalog.kpi_name,
+        catalog.unit,
+        catalog.direction
+    from effects
+    inner join catalog
+        on effects.kpi_id = catalog.kpi_id
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        {{ surrogate_key(['kpi_id', 'period_start', 'dimension', 'slice_value']) }}
+            as kpi_driver_id,
+        kpi_id,
+        period_start,
+        dimension,
+        slice_value,
+
+        ---------- attributes
+        kpi_name,
+        unit,
+        direction,
+        decomposition_method,
+        prior_period_start,
+        is_adverse,
+        driver_rank,
+        dimension_driver_rank,
+
+        ---------- measures: the slice
+        numerator_value,
+        denominator_value,
+        prior_numerator_value,
+        prior_denominator_value,
+        slice_rate_value,
+        prior_slice_rate_value,
+        weight_share,
+        prior_weight_share,
+
+        ---------- measures: the decomposition
+        contribution_value,
+        rate_effect_value,
+        mix_effect_value,
+        {{ safe_divide('contribution_value', 'kpi_change_value') }} as change_share,
+
+        ---------- measures: the KPI (the sum over the dimension's slices)
+        kpi_value,
+        kpi_prior_value,
+        kpi_change_value
+
+    from ranked
+
+)
+
+select * from final
