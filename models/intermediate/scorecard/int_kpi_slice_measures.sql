@@ -107,9 +107,9 @@ trailing_instructor_revenue as (
     from sales_months
     inner join instructor_revenue
         on
-            instructor_revenue.month_start < sales_months.month_start
-            and instructor_revenue.month_start
-            >= {{ dbt.dateadd('month', -12, 'sales_months.month_start') }}
+            sales_months.month_start > instructor_revenue.month_start
+            and {{ dbt.dateadd('month', -12, 'sales_months.month_start') }}
+            <= instructor_revenue.month_start
     group by sales_months.month_start, instructor_revenue.instructor_id
 
 ),
@@ -120,7 +120,7 @@ ranked_instructors as (
         month_start,
         instructor_id,
         row_number() over (
-            partition by month_start order by trailing_revenue_usd desc, instructor_id
+            partition by month_start order by trailing_revenue_usd desc, instructor_id asc
         ) as revenue_rank,
         count(*) over (partition by month_start) as instructors_with_revenue
     from trailing_instructor_revenue

@@ -65,7 +65,9 @@ slice_levels as (
         case
             when slice_measures.decomposition_method = 'additive'
                 then slice_measures.numerator_value
-            else {{ safe_divide('slice_measures.numerator_value', 'slice_measures.denominator_value') }}
+            else {{ safe_divide(
+                'slice_measures.numerator_value', 'slice_measures.denominator_value'
+            ) }}
         end as slice_rate_value
     from slice_measures
     inner join slice_totals
@@ -157,8 +159,9 @@ contributions as (
         level_value - prior_level_value as contribution_value,
         case
             when decomposition_method = 'ratio'
-                then (weight_share - prior_weight_share)
-                * coalesce(slice_rate_value, prior_slice_rate_value, 0)
+                then
+                    (weight_share - prior_weight_share)
+                    * coalesce(slice_rate_value, prior_slice_rate_value, 0)
         end as mix_effect_value
     from paired
 
@@ -188,11 +191,14 @@ ranked as (
             as is_adverse,
         row_number() over (
             partition by effects.kpi_id, effects.period_start
-            order by abs(effects.contribution_value) desc, effects.dimension, effects.slice_value
+            order by
+                abs(effects.contribution_value) desc,
+                effects.dimension asc,
+                effects.slice_value asc
         ) as driver_rank,
         row_number() over (
             partition by effects.kpi_id, effects.period_start, effects.dimension
-            order by abs(effects.contribution_value) desc, effects.slice_value
+            order by abs(effects.contribution_value) desc, effects.slice_value asc
         ) as dimension_driver_rank,
         catalog.kpi_name,
         catalog.unit,
