@@ -1,13 +1,17 @@
 {#- Why a KPI moved: its month-over-month change decomposed over the slices of each of its
     dimensions (int_kpi_slice_measures), one shift-share decomposition for every KPI.
-    A ratio KPI is sum(w * r) over its slices (w the slice's share of the denominator, r its
-    rate); a slice's contribution to the change is w_now * r_now - w_prior * r_prior, split into
-    mix effect = (w_now - w_prior) * r_now (the slice grew or shrank)
-    rate effect = contribution - mix effect = w_prior * (r_now - r_prior) (its rate moved).
-    A slice present in one month only takes its rate from the other month (its change is all
-    mix); a slice with a numerator but no denominator has no rate (its change is all rate
-    effect). The contributions of a dimension's slices sum to the KPI's change exactly.
-    An additive KPI's contribution is the slice's change (no rate or mix effect). -#}
+    A ratio KPI is R = sum(w * r) over its slices (w the slice's share of the denominator, r its
+    rate). A slice's rate and mix effects:
+      rate effect = w_prior * (r_now - r_prior)              (its own rate moved)
+      mix effect  = (w_now - w_prior) * (r_now - R_prior)    (it grew or shrank)
+    Summed over a dimension's slices they are the textbook sum(w_prior * (r_now - r_prior)) and
+    sum((w_now - w_prior) * r_now) (the weights of each month sum to 1), and add up to the KPI's
+    change exactly. Centring the mix on the KPI's prior value makes each slice's mix say which
+    way it moved the KPI: a growing slice with a below-average rate pulls the KPI down.
+    contribution = rate + mix effect. A slice present in one month only takes its rate from
+    the other month (all mix); a slice with a numerator but no denominator has no rate (its
+    change is all rate effect). A ratio KPI is compared only when both months have a
+    denominator. An additive KPI's contribution is the slice's change (no rate or mix). -#}
 with
 
 slice_measures as (
@@ -26,12 +30,13 @@ slice_totals as (
 
     select
         kpi_id,
+        decomposition_method,
         dimension,
         month_start,
         sum(numerator_value) as total_numerator_value,
         sum(denominator_value) as total_denominator_value
     from slice_measures
-    group by kpi_id, dimension, month_start
+    group by kpi_id, decomposition_method, dimension, month_start
 
 ),
 
@@ -79,20 +84,31 @@ slice_levels as (
 ),
 
 -- the months a KPI and dimension can be compared: it has slices in the month and the one before
+-- (a ratio KPI: with a denominator in both)
+comparable_totals as (
+
+    select * from slice_totals
+    where decomposition_method = 'additive' or total_denominator_value != 0
+
+),
+
 comparisons as (
 
     select
-        slice_totals.kpi_id,
-        slice_totals.dimension,
-        slice_totals.month_start as period_start,
-        prior_totals.month_start as prior_period_start
-    from slice_totals
-    inner join slice_totals as prior_totals
+        comparable_totals.kpi_id,
+        comparable_totals.dimension,
+        comparable_totals.month_start as period_start,
+        prior_totals.month_start as prior_period_start,
+        {{ safe_divide(
+            'prior_totals.total_numerator_value', 'prior_totals.total_denominator_value'
+        ) }} as kpi_prior_rate_value
+    from comparable_totals
+    inner join comparable_totals as prior_totals
         on
-            slice_totals.kpi_id = prior_totals.kpi_id
-            and slice_totals.dimension = prior_totals.dimension
+            comparable_totals.kpi_id = prior_totals.kpi_id
+            and comparable_totals.dimension = prior_totals.dimension
             and prior_totals.month_start
-            = {{ dbt.dateadd('month', -1, 'slice_totals.month_start') }}
+            = {{ dbt.dateadd('month', -1, 'comparable_totals.month_start') }}
 
 ),
 
@@ -104,6 +120,7 @@ comparison_slices as (
         comparisons.dimension,
         comparisons.period_start,
         comparisons.prior_period_start,
+        comparisons.kpi_prior_rate_value,
         slice_levels.decomposition_method,
         slice_levels.slice_value
     from comparisons
@@ -126,6 +143,7 @@ paired as (
         comparison_slices.slice_value,
         comparison_slices.period_start,
         comparison_slices.prior_period_start,
+        comparison_slices.kpi_prior_rate_value,
         current_slice.numerator_value,
         current_slice.denominator_value,
         prior_slice.numerator_value as prior_numerator_value,
@@ -156,13 +174,25 @@ contributions as (
 
     select
         *,
-        level_value - prior_level_value as contribution_value,
+        case
+            when decomposition_method = 'ratio'
+                then
+                    level_value - prior_level_value
+                    - (weight_share - prior_weight_share) * kpi_prior_rate_value
+            else level_value - prior_level_value
+        end as contribution_value,
         case
             when decomposition_method = 'ratio'
                 then
                     (weight_share - prior_weight_share)
-                    * coalesce(slice_rate_value, prior_slice_rate_value, 0)
-        end as mix_effect_value
+                    * (
+                        coalesce(slice_rate_value, prior_slice_rate_value, 0)
+                        - kpi_prior_rate_value
+                    )
+        end as mix_effect_value,
+        sum(level_value) over (partition by kpi_id, dimension, period_start) as kpi_value,
+        sum(prior_level_value) over (partition by kpi_id, dimension, period_start)
+            as kpi_prior_value
     from paired
 
 ),
@@ -173,10 +203,7 @@ effects as (
         *,
         case
             when decomposition_method = 'ratio' then contribution_value - mix_effect_value
-        end as rate_effect_value,
-        sum(level_value) over (partition by kpi_id, dimension, period_start) as kpi_value,
-        sum(prior_level_value) over (partition by kpi_id, dimension, period_start)
-            as kpi_prior_value
+        end as rate_effect_value
     from contributions
 
 ),
