@@ -10,6 +10,7 @@ from html import escape
 
 from orchestration.reports import status as vocabulary
 from orchestration.reports.charts import line_chart
+from orchestration.reports.drivers import driver_text, headline_text
 from orchestration.reports.formatting import (
     format_change,
     format_rate_change,
@@ -243,6 +244,25 @@ def _alerts(report: Report) -> str:
     return "".join(parts) + "</section>"
 
 
+def _why_red(report: Report) -> str:
+    """'Why is it red': each red KPI (off target, at risk or alerted), its top drivers."""
+    if not report.explanations:
+        return ""
+    items = []
+    for explanation in report.explanations:
+        line = explanation.line
+        alerted = " · alerted" if explanation.alerted else ""
+        drivers = "".join(f"<li>{escape(driver_text(driver, line.unit, explanation.basis))}</li>"
+                          for driver in explanation.drivers)
+        items.append(
+            f"<li><strong>{escape(line.kpi_name)}</strong> {_status_pill(line.status)}{escape(alerted)}: "
+            f"{escape(headline_text(explanation, baseline_label(report)))}"
+            + (f"<ul>{drivers}</ul>" if drivers else "") + "</li>"
+        )
+    heading = escape(anchor_heading(report, "Why is it red"))
+    return f'<section id="why-red"><h2>{heading}</h2><ul>{"".join(items)}</ul></section>'
+
+
 def _severity(severity: str) -> str:
     status = {"critical": "red", "warning": "yellow", "info": "blue"}.get(severity, "none")
     return f'<span class="pill status-{status}">{escape(severity)}</span>'
@@ -305,6 +325,7 @@ def render_html(report: Report) -> str:
             _key_metrics(report),
             _operational(report),
             _alerts(report),
+            _why_red(report),
             _movers(report),
             _scorecard(report),
             _no_data(report),

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from orchestration.reports import status as vocabulary
 from orchestration.reports.charts import sparkline
+from orchestration.reports.drivers import driver_text, headline_text
 from orchestration.reports.formatting import (
     SEVERITY_EMOJI,
     format_change,
@@ -170,6 +171,20 @@ def _alerts(report: Report) -> list[str]:
     return out
 
 
+def _why_red(report: Report) -> list[str]:
+    """'Why is it red': each red KPI (off target, at risk or alerted), its top drivers."""
+    if not report.explanations:
+        return []
+    out = [f"## {anchor_heading(report, 'Why is it red')}", ""]
+    for explanation in report.explanations:
+        line = explanation.line
+        alerted = " · alerted" if explanation.alerted else ""
+        out.append(f"- **{line.kpi_name}** ({status_emoji(line.status)}{alerted}): "
+                   f"{headline_text(explanation, baseline_label(report))}")
+        out += [f"  - {driver_text(driver, line.unit, explanation.basis)}" for driver in explanation.drivers]
+    return out
+
+
 def _movers(report: Report) -> list[str]:
     movers = top_movers(report.all_kpis)
     out = [f"## {movers_heading(report)}", ""]
@@ -230,6 +245,7 @@ def render_markdown(report: Report) -> str:
         _key_metrics(report),
         _operational(report),
         _alerts(report),
+        _why_red(report),
         _movers(report),
         _scorecard(report),
         _no_data(report),

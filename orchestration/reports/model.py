@@ -123,6 +123,8 @@ class Report:
     period_trends: dict[str, tuple[TrendPoint, ...]] = field(default_factory=dict)  # all period_kpis
     period_alerts: tuple[Alert, ...] = ()  # the quarter's quarterly alerts
     historical: bool = False  # a historical export (audit.data_mode): timeliness not applicable
+    # 'Why is it red' (orchestration.reports.drivers.Explanation): the month's red KPIs and drivers
+    explanations: tuple = ()
 
     @property
     def has_own_grain(self) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from orchestration.quality import data_mode
+from orchestration.reports import drivers
 from orchestration.reports.model import (
     SEVERITY_ORDER,
     Alert,
@@ -106,6 +107,7 @@ def load_report(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, w
     _check_complete(con, cadence, start, warehouse)
     at, before = anchor(cadence, start), baseline(cadence, start)
     kpis = _kpi_lines(con, cadence.grain, at, before)
+    alerts = _alerts(con, cadence.grain, at)
     period_kpis: tuple[KpiLine, ...] = ()
     period_trends: dict[str, tuple[TrendPoint, ...]] = {}
     period_alerts: tuple[Alert, ...] = ()
@@ -121,13 +123,24 @@ def load_report(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, w
         baseline=before,
         kpis=kpis,
         trends=_trends(con, cadence.grain, trend_window(cadence, start), headline(kpis)),
-        alerts=_alerts(con, cadence.grain, at),
+        alerts=alerts,
         other_alerts=_other_alerts(con, cadence, start),
         period_kpis=period_kpis,
         period_trends=period_trends,
         period_alerts=period_alerts,
         historical=data_mode.read(con).historical,
+        explanations=_explanations(con, cadence, at, kpis, alerts),
     )
+
+
+def _explanations(
+    con: duckdb.DuckDBPyConnection, cadence: Cadence, at: date, kpis: tuple[KpiLine, ...], alerts: tuple[Alert, ...]
+) -> tuple:
+    """'Why is it red' for a monthly report (kpi_drivers compares a month with the month before,
+    the monthly report's baseline); other cadences have no such section."""
+    if cadence.name != "month":
+        return ()
+    return drivers.explain(con, at, kpis, {alert.kpi_id for alert in alerts})
 
 
 def _check_complete(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, warehouse: Path) -> None:

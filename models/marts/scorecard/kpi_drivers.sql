@@ -268,6 +268,8 @@ final as (
         prior_weight_share,
 
         ---------- measures: the decomposition
+        level_value,
+        prior_level_value,
         contribution_value,
         rate_effect_value,
         mix_effect_value,
