@@ -36,6 +36,7 @@ from orchestration.reports.charts import (
     value_range,
     x_positions,
 )
+from orchestration.reports.drivers import NO_SLICES, Driver, Explanation, driver_text, format_delta, headline_text
 from orchestration.reports.formatting import (
     format_change,
     format_value,
@@ -766,3 +767,90 @@ def test_a_quarter_without_monthly_rows_shows_its_quarterly_kpis(small: Settings
     assert "| Net revenue (quarter) | $800.00 | – | – | – | ⚪ no target | `▅` Q4 2025 |" in text
     assert "## Key metrics: December 2025 (monthly KPIs)\n\nNo monthly KPI in the scorecard for December 2025." in text
     assert "No KPI has a change to compare." in text
+
+
+# ---------------------------------------------------------------------------- why is it red (kpi_drivers)
+
+
+def _driver(**overrides: Any) -> Driver:
+    fields: dict[str, Any] = dict(
+        dimension="category", slice_value="data_science", value=0.09, prior_value=0.05, weight=0.40,
+        prior_weight=0.30, contribution=0.016, rate_effect=0.012, mix_effect=0.004, numerator=90.0,
+    )
+    return Driver(**{**fields, **overrides})
+
+
+def test_driver_effects_are_worded_in_the_kpis_unit() -> None:
+    assert format_delta(0.0161, "rate") == "+1.6 pp"
+    assert format_delta(-0.00001, "rate") == "0.0 pp"  # rounds to zero: no sign
+    assert format_delta(-6338.41, "usd") == "-$6,338"
+    assert format_delta(12.5, "usd") == "+$12.50"
+    assert format_delta(-0.234, "ratio") == "-0.23"
+    assert format_delta(1.25, "score") == "+1.2 pts"
+    # a ratio KPI compared with the month before: the contribution split into rate and mix effects
+    # (by hand: rate 0.30 x (9% - 5%) = +1.2 pp; mix (0.40 - 0.30) x (9% - the KPI's 5% before) = +0.4 pp)
+    assert driver_text(_driver(), "rate", "change") == (
+        "Category data_science: +1.6 pp (rate +1.2 pp: 5.0% → 9.0%; mix +0.4 pp: share 30.0% → 40.0%)"
+    )
+    assert driver_text(_driver(dimension="instructor_tier", slice_value="top_10_pct", value=None, weight=0.0,
+                               contribution=-0.015, rate_effect=0.0, mix_effect=-0.015), "rate", "change") == (
+        "Instructor tier top 10%: -1.5 pp (gone this month: 5.0% on 30.0% before)"
+    )
+    assert driver_text(_driver(prior_value=None, prior_weight=0.0, rate_effect=0.0, mix_effect=0.016), "rate",
+                       "change") == "Category data_science: +1.6 pp (new this month: 9.0% on 40.0% of the volume)"
+    additive = _driver(dimension="student_country", slice_value="GB", value=15705.83, prior_value=18036.98,
+                       contribution=-2331.15, rate_effect=None, mix_effect=None)
+    assert driver_text(additive, "usd", "change") == "Country GB: -$2,331 ($18,037 → $15,706)"
+    # against the target (no comparable month before): the slice's part of the gap
+    assert driver_text(_driver(contribution=0.0256), "rate", "target") == (
+        "Category data_science: +2.6 pp of the gap (9.0% on 40.0% of the volume)"
+    )
+
+
+def test_why_red_headline_says_how_the_kpi_moved_or_where_it_stands() -> None:
+    line = kpi("rev_refund_rate", kpi_name="Refund rate", unit="rate", direction="lower_is_better",
+               status="off_target", actual=0.061, target=0.05, baseline=0.04, change_value=0.021)
+    assert headline_text(Explanation(line, False, "change", (_driver(),)), "May 2026") == (
+        "rose 2.1 pp vs May 2026 (4.0% → 6.1%)."
+    )
+    assert headline_text(Explanation(line, False, "target", (_driver(),)), "May 2026").startswith(
+        "6.1% against a target of 5.0% (+1.1 pp); not compared with May 2026"
+    )
+    no_slices = Explanation(line, True, "none", reason=NO_SLICES)
+    assert headline_text(no_slices, "May 2026") == f"6.1%; {NO_SLICES}."
+
+
+@pytest.mark.slow
+def test_why_is_it_red_names_the_slices_behind_an_off_target_kpi(golden: Settings) -> None:
+    """February 2026 of the golden data (tests/golden/README.md): refund rate 72.45 / 249.80 =
+    29.0%, off target (5%). January is a partial month (the data starts on 10 January), so the
+    slices are read against the target: a slice's part of the gap is (its refunds - 5% x its
+    collected) / 249.80. By hand: country FR (student 3, refunded, bought nothing in February)
+    72.45 / 249.80 = +29.0 pp; instructor tier top 10% (Ada: the one instructor of ceil(10% x 2
+    with January revenue), lines of orders 6 and 7, 129.80 collected) (72.45 - 6.49) / 249.80 =
+    +26.4 pp at 72.45 / 129.80 = 55.8% on 129.80 / 249.80 = 52.0%; category data_science (orders
+    5 and 7, 159.80 collected) (72.45 - 7.99) / 249.80 = +25.8 pp at 45.3% on 64.0%. Course NPS
+    is off target and has no slices."""
+    [written] = generate_reports(golden, "month", period="2026-02")
+    text = written.markdown.read_text(encoding="utf-8")
+    section = text.split("\n## Why is it red\n", 1)[1].split("\n## ", 1)[0]
+    lines = section.strip().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("- **Refund rate**"))
+    assert lines[start] == (
+        "- **Refund rate** (🔴 off target): 29.0% against a target of 5.0% (+24.0 pp); not compared with "
+        "January 2026 (not a final month: like for like), so its slices are read against the target."
+    )
+    assert lines[start + 1:start + 4] == [
+        "  - Country FR: +29.0 pp of the gap (72.45 in the numerator, nothing in the denominator this month)",
+        "  - Instructor tier top 10%: +26.4 pp of the gap (55.8% on 52.0% of the volume)",
+        "  - Category data_science: +25.8 pp of the gap (45.3% on 64.0% of the volume)",
+    ]
+    assert f"- **Course NPS** (🔴 off target): -50.0; {NO_SLICES}." in lines
+    # every red KPI of the month, and only those (off target, at risk or alerted)
+    red = {line.kpi_name for line in written.report.kpis if line.status in ("off_target", "at_risk")}
+    named = {line.split("**")[1] for line in lines if line.startswith("- **")}
+    assert named == red | {alert.kpi_name for alert in written.report.alerts}
+    html = written.html.read_text(encoding="utf-8")
+    why = html.split('<section id="why-red">', 1)[1].split("</section>", 1)[0]
+    assert "<strong>Refund rate</strong>" in why
+    assert "Instructor tier top 10%: +26.4 pp of the gap (55.8% on 52.0% of the volume)" in why
