@@ -900,3 +900,98 @@ def attention_items(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, pd.
     """, list(tier_slice.params))
     return {"at_risk_instructors": at_risk,
             "underperforming_courses": course_portfolio(con, f, underperforming_only=True, limit=15)}
+
+
+# ------------------------------------------------------------------ why is it red (marts.kpi_drivers)
+
+RED_STATUSES = ("off_target", "at_risk")
+DRIVER_COLUMNS = ["slice", "dimension", "slice_value", "contribution", "rate_effect", "mix_effect", "value",
+                  "prior_value", "weight", "prior_weight"]
+
+
+def red_kpis(scorecard: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame:
+    """The month's monthly KPIs off target, at risk or alerted (the monthly report's 'Why is it
+    red'), off target first, then at risk, then alerted only; by name within each."""
+    monthly = scorecard[scorecard["frequency"] == "monthly"]
+    alerted = set(alerts["kpi_id"]) if not alerts.empty else set()
+    red = monthly[monthly["status"].isin(RED_STATUSES) | monthly["kpi_id"].isin(alerted)].copy()
+    red["is_alerted"] = red["kpi_id"].isin(alerted)
+    red["red_order"] = red["status"].map({"off_target": 0, "at_risk": 1}).fillna(2)
+    return red.sort_values(["red_order", "kpi_name"]).drop(columns="red_order").reset_index(drop=True)
+
+
+def driver_basis(row: pd.Series | dict[str, Any]) -> str:
+    """How a red KPI's slices are read, as in the monthly report: 'change' when the scorecard
+    compares it with the month before (both final), else 'target' (each slice's part of the gap
+    to the target) when it has one, else 'none'."""
+    if not is_missing(row.get("prior_value")) and not is_missing(row.get("change_value")) and row["change_value"]:
+        return "change"
+    if not is_missing(row.get("target_value")) and not is_missing(row.get("actual_value")):
+        return "target"
+    return "none"
+
+
+def kpi_drivers(con: duckdb.DuckDBPyConnection, kpi_id: str, month: date, basis: str,
+                target: float | None = None, limit: int = 10) -> pd.DataFrame:
+    """A KPI's slices in the month from marts.kpi_drivers. basis 'change': by contribution to the
+    change vs the month before (rate and mix effects), largest absolute first; 'target': each
+    slice's part of the gap to the target (level - weight x target), the slices on the wrong side
+    of it for the KPI's direction, furthest first. Empty without the mart, for 'none' or a KPI
+    the mart does not slice."""
+    if basis not in ("change", "target") or not has_table(con, "marts", "kpi_drivers"):
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    from orchestration.reports.drivers import NEGLIGIBLE, slice_label
+
+    if basis == "change":
+        contribution, condition, order = "contribution_value", "abs(contribution_value) > ?", "driver_rank"
+        params: list[Any] = [kpi_id, month, NEGLIGIBLE]
+    else:
+        contribution = "level_value - weight_share * ?"
+        condition = ("decomposition_method = 'ratio' and "
+                     "case direction when 'lower_is_better' then -1 else 1 end * (level_value - weight_share * ?) < -?")
+        order = "case direction when 'lower_is_better' then -1 else 1 end * contribution, dimension, slice_value"
+        params = [target, kpi_id, month, target, NEGLIGIBLE]
+    frame = rows(con, f"""
+        select
+            dimension, slice_value, {contribution} as contribution, rate_effect_value as rate_effect,
+            mix_effect_value as mix_effect, slice_rate_value as value, prior_slice_rate_value as prior_value,
+            weight_share as weight, prior_weight_share as prior_weight
+        from marts.kpi_drivers
+        where kpi_id = ? and period_start = ? and {condition}
+        order by {order}
+        limit {int(limit)}
+    """, params)
+    frame.insert(0, "slice", [slice_label(d, s) for d, s in zip(frame["dimension"], frame["slice_value"])])
+    return frame[DRIVER_COLUMNS]
+
+
+def has_slices(con: duckdb.DuckDBPyConnection, kpi_id: str, month: date) -> bool:
+    """Whether marts.kpi_drivers breaks the KPI down by slice (in any month up to this one)."""
+    if not has_table(con, "marts", "kpi_drivers"):
+        return False
+    found = con.execute("select count(*) from marts.kpi_drivers where kpi_id = ? and period_start <= ?",
+                        [kpi_id, month]).fetchone()
+    return bool(found and found[0])
+
+
+def drivers_table(drivers: pd.DataFrame, unit: str, basis: str) -> pd.DataFrame:
+    """The drivers as the drill-down shows them: effects in the KPI's unit (pp for rates), the
+    slice's value and share of the volume now and before."""
+    from orchestration.reports.drivers import format_delta
+
+    def share(value: Any) -> str:
+        return "n/a" if is_missing(value) else f"{value * 100:.1f}%"
+
+    table = pd.DataFrame({
+        "Slice": drivers["slice"],
+        "Part of the gap" if basis == "target" else "Contribution": [format_delta(v, unit) for v in drivers["contribution"]],
+    })
+    if basis == "change":
+        table["Rate effect"] = [None if is_missing(v) else format_delta(v, unit) for v in drivers["rate_effect"]]
+        table["Mix effect"] = [None if is_missing(v) else format_delta(v, unit) for v in drivers["mix_effect"]]
+        table["Before"] = [format_value(v, unit) for v in drivers["prior_value"]]
+    table["Now"] = [format_value(v, unit) for v in drivers["value"]]
+    if basis == "change":
+        table["Share before"] = [share(v) for v in drivers["prior_weight"]]
+    table["Share now"] = [share(v) for v in drivers["weight"]]
+    return table

@@ -42,6 +42,7 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 from dashboards import data  # noqa: E402
+from orchestration.reports.drivers import NO_SLICES  # noqa: E402
 
 APP = PROJECT_DIR / "dashboards" / "app.py"
 PAGES = {"executive": "views/executive.py", "operational": "views/operational.py", "tactical": "views/tactical.py"}
@@ -658,3 +659,65 @@ def test_each_page_renders_in_a_real_browser(running_app: str, serving: dict[str
             browser.screenshot(ARTIFACTS / f"dashboard_operational_{tab.lower().replace(' ', '_')}.png")
     finally:
         browser.close()
+
+
+# ====================================================================== why is it red (drill-down)
+def test_red_kpis_and_the_basis_their_slices_are_read_on() -> None:
+    scorecard = pd.DataFrame([
+        {"kpi_id": "a", "kpi_name": "A", "frequency": "monthly", "status": "at_risk"},
+        {"kpi_id": "b", "kpi_name": "B", "frequency": "monthly", "status": "on_target"},
+        {"kpi_id": "c", "kpi_name": "C", "frequency": "monthly", "status": "off_target"},
+        {"kpi_id": "d", "kpi_name": "D", "frequency": "daily", "status": "off_target"},
+        {"kpi_id": "e", "kpi_name": "E", "frequency": "monthly", "status": "beating_target"},
+    ])
+    alerts = pd.DataFrame([{"kpi_id": "b"}])
+    red = data.red_kpis(scorecard, alerts)
+    assert list(red["kpi_id"]) == ["c", "a", "b"]  # off target, at risk, then alerted only; monthly KPIs
+    assert list(red["is_alerted"]) == [False, False, True]
+    assert data.driver_basis({"prior_value": 0.04, "change_value": 0.02, "target_value": 0.05,
+                              "actual_value": 0.06}) == "change"
+    assert data.driver_basis({"prior_value": None, "change_value": None, "target_value": 0.05,
+                              "actual_value": 0.06}) == "target"
+    assert data.driver_basis({"prior_value": None, "change_value": None, "target_value": None,
+                              "actual_value": 6.0}) == "none"
+
+
+def _drivers_frame(at: Any) -> pd.DataFrame:
+    [frame] = [d.value for d in at.dataframe if "Slice" in d.value.columns]
+    return frame
+
+
+@pytest.mark.slow
+def test_why_red_drill_down_shows_the_slices_of_the_chosen_kpi(app: Any, serving: dict[str, Any]) -> None:
+    """The golden February (the month the executive page opens on): refund rate is off target and
+    January is not comparable (partial), so its slices are read against the 5% target: by hand
+    (tests/test_reports.py) country FR +29.0 pp, instructor tier top 10% +26.4 pp at 55.8% on
+    52.0% of collected revenue, category data_science +25.8 pp at 45.3% on 64.0%; and the table
+    holds exactly the mart's slices on the wrong side of the target."""
+    month = default_month(serving)
+    assert month == date(2026, 2, 1)
+    picker = app.selectbox(key="why_red_kpi")
+    red = {r["kpi_id"] for r in shown_rows(serving, month)
+           if r["frequency"] == "monthly" and r["status"] in ("off_target", "at_risk")}
+    assert set(picker.options) >= {f"{r['kpi_name']} ({data.status_text(r['status'])})" for r in q(
+        serving, "select * from marts.kpi_scorecard where frequency = 'monthly' and period_start = ?", [month]
+    ) if r["kpi_id"] in red}
+    picker.set_value("rev_refund_rate").run()
+    assert not page_errors(app), page_errors(app)
+    frame = _drivers_frame(app)
+    assert frame.iloc[:3].values.tolist() == [
+        ["Country FR", "+29.0 pp", "n/a", "0.0%"],
+        ["Instructor tier top 10%", "+26.4 pp", "55.8%", "52.0%"],
+        ["Category data_science", "+25.8 pp", "45.3%", "64.0%"],
+    ]
+    expected = q(serving, """
+        select dimension, slice_value from marts.kpi_drivers
+        where kpi_id = 'rev_refund_rate' and period_start = ? and level_value - weight_share * 0.05 > 1e-9
+    """, [month])
+    assert len(frame) == len(expected)
+    assert any("not compared with the month before" in c.value for c in app.caption)
+    # a red KPI the warehouse does not slice says so
+    picker = app.selectbox(key="why_red_kpi")
+    picker.set_value("cs_nps").run()
+    assert any(info.value == f"Course NPS: {NO_SLICES}." for info in app.info)
+    assert not [d for d in app.dataframe if "Slice" in d.value.columns]

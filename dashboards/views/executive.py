@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import data, drilldown, ui
 
 f = ui.current_filters()
 ui.header("Executive dashboard", "Strategic KPIs against target, month-over-month trends and the alerts that need a "
@@ -90,6 +90,9 @@ ui.alert_list(urgent, empty="No critical or warning alert: every KPI is inside i
 if not insights.empty:
     with st.expander(f"Blue insights and informational alerts ({len(insights)})"):
         ui.alert_list(insights)
+
+# ------------------------------------------------------------------------------ why is it red
+drilldown.why_red(scorecard, alerts, f.month)
 
 st.caption(f"Periods: monthly KPIs {data.month_label(f.month)}; daily, weekly and quarterly KPIs their newest "
            f"complete period ending by the month's end (hover a KPI for its period). "
