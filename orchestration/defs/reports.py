@@ -17,7 +17,9 @@ from orchestration.reports.periods import CADENCES, period_key, period_label
 from orchestration.reports.queries import ReportError
 
 GROUP = "reports"
-SCORECARD_MARTS = [dg.AssetKey(["marts", name]) for name in ("kpi_scorecard", "kpi_alerts", "kpi_catalog")]
+SCORECARD_MARTS = [
+    dg.AssetKey(["marts", name]) for name in ("kpi_scorecard", "kpi_alerts", "kpi_catalog", "kpi_drivers")
+]
 PREVIEW_CHARS = 6000
 
 
