@@ -99,9 +99,21 @@ comparisons as (
         comparable_totals.dimension,
         comparable_totals.month_start as period_start,
         prior_totals.month_start as prior_period_start,
-        {{ safe_divide(
-            'prior_totals.total_numerator_value', 'prior_totals.total_denominator_value'
-        ) }} as kpi_prior_rate_value
+        case
+            when comparable_totals.decomposition_method = 'additive'
+                then comparable_totals.total_numerator_value
+            else {{ safe_divide(
+                'comparable_totals.total_numerator_value',
+                'comparable_totals.total_denominator_value'
+            ) }}
+        end as kpi_value,
+        case
+            when prior_totals.decomposition_method = 'additive'
+                then prior_totals.total_numerator_value
+            else {{ safe_divide(
+                'prior_totals.total_numerator_value', 'prior_totals.total_denominator_value'
+            ) }}
+        end as kpi_prior_value
     from comparable_totals
     inner join comparable_totals as prior_totals
         on
@@ -112,15 +124,18 @@ comparisons as (
 
 ),
 
--- every slice of either month of a comparison
+-- every slice of either month of a comparison (two equi-joins, not a join on `in`)
 comparison_slices as (
 
-    select distinct
+    {%- for month_column in ['period_start', 'prior_period_start'] %}
+    {% if not loop.first %}union{% endif %}
+    select
         comparisons.kpi_id,
         comparisons.dimension,
         comparisons.period_start,
         comparisons.prior_period_start,
-        comparisons.kpi_prior_rate_value,
+        comparisons.kpi_value,
+        comparisons.kpi_prior_value,
         slice_levels.decomposition_method,
         slice_levels.slice_value
     from comparisons
@@ -128,9 +143,8 @@ comparison_slices as (
         on
             comparisons.kpi_id = slice_levels.kpi_id
             and comparisons.dimension = slice_levels.dimension
-            and slice_levels.month_start in (
-                comparisons.period_start, comparisons.prior_period_start
-            )
+            and comparisons.{{ month_column }} = slice_levels.month_start
+    {%- endfor %}
 
 ),
 
@@ -143,7 +157,8 @@ paired as (
         comparison_slices.slice_value,
         comparison_slices.period_start,
         comparison_slices.prior_period_start,
-        comparison_slices.kpi_prior_rate_value,
+        comparison_slices.kpi_value,
+        comparison_slices.kpi_prior_value,
         current_slice.numerator_value,
         current_slice.denominator_value,
         prior_slice.numerator_value as prior_numerator_value,
@@ -178,7 +193,7 @@ contributions as (
             when decomposition_method = 'ratio'
                 then
                     level_value - prior_level_value
-                    - (weight_share - prior_weight_share) * kpi_prior_rate_value
+                    - (weight_share - prior_weight_share) * kpi_prior_value
             else level_value - prior_level_value
         end as contribution_value,
         case
@@ -187,12 +202,9 @@ contributions as (
                     (weight_share - prior_weight_share)
                     * (
                         coalesce(slice_rate_value, prior_slice_rate_value, 0)
-                        - kpi_prior_rate_value
+                        - kpi_prior_value
                     )
-        end as mix_effect_value,
-        sum(level_value) over (partition by kpi_id, dimension, period_start) as kpi_value,
-        sum(prior_level_value) over (partition by kpi_id, dimension, period_start)
-            as kpi_prior_value
+        end as mix_effect_value
     from paired
 
 ),
