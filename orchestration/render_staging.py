@@ -189,82 +189,100 @@ def then_lines(result: list[str], levels: int) -> list[str]:
 
 
 def case_when(condition: str, result: list[str], levels: int) -> list[str]:
-    """`case when <condition> then <result> end`: on one line when it fits at that indentation."""
+    """`case when <condition> then <result> end`: on one line when it fits at that indentation,
+    else a line for each of `when` and `then`, and one for each `and` of a long condition."""
     line = f"case when {condition} then {concat(result)} end"
     if fits(line, levels):
         return [line]
-    return ["case", f"    when {condition}", *then_lines(result, levels), "end"]
+    when = [f"    when {condition}"]
+    if not fits(when[0], levels):
+        parts = condition.split(" and ")
+        when = ["    when", *[f"        {'and ' if i else ''}{part}" for i, part in enumerate(parts)]]
+    return ["case", *when, *then_lines(result, levels), "end"]
 
 
 # ------------------------------------------------------------------------------ typing
-def _macro(name: str, *arguments: str) -> str:
-    return f"{name}({', '.join(arguments)})"
+def jinja(at: int, call: str, *arguments: str) -> list[str]:
+    """`{{ call(arguments) }}` starting at column `at`; its arguments a line each when one line
+    would be too long."""
+    line = f"{{{{ {call}({', '.join(arguments)}) }}}}"
+    if at + len(line) + 1 <= MAX_LINE or len(arguments) < 2:
+        return [line]
+    return [f"{{{{ {call}(", *[f"    {a}," for a in arguments[:-1]], f"    {arguments[-1]}", ") }}"]
 
 
-def _parse_time(col: SourceColumn, fmt: str) -> list[str]:
-    """One declared format applied to a timestamp or date column's text: a UTC timestamp (or a
-    date), null when the text does not fit. `iso8601` is the contract's own format: a date, or a
-    date and time with an optional offset or `Z`; a time without an offset is in the source's
-    time zone."""
+def prefixed(prefix: str, lines: list[str]) -> list[str]:
+    """An expression after a keyword (`then `, `<> `): later lines keep their indentation."""
+    return [prefix + lines[0], *lines[1:]]
+
+
+def when_then(condition: list[str], result: list[str], at: int) -> list[str]:
+    """`when <condition> then <result>` of a case whose `case` starts at column `at`; the
+    condition's `and`-parts a line each when one line is too long."""
+    line = f"    when {' and '.join(condition)}"
+    if at + len(line) <= MAX_LINE or len(condition) == 1:
+        when = [line]
+    else:
+        when = ["    when", *[f"        {'and ' if i else ''}{part}" for i, part in enumerate(condition)]]
+    return when + indent(prefixed("then ", result), 2)
+
+
+def _parse_time(col: SourceColumn, fmt: str, at: int) -> list[str]:
+    """One declared format applied to a timestamp or date column's text, starting at column `at`:
+    a UTC timestamp (or a date), null when the text does not fit. `iso8601` is the contract's own
+    format: a date, or a date and time with an optional offset or `Z`; a time without an offset is
+    in the source's time zone."""
     text = jinja_text(col.text)
     zone = jinja_text(col.timezone)
+    then_at = at + len("        then ")
     if fmt == ISO8601 and col.column.type == "date":
-        return [
-            "case",
-            f"    when {{{{ is_iso8601_date({text}) }}}}",
-            f"        then {{{{ dbt.safe_cast({text}, 'date') }}}}",
-            "end",
-        ]
+        shape, value = [f"{{{{ is_iso8601_date({text}) }}}}"], jinja(then_at, "dbt.safe_cast", text, "'date'")
+        return ["case", *when_then(shape, value, at), "end"]
     if fmt == ISO8601 and col.timezone == "UTC":
-        return [
-            "case",
-            f"    when {{{{ is_iso8601_timestamp({text}) }}}}",
-            f"        then {{{{ text_to_utc_timestamp({text}) }}}}",
-            "end",
-        ]
+        shape, value = [f"{{{{ is_iso8601_timestamp({text}) }}}}"], jinja(then_at, "text_to_utc_timestamp", text)
+        return ["case", *when_then(shape, value, at), "end"]
     if fmt == ISO8601:
+        shape = f"{{{{ is_iso8601_timestamp({text}) }}}}"
+        naive = f"dbt.safe_cast({text}, dbt.type_timestamp())"
         return [
             "case",
-            f"    when {{{{ is_iso8601_timestamp({text}) }}}} and {{{{ has_utc_offset({text}) }}}}",
-            f"        then {{{{ text_to_utc_timestamp({text}) }}}}",
-            f"    when {{{{ is_iso8601_timestamp({text}) }}}}",
-            f"        then {{{{ local_to_utc(dbt.safe_cast({text}, dbt.type_timestamp()), {zone}) }}}}",
+            *when_then([shape, f"{{{{ has_utc_offset({text}) }}}}"], jinja(then_at, "text_to_utc_timestamp", text), at),
+            *when_then([shape], jinja(then_at, "local_to_utc", naive, zone), at),
             "end",
         ]
-    parsed = _macro("parse_with_format", text, jinja_text(fmt))
+    parsed = f"parse_with_format({text}, {jinja_text(fmt)})"
     if col.column.type == "date":
-        return [f"cast({{{{ {parsed} }}}} as date)"]
+        call = jinja(at + 5, "parse_with_format", text, jinja_text(fmt))
+        return prefixed("cast(", call[:-1] + [call[-1] + " as date)"])
     if "%z" in fmt or "%Z" in fmt:
-        return [f"{{{{ {_macro('parse_with_offset_format', text, jinja_text(fmt))} }}}}"]
+        return jinja(at, "parse_with_offset_format", text, jinja_text(fmt))
     if col.timezone == "UTC":
-        return [f"{{{{ {parsed} }}}}"]
-    return [f"{{{{ local_to_utc({parsed}, {zone}) }}}}"]
+        return jinja(at, "parse_with_format", text, jinja_text(fmt))
+    return jinja(at, "local_to_utc", parsed, zone)
 
 
-def _first_of(expressions: list[list[str]]) -> list[str]:
-    if len(expressions) == 1:
-        return expressions[0]
-    return ["coalesce("] + indent(with_commas(expressions)) + [")"]
+def _parsed(col: SourceColumn, at: int) -> list[str]:
+    """The column's text read with each declared format in turn: the first that reads it."""
+    if len(col.formats) == 1:
+        return _parse_time(col, col.formats[0], at)
+    return ["coalesce("] + indent(with_commas([_parse_time(col, fmt, at + 4) for fmt in col.formats])) + [")"]
 
 
-def ambiguity(col: SourceColumn) -> list[str]:
+def ambiguity(col: SourceColumn, at: int) -> list[str]:
     """True when the text reads as two different times under a pair of formats that differ only in
     the order of day and month (and the mapping declares no date_order): never guessed."""
+    several = len(col.ambiguous_pairs) > 1
+    inner = at + 4 + (4 if several else 0)
     comparisons = []
     for first, second in col.ambiguous_pairs:
-        [a], [b] = _parse_time(col, first), _parse_time(col, second)
-        comparisons.append([a, f"<> {b}"])
-    if len(comparisons) == 1:
-        condition = comparisons[0]
-    else:
-        condition = []
-        for i, comparison in enumerate(comparisons):
-            condition += ["(" if i == 0 else "or ("] + indent(comparison) + [")"]
+        comparison = _parse_time(col, first, inner) + prefixed("<> ", _parse_time(col, second, inner + 3))
+        comparisons.append(["(" if not comparisons else "or (", *indent(comparison), ")"] if several else comparison)
+    condition = [line for comparison in comparisons for line in comparison]
     return ["coalesce("] + indent(condition[:-1] + [condition[-1] + ","]) + ["    false", ")"]
 
 
-def typed_value(col: SourceColumn) -> list[str]:
-    """The column's text cast to its contract type."""
+def typed_value(col: SourceColumn, at: int = 8) -> list[str]:
+    """The column's text cast to its contract type, starting at column `at`."""
     column, text = col.column, col.text
     if column.type == "key":  # identifiers are any text, compared exactly: C0001, a UUID, 42
         return [text]
@@ -284,17 +302,15 @@ def typed_value(col: SourceColumn) -> list[str]:
         return [f"case lower({text})", "    when 'true' then true", "    when 'false' then false", "end"]
     if column.type in NUMBER_TYPES:
         quoted = jinja_text(text)
-        return [
-            "case",
-            f"    when {{{{ is_{column.type}_text({quoted}) }}}}",
-            f"        then {{{{ dbt.safe_cast({quoted}, {NUMBER_TYPES[column.type]}) }}}}",
-            "end",
-        ]
+        shape = [f"{{{{ is_{column.type}_text({quoted}) }}}}"]
+        value = jinja(at + 13, "dbt.safe_cast", quoted, NUMBER_TYPES[column.type])
+        return ["case", *when_then(shape, value, at), "end"]
     if column.type in ("timestamp", "date"):
-        parsed = _first_of([_parse_time(col, fmt) for fmt in col.formats])
         if not col.ambiguous_pairs:
-            return parsed
-        return ["case", f"    when {col.is_ambiguous} then null", "    else " + parsed[0], *indent(parsed[1:]), "end"]
+            return _parsed(col, at)
+        parsed = _parsed(col, at + 8)
+        otherwise = [f"    else {parsed[0]}"] if len(parsed) == 1 else ["    else", *indent(parsed, 2)]
+        return ["case", f"    when {col.is_ambiguous} then null", *otherwise, "end"]
     raise ValueError(f"unknown contract type {column.type!r} of {column.name}")
 
 
@@ -314,7 +330,8 @@ def column_checks(col: SourceColumn, levels: int) -> list[list[str]]:
         message = [
             sql_text(f"{label}ambiguous {column.type} '"),
             text,
-            sql_text(f"' ({pairs}): declare date_order in the source mapping"),
+            sql_text(f"' ({pairs}): "),
+            sql_text("declare date_order in the source mapping"),
         ]
         checks.append(case_when(col.is_ambiguous, message, levels))
     if column.type not in ("text", "key"):
@@ -526,7 +543,11 @@ def _trimmed(columns: tuple[SourceColumn, ...]) -> list[str]:
 
 
 def _ambiguities_marked(columns: tuple[SourceColumn, ...]) -> list[str]:
-    items = [["*"]] + [ambiguity(col)[:-1] + [ambiguity(col)[-1] + f" as {col.is_ambiguous}"] for col in columns if col.ambiguous_pairs]
+    items = [["*"]]
+    for col in columns:
+        if col.ambiguous_pairs:
+            marked = ambiguity(col, 8)
+            items.append(marked[:-1] + [marked[-1] + f" as {col.is_ambiguous}"])
     return cte(
         "ambiguities_marked",
         ["select", *indent(with_commas(items)), "from trimmed"],

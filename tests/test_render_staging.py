@@ -10,7 +10,11 @@ hostile values (quotes, Jinja) that must stay text.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -260,3 +264,20 @@ def test_the_rendered_sql_of_a_user_mapping_quotes_what_it_must(tmp_path: Path) 
     assert "when 'friend''s tip' then 'referral'" in sql
     assert "{{ '{' }}{{ '{' }} 7 * 7 }}" in sql  # braces of a value are printed, not evaluated
     assert "{{ 7 * 7 }}" not in sql.replace("{{ '{' }}{{ '{' }} 7 * 7 }}", "")
+
+
+@pytest.mark.slow
+def test_the_models_rendered_for_another_mapping_are_lint_clean(staged: Settings) -> None:
+    """Not only the committed rendering: a user's mappings render SQL sqlfluff passes too."""
+    project = staged.warehouse_path.parent / "project"
+    shutil.copy2(PROJECT_DIR / ".sqlfluff", project / ".sqlfluff")
+    env = {**os.environ, "WAREHOUSE_PATH": str(staged.warehouse_path.parent / "lint.duckdb"), "DBT_PROFILES_DIR": str(project)}
+    models = [project / base_model_path(e) for e in ENTITIES if e.name in ("students", "exchange_rates", "sessions")]
+    completed = subprocess.run(
+        [sys.executable, "-m", "sqlfluff", "lint", *map(str, models), "--disable-progress-bar"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-2000:]
