@@ -21,6 +21,18 @@ Layout = Literal["snapshot", "monthly"]
 
 
 @dataclass(frozen=True)
+class CodeList:
+    """A standard list of codes kept as a dbt seed: a value must be one of `seed`.`column`."""
+
+    seed: str
+    column: str
+    label: str  # what a listed value is, for the quarantine reason: "an ISO 3166-1 alpha-2 country code"
+
+
+ISO_3166_COUNTRIES = CodeList("iso_3166_countries", "country_code", "an ISO 3166-1 alpha-2 country code")
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: ColumnType
@@ -30,6 +42,7 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     references: str | None = None  # "entity.column" of the parent row this value points to
+    codes: CodeList | None = None  # upper case, and one of the list's codes
 
 
 @dataclass(frozen=True)
@@ -182,7 +195,7 @@ ENTITIES: tuple[Entity, ...] = (
         columns=(
             _id("instructor_id", "Instructor account id."),
             Column("instructor_name", "text", "Public display name.", required=True),
-            Column("country_code", "text", "ISO 3166-1 alpha-2 country of the instructor."),
+            Column("country_code", "text", "ISO 3166-1 alpha-2 country of the instructor.", codes=ISO_3166_COUNTRIES),
             _ts("joined_at", "When the instructor account was created (ISO 8601 with offset)."),
             Column(
                 "status",
@@ -259,7 +272,7 @@ ENTITIES: tuple[Entity, ...] = (
         columns=(
             _id("student_id", "Student account id."),
             _ts("signup_at", "Account creation time."),
-            Column("country_code", "text", "ISO 3166-1 alpha-2 country.", required=True),
+            Column("country_code", "text", "ISO 3166-1 alpha-2 country.", required=True, codes=ISO_3166_COUNTRIES),
             Column(
                 "timezone",
                 "text",
@@ -662,7 +675,7 @@ ENTITIES: tuple[Entity, ...] = (
             Column("platform", "text", "Main platform.", required=True, accepted_values=PLATFORMS),
             Column("tier", "text", "Size tier by followers.", required=True, accepted_values=INFLUENCER_TIERS),
             _count("followers", "Follower count on the platform."),
-            Column("country_code", "text", "ISO 3166-1 alpha-2 country."),
+            Column("country_code", "text", "ISO 3166-1 alpha-2 country.", codes=ISO_3166_COUNTRIES),
         ),
     ),
     Entity(

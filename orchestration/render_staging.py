@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from orchestration.contracts import ENTITIES, Column, ConsistencyRule, Entity, ExistsIn, NotBefore
+from orchestration.contracts import ENTITIES, CodeList, Column, ConsistencyRule, Entity, ExistsIn, NotBefore
 from orchestration.mapping import ISO8601, EntityMapping, SourceMapping, ambiguous_pairs
 
 LINEAGE_COLUMNS = ("_loaded_at", "_source_file", "_batch_id", "_row_number")
@@ -290,7 +290,9 @@ def typed_value(col: SourceColumn, at: int = 8) -> list[str]:
         # enums compare in the case the contract writes them in ('Paid ' is 'paid', 'usd' 'USD')
         folded = text
         accepted = list(column.accepted_values)
-        if accepted and [v.upper() for v in accepted] == accepted:
+        if column.codes:  # listed codes are upper case: 'in' is 'IN'
+            folded = f"upper({text})"
+        elif accepted and [v.upper() for v in accepted] == accepted:
             folded = f"upper({text})"
         elif accepted and [v.lower() for v in accepted] == accepted:
             folded = f"lower({text})"
@@ -356,10 +358,18 @@ def column_checks(col: SourceColumn, levels: int) -> list[list[str]]:
     if column.max_value is not None:
         message = [sql_text(f"{label}above maximum {number(column.max_value)} ("), text, "')'"]
         checks.append(case_when(f"{name} > {number(column.max_value)}", message, levels))
+    if column.codes:
+        message = [sql_text(f"{label}not {column.codes.label} '"), text, quote]
+        checks.append(case_when(f"{name} is not null and {listed_code(column)} is null", message, levels))
     if column.references:
         message = [sql_text(f"{label}orphaned, no valid {column.references} ("), text, "')'"]
         checks.append(case_when(f"{name} is not null and {valid_parent(column)} is null", message, levels))
     return checks
+
+
+def listed_code(column: Column) -> str:
+    """The column `joined` gives the code list's entry for a coded column's value."""
+    return ident(column.name + "__listed_code")
 
 
 def valid_parent(column: Column) -> str:
@@ -461,10 +471,16 @@ def _entity(name: str) -> Entity:
     return next(e for e in ENTITIES if e.name == name)
 
 
+def _code_lists(entity: Entity) -> list[CodeList]:
+    return list(dict.fromkeys(c.codes for c in entity.columns if c.codes))
+
+
 def _import_ctes(entity: Entity) -> list[list[str]]:
     ctes = [cte("source", [f"select * from {{{{ source('{entity.source}', '{entity.name}') }}}}"])]
     for parent in _parent_entities(entity):
         ctes.append(cte(f"base_{parent}", [f"select * from {{{{ ref('{base_model_name(_entity(parent))}') }}}}"]))
+    for codes in _code_lists(entity):
+        ctes.append(cte(codes.seed, [f"select * from {{{{ ref('{codes.seed}') }}}}"]))
     return ctes
 
 
@@ -573,6 +589,10 @@ def _typed(columns: tuple[SourceColumn, ...], source_cte: str) -> list[str]:
 def _joined(entity: Entity) -> list[str]:
     items, joins = [["typed.*"]], []
     for column in entity.columns:
+        if column.codes:
+            seed, code = column.codes.seed, ident(column.codes.column)
+            items.append([f"{seed}.{code} as {listed_code(column)}"])
+            joins += [f"left join {seed}", f"    on typed.{ident(column.name)} = {seed}.{code}"]
         if column.references:
             parents = f"valid_{column.name.lower()}_parents"
             items.append([f"{parents}.parent_key as {valid_parent(column)}"])
@@ -593,8 +613,9 @@ def _joined(entity: Entity) -> list[str]:
     return cte(
         "joined",
         ["select", *indent(with_commas(items)), "from typed", *joins],
-        "each row with what its rules compare it to in other models: its valid parents' keys (null "
-        "when there is none) and the values its consistency rules read",
+        "each row with what its rules compare it to in other models: its valid parents' keys and "
+        "its codes' entries in their code lists (null when there is none) and the values its "
+        "consistency rules read",
     )
 
 
@@ -792,7 +813,7 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
         typed_from = "ambiguities_marked"
     ctes.append(_typed(columns, typed_from))
     checked_from = "typed"
-    if _parent_entities(entity):
+    if _parent_entities(entity) or _code_lists(entity):
         ctes.append(_joined(entity))
         checked_from = "joined"
     ctes += [

@@ -93,7 +93,7 @@ def violated(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     report = land(settings.landing_dir, settings.warehouse_path)
     assert not report.failed, report.failed
     summary = run_dbt(
-        ["build", "--select", "path:models/staging", "+revenue_monthly", "--indirect-selection", "cautious"],
+        ["build", "--select", "+path:models/staging", "+revenue_monthly", "--indirect-selection", "cautious"],
         settings,
     )
     assert summary.success, summary.failures

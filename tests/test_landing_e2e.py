@@ -66,7 +66,7 @@ def landed(golden_warehouse: Settings, tmp_path_factory: pytest.TempPathFactory)
     _write(landing, "marketplace/reviews/resend_b.csv", f"{REVIEWS}\n94,101,1,2,2026-03-02T12:00:00Z\n")
     _write(landing, "marketplace/reviews/semicolons.csv", "review_id;course_id\n1;2\n3;4\n5;6\n")
     report = land(landing, settings.warehouse_path)
-    summary = run_dbt(["build", "--select", "path:models/staging", "--indirect-selection", "cautious"], settings)
+    summary = run_dbt(["build", "--select", "+path:models/staging", "--indirect-selection", "cautious"], settings)
     assert summary.success, summary.failures
     return Landed(settings, report, proof)
 

@@ -64,7 +64,7 @@ def messy(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # the user's checkout would hold this rendering (`python -m orchestration.render_sources`)
     project = scratch_project(root / "project", mappings)
     # the base models' unit tests state the shipped mappings, not this one
-    args = ["build", "--select", "path:models/staging", "--exclude", BASE_MODEL_UNIT_TESTS]
+    args = ["build", "--select", "+path:models/staging", "--exclude", BASE_MODEL_UNIT_TESTS]
     summary = run_dbt([*args, "--indirect-selection", "cautious"], settings, project)
     assert summary.success, summary.failures
     return settings

@@ -517,7 +517,7 @@ def test_check_reports_per_file_what_would_stage_and_what_is_refused(checked: Ch
     assert refunds.status == "failed" and "';'-separated" in (refunds.error or "") and refunds.estimated_rows == 2
     rows = {name: (f.rows, f.staged, f.quarantined, f.duplicates) for name, f in files.items()}
     # text ids (I0001) are keys like any other; only the rows with a bad value stay out
-    assert rows["marketplace/Instructors.csv"] == (7, 5, 2, 0)
+    assert rows["marketplace/Instructors.csv"] == (7, 4, 3, 0)
     assert rows["marketplace/payments_2023-01.csv"] == (6, 0, 6, 0)  # no orders in the export
     assert not checked.all_stage and not checked.not_landed
 
@@ -528,14 +528,21 @@ def test_check_counts_the_rows_of_each_reason(checked: CheckResult) -> None:
     expected = {
         ("Instructors.csv", "joined_at", "unparseable timestamp"): 1,  # 'soon'
         ("Instructors.csv", "status", "not an accepted value"): 1,  # 'Retired'
+        ("Instructors.csv", "country_code", "not an ISO 3166-1 alpha-2 country code"): 1,  # 'OTHERS'
+        ("Students.csv", "country_code", "not an ISO 3166-1 alpha-2 country code"): 1,  # 'OTHERS'
         ("payments_2023-01.csv", "attempted_at", "ambiguous timestamp"): 2,  # 02-09-2020, 11-03-2020
         ("payments_2023-01.csv", "amount", "required value missing"): 1,
         ("payments_2023-01.csv", "order_id", "orphaned, no valid orders.order_id"): 6,  # no orders exported
     }
     assert reasons == expected
-    # the synonyms, formats and countries the proposal maps leave no reason behind
+    # the synonyms, formats and countries the proposal maps leave no reason behind: only 'Retired'
+    # and 'OTHERS' (no one country), left unmapped, are held back
     mapped = [r for r in checked.reasons if r.column in ("status", "method", "country_code", "category", "level")]
-    assert mapped == [next(r for r in checked.reasons if r.column == "status")]  # only 'Retired', left unmapped
+    assert sorted((r.column, r.example) for r in mapped) == [
+        ("country_code", "not an ISO 3166-1 alpha-2 country code 'OTHERS'"),
+        ("country_code", "not an ISO 3166-1 alpha-2 country code 'OTHERS'"),
+        ("status", "not an accepted value 'Retired'"),
+    ]
     ambiguous = next(r for r in checked.reasons if r.kind == "ambiguous timestamp")
     assert ambiguous.export_column == "PaymentDate"
     assert ambiguous.example.startswith(("ambiguous timestamp '02-09-2020'", "ambiguous timestamp '11-03-2020'"))

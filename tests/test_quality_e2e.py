@@ -43,7 +43,7 @@ def _build(root: Path, *generator_args: str) -> tuple[Settings, list[dict[str, s
     settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=root / "landing")
     assert generate_main([*generator_args, "--seed", "11", "--out", str(settings.landing_dir)]) == 0
     assert not land(settings.landing_dir, settings.warehouse_path).failed
-    summary = run_dbt(["build", "--select", "path:models/staging", "--indirect-selection", "cautious"], settings)
+    summary = run_dbt(["build", "--select", "+path:models/staging", "--indirect-selection", "cautious"], settings)
     assert summary.success, summary.failures
     with (settings.landing_dir / "_manifest" / "defects.csv").open() as handle:
         return settings, list(csv.DictReader(handle))

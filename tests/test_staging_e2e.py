@@ -45,7 +45,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[dict
     )
     report = land(settings.landing_dir, settings.warehouse_path)
     assert not report.failed, report.failed
-    summary = run_dbt(["build", "--select", "path:models/staging", "--indirect-selection", "cautious"], settings)
+    summary = run_dbt(["build", "--select", "+path:models/staging", "--indirect-selection", "cautious"], settings)
     assert summary.success, summary.failures
     with (settings.landing_dir / "_manifest" / "defects.csv").open() as handle:
         manifest = list(csv.DictReader(handle))

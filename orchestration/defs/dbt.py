@@ -28,28 +28,27 @@ from orchestration import build_state
 from orchestration.defs.project import dbt_project, keep_partial_parse, manifest, run_target_path, translator
 from orchestration.defs.resources import WarehouseResource
 
-STAGING_FOLDER = ("models", "staging")
+# The first layer: staging, and the reference seeds its base models validate against (ISO codes).
+STAGING_PATHS = ("models/staging", "seeds/reference")
 LAST_LAYER = "dbt_marts_layer"
 
 
 def layer_selections(nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """op name -> dbt selection: models/staging, and every other folder holding a model, seed or
-    snapshot. A union of paths, not `--exclude path:models/staging`: an exclusion also drops the
-    tests with a staging parent (a relationship to a staging model), whose checks would be lost."""
-    folders = set()
+    """op name -> dbt selection: staging with its reference seeds, and every other folder holding
+    a model, seed or snapshot (a file at the top of models/ or seeds/ by itself). A union of paths,
+    not `--exclude path:models/staging`: an exclusion also drops the tests with a staging parent (a
+    relationship to a staging model), whose checks would be lost."""
+    selected = set()
     for node in nodes.values():
         if node["resource_type"] not in ("model", "seed", "snapshot"):
             continue
-        parts = PurePosixPath(node["original_file_path"]).parts
-        if parts[:2] == STAGING_FOLDER:
+        path = PurePosixPath(node["original_file_path"])
+        if any(path.is_relative_to(folder) for folder in STAGING_PATHS):
             continue
-        if len(parts) > 2:
-            folders.add("/".join(parts[:2]))
-        else:  # a file at the top of its folder: the folder, unless that is models/ (staging is in it)
-            folders.add("/".join(parts) if parts[0] == "models" else parts[0])
+        selected.add("/".join(path.parts[:2]) if len(path.parts) > 2 else str(path))
     return {
-        "dbt_staging_layer": "path:" + "/".join(STAGING_FOLDER),
-        LAST_LAYER: " ".join(f"path:{folder}" for folder in sorted(folders)),
+        "dbt_staging_layer": " ".join(f"path:{folder}" for folder in STAGING_PATHS),
+        LAST_LAYER: " ".join(f"path:{path}" for path in sorted(selected)),
     }
 
 

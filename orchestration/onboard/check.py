@@ -32,7 +32,7 @@ from orchestration.settings import Settings
 DBT_ARGS = [
     "build",
     "--select",
-    "path:models/staging",
+    "+path:models/staging",
     "--exclude",
     BASE_MODEL_UNIT_TESTS,
     "--indirect-selection",

@@ -8,13 +8,15 @@ matches is left for the user, never guessed.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 from orchestration.onboard.names import normal, snake
+from orchestration.settings import PROJECT_DIR
+
+ISO_3166_SEED = PROJECT_DIR / "seeds" / "reference" / "iso_3166_countries.csv"
 
 # Export value (normal form) -> contract value, proposed only where the column accepts it.
 VALUE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -125,18 +127,9 @@ def _country_key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def iso_countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> English name, from the tz database's iso3166.tab (the tzdata
-    package Dagster installs; the system's copy otherwise)."""
-    try:
-        text = (resources.files("tzdata") / "zoneinfo" / "iso3166.tab").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        text = Path("/usr/share/zoneinfo/iso3166.tab").read_text(encoding="utf-8")
-    countries = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            code, name = line.split("\t", 1)
-            countries[code] = name.strip()
-    return countries
+    """ISO 3166-1 alpha-2 code -> English name: the seed staging validates country codes against."""
+    with ISO_3166_SEED.open(newline="", encoding="utf-8") as handle:
+        return {row["country_code"]: row["country_name"] for row in csv.DictReader(handle)}
 
 
 @lru_cache(maxsize=1)

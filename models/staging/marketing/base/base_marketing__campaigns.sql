@@ -97,8 +97,9 @@ typed as (
 
 ),
 
--- each row with what its rules compare it to in other models: its valid parents' keys (null when
--- there is none) and the values its consistency rules read
+-- each row with what its rules compare it to in other models: its valid parents' keys and its
+-- codes' entries in their code lists (null when there is none) and the values its consistency rules
+-- read
 joined as (
 
     select

@@ -14,6 +14,12 @@ source as (
 
 ),
 
+iso_3166_countries as (
+
+    select * from {{ ref('iso_3166_countries') }}
+
+),
+
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -48,8 +54,22 @@ typed as (
             when {{ is_integer_text('followers__text') }}
                 then {{ dbt.safe_cast('followers__text', dbt.type_bigint()) }}
         end as followers,
-        country_code__text as country_code
+        upper(country_code__text) as country_code
     from trimmed
+
+),
+
+-- each row with what its rules compare it to in other models: its valid parents' keys and its
+-- codes' entries in their code lists (null when there is none) and the values its consistency rules
+-- read
+joined as (
+
+    select
+        typed.*,
+        iso_3166_countries.country_code as country_code__listed_code
+    from typed
+    left join iso_3166_countries
+        on typed.country_code = iso_3166_countries.country_code
 
 ),
 
@@ -85,11 +105,17 @@ column_rules_checked as (
                 case
                     when followers > 10000000000
                         then 'followers: above maximum 10000000000 (' || followers__text || ')'
+                end,
+                case
+                    when country_code is not null and country_code__listed_code is null
+                        then 'country_code: not an ISO 3166-1 alpha-2 country code '''
+                            || country_code__text
+                            || ''''
                 end
             ),
             ''
         ) as _column_reason
-    from typed
+    from joined
 
 ),
 

@@ -14,6 +14,12 @@ source as (
 
 ),
 
+iso_3166_countries as (
+
+    select * from {{ ref('iso_3166_countries') }}
+
+),
+
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -41,13 +47,27 @@ typed as (
         *,
         instructor_id__text as instructor_id,
         instructor_name__text as instructor_name,
-        country_code__text as country_code,
+        upper(country_code__text) as country_code,
         case
             when {{ is_iso8601_timestamp('joined_at__text') }}
                 then {{ text_to_utc_timestamp('joined_at__text') }}
         end as joined_at,
         lower(status__text) as status
     from trimmed
+
+),
+
+-- each row with what its rules compare it to in other models: its valid parents' keys and its
+-- codes' entries in their code lists (null when there is none) and the values its consistency rules
+-- read
+joined as (
+
+    select
+        typed.*,
+        iso_3166_countries.country_code as country_code__listed_code
+    from typed
+    left join iso_3166_countries
+        on typed.country_code = iso_3166_countries.country_code
 
 ),
 
@@ -67,6 +87,12 @@ column_rules_checked as (
                     when instructor_name__text is null
                         then 'instructor_name: required value missing'
                 end,
+                case
+                    when country_code is not null and country_code__listed_code is null
+                        then 'country_code: not an ISO 3166-1 alpha-2 country code '''
+                            || country_code__text
+                            || ''''
+                end,
                 case when joined_at__text is null then 'joined_at: required value missing' end,
                 case
                     when joined_at__text is not null and joined_at is null
@@ -80,7 +106,7 @@ column_rules_checked as (
             ),
             ''
         ) as _column_reason
-    from typed
+    from joined
 
 ),
 

@@ -14,6 +14,12 @@ source as (
 
 ),
 
+iso_3166_countries as (
+
+    select * from {{ ref('iso_3166_countries') }}
+
+),
+
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -47,13 +53,27 @@ typed as (
             when {{ is_iso8601_timestamp('signup_at__text') }}
                 then {{ text_to_utc_timestamp('signup_at__text') }}
         end as signup_at,
-        country_code__text as country_code,
+        upper(country_code__text) as country_code,
         timezone__text as timezone,
         lower(acquisition_channel__text) as acquisition_channel,
         utm_source__text as utm_source,
         utm_medium__text as utm_medium,
         utm_campaign__text as utm_campaign
     from trimmed
+
+),
+
+-- each row with what its rules compare it to in other models: its valid parents' keys and its
+-- codes' entries in their code lists (null when there is none) and the values its consistency rules
+-- read
+joined as (
+
+    select
+        typed.*,
+        iso_3166_countries.country_code as country_code__listed_code
+    from typed
+    left join iso_3166_countries
+        on typed.country_code = iso_3166_countries.country_code
 
 ),
 
@@ -74,6 +94,12 @@ column_rules_checked as (
                 case
                     when country_code__text is null
                         then 'country_code: required value missing'
+                end,
+                case
+                    when country_code is not null and country_code__listed_code is null
+                        then 'country_code: not an ISO 3166-1 alpha-2 country code '''
+                            || country_code__text
+                            || ''''
                 end,
                 case when timezone__text is null then 'timezone: required value missing' end,
                 case
@@ -98,7 +124,7 @@ column_rules_checked as (
             ),
             ''
         ) as _column_reason
-    from typed
+    from joined
 
 ),
 
