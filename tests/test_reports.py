@@ -38,7 +38,10 @@ from orchestration.reports.charts import (
 )
 from orchestration.reports.drivers import NO_SLICES, Driver, Explanation, driver_text, format_delta, headline_text
 from orchestration.reports.formatting import (
+    format_band,
     format_change,
+    format_interim,
+    format_progress,
     format_value,
     met_mark,
     status_emoji,
@@ -62,6 +65,7 @@ from orchestration.reports.periods import (
 )
 from orchestration.reports.queries import ReportError, complete_periods
 from orchestration.reports.terminal import render_scorecard, use_color
+from orchestration.reports.wording import PLAN_NOTE
 from orchestration.settings import Settings
 from browser import dump_dom, screenshot  # tests/browser.py
 
@@ -178,6 +182,23 @@ def test_values_are_formatted_by_unit(value: float | None, unit: str, text: str)
 )
 def test_changes_are_formatted_by_unit(unit, change_value, change_rate, trend, text: str) -> None:
     assert format_change(unit, change_value, change_rate, trend) == text
+
+
+def test_benchmark_band_interim_target_and_progress_are_formatted_by_unit() -> None:
+    # the references' band and where the value sits; none when the references give no range
+    assert format_band(0.15, 0.25, "rate", "within") == "15.0%–25.0% within"
+    assert format_band(20.0, 100.0, "usd", "below") == "$20.00–$100.00 below"
+    assert format_band(3.0, 5.0, "ratio") == "3.00–5.00"  # no value (provisional): no position
+    assert format_band(None, None, "rate", None) == "–"
+    # the interim target in force, days into the plan, met or missed
+    assert format_interim(90, 0.2337, "rate", False) == "23.4% (90 d) ✗"
+    assert format_interim(30, 163.26, "usd", True) == "$163.26 (30 d) ✓"
+    assert format_interim(365, 60.0, "score") == "60.0 (365 d)"  # not judged: no mark
+    assert format_interim(None, None, "rate") == "–"
+    # progress from the baseline to the yearly target: uncapped both ways, – when unknown
+    assert [format_progress(p) for p in (0.4071, 1.0, 1.377, -3.312, -0.001, None)] == [
+        "41%", "100%", "138%", "-331%", "0%", "–"
+    ]
 
 
 def test_status_marks_plain_and_emoji() -> None:
@@ -365,10 +386,22 @@ def test_latest_monthly_report_shows_the_marts_figures(golden: Settings) -> None
         ), line.kpi_id
         expected_rate = row["change_rate"]
         assert line.change_rate == (None if expected_rate is None else pytest.approx(expected_rate, rel=1e-12))
+        assert (line.benchmark_low, line.benchmark_high, line.benchmark_position) == (
+            row["benchmark_low"], row["benchmark_high"], row["benchmark_position"]
+        ), line.kpi_id
+        assert (line.interim_days, line.interim_target, line.interim_met, line.plan_baseline, line.progress) == (
+            row["interim_target_days"], row["interim_target_value"], row["interim_target_met"], row["baseline_value"],
+            row["target_progress_rate"],
+        ), line.kpi_id
         cells = _markdown_row(text, "Scorecard by pillar", line.kpi_name)
         assert cells[1] == format_value(row["actual_value"], row["unit"]), line.kpi_id
         assert cells[3] == ("–" if row["target_value"] is None else format_value(row["target_value"], row["unit"]))
         assert cells[5] == status_emoji(row["status"])
+        assert cells[6] == format_band(row["benchmark_low"], row["benchmark_high"], row["unit"], row["benchmark_position"])
+        assert cells[7] == format_interim(
+            row["interim_target_days"], row["interim_target_value"], row["unit"], row["interim_target_met"]
+        )
+        assert cells[8] == format_progress(row["target_progress_rate"])
     # the hand-computed golden figures (tests/golden/README.md), as the reader sees them. The data
     # starts inside January (first signup 2 January, first session 6 January): January is a
     # partial first month, so February is not compared with it (like for like): no change.
@@ -376,6 +409,13 @@ def test_latest_monthly_report_shows_the_marts_figures(golden: Settings) -> None
     assert _markdown_row(text, "Key metrics", "Course NPS")[1:5] == ["-50.0", "–", "60.0", "✗"]
     assert _markdown_row(text, "Key metrics", "Monthly active students")[1:3] == ["5", "–"]
     assert _markdown_row(text, "Operational performance", "Refund rate")[1:4] == ["29.0%", "5.0%", "✗"]
+    # the KPI template's plan starts 2026-01-01: February (day 31) has the 90-day interim targets of
+    # seeds/kpi_template.csv; the golden data starts in January, so no baseline (Q4 2025) and no
+    # progress; the references' bands: NPS 50-70, course completion 15-25%
+    assert _markdown_row(text, "Scorecard by pillar", "Course NPS")[6:9] == ["50.0–70.0 below", "60.0 (90 d) ✗", "–"]
+    assert _markdown_row(text, "Scorecard by pillar", "Refund rate")[6:9] == ["–", "5.0% (90 d) ✗", "–"]
+    assert _markdown_row(text, "Scorecard by pillar", "Net revenue")[6:9] == ["–", "–", "–"]  # no target, no band
+    assert PLAN_NOTE in text
 
 
 @pytest.mark.slow
@@ -566,7 +606,9 @@ def small_warehouse(root: Path, until: date = date.max) -> Settings:
                 kpi_id varchar, kpi_name varchar, pillar varchar, level varchar, frequency varchar,
                 unit varchar, direction varchar, owner varchar, period_start date, period_end date,
                 is_complete_period boolean, status varchar, actual_value double, target_value double,
-                is_final_period boolean, status_reason varchar
+                is_final_period boolean, status_reason varchar, benchmark_low double, benchmark_high double,
+                benchmark_position varchar, interim_target_days integer, interim_target_value double,
+                interim_target_met boolean, baseline_value double, target_progress_rate double
             )
             """
         )
@@ -579,13 +621,26 @@ def small_warehouse(root: Path, until: date = date.max) -> Settings:
             """
         )
         con.executemany(
-            "insert into marts.kpi_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into marts.kpi_scorecard (kpi_id, kpi_name, pillar, level, frequency, unit, direction, owner, "
+            "period_start, period_end, is_complete_period, status, actual_value, target_value, is_final_period, "
+            "status_reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 # a final period: complete and not provisional
                 [*kpi_row, start, _period_end(kpi_row[4], start), *rest, rest[0] and rest[1] != "provisional", None]
                 for kpi_row, start, *rest in SMALL_SCORECARD
                 if start <= until
             ],
+        )
+        # June's refund rate: above the band 2-5%, the 90-day interim target of 7% met, two thirds of
+        # the way from the 8% baseline to the yearly 5% (lower is better)
+        con.execute(
+            """
+            update marts.kpi_scorecard
+            set benchmark_low = 0.02, benchmark_high = 0.05, benchmark_position = 'above',
+                interim_target_days = 90, interim_target_value = 0.07, interim_target_met = true,
+                baseline_value = 0.08, target_progress_rate = (0.06 - 0.08) / (0.05 - 0.08)
+            where kpi_id = 'm_refunds' and period_start = date '2026-06-01'
+            """
         )
         con.executemany(
             "insert into marts.kpi_alerts values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -708,6 +763,13 @@ def test_quarterly_report_markdown_leads_with_the_quarterly_kpis(small: Settings
     # the scorecard by pillar stays the last month's
     scorecard = text.split("\n## Scorecard by pillar", 1)[1]
     assert "| Net revenue | $420.00 |" in scorecard and "(quarter)" not in scorecard
+    # with the benchmark band, the interim target in force and the progress to the yearly target
+    assert _markdown_row(text, "Scorecard by pillar", "Refund rate") == [
+        "Refund rate", "6.0%", "↑ +2.0 pp", "5.0%", "✗", "🟡 at risk", "2.0%–5.0% above", "7.0% (90 d) ✓", "67%", "Finance"
+    ]
+    assert _markdown_row(text, "Scorecard by pillar", "Net revenue")[6:] == ["–", "–", "–", "Finance"]
+    assert "| KPI | Value | Change | Target | Met | Status | Benchmark | Interim target | Progress | Owner |" in scorecard
+    assert PLAN_NOTE in text
 
 
 def test_quarterly_report_html_has_quarterly_cards_before_the_monthly_ones(small: Settings) -> None:
@@ -727,6 +789,13 @@ def test_quarterly_report_html_has_quarterly_cards_before_the_monthly_ones(small
     assert 'target 3.00 <span class="met">✓</span>' in ratio
     assert "<h3>Q2 2026 (quarterly KPIs)</h3>" in html and "<h3>June 2026 (monthly KPIs)</h3>" in html
     assert "<th>Periods</th>" in html and "<td>Q1 2026 → Q2 2026</td>" in html
+    scorecard = html.split('<section id="scorecard">', 1)[1].split("</section>", 1)[0]
+    assert '<th class="num">Benchmark</th><th class="num">Interim target</th><th class="num">Progress</th>' in scorecard
+    assert ('<td class="num">2.0%–5.0% above</td><td class="num">7.0% (90 d) <span class="met">✓</span></td>'
+            '<td class="num">67%</td><td>Finance</td>') in scorecard
+    # the operational table keeps its columns: the plan is the scorecard's
+    operational = html.split('<section id="operational">', 1)[1].split("</section>", 1)[0]
+    assert "Benchmark" not in operational
 
 
 def test_quarterly_terminal_scorecard_lists_the_quarterly_kpis_first(small: Settings) -> None:

@@ -84,3 +84,27 @@ def status_mark(status: str | None) -> str:
 def status_emoji(status: str | None) -> str:
     """🟡 at risk, ⚪ no data ...: the shared vocabulary's colour and words."""
     return f"{vocabulary.emoji(status)} {vocabulary.label(status)}"
+
+
+def format_band(low: float | None, high: float | None, unit: str, position: str | None = None) -> str:
+    """The references' benchmark band and where the value sits: "15.0%–25.0% within"; – without a
+    band (the references give none for the KPI)."""
+    if low is None or high is None:
+        return NO_TARGET
+    band = f"{format_value(low, unit)}–{format_value(high, unit)}"
+    return f"{band} {position}" if position else band
+
+
+def format_interim(days: int | None, value: float | None, unit: str, met: bool | None = None) -> str:
+    """The interim target in force and whether it is met: "23.4% (90 d) ✗"; – without one (no
+    yearly target, or a period before the plan starts)."""
+    if days is None or value is None:
+        return NO_TARGET
+    text = f"{format_value(value, unit)} ({days} d)"
+    return text if met is None else f"{text} {met_mark(met)}"
+
+
+def format_progress(progress: float | None) -> str:
+    """Progress from the plan's baseline to the yearly target: 0% at the baseline, 100% at the
+    target, beyond 100% past it, negative when worse than the baseline; – when unknown."""
+    return NO_TARGET if progress is None else f"{_fixed(progress * 100, 0)}%"

@@ -12,7 +12,10 @@ from orchestration.reports import status as vocabulary
 from orchestration.reports.charts import line_chart
 from orchestration.reports.drivers import driver_text, headline_text
 from orchestration.reports.formatting import (
+    format_band,
     format_change,
+    format_interim,
+    format_progress,
     format_rate_change,
     format_target,
     format_value,
@@ -35,6 +38,7 @@ from orchestration.reports.periods import Cadence, grain_cadence, short_label
 from orchestration.reports.wording import (
     CHANGE_NOTE,
     LEGEND,
+    PLAN_NOTE,
     alerts_heading,
     anchor_heading,
     anchor_label,
@@ -88,7 +92,7 @@ th { background: #eef1f4; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.mark, th.mark { text-align: center; }
 #scorecard table { table-layout: fixed; }
-#scorecard th:first-child { width: 30%; } #scorecard th:last-child { width: 16%; }
+#scorecard th:first-child { width: 20%; } #scorecard th:last-child { width: 10%; }
 .trend-chart { display: block; }
 .trend-chart .trend-line { fill: none; stroke: var(--blue); stroke-width: 2; stroke-linejoin: round; }
 .trend-chart .trend-point, .trend-chart .latest-point { fill: var(--blue); }
@@ -194,8 +198,15 @@ def _operational(report: Report) -> str:
     return f'<section id="operational"><h2>{heading}</h2>{_kpi_table(lines)}</section>'
 
 
-def _kpi_table(lines: tuple[KpiLine, ...]) -> str:
-    """KPI, value, change, target, met, status, owner: the operational and scorecard tables."""
+def _kpi_table(lines: tuple[KpiLine, ...], plan: bool = False) -> str:
+    """KPI, value, change, target, met, status, owner: the operational and scorecard tables; with
+    `plan` (the scorecard) also the benchmark band, the interim target in force and the progress
+    to the yearly target, before the owner."""
+    header = ["KPI", "Value", "Change", "Target", "Met", "Status"]
+    kinds = "lnnnml"
+    if plan:
+        header += ["Benchmark", "Interim target", "Progress"]
+        kinds += "nnn"
     rows = [
         [
             escape(line.kpi_name),
@@ -204,11 +215,22 @@ def _kpi_table(lines: tuple[KpiLine, ...]) -> str:
             escape(format_target(line.target, line.unit)),
             _met(line.target_met),
             _status_pill(line.status),
+            *(_plan_cells(line) if plan else []),
             escape(line.owner),
         ]
         for line in lines
     ]
-    return _table(["KPI", "Value", "Change", "Target", "Met", "Status", "Owner"], "lnnnmll", rows)
+    return _table([*header, "Owner"], kinds + "l", rows)
+
+
+def _plan_cells(line: KpiLine) -> list[str]:
+    """The benchmark band (with the value's position), the interim target in force (met or
+    missed) and the progress from the baseline to the yearly target."""
+    band = escape(format_band(line.benchmark_low, line.benchmark_high, line.unit, line.benchmark_position))
+    interim = escape(format_interim(line.interim_days, line.interim_target, line.unit))
+    if line.interim_met is not None:
+        interim = f"{interim} {_met(line.interim_met)}"
+    return [band, interim, escape(format_progress(line.progress))]
 
 
 def _alert_table(alerts: tuple[Alert, ...], period: str) -> str:
@@ -297,7 +319,7 @@ def _scorecard(report: Report) -> str:
     parts = [f'<section id="scorecard"><h2>{escape(anchor_heading(report, "Scorecard by pillar"))}</h2>']
     for pillar, lines in by_pillar(report.kpis):
         parts.append(f"<h3>{escape(pillar_label(pillar))}</h3>")
-        parts.append(_kpi_table(lines))
+        parts.append(_kpi_table(lines, plan=True))
     return "".join(parts) + "</section>"
 
 
@@ -329,7 +351,7 @@ def render_html(report: Report) -> str:
             _movers(report),
             _scorecard(report),
             _no_data(report),
-            f"<footer><p>Status: {legend}</p><p>{escape(CHANGE_NOTE)}</p></footer>",
+            f"<footer><p>Status: {legend}</p><p>{escape(CHANGE_NOTE)}</p><p>{escape(PLAN_NOTE)}</p></footer>",
         ]
     )
     return (

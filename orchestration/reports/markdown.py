@@ -12,7 +12,10 @@ from orchestration.reports.charts import sparkline
 from orchestration.reports.drivers import driver_text, headline_text
 from orchestration.reports.formatting import (
     SEVERITY_EMOJI,
+    format_band,
     format_change,
+    format_interim,
+    format_progress,
     format_rate_change,
     format_target,
     format_value,
@@ -36,6 +39,7 @@ from orchestration.reports.periods import Cadence, grain_cadence, short_label
 from orchestration.reports.wording import (
     CHANGE_NOTE,
     LEGEND,
+    PLAN_NOTE,
     alerts_heading,
     anchor_heading,
     anchor_label,
@@ -219,12 +223,16 @@ def _scorecard(report: Report) -> list[str]:
                 format_target(line.target, line.unit),
                 met_mark(line.target_met),
                 status_emoji(line.status),
+                format_band(line.benchmark_low, line.benchmark_high, line.unit, line.benchmark_position),
+                format_interim(line.interim_days, line.interim_target, line.unit, line.interim_met),
+                format_progress(line.progress),
                 line.owner,
             ]
             for line in lines
         ]
         out += ["", f"### {pillar_label(pillar)}", ""]
-        out += table(["KPI", "Value", "Change", "Target", "Met", "Status", "Owner"], "lrrrcll", rows)
+        header = ["KPI", "Value", "Change", "Target", "Met", "Status", "Benchmark", "Interim target", "Progress", "Owner"]
+        out += table(header, "lrrrclrrrl", rows)
     return out
 
 
@@ -249,6 +257,6 @@ def render_markdown(report: Report) -> str:
         _movers(report),
         _scorecard(report),
         _no_data(report),
-        ["---", "", f"Status {legend}.", "", CHANGE_NOTE],
+        ["---", "", f"Status {legend}.", "", CHANGE_NOTE, "", PLAN_NOTE],
     ]
     return "\n\n".join("\n".join(section) for section in sections if section) + "\n"

@@ -55,6 +55,17 @@ class KpiLine:
     trend: str | None
     frequency: str | None = None  # the scorecard grain: monthly, quarterly ...
     status_reason: str | None = None  # why no data or provisional (kpi_scorecard.status_reason)
+    # the references' industry benchmark band and where the value sits: below, within, above
+    benchmark_low: float | None = None
+    benchmark_high: float | None = None
+    benchmark_position: str | None = None
+    # the KPI template's plan: the interim target in force (30, 90 or 365 days into the plan),
+    # whether the value meets it, the plan's baseline and the progress from it to the yearly target
+    interim_days: int | None = None
+    interim_target: float | None = None
+    interim_met: bool | None = None
+    plan_baseline: float | None = None
+    progress: float | None = None
 
     @property
     def target_met(self) -> bool | None:

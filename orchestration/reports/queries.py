@@ -194,7 +194,15 @@ select
         else 'down'
     end as trend_direction,
     current_period.frequency,
-    current_period.status_reason
+    current_period.status_reason,
+    current_period.benchmark_low,
+    current_period.benchmark_high,
+    current_period.benchmark_position,
+    current_period.interim_target_days,
+    current_period.interim_target_value,
+    current_period.interim_target_met,
+    current_period.baseline_value,
+    current_period.target_progress_rate
 from marts.kpi_scorecard as current_period
 left join marts.kpi_scorecard as baseline_period
     on

@@ -16,6 +16,14 @@ CHANGE_NOTE = (
     "Met: ✓ target reached, ✗ missed, – no target."
 )
 
+PLAN_NOTE = (
+    "Benchmark: the industry range of the reference documents (seeds/kpi_template.csv) and whether "
+    "the value is below, within or above it; – the references give none. Interim target: the "
+    "target in force 30, 90 or 365 days (d) into the KPI's yearly plan, ✓ met or ✗ missed. "
+    "Progress: how far the KPI has come from its baseline (the mean of its final values in the "
+    "months before the plan starts) to the yearly target: 0% at the baseline, 100% at the target."
+)
+
 
 def title(report: Report) -> str:
     return f"{report.cadence.adjective} KPI summary: {period_label(report.cadence, report.period_start)}"
