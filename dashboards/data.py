@@ -200,6 +200,43 @@ def format_change(change_value: Any, change_rate: Any, unit: str) -> str | None:
     return f"{float(change_rate) * 100:+.1f}%"
 
 
+def benchmark_text(low: Any, high: Any, position: Any, unit: str) -> str | None:
+    """The references' industry benchmark band and where the value sits ("15.0%–25.0%, within");
+    None when the references give no band for the KPI."""
+    if is_missing(low) or is_missing(high):
+        return None
+    band = f"{format_value(low, unit)}–{format_value(high, unit)}"
+    return band if is_missing(position) else f"{band}, {position}"
+
+
+def interim_text(days: Any, value: Any, met: Any, unit: str) -> str | None:
+    """The interim target in force, 30, 90 or 365 days into the KPI's yearly plan, and whether the
+    value meets it ("23.4% (90 days), missed"); None without one."""
+    if is_missing(days) or is_missing(value):
+        return None
+    text = f"{format_value(value, unit)} ({int(days)} days)"
+    return text if is_missing(met) else f"{text}, {'met' if bool(met) else 'missed'}"
+
+
+def progress_text(progress: Any) -> str | None:
+    """Progress from the plan's baseline to the yearly target ("43% of the way"); None when
+    unknown (no baseline, no target, not final)."""
+    return None if is_missing(progress) else f"{float(progress) * 100:.0f}% of the way"
+
+
+def plan_line(row: Any) -> str:
+    """Benchmark band, interim target and progress of a scorecard row, as one line: what the
+    executive page shows next to each KPI."""
+    unit = row["unit"]
+    parts = [
+        ("benchmark", benchmark_text(row["benchmark_low"], row["benchmark_high"], row["benchmark_position"], unit)),
+        ("interim target", interim_text(row["interim_target_days"], row["interim_target_value"],
+                                        row["interim_target_met"], unit)),
+        ("progress to the yearly target", progress_text(row["target_progress_rate"])),
+    ]
+    return " · ".join(f"{name} {text}" for name, text in parts if text) or "no benchmark or interim target"
+
+
 def status_text(status: Any) -> str:
     """The shared vocabulary's words: on target, at risk, off target, beating target, no target,
     provisional, no data (a missing status reads as no data)."""

@@ -169,6 +169,7 @@ def kpi_card(row: pd.Series, history: pd.DataFrame | None = None) -> None:
             badge += f" ({reason})"
         period = "" if row["frequency"] == "monthly" else f" · {data.period_label(row['period_start'], row['frequency'])}"
         st.markdown(f"{badge} {target} · {row['owner']}{period}")
+        st.caption(data.plan_line(row))
 
 
 def metric(label: str, value: Any, unit: str, *, delta: str | None = None, inverse: bool = False,
@@ -183,7 +184,8 @@ def style_status(table: pd.DataFrame, column: str = "Status") -> Any:
 
 
 def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
-    """The reference's scorecard table: KPI, current, target, trend, status, owner."""
+    """The reference's scorecard table: KPI, current, target, trend, status, owner, with the
+    references' benchmark band, the interim target in force and the progress to the yearly target."""
     table = pd.DataFrame({
         "Status": [data.status_text(s) for s in scorecard["status"]],
         "KPI": scorecard["kpi_name"],
@@ -195,6 +197,13 @@ def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
         "Trend": [f"{data.TREND_ARROWS.get(t, '')} {data.format_change(cv, cr, u) or ''}".strip()
                   for t, cv, cr, u in zip(scorecard["trend_direction"], scorecard["change_value"],
                                           scorecard["change_rate"], scorecard["unit"])],
+        "Benchmark": [data.benchmark_text(lo, hi, pos, u) or "" for lo, hi, pos, u in
+                      zip(scorecard["benchmark_low"], scorecard["benchmark_high"],
+                          scorecard["benchmark_position"], scorecard["unit"])],
+        "Interim target": [data.interim_text(d, v, m, u) or "" for d, v, m, u in
+                           zip(scorecard["interim_target_days"], scorecard["interim_target_value"],
+                               scorecard["interim_target_met"], scorecard["unit"])],
+        "Progress": [data.progress_text(p) or "" for p in scorecard["target_progress_rate"]],
         "Period": [f"{pd.Timestamp(p):%Y-%m-%d}{'' if c else ' (partial)'}" for p, c in
                    zip(scorecard["period_start"], scorecard["is_complete_period"])],
         "Owner": scorecard["owner"],

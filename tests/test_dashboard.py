@@ -75,6 +75,28 @@ def test_parse_number_reads_what_format_writes() -> None:
         assert shown == pytest.approx(value * 100 if unit == "rate" else value, abs=1)
 
 
+def test_benchmark_band_interim_target_and_progress_texts() -> None:
+    assert data.benchmark_text(0.15, 0.25, "within", "rate") == "15.0%–25.0%, within"
+    assert data.benchmark_text(20.0, 100.0, None, "usd") == "$20.00–$100.00"  # no final value: no position
+    assert data.benchmark_text(None, float("nan"), None, "rate") is None  # the references give no band
+    assert data.interim_text(90, 0.2337, False, "rate") == "23.4% (90 days), missed"
+    assert data.interim_text(30.0, 163.26, True, "usd") == "$163.26 (30 days), met"
+    assert data.interim_text(365, 60.0, pd.NA, "score") == "60.0 (365 days)"  # not judged (provisional)
+    assert data.interim_text(float("nan"), None, None, "rate") is None  # no target, or before the plan
+    assert [data.progress_text(p) for p in (0.4071, 1.377, -3.312)] == [
+        "41% of the way", "138% of the way", "-331% of the way"]
+    assert data.progress_text(float("nan")) is None
+    row = pd.Series({"unit": "rate", "benchmark_low": 0.05, "benchmark_high": 0.15, "benchmark_position": "below",
+                     "interim_target_days": 365, "interim_target_value": 0.025, "interim_target_met": False,
+                     "target_progress_rate": 0.89})
+    assert data.plan_line(row) == ("benchmark 5.0%–15.0%, below · interim target 2.5% (365 days), missed · "
+                                   "progress to the yearly target 89% of the way")
+    bare = pd.Series({"unit": "usd", "benchmark_low": None, "benchmark_high": None, "benchmark_position": None,
+                      "interim_target_days": None, "interim_target_value": None, "interim_target_met": None,
+                      "target_progress_rate": None})
+    assert data.plan_line(bare) == "no benchmark or interim target"
+
+
 def test_status_labels_colours_and_delta_direction() -> None:
     # the vocabulary every surface shares (orchestration.reports.status)
     assert [data.status_text(s) for s in ("off_target", "at_risk", "on_target", "beating_target", "untargeted",
@@ -362,6 +384,22 @@ def test_executive_kpis_statuses_and_alerts_match_the_scorecard(app: Any, servin
     met = sum(s in ("on_target", "beating_target") for s in monthly)
     judged = sum(s in ("on_target", "beating_target", "at_risk", "off_target") for s in monthly)
     assert shown["Targets met"].value == f"{met} of {judged}"
+    # next to each headline KPI: the references' benchmark band, the interim target in force and
+    # the progress to the yearly target, as the marts have them
+    captions = [c.value for c in app.caption]
+    for row in strategic:
+        assert data.plan_line(pd.Series(row)) in captions, row["kpi_id"]
+    # the golden month is February 2026, day 31 of the 2026 plan: the 90-day interim targets; the
+    # golden data starts in January, so there is no Q4 2025 baseline and no progress
+    nps = next(r for r in strategic if r["kpi_id"] == "cs_nps")
+    assert "benchmark 50.0–70.0, below · interim target 60.0 (90 days), missed" in captions
+    assert nps["target_progress_rate"] is None and nps["baseline_value"] is None
+    monthly_targets = [r for r in strategic if r["target_value"] is not None and r["frequency"] == "monthly"]
+    assert monthly_targets and all(r["interim_target_days"] == 90 for r in monthly_targets)
+    for row in strategic:  # the rule, independently: days from the plan start to the period start
+        days = (row["period_start"] - date(2026, 1, 1)).days
+        expected = None if row["target_value"] is None or days < 0 else 30 if days < 30 else 90 if days < 90 else 365
+        assert row["interim_target_days"] == expected, row["kpi_id"]
     assert any(f"{len(monthly)} KPIs: " in c.value and f"{met} of {judged} targets met" in c.value for c in app.caption)
     alerts = q(serving, """
         select alerts.severity, alerts.alert_message
