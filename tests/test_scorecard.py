@@ -45,6 +45,18 @@ def _catalog() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _template() -> dict[str, dict[str, str]]:
+    with (PROJECT_DIR / "seeds" / "kpi_template.csv").open() as handle:
+        return {row["kpi_id"]: row for row in csv.DictReader(handle)}
+
+
+REFERENCES = PROJECT_DIR.parent / "shared" / "reference"
+REFERENCE_DOCUMENTS = (
+    "elearning-marketplace-kpis.md", "kpi-tracking-framework.md", "executive-kpi-monitoring.md",
+    "kpi-measurement-framework.md", "ai-marketing-metrics-es.md",
+)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("scorecard")
@@ -214,6 +226,87 @@ def test_alerts_are_one_per_kpi_and_period_and_follow_the_rules(built: Settings)
     assert all(message.endswith(f"owner: {owner}") and "Why it matters" in message for message, owner in messages)
 
 
+def test_every_catalog_kpi_has_its_template_and_bands_come_from_the_references() -> None:
+    catalog, template = {row["kpi_id"]: row for row in _catalog()}, _template()
+    assert set(template) == set(catalog)
+    for kpi_id, row in template.items():
+        assert row["data_sources"] and row["why_it_matters"] and row["risks"], kpi_id
+        date.fromisoformat(row["target_start_date"])
+        # interim targets exactly for the KPIs with a yearly target
+        assert bool(row["target_30_days"]) == bool(row["target_90_days"]) == bool(catalog[kpi_id]["target"]), kpi_id
+    bands = {kpi_id: row for kpi_id, row in template.items() if row["benchmark_low"]}
+    # kpi-measurement-framework.md's ranges: campaigns, course success, conversion, MRR growth, churn, CLV:CAC
+    assert {"cs_completion_rate", "cs_nps", "cmp_ctr", "cmp_cpa", "biz_customer_churn", "eng_conversion_rate"} <= set(bands)
+    assert not {"rev_revenue", "rev_refund_rate", "dq_score", "ins_retention_rate"} & set(bands)  # none given: none invented
+    for kpi_id, row in bands.items():
+        low, high = float(row["benchmark_low"]), float(row["benchmark_high"])
+        assert low <= high, kpi_id
+        document = row["benchmark_source"].split(":", 1)[0]
+        assert document in REFERENCE_DOCUMENTS, (kpi_id, document)
+        if (REFERENCES / document).exists():  # the checkout sits next to the shared references
+            assert "benchmark" in (REFERENCES / document).read_text(encoding="utf-8").lower()
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, day.day)
+
+
+def test_baseline_interim_targets_and_progress_follow_the_plan(built: Settings) -> None:
+    """kpi_scorecard's plan columns recomputed from its own values and the template: the baseline
+    is the mean of the final values in the 3 months before the plan, the interim target the 30-,
+    90- or 365-day one by days into the plan, progress (actual - baseline) / (target - baseline)."""
+    catalog, template = {row["kpi_id"]: row for row in _catalog()}, _template()
+    columns = (
+        "kpi_id, period_start, period_end, is_final_period, actual_value, direction, target_value, baseline_value, "
+        "baseline_periods, interim_target_days, interim_target_value, interim_target_met, target_progress_rate, "
+        "benchmark_low, benchmark_high, benchmark_position"
+    )
+    rows = [dict(zip([c.strip() for c in columns.split(",")], row))
+            for row in _query(built, f"select {columns} from marts.kpi_scorecard")]
+    baselines: dict[str, list[float]] = {}
+    for row in rows:
+        start = date.fromisoformat(template[row["kpi_id"]]["target_start_date"])
+        if (row["is_final_period"] and row["actual_value"] is not None
+                and row["period_start"] >= _months_before(start, 3) and row["period_end"] < start):
+            baselines.setdefault(row["kpi_id"], []).append(row["actual_value"])
+    seen: Counter = Counter()
+    for row in rows:
+        kpi_id, plan = row["kpi_id"], template[row["kpi_id"]]
+        days = (row["period_start"] - date.fromisoformat(plan["target_start_date"])).days
+        values = baselines.get(kpi_id, [])
+        baseline = sum(values) / len(values) if values and days >= 0 else None
+        assert row["baseline_value"] == (None if baseline is None else pytest.approx(baseline, rel=1e-9)), kpi_id
+        assert row["baseline_periods"] == (None if days < 0 else len(values)), kpi_id
+        target = float(catalog[kpi_id]["target"]) if catalog[kpi_id]["target"] else None
+        horizon = None if target is None or days < 0 else 30 if days < 30 else 90 if days < 90 else 365
+        assert row["interim_target_days"] == horizon, (kpi_id, row["period_start"])
+        interim = {30: plan["target_30_days"], 90: plan["target_90_days"], 365: target}.get(horizon)
+        assert row["interim_target_value"] == (None if interim in (None, "") else float(interim)), kpi_id
+        sign = -1 if row["direction"] == "lower_is_better" else 1
+        actual, judged = row["actual_value"], row["is_final_period"] and row["actual_value"] is not None
+        met = sign * actual >= sign * float(interim) if judged and interim not in (None, "") else None
+        assert row["interim_target_met"] == met, (kpi_id, row["period_start"])
+        progress = None
+        if judged and baseline is not None and target is not None:
+            gap = sign * (target - baseline)
+            progress = (actual - baseline) / (target - baseline) if gap > 0 else float(sign * actual >= sign * target)
+        assert row["target_progress_rate"] == (None if progress is None else pytest.approx(progress, rel=1e-9, abs=1e-12))
+        band = (row["benchmark_low"], row["benchmark_high"])
+        expected_band = (float(plan["benchmark_low"]), float(plan["benchmark_high"])) if plan["benchmark_low"] else (None, None)
+        assert band == expected_band, kpi_id
+        position = None
+        if judged and band[0] is not None:
+            position = "below" if actual < band[0] else "above" if actual > band[1] else "within"
+        assert row["benchmark_position"] == position, (kpi_id, row["period_start"])
+        seen.update([("days", horizon), ("met", met), ("position", position),
+                     ("progress", None if progress is None else (progress > 1) - (progress < 0))])
+    # every case is exercised on this data
+    assert {("days", 30), ("days", 90), ("days", 365), ("met", True), ("met", False)} <= set(seen)
+    assert {("position", "below"), ("position", "within"), ("position", "above")} <= set(seen)
+    assert {("progress", -1), ("progress", 0), ("progress", 1)} <= set(seen)
+
+
 def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) -> None:
     project = tmp_path / "project"
     ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "*.egg-info", "__pycache__")
@@ -226,6 +319,12 @@ def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) 
                 "revenue_monthly", "refunds", "", "", "0.5", "warning", "review refund reasons",
                 "0", "refunded_paid_orders", "", "false", "marketplace.refunds",
             ]
+        )
+    # and its KPI template row (every catalog KPI has one): no target, no interim targets, no band
+    with (project / "seeds" / "kpi_template.csv").open("a", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["rev_refunds", "marketplace refunds export", "refunds take back revenue", "late refunds",
+             "2026-01-01", "", "", "", "", ""]
         )
     from dbt.cli.main import dbtRunner
 
