@@ -61,10 +61,9 @@ plans as (
 
     select
         template.*,
-        cast(
-            {{ dbt.dateadd('month', -1 * var('kpi_baseline_months'), 'template.target_start_date') }}
-            as date
-        ) as baseline_start_date
+        cast({{ dbt.dateadd(
+            'month', -1 * var('kpi_baseline_months'), 'template.target_start_date'
+        ) }} as date) as baseline_start_date
     from template
 
 ),
@@ -80,8 +79,8 @@ baselines as (
     inner join finality
         on
             plans.kpi_id = finality.kpi_id
-            and finality.period_start >= plans.baseline_start_date
-            and finality.period_end < plans.target_start_date
+            and plans.baseline_start_date <= finality.period_start
+            and plans.target_start_date > finality.period_end
             and finality.is_final_period
     group by plans.kpi_id
 
@@ -109,7 +108,9 @@ with_plan as (
         -- the interim target in force: none without a yearly target
         case
             when catalog.target is not null
-                then {{ kpi_interim_target_days('changes.period_start', 'plans.target_start_date') }}
+                then {{ kpi_interim_target_days(
+                    'changes.period_start', 'plans.target_start_date'
+                ) }}
         end as interim_target_days
     from changes
     inner join catalog
@@ -121,7 +122,7 @@ with_plan as (
 
 ),
 
-targets_in_force as (
+planned as (
 
     select
         with_plan.*,
@@ -139,8 +140,8 @@ final as (
 
     select
         ---------- keys
-        targets_in_force.kpi_id,
-        targets_in_force.period_start,
+        planned.kpi_id,
+        planned.period_start,
 
         ---------- attributes
         catalog.kpi_name,
@@ -150,90 +151,90 @@ final as (
         catalog.unit,
         catalog.direction,
         catalog.owner,
-        targets_in_force.period_end,
-        targets_in_force.prior_period_start,
-        targets_in_force.is_complete_period,
-        targets_in_force.is_partial_period,
-        targets_in_force.is_final_period,
-        not targets_in_force.is_final_period as is_provisional,
+        planned.period_end,
+        planned.prior_period_start,
+        planned.is_complete_period,
+        planned.is_partial_period,
+        planned.is_final_period,
+        not planned.is_final_period as is_provisional,
         case
-            when targets_in_force.no_data_reason is not null then 'no_data'
-            when not targets_in_force.is_final_period then 'provisional'
+            when planned.no_data_reason is not null then 'no_data'
+            when not planned.is_final_period then 'provisional'
             else {{ kpi_status(
-                'targets_in_force.actual_value', 'catalog.target', 'catalog.warning_threshold',
+                'planned.actual_value', 'catalog.target', 'catalog.warning_threshold',
                 'catalog.critical_threshold', 'catalog.direction', 'catalog.blue_margin_rate'
             ) }}
         end as status,
         case
-            when targets_in_force.no_data_reason is not null then targets_in_force.no_data_reason
-            when targets_in_force.is_partial_period then 'the data starts inside this period'
-            when not targets_in_force.is_complete_period then 'the period is still in progress'
-            when not targets_in_force.is_mature_period
+            when planned.no_data_reason is not null then planned.no_data_reason
+            when planned.is_partial_period then 'the data starts inside this period'
+            when not planned.is_complete_period then 'the period is still in progress'
+            when not planned.is_mature_period
                 then 'cohort not mature: final '
                     || cast(cast(
-                        {{ dbt.dateadd('day', 'catalog.maturity_days', 'targets_in_force.period_end') }}
+                        {{ dbt.dateadd('day', 'catalog.maturity_days', 'planned.period_end') }}
                         as date
                     ) as {{ dbt.type_string() }})
                     || ' (' || cast(catalog.maturity_days as {{ dbt.type_string() }})
                     || ' days after the period)'
-            when targets_in_force.actual_value is null then 'no data in the source for this period'
+            when planned.actual_value is null then 'no data in the source for this period'
         end as status_reason,
-        {{ kpi_trend_direction('targets_in_force.change_value', 'targets_in_force.prior_value') }} as trend_direction,
-        targets_in_force.range_position,
+        {{ kpi_trend_direction('planned.change_value', 'planned.prior_value') }} as trend_direction,
+        planned.range_position,
 
         ---------- measures
-        targets_in_force.actual_value,
+        planned.actual_value,
         catalog.target as target_value,
         catalog.warning_threshold,
         catalog.critical_threshold,
-        targets_in_force.actual_value - catalog.target as target_gap_value,
-        targets_in_force.prior_value,
-        targets_in_force.change_value,
-        targets_in_force.change_rate,
-        targets_in_force.sample_size,
+        planned.actual_value - catalog.target as target_gap_value,
+        planned.prior_value,
+        planned.change_value,
+        planned.change_rate,
+        planned.sample_size,
         catalog.min_sample,
         catalog.maturity_days,
-        targets_in_force.expected_value,
-        targets_in_force.expected_lower_value,
-        targets_in_force.expected_upper_value,
-        targets_in_force.history_periods,
+        planned.expected_value,
+        planned.expected_lower_value,
+        planned.expected_upper_value,
+        planned.history_periods,
 
         ---------- benchmark band (kpi_template): the references' industry range, judged on final
         ---------- periods only
-        targets_in_force.benchmark_low,
-        targets_in_force.benchmark_high,
-        targets_in_force.benchmark_source,
+        planned.benchmark_low,
+        planned.benchmark_high,
+        planned.benchmark_source,
         case
-            when not targets_in_force.is_final_period or targets_in_force.actual_value is null then null
-            when targets_in_force.benchmark_low is null or targets_in_force.benchmark_high is null then null
-            when targets_in_force.actual_value < targets_in_force.benchmark_low then 'below'
-            when targets_in_force.actual_value > targets_in_force.benchmark_high then 'above'
+            when not planned.is_final_period or planned.actual_value is null then null
+            when planned.benchmark_low is null or planned.benchmark_high is null then null
+            when planned.actual_value < planned.benchmark_low then 'below'
+            when planned.actual_value > planned.benchmark_high then 'above'
             else 'within'
         end as benchmark_position,
 
         ---------- target plan (kpi_template): baseline, the interim target in force, progress
-        targets_in_force.target_start_date,
-        targets_in_force.baseline_start_date,
-        targets_in_force.baseline_value,
-        targets_in_force.baseline_periods,
-        targets_in_force.interim_target_days,
-        targets_in_force.interim_target_value,
+        planned.target_start_date,
+        planned.baseline_start_date,
+        planned.baseline_value,
+        planned.baseline_periods,
+        planned.interim_target_days,
+        planned.interim_target_value,
         case
-            when targets_in_force.is_final_period
+            when planned.is_final_period
                 then {{ kpi_meets(
-                    'targets_in_force.actual_value', 'targets_in_force.interim_target_value',
+                    'planned.actual_value', 'planned.interim_target_value',
                     'catalog.direction'
                 ) }}
         end as interim_target_met,
         case
-            when targets_in_force.is_final_period
+            when planned.is_final_period
                 then {{ kpi_target_progress(
-                    'targets_in_force.actual_value', 'targets_in_force.baseline_value', 'catalog.target', 'catalog.direction'
+                    'planned.actual_value', 'planned.baseline_value', 'catalog.target', 'catalog.direction'
                 ) }}
         end as target_progress_rate
-    from targets_in_force
+    from planned
     inner join catalog
-        on targets_in_force.kpi_id = catalog.kpi_id
+        on planned.kpi_id = catalog.kpi_id
 
 )
 
