@@ -222,8 +222,10 @@ def test_alerts_are_one_per_kpi_and_period_and_follow_the_rules(built: Settings)
         "from marts.kpi_alerts where alert_type in ('drop', 'spike')",
     )
     assert outside[0][0] == 0
-    messages = _query(built, "select alert_message, owner from marts.kpi_alerts")
-    assert all(message.endswith(f"owner: {owner}") and "Why it matters" in message for message, owner in messages)
+    messages = _query(built, "select kpi_id, alert_message, owner from marts.kpi_alerts")
+    template = _template()  # why it matters: the KPI template's, not the definition
+    assert all(message.endswith(f"owner: {owner}") and f"Why it matters: {template[kpi_id]['why_it_matters']}. "
+               in message for kpi_id, message, owner in messages)
 
 
 def test_every_catalog_kpi_has_its_template_and_bands_come_from_the_references() -> None:

@@ -14,13 +14,20 @@ catalog as (
 
 ),
 
+template as (
+
+    select * from {{ ref('kpi_template') }}
+
+),
+
 -- Only final periods are judged (complete, mature, not partial), and only with the sample the
 -- catalog asks for: a provisional cohort or a month of three campaigns never alerts.
 judged_periods as (
 
     select
         scorecard.*,
-        catalog.definition,
+        -- the KPI template's why it matters; the definition for a KPI without a template row
+        coalesce(template.why_it_matters, catalog.definition) as why_it_matters,
         catalog.sample_column,
         catalog.max_drop_rate,
         catalog.drop_severity,
@@ -30,6 +37,8 @@ judged_periods as (
     from scorecard
     inner join catalog
         on scorecard.kpi_id = catalog.kpi_id
+    left join template
+        on scorecard.kpi_id = template.kpi_id
     where
         scorecard.is_final_period
         and (catalog.min_sample is null or scorecard.sample_size >= catalog.min_sample)
@@ -160,7 +169,7 @@ messages as (
                 then '; sample ' || sample_label || ' ' || replace(sample_column, '_', ' ')
             else ''
         end
-        || '. Why it matters: ' || definition || '. Action: ' || action
+        || '. Why it matters: ' || why_it_matters || '. Action: ' || action
         || ' - owner: ' || owner as alert_message
     from alerting
 
