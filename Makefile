@@ -75,7 +75,7 @@ dashboard: $(STAMP) ## the KPI dashboards on http://127.0.0.1:$(DASHBOARD_PORT) 
 	@$(BIN)/streamlit run dashboards/app.py --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP) ## the whole test suite (pytest in TEST_WORKERS=2 processes, incl. dbt, sqlfluff, Dagster, browser tests)
-	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP) ## sqlfluff on models and macros
 	@WAREHOUSE_PATH=$${WAREHOUSE_PATH:-/tmp/sqlfluff-lint.duckdb} $(BIN)/sqlfluff lint models macros snapshots tests/dbt

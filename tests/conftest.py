@@ -46,8 +46,10 @@ def private_dbt_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield
 
 
-# The modules that take longest, first: `pytest -n 2 --dist loadfile` hands out whole modules in
-# collection order, so starting the long ones early lets the workers finish together.
+# The modules that take longest, first: `pytest -n 2 --dist loadfile --no-loadscope-reorder` (make
+# test) hands out whole modules in collection order, so starting the long ones early lets the
+# workers finish together (xdist's default order, most tests first, would start the one-test lint
+# module last).
 SLOWEST_MODULES = (
     "test_sql_style",
     "test_dagster_run",
