@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 import duckdb
 
-from orchestration.reports.formatting import MISSING, format_value
+from orchestration.reports.formatting import MISSING, fixed, format_value
 from orchestration.reports.model import KpiLine
 
 RED_STATUSES = ("off_target", "at_risk")
@@ -79,10 +79,6 @@ def slice_label(dimension: str, slice_value: str) -> str:
     return f"{name} {SLICE_LABELS.get(slice_value, slice_value)}"
 
 
-def _fixed(value: float, decimals: int) -> str:
-    return f"{round(value, decimals) + 0.0:,.{decimals}f}"
-
-
 def format_delta(value: float | None, unit: str) -> str:
     """A signed contribution in the KPI's unit: rates in percentage points (+1.6 pp), scores in
     points (+1.2 pts), money and counts signed (-$1,234), ratios with two decimals (+0.12); one
@@ -90,17 +86,13 @@ def format_delta(value: float | None, unit: str) -> str:
     if value is None:
         return MISSING
     if unit == "rate":
-        magnitude, suffix = _fixed(abs(value) * 100, 1), " pp"
+        magnitude, suffix = fixed(abs(value) * 100, 1), " pp"
     elif unit == "score":
-        magnitude, suffix = _fixed(abs(value), 1), " pts"
+        magnitude, suffix = fixed(abs(value), 1), " pts"
     else:
         magnitude, suffix = format_value(abs(value), unit), ""
     sign = "" if set(magnitude) <= set("$0.,") else ("-" if value < 0 else "+")
     return f"{sign}{magnitude}{suffix}"
-
-
-def _share(value: float | None) -> str:
-    return MISSING if value is None else f"{value * 100:,.1f}%"
 
 
 def _verb(change: float) -> str:
@@ -133,23 +125,23 @@ def driver_text(driver: Driver, unit: str, basis: str) -> str:
     label = slice_label(driver.dimension, driver.slice_value)
     if basis == "target":
         if driver.value is None:
-            detail = f"{_fixed(driver.numerator or 0.0, 2)} in the numerator, nothing in the denominator this month"
+            detail = f"{fixed(driver.numerator or 0.0, 2)} in the numerator, nothing in the denominator this month"
         else:
-            detail = f"{format_value(driver.value, unit)} on {_share(driver.weight)} of the volume"
+            detail = f"{format_value(driver.value, unit)} on {format_value(driver.weight, 'rate')} of the volume"
         return f"{label}: {format_delta(driver.contribution, unit)} of the gap ({detail})"
     if driver.prior_value is None and driver.prior_weight == 0 and driver.value is not None:
         return (f"{label}: {format_delta(driver.contribution, unit)}"
-                f" (new this month: {format_value(driver.value, unit)} on {_share(driver.weight)} of the volume)")
+                f" (new this month: {format_value(driver.value, unit)} on {format_value(driver.weight, 'rate')} of the volume)")
     if driver.value is None and driver.weight == 0 and driver.prior_value is not None:
         return (f"{label}: {format_delta(driver.contribution, unit)}"
-                f" (gone this month: {format_value(driver.prior_value, unit)} on {_share(driver.prior_weight)} before)")
+                f" (gone this month: {format_value(driver.prior_value, unit)} on {format_value(driver.prior_weight, 'rate')} before)")
     moved = f"{format_value(driver.prior_value, unit)} → {format_value(driver.value, unit)}"
     if driver.rate_effect is None or driver.mix_effect is None:
         return f"{label}: {format_delta(driver.contribution, unit)} ({moved})"
     return (
         f"{label}: {format_delta(driver.contribution, unit)}"
         f" (rate {format_delta(driver.rate_effect, unit)}: {moved};"
-        f" mix {format_delta(driver.mix_effect, unit)}: share {_share(driver.prior_weight)} → {_share(driver.weight)})"
+        f" mix {format_delta(driver.mix_effect, unit)}: share {format_value(driver.prior_weight, 'rate')} → {format_value(driver.weight, 'rate')})"
     )
 
 

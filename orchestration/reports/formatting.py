@@ -13,7 +13,8 @@ TREND_ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 SEVERITY_EMOJI = {"critical": "🔴", "warning": "🟡", "info": "🔵"}
 
 
-def _fixed(value: float, decimals: int) -> str:
+def fixed(value: float, decimals: int) -> str:
+    """The value with `decimals` decimals and thousands separators."""
     # Adding 0.0 turns a rounded -0.0 into 0.0, so a tiny negative never prints as "-0.0".
     return f"{round(value, decimals) + 0.0:,.{decimals}f}"
 
@@ -22,15 +23,15 @@ def format_value(value: float | None, unit: str) -> str:
     if value is None:
         return MISSING
     if unit == "usd":
-        text = _fixed(abs(value), 0 if abs(value) >= 1000 else 2)
+        text = fixed(abs(value), 0 if abs(value) >= 1000 else 2)
         return f"-${text}" if round(value, 2) < 0 else f"${text}"
     if unit == "rate":
-        return f"{_fixed(value * 100, 1)}%"
+        return f"{fixed(value * 100, 1)}%"
     if unit == "count":
-        return _fixed(value, 0)
+        return fixed(value, 0)
     if unit == "ratio":
-        return _fixed(value, 2)
-    return _fixed(value, 1)
+        return fixed(value, 2)
+    return fixed(value, 1)
 
 
 def format_target(value: float | None, unit: str) -> str:
@@ -62,7 +63,7 @@ def format_rate_change(change_rate: float | None) -> str:
 
 
 def _signed(value: float, decimals: int) -> str:
-    text = _fixed(value, decimals)
+    text = fixed(value, decimals)
     return text if text.startswith("-") else f"+{text}"
 
 
@@ -107,4 +108,4 @@ def format_interim(days: int | None, value: float | None, unit: str, met: bool |
 def format_progress(progress: float | None) -> str:
     """Progress from the plan's baseline to the yearly target: 0% at the baseline, 100% at the
     target, beyond 100% past it, negative when worse than the baseline; – when unknown."""
-    return NO_TARGET if progress is None else f"{_fixed(progress * 100, 0)}%"
+    return NO_TARGET if progress is None else f"{fixed(progress * 100, 0)}%"
