@@ -11,15 +11,18 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from orchestration.datagen.generator import generate
 from orchestration.dbt_runner import run_dbt
 from orchestration.landing import land
 from orchestration.settings import Settings
+
+from datasets import SMALL_DATASET, build_scorecard  # tests/ is on sys.path, like browser.py
 
 GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
 
@@ -87,22 +90,43 @@ def _build_golden(root: Path) -> None:
     assert summary.success, summary.failures
 
 
+def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """`build(root)` once per test run, shared by the pytest-xdist workers: the first to ask builds
+    while the others wait, then each gets the same root. Read what is in it; copy before writing."""
+    run_root = _run_root(tmp_path_factory)
+    root = run_root / name
+    with (run_root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "built").exists():
+            shutil.rmtree(root, ignore_errors=True)  # a failed attempt
+            root.mkdir()
+            build(root)
+            (root / "built").touch()
+    return root
+
+
 @pytest.fixture(scope="session")
 def golden_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The golden dataset landed and fully built, once per run: the first worker builds it while
-    the others wait, then each reads its own copy of the warehouse (the landing files are shared);
-    read it, don't write to it."""
-    run_root = _run_root(tmp_path_factory)
-    built = settings_under(run_root / "golden-build")
-    with (run_root / "golden-build.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (run_root / "golden-build" / "built").exists():
-            shutil.rmtree(run_root / "golden-build", ignore_errors=True)  # a failed attempt
-            _build_golden(run_root / "golden-build")
-            (run_root / "golden-build" / "built").touch()
+    """The golden dataset landed and fully built, once per run; each worker reads its own copy of
+    the warehouse (the landing files are shared): read it, don't write to it."""
+    built = settings_under(build_once(tmp_path_factory, "golden-build", _build_golden))
     settings = replace(settings_under(tmp_path_factory.mktemp("golden")), landing_dir=built.landing_dir)
     shutil.copy(built.warehouse_path, settings.warehouse_path)
     return settings
+
+
+def _build_small_dataset(root: Path) -> None:
+    settings = settings_under(root)
+    generate(replace(SMALL_DATASET, out_dir=settings.landing_dir))
+    build_scorecard(settings)
+
+
+@pytest.fixture(scope="session")
+def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """SMALL_DATASET (two years to 1 November 2026, default defect rate) generated, landed and run
+    up to the scorecard, once per run: before any validation run, so audit.dq_scores does not
+    exist. Shared by the workers: read it, or copy the warehouse before writing."""
+    return settings_under(build_once(tmp_path_factory, "small-dataset", _build_small_dataset))
 
 
 @pytest.fixture

@@ -92,10 +92,9 @@ def violated(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             handle.write("".join(row + "\n" for row in rows))
     report = land(settings.landing_dir, settings.warehouse_path)
     assert not report.failed, report.failed
-    summary = run_dbt(
-        ["build", "--select", "+path:models/staging", "+revenue_monthly", "--indirect-selection", "cautious"],
-        settings,
-    )
+    # the data tests must pass with the violating rows landed; the unit tests do not read the data
+    args = ["build", "--select", "+path:models/staging", "+revenue_monthly", "--indirect-selection", "cautious"]
+    summary = run_dbt([*args, "--exclude-resource-type", "unit_test"], settings)
     assert summary.success, summary.failures
     return settings
 

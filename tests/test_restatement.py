@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,25 +16,19 @@ import duckdb
 import pytest
 
 from orchestration.contracts import ENTITIES_BY_NAME
-from orchestration.datagen.config import GeneratorConfig
 from orchestration.datagen.generator import generate
-from orchestration.dbt_runner import run_dbt
-from orchestration.landing import land
 from orchestration.settings import Settings
+
+from datasets import SMALL_DATASET, build_scorecard  # tests/ is on sys.path
 
 pytestmark = pytest.mark.slow
 
-END = date(2026, 11, 1)
 CUT = "2026-07"  # the data as it was on 1 July 2026: monthly files of the months before it
 
 
 def _build(root: Path, landing: Path) -> Settings:
     settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=landing)
-    report = land(landing, settings.warehouse_path)
-    assert not report.failed, report.failed
-    for args in (["seed"], ["run", "--select", "+path:models/marts/scorecard"]):
-        summary = run_dbt(args, settings)
-        assert summary.success, summary.failures
+    build_scorecard(settings)
     return settings
 
 
@@ -83,21 +78,20 @@ def _months_of(kpi_frequency: str, start: date) -> set[str]:
     return {f"{start:%Y-%m}"}
 
 
-def _builds(root: Path, defect_rate: float) -> tuple[dict, dict, set[str], dict[str, str]]:
-    full_landing = root / "full_landing"
-    generate(GeneratorConfig(scale=0.01, seed=11, end_date=END, out_dir=full_landing, defect_rate=defect_rate))
+def _builds(root: Path, full: Settings) -> tuple[dict, dict, set[str], dict[str, str]]:
+    """The final KPI values at the cut and now, the months of late rows after the cut, KPI frequencies."""
     cut_landing = root / "cut_landing"
-    _cut(full_landing, cut_landing)
+    _cut(full.landing_dir, cut_landing)
     at_cut = _final_values(_build(root / "cut", cut_landing))
-    now = _final_values(_build(root / "full", full_landing))
+    now = _final_values(full)
     with (Path(__file__).parents[1] / "seeds" / "kpi_catalog.csv").open() as handle:
         frequency = {row["kpi_id"]: row["frequency"] for row in csv.DictReader(handle)}
-    return at_cut, now, _late_months_after_cut(full_landing), frequency
+    return at_cut, now, _late_months_after_cut(full.landing_dir), frequency
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, set[str], dict[str, str]]:
-    return _builds(tmp_path_factory.mktemp("restatement"), 0.002)  # the default defect rate
+def builds(small_dataset: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, set[str], dict[str, str]]:
+    return _builds(tmp_path_factory.mktemp("restatement"), small_dataset)  # the default defect rate
 
 
 def _restated(at_cut: dict, now: dict) -> tuple[dict, list]:
@@ -114,7 +108,10 @@ def _restated(at_cut: dict, now: dict) -> tuple[dict, list]:
 
 
 def test_without_late_rows_no_closed_period_restates(tmp_path: Path) -> None:
-    at_cut, now, late_months, _ = _builds(tmp_path, 0.0)
+    full = Settings(warehouse_path=tmp_path / "full" / "warehouse.duckdb", landing_dir=tmp_path / "full_landing")
+    generate(replace(SMALL_DATASET, out_dir=full.landing_dir, defect_rate=0.0))
+    build_scorecard(full)
+    at_cut, now, late_months, _ = _builds(tmp_path, full)
     assert late_months == set()
     closed, restated = _restated(at_cut, now)
     assert len(closed) > 300

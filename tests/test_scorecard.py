@@ -1,4 +1,5 @@
-"""KPI scorecard end to end on a small generated dataset: generate -> land -> dbt build.
+"""KPI scorecard end to end on the small generated dataset (conftest `small_dataset`), built up to
+the scorecard, then a validation run recorded and the scorecard built with its data tests.
 
 Checks that every catalog KPI is scored for the latest complete month, that the status column
 obeys the catalog thresholds and direction, that the data-quality KPI appears once audit.dq_scores
@@ -17,10 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.datagen.config import GeneratorConfig
-from orchestration.datagen.generator import generate
 from orchestration.dbt_runner import _release_warehouse, dbt_environment, run_dbt
-from orchestration.landing import land
 from orchestration.quality.store import prepare
 from orchestration.settings import PROJECT_DIR, Settings
 
@@ -58,26 +56,21 @@ REFERENCE_DOCUMENTS = (
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def built(small_dataset: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("scorecard")
-    settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=root / "landing")
-    generate(GeneratorConfig(scale=0.01, seed=11, end_date=date(2026, 11, 1), out_dir=settings.landing_dir))
-    report = land(settings.landing_dir, settings.warehouse_path)
-    assert not report.failed, report.failed
-    # first build: audit.dq_scores does not exist yet, the scorecard must still build
-    summary = run_dbt(["seed"], settings)
-    assert summary.success, summary.failures
-    summary = run_dbt(["run", "--select", "+path:models/marts/scorecard"], settings)
-    assert summary.success, summary.failures
+    settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=small_dataset.landing_dir)
+    shutil.copy(small_dataset.warehouse_path, settings.warehouse_path)
+    # the first build ran before any validation: audit.dq_scores did not exist, the scorecard built
     assert _query(settings, "select count(*) from intermediate.int_scorecard_data_quality") == [(0,)]
-    # a validation run (as `python -m orchestration.quality` records it), then the scorecard build
+    # a validation run (as `python -m orchestration.quality` records it), then the scorecard build;
+    # its unit tests ran in the golden build
     with duckdb.connect(str(settings.warehouse_path)) as con:
         prepare(con)
         con.execute(
             "insert into audit.dq_scores values ('run-1', 'overall', 100, 97, 0.97, ?)",
             [datetime(2026, 11, 2, 6, 0)],
         )
-    summary = run_dbt(SCORECARD, settings)
+    summary = run_dbt([*SCORECARD, "--exclude-resource-type", "unit_test"], settings)
     assert summary.success, summary.failures
     return settings
 

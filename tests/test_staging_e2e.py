@@ -45,7 +45,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[dict
     )
     report = land(settings.landing_dir, settings.warehouse_path)
     assert not report.failed, report.failed
-    summary = run_dbt(["build", "--select", "+path:models/staging", "--indirect-selection", "cautious"], settings)
+    # staging's data tests on defective data; its unit tests do not read the data (the golden build runs them)
+    args = ["build", "--select", "+path:models/staging", "--indirect-selection", "cautious"]
+    summary = run_dbt([*args, "--exclude-resource-type", "unit_test"], settings)
     assert summary.success, summary.failures
     with (settings.landing_dir / "_manifest" / "defects.csv").open() as handle:
         manifest = list(csv.DictReader(handle))
