@@ -49,8 +49,9 @@ from orchestration.onboard.outcomes import (
     reason_kind,
     report_lines,
 )
-from orchestration.onboard.profile import Profile, profile_export, to_mapping
+from orchestration.onboard.profile import Profile, is_id_column, profile_export, to_mapping
 from orchestration.onboard.proposal import quoted, write_proposals
+from orchestration.onboard.summary import summary_lines
 from orchestration.onboard.values import id_shape, id_shape_sql, propose_country, propose_value
 
 GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
@@ -151,6 +152,9 @@ def test_the_entity_is_guessed_from_the_header_and_the_file_name() -> None:
     assert refunds is not None and refunds.entity.name == "refunds"
     assert named_by_path("course_prices/2024.csv", entity("course_prices"))
     assert not named_by_path("courses.csv", entity("course_prices"))
+    # order lines are order items, though the file's name also says "order"
+    lines = guess_entity(("LineID", "OrderID", "CourseID", "OrderDate", "ListPrice"), "OrderLines.csv", ENTITIES)
+    assert lines is not None and lines.entity.name == "order_items"
 
 
 # ------------------------------------------------------------------------------ formats
@@ -347,6 +351,31 @@ def test_source_limits_the_entities(messy: Path) -> None:
     profile = profile_export(messy, "learning")
     recognized = {f.file.relative: f.guess.entity.name for f in profile.files if f.guess}
     assert recognized == {"enrollments.csv": "enrollments"}
+
+
+def test_only_id_columns_get_id_shapes() -> None:
+    rates = entity("exchange_rates")  # keyed by day and currency: neither is an id
+    assert not is_id_column(rates, rates.column("rate_date"))
+    assert not is_id_column(rates, rates.column("currency"))
+    payments = entity("payments")
+    assert is_id_column(payments, payments.column("payment_id")) and is_id_column(payments, payments.column("order_id"))
+
+
+def test_files_of_one_entity_with_other_headers_are_named_for_review(tmp_path: Path) -> None:
+    export = write_export(
+        tmp_path / "export",
+        {
+            "payments_2023-01.csv": MESSY_EXPORT["payments_2023-01.csv"],
+            # a column the first file lacks, and the id under another name
+            "payments_2023-02.csv": "ID,OrderID,PaymentDate,Method,Amount,Currency,Status,FailureReason\n"
+            "P9,O9,2020-02-01,Card,1.00,INR,Failure,card_declined\n",
+        },
+    )
+    profile = profile_export(export)
+    text = "\n".join(summary_lines(profile, []))
+    assert "review: payments_2023-02.csv name columns differently from payments_2023-01.csv" in text
+    # the mapping follows the first file
+    assert "payment_id <- 'PaymentID'" in text and "missing   failure_reason (defaulted to empty)" in text
 
 
 def test_a_landing_layout_export_maps_one_to_one() -> None:

@@ -32,6 +32,8 @@ WORD_SYNONYMS = {
     "pct": "percent",
     "percentage": "percent",
     "enrolment": "enrollment",
+    "line": "item",  # order lines are the contract's order items
+    "lines": "items",
 }
 # Export names for contract columns that no rule above derives (written as normal-form input:
 # any spelling of these works, `PaymentDate` as well as `payment_date`).

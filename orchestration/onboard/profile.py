@@ -60,6 +60,9 @@ def is_country_column(column: Column) -> bool:
 
 
 def is_id_column(entity: Entity, column: Column) -> bool:
+    # a date or a code in a composite key (an exchange rate's day and currency) is no id to shape
+    if column.type in TEMPORAL or column.accepted_values:
+        return False
     return column.name in entity.key or snake(column.name) == "id" or snake(column.name).endswith("_id")
 
 

@@ -70,10 +70,24 @@ def count(n: int, noun: str) -> str:
 
 
 # ------------------------------------------------------------------------------ notes
+def header_difference_note(proposal: EntityProposal) -> str | None:
+    """Files of one entity whose headers map differently: one mapping cannot read them all."""
+    if not (differing := proposal.header_differences()):
+        return None
+    return (
+        f"{REVIEW} {', '.join(differing)} name columns differently from {proposal.files[0].file.relative}: "
+        "one mapping per entity, so make their headers alike (or is it another entity?)"
+    )
+
+
 def column_notes(proposal: EntityProposal, column: str) -> list[str]:
     """Review notes on one matched contract column: its header name and id shape."""
-    notes = []
-    match = next(m for m in proposal.guess.matches if m.contract == column)
+    notes: list[str] = []
+    # the mapping follows the entity's first file; a column only its other files bring has no
+    # header name to note (header_differences names those files)
+    match = next((m for m in proposal.guess.matches if m.contract == column), None)
+    if match is None:
+        return notes
     if match.how and match.how != "same name":
         notes.append(f"matched: {match.how}")
     if (reason := unsafe_column_name(match.export)) is not None:
@@ -187,11 +201,8 @@ def _entity_lines(proposal: EntityProposal, mapping: EntityMapping, date_order: 
     for file in proposal.files:
         if (refusal := landing_refusal(file, mapping)) is not None:
             lines.append(note_line(4, f"{REVIEW} landing would refuse {file.file.relative}: {refusal}"))
-    if differing := proposal.header_differences():
-        lines.append(note_line(4,
-            f"{REVIEW} {', '.join(differing)} name columns differently from {proposal.files[0].file.relative}: "
-            "one mapping per entity, so make their headers alike"
-        ))
+    if note := header_difference_note(proposal):
+        lines.append(note_line(4, note))
 
     lines.append("    columns:" if mapping.columns else "    columns: {}")
     for column, export in mapping.columns.items():

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from orchestration.identifiers import shown
 from orchestration.onboard.profile import EntityProposal, Profile, SourceProposal, landing_refusal, to_mapping
-from orchestration.onboard.proposal import claim_problems, column_notes, count, format_note, value_lines
+from orchestration.onboard.proposal import (
+    claim_problems,
+    column_notes,
+    count,
+    format_note,
+    header_difference_note,
+    value_lines,
+)
 
 INDENT = "    "
 
@@ -23,6 +30,8 @@ def _entity_lines(proposal: EntityProposal, source: SourceProposal) -> list[str]
             for m in guess.matches
         ),
     ]
+    if note := header_difference_note(proposal):
+        lines.append(INDENT + f"          {note}")
     if guess.unmatched_contract:
         lines.append(INDENT + "missing   " + ", ".join(
             f"{c} ({'defaulted to empty' if c in mapping.defaults else 'REQUIRED'})" for c in guess.unmatched_contract
