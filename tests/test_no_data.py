@@ -31,7 +31,6 @@ from conftest import GOLDEN_LANDING, settings_under
 from orchestration.dbt_runner import run_dbt
 from orchestration.landing import land
 from orchestration.mapping import load_mappings
-from orchestration.render_sources import BASE_MODEL_UNIT_TESTS
 from orchestration.reports.generate import generate_reports
 from orchestration.reports.terminal import render_scorecard
 from orchestration.scratch_project import scratch_project
@@ -276,8 +275,9 @@ def write_export(landing: Path, mappings: Path) -> None:
     (mappings / "marketplace.yml").write_text(MARKETPLACE_MAPPING, encoding="utf-8")
 
 
-# What the scorecard, its alerts and drivers, and the reports read, and all of staging; the base
-# models' unit tests state the shipped mappings, not this one.
+# Seeds and models up to the scorecard, its alerts and drivers (what the reports read) and all of
+# staging; the data and unit tests of everything else run on the same SQL in the golden build
+# (conftest), and the base models' unit tests state the shipped mappings, not this one.
 BUILD = [
     "build",
     "--select",
@@ -286,7 +286,20 @@ BUILD = [
     "+kpi_drivers",
     "+path:models/staging",
     "--exclude",
-    BASE_MODEL_UNIT_TESTS,
+    "resource_type:test",
+    "resource_type:unit_test",
+]
+# The data tests of what this export changes: staging rendered for its mapping, and the scorecard
+# over sources it lacks.
+TEST = [
+    "test",
+    "--select",
+    "path:models/staging",
+    "kpi_scorecard",
+    "kpi_alerts",
+    "kpi_drivers",
+    "--exclude",
+    "resource_type:unit_test",
     "--indirect-selection",
     "cautious",
 ]
@@ -302,8 +315,10 @@ def messy(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     assert not report.failed, report.failed
     # the user's checkout would hold this rendering (`python -m orchestration.render_sources`)
     project = scratch_project(root / "project", mappings)
-    summary = run_dbt(BUILD, settings, project)
-    assert summary.success, summary.failures
+    built = run_dbt(BUILD, settings, project)
+    assert built.success, built.failures
+    tested = run_dbt(TEST, settings, project)
+    assert tested.success and tested.count("test", "pass") > 0, tested.failures
     return settings
 
 
