@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import duckdb
+
 from orchestration.contracts import ENTITIES
-from orchestration.quality.definitions import CRITICAL, STANDARDS, WARNING, all_suites
+from orchestration.quality.definitions import CRITICAL, RECONCILIATIONS, STANDARDS, WARNING, all_suites
 from orchestration.quality.standards import ResultRow, describe, failed_standards, scores
 from orchestration.quality.suites import load_documents, stale_files
 
@@ -47,3 +49,41 @@ def test_scores_and_verdict() -> None:
     assert by_standard == {"overall": (3, 5), "completeness": (3, 3), "accuracy": (0, 1), "consistency": (0, 1)}
     assert failed_standards(rows) == ["accuracy"]  # a failed warning does not fail the run
     assert describe(rows[3]) == "[accuracy] accuracy check — table raw.t: observed"
+
+
+def _revenue_mismatches(mart_revenue: float | None, refunds: list[tuple[str, float]]) -> list[tuple]:
+    """The revenue reconciliation over one paid order of 100 USD in January 2026 and `refunds`
+    (refunded_at, USD), against a mart that says `mart_revenue` for that month."""
+    [(_, query)] = RECONCILIATIONS["revenue_monthly"]
+    with duckdb.connect() as con:
+        con.execute("create schema staging; create schema intermediate")
+        con.execute(
+            "create table intermediate.int_exchange_rates_daily as "
+            "select 'USD' as currency_code, date '2026-01-10' as date_day, 1.0 as usd_per_unit"
+        )
+        con.execute(
+            "create table staging.stg_marketplace__orders as "
+            "select 'O1' as order_id, timestamp '2026-01-10 10:00' as ordered_at"
+        )
+        con.execute(
+            "create table staging.stg_marketplace__payments as select 'O1' as order_id, 100.0 as payment_amount, "
+            "'USD' as currency_code, timestamp '2026-01-10 10:01' as attempted_at, 'succeeded' as payment_status"
+        )
+        con.execute(
+            "create table staging.stg_marketplace__refunds "
+            "(refund_amount decimal(18, 2), currency_code varchar, refunded_at timestamp)"
+        )
+        for refunded_at, amount in refunds:
+            con.execute("insert into staging.stg_marketplace__refunds values (?, 'USD', ?)", [amount, refunded_at])
+        con.execute(
+            "create table mart as select date '2026-01-01' as month_start, ?::decimal(18, 2) as revenue_usd",
+            [mart_revenue],
+        )
+        return con.execute(query.format(batch="mart")).fetchall()
+
+
+def test_revenue_reconciles_to_no_data_when_an_export_has_no_refunds() -> None:
+    assert _revenue_mismatches(None, []) == []  # no refunds staged: the mart's revenue is no data
+    assert _revenue_mismatches(100.0, []) != []  # not collected less a zero
+    assert _revenue_mismatches(90.0, [("2026-01-10 12:00", 10.0)]) == []
+    assert _revenue_mismatches(None, [("2026-01-10 12:00", 10.0)]) != []

@@ -350,10 +350,17 @@ refunded as (
         and cast(refunds.refunded_at as date) = rates.date_day
     group by all
 ),
+-- an export without payments or refunds has no revenue, as in the mart (int_source_coverage)
+staged as (
+    select (select count(*) from staging.stg_marketplace__payments) as payments,
+        (select count(*) from staging.stg_marketplace__refunds) as refunds
+),
 source as (
     select coalesce(collected.month_start, refunded.month_start) as month_start,
-        coalesce(collected.usd, 0) - coalesce(refunded.usd, 0) as revenue_usd
+        case when staged.payments > 0 and staged.refunds > 0
+            then coalesce(collected.usd, 0) - coalesce(refunded.usd, 0) end as revenue_usd
     from collected full outer join refunded on collected.month_start = refunded.month_start
+    cross join staged
 )
 select coalesce(mart.month_start, source.month_start) as month_start,
     mart.revenue_usd as mart_revenue_usd, source.revenue_usd as source_revenue_usd
