@@ -7,21 +7,32 @@
       median absolute deviation x 1.4826, a robust standard deviation).
     - min_history_periods: fewer residuals than this and the KPI is still in training: no range,
       no anomaly alert.
-    - sigmas: the range is the centre +/- this many robust standard deviations (3: about 1 period
-      in 370 outside by chance when the residuals are normal).
-    - seasonal_neighbours: a period's seasonal index is its value over the mean of this many usable
-      periods either side of it.
+    - sigmas: the range is the centre +/- this many robust standard deviations: 3 for a monthly KPI
+      (about 1 period in 370 outside by chance when the residuals are normal); a daily or weekly
+      KPI is judged 30 or 4.3 times a month, so its limit is wider (Bonferroni: z for 0.27% / 30.4
+      and / 4.35) and every KPI has the same chance of a false alarm a month, whatever its
+      frequency (a quarterly KPI keeps 3: never narrower than a monthly one).
     - threshold_z: an off-target alert needs the value beyond the critical threshold by more than
-      this many standard errors (a rate's sampling error, else the KPI's robust deviation). -#}
+      this many standard errors (a rate's sampling error, else the KPI's robust deviation): 2 for
+      a monthly KPI (one-sided 2.3%), for daily and weekly KPIs the same rate a month as above.
+    sigmas and threshold_z are by frequency: scorecard_by_frequency() makes them a column. -#}
 {% macro scorecard_baseline_settings() -%}
     {{ return({
         'baseline_periods': 3,
         'history_periods': 12,
         'min_history_periods': 6,
-        'sigmas': 3,
-        'seasonal_neighbours': 3,
-        'threshold_z': 2,
+        'sigmas': {'daily': 3.92, 'weekly': 3.42, 'monthly': 3, 'quarterly': 3},
+        'threshold_z': {'daily': 3.18, 'weekly': 2.56, 'monthly': 2, 'quarterly': 2},
     }) }}
+{%- endmacro %}
+
+{#- A setting by frequency (a dict of scorecard_baseline_settings()) for the KPI's frequency. -#}
+{% macro scorecard_by_frequency(values, frequency) -%}
+    case {{ frequency }}
+        {%- for name, value in values.items() %}
+        when '{{ name }}' then {{ value }}
+        {%- endfor %}
+    end
 {%- endmacro %}
 
 {#- Median of an expression as an aggregate or window function. -#}

@@ -4,19 +4,22 @@
     1. usable periods: complete, not partial (the data starts inside it), mature (maturity_days
        have passed since it ended) and with a value; only these are learned from and judged;
     2. seasonal KPIs (catalog seasonal_baseline): each usable period's seasonal index is its value
-       over the mean of its neighbours; a period is expected to deviate as the same period a
-       season earlier did (12 months, 4 quarters, 7 days);
+       over the centred mean of its neighbours (half a season either side: 6 months, 2 quarters,
+       3 days; no index at the ends of the history); a period is expected to deviate as the same
+       period a season earlier did (12 months, 4 quarters, 7 days), or not at all when that
+       period has no index;
     3. expected value: the median of the prior baseline_periods seasonally adjusted values, times
        the period's seasonal factor;
     4. residual: observed vs expected, relative for totals (usd, count), absolute for rates,
        ratios and scores; the prior history_periods residuals give the range: centre = expected
-       corrected by their median (the lag of the median behind a trend), half-width = sigmas x
-       their robust standard deviation, and never narrower than the sampling noise of a rate
+       corrected by their median (the lag of the median behind a trend), half-width = sigmas (by
+       frequency) x their robust standard deviation, and never narrower than the sampling noise of a rate
        with its sample size (sqrt(p(1-p)/n));
     5. position: below / within / above the range; null while the KPI has fewer than
        min_history_periods residuals (training) or the period is not usable.
     Nothing after a period is read to judge it. -#}
 {%- set settings = scorecard_baseline_settings() %}
+{%- set sigmas = scorecard_by_frequency(settings.sigmas, 'residuals.frequency') %}
 
 with
 
@@ -47,6 +50,7 @@ period_bounds as (
         kpi_values.sample_size,
         kpi_values.no_data_reason,
         catalog.unit,
+        catalog.frequency,
         catalog.maturity_days,
         catalog.min_sample,
         catalog.seasonal_baseline,
@@ -59,7 +63,14 @@ period_bounds as (
             when 'daily' then {{ dbt.dateadd('day', -7, 'kpi_values.period_start') }}
             when 'monthly' then {{ dbt.dateadd('month', -12, 'kpi_values.period_start') }}
             when 'quarterly' then {{ dbt.dateadd('month', -12, 'kpi_values.period_start') }}
-        end as date) as season_ago_period_start
+        end as date) as season_ago_period_start,
+        -- half a season in periods: the neighbours either side of a period whose mean spans one
+        -- whole season, so it follows the trend and averages the season out
+        case catalog.frequency
+            when 'daily' then 3
+            when 'monthly' then 6
+            when 'quarterly' then 2
+        end as half_season_periods
     from kpi_values
     inner join catalog
         on kpi_values.kpi_id = catalog.kpi_id
@@ -104,20 +115,25 @@ usable_periods as (
 neighbourhoods as (
 
     select
-        kpi_id,
-        period_start,
-        actual_value,
-        sum(actual_value) over (
-            partition by kpi_id order by usable_index
-            rows between {{ settings.seasonal_neighbours }} preceding
-            and {{ settings.seasonal_neighbours }} following
-        ) - actual_value as neighbour_sum,
-        count(*) over (
-            partition by kpi_id order by usable_index
-            rows between {{ settings.seasonal_neighbours }} preceding
-            and {{ settings.seasonal_neighbours }} following
-        ) - 1 as neighbour_count
+        usable_periods.kpi_id,
+        usable_periods.period_start,
+        usable_periods.actual_value,
+        usable_periods.half_season_periods,
+        sum(neighbours.actual_value) as neighbour_sum,
+        count(neighbours.period_start) as neighbour_count
     from usable_periods
+    left join usable_periods as neighbours
+        on
+            usable_periods.kpi_id = neighbours.kpi_id
+            and neighbours.usable_index
+            between usable_periods.usable_index - usable_periods.half_season_periods
+            and usable_periods.usable_index + usable_periods.half_season_periods
+            and usable_periods.usable_index != neighbours.usable_index
+    group by
+        usable_periods.kpi_id,
+        usable_periods.period_start,
+        usable_periods.actual_value,
+        usable_periods.half_season_periods
 
 ),
 
@@ -126,8 +142,11 @@ seasonal_indexes as (
     select
         kpi_id,
         period_start,
+        -- a centred mean only: at the ends of the history the neighbours lie on one side, and a
+        -- growing KPI's first periods would look like a deep seasonal low (and its last like a
+        -- high), predicting the same periods a season later far off the trend
         case
-            when neighbour_count >= {{ settings.seasonal_neighbours }} and neighbour_sum > 0
+            when neighbour_count = 2 * half_season_periods and neighbour_sum > 0
                 then actual_value / (neighbour_sum / neighbour_count)
         end as seasonal_index
     from neighbourhoods
@@ -255,9 +274,9 @@ ranges as (
             when residuals.is_relative
                 then
                     abs(residuals.predicted_value)
-                    * {{ settings.sigmas }} * residual_spreads.residual_spread
+                    * {{ sigmas }} * residual_spreads.residual_spread
             when residuals.unit = 'rate' and residuals.sample_size > 0
-                then {{ settings.sigmas }} * greatest(
+                then {{ sigmas }} * greatest(
                         residual_spreads.residual_spread,
                         sqrt(
                             least(greatest(residuals.predicted_value, 0), 1)
@@ -265,7 +284,7 @@ ranges as (
                             / residuals.sample_size
                         )
                     )
-            else {{ settings.sigmas }} * residual_spreads.residual_spread
+            else {{ sigmas }} * residual_spreads.residual_spread
         end as half_width
     from residuals
     inner join residual_spreads
