@@ -1,4 +1,5 @@
 {%- set settings = scorecard_baseline_settings() %}
+{%- set sigmas = scorecard_by_frequency(settings.sigmas, 'frequency') %}
 
 with
 
@@ -58,20 +59,34 @@ with_prior_judgement as (
                         sqrt(critical_threshold * (1 - critical_threshold) / sample_size),
                         coalesce(
                             (expected_upper_value - expected_lower_value)
-                            / {{ 2 * settings.sigmas }},
+                            / (2 * {{ sigmas }}),
                             0
                         )
                     )
-            else (expected_upper_value - expected_lower_value) / {{ 2 * settings.sigmas }}
+            else (expected_upper_value - expected_lower_value) / (2 * {{ sigmas }})
         end as noise_value,
         lag(status) over (partition by kpi_id order by period_start) as prior_status,
-        lag(range_position) over (partition by kpi_id order by period_start)
-            as prior_range_position,
         case
             when expected_value is null or expected_value = 0 then null
             else (actual_value - expected_value) / abs(expected_value)
         end as deviation_rate
     from judged_periods
+
+),
+
+-- A breach: the value left its expected range (learned from the KPI's own history) in a direction
+-- the catalog alerts on, by more than the catalog's practical limit (max_drop_rate /
+-- max_spike_rate of the expected value). A value just outside its range but within the
+-- practical limit is noise, not the start of a shift.
+breaches as (
+
+    select
+        *,
+        coalesce(range_position = 'below' and deviation_rate < -max_drop_rate, false)
+            as is_drop_breach,
+        coalesce(range_position = 'above' and deviation_rate > max_spike_rate, false)
+            as is_spike_breach
+    from with_prior_judgement
 
 ),
 
@@ -81,10 +96,9 @@ with_prior_judgement as (
 --   robust standard deviation; without either, in the KPI's training periods, no evidence: no
 --   alert): a hair's breadth breach of a noisy KPI is a status, not an alert; a standing breach
 --   alerts when it starts, not every period it lasts;
--- * drop / spike: the value left its expected range (learned from the KPI's own history) in a
---   direction the catalog alerts on, by more than the catalog's practical limit (max_drop_rate /
---   max_spike_rate of the expected value), and the period before was inside the range (a
---   lasting shift alerts once, when it starts).
+-- * drop / spike: a breach this period and none in the same direction the period before (a
+--   lasting shift alerts once, when it starts; a prior value merely outside its range does not
+--   hide a real breach).
 reasons as (
 
     select
@@ -92,21 +106,19 @@ reasons as (
         status = 'off_target'
         and coalesce(prior_status, 'none') != 'off_target'
         and coalesce(
-            abs(actual_value - critical_threshold) > {{ settings.threshold_z }} * noise_value, false
+            abs(actual_value - critical_threshold)
+            > {{ scorecard_by_frequency(settings.threshold_z, 'frequency') }} * noise_value,
+            false
         ) as is_off_target,
-        coalesce(
-            range_position = 'below'
-            and coalesce(prior_range_position, 'within') != 'below'
-            and deviation_rate < -max_drop_rate,
-            false
+        is_drop_breach
+        and not coalesce(
+            lag(is_drop_breach) over (partition by kpi_id order by period_start), false
         ) as is_drop,
-        coalesce(
-            range_position = 'above'
-            and coalesce(prior_range_position, 'within') != 'above'
-            and deviation_rate > max_spike_rate,
-            false
+        is_spike_breach
+        and not coalesce(
+            lag(is_spike_breach) over (partition by kpi_id order by period_start), false
         ) as is_spike
-    from with_prior_judgement
+    from breaches
 
 ),
 
