@@ -5,14 +5,17 @@ end of the data so every dataset (whatever its end) has them in months the score
 (at least a year of history before, and a month of cohort maturity after):
 
 - pricing_change, 9 months before the end's month: a misconfigured sitewide promotion sells every
-  course at 50% off for 14 days: average order value drops;
+  course at 50% off for three weeks (the 4th to the 24th, inside every month): average order value
+  and revenue drop (a third, far outside the months' noise);
 - course_update, 7 months before: an update of the most popular quarter of the courses (by
   popularity) halves the chance an enrollment of that month completes them: the cohort's
   completion and certification drop;
 - payment_outage, 5 months before: the payment provider fails 85% of attempts for 3 days: payment
   success drops (and some orders are lost);
 - campaign_underperformance, 3 months before: the month's biggest influencer campaign is a costly
-  deal that converts almost nobody: campaign ROI collapses, cost per acquisition soars.
+  deal (it spends several times a typical month's whole campaign budget, however few campaigns
+  run that month) that converts a few customers at twenty times the usual cost: campaign ROI
+  collapses, cost per acquisition soars (and stays measurable: the month has customers).
 
 `_manifest/incidents.csv` lists them: id, kind, start and end (UTC, end exclusive), the month
 (YYYY-MM) of the monthly KPIs it moves and those KPIs (catalog kpi_id, space-separated): an alert
@@ -37,10 +40,13 @@ PRICE_CUT_PCT = 50
 COMPLETION_FACTOR = 0.5
 AFFECTED_COURSE_SHARE = 0.25  # of the courses, the most popular ones
 OUTAGE_FAILURE_RATE = 0.85
-# The underperforming campaign spends this many times what the month's other campaigns spend
-# together, and converts at most a few customers.
+PRICE_CUT_DAYS = (4, 25)  # of the month, end exclusive: three weeks in any month
+# The underperforming campaign spends this many times a typical month's total campaign spend (the
+# median month's: the incident's own month may be a thin one) and pays this many times its usual
+# cost per order and per lead: a handful of customers for the money, not none (a month with spend
+# and no customer has no cost per acquisition at all).
 CAMPAIGN_SPEND_MULTIPLE = 6.0
-CAMPAIGN_COST_PER_ORDER_FACTOR = 50.0
+CAMPAIGN_COST_PER_ORDER_FACTOR = 20.0
 CAMPAIGN_COST_PER_LEAD_FACTOR = 10.0
 
 
@@ -126,14 +132,16 @@ def plan_incidents(window: Window) -> Incidents:
         return incident if fits else None
 
     year, month = _months_before(window.end_ms, 9)
-    start, end = _days(year, month, 8, 22)
+    start, end = _days(year, month, *PRICE_CUT_DAYS)
     pricing = Incident(
         "INC-1",
         "pricing_change",
         start,
         end,
-        ("rev_average_order_value",),
-        f"misconfigured sitewide promotion: every course {PRICE_CUT_PCT}% off for 14 days",
+        # every order of those days at half price, the same orders: the order value and revenue
+        ("rev_average_order_value", "rev_revenue", "rev_revenue_yoy_growth"),
+        f"misconfigured sitewide promotion: every course {PRICE_CUT_PCT}% off for "
+        f"{PRICE_CUT_DAYS[1] - PRICE_CUT_DAYS[0]} days",
     )
     year, month = _months_before(window.end_ms, 7)
     start, end = _days(year, month, 1, 29)

@@ -238,6 +238,13 @@ def _keep_one_running(
     duration[-1] = max(int(duration[-1]), window.last_day + int(days_left) - int(start_day[-1]) + 1)
 
 
+def _typical_month_cost(day: np.ndarray, row_cost: np.ndarray) -> float:
+    """The median calendar month's total planned campaign cost (months with campaigns)."""
+    month = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    totals = np.bincount(month - month.min(), weights=row_cost)
+    return float(np.median(totals[totals > 0])) if (totals > 0).any() else 0.0
+
+
 def _underperforming(
     incident: Incident,
     c: np.ndarray,
@@ -248,21 +255,23 @@ def _underperforming(
     cost_per_order: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per campaign-day (cpm, cost per lead, cost per order) with the incident's campaign made a
-    costly deal that converts almost nobody on its days in the incident's month: the campaign
-    with the largest planned cost in the month, its price raised so it spends
-    CAMPAIGN_SPEND_MULTIPLE times what the month's other campaigns spend together."""
+    costly deal on its days in the incident's month: the campaign with the largest planned cost in
+    the month, its price raised so it spends CAMPAIGN_SPEND_MULTIPLE typical months' campaign
+    spend, each order and lead costing CAMPAIGN_COST_PER_ORDER_FACTOR / _LEAD_FACTOR times its
+    usual price (so it still converts a few customers: about the typical month's orders x
+    multiple / factor)."""
     in_month = incident.covers(day * MS_PER_DAY)
     if not in_month.any():
         return cpm, cost_per_lead, cost_per_order
     cost = np.bincount(c[in_month], weights=row_cost[in_month], minlength=int(c.max()) + 1)
     chosen = int(np.argmax(cost))
-    mine, others = cost[chosen], cost.sum() - cost[chosen]
-    multiple = float(np.clip(CAMPAIGN_SPEND_MULTIPLE * others / mine, 1.0, 200.0)) if mine > 0 else 1.0
+    mine = cost[chosen]
+    multiple = max(1.0, CAMPAIGN_SPEND_MULTIPLE * _typical_month_cost(day, row_cost) / mine) if mine > 0 else 1.0
     hit = in_month & (c == chosen)
     return (
         np.where(hit, cpm * multiple, cpm),
-        np.where(hit, cost_per_lead * multiple * CAMPAIGN_COST_PER_LEAD_FACTOR, cost_per_lead),
-        np.where(hit, cost_per_order * multiple * CAMPAIGN_COST_PER_ORDER_FACTOR, cost_per_order),
+        np.where(hit, cost_per_lead * CAMPAIGN_COST_PER_LEAD_FACTOR, cost_per_lead),
+        np.where(hit, cost_per_order * CAMPAIGN_COST_PER_ORDER_FACTOR, cost_per_order),
     )
 
 
