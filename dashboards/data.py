@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -290,7 +291,7 @@ def publish_info(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     found = cursor.fetchone()
     if found is None:
         return None
-    info = dict(zip(names, found))
+    info = dict(zip(names, found, strict=True))
     for key in ("published_at", "data_as_of"):
         info[key] = utc_naive(info.get(key))
     return info
@@ -998,7 +999,7 @@ def kpi_drivers(con: duckdb.DuckDBPyConnection, kpi_id: str, month: date, basis:
         order by {order}
         limit {int(limit)}
     """, params)
-    frame.insert(0, "slice", [slice_label(d, s) for d, s in zip(frame["dimension"], frame["slice_value"])])
+    frame.insert(0, "slice", [slice_label(d, s) for d, s in zip(frame["dimension"], frame["slice_value"], strict=True)])
     return frame[DRIVER_COLUMNS]
 
 

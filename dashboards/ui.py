@@ -3,9 +3,10 @@ the data's as-of time and the last publish, the sidebar filters, KPI cards and c
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import altair as alt
 import duckdb
@@ -66,7 +67,7 @@ def sidebar_filters() -> data.Filters:
         st.error("The serving file has no KPI scorecard (marts.kpi_scorecard): nothing to show yet.")
         st.stop()
     month_options = [pd.Timestamp(m).date() for m in month_frame["month_start"]]
-    complete = {pd.Timestamp(m).date(): bool(c) for m, c in zip(month_frame["month_start"], month_frame["is_complete"])}
+    complete = {pd.Timestamp(m).date(): bool(c) for m, c in zip(month_frame["month_start"], month_frame["is_complete"], strict=True)}
     default = data.default_month(month_frame)
     options = q("slice_options")
     sidebar = st.sidebar
@@ -186,29 +187,28 @@ def style_status(table: pd.DataFrame, column: str = "Status") -> Any:
 def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The reference's scorecard table: KPI, current, target, trend, status, owner, with the
     references' benchmark band, the interim target in force and the progress to the yearly target."""
-    table = pd.DataFrame({
+    return pd.DataFrame({
         "Status": [data.status_text(s) for s in scorecard["status"]],
         "KPI": scorecard["kpi_name"],
         "Pillar": scorecard["pillar"],
         "Level": scorecard["level"],
-        "Current": [data.format_value(v, u) for v, u in zip(scorecard["actual_value"], scorecard["unit"])],
+        "Current": [data.format_value(v, u) for v, u in zip(scorecard["actual_value"], scorecard["unit"], strict=True)],
         "Target": [data.format_value(v, u) if not data.is_missing(v) else "" for v, u in
-                   zip(scorecard["target_value"], scorecard["unit"])],
+                   zip(scorecard["target_value"], scorecard["unit"], strict=True)],
         "Trend": [f"{data.TREND_ARROWS.get(t, '')} {data.format_change(cv, cr, u) or ''}".strip()
                   for t, cv, cr, u in zip(scorecard["trend_direction"], scorecard["change_value"],
-                                          scorecard["change_rate"], scorecard["unit"])],
+                                          scorecard["change_rate"], scorecard["unit"], strict=True)],
         "Benchmark": [data.benchmark_text(lo, hi, pos, u) or "" for lo, hi, pos, u in
                       zip(scorecard["benchmark_low"], scorecard["benchmark_high"],
-                          scorecard["benchmark_position"], scorecard["unit"])],
+                          scorecard["benchmark_position"], scorecard["unit"], strict=True)],
         "Interim target": [data.interim_text(d, v, m, u) or "" for d, v, m, u in
                            zip(scorecard["interim_target_days"], scorecard["interim_target_value"],
-                               scorecard["interim_target_met"], scorecard["unit"])],
+                               scorecard["interim_target_met"], scorecard["unit"], strict=True)],
         "Progress": [data.progress_text(p) or "" for p in scorecard["target_progress_rate"]],
         "Period": [f"{pd.Timestamp(p):%Y-%m-%d}{'' if c else ' (partial)'}" for p, c in
-                   zip(scorecard["period_start"], scorecard["is_complete_period"])],
+                   zip(scorecard["period_start"], scorecard["is_complete_period"], strict=True)],
         "Owner": scorecard["owner"],
     })
-    return table
 
 
 PERCENT_COLUMNS = ("_rate", "_share", "ctr")
@@ -272,7 +272,7 @@ def line_chart(frame: pd.DataFrame, y: str | list[str], *, title: str, fmt: str 
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def day_label(day: date | None) -> str:

@@ -778,7 +778,8 @@ def _rule_problems(entity: Entity, rule: ConsistencyRule, by_name: dict[str, Ent
         other = by_name.get(rule.entity)
         if not rule.columns or len(rule.columns) != len(rule.entity_columns):
             problems.append("columns and entity_columns differ in number")
-        for column, key in zip(rule.columns, rule.entity_columns):
+        # a length mismatch is reported above; the pairs that do line up are still checked
+        for column, key in zip(rule.columns, rule.entity_columns, strict=False):
             if _type_of(entity, column) is None or _type_of(entity, column) != _type_of(other, key):
                 problems.append(f"{column} does not match a column {rule.entity}.{key} of the same type")
         return problems

@@ -16,7 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -66,13 +66,13 @@ def dataset_end(landing_dir: Path) -> datetime | None:
         end = datetime.fromisoformat(parameters.get("end") or parameters["end_date"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return end.replace(tzinfo=timezone.utc) if end.tzinfo is None else end.astimezone(timezone.utc)
+    return end.replace(tzinfo=UTC) if end.tzinfo is None else end.astimezone(UTC)
 
 
 def reuse_decision(end: datetime, now: datetime) -> tuple[bool, str]:
     """(reuse the dataset?, why): only when its data ends less than REUSE_MAX_AGE before now."""
     age = now - end
-    stamp = f"dataset ends {end.astimezone(timezone.utc):%Y-%m-%dT%H:%MZ}"
+    stamp = f"dataset ends {end.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
     if age < timedelta(0):
         return True, f"{stamp}, after now: reusing it (make data to regenerate)"
     hours = f"{int(age.total_seconds() // 3600)} h ago"
@@ -107,7 +107,7 @@ def generate_step(
             if recorded is None:
                 print(f"dataset in {settings.landing_dir} does not say when it ends: regenerating")
             else:
-                reuse, why = reuse_decision(recorded, now or datetime.now(timezone.utc))
+                reuse, why = reuse_decision(recorded, now or datetime.now(UTC))
                 print(f"{why} ({settings.landing_dir})")
                 if reuse:
                     return
@@ -243,7 +243,7 @@ def refused_files_lines(warehouse_path: Path) -> list[str]:
 
 
 def new_run_id() -> str:
-    return "run-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+    return "run-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
 
 def summary_step(settings: Settings) -> None:

@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -55,7 +55,7 @@ class Holder:
                 "pid": self.pid,
                 "host": self.host,
                 "command": self.command,
-                "started_at": self.started_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+                "started_at": self.started_at.astimezone(UTC).isoformat(timespec="seconds"),
             }
         )
 
@@ -83,7 +83,7 @@ def describe_holder(holder: Holder | None, this_host: str) -> str:
     if holder is None:  # between a holder's flock and its record, or an older file
         return "a process that has not said who it is"
     where = "" if holder.host == this_host else f" on {holder.host}"
-    since = holder.started_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+    since = holder.started_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
     return f"pid {holder.pid}{where} ({holder.command}) since {since}"
 
 
@@ -169,7 +169,7 @@ def _acquire(path: Path, timeout: float, command: str, say: Callable[[str], None
                 time.sleep(min(POLL_SECONDS, timeout - waited))
         if announced:
             say(f"got the warehouse lock after {time.monotonic() - started:.0f} s")
-        holder = Holder(os.getpid(), host, command, datetime.now(timezone.utc))
+        holder = Holder(os.getpid(), host, command, datetime.now(UTC))
         handle.seek(0)
         handle.truncate()
         handle.write(holder.to_text() + "\n")

@@ -290,9 +290,7 @@ def typed_value(col: SourceColumn, at: int = 8) -> list[str]:
         # enums compare in the case the contract writes them in ('Paid ' is 'paid', 'usd' 'USD')
         folded = text
         accepted = list(column.accepted_values)
-        if column.codes:  # listed codes are upper case: 'in' is 'IN'
-            folded = f"upper({text})"
-        elif accepted and [v.upper() for v in accepted] == accepted:
+        if column.codes or accepted and [v.upper() for v in accepted] == accepted:  # listed codes are upper case: 'in' is 'IN'
             folded = f"upper({text})"
         elif accepted and [v.lower() for v in accepted] == accepted:
             folded = f"lower({text})"
@@ -440,7 +438,7 @@ def rule_check(entity: Entity, rule: ConsistencyRule) -> list[str]:
         return lines + [f"            || {label}", f"            || {as_text(anchors[0])}", "end"]
     # the first anchor that resolves is the one compared (later ones are fallbacks) and named
     described = []
-    for value, anchor in zip(anchors, rule.anchors):
+    for value, anchor in zip(anchors, rule.anchors, strict=True):
         described += [
             f"                when {value} is not null",
             f"                    then {sql_text(anchor.label + ' ')}",

@@ -30,7 +30,7 @@ class Settings:
     mapping_dir: Path = PROJECT_DIR / "mappings"
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         return cls(
             warehouse_path=_path_from_env("WAREHOUSE_PATH", "data/warehouse.duckdb"),
             landing_dir=_path_from_env("LANDING_DIR", "data/landing"),

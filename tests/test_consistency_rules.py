@@ -190,5 +190,5 @@ def test_generator_never_quarantines_a_row_a_rule_of_another_row_needs() -> None
     tables = build_tables(GeneratorConfig(scale=0.005, seed=3, end_date=date(2026, 11, 1), defect_rate=0.01))
     protected = referenced_rows(tables)["enrollments"]
     enrollments, reviews = tables["enrollments"].columns, tables["reviews"].columns
-    enrolled = set(zip(enrollments["student_id"][protected].tolist(), enrollments["course_id"][protected].tolist()))
-    assert set(zip(reviews["student_id"].tolist(), reviews["course_id"].tolist())) <= enrolled
+    enrolled = set(zip(enrollments["student_id"][protected].tolist(), enrollments["course_id"][protected].tolist(), strict=True))
+    assert set(zip(reviews["student_id"].tolist(), reviews["course_id"].tolist(), strict=True)) <= enrolled

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -193,7 +193,7 @@ def test_schedules_follow_the_reporting_calendar_in_utc(repo):
     assert {schedules[f"{f}_report_schedule"].cron_schedule for f in ("week", "month", "quarter")} == {"0 9 * * 1"}
     assert all(s.execution_timezone == "UTC" for s in schedules.values())
 
-    utc = timezone.utc
+    utc = UTC
     first_monday = datetime(2026, 1, 5, 9, tzinfo=utc)
     second_monday = first_monday + timedelta(days=7)
     monthly, quarterly, weekly = (schedules[f"{f}_report_schedule"] for f in ("month", "quarter", "week"))

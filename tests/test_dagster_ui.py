@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from browser import dump_dom, screenshot  # tests/browser.py
-from test_dagster_defs import VENV_BIN, tmp_environment  # tests/ is on sys.path
 from orchestration.settings import PROJECT_DIR
+from test_dagster_defs import VENV_BIN, tmp_environment  # tests/ is on sys.path
 
 pytestmark = pytest.mark.slow
 

@@ -187,7 +187,7 @@ def scorecard_con() -> duckdb.DuckDBPyConnection:
 def test_scorecard_for_month_shows_each_kpis_newest_complete_period(scorecard_con: duckdb.DuckDBPyConnection) -> None:
     feb = data.scorecard_for_month(scorecard_con, date(2026, 2, 1))
     assert list(feb["kpi_id"]) == ["m", "q", "w", "d"]  # strategic (monthly first), tactical, operational
-    chosen = {k: str(p)[:10] for k, p in zip(feb["kpi_id"], feb["period_start"])}
+    chosen = {k: str(p)[:10] for k, p in zip(feb["kpi_id"], feb["period_start"], strict=True)}
     # the month; its last complete day and week; the last quarter complete by the month's end
     assert chosen == {"m": "2026-02-01", "d": "2026-02-28", "w": "2026-02-16", "q": "2025-10-01"}
     # the overall counts are over the month's monthly KPIs, as in the monthly report and the terminal
@@ -196,7 +196,7 @@ def test_scorecard_for_month_shows_each_kpis_newest_complete_period(scorecard_co
     mar = data.scorecard_for_month(scorecard_con, date(2026, 3, 1), level="strategic")
     # a partial month shows its own partial values; the quarter it ends is not complete yet, so the
     # quarter before is shown
-    assert [(k, str(p)[:10], c) for k, p, c in zip(mar["kpi_id"], mar["period_start"], mar["is_complete_period"])
+    assert [(k, str(p)[:10], c) for k, p, c in zip(mar["kpi_id"], mar["period_start"], mar["is_complete_period"], strict=True)
             ] == [("m", "2026-03-01", False), ("q", "2025-10-01", True)]
     assert data.scorecard_for_month(scorecard_con, date(2026, 9, 1)).empty  # nothing within three months
     months = data.months(scorecard_con)
@@ -205,7 +205,7 @@ def test_scorecard_for_month_shows_each_kpis_newest_complete_period(scorecard_co
 
 def test_active_alerts_are_those_of_the_shown_periods_worst_first(scorecard_con: duckdb.DuckDBPyConnection) -> None:
     alerts = data.active_alerts(scorecard_con, date(2026, 2, 1))
-    assert list(zip(alerts["kpi_id"], alerts["severity"])) == [
+    assert list(zip(alerts["kpi_id"], alerts["severity"], strict=True)) == [
         ("d", "critical"), ("m", "critical"), ("q", "warning"), ("m", "info")]
     recent = data.recent_alerts(scorecard_con, date(2026, 2, 28), days=3)
     assert sorted(recent["alert_message"]) == ["fell", "low", "lower", "quarter"]  # not 02-20's, not info
@@ -280,7 +280,7 @@ def q(serving: dict[str, Any], sql: str, params: list[Any] | None = None) -> lis
     with duckdb.connect(str(serving["path"]), read_only=True) as con:
         result = con.execute(sql, params or [])
         names = [d[0] for d in result.description]
-        return [dict(zip(names, row)) for row in result.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
 def one(serving: dict[str, Any], sql: str, params: list[Any] | None = None) -> dict[str, Any]:

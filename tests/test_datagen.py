@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,7 @@ from orchestration.datagen.tables import Categorical, EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR
 
 END = date(2026, 6, 15)
-RECENT_END = datetime(2026, 11, 22, 14, tzinfo=timezone.utc)  # an end in the middle of a day
+RECENT_END = datetime(2026, 11, 22, 14, tzinfo=UTC)  # an end in the middle of a day
 # Timeliness: the newest business timestamp of each source within these hours of the end.
 MAX_AGE_HOURS = {"marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12}
 TIMESTAMP_SHAPES = {
@@ -67,7 +67,7 @@ class Dataset:
                     reader = csv.reader(handle)
                     header = next(reader)
                     assert tuple(header) == entity.column_names, path
-                    rows = [dict(zip(header, values)) for values in reader]
+                    rows = [dict(zip(header, values, strict=True)) for values in reader]
                 self.files[entity.name].append((path.relative_to(root).as_posix(), rows))
         with (root / "_manifest" / "defects.csv").open(encoding="utf-8", newline="") as handle:
             self.manifest = list(csv.DictReader(handle))
@@ -84,7 +84,7 @@ def _timestamp(text: str) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _month(text: str, kind: str) -> str | None:
@@ -290,7 +290,7 @@ def test_an_end_inside_a_day_names_files_by_its_date_and_month(recent: Path) -> 
 
 
 def test_end_accepts_a_date_or_an_iso_datetime() -> None:
-    midnight = datetime(2026, 11, 22, tzinfo=timezone.utc)
+    midnight = datetime(2026, 11, 22, tzinfo=UTC)
     assert parse_end("2026-11-22") == parse_end(date(2026, 11, 22)) == midnight
     two_pm = midnight + timedelta(hours=14)
     for text in ("2026-11-22T14:00", "2026-11-22T14:00:00Z", "2026-11-22T15:00+01:00"):
@@ -304,10 +304,10 @@ def test_end_accepts_a_date_or_an_iso_datetime() -> None:
 
 
 def test_the_default_end_is_now_to_the_hour() -> None:
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     end = GeneratorConfig(out_dir=Path("x")).end
     assert end.tzinfo is not None and (end.minute, end.second, end.microsecond) == (0, 0, 0)
-    assert before - timedelta(hours=1) < end <= datetime.now(timezone.utc)
+    assert before - timedelta(hours=1) < end <= datetime.now(UTC)
 
 
 def test_generation_replaces_the_previous_dataset_and_leaves_other_files(tmp_path: Path) -> None:
@@ -420,7 +420,7 @@ def _assert_recent(
 def _running_campaigns(starts: list[int], ends: list[int], end: datetime) -> int:
     end_ms = int(end.timestamp() * 1000)
     last_whole_day, last_day = end_ms // MS_PER_DAY - 1, (end_ms - 1) // MS_PER_DAY
-    return sum(s <= last_whole_day and e >= last_day for s, e in zip(starts, ends))
+    return sum(s <= last_whole_day and e >= last_day for s, e in zip(starts, ends, strict=True))
 
 
 def _day(text: str) -> int:

@@ -46,7 +46,7 @@ def _rows(warehouse: Path, sql: str) -> list[dict[str, Any]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         result = con.execute(sql)
         columns = [d[0] for d in result.description]
-        return [dict(zip(columns, row)) for row in result.fetchall()]
+        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
 
 def _by(rows: list[dict[str, Any]], key: str) -> dict[Any, dict[str, Any]]:

@@ -7,10 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.contracts import ENTITIES
+from orchestration.contracts import ENTITIES, entity
 from orchestration.landing import land
 from orchestration.landing.checks import FileRejected, check_header
-from orchestration.contracts import entity
 from orchestration.mapping import default_entity_mapping
 
 INSTRUCTORS_HEADER = "instructor_id,instructor_name,country_code,joined_at,status"

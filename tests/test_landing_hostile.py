@@ -12,12 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.landing import land
-from orchestration.landing.loader import LINEAGE_COLUMNS
-from orchestration.identifiers import unsafe_column_name
-from orchestration.landing.checks import FileRejected, check_header
-from orchestration.landing.scan import MAX_LINE_BYTES, scan
 from orchestration.contracts import entity
+from orchestration.identifiers import unsafe_column_name
+from orchestration.landing import land
+from orchestration.landing.checks import FileRejected, check_header
+from orchestration.landing.loader import LINEAGE_COLUMNS
+from orchestration.landing.scan import MAX_LINE_BYTES, scan
 from orchestration.mapping import default_entity_mapping
 
 HEADER = "instructor_id,instructor_name,country_code,joined_at,status"

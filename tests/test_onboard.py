@@ -18,6 +18,7 @@ import pytest
 from orchestration.contracts import ENTITIES, entity
 from orchestration.mapping import load_mappings, read_mapping
 from orchestration.onboard.__main__ import main
+from orchestration.onboard.check import dry_run, scratch_landing
 from orchestration.onboard.export import find_files, is_landing_layout, parse_header
 from orchestration.onboard.formats import (
     CANDIDATE_FORMATS,
@@ -40,7 +41,6 @@ from orchestration.onboard.names import (
     normal,
     words,
 )
-from orchestration.onboard.check import dry_run, scratch_landing
 from orchestration.onboard.outcomes import (
     CheckResult,
     file_outcomes,
@@ -320,7 +320,7 @@ def test_profile_proposes_formats_synonyms_and_flags_the_ambiguity(messy_profile
 def test_the_written_yaml_reads_back_with_its_review_notes(messy_profile: Profile, tmp_path: Path) -> None:
     written = write_proposals(messy_profile, tmp_path)
     assert [p.name for p in written] == ["marketplace.yml", "learning.yml"]
-    for path, source in zip(written, messy_profile.sources):
+    for path, source in zip(written, messy_profile.sources, strict=True):
         assert read_mapping(path) == to_mapping(source, path)
     text = written[0].read_text()
     assert "# review: 'OTHERS' (1 row) names no ISO 3166-1 alpha-2 country" in text

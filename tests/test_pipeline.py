@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +15,11 @@ from orchestration.pipeline import dataset_end, generate_step, reuse_decision
 from orchestration.pipeline_lock import lock_path, parse_holder
 from orchestration.settings import Settings
 
-NOW = datetime(2026, 11, 22, 20, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)
 
 
 def test_a_dataset_ending_35_hours_ago_is_regenerated() -> None:
-    reuse, why = reuse_decision(datetime(2026, 11, 21, 9, tzinfo=timezone.utc), NOW)
+    reuse, why = reuse_decision(datetime(2026, 11, 21, 9, tzinfo=UTC), NOW)
     assert not reuse
     assert why == "dataset ends 2026-11-21T09:00Z, 35 h ago: regenerating so timeliness holds"
 
@@ -49,9 +49,9 @@ def _manifest(landing: Path, parameters: dict[str, object]) -> None:
 def test_dataset_end_reads_the_manifest(tmp_path: Path) -> None:
     assert dataset_end(tmp_path) is None
     _manifest(tmp_path / "new", {"end": "2026-11-22T14:00:00Z", "end_date": "2026-11-22"})
-    assert dataset_end(tmp_path / "new") == datetime(2026, 11, 22, 14, tzinfo=timezone.utc)
+    assert dataset_end(tmp_path / "new") == datetime(2026, 11, 22, 14, tzinfo=UTC)
     _manifest(tmp_path / "old", {"end_date": "2026-11-22"})  # before ends were instants: midnight UTC
-    assert dataset_end(tmp_path / "old") == datetime(2026, 11, 22, tzinfo=timezone.utc)
+    assert dataset_end(tmp_path / "old") == datetime(2026, 11, 22, tzinfo=UTC)
     _manifest(tmp_path / "bad", {"end": "soon"})
     assert dataset_end(tmp_path / "bad") is None
 
@@ -99,14 +99,14 @@ def test_generate_step_regenerates_when_forced_or_when_there_is_no_dataset(
     settings = _settings(tmp_path)
     generate_step(settings, 0.05, 42, None, force=False, now=NOW)
     _manifest(settings.landing_dir, {"end": "2026-11-22T18:00:00Z"})
-    generate_step(settings, 0.05, 42, datetime(2026, 11, 22, 14, tzinfo=timezone.utc), force=True, now=NOW)
+    generate_step(settings, 0.05, 42, datetime(2026, 11, 22, 14, tzinfo=UTC), force=True, now=NOW)
     assert len(generator_calls) == 2
     assert generator_calls[1][-2:] == ["--end-date", "2026-11-22T14:00:00Z"]
 
 
 def test_pipeline_end_date_accepts_a_date_or_a_datetime() -> None:
-    assert pipeline._end_argument("2026-11-22") == datetime(2026, 11, 22, tzinfo=timezone.utc)
-    assert pipeline._end_argument("2026-11-22T14:00Z") == datetime(2026, 11, 22, 14, tzinfo=timezone.utc)
+    assert pipeline._end_argument("2026-11-22") == datetime(2026, 11, 22, tzinfo=UTC)
+    assert pipeline._end_argument("2026-11-22T14:00Z") == datetime(2026, 11, 22, 14, tzinfo=UTC)
 
 
 def test_a_regenerated_dataset_starts_a_new_warehouse(

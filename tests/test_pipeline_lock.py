@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -40,9 +40,9 @@ from orchestration.pipeline_lock import (
 )
 from orchestration.settings import PROJECT_DIR, Settings
 
-STARTED = datetime(2026, 12, 3, 8, 10, 42, tzinfo=timezone.utc)
+STARTED = datetime(2026, 12, 3, 8, 10, 42, tzinfo=UTC)
 HOLDER = Holder(1234, "etl-1", "python -m orchestration.pipeline --steps land", STARTED)
-END = datetime(2026, 11, 22, 14, tzinfo=timezone.utc)
+END = datetime(2026, 11, 22, 14, tzinfo=UTC)
 
 # Takes the lock, says so, holds it for argv[2] seconds, releases it and stays alive: a holder
 # that releases is told apart from one that dies.
@@ -162,9 +162,8 @@ def hold(tmp_path: Path) -> Iterator[Hold]:
 
 def test_a_second_process_is_refused_at_once_and_told_who_holds_the_lock(warehouse: Path, hold: Hold) -> None:
     holder = hold(warehouse)
-    with pytest.raises(LockBusy) as refused:
-        with warehouse_lock(warehouse, timeout=0):
-            pytest.fail("took a lock another process holds")
+    with pytest.raises(LockBusy) as refused, warehouse_lock(warehouse, timeout=0):
+        pytest.fail("took a lock another process holds")
     message = str(refused.value)
     assert f"pid {holder.pid} (python " in message and "holder.py" in message
     assert "refusing at once (PIPELINE_LOCK_TIMEOUT=0" in message
@@ -391,7 +390,7 @@ def test_two_pipeline_runs_regenerating_at_once_take_turns_and_leave_one_whole_d
     second = start()  # while the first one generates and lands
     outputs = [process.communicate(timeout=300) for process in (first, second)]
 
-    for process, (stdout, stderr) in zip((first, second), outputs):
+    for process, (stdout, stderr) in zip((first, second), outputs, strict=True):
         assert process.returncode == 0, stdout[-3000:] + stderr[-3000:]
     command = f"python -m orchestration.pipeline {' '.join(steps)}"
     waited = f"another pipeline run holds the warehouse lock: pid {first.pid} ({command})"

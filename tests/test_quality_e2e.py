@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -65,7 +65,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def stale_and_defective(tmp_path_factory: pytest.TempPathFactory):
-    three_days_ago = (datetime.now(timezone.utc) - timedelta(days=3)).date().isoformat()
+    three_days_ago = (datetime.now(UTC) - timedelta(days=3)).date().isoformat()
     settings, manifest = _build(
         tmp_path_factory.mktemp("stale"), "--scale", "0.01", "--defect-rate", "0.03", "--end-date", three_days_ago
     )

@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from browser import dump_dom, screenshot  # tests/browser.py
 from orchestration import pipeline
 from orchestration.reports import status as vocabulary
 from orchestration.reports.__main__ import main as reports_main
@@ -67,17 +68,16 @@ from orchestration.reports.queries import ReportError, complete_periods
 from orchestration.reports.terminal import render_scorecard, use_color
 from orchestration.reports.wording import PLAN_NOTE
 from orchestration.settings import Settings
-from browser import dump_dom, screenshot  # tests/browser.py
 
 MONTH, WEEK, DAY, QUARTER = (CADENCES[name] for name in ("month", "week", "day", "quarter"))
 
 
 def kpi(kpi_id: str = "k", **overrides: Any) -> KpiLine:
-    fields: dict[str, Any] = dict(
-        kpi_id=kpi_id, kpi_name=kpi_id.upper(), pillar="revenue", level="strategic", unit="usd",
-        direction="higher_is_better", owner="Finance", status="untargeted", actual=100.0, target=None,
-        baseline=80.0, change_value=20.0, change_rate=0.25, trend="up",
-    )
+    fields: dict[str, Any] = {
+        "kpi_id": kpi_id, "kpi_name": kpi_id.upper(), "pillar": "revenue", "level": "strategic", "unit": "usd",
+        "direction": "higher_is_better", "owner": "Finance", "status": "untargeted", "actual": 100.0, "target": None,
+        "baseline": 80.0, "change_value": 20.0, "change_rate": 0.25, "trend": "up",
+    }
     return KpiLine(**{**fields, **overrides})
 
 
@@ -360,7 +360,7 @@ def _scorecard_rows(settings: Settings, frequency: str, period_start: date) -> d
             "select * from marts.kpi_scorecard where frequency = ? and period_start = ?", [frequency, period_start]
         )
         columns = [d[0] for d in result.description]
-        return {row[0]: dict(zip(columns, row)) for row in result.fetchall()}
+        return {row[0]: dict(zip(columns, row, strict=True)) for row in result.fetchall()}
 
 
 def _markdown_row(text: str, section: str, kpi_name: str) -> list[str]:
@@ -842,10 +842,10 @@ def test_a_quarter_without_monthly_rows_shows_its_quarterly_kpis(small: Settings
 
 
 def _driver(**overrides: Any) -> Driver:
-    fields: dict[str, Any] = dict(
-        dimension="category", slice_value="data_science", value=0.09, prior_value=0.05, weight=0.40,
-        prior_weight=0.30, contribution=0.016, rate_effect=0.012, mix_effect=0.004, numerator=90.0,
-    )
+    fields: dict[str, Any] = {
+        "dimension": "category", "slice_value": "data_science", "value": 0.09, "prior_value": 0.05, "weight": 0.40,
+        "prior_weight": 0.30, "contribution": 0.016, "rate_effect": 0.012, "mix_effect": 0.004, "numerator": 90.0,
+    }
     return Driver(**{**fields, **overrides})
 
 

@@ -257,7 +257,7 @@ def test_baseline_interim_targets_and_progress_follow_the_plan(built: Settings) 
         "baseline_periods, interim_target_days, interim_target_value, interim_target_met, target_progress_rate, "
         "benchmark_low, benchmark_high, benchmark_position"
     )
-    rows = [dict(zip([c.strip() for c in columns.split(",")], row))
+    rows = [dict(zip([c.strip() for c in columns.split(",")], row, strict=True))
             for row in _query(built, f"select {columns} from marts.kpi_scorecard")]
     baselines: dict[str, list[float]] = {}
     for row in rows:

@@ -220,7 +220,7 @@ def sql(warehouse: Path, query: str) -> list[dict[str, Any]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         result = con.execute(query)
         names = [d[0] for d in result.description]
-        return [dict(zip(names, row)) for row in result.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
 def key_of(value: Any) -> str:

@@ -21,16 +21,16 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.build_state import state_file
-from orchestration.quality.store import prepare
 import orchestration.serving.export as export_module
 import orchestration.serving.publish as publish_module
+from orchestration.build_state import state_file
+from orchestration.quality.store import prepare
 from orchestration.serving.export import ExportError, export_marts, read_manifest
 from orchestration.serving.publish import (
     STORAGE_FORMAT_NUMBER,
@@ -49,7 +49,7 @@ from orchestration.serving.publish import (
 from orchestration.settings import Settings
 
 OLD_CLIENTS = ("1.4.3", "1.1.3")  # the 1.4 LTS line of the last year; a 2024 client BI drivers still embed
-NOW = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 # ----------------------------------------------------------------------------------- helpers
@@ -105,7 +105,7 @@ def build_warehouse(path: Path, orders: int = 3, marts: bool = True) -> None:
 
 def record_validation(path: Path, failed: bool, validated_at: datetime | None = None) -> str:
     """A validation run in audit.dq_results / dq_scores, as orchestration.quality records one."""
-    validated_at = validated_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    validated_at = validated_at or datetime.now(UTC).replace(tzinfo=None)
     run_id = f"{validated_at:%Y%m%dT%H%M%S%f}-{'bad' if failed else 'ok'}"
     rows = [
         (run_id, "completeness", "orders complete", "completeness", "raw.orders", "0 unexpected rows", True, "critical"),
@@ -169,11 +169,11 @@ def test_refusals_name_what_blocks_a_publish() -> None:
 
 def test_data_as_of_is_how_far_every_source_reaches() -> None:
     by_source = {
-        "billing": datetime(2026, 11, 22, 16, tzinfo=timezone.utc),
-        "marketing": datetime(2026, 11, 23, tzinfo=timezone.utc),  # a daily source: end of its day
+        "billing": datetime(2026, 11, 22, 16, tzinfo=UTC),
+        "marketing": datetime(2026, 11, 23, tzinfo=UTC),  # a daily source: end of its day
         "learning": None,  # no data: says nothing
     }
-    assert PublishPlan((), None, by_source).data_as_of == datetime(2026, 11, 22, 16, tzinfo=timezone.utc)
+    assert PublishPlan((), None, by_source).data_as_of == datetime(2026, 11, 22, 16, tzinfo=UTC)
     assert PublishPlan((), None, {"learning": None}).data_as_of is None
 
 
@@ -229,8 +229,8 @@ def test_publish_log_keeps_every_publish_with_its_row_counts(settings: Settings)
         assert [r[3] for r in log] == [pytest.approx(2 / 3)] * 2
         # newest valid ordered_at: row 1 is invalid, rows 0..orders are the data
         assert [r[4] for r in log] == [
-            datetime(2026, 11, 20, 13, tzinfo=timezone.utc),
-            datetime(2026, 11, 20, 15, tzinfo=timezone.utc),
+            datetime(2026, 11, 20, 13, tzinfo=UTC),
+            datetime(2026, 11, 20, 15, tzinfo=UTC),
         ]
         by_source = json.loads(log[1][5])
         assert by_source["marketplace"] == "2026-11-20T15:00:00+00:00" and by_source["billing"] is None

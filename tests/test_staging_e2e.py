@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest

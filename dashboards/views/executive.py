@@ -27,7 +27,7 @@ with left:
     st.metric("Targets met", f"{met} of {judged}" if judged else "n/a", border=True,
               help=data.overall_summary(scorecard) + ". Monthly KPIs on or beating their target, of those with a "
                    "target and a final value.")
-for column, status in zip(counts, ("off_target", "at_risk", "on_target", "beating_target", "provisional")):
+for column, status in zip(counts, ("off_target", "at_risk", "on_target", "beating_target", "provisional"), strict=True):
     with column:
         st.metric(f":{data.STATUS_COLORS[status]}[{data.STATUS_ICONS[status]}] {data.STATUS_LABELS[status]}",
                   data.plural(int(statuses.get(status, 0)), "KPI"), border=True)
@@ -40,7 +40,8 @@ history = ui.q("kpi_history", tuple(headline["kpi_id"]), f.trend_start, f.month_
 per_row = 5
 for start in range(0, len(headline), per_row):
     columns = st.columns(per_row)
-    for column, (_, row) in zip(columns, headline.iloc[start:start + per_row].iterrows()):
+    # the last row of cards may be shorter than the row of columns
+    for column, (_, row) in zip(columns, headline.iloc[start:start + per_row].iterrows(), strict=False):
         with column:
             ui.kpi_card(row, history)
 

@@ -34,7 +34,7 @@ tabs = st.tabs(PILLAR_TABS)
 # -------------------------------------------------------------------------------------- revenue
 with tabs[0]:
     revenue, revenue_slice = ui.q("revenue_trend", f)
-    by_month = {str(m)[:10]: row for m, row in zip(revenue["month_start"], revenue.to_dict("records"))}
+    by_month = {str(m)[:10]: row for m, row in zip(revenue["month_start"], revenue.to_dict("records"), strict=True)}
     now, before = by_month.get(str(f.month), {}), by_month.get(str(prior_month), {})
     columns = st.columns(4)
     if not revenue_slice.applied:
@@ -70,7 +70,7 @@ with tabs[0]:
     with right:
         ui.line_chart(revenue, "revenue_usd", title="Revenue trend (USD)", fmt="$,.0f")
     left, middle, right = st.columns(3)
-    for column, dimension in zip((left, middle, right), ("category", "instructor tier", "country")):
+    for column, dimension in zip((left, middle, right), ("category", "instructor tier", "country"), strict=True):
         with column:
             st.markdown(f"**Revenue by {dimension}**, {data.month_label(f.month)}")
             ui.table(ui.q("revenue_by", f, dimension).head(12))
@@ -167,10 +167,10 @@ with tabs[3]:
 with tabs[4]:
     month = ui.q("campaign_month", f)
     columns = st.columns(5)
-    for column, (label, key, unit, inverse) in zip(columns, (
-            ("Campaign spend", "spend_usd", "usd", False), ("Campaign ROI", "roi", "ratio", False),
-            ("Campaign CTR", "ctr", "rate", False), ("Campaign engagement rate", "engagement_rate", "rate", False),
-            ("Campaign CPA", "cpa_usd", "usd", True))):
+    for column, (label, key, unit) in zip(columns, (
+            ("Campaign spend", "spend_usd", "usd"), ("Campaign ROI", "roi", "ratio"),
+            ("Campaign CTR", "ctr", "rate"), ("Campaign engagement rate", "engagement_rate", "rate"),
+            ("Campaign CPA", "cpa_usd", "usd")), strict=True):
         with column:
             ui.metric(label, month.get(key), unit)
     ui.filter_note(f, ("campaign platform",))
@@ -190,7 +190,7 @@ with tabs[4]:
 # ------------------------------------------------------------------------------- course success
 with tabs[5]:
     cohorts, cohort_slice = ui.q("enrollment_trend", f)
-    by_month = {str(m)[:10]: row for m, row in zip(cohorts["month_start"], cohorts.to_dict("records"))}
+    by_month = {str(m)[:10]: row for m, row in zip(cohorts["month_start"], cohorts.to_dict("records"), strict=True)}
     cohort, prior_cohort = by_month.get(str(f.month), {}), by_month.get(str(prior_month), {})
     surveys = ui.q("month_row", "course_success_monthly", f.month)
     columns = st.columns(4)

@@ -54,7 +54,8 @@ figures = (
     ("Campaign spend", "campaign_spend_usd", "usd", True),
 )
 for start in range(0, len(figures), 4):
-    for column, (label, key, unit, inverse) in zip(st.columns(4), figures[start:start + 4]):
+    # the last row of tiles may be shorter than the four columns
+    for column, (label, key, unit, inverse) in zip(st.columns(4), figures[start:start + 4], strict=False):
         with column:
             ui.metric(label, today.get(key), unit, delta=change(key, unit), inverse=inverse)
 ui.filter_note(f, ("country", "category", "instructor tier", "campaign platform"))
@@ -99,7 +100,7 @@ with left:
         st.caption("No validation recorded in the serving file (audit.dq_scores).")
     else:
         standards["Status"] = ["Met" if m == e else "Failing" for m, e in
-                               zip(standards["met"], standards["expectations"])]
+                               zip(standards["met"], standards["expectations"], strict=True)]
         ui.table(ui.style_status(standards[["standard", "Status", "met", "expectations", "score"]]),
                  score=st.column_config.NumberColumn("score", format="percent"))
 with right:

@@ -129,7 +129,7 @@ class Catalog:
         order = np.argsort(days, kind="stable")
         unique_days, starts = np.unique(days[order], return_index=True)
         ends = np.r_[starts[1:], len(order)]
-        for day, start, end in zip(unique_days, starts, ends):
+        for day, start, end in zip(unique_days, starts, ends, strict=True):
             candidates = self.available(int(day))
             p = weights[candidates]
             picks[order[start:end]] = candidates[rng.choice(len(candidates), size=end - start, p=p / p.sum())]

@@ -57,10 +57,10 @@ class Sources:
     sources: tuple[Source, ...]
 
     @classmethod
-    def with_campaigns(cls, utm_campaigns: tuple[str, ...], platforms: np.ndarray) -> "Sources":
+    def with_campaigns(cls, utm_campaigns: tuple[str, ...], platforms: np.ndarray) -> Sources:
         campaign_sources = tuple(
             Source(INFLUENCER, PLATFORM_HOSTS[p], PLATFORMS[p], "influencer", code)
-            for code, p in zip(utm_campaigns, platforms)
+            for code, p in zip(utm_campaigns, platforms, strict=True)
         )
         return cls(BASE_SOURCES + campaign_sources)
 

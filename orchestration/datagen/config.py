@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ def default_out_dir() -> Path:
 
 def now_utc_hour() -> datetime:
     """The current UTC time truncated to the hour: the default end of the data."""
-    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def parse_end(value: str | date | datetime) -> datetime:
@@ -54,8 +54,8 @@ def parse_end(value: str | date | datetime) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value.strip())
     if not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
-    moment = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if moment.microsecond:
         raise ValueError(f"end must be a whole second, got {value.isoformat()}")
     return moment
@@ -63,7 +63,7 @@ def parse_end(value: str | date | datetime) -> datetime:
 
 def format_end(moment: datetime) -> str:
     """`2026-11-22T14:00:00Z`: how generation.json records an instant."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)

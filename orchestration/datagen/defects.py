@@ -149,7 +149,7 @@ class DefectPlan:
         return len(self.cells) + len(self.duplicates) + len(self.late)
 
     @classmethod
-    def empty(cls) -> "DefectPlan":
+    def empty(cls) -> DefectPlan:
         nothing = np.zeros(0, dtype=np.int64)
         return cls((), nothing, nothing, nothing)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -111,7 +111,7 @@ class ZoneOffsets:
 
 
 def _offset_at(zone: ZoneInfo, ms: int) -> int:
-    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).astimezone(zone)
+    moment = datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone(zone)
     offset = moment.utcoffset()
     return int(offset.total_seconds()) if offset is not None else 0
 

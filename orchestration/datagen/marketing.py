@@ -90,7 +90,7 @@ def _tracking_links(
     campaign = np.repeat(np.arange(len(start_day)), per_campaign)
     variant = position_in_group(per_campaign)
     urls = []
-    for c, v in zip(campaign, variant):  # ~2 links per campaign: a small table
+    for c, v in zip(campaign, variant, strict=True):  # ~2 links per campaign: a small table
         query = f"utm_source={PLATFORMS[platform[c]]}&utm_medium=influencer&utm_campaign={utm[c]}"
         path = (
             f"/courses/{course[c] + 1}",
@@ -120,7 +120,7 @@ def _handles(n: int, rng: np.random.Generator) -> list[str]:
     first = rng.integers(0, len(words), n)
     second = rng.integers(0, len(words), n)
     number = rng.integers(10, 100, n)
-    handles = [f"{words[a]}{words[b]}{c}" for a, b, c in zip(first, second, number)]
+    handles = [f"{words[a]}{words[b]}{c}" for a, b, c in zip(first, second, number, strict=True)]
     seen: set[str] = set()
     unique = []
     for index, handle in enumerate(handles):  # a few hundred influencers at most
@@ -134,7 +134,7 @@ def _promoted_courses(
 ) -> np.ndarray:
     """A popular, premium course buyable on every day of each campaign (a loop over campaigns)."""
     chosen = np.empty(len(first_day), dtype=np.int64)
-    for index, (first, last) in enumerate(zip(first_day, last_day)):
+    for index, (first, last) in enumerate(zip(first_day, last_day, strict=True)):
         live = np.flatnonzero((catalog.first_day <= first) & (catalog.last_day >= last))
         start_ms = np.full(len(live), first * MS_PER_DAY)
         usd = rates.to_usd(catalog.price_at(live, start_ms), catalog.currency[live], start_ms)
@@ -216,10 +216,10 @@ def _campaign_texts(
 ) -> tuple[tuple[str, ...], list[str], tuple[str, ...]]:
     """(utm code, campaign name, coupon code) per campaign (a loop over campaigns)."""
     category = [COURSE_CATEGORIES[catalog.category[k]] for k in course]
-    utm = tuple(f"inf_{PLATFORMS[p]}_{i + 1:05d}_{c}" for i, (p, c) in enumerate(zip(platform, category)))
+    utm = tuple(f"inf_{PLATFORMS[p]}_{i + 1:05d}_{c}" for i, (p, c) in enumerate(zip(platform, category, strict=True)))
     campaign_names = [
         f"{c.replace('_', ' ').title()} x @{handles[i]} {month_label(_month(d))}"
-        for c, i, d in zip(category, influencer, start_day)
+        for c, i, d in zip(category, influencer, start_day, strict=True)
     ]
     coupons = tuple(f"{handles[i].upper().replace('_', '')[:12]}{COUPON_PCT}" for i in influencer)
     return utm, campaign_names, coupons

@@ -318,7 +318,7 @@ class _Orders:
     visit: np.ndarray  # campaign visit that is the checkout session, -1 otherwise
     session: np.ndarray  # session log index once known, -1 otherwise
 
-    def take(self, rows: np.ndarray) -> "_Orders":
+    def take(self, rows: np.ndarray) -> _Orders:
         return _Orders(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
 
 

@@ -9,7 +9,6 @@ Nulls of integer, timestamp and date columns are given by a boolean mask in `nul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 import numpy as np
 import pyarrow as pa
@@ -26,21 +25,21 @@ class Categorical:
     labels: tuple[str, ...]
 
     @classmethod
-    def of(cls, labels: tuple[str, ...] | list[str], codes: np.ndarray) -> "Categorical":
+    def of(cls, labels: tuple[str, ...] | list[str], codes: np.ndarray) -> Categorical:
         return cls(np.asarray(codes, dtype=np.int32), tuple(labels))
 
     @classmethod
-    def constant(cls, label: str, size: int) -> "Categorical":
+    def constant(cls, label: str, size: int) -> Categorical:
         return cls(np.zeros(size, dtype=np.int32), (label,))
 
-    def take(self, rows: np.ndarray) -> "Categorical":
+    def take(self, rows: np.ndarray) -> Categorical:
         return Categorical(self.codes[rows], self.labels)
 
     def __len__(self) -> int:
         return len(self.codes)
 
 
-ColumnData = Union[np.ndarray, Categorical, pa.Array]
+ColumnData = np.ndarray | Categorical | pa.Array
 
 
 def fixed_width_text(values: np.ndarray) -> pa.Array:
@@ -68,7 +67,7 @@ class EntityTable:
     protected: np.ndarray | None = None
 
     @classmethod
-    def build(cls, name: str, columns: dict[str, ColumnData], **extra: object) -> "EntityTable":
+    def build(cls, name: str, columns: dict[str, ColumnData], **extra: object) -> EntityTable:
         entity = contract_entity(name)
         missing = [c for c in entity.column_names if c not in columns]
         unknown = [c for c in columns if c not in entity.column_names]
@@ -92,7 +91,7 @@ class EntityTable:
         mask = self.nulls.get(column)
         return mask if mask is not None else np.zeros(self.n_rows, dtype=bool)
 
-    def take(self, rows: np.ndarray) -> "EntityTable":
+    def take(self, rows: np.ndarray) -> EntityTable:
         return EntityTable(
             self.entity,
             {c: take_column(v, rows) for c, v in self.columns.items()},

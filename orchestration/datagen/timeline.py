@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 
@@ -15,16 +15,16 @@ MS_PER_SECOND = 1_000
 MS_PER_MINUTE = 60_000
 MS_PER_HOUR = 3_600_000
 MS_PER_DAY = 86_400_000
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 REDRAW_ROUNDS = 200  # rows outside the window are few; a partial last hour needs the most draws
 
 
 def to_ms(moment: date | datetime) -> int:
     """Epoch milliseconds of an instant; a date is its midnight UTC, a naive datetime is UTC."""
     if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, time(), timezone.utc)
+        moment = datetime.combine(moment, time(), UTC)
     elif moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return (moment - EPOCH) // timedelta(milliseconds=1)
 
 
@@ -41,7 +41,7 @@ class Window:
     end_ms: int
 
     @classmethod
-    def between(cls, start: date | datetime, end: date | datetime) -> "Window":
+    def between(cls, start: date | datetime, end: date | datetime) -> Window:
         return cls(to_ms(start), to_ms(end))
 
     @property

@@ -263,10 +263,10 @@ def add_anonymous_traffic(
             continue
         visitor_zone = rng.choice(zone, size=size)
 
-        def started_at(rows: np.ndarray) -> np.ndarray:
+        def started_at(rows: np.ndarray, zones: np.ndarray = visitor_zone) -> np.ndarray:
             days = window.start_day + sample_days(day_weights, len(rows), rng)
             local_ms = days * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng)
-            return offsets.to_utc(visitor_zone[rows], local_ms)
+            return offsets.to_utc(zones[rows], local_ms)
 
         start = window.draw_inside(size, started_at)
         landing = np.where(

@@ -189,7 +189,7 @@ def _file_groups(n: int, plan: DefectPlan, month: np.ndarray | None) -> list[tup
     order = np.lexsort((is_late, file_month))
     months, starts = np.unique(file_month[order], return_index=True)
     ends = np.r_[starts[1:], n]
-    return [(int(m), order[s:e]) for m, s, e in zip(months, starts, ends)]
+    return [(int(m), order[s:e]) for m, s, e in zip(months, starts, ends, strict=True)]
 
 
 def write_entity(

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -239,7 +239,7 @@ def run_gx(settings: Settings, run_id: str, checks: Iterable[GxCheck]) -> list[R
 def not_applicable_rows(checks: Iterable[GxCheck], run_id: str) -> list[ResultRow]:
     """The timeliness expectations of `checks` as met and not applicable (a historical export):
     the checks say so instead of failing; nothing of it is recorded or scored."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     return [
         ResultRow(run_id, e.suite, e.name, e.standard, "", data_mode.TIMELINESS_NOT_APPLICABLE, True, e.severity, now)
         for check in checks

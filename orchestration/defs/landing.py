@@ -10,7 +10,7 @@ step and blocks everything downstream when it fails.
 
 
 from collections import defaultdict
-from datetime import timezone
+from datetime import UTC
 
 import dagster as dg
 import duckdb
@@ -78,7 +78,7 @@ def _newest_loads(warehouse: str) -> dict[str, float]:
         rows = con.execute(
             "select source_name, max(finished_at) from raw.load_ledger where status = 'loaded' group by source_name"
         ).fetchall()
-    return {source: newest.replace(tzinfo=timezone.utc).timestamp() for source, newest in rows if source and newest}
+    return {source: newest.replace(tzinfo=UTC).timestamp() for source, newest in rows if source and newest}
 
 
 def landing_checks() -> list[gx.GxCheck]:

@@ -36,7 +36,7 @@ class WarehouseResource(dg.ConfigurableResource):
     mapping_dir: str
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "WarehouseResource":
+    def from_settings(cls, settings: Settings) -> WarehouseResource:
         return cls(
             warehouse_path=str(settings.warehouse_path),
             landing_dir=str(settings.landing_dir),
@@ -47,16 +47,18 @@ class WarehouseResource(dg.ConfigurableResource):
         )
 
     @classmethod
-    def from_env(cls) -> "WarehouseResource":
+    def from_env(cls) -> WarehouseResource:
         return cls.from_settings(Settings.from_env())
 
     @contextlib.contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
         run_id = context.run.run_id if context.run else "outside a run"
         say = context.log.warning if context.log else print
-        with warehouse_lock(Path(self.warehouse_path), command=f"dagster run {run_id}", say=say):
-            with super().yield_for_execution(context) as resource:
-                yield resource
+        with (
+            warehouse_lock(Path(self.warehouse_path), command=f"dagster run {run_id}", say=say),
+            super().yield_for_execution(context) as resource,
+        ):
+            yield resource
 
     def settings(self) -> Settings:
         return Settings(

@@ -50,7 +50,7 @@ def matches(relative: str, pattern: str) -> bool:
     """`pattern` matches `relative` segment by segment, so `*` never crosses a folder."""
     path_parts, pattern_parts = PurePosixPath(relative).parts, PurePosixPath(pattern).parts
     return len(path_parts) == len(pattern_parts) and all(
-        fnmatch.fnmatchcase(part, glob) for part, glob in zip(path_parts, pattern_parts)
+        fnmatch.fnmatchcase(part, glob) for part, glob in zip(path_parts, pattern_parts, strict=True)
     )
 
 

@@ -20,14 +20,14 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from orchestration.contracts import ENTITIES
-from orchestration.landing.checks import FileRejected, check_header
 from orchestration.identifiers import shown, unsafe_column_name
+from orchestration.landing.checks import FileRejected, check_header
 from orchestration.landing.discovery import LandingFile, discover
 from orchestration.landing.scan import MAX_LINE_BYTES, FileScan, scan
 from orchestration.mapping import SourceMapping, load_mappings
@@ -297,7 +297,7 @@ def _record(
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def scan_entry(landing_file: LandingFile) -> FileScan:

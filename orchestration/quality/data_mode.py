@@ -10,7 +10,7 @@ so what is published carries it; a run without the flag declares the data curren
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -36,7 +36,7 @@ class DataMode:
 def declare(con: duckdb.DuckDBPyConnection, historical: bool) -> DataMode:
     con.execute("create schema if not exists audit")
     con.execute(DDL)
-    mode = DataMode(HISTORICAL if historical else CURRENT, datetime.now(timezone.utc).replace(tzinfo=None))
+    mode = DataMode(HISTORICAL if historical else CURRENT, datetime.now(UTC).replace(tzinfo=None))
     con.execute("begin")
     con.execute("delete from audit.data_mode")
     con.execute("insert into audit.data_mode values (?, ?)", [mode.mode, mode.declared_at])

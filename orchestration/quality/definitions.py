@@ -134,7 +134,7 @@ order by inventory.file_path""".strip()
 
 # --------------------------------------------------------------------------------- entities
 def entity_suite(entity: Entity, stg_required: list[str]) -> SuiteSpec:
-    base, stg, quarantine = _model(entity, "base"), _model(entity, "stg"), _model(entity, "quarantine")
+    stg, quarantine = _model(entity, "stg"), _model(entity, "quarantine")
     suite = SuiteSpec(
         f"entity__{entity.name}",
         "staging",
@@ -496,7 +496,7 @@ where previous.definition_hash <> current.definition_hash""".strip()
 def rule_summary(rule: ConsistencyRule) -> str:
     """The rule in words, from the contract: "attempted_at is not before its order's ordered_at"."""
     if isinstance(rule, ExistsIn):
-        pairs = ", ".join(c if c == k else f"{c} (as {k})" for c, k in zip(rule.columns, rule.entity_columns))
+        pairs = ", ".join(c if c == k else f"{c} (as {k})" for c, k in zip(rule.columns, rule.entity_columns, strict=True))
         return f"some staged {rule.entity} row matches its {pairs}"
     anchors = " or, when it has none, ".join(a.label for a in rule.anchors)
     return f"{rule.column} is not before {anchors}"

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ class ValidationRun:
 
 
 def new_run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
 def _short(value: Any) -> str:
@@ -145,7 +145,7 @@ def run_gx(
         engine.engine.dispose()
         source.get_engine().dispose()
     gx_seconds = time.perf_counter() - started
-    validated_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    validated_at = datetime.now(UTC).replace(tzinfo=None)
     rows = []
     for suite_result in outcome.run_results.values():
         for result in suite_result.results:

@@ -104,7 +104,7 @@ def line_chart(
     low, high = bounds
     levels = normalize(values, [target])
     xs = x_positions(len(values), LEFT, plot_width)
-    points = [None if level is None else (x, y_of(level)) for x, level in zip(xs, levels)]
+    points = [None if level is None else (x, y_of(level)) for x, level in zip(xs, levels, strict=True)]
     for level, value in ((1.0, high), (0.0, low)):
         parts.append(f'<text class="value-label" x="{LEFT - 6}" y="{y_of(level) + 4:.1f}" '
                      f'text-anchor="end">{escape(format_value(value, unit))}</text>')

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
 import duckdb
 
 from orchestration.reports.formatting import MISSING, fixed, format_value

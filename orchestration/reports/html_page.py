@@ -124,9 +124,9 @@ def _table(header: Sequence[str], numeric: str, rows: Sequence[Sequence[str]]) -
     """A table of already-escaped cells; `numeric` has one letter per column: n (right-aligned
     number), m (centred mark) or l (text)."""
     css = {"n": ' class="num"', "m": ' class="mark"', "l": ""}
-    head = "".join(f"<th{css[kind]}>{cell}</th>" for cell, kind in zip(header, numeric))
+    head = "".join(f"<th{css[kind]}>{cell}</th>" for cell, kind in zip(header, numeric, strict=True))
     body = "".join(
-        "<tr>" + "".join(f"<td{css[kind]}>{cell}</td>" for cell, kind in zip(row, numeric)) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td{css[kind]}>{cell}</td>" for cell, kind in zip(row, numeric, strict=True)) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -308,7 +308,7 @@ def _movers(report: Report) -> str:
     if not report.has_own_grain:
         header = ["KPI", escape(baseline_label(report)), escape(anchor_label(report)), "Change", ""]
         return f'<section id="movers">{heading}{_table(header, "lnnnl", rows)}</section>'
-    for row, line in zip(rows, movers):
+    for row, line in zip(rows, movers, strict=True):
         row.insert(1, escape(" → ".join(mover_periods(report, line.frequency))))
     header = ["KPI", "Periods", "Before", "Now", "Change", ""]
     intro = f"<p>{escape(movers_intro(report))}</p>"

@@ -206,7 +206,7 @@ def _movers(report: Report) -> list[str]:
     ]
     if not report.has_own_grain:
         return [*out, *table(["KPI", baseline_label(report), anchor_label(report), "Change", ""], "lrrrl", rows)]
-    for row, line in zip(rows, movers):
+    for row, line in zip(rows, movers, strict=True):
         row.insert(1, " → ".join(mover_periods(report, line.frequency)))
     header = ["KPI", "Periods", "Before", "Now", "Change", ""]
     return [*out, movers_intro(report), "", *table(header, "llrrrl", rows)]

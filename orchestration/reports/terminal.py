@@ -68,7 +68,7 @@ def render_scorecard(report: Report, color: bool = False) -> str:
     right = (False, True, True, True, False, False)
 
     def row(status_cell: str, values: list[str]) -> str:
-        aligned = [value.rjust(w) if r else value.ljust(w) for value, w, r in zip(values, widths, right)]
+        aligned = [value.rjust(w) if r else value.ljust(w) for value, w, r in zip(values, widths, right, strict=True)]
         return f"  {status_cell} " + "  ".join(aligned).rstrip()
 
     out = [

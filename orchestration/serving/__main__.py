@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from orchestration.pipeline_lock import LockBusy, warehouse_lock
 from orchestration.serving.export import ExportError, export_marts, read_manifest
 from orchestration.serving.publish import STORAGE_VERSION, PublishError, current_publish, publish_step, serving_status
-from orchestration.pipeline_lock import LockBusy, warehouse_lock
 from orchestration.settings import Settings
 
 

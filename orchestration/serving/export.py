@@ -20,7 +20,7 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +96,7 @@ def publish_metadata(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     result = con.execute(f"select * from main.{PUBLISH_LOG} order by published_at desc limit 1")
     names = [d[0] for d in result.description]
     row = result.fetchone()
-    return {name: _json_value(value) for name, value in zip(names, row)} if row else {}
+    return {name: _json_value(value) for name, value in zip(names, row, strict=True)} if row else {}
 
 
 def export_lock(export_dir: Path) -> contextlib.AbstractContextManager[None]:
@@ -142,7 +142,7 @@ def export_marts(serving: Path, export_dir: Path) -> ExportResult:
             manifest = {
                 "manifest_version": MANIFEST_VERSION,
                 "format": "parquet",
-                "exported_at": datetime.now(timezone.utc).isoformat(),
+                "exported_at": datetime.now(UTC).isoformat(),
                 "serving_file": str(serving),
                 "publish": publish,
                 "tables": entries,

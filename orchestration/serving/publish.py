@@ -40,7 +40,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -243,7 +243,7 @@ def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, datetime | None]:
             except (duckdb.CatalogException, duckdb.BinderException):
                 continue  # a warehouse without this model (e.g. a partial or test build)
             if value is not None:
-                values.append(value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc))
+                values.append(value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC))
         newest[source] = max(values) if values else None
     return newest
 
@@ -255,7 +255,7 @@ def last_build_finished(warehouse: Path) -> datetime | None:
     path = state_file(warehouse)
     if not path.exists():
         return None
-    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
 def plan_publish(con: duckdb.DuckDBPyConnection, catalog: str) -> PublishPlan:
@@ -390,7 +390,7 @@ def current_publish(serving: Path) -> dict[str, Any] | None:
         result = con.execute(f"select * from main.{PUBLISH_LOG} order by published_at desc limit 1")
         columns = [d[0] for d in result.description]
         row = result.fetchone()
-    return dict(zip(columns, row)) if row else None
+    return dict(zip(columns, row, strict=True)) if row else None
 
 
 def serving_status(serving: Path) -> str:
@@ -449,7 +449,7 @@ class PublishResult:
 
 
 def new_publish_id(now: datetime) -> str:
-    return f"{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 def carry_over_history(con: duckdb.DuckDBPyConnection, serving: Path, scratch: Path) -> list[str]:
@@ -586,7 +586,7 @@ def publish(
     started = time.perf_counter()
     if not warehouse.exists():
         raise PublishError(f"no warehouse at {warehouse}: nothing to publish; {serving_status(serving)}")
-    published_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    published_at = (now or datetime.now(UTC)).astimezone(UTC)
     publish_id = new_publish_id(published_at)
     run_id = run_id or f"publish-{publish_id}"
     catalog = warehouse_alias(warehouse)
