@@ -426,8 +426,9 @@ def targets_met(scorecard: pd.DataFrame) -> tuple[int, int]:
     return vocabulary.targets_met(headline_statuses(scorecard))
 
 
-def active_alerts(con: duckdb.DuckDBPyConnection, month: date, severities: tuple[str, ...] = ("critical", "warning", "info")
-                  ) -> pd.DataFrame:
+def active_alerts(
+    con: duckdb.DuckDBPyConnection, month: date, severities: tuple[str, ...] = ("critical", "warning", "info")
+) -> pd.DataFrame:
     """Alerts (marts.kpi_alerts) on the periods the scorecard shows for the month, worst first."""
     shown = scorecard_for_month(con, month)[["kpi_id", "period_start"]]
     if shown.empty:
@@ -1020,10 +1021,14 @@ def drivers_table(drivers: pd.DataFrame, unit: str, basis: str) -> pd.DataFrame:
     def share(value: Any) -> str:
         return "n/a" if is_missing(value) else f"{value * 100:.1f}%"
 
-    table = pd.DataFrame({
-        "Slice": drivers["slice"],
-        "Part of the gap" if basis == "target" else "Contribution": [format_delta(v, unit) for v in drivers["contribution"]],
-    })
+    table = pd.DataFrame(
+        {
+            "Slice": drivers["slice"],
+            "Part of the gap" if basis == "target" else "Contribution": [
+                format_delta(v, unit) for v in drivers["contribution"]
+            ],
+        }
+    )
     if basis == "change":
         table["Rate effect"] = [None if is_missing(v) else format_delta(v, unit) for v in drivers["rate_effect"]]
         table["Mix effect"] = [None if is_missing(v) else format_delta(v, unit) for v in drivers["mix_effect"]]

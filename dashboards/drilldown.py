@@ -60,7 +60,9 @@ def why_red(scorecard: pd.DataFrame, alerts: pd.DataFrame, month: date) -> None:
         return
     labels = {
         kpi_id: f"{name} ({data.status_text(status)}{', alerted' if alerted else ''})"
-        for kpi_id, name, status, alerted in zip(red["kpi_id"], red["kpi_name"], red["status"], red["is_alerted"], strict=True)
+        for kpi_id, name, status, alerted in zip(
+            red["kpi_id"], red["kpi_name"], red["status"], red["is_alerted"], strict=True
+        )
     }
     kpi_id = st.selectbox("KPI", list(labels), format_func=labels.get, key=KEY,
                           help="Monthly KPIs off target, at risk or alerted in the month.")

@@ -67,7 +67,10 @@ def sidebar_filters() -> data.Filters:
         st.error("The serving file has no KPI scorecard (marts.kpi_scorecard): nothing to show yet.")
         st.stop()
     month_options = [pd.Timestamp(m).date() for m in month_frame["month_start"]]
-    complete = {pd.Timestamp(m).date(): bool(c) for m, c in zip(month_frame["month_start"], month_frame["is_complete"], strict=True)}
+    complete = {
+        pd.Timestamp(m).date(): bool(c)
+        for m, c in zip(month_frame["month_start"], month_frame["is_complete"], strict=True)
+    }
     default = data.default_month(month_frame)
     options = q("slice_options")
     sidebar = st.sidebar
@@ -168,7 +171,9 @@ def kpi_card(row: pd.Series, history: pd.DataFrame | None = None) -> None:
         reason = row.get("status_reason")
         if not data.is_missing(reason):
             badge += f" ({reason})"
-        period = "" if row["frequency"] == "monthly" else f" · {data.period_label(row['period_start'], row['frequency'])}"
+        period = (
+            "" if row["frequency"] == "monthly" else f" · {data.period_label(row['period_start'], row['frequency'])}"
+        )
         st.markdown(f"{badge} {target} · {row['owner']}{period}")
         st.caption(data.plan_line(row))
 

@@ -42,12 +42,32 @@ def _child(step: str, scale: float, workdir: Path) -> None:
             sys.stdout = stdout
     seconds = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"step": step, "scale": scale, "ok": code == 0, "seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib)}))
+    print(
+        json.dumps(
+            {
+                "step": step,
+                "scale": scale,
+                "ok": code == 0,
+                "seconds": round(seconds, 2),
+                "peak_rss_mib": round(peak_mib),
+            }
+        )
+    )
 
 
 def _measure(step: str, scale: float, workdir: Path) -> dict:
     completed = subprocess.run(
-        [sys.executable, "-m", "orchestration.bench", "--child", step, "--scales", str(scale), "--workdir", str(workdir)],
+        [
+            sys.executable,
+            "-m",
+            "orchestration.bench",
+            "--child",
+            step,
+            "--scales",
+            str(scale),
+            "--workdir",
+            str(workdir),
+        ],
         capture_output=True,
         text=True,
         cwd=PROJECT_DIR,
@@ -63,7 +83,8 @@ def _rows(workdir: Path) -> dict[str, int]:
 
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         tables = con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'raw' and table_name <> 'load_ledger' order by 1"
+            "select table_name from duckdb_tables() "
+            "where schema_name = 'raw' and table_name <> 'load_ledger' order by 1"
         ).fetchall()
         return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0] for (t,) in tables}
 
@@ -88,7 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         for step in args.steps.split(","):
             measured = _measure(step, scale, workdir)
             results.append(measured)
-            print(f"scale {scale:<6} {step:<9} {measured['seconds']:>8.1f} s  peak {measured['peak_rss_mib']:>6} MiB  ok={measured['ok']}", flush=True)
+            print(
+                f"scale {scale:<6} {step:<9} {measured['seconds']:>8.1f} s  "
+                f"peak {measured['peak_rss_mib']:>6} MiB  ok={measured['ok']}",
+                flush=True,
+            )
         rows = _rows(workdir)
         results.append({"scale": scale, "raw_rows": rows})
         print(f"scale {scale}: raw rows " + ", ".join(f"{t}={n:,}" for t, n in rows.items()))

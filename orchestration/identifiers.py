@@ -23,7 +23,10 @@ def shown(name: str) -> str:
 def unsafe_column_name(name: str) -> str | None:
     """Why a column name may not reach the warehouse, or None when it is safe."""
     if name.startswith("_"):
-        return "starts with '_', which is reserved for the lineage columns landing adds (_loaded_at, _source_file, _batch_id, _row_number)"
+        return (
+            "starts with '_', which is reserved for the lineage columns landing adds "
+            "(_loaded_at, _source_file, _batch_id, _row_number)"
+        )
     if not SAFE_COLUMN_NAME.fullmatch(name):
         return f"breaks the column-name rule: {COLUMN_NAME_RULE}"
     return None

@@ -181,7 +181,9 @@ def _read_entity(reader: _Reader, source: str, name: str, document: dict[str, An
 
     def contract_column(column: Any, field_where: str) -> str:
         if column not in entity.column_names:
-            raise reader.fail(field_where, f"{column!r} is not a column of {name}; its columns: {', '.join(entity.column_names)}")
+            raise reader.fail(
+                field_where, f"{column!r} is not a column of {name}; its columns: {', '.join(entity.column_names)}"
+            )
         return column
 
     files = reader.text(document.get("files", f"{name}/*.csv"), f"{where}.files")
@@ -194,7 +196,9 @@ def _read_entity(reader: _Reader, source: str, name: str, document: dict[str, An
         )
     columns = {}
     for column, export in reader.mapping(document.get("columns"), f"{where}.columns").items():
-        columns[contract_column(column, f"{where}.columns.{column}")] = reader.column_name(export, f"{where}.columns.{column}")
+        columns[contract_column(column, f"{where}.columns.{column}")] = reader.column_name(
+            export, f"{where}.columns.{column}"
+        )
     exports = list(columns.values())
     if duplicated := sorted({c for c in exports if exports.count(c) > 1}):
         raise reader.fail(f"{where}.columns", f"export column(s) {', '.join(duplicated)} mapped twice")
@@ -218,13 +222,17 @@ def _read_entity(reader: _Reader, source: str, name: str, document: dict[str, An
         if value is None and contract.required:
             raise reader.fail(f"{where}.defaults.{column}", f"{column} is required: its default cannot be empty")
         if column in entity.key:
-            raise reader.fail(f"{where}.defaults.{column}", f"{column} is part of the key of {name}: it cannot be defaulted")
+            raise reader.fail(
+                f"{where}.defaults.{column}", f"{column} is part of the key of {name}: it cannot be defaulted"
+            )
         defaults[column] = None if value is None else str(value)
     timestamp_formats = {}
     for column, formats in reader.mapping(document.get("timestamp_formats"), f"{where}.timestamp_formats").items():
         contract = entity.column(contract_column(column, f"{where}.timestamp_formats.{column}"))
         if contract.type not in ("timestamp", "date"):
-            raise reader.fail(f"{where}.timestamp_formats.{column}", f"{column} is {contract.type}, not a timestamp or date")
+            raise reader.fail(
+                f"{where}.timestamp_formats.{column}", f"{column} is {contract.type}, not a timestamp or date"
+            )
         timestamp_formats[column] = reader.formats(formats, f"{where}.timestamp_formats.{column}")
     return EntityMapping(entity, files, columns, values, defaults, timestamp_formats)
 

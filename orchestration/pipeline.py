@@ -175,7 +175,9 @@ def base_model_unit_test_exclusion(settings: Settings) -> list[str]:
 
     if renders_as_shipped(load_mappings(settings.mapping_dir)):
         return []
-    print(f"the base models follow the mappings in {settings.mapping_dir}: their unit tests (of mappings/) are left out")
+    print(
+        f"the base models follow the mappings in {settings.mapping_dir}: their unit tests (of mappings/) are left out"
+    )
     return ["--exclude", BASE_MODEL_UNIT_TESTS]
 
 
@@ -320,7 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     run_id = new_run_id()
     steps: dict[str, tuple[str, Callable[[], None]]] = {
-        "generate": ("generate data", lambda: generate_step(settings, args.scale, args.seed, args.end_date, args.regenerate)),
+        "generate": (
+            "generate data",
+            lambda: generate_step(settings, args.scale, args.seed, args.end_date, args.regenerate),
+        ),
         "land": ("land files into raw", lambda: land_step(settings)),
         "build": ("dbt build", lambda: dbt_build_step(settings, args.force_build)),
         "validate": ("validate data quality", lambda: validate_step(settings, args.historical)),

@@ -290,7 +290,8 @@ def typed_value(col: SourceColumn, at: int = 8) -> list[str]:
         # enums compare in the case the contract writes them in ('Paid ' is 'paid', 'usd' 'USD')
         folded = text
         accepted = list(column.accepted_values)
-        if column.codes or accepted and [v.upper() for v in accepted] == accepted:  # listed codes are upper case: 'in' is 'IN'
+        # listed codes are upper case: 'in' is 'IN'
+        if column.codes or accepted and [v.upper() for v in accepted] == accepted:
             folded = f"upper({text})"
         elif accepted and [v.lower() for v in accepted] == accepted:
             folded = f"lower({text})"
@@ -444,7 +445,13 @@ def rule_check(entity: Entity, rule: ConsistencyRule) -> list[str]:
             f"                    then {sql_text(anchor.label + ' ')}",
             f"                        || {as_text(value)}",
         ]
-    return lines + [f"            || {sql_text(' is before ')}", "            || case", *described, "            end", "end"]
+    return lines + [
+        f"            || {sql_text(' is before ')}",
+        "            || case",
+        *described,
+        "            end",
+        "end",
+    ]
 
 
 # ------------------------------------------------------------------------------ the model
@@ -655,7 +662,9 @@ def _fingerprinted(columns: tuple[SourceColumn, ...]) -> list[str]:
     if fits(one_line, 2):
         call = [one_line]
     else:
-        call = ["{{ row_fingerprint(["] + [f"    {jinja_text(col.name)}," for col in columns] + ["]) }} as _fingerprint"]
+        call = (
+            ["{{ row_fingerprint(["] + [f"    {jinja_text(col.name)}," for col in columns] + ["]) }} as _fingerprint"]
+        )
     return cte(
         "fingerprinted",
         ["select", "    *,", *indent(call), "from validated"],
@@ -726,7 +735,11 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
 
     newest_time = [f"max(case when _dq_reason is null then {business_time()} end) as newest_business_time"]
     if not fits(newest_time[0], 2):
-        newest_time = ["max(", f"    case when _dq_reason is null then {business_time()} end", ") as newest_business_time"]
+        newest_time = [
+            "max(",
+            f"    case when _dq_reason is null then {business_time()} end",
+            ") as newest_business_time",
+        ]
     newest = cte(
         "batch_newest",
         [
@@ -840,7 +853,11 @@ def render_base_models(mappings: dict[str, SourceMapping], entities: tuple[Entit
 
 def stale_files(project_dir: Path, rendered: dict[Path, str]) -> list[Path]:
     """Rendered files that differ from the project's copy, and base models nothing renders."""
-    stale = [path for path, text in rendered.items() if not (project_dir / path).is_file() or (project_dir / path).read_text() != text]
+    stale = [
+        path
+        for path, text in rendered.items()
+        if not (project_dir / path).is_file() or (project_dir / path).read_text() != text
+    ]
     extra = [
         path.relative_to(project_dir)
         for path in sorted((project_dir / "models" / "staging").glob("*/base/base_*.sql"))

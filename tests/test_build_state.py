@@ -55,7 +55,9 @@ def test_a_changed_model_makes_the_build_stale(project: Path, warehouse: Path) -
     assert not build_state.is_up_to_date(warehouse, project)
 
 
-def test_missing_warehouse_or_forgotten_build_is_never_up_to_date(project: Path, warehouse: Path, tmp_path: Path) -> None:
+def test_missing_warehouse_or_forgotten_build_is_never_up_to_date(
+    project: Path, warehouse: Path, tmp_path: Path
+) -> None:
     assert build_state.fingerprint(tmp_path / "absent.duckdb", project) is None
     build_state.record_build(warehouse, project)
     build_state.forget_build(warehouse)

@@ -50,11 +50,16 @@ VIOLATIONS: dict[str, list[str]] = {
 }
 
 EXPECTED_REASONS: dict[tuple[str, int], str] = {
-    ("payments", 9001): "payment_before_order: attempted_at 2026-02-14 10:00:00 is before its order's ordered_at 2026-02-14 11:00:00",
-    ("refunds", 9001): "refund_before_payment: refunded_at 2026-02-05 19:00:30 is before its order's first successful payment 2026-02-05 19:01:00",
-    ("refunds", 9002): "refund_before_payment: refunded_at 2026-01-25 16:00:00 is before its unpaid order's ordered_at 2026-01-25 17:00:00",
-    ("enrollments", 9001): "completion_before_enrollment: completed_at 2026-03-09 10:00:00 is before its enrolled_at 2026-03-10 10:00:00",
-    ("certificates", 9001): "certificate_before_enrollment: issued_at 2026-02-19 10:00:00 is before its enrollment's enrolled_at 2026-02-20 16:02:00",
+    ("payments", 9001): "payment_before_order: attempted_at 2026-02-14 10:00:00 "
+    "is before its order's ordered_at 2026-02-14 11:00:00",
+    ("refunds", 9001): "refund_before_payment: refunded_at 2026-02-05 19:00:30 "
+    "is before its order's first successful payment 2026-02-05 19:01:00",
+    ("refunds", 9002): "refund_before_payment: refunded_at 2026-01-25 16:00:00 "
+    "is before its unpaid order's ordered_at 2026-01-25 17:00:00",
+    ("enrollments", 9001): "completion_before_enrollment: completed_at 2026-03-09 10:00:00 "
+    "is before its enrolled_at 2026-03-10 10:00:00",
+    ("certificates", 9001): "certificate_before_enrollment: issued_at 2026-02-19 10:00:00 "
+    "is before its enrollment's enrolled_at 2026-02-20 16:02:00",
     ("reviews", 9001): "review_without_enrollment: no enrollments row with student_id 5, course_id 103",
     ("reviews", 9002): "review_without_enrollment: no enrollments row with student_id 6, course_id 101",
 }
@@ -190,5 +195,7 @@ def test_generator_never_quarantines_a_row_a_rule_of_another_row_needs() -> None
     tables = build_tables(GeneratorConfig(scale=0.005, seed=3, end_date=date(2026, 11, 1), defect_rate=0.01))
     protected = referenced_rows(tables)["enrollments"]
     enrollments, reviews = tables["enrollments"].columns, tables["reviews"].columns
-    enrolled = set(zip(enrollments["student_id"][protected].tolist(), enrollments["course_id"][protected].tolist(), strict=True))
+    enrolled = set(
+        zip(enrollments["student_id"][protected].tolist(), enrollments["course_id"][protected].tolist(), strict=True)
+    )
     assert set(zip(reviews["student_id"].tolist(), reviews["course_id"].tolist(), strict=True)) <= enrolled

@@ -118,7 +118,9 @@ def test_gx_expectations_map_to_the_tables_they_validate():
     assert target_key("staging.stg_marketplace__orders", batch) == dg.AssetKey(["staging", "stg_marketplace__orders"])
     assert target_key("source billing", {"schema": "raw", "table": "load_ledger"}) == dg.AssetKey(["raw", "billing"])
     assert target_key("raw.load_ledger", {"schema": "raw", "table": "load_ledger"}) == LEDGER_KEY
-    assert target_key("marts.fct_orders", {"schema": "marts", "table": "fct_orders"}) == dg.AssetKey(["marts", "fct_orders"])
+    assert target_key("marts.fct_orders", {"schema": "marts", "table": "fct_orders"}) == dg.AssetKey(
+        ["marts", "fct_orders"]
+    )
     assert stage_of("landing") == "landing"
     assert stage_of("timeliness") == stage_of("entity__orders") == "staging"
     assert stage_of("mart__fct_orders") == stage_of("consistency") == "marts"

@@ -103,7 +103,9 @@ def test_every_dbt_model_seed_and_snapshot_is_an_asset_and_every_test_a_check(re
 
 def test_assets_show_dbt_descriptions_and_columns(repo, dbt_manifest):
     spec = repo.asset_graph.get(dg.AssetKey(["marts", "kpi_alerts"]))
-    documented = next(n for n in dbt_manifest["nodes"].values() if n["name"] == "kpi_alerts" and n["resource_type"] == "model")
+    documented = next(
+        n for n in dbt_manifest["nodes"].values() if n["name"] == "kpi_alerts" and n["resource_type"] == "model"
+    )
     assert spec.description and spec.description.split()[0] in documented["description"]
     schema = spec.metadata["dagster/column_schema"]
     columns = {c.name: c for c in schema.columns}

@@ -51,7 +51,9 @@ def materialized(tmp_path_factory: pytest.TempPathFactory):
         defs = load()
         with dg.instance_for_test() as instance:
             started = time.perf_counter()
-            result = defs.resolve_implicit_global_asset_job_def().execute_in_process(instance=instance, raise_on_error=False)
+            result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+                instance=instance, raise_on_error=False
+            )
             seconds = time.perf_counter() - started
             print(f"\nfull materialization in Dagster (in process): {seconds:.0f} s")
             yield Materialized(root, defs, instance, result, seconds)
@@ -62,7 +64,9 @@ def _events(result: dg.ExecuteInProcessResult, event_type: str) -> list:
 
 
 def _step_errors(result: dg.ExecuteInProcessResult) -> str:
-    return "\n".join(f"{e.step_key}: {e.event_specific_data.error.message[:1500]}" for e in _events(result, "STEP_FAILURE"))
+    return "\n".join(
+        f"{e.step_key}: {e.event_specific_data.error.message[:1500]}" for e in _events(result, "STEP_FAILURE")
+    )
 
 
 def test_materializing_everything_succeeds_with_every_check_green(materialized: Materialized):

@@ -131,14 +131,18 @@ def test_graphql_lists_every_asset_and_check(ui, expected):
     url, _ = ui
     nodes = graphql(url, ASSETS)["assetNodes"]
     assets = {tuple(n["assetKey"]["path"]) for n in nodes}
-    checks = {(tuple(n["assetKey"]["path"]), c["name"]) for n in nodes for c in n["assetChecksOrError"].get("checks", [])}
+    checks = {
+        (tuple(n["assetKey"]["path"]), c["name"]) for n in nodes for c in n["assetChecksOrError"].get("checks", [])
+    }
     expected_assets, expected_checks = expected
     assert assets == expected_assets
     assert checks == expected_checks
     groups = {n["groupName"] for n in nodes if n["isMaterializable"]}
     assert set(GROUPS) <= groups
     blocking = {
-        (tuple(n["assetKey"]["path"]), c["name"]): c["blocking"] for n in nodes for c in n["assetChecksOrError"].get("checks", [])
+        (tuple(n["assetKey"]["path"]), c["name"]): c["blocking"]
+        for n in nodes
+        for c in n["assetChecksOrError"].get("checks", [])
     }
     assert blocking[(("staging", "base_marketplace__orders"), "gx_completeness")] is True
     assert blocking[(("raw", "marketplace"), "gx_timeliness")] is False

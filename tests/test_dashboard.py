@@ -196,8 +196,10 @@ def test_scorecard_for_month_shows_each_kpis_newest_complete_period(scorecard_co
     mar = data.scorecard_for_month(scorecard_con, date(2026, 3, 1), level="strategic")
     # a partial month shows its own partial values; the quarter it ends is not complete yet, so the
     # quarter before is shown
-    assert [(k, str(p)[:10], c) for k, p, c in zip(mar["kpi_id"], mar["period_start"], mar["is_complete_period"], strict=True)
-            ] == [("m", "2026-03-01", False), ("q", "2025-10-01", True)]
+    assert [
+        (k, str(p)[:10], c)
+        for k, p, c in zip(mar["kpi_id"], mar["period_start"], mar["is_complete_period"], strict=True)
+    ] == [("m", "2026-03-01", False), ("q", "2025-10-01", True)]
     assert data.scorecard_for_month(scorecard_con, date(2026, 9, 1)).empty  # nothing within three months
     months = data.months(scorecard_con)
     assert data.default_month(months) == date(2026, 2, 1)  # the newest complete month
@@ -522,8 +524,11 @@ def test_tactical_figures_match_the_marts(app: Any, serving: dict[str, Any]) -> 
                           "where ordered_at >= ? and ordered_at < ?", [start, end])
     assert_shows(shown["Orders"], orders["n"], "count", "orders")
     assert_shows(shown["Collected revenue"], orders["usd"], "usd", "collected")
-    score = one(serving, "select score, met, expectations from audit.dq_scores where run_id = ? and standard = 'overall'",
-                [serving["dq_run_id"]])
+    score = one(
+        serving,
+        "select score, met, expectations from audit.dq_scores where run_id = ? and standard = 'overall'",
+        [serving["dq_run_id"]],
+    )
     assert_shows(shown["Data quality score"], score["score"], "rate", "dq score")
     assert shown["Expectations met"].value == f"{score['met']} / {score['expectations']}"
     assert any("1 failed expectation" in e.value for e in app.error)

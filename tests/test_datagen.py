@@ -619,7 +619,9 @@ def test_learning_progress_agrees_with_activity(clean: Dataset) -> None:
     completion = sum(bool(e["completed_at"]) for e in enrollments) / len(enrollments)
     assert 0.10 <= completion <= 0.30
     # Of the assignments students reach, they submit most but not all (benchmark 60-80%).
-    assignment_lessons = {lesson["lesson_id"] for lesson in clean.rows("lessons") if lesson["lesson_type"] == "assignment"}
+    assignment_lessons = {
+        lesson["lesson_id"] for lesson in clean.rows("lessons") if lesson["lesson_type"] == "assignment"
+    }
     reached = {
         (e["enrollment_id"], e["lesson_id"])
         for e in clean.rows("lesson_activity")

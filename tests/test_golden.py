@@ -474,7 +474,14 @@ def test_course_success_monthly(warehouse: Path) -> None:
         "sum(promoters) as promoters, sum(detractors) as detractors "
         "from marts.course_success_monthly",
     )
-    assert totals == {"enrollments": 13, "completed": 2, "certified": 1, "responses": 7, "promoters": 3, "detractors": 2}
+    assert totals == {
+        "enrollments": 13,
+        "completed": 2,
+        "certified": 1,
+        "responses": 7,
+        "promoters": 3,
+        "detractors": 2,
+    }
     # all-time: completion 2/13, certification 1/13, NPS 100 x (3 - 2) / 7 = 14.29
 
 
@@ -493,7 +500,11 @@ def test_course_success_by_course(warehouse: Path) -> None:
                 "avg_days_to_completion": 10 + ratio(2 * 60 + 58, 24 * 60),
             },
             102: {"completion_rate": ratio(0, 4), "nps": 100 * ratio(0 - 1, 2), "csat_rate": ratio(0, 2)},
-            103: {"completion_rate": ratio(0, 3), "nps": 100 * ratio(0 - 1, 1), "video_watch_rate": ratio(600 + 1200, 1200 * 3)},
+            103: {
+                "completion_rate": ratio(0, 3),
+                "nps": 100 * ratio(0 - 1, 1),
+                "video_watch_rate": ratio(600 + 1200, 1200 * 3),
+            },
             104: {
                 "completion_rate": ratio(1, 2),
                 "certification_rate": ratio(0, 2),

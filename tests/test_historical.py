@@ -36,7 +36,9 @@ def test_old_data_fails_timeliness_unless_declared_historical(golden_copy: Setti
 
     assert failed == ["accuracy"]  # the golden dataset's planted defects; timeliness is not judged
     assert not [r for r in historical.results if r.standard == "timeliness"]
-    assert "timeliness    not applicable: historical export (declared with --historical)" in report_lines(historical, True)
+    assert "timeliness    not applicable: historical export (declared with --historical)" in report_lines(
+        historical, True
+    )
     with duckdb.connect(str(golden_copy.warehouse_path)) as con:  # a passing run, so the gate lets it publish
         con.execute("delete from audit.dq_results where run_id = ? and not success", [historical.run_id])
     publish_step(golden_copy, "run-historical", export=False)

@@ -151,7 +151,11 @@ def test_a_column_of_bad_values_lands_row_by_row_not_refused(landing: Path, tmp_
 
 def test_single_bad_values_are_landed_as_they_arrived(landing: Path, tmp_path: Path) -> None:
     rows = [f"{i},Name {i},GB,2025-01-02T10:00:00+00:00,active" for i in range(10, 20)]
-    write(landing, "marketplace/instructors/instructors_2026-11-03.csv", [INSTRUCTORS_HEADER, *rows, "20,Bad,GB,yesterday,unknown_status"])
+    write(
+        landing,
+        "marketplace/instructors/instructors_2026-11-03.csv",
+        [INSTRUCTORS_HEADER, *rows, "20,Bad,GB,yesterday,unknown_status"],
+    )
     warehouse = tmp_path / "wh.duckdb"
 
     land(landing, warehouse)

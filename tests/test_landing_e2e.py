@@ -81,13 +81,16 @@ def test_hostile_headers_run_nothing_and_the_next_build_passes(landed: Landed) -
     assert refused == {f"marketplace/reviews/{name}.csv" for name in HOSTILE} | {"marketplace/reviews/semicolons.csv"}
     assert [r.status for r in landed.report.results if r.file.endswith("zz_good.csv")] == ["loaded"]
     assert not landed.proof.exists()  # the build of the fixture passed and ran nothing of theirs
-    assert _query(landed.settings, "select count(*) from staging.stg_marketplace__reviews where review_id = '91'") == [(1,)]
+    assert _query(landed.settings, "select count(*) from staging.stg_marketplace__reviews where review_id = '91'") == [
+        (1,)
+    ]
 
 
 def test_a_monthly_file_with_any_name_builds(landed: Landed) -> None:
     late = _query(
         landed.settings,
-        "select review_id, is_late_arriving from staging.stg_marketplace__reviews where review_id in ('92', '93') order by 1",
+        "select review_id, is_late_arriving from staging.stg_marketplace__reviews "
+        "where review_id in ('92', '93') order by 1",
     )
     assert late == [('92', True), ('93', False)]
 
@@ -105,14 +108,18 @@ def test_two_files_of_one_run_that_disagree_are_reported_with_both_names(landed:
     assert not conflict.success and conflict.standard == "consistency"
     assert "overwritten_file=marketplace/reviews/resend_a.csv" in conflict.observed_value
     assert "kept_file=marketplace/reviews/resend_b.csv" in conflict.observed_value
-    assert _query(landed.settings, "select rating from staging.stg_marketplace__reviews where review_id = '94'") == [(2,)]
+    assert _query(landed.settings, "select rating from staging.stg_marketplace__reviews where review_id = '94'") == [
+        (2,)
+    ]
 
 
 def test_a_refused_file_fails_completeness_naming_it_until_set_aside(landed: Landed, tmp_path: Path) -> None:
     settings = Settings(warehouse_path=tmp_path / "warehouse.duckdb", landing_dir=landed.settings.landing_dir)
     shutil.copy(landed.settings.warehouse_path, settings.warehouse_path)
 
-    run = validate(settings.warehouse_path, settings.landing_dir, docs_dir=None, record=False, suites=lambda n: n == "landing")
+    run = validate(
+        settings.warehouse_path, settings.landing_dir, docs_dir=None, record=False, suites=lambda n: n == "landing"
+    )
 
     assert failed_standards(run.results) == ["completeness"]
     [row] = [r for r in run.results if not r.success]
@@ -121,5 +128,7 @@ def test_a_refused_file_fails_completeness_naming_it_until_set_aside(landed: Lan
 
     for name in [*HOSTILE, "semicolons"]:
         set_aside(settings.warehouse_path, settings.landing_dir, f"marketplace/reviews/{name}.csv", "test export", "qa")
-    again = validate(settings.warehouse_path, settings.landing_dir, docs_dir=None, record=False, suites=lambda n: n == "landing")
+    again = validate(
+        settings.warehouse_path, settings.landing_dir, docs_dir=None, record=False, suites=lambda n: n == "landing"
+    )
     assert failed_standards(again.results) == []

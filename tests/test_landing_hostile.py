@@ -105,9 +105,9 @@ def test_bom_and_crlf_are_accepted(landing: Path, tmp_path: Path) -> None:
     result, warehouse = land_one(landing, tmp_path, "marketplace/instructors/bom.csv", data)
 
     assert result.status == "loaded" and result.rows == 1
-    assert query(warehouse, "select instructor_id, status from raw.instructors where instructor_name = 'Grace Hopper'") == [
-        ("2", "active")
-    ]
+    assert query(
+        warehouse, "select instructor_id, status from raw.instructors where instructor_name = 'Grace Hopper'"
+    ) == [("2", "active")]
 
 
 def test_non_utf8_is_refused_with_byte_offset_and_hint(landing: Path, tmp_path: Path) -> None:
@@ -166,9 +166,14 @@ def test_links_are_refused_and_never_followed(landing: Path, tmp_path: Path) -> 
 
 
 def test_a_file_name_with_glob_characters_reads_that_file_only(landing: Path, tmp_path: Path) -> None:
-    write_bytes(landing, "marketplace/instructors/goo.csv", f"{HEADER}\n9,Other,GB,2025-01-02T10:00:00Z,active\n".encode())
+    write_bytes(
+        landing, "marketplace/instructors/goo.csv", f"{HEADER}\n9,Other,GB,2025-01-02T10:00:00Z,active\n".encode()
+    )
     result, warehouse = land_one(
-        landing, tmp_path, "marketplace/instructors/goo[d].csv", f"{HEADER}\n5,Bracket,GB,2025-01-02T10:00:00Z,active\n".encode()
+        landing,
+        tmp_path,
+        "marketplace/instructors/goo[d].csv",
+        f"{HEADER}\n5,Bracket,GB,2025-01-02T10:00:00Z,active\n".encode(),
     )
     assert result.status == "loaded" and result.rows == 1
     assert query(warehouse, "select instructor_id from raw.instructors where _source_file like '%[d]%'") == [("5",)]

@@ -53,7 +53,11 @@ def test_the_shipped_mappings_describe_the_generated_layout() -> None:
     mappings = load_mappings(PROJECT_DIR / "mappings")
     assert all(m.path is not None for m in mappings.values())
     orders = mappings["marketplace"].entities["orders"]
-    assert orders.files == "orders/*.csv" and orders.columns == {} and mappings["marketplace"].timestamp_formats == ("iso8601",)
+    assert (
+        orders.files == "orders/*.csv"
+        and orders.columns == {}
+        and mappings["marketplace"].timestamp_formats == ("iso8601",)
+    )
 
 
 def test_day_and_month_order_is_declared_or_left_ambiguous() -> None:
@@ -67,13 +71,29 @@ def test_day_and_month_order_is_declared_or_left_ambiguous() -> None:
 @pytest.mark.parametrize(
     ("replace", "by", "message"),
     [
-        ("OrderID", 'Order"ID', "entities.payments.columns.order_id: column name 'Order\"ID' breaks the column-name rule"),
+        (
+            "OrderID",
+            'Order"ID',
+            "entities.payments.columns.order_id: column name 'Order\"ID' breaks the column-name rule",
+        ),
         ("OrderID", "_loaded_at", "reserved for the lineage columns"),
-        ("exports/payments_*.csv", "../../etc/*.csv", "entities.payments.files: '../../etc/*.csv' must be a relative glob"),
+        (
+            "exports/payments_*.csv",
+            "../../etc/*.csv",
+            "entities.payments.files: '../../etc/*.csv' must be a relative glob",
+        ),
         ("exports/payments_*.csv", "/etc/passwd.csv", "must be a relative glob"),
         ("Asia/Kolkata", "Mars/Olympus", "timezone: 'Mars/Olympus' is not an IANA time zone"),
-        ("Failure: failed", "Failure: broken", "entities.payments.values.status.Failure: 'broken' is not an accepted value of status"),
-        ("failure_reason: null", "payment_id: '1'", "entities.payments.defaults.payment_id: payment_id is part of the key"),
+        (
+            "Failure: failed",
+            "Failure: broken",
+            "entities.payments.values.status.Failure: 'broken' is not an accepted value of status",
+        ),
+        (
+            "failure_reason: null",
+            "payment_id: '1'",
+            "entities.payments.defaults.payment_id: payment_id is part of the key",
+        ),
         ('"%d-%m-%Y"', '"%d-%m-%Y %Q"', "format '%d-%m-%Y %Q' uses unknown code(s) %Q"),
         ("payments:", "payouts:", "entities.payouts: no marketplace entity 'payouts' in the contract"),
         ("attempted_at: PaymentDate", "attempted: PaymentDate", "'attempted' is not a column of payments"),

@@ -94,7 +94,13 @@ def test_every_format_is_read_in_the_source_time_zone(messy: Settings) -> None:
 
 def test_status_synonyms_become_the_contract_values(messy: Settings) -> None:
     statuses = dict(_rows(messy, "select payment_id, payment_status from staging.stg_marketplace__payments"))
-    assert statuses == {"PAY-101": "succeeded", "102": "succeeded", "103": "failed", "105": "succeeded", "106": "succeeded"}
+    assert statuses == {
+        "PAY-101": "succeeded",
+        "102": "succeeded",
+        "103": "failed",
+        "105": "succeeded",
+        "106": "succeeded",
+    }
     defaulted = _rows(messy, "select count(*) from staging.stg_marketplace__payments where failure_reason is not null")
     assert defaulted == [(0,)]
 
@@ -102,7 +108,8 @@ def test_status_synonyms_become_the_contract_values(messy: Settings) -> None:
 def test_ambiguous_and_unreadable_values_are_quarantined_with_their_reason(messy: Settings) -> None:
     reasons = dict(_rows(messy, "select payment_id, dq_reason from staging.quarantine_marketplace__payments"))
     assert reasons == {
-        "104": "attempted_at: ambiguous timestamp '07-03-2026' (%d-%m-%Y or %m-%d-%Y): declare date_order in the source mapping",
+        "104": "attempted_at: ambiguous timestamp '07-03-2026' (%d-%m-%Y or %m-%d-%Y): "
+        "declare date_order in the source mapping",
         "107": "attempted_at: unparseable timestamp 'yesterday'",
         "108": "status: not an accepted value 'Pending??'",
     }

@@ -194,7 +194,9 @@ def test_a_build_on_other_mappings_leaves_the_base_models_unit_tests_out(tmp_pat
     from orchestration.render_sources import BASE_MODEL_UNIT_TESTS
     from orchestration.settings import PROJECT_DIR
 
-    shipped = Settings(warehouse_path=tmp_path / "wh.duckdb", landing_dir=tmp_path, mapping_dir=PROJECT_DIR / "mappings")
+    shipped = Settings(
+        warehouse_path=tmp_path / "wh.duckdb", landing_dir=tmp_path, mapping_dir=PROJECT_DIR / "mappings"
+    )
     assert base_model_unit_test_exclusion(shipped) == []
     mappings = tmp_path / "mappings"
     mappings.mkdir()

@@ -17,7 +17,10 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
     path: Path = tmp_path_factory.mktemp("gx_compat") / "w.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema s")
-        con.execute("create table s.t as select range as id, case when range % 10 = 0 then null else range end as v from range(100)")
+        con.execute(
+            "create table s.t as "
+            "select range as id, case when range % 10 = 0 then null else range end as v from range(100)"
+        )
     import great_expectations as gx
 
     from orchestration.quality.duckdb_compat import is_registered, register_duckdb_dialect
@@ -29,7 +32,9 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
     source = context.data_sources.add_sql(
         "w", connection_string=f"duckdb:///{path}", kwargs={"connect_args": {"read_only": True}}
     )
-    return gx, source.add_table_asset("t", table_name="t", schema_name="s").add_batch_definition_whole_table("all").get_batch()
+    return gx, source.add_table_asset("t", table_name="t", schema_name="s").add_batch_definition_whole_table(
+        "all"
+    ).get_batch()
 
 
 def _no_exception(result) -> None:
@@ -41,7 +46,9 @@ def test_known_good_expectations_pass(batch) -> None:
     result = b.validate(gx.expectations.ExpectColumnValuesToNotBeNull(column="id"))
     _no_exception(result)
     assert result.success and result.result["element_count"] == 100
-    result = b.validate(gx.expectations.UnexpectedRowsExpectation(unexpected_rows_query="select * from {batch} where id < 0"))
+    result = b.validate(
+        gx.expectations.UnexpectedRowsExpectation(unexpected_rows_query="select * from {batch} where id < 0")
+    )
     _no_exception(result)
     assert result.success and result.result["observed_value"] == 0
 

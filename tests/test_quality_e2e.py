@@ -32,7 +32,14 @@ from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-QUARANTINING = {"null_required", "invalid_enum", "negative_amount", "absurd_amount", "orphaned_fk", "malformed_timestamp"}
+QUARANTINING = {
+    "null_required",
+    "invalid_enum",
+    "negative_amount",
+    "absurd_amount",
+    "orphaned_fk",
+    "malformed_timestamp",
+}
 
 
 def _not_marts(name: str) -> bool:
@@ -113,7 +120,9 @@ def test_gx_counts_exactly_the_injected_invalid_rows(fresh) -> None:
 def test_above_one_percent_defects_fails_accuracy_naming_the_tables(stale_and_defective) -> None:
     settings, manifest, run = stale_and_defective
     raw_rows = _raw_rows(settings)
-    invalid = {e.name: sum(1 for d in manifest if d["entity"] == e.name and d["defect_type"] in QUARANTINING) for e in ENTITIES}
+    invalid = {
+        e.name: sum(1 for d in manifest if d["entity"] == e.name and d["defect_type"] in QUARANTINING) for e in ENTITIES
+    }
     expected = {f"raw.{name}" for name, n in invalid.items() if n / raw_rows[name] > 0.01}
     failed = {r.table_name: r for r in run.results if r.standard == "accuracy" and not r.success}
     assert expected and set(failed) == expected
@@ -149,7 +158,12 @@ def test_a_deleted_raw_row_fails_completeness_naming_the_table(fresh, tmp_path: 
     with duckdb.connect(str(settings.warehouse_path)) as con:
         batch_id = con.execute("select _batch_id from raw.orders order by _batch_id, _row_number limit 1").fetchone()[0]
         con.execute("delete from raw.orders where _batch_id = ? and _row_number = 1", [batch_id])
-    run = validate(settings.warehouse_path, settings.landing_dir, docs_dir=None, suites=lambda n: n in ("entity__orders", "landing"))
+    run = validate(
+        settings.warehouse_path,
+        settings.landing_dir,
+        docs_dir=None,
+        suites=lambda n: n in ("entity__orders", "landing"),
+    )
     failed = {r.expectation: r for r in run.results if not r.success}
     assert set(failed) == {
         "orders: per batch, ledger rows = raw = staged + quarantined + duplicates removed",
@@ -158,7 +172,9 @@ def test_a_deleted_raw_row_fails_completeness_naming_the_table(fresh, tmp_path: 
     per_batch = failed["orders: per batch, ledger rows = raw = staged + quarantined + duplicates removed"]
     assert per_batch.table_name == "raw.orders" and per_batch.observed_value.startswith("1 unexpected row(s)")
     assert f"batch_id={batch_id}" in per_batch.observed_value
-    ledger, raw = (int(re.search(rf"{k}=(\d+)", per_batch.observed_value).group(1)) for k in ("ledger_rows", "raw_rows"))
+    ledger, raw = (
+        int(re.search(rf"{k}=(\d+)", per_batch.observed_value).group(1)) for k in ("ledger_rows", "raw_rows")
+    )
     assert raw == ledger - 1
     assert failed_standards(run.results) == ["completeness"]
 
@@ -170,7 +186,9 @@ def test_a_dropped_staged_row_fails_completeness_naming_the_table(fresh, tmp_pat
             "delete from staging.stg_learning__enrollments where enrollment_id = "
             "(select min(enrollment_id) from staging.stg_learning__enrollments)"
         )
-    run = validate(settings.warehouse_path, settings.landing_dir, docs_dir=None, suites=lambda n: n == "entity__enrollments")
+    run = validate(
+        settings.warehouse_path, settings.landing_dir, docs_dir=None, suites=lambda n: n == "entity__enrollments"
+    )
     failed = [r for r in run.results if not r.success]
     assert {r.table_name for r in failed} == {"raw.enrollments"}
     assert {r.expectation for r in failed} == {
@@ -187,7 +205,9 @@ def test_a_file_missing_from_the_ledger_fails_completeness(fresh, tmp_path: Path
     with duckdb.connect(str(settings.warehouse_path)) as con:
         path = con.execute("select min(file_path) from raw.load_ledger").fetchone()[0]
         con.execute("delete from raw.load_ledger where file_path = ?", [path])
-    run = validate(settings.warehouse_path, settings.landing_dir, docs_dir=None, record=False, suites=lambda n: n == "landing")
+    run = validate(
+        settings.warehouse_path, settings.landing_dir, docs_dir=None, record=False, suites=lambda n: n == "landing"
+    )
     failed = [r for r in run.results if not r.success]
     assert [r.expectation for r in failed] == ["every landed file is in the ledger"]
     assert failed[0].observed_value == f"1 landed file(s) missing from the ledger: {path}"

@@ -40,7 +40,9 @@ def test_every_entity_has_completeness_and_accuracy_and_every_source_timeliness(
 
 
 def _row(standard: str, success: bool, severity: str = CRITICAL) -> ResultRow:
-    return ResultRow("r", "s", f"{standard} check", standard, "raw.t", "observed", success, severity, datetime(2026, 1, 1))
+    return ResultRow(
+        "r", "s", f"{standard} check", standard, "raw.t", "observed", success, severity, datetime(2026, 1, 1)
+    )
 
 
 def test_scores_and_verdict() -> None:

@@ -149,7 +149,11 @@ entities:
   sessions:
     columns: {sessionId: session_id, sessionStart: started}
 """
-SESSIONS = """session_id,visitorId,userId,started,deviceCategory,landingPage,referrer,utmSource,utmMedium,utmCampaign,pageviews,durationSeconds,converted
+SESSIONS_HEADER = (
+    "session_id,visitorId,userId,started,deviceCategory,landingPage,referrer,"
+    "utmSource,utmMedium,utmCampaign,pageviews,durationSeconds,converted"
+)
+SESSIONS = SESSIONS_HEADER + """
 w1,v1,S-1,03/04/2026 10:00,desktop,/,,,,,1,10,true
 w2,v1,,04/25/2026 10:00,desktop,/,,,,,1,10,false
 w3,v1,,25/04/2026 10:00,desktop,/,,,,,1,10,false
@@ -286,7 +290,11 @@ def test_the_models_rendered_for_another_mapping_are_lint_clean(staged: Settings
     """Not only the committed rendering: a user's mappings render SQL sqlfluff passes too."""
     project = staged.warehouse_path.parent / "project"
     shutil.copy2(PROJECT_DIR / ".sqlfluff", project / ".sqlfluff")
-    env = {**os.environ, "WAREHOUSE_PATH": str(staged.warehouse_path.parent / "lint.duckdb"), "DBT_PROFILES_DIR": str(project)}
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(staged.warehouse_path.parent / "lint.duckdb"),
+        "DBT_PROFILES_DIR": str(project),
+    }
     models = [project / base_model_path(e) for e in ENTITIES if e.name in ("students", "exchange_rates", "sessions")]
     completed = subprocess.run(
         [sys.executable, "-m", "sqlfluff", "lint", *map(str, models), "--disable-progress-bar"],

@@ -203,7 +203,16 @@ def test_benchmark_band_interim_target_and_progress_are_formatted_by_unit() -> N
 
 def test_status_marks_plain_and_emoji() -> None:
     statuses = ("off_target", "at_risk", "on_target", "beating_target", "untargeted", "provisional", "no_data", None)
-    assert [status_mark(s) for s in statuses] == ["[OFF]", "[RISK]", "[ON]", "[BEAT]", "[--]", "[PROV]", "[N/A]", "[N/A]"]
+    assert [status_mark(s) for s in statuses] == [
+        "[OFF]",
+        "[RISK]",
+        "[ON]",
+        "[BEAT]",
+        "[--]",
+        "[PROV]",
+        "[N/A]",
+        "[N/A]",
+    ]
     assert status_emoji("off_target") == "🔴 off target"
     assert status_emoji("beating_target") == "🔵 beating target"
     assert status_emoji("provisional") == "⚪ provisional"
@@ -397,7 +406,9 @@ def test_latest_monthly_report_shows_the_marts_figures(golden: Settings) -> None
         assert cells[1] == format_value(row["actual_value"], row["unit"]), line.kpi_id
         assert cells[3] == ("–" if row["target_value"] is None else format_value(row["target_value"], row["unit"]))
         assert cells[5] == status_emoji(row["status"])
-        assert cells[6] == format_band(row["benchmark_low"], row["benchmark_high"], row["unit"], row["benchmark_position"])
+        assert cells[6] == format_band(
+            row["benchmark_low"], row["benchmark_high"], row["unit"], row["benchmark_position"]
+        )
         assert cells[7] == format_interim(
             row["interim_target_days"], row["interim_target_value"], row["unit"], row["interim_target_met"]
         )
@@ -684,7 +695,13 @@ def test_quarterly_report_model_has_the_quarterly_and_last_months_figures(small:
         1250.0, 1000.0, 250.0, "up", "quarterly"
     )
     assert revenue.change_rate == pytest.approx(0.25)
-    assert (ratio.actual, ratio.baseline, ratio.target, ratio.target_met, ratio.status) == (3.3, 2.5, 3.0, True, "beating_target")
+    assert (ratio.actual, ratio.baseline, ratio.target, ratio.target_met, ratio.status) == (
+        3.3,
+        2.5,
+        3.0,
+        True,
+        "beating_target",
+    )
     assert ratio.change_rate == pytest.approx(0.32)
     # quarterly trends: from the KPI's first quarter to Q2 2026, nothing after it
     assert [(p.period_start, p.value) for p in report.period_trends["q_revenue"]] == [
@@ -729,8 +746,10 @@ def test_quarterly_report_markdown_leads_with_the_quarterly_kpis(small: Settings
         "against the previous quarter, Q1 2026, then the monthly KPIs of its last month, June 2026, against the "
         "previous quarter's last month, March 2026.\n"
     ) in text
-    assert ("**Overall: 🟡 1 at risk · 🔵 1 beating target · ⚪ 2 no target of 4 KPIs (2 quarterly, 2 monthly of June 2026); "
-            "1 of 2 targets met.**") in text
+    assert (
+        "**Overall: 🟡 1 at risk · 🔵 1 beating target · ⚪ 2 no target of 4 KPIs "
+        "(2 quarterly, 2 monthly of June 2026); 1 of 2 targets met.**"
+    ) in text
     quarterly = text.split("## Quarterly KPIs: Q2 2026\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert quarterly == [
         "| KPI | Value | vs Q1 2026 | Target | Met | Status | Trend |",
@@ -765,10 +784,21 @@ def test_quarterly_report_markdown_leads_with_the_quarterly_kpis(small: Settings
     assert "| Net revenue | $420.00 |" in scorecard and "(quarter)" not in scorecard
     # with the benchmark band, the interim target in force and the progress to the yearly target
     assert _markdown_row(text, "Scorecard by pillar", "Refund rate") == [
-        "Refund rate", "6.0%", "↑ +2.0 pp", "5.0%", "✗", "🟡 at risk", "2.0%–5.0% above", "7.0% (90 d) ✓", "67%", "Finance"
+        "Refund rate",
+        "6.0%",
+        "↑ +2.0 pp",
+        "5.0%",
+        "✗",
+        "🟡 at risk",
+        "2.0%–5.0% above",
+        "7.0% (90 d) ✓",
+        "67%",
+        "Finance",
     ]
     assert _markdown_row(text, "Scorecard by pillar", "Net revenue")[6:] == ["–", "–", "–", "Finance"]
-    assert "| KPI | Value | Change | Target | Met | Status | Benchmark | Interim target | Progress | Owner |" in scorecard
+    assert (
+        "| KPI | Value | Change | Target | Met | Status | Benchmark | Interim target | Progress | Owner |" in scorecard
+    )
     assert PLAN_NOTE in text
 
 
@@ -803,7 +833,8 @@ def test_quarterly_terminal_scorecard_lists_the_quarterly_kpis_first(small: Sett
     assert render_scorecard(written.report) == "\n".join(
         [
             "Quarterly KPI scorecard: Q2 2026 (quarterly KPIs, and the monthly KPIs of June 2026)",
-            "1 at risk · 1 beating target · 2 no target of 4 KPIs (2 quarterly, 2 monthly of June 2026); 1 of 2 targets met",
+            "1 at risk · 1 beating target · 2 no target of 4 KPIs (2 quarterly, 2 monthly of June 2026); "
+            "1 of 2 targets met",
             "",
             "         KPI                           Value     Change  Target  Met  Owner",
             "Quarterly KPIs: Q2 2026, vs Q1 2026",

@@ -101,7 +101,9 @@ def _restated(at_cut: dict, now: dict) -> tuple[dict, list]:
     for (kpi, start), before in sorted(closed.items()):
         after, final_now = now[(kpi, start)]
         assert final_now, (kpi, start)
-        same = before == after or (before is not None and after is not None and abs(before - after) <= 1e-9 * max(1.0, abs(before)))
+        same = before == after or (
+            before is not None and after is not None and abs(before - after) <= 1e-9 * max(1.0, abs(before))
+        )
         if not same:
             restated.append((kpi, start, before, after))
     return closed, restated

@@ -102,7 +102,11 @@ def test_every_catalog_kpi_is_scored_for_the_latest_complete_month(built: Settin
             assert expected[0] <= n <= expected[1] + 1, row["kpi_id"]
         else:
             assert n == expected, row["kpi_id"]
-    dq = _query(built, f"select actual_value, status from marts.kpi_scorecard where kpi_id = 'dq_score' and period_start = date '{month}'")
+    dq = _query(
+        built,
+        "select actual_value, status from marts.kpi_scorecard "
+        f"where kpi_id = 'dq_score' and period_start = date '{month}'",
+    )
     # 97% misses the 98% target but is above the 95% warning threshold: at risk (off target below 90%)
     assert dq == [(0.97, "at_risk")]
 
@@ -136,7 +140,12 @@ def _expected_status(row: dict[str, str], actual: float | None, final: bool) -> 
         return "provisional"
     if actual is None:
         return "no_data"
-    target, warning, critical, margin = num("target"), num("warning_threshold"), num("critical_threshold"), num("blue_margin_rate")
+    target, warning, critical, margin = (
+        num("target"),
+        num("warning_threshold"),
+        num("critical_threshold"),
+        num("blue_margin_rate"),
+    )
     sign = 1 if row["direction"] == "higher_is_better" else -1
     # flip lower-is-better KPIs so "beyond a threshold" is always "below it"
     if critical is not None and sign * actual < sign * critical:
@@ -173,15 +182,24 @@ def test_immature_cohorts_are_provisional_and_final_ones_are_not(built: Settings
     for kpi_id, period_end, complete, final, status, reason in rows:
         mature = period_end + timedelta(days=maturity[kpi_id]) < as_of
         if complete and not mature:
-            assert not final and status == "provisional" and reason.startswith("cohort not mature"), (kpi_id, period_end)
+            assert not final and status == "provisional" and reason.startswith("cohort not mature"), (
+                kpi_id,
+                period_end,
+            )
         if final:
             assert mature
     assert any(complete and not final for _, _, complete, final, *_ in rows), "no complete but immature cohort"
-    assert _query(built, "select count(*) from marts.kpi_alerts a join marts.kpi_scorecard s using (kpi_id, period_start) where not s.is_final_period") == [(0,)]
+    assert _query(
+        built,
+        "select count(*) from marts.kpi_alerts a join marts.kpi_scorecard s using (kpi_id, period_start) "
+        "where not s.is_final_period",
+    ) == [(0,)]
 
 
 def test_alerts_are_one_per_kpi_and_period_and_follow_the_rules(built: Settings) -> None:
-    counts = _query(built, "select kpi_id, period_start, count(*) from marts.kpi_alerts group by all having count(*) > 1")
+    counts = _query(
+        built, "select kpi_id, period_start, count(*) from marts.kpi_alerts group by all having count(*) > 1"
+    )
     assert counts == []
     # a final period that turns off target with its minimum sample, beyond the critical threshold
     # by more than 2 standard errors (a rate's sampling error, else the KPI's robust deviation:
@@ -231,8 +249,12 @@ def test_every_catalog_kpi_has_its_template_and_bands_come_from_the_references()
         assert bool(row["target_30_days"]) == bool(row["target_90_days"]) == bool(catalog[kpi_id]["target"]), kpi_id
     bands = {kpi_id: row for kpi_id, row in template.items() if row["benchmark_low"]}
     # kpi-measurement-framework.md's ranges: campaigns, course success, conversion, MRR growth, churn, CLV:CAC
-    assert {"cs_completion_rate", "cs_nps", "cmp_ctr", "cmp_cpa", "biz_customer_churn", "eng_conversion_rate"} <= set(bands)
-    assert not {"rev_revenue", "rev_refund_rate", "dq_score", "ins_retention_rate"} & set(bands)  # none given: none invented
+    assert {"cs_completion_rate", "cs_nps", "cmp_ctr", "cmp_cpa", "biz_customer_churn", "eng_conversion_rate"} <= set(
+        bands
+    )
+    assert not {"rev_revenue", "rev_refund_rate", "dq_score", "ins_retention_rate"} & set(
+        bands
+    )  # none given: none invented
     for kpi_id, row in bands.items():
         low, high = float(row["benchmark_low"]), float(row["benchmark_high"])
         assert low <= high, kpi_id
@@ -286,9 +308,13 @@ def test_baseline_interim_targets_and_progress_follow_the_plan(built: Settings) 
         if judged and baseline is not None and target is not None:
             gap = sign * (target - baseline)
             progress = (actual - baseline) / (target - baseline) if gap > 0 else float(sign * actual >= sign * target)
-        assert row["target_progress_rate"] == (None if progress is None else pytest.approx(progress, rel=1e-9, abs=1e-12))
+        assert row["target_progress_rate"] == (
+            None if progress is None else pytest.approx(progress, rel=1e-9, abs=1e-12)
+        )
         band = (row["benchmark_low"], row["benchmark_high"])
-        expected_band = (float(plan["benchmark_low"]), float(plan["benchmark_high"])) if plan["benchmark_low"] else (None, None)
+        expected_band = (
+            (float(plan["benchmark_low"]), float(plan["benchmark_high"])) if plan["benchmark_low"] else (None, None)
+        )
         assert band == expected_band, kpi_id
         position = None
         if judged and band[0] is not None:

@@ -5,12 +5,12 @@ Fast tests parse the project into a temporary target and check the semantic mani
 MetricFlow's own validator, the catalog KPIs and slices the metrics cover, the time spine, and
 that the exposures name every mart the dashboards and the reports query.
 
-The slow tests take the golden warehouse (built once per session, tests/conftest.py) and ask the MetricFlow CLI (`mf query`, dbt-metricflow)
-for the headline metrics by month and by the main slices (category, instructor tier, campaign
-platform, country); every answer must equal the marts' own figures on the same warehouse.
-`mf` reads `<project>/target/semantic_manifest.json` and nothing else of the project, so it runs
-in a small shell directory (dbt_project.yml, profiles.yml, that manifest) and never touches the
-shared target/.
+The slow tests take the golden warehouse (built once per session, tests/conftest.py) and ask the
+MetricFlow CLI (`mf query`, dbt-metricflow) for the headline metrics by month and by the main
+slices (category, instructor tier, campaign platform, country); every answer must equal the
+marts' own figures on the same warehouse. `mf` reads `<project>/target/semantic_manifest.json`
+and nothing else of the project, so it runs in a small shell directory (dbt_project.yml,
+profiles.yml, that manifest) and never touches the shared target/.
 """
 
 from __future__ import annotations
@@ -108,7 +108,9 @@ def test_headline_kpis_have_metrics_and_every_kpi_metric_names_a_catalog_kpi(par
     catalog = catalog_kpis()
     metrics = {m["name"]: m for m in parsed["semantic"]["metrics"]}
     strategic = {kpi_id for kpi_id, row in catalog.items() if row["level"] == "strategic"}
-    assert strategic <= set(HEADLINE_METRICS), f"strategic KPIs without a metric: {sorted(strategic - set(HEADLINE_METRICS))}"
+    assert strategic <= set(HEADLINE_METRICS), (
+        f"strategic KPIs without a metric: {sorted(strategic - set(HEADLINE_METRICS))}"
+    )
     kpis_of = {m["name"]: list((m.get("config") or {}).get("meta", {}).get("kpi_ids") or [])
                for m in parsed["manifest"]["metrics"].values()}
     for kpi_id, metric in HEADLINE_METRICS.items():
@@ -303,7 +305,9 @@ def test_mf_query_answers_the_quarterly_kpis_as_the_quarterly_mart_does(golden: 
     columns = {"customer_revenue": "revenue_usd", "clv": "clv_usd", "cac": "cac_usd",
                "clv_to_cac": "clv_to_cac_ratio", "new_paying_customers": "new_paying_customers"}
     answers = mf_query(golden, list(columns), ["metric_time__quarter"])
-    expected = sql(golden["warehouse"], "select quarter_start as key_0, * from marts.business_customer_economics_quarterly")
+    expected = sql(
+        golden["warehouse"], "select quarter_start as key_0, * from marts.business_customer_economics_quarterly"
+    )
     assert expected
     problems = compare(answers, ["metric_time__quarter"], expected, columns)
     assert not problems, "\n".join(problems)
@@ -316,7 +320,9 @@ def test_mf_query_slices_revenue_by_category_and_instructor_tier_as_the_marts_do
         select month_start as key_0, category as key_1, revenue_usd from marts.revenue_by_category_monthly""")
     assert expected
     problems = compare(answers, ["metric_time__month", "course__category"], expected, {"line_revenue": "revenue_usd"})
-    answers = mf_query(golden, ["line_revenue", "active_instructors"], ["metric_time__month", "instructor__pareto_segment"])
+    answers = mf_query(
+        golden, ["line_revenue", "active_instructors"], ["metric_time__month", "instructor__pareto_segment"]
+    )
     expected = sql(golden["warehouse"], """
         select activity.month_start as key_0, performance.pareto_segment as key_1,
             count(distinct activity.instructor_id) as active_instructors,
@@ -335,7 +341,9 @@ def test_mf_query_slices_revenue_by_category_and_instructor_tier_as_the_marts_do
 
 @pytest.mark.slow
 def test_mf_query_slices_campaigns_by_platform_and_revenue_by_country(golden: dict[str, Path]) -> None:
-    answers = mf_query(golden, ["campaign_spend", "campaign_roi", "campaign_ctr", "campaign_cpa"], ["campaign__platform"])
+    answers = mf_query(
+        golden, ["campaign_spend", "campaign_roi", "campaign_ctr", "campaign_cpa"], ["campaign__platform"]
+    )
     expected = sql(golden["warehouse"], "select platform as key_0, * from marts.campaign_performance_by_platform")
     assert expected
     problems = compare(answers, ["campaign__platform"], expected, {

@@ -92,7 +92,8 @@ def build_warehouse(path: Path, orders: int = 3, marts: bool = True) -> None:
             )
             con.execute(
                 "create or replace table marts.dim_courses as "
-                "select * from (values (1, 'SQL basics', 12.5::double), (2, 'dbt \"quoted\"', 20.0)) t(course_id, title, price)"
+                "select * from (values (1, 'SQL basics', 12.5::double), (2, 'dbt \"quoted\"', 20.0)) "
+                "t(course_id, title, price)"
             )
             # dbt compiles views against the file's catalog name: the publish must still bind them
             con.execute(
@@ -108,12 +109,32 @@ def record_validation(path: Path, failed: bool, validated_at: datetime | None = 
     validated_at = validated_at or datetime.now(UTC).replace(tzinfo=None)
     run_id = f"{validated_at:%Y%m%dT%H%M%S%f}-{'bad' if failed else 'ok'}"
     rows = [
-        (run_id, "completeness", "orders complete", "completeness", "raw.orders", "0 unexpected rows", True, "critical"),
-        (run_id, "accuracy", "orders valid", "accuracy", "raw.orders", "3.1% invalid" if failed else "0.1% invalid", not failed, "critical"),
+        (
+            run_id,
+            "completeness",
+            "orders complete",
+            "completeness",
+            "raw.orders",
+            "0 unexpected rows",
+            True,
+            "critical",
+        ),
+        (
+            run_id,
+            "accuracy",
+            "orders valid",
+            "accuracy",
+            "raw.orders",
+            "3.1% invalid" if failed else "0.1% invalid",
+            not failed,
+            "critical",
+        ),
         (run_id, "consistency", "row counts stable", "consistency", "marts.fct_orders", "-40%", False, "warning"),
     ]
     with duckdb.connect(str(path)) as con:
-        con.executemany("insert into audit.dq_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*r, validated_at) for r in rows])
+        con.executemany(
+            "insert into audit.dq_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*r, validated_at) for r in rows]
+        )
         met = 1 if failed else 2
         con.execute(
             "insert into audit.dq_scores values (?, 'overall', 3, ?, ?, ?)", [run_id, met, met / 3, validated_at]
@@ -191,13 +212,22 @@ def test_copy_statements_quote_names_and_keep_schemas() -> None:
 def test_publish_copies_marts_and_audit_with_the_same_columns_and_types(settings: Settings) -> None:
     result = publish(settings.warehouse_path, settings.serving_path, run_id="run-42")
     serving = settings.serving_path
-    assert columns(serving, "database_name = 'serving'") == columns(settings.warehouse_path, "database_name = 'warehouse'")
+    assert columns(serving, "database_name = 'serving'") == columns(
+        settings.warehouse_path, "database_name = 'warehouse'"
+    )
     with duckdb.connect(str(serving), read_only=True) as con:
-        kinds = dict(rows(con, "select table_name, table_type from information_schema.tables where table_schema = 'marts'"))
+        kinds = dict(
+            rows(con, "select table_name, table_type from information_schema.tables where table_schema = 'marts'")
+        )
         assert kinds == {"fct_orders": "BASE TABLE", "dim_courses": "BASE TABLE", "orders_summary": "BASE TABLE"}
         assert rows(con, "select orders, order_total::varchar from marts.orders_summary") == [(3, "61.50")]
         assert rows(con, "select count(*) from audit.dq_results") == [(3,)]
-        assert rows(con, "select schema_name from duckdb_schemas() where database_name = 'serving' and schema_name = 'raw'") == []
+        assert (
+            rows(
+                con, "select schema_name from duckdb_schemas() where database_name = 'serving' and schema_name = 'raw'"
+            )
+            == []
+        )
     assert result.row_counts == {
         ("marts", "dim_courses"): 2,
         ("marts", "fct_orders"): 3,
@@ -221,8 +251,9 @@ def test_publish_log_keeps_every_publish_with_its_row_counts(settings: Settings)
     with open_serving(settings.serving_path) as con:
         log = rows(
             con,
-            "select publish_id, run_id, dq_run_id, dq_score, data_as_of, data_as_of_by_source, table_count, total_rows, "
-            "storage_version, dbt_version, project_version, duckdb_version from publish_log order by published_at",
+            "select publish_id, run_id, dq_run_id, dq_score, data_as_of, data_as_of_by_source, table_count, "
+            "total_rows, storage_version, dbt_version, project_version, duckdb_version "
+            "from publish_log order by published_at",
         )
         assert [r[:2] for r in log] == [(first.publish_id, "run-1"), (second.publish_id, "run-2")]
         assert [r[2] for r in log] == [first.dq_run_id, second.dq_run_id] and first.dq_run_id != second.dq_run_id
@@ -234,19 +265,25 @@ def test_publish_log_keeps_every_publish_with_its_row_counts(settings: Settings)
         ]
         by_source = json.loads(log[1][5])
         assert by_source["marketplace"] == "2026-11-20T15:00:00+00:00" and by_source["billing"] is None
-        assert [r[6:9] for r in log] == [(6, 3 + 2 + 1 + 3 + 1, STORAGE_VERSION), (6, 5 + 2 + 1 + 6 + 2, STORAGE_VERSION)]
-        assert all(r[9] and r[10] and r[11] == duckdb.__version__ for r in log)
-        assert rows(con, "select data_type from duckdb_columns() where table_name = 'publish_log' and column_name = 'published_at'") == [
-            ("TIMESTAMP WITH TIME ZONE",)
+        assert [r[6:9] for r in log] == [
+            (6, 3 + 2 + 1 + 3 + 1, STORAGE_VERSION),
+            (6, 5 + 2 + 1 + 6 + 2, STORAGE_VERSION),
         ]
+        assert all(r[9] and r[10] and r[11] == duckdb.__version__ for r in log)
+        assert rows(
+            con,
+            "select data_type from duckdb_columns() where table_name = 'publish_log' and column_name = 'published_at'",
+        ) == [("TIMESTAMP WITH TIME ZONE",)]
         counts = rows(
             con,
-            "select publish_id, row_count from publish_tables where schema_name = 'marts' and table_name = 'fct_orders' "
-            "order by publish_id",
+            "select publish_id, row_count from publish_tables "
+            "where schema_name = 'marts' and table_name = 'fct_orders' order by publish_id",
         )
         assert counts == sorted([(first.publish_id, 3), (second.publish_id, 5)])
         for publish_id, expected in ((first.publish_id, first.row_counts), (second.publish_id, second.row_counts)):
-            recorded = rows(con, "select schema_name, table_name, row_count from publish_tables where publish_id = ?", [publish_id])
+            recorded = rows(
+                con, "select schema_name, table_name, row_count from publish_tables where publish_id = ?", [publish_id]
+            )
             assert {(s, t): n for s, t, n in recorded} == expected
     assert current_publish(settings.serving_path)["publish_id"] == second.publish_id
 
@@ -285,7 +322,13 @@ def _fail_while_writing(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.parametrize(
     "break_it",
-    [_refuse_failed_standard, _refuse_missing_marts, _refuse_stale_validation, _refuse_missing_warehouse, _fail_while_writing],
+    [
+        _refuse_failed_standard,
+        _refuse_missing_marts,
+        _refuse_stale_validation,
+        _refuse_missing_warehouse,
+        _fail_while_writing,
+    ],
     ids=["failed-standard", "no-marts", "stale-validation", "no-warehouse", "error-while-writing"],
 )
 def test_a_refused_or_failed_publish_leaves_the_previous_file_byte_identical(
@@ -413,9 +456,15 @@ def test_parquet_export_round_trips_row_counts_and_types(settings: Settings) -> 
             path = settings.export_dir / entry["file"]
             assert entry["sha256"] == sha256(path) and entry["bytes"] == path.stat().st_size
             assert rows(con, "select count(*) from read_parquet(?)", [str(path)]) == [(entry["rows"],)]
-            described = rows(con, "select column_name, column_type from (describe select * from read_parquet(?))", [str(path)])
+            described = rows(
+                con, "select column_name, column_type from (describe select * from read_parquet(?))", [str(path)]
+            )
             assert described == [(c["name"], c["type"]) for c in entry["columns"]], name
-        assert rows(con, "select sum(order_total)::varchar from read_parquet(?)", [str(settings.export_dir / "marts/fct_orders.parquet")]) == [("61.50",)]
+        assert rows(
+            con,
+            "select sum(order_total)::varchar from read_parquet(?)",
+            [str(settings.export_dir / "marts/fct_orders.parquet")],
+        ) == [("61.50",)]
     # a new publish's export replaces the old one whole
     build_warehouse(settings.warehouse_path, orders=5)
     publish(settings.warehouse_path, settings.serving_path)
@@ -463,9 +512,17 @@ def old_client(cache: Path, version: str) -> Path:
     if install.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         output = install.stdout + install.stderr
-        unreachable = ("connection", "network", "temporary failure", "could not find a version", "no matching distribution")
+        unreachable = (
+            "connection",
+            "network",
+            "temporary failure",
+            "could not find a version",
+            "no matching distribution",
+        )
         if any(word in output.lower() for word in unreachable):
-            pytest.skip(f"cannot install duckdb=={version} from the package index (unreachable?): {output.strip()[-300:]}")
+            pytest.skip(
+                f"cannot install duckdb=={version} from the package index (unreachable?): {output.strip()[-300:]}"
+            )
         pytest.fail(f"pip install duckdb=={version} failed: {output.strip()[-1000:]}")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
@@ -475,7 +532,9 @@ def old_client(cache: Path, version: str) -> Path:
 def run_with_client(client: Path, code: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Python without site-packages (-S), so only the old client is importable as `duckdb`."""
     env = {**os.environ, "PYTHONPATH": str(client)}
-    return subprocess.run([sys.executable, "-S", "-c", code, *args], capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-S", "-c", code, *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 OLD_READER = textwrap.dedent(
@@ -483,7 +542,8 @@ OLD_READER = textwrap.dedent(
     import sys, duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
     print(duckdb.__version__)
-    print(con.execute("select count(*), sum(order_total)::varchar, max(ordered_at)::varchar from marts.fct_orders").fetchone())
+    orders = "select count(*), sum(order_total)::varchar, max(ordered_at)::varchar from marts.fct_orders"
+    print(con.execute(orders).fetchone())
     print(con.execute("select orders from marts.orders_summary").fetchone())
     print(con.execute("select run_id, epoch(published_at) > 0, storage_version from publish_log").fetchone())
     """
@@ -491,7 +551,9 @@ OLD_READER = textwrap.dedent(
 
 
 @pytest.mark.parametrize("version", OLD_CLIENTS)
-def test_an_older_duckdb_client_opens_the_serving_file(settings: Settings, client_cache: Path, version: str, tmp_path: Path) -> None:
+def test_an_older_duckdb_client_opens_the_serving_file(
+    settings: Settings, client_cache: Path, version: str, tmp_path: Path
+) -> None:
     client = old_client(client_cache, version)
     publish(settings.warehouse_path, settings.serving_path, run_id="run-old")
     read = run_with_client(client, OLD_READER, str(settings.serving_path))
@@ -529,7 +591,10 @@ def test_publish_of_a_golden_build_matches_every_mart(golden_copy: Settings, cli
                     (select * from serving.marts."{table}" except all select * from warehouse.marts."{table}"))""",
             )
             assert differ == [(0,)], table
-        types = "select table_name, column_name, data_type from duckdb_columns() where database_name = ? and schema_name = 'marts' order by all"
+        types = (
+            "select table_name, column_name, data_type from duckdb_columns() "
+            "where database_name = ? and schema_name = 'marts' order by all"
+        )
         assert rows(con, types, ["serving"]) == rows(con, types, ["warehouse"])
         by_source = json.loads(rows(con, "select data_as_of_by_source from serving.publish_log")[0][0])
     assert all(by_source.values()), by_source  # the golden data has every source

@@ -153,9 +153,15 @@ with tabs[3]:
         ui.metric("New paying customers", economics.get("new_paying_customers"), "count")
     left, right = st.columns(2)
     with left:
-        ui.line_chart(ui.q("monthly_mart", "engagement_new_vs_returning_monthly", ("new_students", "returning_students"),
-                           f).melt(id_vars=["month_start"], var_name="students", value_name="count"),
-                      "count", color="students", title="New vs returning students", bar=True)
+        ui.line_chart(
+            ui.q("monthly_mart", "engagement_new_vs_returning_monthly", ("new_students", "returning_students"), f).melt(
+                id_vars=["month_start"], var_name="students", value_name="count"
+            ),
+            "count",
+            color="students",
+            title="New vs returning students",
+            bar=True,
+        )
     with right:
         ui.line_chart(ui.q("monthly_mart", "engagement_active_students_monthly", ("active_students",), f),
                       "active_students", title="Monthly active students")

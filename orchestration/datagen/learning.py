@@ -102,7 +102,9 @@ def _completed_lessons(
     mean_completed = max((per_starter - 1.2) / 2.2, 0.3)
     # Starters who drop out do so anywhere in the course: the share of it they complete is
     # Beta-distributed, with the mean that spends the event budget.
-    share = np.clip(mean_completed / max(float(np.mean(n_lessons[starters] - 1)) if starters.any() else 1.0, 1.0), 0.02, 0.95)
+    share = np.clip(
+        mean_completed / max(float(np.mean(n_lessons[starters] - 1)) if starters.any() else 1.0, 1.0), 0.02, 0.95
+    )
     fraction = rng.beta(share * STARTER_CONCENTRATION, (1 - share) * STARTER_CONCENTRATION, len(n_lessons))
     completed = np.minimum(np.round(fraction * (n_lessons - 1)).astype(np.int64), n_lessons - 1)
     completed = np.where(completer, n_lessons, np.where(starters, completed, 0))

@@ -63,7 +63,11 @@ def landing_decision(current: Mapping[str, str], cursor: str | None) -> tuple[bo
     update the cursor."""
     state = json.loads(cursor) if cursor else None
     if state is None:
-        return False, json.dumps({"seen": dict(current), "pending": None}), f"took stock of {len(current)} landing file(s)"
+        return (
+            False,
+            json.dumps({"seen": dict(current), "pending": None}),
+            f"took stock of {len(current)} landing file(s)",
+        )
     seen: dict[str, str] = state.get("seen") or {}
     pending = state.get("pending")
     changed = sorted(path for path, signature in current.items() if seen.get(path) != signature)
@@ -73,7 +77,11 @@ def landing_decision(current: Mapping[str, str], cursor: str | None) -> tuple[bo
         return False, json.dumps({"seen": seen, "pending": dict(current)}), (
             f"{len(changed)} new or changed file(s), e.g. {changed[0]}: waiting one tick for them to settle"
         )
-    return True, json.dumps({"seen": dict(current), "pending": None}), f"{len(changed)} new or changed file(s), e.g. {changed[0]}"
+    return (
+        True,
+        json.dumps({"seen": dict(current), "pending": None}),
+        f"{len(changed)} new or changed file(s), e.g. {changed[0]}",
+    )
 
 
 def build_landing_sensor(job: Any) -> dg.SensorDefinition:

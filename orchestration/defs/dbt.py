@@ -93,11 +93,15 @@ def _with_table_metadata(event: dg.Output, node: Mapping[str, Any], table: tuple
     documented = node.get("columns") or {}
     schema = dg.TableSchema(
         columns=[
-            dg.TableColumn(name=name, type=data_type.lower(), description=(documented.get(name) or {}).get("description"))
+            dg.TableColumn(
+                name=name, type=data_type.lower(), description=(documented.get(name) or {}).get("description")
+            )
             for name, data_type in columns
         ]
     )
-    return event.with_metadata({**event.metadata, "dagster/column_schema": schema, "dagster/row_count": dg.MetadataValue.int(rows)})
+    return event.with_metadata(
+        {**event.metadata, "dagster/column_schema": schema, "dagster/row_count": dg.MetadataValue.int(rows)}
+    )
 
 
 def _unique_id(event: dg.Output) -> str | None:
@@ -152,7 +156,9 @@ def run_dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareho
     raise dg.Failure(
         description=f"dbt build failed in {op_name} ({len(failures)} node(s) errored or failed); "
         "nodes downstream of them were skipped by dbt",
-        metadata={"failures": dg.MetadataValue.md("\n".join(f"- {line}" for line in failures[:50]) or "see the dbt log")},
+        metadata={
+            "failures": dg.MetadataValue.md("\n".join(f"- {line}" for line in failures[:50]) or "see the dbt log")
+        },
     )
 
 

@@ -122,7 +122,9 @@ class GxCheck:
             if not ok:
                 failed.append(f"{expectation.name}: {observed}")
             metadata[f"{'met' if ok else 'FAILED'}: {expectation.name}"] = dg.MetadataValue.text(observed)
-        metadata["expectations met"] = dg.MetadataValue.text(f"{len(self.expectations) - len(failed)} / {len(self.expectations)}")
+        metadata["expectations met"] = dg.MetadataValue.text(
+            f"{len(self.expectations) - len(failed)} / {len(self.expectations)}"
+        )
         metadata["dq_run_id"] = dg.MetadataValue.text(dq_run_id)
         return dg.AssetCheckResult(
             asset_key=self.asset_key,
@@ -168,7 +170,10 @@ def gx_checks(
             key = target_key(meta.get("table", ""), batch)
             if known_keys is not None and key not in known_keys:
                 if warn:
-                    warn(f"GX suite {document['name']}: no asset {key.to_user_string()} for '{meta.get('name')}'; not a check")
+                    warn(
+                        f"GX suite {document['name']}: no asset {key.to_user_string()} "
+                        f"for '{meta.get('name')}'; not a check"
+                    )
                 continue
             grouped[(key, meta["standard"])].append(
                 Expectation(
@@ -179,7 +184,10 @@ def gx_checks(
                     description=item["kwargs"].get("description", ""),
                 )
             )
-    return [GxCheck(key, standard, tuple(items)) for (key, standard), items in sorted(grouped.items(), key=lambda kv: (kv[0][0].to_user_string(), kv[0][1]))]
+    return [
+        GxCheck(key, standard, tuple(items))
+        for (key, standard), items in sorted(grouped.items(), key=lambda kv: (kv[0][0].to_user_string(), kv[0][1]))
+    ]
 
 
 def dq_run_id(dagster_run_id: str) -> str:
@@ -195,8 +203,8 @@ def _record_cumulative(warehouse: Path, run_id: str, rows: list[ResultRow]) -> N
         earlier = [
             ResultRow(*values)
             for values in con.execute(
-                "select run_id, suite, expectation, standard, table_name, observed_value, success, severity, validated_at "
-                "from audit.dq_results where run_id = ?",
+                "select run_id, suite, expectation, standard, table_name, observed_value, success, severity, "
+                "validated_at from audit.dq_results where run_id = ?",
                 [run_id],
             ).fetchall()
             if values[1] not in suites

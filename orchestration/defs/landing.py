@@ -102,19 +102,25 @@ def build_land_asset() -> dg.AssetsDefinition:
             if result.status == "loaded":
                 print(f"[{index}/{total}] {result.file}: {result.rows:,} rows", flush=True)
             elif result.status == "failed":
-                context.log.warning(f"[{index}/{total}] REFUSED {result.error} (about {result.estimated_rows:,} rows missing)")
+                context.log.warning(
+                    f"[{index}/{total}] REFUSED {result.error} (about {result.estimated_rows:,} rows missing)"
+                )
 
         context.log.info(f"landing {settings.landing_dir} -> {settings.warehouse_path}")
         try:
             report = land(
-                settings.landing_dir, settings.warehouse_path, on_file=progress, mappings=load_mappings(settings.mapping_dir)
+                settings.landing_dir,
+                settings.warehouse_path,
+                on_file=progress,
+                mappings=load_mappings(settings.mapping_dir),
             )
         except FileNotFoundError as error:  # no landing dir: say how to get data
             raise dg.Failure(description=f"{error} (make data generates a dataset)") from None
         except (LandingError, MappingError) as error:
             raise dg.Failure(description=str(error)) from None
         context.log.info(
-            f"files: {report.count('loaded')} loaded, {report.count('skipped')} already loaded, {report.count('failed')} failed"
+            f"files: {report.count('loaded')} loaded, {report.count('skipped')} already loaded, "
+            f"{report.count('failed')} failed"
         )
         newest = _newest_loads(str(settings.warehouse_path))
         by_source: dict[str, list[FileResult]] = defaultdict(list)

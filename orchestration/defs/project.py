@@ -106,9 +106,13 @@ def prepare_manifest(project_dir: Path = PROJECT_DIR, *, force: bool = False) ->
         )
         if result.returncode != 0 or not manifest_path(project_dir).exists():
             output = (result.stdout + result.stderr).strip()[-3000:]
-            raise ManifestError(f"`dbt parse` failed (exit {result.returncode}), so Dagster has no dbt assets:\n{output}")
+            raise ManifestError(
+                f"`dbt parse` failed (exit {result.returncode}), so Dagster has no dbt assets:\n{output}"
+            )
         _digest_path(project_dir).write_text(digest + "\n")
-        dg.get_dagster_logger().info(f"dbt manifest prepared in {time.perf_counter() - started:.1f} s: {manifest_path(project_dir)}")
+        dg.get_dagster_logger().info(
+            f"dbt manifest prepared in {time.perf_counter() - started:.1f} s: {manifest_path(project_dir)}"
+        )
     return manifest_path(project_dir)
 
 

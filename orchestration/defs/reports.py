@@ -42,7 +42,9 @@ def build_report_asset(frequency: str) -> dg.AssetsDefinition:
         description=f"{cadence.adjective} executive KPI report (orchestration.reports --frequency {frequency}): "
         "headline KPIs against target, alerts, top movers, scorecard by pillar.",
     )
-    def report(context: dg.AssetExecutionContext, config: ReportConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def report(
+        context: dg.AssetExecutionContext, config: ReportConfig, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
         settings = warehouse.settings()
         try:
             written = generate_reports(settings, frequency, config.period)
@@ -57,7 +59,9 @@ def build_report_asset(frequency: str) -> dg.AssetsDefinition:
                 "period": period_key(cadence, start),
                 "markdown": dg.MetadataValue.path(str(item.markdown)),
                 "html": dg.MetadataValue.path(str(item.html)),
-                "preview": dg.MetadataValue.md(markdown[:PREVIEW_CHARS] + ("\n\n…" if len(markdown) > PREVIEW_CHARS else "")),
+                "preview": dg.MetadataValue.md(
+                    markdown[:PREVIEW_CHARS] + ("\n\n…" if len(markdown) > PREVIEW_CHARS else "")
+                ),
             }
         )
 

@@ -25,7 +25,8 @@ def refused_lines(report: LandingReport) -> list[str]:
     if not report.failed:
         return []
     lines = [
-        f"  REFUSED {r.error} (about {r.estimated_rows:,} rows){' [unchanged since an earlier run]' if r.unchanged else ''}"
+        f"  REFUSED {r.error} (about {r.estimated_rows:,} rows)"
+        + (" [unchanged since an earlier run]" if r.unchanged else "")
         for r in report.failed
     ]
     missing = sum(r.estimated_rows for r in report.failed)

@@ -179,7 +179,8 @@ order by batch_id""".strip()
         COMPLETENESS,
         f"raw.{entity.name}",
         unexpected_rows_query=per_batch,
-        description=f"Every row of every loaded file of raw.{entity.name} is staged, quarantined or a removed duplicate.",
+        description=f"Every row of every loaded file of raw.{entity.name} is staged, quarantined "
+        "or a removed duplicate.",
     )
     per_table = f"""
 select *
@@ -256,7 +257,8 @@ def business_timestamps(source: str) -> list[str]:
         if entity.source != source:
             continue
         for column in entity.columns:
-            if column.name != entity.partitioned_by and not (entity.layout == "monthly" and column.type == "date" and column.name in entity.key):
+            month_key = entity.layout == "monthly" and column.type == "date" and column.name in entity.key
+            if column.name != entity.partitioned_by and not month_key:
                 continue
             # a date covers its whole day: the data is complete to the end of it
             value = (
@@ -269,7 +271,12 @@ def business_timestamps(source: str) -> list[str]:
 
 
 def timeliness_suite() -> SuiteSpec:
-    suite = SuiteSpec("timeliness", "raw", "load_ledger", f"Each source system's data is within {TIMELINESS_MAX_AGE_HOURS} hours of the run.")
+    suite = SuiteSpec(
+        "timeliness",
+        "raw",
+        "load_ledger",
+        f"Each source system's data is within {TIMELINESS_MAX_AGE_HOURS} hours of the run.",
+    )
     for source in SOURCES:
         loads = "\n    union all\n    ".join(
             f"select max(_loaded_at) as newest from raw.{e.name}" for e in ENTITIES if e.source == source
@@ -299,7 +306,8 @@ where newest_utc is null or epoch(now()) - epoch(newest_utc) > {TIMELINESS_MAX_A
                 TIMELINESS,
                 f"source {source}",
                 unexpected_rows_query=query,
-                description=f"The {label} of source {source} is at most {TIMELINESS_MAX_AGE_HOURS} hours before the run (UTC).",
+                description=f"The {label} of source {source} is at most {TIMELINESS_MAX_AGE_HOURS} hours "
+                "before the run (UTC).",
             )
     return suite
 
@@ -496,7 +504,9 @@ where previous.definition_hash <> current.definition_hash""".strip()
 def rule_summary(rule: ConsistencyRule) -> str:
     """The rule in words, from the contract: "attempted_at is not before its order's ordered_at"."""
     if isinstance(rule, ExistsIn):
-        pairs = ", ".join(c if c == k else f"{c} (as {k})" for c, k in zip(rule.columns, rule.entity_columns, strict=True))
+        pairs = ", ".join(
+            c if c == k else f"{c} (as {k})" for c, k in zip(rule.columns, rule.entity_columns, strict=True)
+        )
         return f"some staged {rule.entity} row matches its {pairs}"
     anchors = " or, when it has none, ".join(a.label for a in rule.anchors)
     return f"{rule.column} is not before {anchors}"

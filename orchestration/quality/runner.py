@@ -50,7 +50,9 @@ def _short(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
-def observed_text(expectation_type: str, kwargs: dict[str, Any], result: dict[str, Any], parameters: dict[str, Any]) -> str:
+def observed_text(
+    expectation_type: str, kwargs: dict[str, Any], result: dict[str, Any], parameters: dict[str, Any]
+) -> str:
     """What GX saw, as one line a person can act on."""
     if expectation_type == "unexpected_rows_expectation":
         count = result.get("observed_value", 0)
@@ -58,7 +60,8 @@ def observed_text(expectation_type: str, kwargs: dict[str, Any], result: dict[st
         if not count:
             return "0 unexpected rows"
         shown = "; ".join(
-            ", ".join(f"{k}={v}" for k, v in (row.items() if isinstance(row, dict) else enumerate(row))) for row in rows[:5]
+            ", ".join(f"{k}={v}" for k, v in (row.items() if isinstance(row, dict) else enumerate(row)))
+            for row in rows[:5]
         )
         more = f" (+{count - 5} more)" if count > 5 else ""
         return f"{count} unexpected row(s): {shown}{more}"
@@ -79,7 +82,9 @@ def observed_text(expectation_type: str, kwargs: dict[str, Any], result: dict[st
         return f"all {len(expected)} landed files in the ledger"
     if "unexpected_count" in result:
         values = result.get("partial_unexpected_list") or []
-        return f"{result['unexpected_count']} unexpected value(s) of {result.get('element_count')}: {_short(values[:10])}"
+        return (
+            f"{result['unexpected_count']} unexpected value(s) of {result.get('element_count')}: {_short(values[:10])}"
+        )
     return _short(result.get("observed_value"))
 
 
@@ -124,7 +129,9 @@ def run_gx(
             assets[key] = asset.add_batch_definition_whole_table("whole table")
         suite = context.suites.add(to_gx_suite(document))
         definitions.append(
-            context.validation_definitions.add(gx.ValidationDefinition(name=document["name"], data=assets[key], suite=suite))
+            context.validation_definitions.add(
+                gx.ValidationDefinition(name=document["name"], data=assets[key], suite=suite)
+            )
         )
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(

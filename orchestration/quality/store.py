@@ -55,7 +55,17 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[ResultRow]) -
     con.executemany(
         "insert into audit.dq_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (r.run_id, r.suite, r.expectation, r.standard, r.table_name, r.observed_value, r.success, r.severity, r.validated_at)
+            (
+                r.run_id,
+                r.suite,
+                r.expectation,
+                r.standard,
+                r.table_name,
+                r.observed_value,
+                r.success,
+                r.severity,
+                r.validated_at,
+            )
             for r in rows
         ],
     )
@@ -72,7 +82,8 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[ResultRow]) -
         [run_id],
     )
     has_catalog = con.execute(
-        f"select count(*) from information_schema.tables where table_schema = '{MARTS_SCHEMA}' and table_name = '{KPI_CATALOG}'"
+        "select count(*) from information_schema.tables "
+        f"where table_schema = '{MARTS_SCHEMA}' and table_name = '{KPI_CATALOG}'"
     ).fetchone()[0]
     if has_catalog:
         con.execute(

@@ -67,7 +67,9 @@ def to_gx_suite(document: dict[str, Any]):  # -> great_expectations.ExpectationS
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     configurations = [
-        ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e["meta"], description=e["kwargs"].get("description"))
+        ExpectationConfiguration(
+            type=e["type"], kwargs=e["kwargs"], meta=e["meta"], description=e["kwargs"].get("description")
+        )
         for e in document["expectations"]
     ]
     # GX prints a hint for unexpected_rows queries whose text does not name {batch}; ours all do,

@@ -131,18 +131,25 @@ def driver_text(driver: Driver, unit: str, basis: str) -> str:
             detail = f"{format_value(driver.value, unit)} on {format_value(driver.weight, 'rate')} of the volume"
         return f"{label}: {format_delta(driver.contribution, unit)} of the gap ({detail})"
     if driver.prior_value is None and driver.prior_weight == 0 and driver.value is not None:
-        return (f"{label}: {format_delta(driver.contribution, unit)}"
-                f" (new this month: {format_value(driver.value, unit)} on {format_value(driver.weight, 'rate')} of the volume)")
+        return (
+            f"{label}: {format_delta(driver.contribution, unit)}"
+            f" (new this month: {format_value(driver.value, unit)}"
+            f" on {format_value(driver.weight, 'rate')} of the volume)"
+        )
     if driver.value is None and driver.weight == 0 and driver.prior_value is not None:
-        return (f"{label}: {format_delta(driver.contribution, unit)}"
-                f" (gone this month: {format_value(driver.prior_value, unit)} on {format_value(driver.prior_weight, 'rate')} before)")
+        return (
+            f"{label}: {format_delta(driver.contribution, unit)}"
+            f" (gone this month: {format_value(driver.prior_value, unit)}"
+            f" on {format_value(driver.prior_weight, 'rate')} before)"
+        )
     moved = f"{format_value(driver.prior_value, unit)} → {format_value(driver.value, unit)}"
     if driver.rate_effect is None or driver.mix_effect is None:
         return f"{label}: {format_delta(driver.contribution, unit)} ({moved})"
     return (
         f"{label}: {format_delta(driver.contribution, unit)}"
         f" (rate {format_delta(driver.rate_effect, unit)}: {moved};"
-        f" mix {format_delta(driver.mix_effect, unit)}: share {format_value(driver.prior_weight, 'rate')} → {format_value(driver.weight, 'rate')})"
+        f" mix {format_delta(driver.mix_effect, unit)}:"
+        f" share {format_value(driver.prior_weight, 'rate')} → {format_value(driver.weight, 'rate')})"
     )
 
 
@@ -195,7 +202,9 @@ def _target_drivers(con: duckdb.DuckDBPyConnection, line: KpiLine, month: date) 
     return tuple(Driver(*row) for row in rows)
 
 
-def explain(con: duckdb.DuckDBPyConnection, month: date, kpis: tuple[KpiLine, ...], alerted: set[str]) -> tuple[Explanation, ...]:
+def explain(
+    con: duckdb.DuckDBPyConnection, month: date, kpis: tuple[KpiLine, ...], alerted: set[str]
+) -> tuple[Explanation, ...]:
     """The red KPIs of a month (off target, at risk or alerted), each with its drivers."""
     red = [line for line in kpis if is_red(line, alerted)]
     if not red:
@@ -208,7 +217,9 @@ def explain(con: duckdb.DuckDBPyConnection, month: date, kpis: tuple[KpiLine, ..
     return tuple(_explain_one(con, month, line, line.kpi_id in alerted, line.kpi_id in sliced) for line in red)
 
 
-def _explain_one(con: duckdb.DuckDBPyConnection, month: date, line: KpiLine, alerted: bool, sliced: bool) -> Explanation:
+def _explain_one(
+    con: duckdb.DuckDBPyConnection, month: date, line: KpiLine, alerted: bool, sliced: bool
+) -> Explanation:
     if not sliced:
         return Explanation(line, alerted, "none", reason=NO_SLICES)
     if line.baseline is not None and line.change_value:

@@ -126,7 +126,8 @@ def _table(header: Sequence[str], numeric: str, rows: Sequence[Sequence[str]]) -
     css = {"n": ' class="num"', "m": ' class="mark"', "l": ""}
     head = "".join(f"<th{css[kind]}>{cell}</th>" for cell, kind in zip(header, numeric, strict=True))
     body = "".join(
-        "<tr>" + "".join(f"<td{css[kind]}>{cell}</td>" for cell, kind in zip(row, numeric, strict=True)) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td{css[kind]}>{cell}</td>" for cell, kind in zip(row, numeric, strict=True)) + "</tr>"
+        for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

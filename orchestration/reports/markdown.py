@@ -231,7 +231,18 @@ def _scorecard(report: Report) -> list[str]:
             for line in lines
         ]
         out += ["", f"### {pillar_label(pillar)}", ""]
-        header = ["KPI", "Value", "Change", "Target", "Met", "Status", "Benchmark", "Interim target", "Progress", "Owner"]
+        header = [
+            "KPI",
+            "Value",
+            "Change",
+            "Target",
+            "Met",
+            "Status",
+            "Benchmark",
+            "Interim target",
+            "Progress",
+            "Owner",
+        ]
         out += table(header, "lrrrclrrrl", rows)
     return out
 

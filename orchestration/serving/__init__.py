@@ -61,4 +61,12 @@ from orchestration.serving.publish import (
     serving_status,
 )
 
-__all__ = ["STORAGE_VERSION", "PublishError", "PublishResult", "current_publish", "open_serving", "publish_step", "serving_status"]
+__all__ = [
+    "STORAGE_VERSION",
+    "PublishError",
+    "PublishResult",
+    "current_publish",
+    "open_serving",
+    "publish_step",
+    "serving_status",
+]

@@ -21,10 +21,14 @@ from orchestration.settings import Settings
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m orchestration.serving", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m orchestration.serving",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("command", nargs="?", default="publish", choices=("publish", "export", "status"))
-    parser.add_argument("--run-id", help="the run this publish belongs to, recorded in publish_log (default: generated)")
+    parser.add_argument(
+        "--run-id", help="the run this publish belongs to, recorded in publish_log (default: generated)"
+    )
     parser.add_argument("--no-export", action="store_true", help="publish without the Parquet export")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
@@ -44,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
                 exported = manifest["publish"].get("publish_id")
                 current = (current_publish(settings.serving_path) or {}).get("publish_id")
                 behind = "" if exported == current else " (not the serving file's publish: run the export command)"
-                print(f"export {settings.export_dir} holds publish {exported}, {len(manifest['tables'])} tables{behind}")
+                print(
+                    f"export {settings.export_dir} holds publish {exported}, {len(manifest['tables'])} tables{behind}"
+                )
     except (PublishError, ExportError, LockBusy) as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return 1

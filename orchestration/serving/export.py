@@ -106,7 +106,8 @@ def export_lock(export_dir: Path) -> contextlib.AbstractContextManager[None]:
 def check_replaceable(export_dir: Path) -> None:
     """Only an earlier export (or nothing) is ever replaced: EXPORT_DIR pointed at a directory
     of other files must not be deleted."""
-    if export_dir.exists() and (not export_dir.is_dir() or (any(export_dir.iterdir()) and not (export_dir / MANIFEST).exists())):
+    foreign = export_dir.is_dir() and any(export_dir.iterdir()) and not (export_dir / MANIFEST).exists()
+    if export_dir.exists() and (not export_dir.is_dir() or foreign):
         raise ExportError(f"refusing to replace {export_dir}: it is not an export directory (no {MANIFEST})")
 
 

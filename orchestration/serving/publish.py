@@ -23,8 +23,9 @@ Asked for its newest storage ('v1.5.0'/'latest'), DuckDB 1.5 writes format 68, w
 68". DuckDB 1.5.6 still writes 64 by default, but DuckDB 2.0 defaults to 'latest' (header 999), so
 the version is pinned here rather than left to whichever DuckDB the project upgrades to. Format 64
 is read by every DuckDB since 0.10 (Feb 2024): every release of the last year (1.4.x, 1.5.x and
-2.0; 1.4.3, 1.5.6 and 2.0.0 checked) and the older clients BI drivers embed. The newer formats only add compression (0.3-2.7%
-smaller on the default-scale marts); nothing the marts use needs them. tests/test_serving.py opens
+2.0; 1.4.3, 1.5.6 and 2.0.0 checked) and the older clients BI drivers embed. The newer formats
+only add compression (0.3-2.7% smaller on the default-scale marts); nothing the marts use needs
+them. tests/test_serving.py opens
 a published file with the DuckDB 1.4.3 and 1.1.3 Python clients, and checks that 1.5's newest
 format is refused by them (so the test would notice a regression).
 """
@@ -159,9 +160,12 @@ def refusals(
         return reasons
     if verdict.failures:
         shown = "\n    ".join(verdict.failures[:SHOWN_FAILURES])
-        more = f"\n    (+{len(verdict.failures) - SHOWN_FAILURES} more)" if len(verdict.failures) > SHOWN_FAILURES else ""
+        more = (
+            f"\n    (+{len(verdict.failures) - SHOWN_FAILURES} more)" if len(verdict.failures) > SHOWN_FAILURES else ""
+        )
         reasons.append(
-            f"validation run {verdict.run_id} failed {len(verdict.failures)} critical expectation(s):\n    {shown}{more}"
+            f"validation run {verdict.run_id} failed {len(verdict.failures)} critical expectation(s):"
+            f"\n    {shown}{more}"
         )
     if built_at is not None and built_at > verdict.validated_at:
         reasons.append(
@@ -200,7 +204,9 @@ def list_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> tuple[SourceTab
     return tuple(sorted((SourceTable(*r) for r in rows), key=lambda t: (order[t.schema], t.name)))
 
 
-def quality_verdict(con: duckdb.DuckDBPyConnection, catalog: str, tables: tuple[SourceTable, ...]) -> QualityVerdict | None:
+def quality_verdict(
+    con: duckdb.DuckDBPyConnection, catalog: str, tables: tuple[SourceTable, ...]
+) -> QualityVerdict | None:
     """The latest validation run's score and failed critical expectations; None if none is recorded."""
     present = {(t.schema, t.name) for t in tables}
     if not {("audit", "dq_scores"), ("audit", "dq_results")} <= present:
@@ -440,7 +446,8 @@ class PublishResult:
             f"to {self.serving_path} ({self.file_bytes / 1e6:.1f} MB, DuckDB storage {self.storage_version}) "
             f"in {self.seconds:.1f} s",
             f"publish {self.publish_id}, run {self.run_id}: data as of {as_of}, "
-            f"quality score {score} (validation run {self.dq_run_id or 'none'}); {self.history_rows} publish(es) in publish_log",
+            f"quality score {score} (validation run {self.dq_run_id or 'none'}); "
+            f"{self.history_rows} publish(es) in publish_log",
         ]
         lines += [f"WARNING {w}" for w in self.warnings]
         if self.export is not None:
