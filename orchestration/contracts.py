@@ -12,7 +12,7 @@ is quarantined with a reason that starts with the rule's name, like any invalid 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 # `key`: an identifier, any text (trimmed, compared exactly): exports use `C0001`, UUIDs, numbers.
@@ -106,16 +106,9 @@ class Entity:
     # Monthly files are partitioned by this business timestamp; a row whose timestamp falls before
     # its file's month arrived late.
     partitioned_by: str | None = None
-    updated_at: str | None = None  # newest version of a business key wins on this column, if set
     # Checked only on rows that pass every column rule, so a row has either column reasons or
     # consistency reasons, and a broken parent link is reported once, as an orphan.
     consistency_rules: tuple[ConsistencyRule, ...] = ()
-    required_columns: tuple[str, ...] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "required_columns", tuple(c.name for c in self.columns if c.required)
-        )
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -757,13 +750,6 @@ ENTITIES: tuple[Entity, ...] = (
 
 ENTITIES_BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(e.source for e in ENTITIES))
-
-
-def rule_entities(rule: ConsistencyRule) -> tuple[str, ...]:
-    """The other entities a consistency rule reads (their base models are its dbt parents)."""
-    if isinstance(rule, ExistsIn):
-        return (rule.entity,)
-    return tuple(dict.fromkeys(a.entity for a in rule.anchors if a.entity))
 
 
 def _type_of(entity: Entity | None, column: str | None) -> str | None:

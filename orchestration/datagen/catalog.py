@@ -86,8 +86,6 @@ class Catalog:
 
     category: np.ndarray
     currency: np.ndarray  # index into CURRENCIES of the course's price currency
-    published_ms: np.ndarray  # NEVER for drafts
-    retired_ms: np.ndarray  # NEVER while live
     first_day: np.ndarray  # first whole UTC day (days since epoch) the course can be bought
     last_day: np.ndarray
     popularity: np.ndarray
@@ -371,8 +369,6 @@ def build_catalog(
     catalog = Catalog(
         category=category,
         currency=currency,
-        published_ms=published,
-        retired_ms=retired,
         first_day=np.where(is_draft, NEVER, -(-published // MS_PER_DAY)),
         last_day=np.where(retired < NEVER, retired // MS_PER_DAY - 1, NEVER),
         popularity=popularity / popularity.sum(),

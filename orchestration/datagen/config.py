@@ -151,10 +151,6 @@ class GeneratorConfig:
         """First instant of the data: two years before the end."""
         return two_years_before(self.end)
 
-    @property
-    def start_date(self) -> date:
-        return self.start.date()
-
     def rng(self, stream: str) -> np.random.Generator:
         """An independent random stream per named step, so changing one step leaves the others alone."""
         return np.random.default_rng(

@@ -434,9 +434,6 @@ def mart_suites(mart_required: dict[str, list[str]], mart_names: list[str]) -> l
 
 
 # ------------------------------------------------------------------------------ consistency
-SNAPSHOT_TABLE = "audit.schema_snapshots"
-
-
 def consistency_suite(with_kpi_catalog: bool) -> SuiteSpec:
     suite = SuiteSpec(
         "consistency", "audit", "schema_snapshots", "Mart schemas and KPI definitions do not change silently."

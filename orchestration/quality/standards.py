@@ -8,8 +8,6 @@ from datetime import datetime
 
 from orchestration.quality.definitions import CRITICAL, STANDARDS
 
-SCORE_TARGET = 0.95  # the reference framework: data quality score above 95-98%
-
 
 @dataclass(frozen=True)
 class ResultRow:
