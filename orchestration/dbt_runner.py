@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orchestration.dbt_flags import for_warehouse, given_vars
 from orchestration.settings import PROJECT_DIR, Settings
 
 
@@ -23,22 +23,15 @@ class DbtSummary:
         return sum(n for (kind, status), n in self.counts.items() if kind == resource_type and status in statuses)
 
 
-def dbt_environment(settings: Settings) -> None:
-    """dbt reads its paths from the environment (profiles.yml); point it where Python points."""
-    os.environ["WAREHOUSE_PATH"] = str(settings.warehouse_path)
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
-
-
-def _release_warehouse() -> None:
-    """dbt-duckdb keeps its DuckDB instance open after an in-process invocation; DuckDB allows one
-    configuration per file per process, so close it before anything else opens the warehouse."""
+def release_warehouse() -> None:
+    """dbt-duckdb keeps its DuckDB instance open after an in-process invocation, and DuckDB allows
+    one configuration per file per process: drop dbt's adapters and dbt-duckdb's instance (its own
+    clean-up at exit) before anything else in this process opens the warehouse."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.factory import reset_adapters
 
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
+    reset_adapters()
+    DuckDBConnectionManager.close_all_connections()
 
 
 # What dbt parses (dbt_project.yml's paths): a change to any of these files invalidates a manifest.
@@ -68,29 +61,50 @@ def _manifest_key(args: list[str], settings: Settings, project_dir: Path) -> tup
     warehouse in one process (the test suite builds dozens) parses the whole project again."""
     if not args or args[0] in UNPARSED_COMMANDS:
         return None
-    given_vars = [arg for i, arg in enumerate(args) if i and args[i - 1] == "--vars"]
-    return (str(project_dir.resolve()), project_fingerprint(project_dir), settings.warehouse_path.stem, *given_vars)
+    return (
+        str(project_dir.resolve()),
+        project_fingerprint(project_dir),
+        settings.warehouse_path.stem,
+        given_vars(args) or "",
+    )
 
 
-def run_dbt(args: list[str], settings: Settings, project_dir: Path = PROJECT_DIR) -> DbtSummary:
+def location_flags(project_dir: Path, target_path: Path | None = None, log_path: Path | None = None) -> list[str]:
+    """Where dbt finds the project and its profile, and writes its artifacts and logs (dbt's
+    default, or DBT_TARGET_PATH / DBT_LOG_PATH, when not given)."""
+    flags = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    if target_path is not None:
+        flags += ["--target-path", str(target_path)]
+    if log_path is not None:
+        flags += ["--log-path", str(log_path)]
+    return flags
+
+
+def run_dbt(
+    args: list[str],
+    settings: Settings,
+    project_dir: Path = PROJECT_DIR,
+    *,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+) -> DbtSummary:
     """dbt `args` on the warehouse of `settings`; `project_dir` is a scratch copy of the project
     when the sources follow other mappings (orchestration.scratch_project)."""
     from dbt.cli.main import dbtRunner  # heavy import: only when dbt actually runs
 
-    dbt_environment(settings)
-    location = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    location = location_flags(project_dir, target_path, log_path)
     key = _manifest_key(args, settings, project_dir)
     try:
         if key is not None and key not in _manifests:
-            parsed = dbtRunner().invoke(["parse", *location])
+            parsed = dbtRunner().invoke(for_warehouse(["parse", *location], settings))
             if parsed.success:
                 _manifests[key] = parsed.result
         # a run marks compiled nodes in the manifest it is given (ephemeral CTEs injected ...):
         # each run gets a fresh copy of the parsed one
         manifest = _manifests[key].deepcopy() if key in _manifests else None
-        result = dbtRunner(manifest=manifest).invoke([*args, *location])
+        result = dbtRunner(manifest=manifest).invoke(for_warehouse([*args, *location], settings))
     finally:
-        _release_warehouse()
+        release_warehouse()
     summary = DbtSummary(success=result.success)
     if result.exception is not None:
         summary.failures.append(f"dbt {' '.join(args)}: {result.exception}")

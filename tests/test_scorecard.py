@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.dbt_runner import _release_warehouse, dbt_environment, run_dbt
+from orchestration.dbt_runner import run_dbt
 from orchestration.quality.store import prepare
 from orchestration.settings import PROJECT_DIR, Settings
 
@@ -347,14 +347,8 @@ def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) 
             ["rev_refunds", "marketplace refunds export", "refunds take back revenue", "late refunds",
              "2026-01-01", "", "", "", "", ""]
         )
-    from dbt.cli.main import dbtRunner
-
-    dbt_environment(built)
-    try:
-        result = dbtRunner().invoke([*SCORECARD, "--project-dir", str(project), "--profiles-dir", str(project)])
-    finally:
-        _release_warehouse()
-    assert result.success, result.exception
+    summary = run_dbt(SCORECARD, built, project)
+    assert summary.success, summary.failures
     month = _latest_complete_month(built)
     scored = _query(
         built,

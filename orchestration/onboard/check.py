@@ -13,8 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 
 from orchestration.dbt_runner import DbtSummary, run_dbt
@@ -39,7 +38,6 @@ DBT_ARGS = [
     "cautious",
     "--quiet",
 ]
-ENVIRONMENT = ("WAREHOUSE_PATH", "DBT_PROFILES_DIR", "DBT_TARGET_PATH", "DBT_LOG_PATH")
 
 
 def _place(source: Path, target: Path) -> None:
@@ -79,20 +77,6 @@ def scratch_landing(
     return target, not_landed
 
 
-@contextmanager
-def _restored_environment() -> Iterator[None]:
-    """run_dbt points dbt at the scratch warehouse through the environment: put it back after."""
-    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def _stage(root: Path, landing: Path, mappings: Mapping[str, SourceMapping], mapping_dir: Path) -> DbtSummary:
     settings = Settings(
         warehouse_path=root / "warehouse.duckdb",
@@ -104,10 +88,7 @@ def _stage(root: Path, landing: Path, mappings: Mapping[str, SourceMapping], map
     )
     land(landing, settings.warehouse_path, mappings=mappings)
     project = scratch_project(root / "project", mappings)
-    with _restored_environment():
-        os.environ["DBT_TARGET_PATH"] = str(root / "target")
-        os.environ["DBT_LOG_PATH"] = str(root / "logs")
-        return run_dbt(DBT_ARGS, settings, project)
+    return run_dbt(DBT_ARGS, settings, project, target_path=root / "target", log_path=root / "logs")
 
 
 def dry_run(directory: Path, mapping_dir: Path, keep: Path | None = None) -> CheckResult:
