@@ -66,9 +66,9 @@ dev: $(STAMP) ## the Dagster UI on http://127.0.0.1:$(DAGSTER_PORT) with everyth
 	@mkdir -p $(DAGSTER_HOME)
 	@# one run at a time: the schedules, the sensor and a click all write the one DuckDB warehouse
 	@test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\nrun_queue:\n  max_concurrent_runs: 1\n' > $(DAGSTER_HOME)/dagster.yaml
-	@$(BIN)/python -c 'from orchestration.defs.project import prepare_manifest; prepare_manifest()'
 	@echo "==> Dagster UI on http://127.0.0.1:$(DAGSTER_PORT) (Ctrl-C stops it)"
-	@$(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+	@# the venv's bin on PATH: dagster-dbt's prepare_if_dev runs `dbt parse` with the dbt it finds there
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dg dev --host 127.0.0.1 --port $(DAGSTER_PORT)
 
 dashboard: $(STAMP) ## the KPI dashboards on http://127.0.0.1:$(DASHBOARD_PORT) (reads SERVING_PATH, read-only)
 	@test -f "$${SERVING_PATH:-data/serving.duckdb}" || { echo "error: no serving file at $${SERVING_PATH:-data/serving.duckdb}: run make run first (step: dashboard)"; exit 1; }

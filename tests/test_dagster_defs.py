@@ -61,8 +61,14 @@ def dbt_manifest() -> dict:
 
 
 def test_dg_check_defs_passes(env_root: Path):
-    """The `dg` project layout: `dg check defs` finds and loads orchestration/definitions.py."""
-    env = {**tmp_environment(env_root), "PATH": "/usr/bin:/bin", "DAGSTER_HOME": str(env_root / "home")}
+    """The `dg` project layout: `dg check defs` finds and loads orchestration/definitions.py, with
+    nothing on PATH but the system and the venv's bin (dagster-dbt's prepare_if_dev, which `dg`
+    commands run, calls the `dbt` it finds there), as in an activated venv or under `make dev`."""
+    env = {
+        **tmp_environment(env_root),
+        "PATH": f"{VENV_BIN}:/usr/bin:/bin",
+        "DAGSTER_HOME": str(env_root / "home"),
+    }
     (env_root / "home").mkdir(exist_ok=True)
     (env_root / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     result = subprocess.run(

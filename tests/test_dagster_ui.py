@@ -80,6 +80,8 @@ def ui(tmp_path_factory: pytest.TempPathFactory):
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\nrun_queue:\n  max_concurrent_runs: 0\n")
     port = free_port()
     env = {**os.environ, **tmp_environment(root), "DAGSTER_HOME": str(home)}
+    # as `make dev` runs it: dagster-dbt's prepare_if_dev finds dbt on PATH
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env.pop("SCHEDULE_TIMEZONE", None)
     log = root / "dg-dev.log"
     with log.open("w") as output:

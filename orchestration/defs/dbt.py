@@ -9,28 +9,29 @@ failed completeness or accuracy standard stops the marts from building in that r
 Tests are selected with dbt's `buildable` indirect selection: a test runs in the step where all of
 its parents are built.
 
-After dbt finished (it holds the warehouse while it runs) each materialization gets the table's
-actual column types and row count from DuckDB, shown on the asset's page.
+Each materialization carries the table's row count and column types, fetched by dagster-dbt
+after dbt finished (it holds the warehouse while it runs), shown on the asset's page. The
+warehouse is named on dbt's command line (`orchestration.dbt_flags`); the tests' indirect
+selection (`buildable`) is a project flag in dbt_project.yml, which dagster-dbt still overrides
+with `empty` when a run selects some of an asset's checks but not others.
 """
 
-
-import contextlib
-import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import dagster as dg
-import duckdb
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration import build_state
+from orchestration.dbt_flags import for_warehouse
 from orchestration.defs.project import dbt_project, keep_partial_parse, manifest, run_target_path, translator
 from orchestration.defs.resources import WarehouseResource
 
 # The first layer: staging, and the reference seeds its base models validate against (ISO codes).
 STAGING_PATHS = ("models/staging", "seeds/reference")
 LAST_LAYER = "dbt_marts_layer"
+COLUMN_SCHEMA = "dagster/column_schema"
 
 
 def layer_selections(nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
@@ -52,64 +53,33 @@ def layer_selections(nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     }
 
 
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """Set environment variables for the dbt subprocess started inside the block."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _tables(warehouse: Path, relations: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[list[tuple[str, str]], int]]:
-    """(schema, table) -> (columns with their DuckDB types, row count), for the relations that exist."""
-    if not relations or not warehouse.exists():
-        return {}
-    found: dict[tuple[str, str], tuple[list[tuple[str, str]], int]] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for schema, table, column, data_type in con.execute(
-            "select table_schema, table_name, column_name, data_type from information_schema.columns "
-            "order by table_schema, table_name, ordinal_position"
-        ).fetchall():
-            if (schema, table) in relations:
-                columns.setdefault((schema, table), []).append((column, data_type))
-        for (schema, table), cols in columns.items():
-            (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
-            found[(schema, table)] = (cols, count)
-    return found
-
-
-def _with_table_metadata(event: dg.Output, node: Mapping[str, Any], table: tuple[list[tuple[str, str]], int] | None) -> dg.Output:
-    if table is None:
-        return event
-    columns, rows = table
-    documented = node.get("columns") or {}
-    schema = dg.TableSchema(
-        columns=[
-            dg.TableColumn(
-                name=name, type=data_type.lower(), description=(documented.get(name) or {}).get("description")
-            )
-            for name, data_type in columns
-        ]
-    )
-    return event.with_metadata(
-        {**event.metadata, "dagster/column_schema": schema, "dagster/row_count": dg.MetadataValue.int(rows)}
-    )
-
-
-def _unique_id(event: dg.Output) -> str | None:
-    value = event.metadata.get("unique_id")
+def _unique_id(event: Any) -> str | None:
+    value = event.metadata.get("unique_id") if isinstance(event, dg.Output | dg.AssetMaterialization) else None
     return getattr(value, "value", value)
 
 
-def _failures(invocation: Any) -> list[str]:
+def with_column_descriptions(event: Any, nodes: Mapping[str, Mapping[str, Any]]) -> Any:
+    """dagster-dbt's fetched column schema holds the warehouse's column types only: put each
+    column's description from the manifest beside its type, as on the asset's definition."""
+    uid = _unique_id(event)
+    schema = event.metadata.get(COLUMN_SCHEMA) if uid in nodes else None
+    if schema is None:
+        return event
+    documented = nodes[uid].get("columns") or {}
+    columns = [
+        dg.TableColumn(
+            name=column.name,
+            type=column.type,
+            description=column.description or (documented.get(column.name) or {}).get("description"),
+            constraints=column.constraints,
+            tags=column.tags,
+        )
+        for column in schema.value.columns
+    ]
+    return event.with_metadata({**event.metadata, COLUMN_SCHEMA: dg.TableSchema(columns=columns)})
+
+
+def _failures(invocation: DbtCliInvocation) -> list[str]:
     try:
         results = invocation.get_artifact("run_results.json").get("results", [])
     except Exception:  # noqa: BLE001 - no artifact when dbt failed before running anything
@@ -122,32 +92,24 @@ def _failures(invocation: Any) -> list[str]:
     return lines
 
 
-def run_dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator[Any]:
-    """`dbt build` of this step's selection (or the subset selected in the UI)."""
+def run_dbt_build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    """`dbt build` of this step's selection (or the subset selected in the UI), on the warehouse of
+    the run's resource; each built table's row count and column types come from dagster-dbt (which
+    waits for dbt to exit first: DuckDB lets no other process open the file while dbt writes)."""
     settings = warehouse.settings()
     op_name = context.op_execution_context.op.name
     target = run_target_path(op_name, context.run.run_id)
     # like the pipeline's build step: `make run` skips its dbt build only after a complete build
     build_state.forget_build(settings.warehouse_path)
-    with _environment(
-        WAREHOUSE_PATH=str(settings.warehouse_path),
-        DBT_INDIRECT_SELECTION=os.environ.get("DBT_INDIRECT_SELECTION", "buildable"),
-    ):
-        invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
-    # dbt holds the warehouse until it exits: collect its events, then read the built tables' types.
-    events = list(invocation.stream())
-    keep_partial_parse(target)
+    invocation = dbt.cli(for_warehouse(["build"], settings), context=context, target_path=target, raise_on_error=False)
+    # column lineage (sqlglot over every model and its parents) is left out: minutes on 2 cores
+    events = invocation.stream().fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
     nodes = manifest()["nodes"]
-    outputs = [e for e in events if isinstance(e, dg.Output)]
-    unique_ids = {_unique_id(e) for e in outputs} - {None}
-    relations = {(n["schema"], n.get("alias") or n["name"]): uid for uid, n in nodes.items() if uid in unique_ids}
-    tables = _tables(settings.warehouse_path, set(relations))
-    table_of = {uid: tables.get(relation) for relation, uid in relations.items()}
     for event in events:
-        uid = _unique_id(event) if isinstance(event, dg.Output) else None
-        if uid:
-            event = _with_table_metadata(event, nodes.get(uid, {}), table_of.get(uid))
-        yield event
+        yield with_column_descriptions(event, nodes)
+    keep_partial_parse(target)
     if invocation.is_successful():
         if op_name == LAST_LAYER and not context.is_subset:
             build_state.record_build(settings.warehouse_path)

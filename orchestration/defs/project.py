@@ -1,12 +1,14 @@
-"""The dbt project as Dagster sees it: its manifest, prepared on demand, and the key translator.
+"""The dbt project as Dagster sees it: dagster-dbt's `DbtProject`, its manifest, the key translator.
 
-dagster-dbt builds the assets from `manifest.json`. A fresh clone has none, and a manifest older
-than the models would show stale assets, so `prepare_manifest()` runs `dbt parse` whenever the
-manifest is missing or the project's files changed since it was written (the same fingerprint
-`make run` uses to skip a build: `orchestration.build_state.project_digest`). It writes to its own
-target path, `target/dagster/`, so it never races a `make build` or `dbt` run writing `target/`;
-a file lock serializes the code server and run workers that load the definitions at the same time.
-Dagster's dbt runs also keep their artifacts under `target/dagster/runs/`.
+dagster-dbt builds the assets from `manifest.json`, written by `dbt parse` into the project's own
+target path, `target/dagster/`, so it never races a `make build` or `dbt` run writing `target/`.
+Under `dg dev` (`make dev`) dagster-dbt's `DbtProject.prepare_if_dev()` runs that parse. Outside
+it (tests, `dg check defs`, `dg launch`) dagster-dbt prepares nothing, yet a fresh clone has no
+manifest: the same parse then runs through dagster-dbt's `DbtCliResource` with the venv's dbt.
+Either way it runs only when the manifest is missing or older than the project's files (the
+fingerprint `make run` uses to skip a build: `orchestration.build_state.project_digest`), under a
+file lock, as the code server and run workers load the definitions at the same time.
+Dagster's dbt runs keep their artifacts under `target/dagster/runs/`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import fcntl
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
@@ -24,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 
 from orchestration.build_state import project_digest
+from orchestration.dbt_flags import for_warehouse
 from orchestration.settings import PROJECT_DIR, Settings
 
 DAGSTER_TARGET = Path("target") / "dagster"  # relative to the dbt project, like dbt's own target/
@@ -41,7 +43,7 @@ class ManifestError(RuntimeError):
 
 
 def dbt_executable() -> str:
-    """The venv's dbt, so `.venv/bin/dg dev` works without activating the venv."""
+    """The venv's dbt, so `.venv/bin/dg` works without activating the venv."""
     candidate = Path(sys.executable).with_name("dbt")
     if candidate.exists():
         return str(candidate)
@@ -55,71 +57,56 @@ def target_dir(project_dir: Path = PROJECT_DIR) -> Path:
     return project_dir / DAGSTER_TARGET
 
 
-def manifest_path(project_dir: Path = PROJECT_DIR) -> Path:
-    return target_dir(project_dir) / "manifest.json"
-
-
 def _digest_path(project_dir: Path) -> Path:
     return target_dir(project_dir) / "project.digest"
 
 
-def manifest_is_current(project_dir: Path = PROJECT_DIR) -> bool:
-    digest = _digest_path(project_dir)
+def manifest_is_current(project: DbtProject) -> bool:
+    digest = _digest_path(project.project_dir)
     return (
-        manifest_path(project_dir).exists()
+        project.manifest_path.exists()
         and digest.exists()
-        and digest.read_text().strip() == project_digest(project_dir)
+        and digest.read_text().strip() == project_digest(project.project_dir)
     )
 
 
-def dbt_env(settings: Settings) -> dict[str, str]:
-    """The environment of a dbt subprocess: profiles.yml reads WAREHOUSE_PATH."""
-    return {
-        **os.environ,
-        "WAREHOUSE_PATH": str(settings.warehouse_path),
-        "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(PROJECT_DIR)),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+def parse_args(settings: Settings) -> list[str]:
+    """`dbt parse` for the warehouse the runs build: dbt keeps a partial parse only for the same vars."""
+    return for_warehouse(["parse", "--quiet"], settings)
 
 
-def prepare_manifest(project_dir: Path = PROJECT_DIR, *, force: bool = False) -> Path:
-    """`dbt parse` into target/dagster when the manifest is missing or out of date; its path."""
-    if not force and manifest_is_current(project_dir):
-        return manifest_path(project_dir)
-    target = target_dir(project_dir)
+def prepare(project: DbtProject, args: list[str]) -> None:
+    """`dbt args` (a parse) when the project's manifest is missing or out of date (see the module's
+    docstring); `args` are the project's `prepare_project_cli_args`, which dagster-dbt uses in dev."""
+    if manifest_is_current(project):
+        return
+    target = project.project_dir / project.target_path
     target.mkdir(parents=True, exist_ok=True)
     with open(target / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be parsing: wait for it
-        if not force and manifest_is_current(project_dir):
-            return manifest_path(project_dir)
-        digest = project_digest(project_dir)
+        if manifest_is_current(project):
+            return
+        digest = project_digest(project.project_dir)
         started = time.perf_counter()
-        result = subprocess.run(
-            [dbt_executable(), "parse", "--quiet", "--project-dir", str(project_dir),
-             "--profiles-dir", os.environ.get("DBT_PROFILES_DIR", str(PROJECT_DIR)),
-             "--target-path", str(target), "--log-path", str(target / "logs")],
-            cwd=project_dir,
-            env=dbt_env(Settings.from_env()),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0 or not manifest_path(project_dir).exists():
-            output = (result.stdout + result.stderr).strip()[-3000:]
-            raise ManifestError(
-                f"`dbt parse` failed (exit {result.returncode}), so Dagster has no dbt assets:\n{output}"
-            )
-        _digest_path(project_dir).write_text(digest + "\n")
-        dg.get_dagster_logger().info(
-            f"dbt manifest prepared in {time.perf_counter() - started:.1f} s: {manifest_path(project_dir)}"
-        )
-    return manifest_path(project_dir)
+        project.prepare_if_dev()
+        if not project.preparer.using_dagster_dev():
+            dbt = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+            dbt.cli(args, target_path=project.target_path).wait()
+        if not project.manifest_path.exists():
+            raise ManifestError(f"`dbt parse` wrote no {project.manifest_path}, so Dagster has no dbt assets")
+        _digest_path(project.project_dir).write_text(digest + "\n")
+        seconds = time.perf_counter() - started
+        dg.get_dagster_logger().info(f"dbt manifest prepared in {seconds:.1f} s: {project.manifest_path}")
 
 
 @lru_cache(maxsize=1)
 def dbt_project() -> DbtProject:
-    prepare_manifest()
-    return DbtProject(project_dir=PROJECT_DIR, target_path=DAGSTER_TARGET, profiles_dir=PROJECT_DIR)
+    args = parse_args(Settings.from_env())
+    project = DbtProject(
+        project_dir=PROJECT_DIR, target_path=DAGSTER_TARGET, profiles_dir=PROJECT_DIR, prepare_project_cli_args=args
+    )
+    prepare(project, args)
+    return project
 
 
 @lru_cache(maxsize=1)
