@@ -316,3 +316,18 @@ def test_freshness_checks_of_assets_never_materialized_in_dagster_do_not_alert()
     assert [(c["asset"], c["check"]) for c in found] == [
         ("marts/built_in_dagster", FRESHNESS_CHECK), ("marts/never_built", "gx_timeliness")
     ]
+
+
+def test_fetched_column_types_keep_the_manifests_descriptions():
+    from orchestration.defs.dbt import COLUMN_SCHEMA, with_column_descriptions
+
+    fetched = dg.TableSchema(columns=[dg.TableColumn("kpi_id", "VARCHAR"), dg.TableColumn("extra", "INTEGER")])
+    event = dg.Output(None, output_name="o", metadata={"unique_id": "model.p.m", COLUMN_SCHEMA: fetched})
+    nodes = {"model.p.m": {"columns": {"kpi_id": {"description": "The KPI."}}}}
+    columns = with_column_descriptions(event, nodes).metadata[COLUMN_SCHEMA].value.columns
+    assert [(c.name, c.type, c.description) for c in columns] == [
+        ("kpi_id", "VARCHAR", "The KPI."),
+        ("extra", "INTEGER", None),
+    ]
+    check = dg.AssetCheckResult(passed=True, asset_key=dg.AssetKey("m"), metadata={"unique_id": "model.p.m"})
+    assert with_column_descriptions(check, nodes) is check

@@ -25,6 +25,7 @@ from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration import build_state
 from orchestration.dbt_flags import for_warehouse
+from orchestration.dbt_runner import release_warehouse
 from orchestration.defs.project import dbt_project, keep_partial_parse, manifest, run_target_path, translator
 from orchestration.defs.resources import WarehouseResource
 
@@ -107,8 +108,12 @@ def run_dbt_build(
     # column lineage (sqlglot over every model and its parents) is left out: minutes on 2 cores
     events = invocation.stream().fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
     nodes = manifest()["nodes"]
-    for event in events:
-        yield with_column_descriptions(event, nodes)
+    try:
+        for event in events:
+            yield with_column_descriptions(event, nodes)
+    finally:
+        # dagster-dbt's adapter read the tables in this process: free the file for the next step
+        release_warehouse()
     keep_partial_parse(target)
     if invocation.is_successful():
         if op_name == LAST_LAYER and not context.is_subset:
