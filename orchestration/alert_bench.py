@@ -20,7 +20,7 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -47,7 +47,7 @@ SELECT = "+kpi_alerts"
 def parse_end(text: str) -> datetime:
     """`2026-12-03T08` (an hour, UTC) or any ISO instant."""
     moment = datetime.fromisoformat(text if len(text) > 13 else f"{text}:00")
-    return moment.replace(tzinfo=moment.tzinfo or timezone.utc)
+    return moment.replace(tzinfo=moment.tzinfo or UTC)
 
 
 def build_scorecard(
@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir(parents=True)
             settings, incidents = build_scorecard(root, end, select=args.select)
-        result = summarize(end, time.perf_counter() - started, score_alerts(read_alerts(settings.warehouse_path), incidents))
+        score = score_alerts(read_alerts(settings.warehouse_path), incidents)
+        result = summarize(end, time.perf_counter() - started, score)
         results.append(result)
         print(format_result(result), flush=True)
         if not args.keep:  # the landed files are in the warehouse; the manifest is all a rebuild reads

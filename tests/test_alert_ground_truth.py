@@ -17,7 +17,7 @@ Also: the incidents' planning and scoring as pure functions."""
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +29,9 @@ from orchestration.datagen.marketing import _typical_month_cost, _underperformin
 from orchestration.datagen.timeline import Window
 from orchestration.settings import Settings
 
-END = datetime(2026, 12, 3, 8, tzinfo=timezone.utc)  # the default dataset: `make run` on 3 December 2026
+END = datetime(2026, 12, 3, 8, tzinfo=UTC)  # the default dataset: `make run` on 3 December 2026
 # the same day's `make run` at 13:xx: the end that once missed INC-1 (same incident months as END)
-LATER_END = datetime(2026, 12, 3, 13, tzinfo=timezone.utc)
+LATER_END = datetime(2026, 12, 3, 13, tzinfo=UTC)
 
 
 def _alerts(settings: Settings) -> list[tuple[str, str]]:
@@ -44,9 +44,10 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[di
 
 
 def test_incidents_are_planned_inside_the_window_a_year_after_its_start() -> None:
-    window = Window.between(datetime(2024, 12, 3, 8, tzinfo=timezone.utc), END)
+    window = Window.between(datetime(2024, 12, 3, 8, tzinfo=UTC), END)
     planned = plan_incidents(window).all
-    assert [i.kind for i in planned] == ["pricing_change", "course_update", "payment_outage", "campaign_underperformance"]
+    kinds = ["pricing_change", "course_update", "payment_outage", "campaign_underperformance"]
+    assert [i.kind for i in planned] == kinds
     assert [i.period for i in planned] == ["2026-03", "2026-05", "2026-07", "2026-09"]
     for incident in planned:
         assert window.start_ms + 365 * 86_400_000 <= incident.start_ms < incident.end_ms <= window.end_ms
@@ -57,13 +58,13 @@ def test_incidents_are_planned_inside_the_window_a_year_after_its_start() -> Non
     assert (pricing.end_ms - pricing.start_ms) // 86_400_000 == 21
     assert set(pricing.kpi_ids) == {"rev_average_order_value", "rev_revenue", "rev_revenue_yoy_growth"}
     # a window too short for a year of history before an incident plants nothing
-    short = Window.between(datetime(2026, 6, 1, tzinfo=timezone.utc), END)
+    short = Window.between(datetime(2026, 6, 1, tzinfo=UTC), END)
     assert plan_incidents(short).all == ()
 
 
 def test_the_costly_campaign_is_sized_on_a_typical_month_not_its_own_thin_one() -> None:
     # two campaigns in September (a thin month: 10 + 2), many in October and November (100 each)
-    incident = plan_incidents(Window.between(datetime(2024, 12, 3, 8, tzinfo=timezone.utc), END)).campaign_underperformance
+    incident = plan_incidents(Window.between(datetime(2024, 12, 3, 8, tzinfo=UTC), END)).campaign_underperformance
     sept = (incident.start_ms // 86_400_000) + np.arange(3)
     day = np.concatenate([sept, sept[:1], sept + 30, sept + 61])
     c = np.array([0, 0, 0, 1, 2, 2, 2, 3, 3, 3])

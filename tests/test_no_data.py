@@ -256,7 +256,7 @@ def recoded(text: str, codes: Mapping[str, Callable[[str], str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([f(v) if f else v for f, v in zip(rewrite, row)] for row in rows)
+    writer.writerows([f(v) if f else v for f, v in zip(rewrite, row, strict=True)] for row in rows)
     return out.getvalue()
 
 

@@ -15,11 +15,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from datasets import SMALL_DATASET, build_scorecard  # tests/ is on sys.path
 from orchestration.contracts import ENTITIES_BY_NAME
 from orchestration.datagen.generator import generate
 from orchestration.settings import Settings
-
-from datasets import SMALL_DATASET, build_scorecard  # tests/ is on sys.path
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +89,9 @@ def _builds(root: Path, full: Settings) -> tuple[dict, dict, set[str], dict[str,
 
 
 @pytest.fixture(scope="module")
-def builds(small_dataset: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, set[str], dict[str, str]]:
+def builds(
+    small_dataset: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict, dict, set[str], dict[str, str]]:
     return _builds(tmp_path_factory.mktemp("restatement"), small_dataset)  # the default defect rate
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +101,7 @@ NO_INCIDENTS = Incidents()
 
 
 def _utc(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def _iso(ms: int) -> str:
@@ -109,7 +109,7 @@ def _iso(ms: int) -> str:
 
 
 def _month_start_ms(year: int, month: int, day: int = 1) -> int:
-    return int(datetime(year, month, day, tzinfo=timezone.utc).timestamp() * 1000)
+    return int(datetime(year, month, day, tzinfo=UTC).timestamp() * 1000)
 
 
 def _months_before(end_ms: int, months: int) -> tuple[int, int]:
@@ -151,7 +151,8 @@ def plan_incidents(window: Window) -> Incidents:
         start,
         end,
         ("cs_completion_rate", "cs_certification_rate"),
-        f"course update of the most popular {AFFECTED_COURSE_SHARE:.0%} of courses halves completion of that month's enrollments",
+        f"course update of the most popular {AFFECTED_COURSE_SHARE:.0%} of courses halves completion "
+        "of that month's enrollments",
     )
     year, month = _months_before(window.end_ms, 5)
     start, end = _days(year, month, 12, 15)

@@ -17,7 +17,7 @@ import json
 import os
 import urllib.request
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ def send_alert(kind: str, severity: str, text: str, details: Mapping[str, Any] |
     """Write one alert to the log and, if configured, to the webhook; returns the record.
     A webhook that cannot be reached is noted in the log, never raised."""
     record = {
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "kind": kind,
         "severity": severity,
         "text": text,
@@ -52,7 +52,10 @@ def send_alert(kind: str, severity: str, text: str, details: Mapping[str, Any] |
     url = os.environ.get(WEBHOOK_VARIABLE, "").strip()
     if url:
         request = urllib.request.Request(
-            url, data=json.dumps(record, default=str).encode(), headers={"Content-Type": "application/json"}, method="POST"
+            url,
+            data=json.dumps(record, default=str).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -177,7 +180,7 @@ def critical_kpi_alerts(context: dg.AssetExecutionContext, warehouse: WarehouseR
     with duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True) as con:
         result = con.execute(CRITICAL_ALERTS_SQL)
         columns = [d[0] for d in result.description]
-        alerts = [dict(zip(columns, row)) for row in result.fetchall()]
+        alerts = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
     already = sent_alert_keys("kpi_alert")
     sent = 0
     for alert in alerts:
@@ -190,7 +193,10 @@ def critical_kpi_alerts(context: dg.AssetExecutionContext, warehouse: WarehouseR
         context.log.warning(f"{len(alerts)} critical KPI alert(s), {sent} newly sent to {alert_log_path()}")
     table = "\n".join(
         ["| KPI | period | type | owner | message |", "|---|---|---|---|---|"]
-        + [f"| {a['kpi_name']} | {a['period_start']} | {a['alert_type']} | {a['owner']} | {a['alert_message']} |" for a in alerts]
+        + [
+            f"| {a['kpi_name']} | {a['period_start']} | {a['alert_type']} | {a['owner']} | {a['alert_message']} |"
+            for a in alerts
+        ]
     )
     return dg.MaterializeResult(
         metadata={

@@ -92,7 +92,7 @@ class PairEvidence:
     month_first_only: int = 0
     ambiguous: int = 0  # values the two read as different dates
 
-    def __add__(self, other: "PairEvidence") -> "PairEvidence":
+    def __add__(self, other: PairEvidence) -> PairEvidence:
         return PairEvidence(
             self.day_first_only + other.day_first_only,
             self.month_first_only + other.month_first_only,
@@ -120,7 +120,7 @@ def format_stats(signatures: Counter[Signature]) -> FormatStats:
     pairs: dict[tuple[str, str], PairEvidence] = {}
     index = {f: i for i, f in enumerate(CANDIDATE_FORMATS)}
     for (ok, differs), n in signatures.items():
-        for fmt, parses in zip(CANDIDATE_FORMATS, ok):
+        for fmt, parses in zip(CANDIDATE_FORMATS, ok, strict=True):
             if parses:
                 parsed[fmt] += n
         if not any(ok):

@@ -294,7 +294,7 @@ def propose_sources(files: list[FileProfile]) -> list[SourceProposal]:
     order = {e.name: i for i, e in enumerate(ENTITIES)}
     for source in dict.fromkeys(s for s, _ in sorted(by_entity, key=lambda k: order[k[1]])):
         proposals = []
-        for (entity_source, name), own in sorted(by_entity.items(), key=lambda kv: order[kv[0][1]]):
+        for (entity_source, _name), own in sorted(by_entity.items(), key=lambda kv: order[kv[0][1]]):
             if entity_source != source:
                 continue
             folder = own[0].file.source
@@ -354,9 +354,12 @@ def proposed_values(proposal: EntityProposal) -> dict[str, dict[str, str]]:
                 value_proposal = propose_value(value, column.accepted_values)
                 if needs_synonym(value_proposal) and value_proposal.contract_value is not None:
                     table[value] = value_proposal.contract_value
-            elif is_country_column(column) and not is_iso_country(value):
-                if (code := propose_country(value)) is not None:
-                    table[value] = code
+            elif (
+                is_country_column(column)
+                and not is_iso_country(value)
+                and (code := propose_country(value)) is not None
+            ):
+                table[value] = code
         if table:
             values[column_name] = table
     return values

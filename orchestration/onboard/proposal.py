@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -224,7 +224,6 @@ def _entity_lines(proposal: EntityProposal, mapping: EntityMapping, date_order: 
 
     lines.append("    defaults:" if mapping.defaults else "    defaults: {}")
     for column in guess.unmatched_contract:
-        contract = proposal.entity.column(column)
         if column in mapping.defaults:
             lines.append(
                 f"      {column}: null"
@@ -287,7 +286,7 @@ def render(source: SourceProposal, profile: Profile) -> str:
     mapping = to_mapping(source)
     lines = [
         f"# Source mapping for {source.source}, proposed by `python -m orchestration.onboard profile`",
-        note_line(0, f"from {profile.directory} on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC."),
+        note_line(0, f"from {profile.directory} on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC."),
         "# Review every line marked `review:`, then dry-run it:",
         "#   python -m orchestration.onboard check <export dir> --mappings <this folder>",
         "# Format: orchestration/mapping.py; entities not listed here map one to one (<entity>/*.csv).",

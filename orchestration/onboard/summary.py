@@ -39,7 +39,7 @@ def _entity_lines(proposal: EntityProposal, source: SourceProposal) -> list[str]
     if guess.unmatched_export:
         lines.append(INDENT + "extra     " + ", ".join(shown(c) for c in guess.unmatched_export))
     id_columns, text_ids = [], []
-    for column, found in proposal.findings.items():
+    for column in proposal.findings:
         for note in column_notes(proposal, column):
             if note.startswith("ids: "):
                 id_columns.append(f"{column} {note.removeprefix('ids: ')}")
