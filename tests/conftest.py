@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from datasets import SMALL_DATASET, build_scorecard  # tests/ is on sys.path, like browser.py
 from orchestration.datagen.generator import generate
 from orchestration.dbt_runner import run_dbt
 from orchestration.landing import land
 from orchestration.settings import Settings
-
-from datasets import SMALL_DATASET, build_scorecard  # tests/ is on sys.path, like browser.py
 
 GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
 
