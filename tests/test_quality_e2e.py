@@ -24,6 +24,7 @@ import pytest
 
 from orchestration.contracts import ENTITIES
 from orchestration.datagen.__main__ import main as generate_main
+from orchestration.datagen.defects import CELL_DEFECTS
 from orchestration.dbt_runner import run_dbt
 from orchestration.landing import land
 from orchestration.quality.runner import validate
@@ -32,14 +33,7 @@ from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-QUARANTINING = {
-    "null_required",
-    "invalid_enum",
-    "negative_amount",
-    "absurd_amount",
-    "orphaned_fk",
-    "malformed_timestamp",
-}
+QUARANTINING = set(CELL_DEFECTS)  # every cell defect quarantines its row
 
 
 def _not_marts(name: str) -> bool:

@@ -15,6 +15,7 @@ import pytest
 
 from orchestration.contracts import ENTITIES
 from orchestration.datagen.config import GeneratorConfig
+from orchestration.datagen.defects import CELL_DEFECTS
 from orchestration.datagen.generator import generate
 from orchestration.dbt_runner import run_dbt
 from orchestration.landing import land
@@ -22,14 +23,7 @@ from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-QUARANTINING_DEFECTS = {
-    "null_required",
-    "invalid_enum",
-    "negative_amount",
-    "absurd_amount",
-    "orphaned_fk",
-    "malformed_timestamp",
-}
+QUARANTINING_DEFECTS = set(CELL_DEFECTS)  # every cell defect quarantines its row
 
 
 @pytest.fixture(scope="module")
