@@ -318,16 +318,24 @@ def test_freshness_checks_of_assets_never_materialized_in_dagster_do_not_alert()
     ]
 
 
-def test_fetched_column_types_keep_the_manifests_descriptions():
-    from orchestration.defs.dbt import COLUMN_SCHEMA, with_column_descriptions
+def test_built_tables_carry_their_types_row_counts_and_the_manifests_descriptions(tmp_path):
+    import duckdb
 
-    fetched = dg.TableSchema(columns=[dg.TableColumn("kpi_id", "VARCHAR"), dg.TableColumn("extra", "INTEGER")])
-    event = dg.Output(None, output_name="o", metadata={"unique_id": "model.p.m", COLUMN_SCHEMA: fetched})
-    nodes = {"model.p.m": {"columns": {"kpi_id": {"description": "The KPI."}}}}
-    columns = with_column_descriptions(event, nodes).metadata[COLUMN_SCHEMA].value.columns
-    assert [(c.name, c.type, c.description) for c in columns] == [
-        ("kpi_id", "VARCHAR", "The KPI."),
-        ("extra", "INTEGER", None),
+    from orchestration.defs.dbt import COLUMN_SCHEMA, ROW_COUNT, built_tables, with_table_metadata
+
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.m as select 'k' as kpi_id, 1 as extra union all select 'j', 2")
+        con.execute("create table marts.other (x date)")
+    tables = built_tables(warehouse, {("marts", "m"), ("marts", "gone")})
+    assert tables == {("marts", "m"): ([("kpi_id", "VARCHAR"), ("extra", "INTEGER")], 2)}
+    event = dg.Output(None, output_name="o", metadata={"unique_id": "model.p.m"})
+    node = {"columns": {"kpi_id": {"description": "The KPI."}}}
+    metadata = with_table_metadata(event, node, tables[("marts", "m")]).metadata
+    assert [(c.name, c.type, c.description) for c in metadata[COLUMN_SCHEMA].value.columns] == [
+        ("kpi_id", "varchar", "The KPI."),
+        ("extra", "integer", None),
     ]
-    check = dg.AssetCheckResult(passed=True, asset_key=dg.AssetKey("m"), metadata={"unique_id": "model.p.m"})
-    assert with_column_descriptions(check, nodes) is check
+    assert metadata[ROW_COUNT].value == 2
+    assert with_table_metadata(event, node, None) is event

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import csv
 import shutil
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from datasets import SMALL_DATASET, build_scorecard  # tests/ is on sys.path
+from datasets import build_scorecard  # tests/ is on sys.path
 from orchestration.contracts import ENTITIES_BY_NAME
-from orchestration.datagen.generator import generate
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -108,17 +106,6 @@ def _restated(at_cut: dict, now: dict) -> tuple[dict, list]:
         if not same:
             restated.append((kpi, start, before, after))
     return closed, restated
-
-
-def test_without_late_rows_no_closed_period_restates(tmp_path: Path) -> None:
-    full = Settings(warehouse_path=tmp_path / "full" / "warehouse.duckdb", landing_dir=tmp_path / "full_landing")
-    generate(replace(SMALL_DATASET, out_dir=full.landing_dir, defect_rate=0.0))
-    build_scorecard(full)
-    at_cut, now, late_months, _ = _builds(tmp_path, full)
-    assert late_months == set()
-    closed, restated = _restated(at_cut, now)
-    assert len(closed) > 300
-    assert restated == [], restated
 
 
 def test_closed_periods_do_not_restate_except_for_late_rows(builds) -> None:
