@@ -70,7 +70,7 @@ def build_scorecard(
     return settings, read_incidents(settings.landing_dir / "_manifest" / "incidents.csv")
 
 
-def rebuild_scorecard(root: Path, select: str = "int_kpi_values+") -> tuple[Settings, list[dict[str, str]]]:
+def rebuild_scorecard(root: Path, select: str = "scorecard_kpi_values+") -> tuple[Settings, list[dict[str, str]]]:
     """Rebuild `select` on the warehouse a previous run left in `root` (a change of the scorecard's
     models only: no generation or landing)."""
     from orchestration.dbt_runner import run_dbt

@@ -17,6 +17,6 @@ def build_scorecard(settings: Settings) -> None:
     """Land what is in the landing dir and run the models up to the scorecard (no data tests)."""
     report = land(settings.landing_dir, settings.warehouse_path)
     assert not report.failed, report.failed
-    for args in (["seed"], ["run", "--select", "+path:models/marts/scorecard"]):
+    for args in (["seed"], ["run", "--select", "+path:models/scorecard"]):
         summary = run_dbt(args, settings)
         assert summary.success, summary.failures

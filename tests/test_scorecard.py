@@ -28,8 +28,7 @@ SCORECARD = [
     "build",
     "--select",
     "path:seeds",
-    "path:models/intermediate/scorecard",
-    "path:models/marts/scorecard",
+    "path:models/scorecard",
 ]
 
 
@@ -61,7 +60,7 @@ def built(small_dataset: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
     settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=small_dataset.landing_dir)
     shutil.copy(small_dataset.warehouse_path, settings.warehouse_path)
     # the first build ran before any validation: audit.dq_scores did not exist, the scorecard built
-    assert _query(settings, "select count(*) from intermediate.int_scorecard_data_quality") == [(0,)]
+    assert _query(settings, "select count(*) from marts.scorecard_data_quality") == [(0,)]
     # a validation run (as `python -m orchestration.quality` records it), then the scorecard build;
     # its unit tests ran in the golden build
     with duckdb.connect(str(settings.warehouse_path)) as con:
@@ -76,7 +75,7 @@ def built(small_dataset: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def _latest_complete_month(settings: Settings) -> date:
-    return _query(settings, "select latest_complete_month_start from intermediate.int_scorecard_as_of_day")[0][0]
+    return _query(settings, "select latest_complete_month_start from marts.data_as_of_day")[0][0]
 
 
 def test_every_catalog_kpi_is_scored_for_the_latest_complete_month(built: Settings) -> None:
@@ -170,7 +169,7 @@ def test_status_obeys_the_target_thresholds_and_direction(built: Settings) -> No
 
 
 def test_immature_cohorts_are_provisional_and_final_ones_are_not(built: Settings) -> None:
-    as_of = _query(built, "select as_of_day from intermediate.int_scorecard_as_of_day")[0][0]
+    as_of = _query(built, "select as_of_day from marts.data_as_of_day")[0][0]
     maturity = {row["kpi_id"]: int(row["maturity_days"]) for row in _catalog()}
     assert maturity["cs_completion_rate"] >= 30 and maturity["cs_certification_rate"] >= 30
     rows = _query(

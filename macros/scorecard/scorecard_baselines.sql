@@ -1,4 +1,4 @@
-{#- How a KPI's expected range is learned from its own history (int_kpi_expected_ranges); the
+{#- How a KPI's expected range is learned from its own history (scorecard_kpi_expected_ranges); the
     one place the numbers live.
     - baseline_periods: the expected value is the median of this many prior usable periods
       (robust: one incident period does not move it), seasonally adjusted.

@@ -114,7 +114,7 @@ AUDIT_SCORES = dg.AssetSpec(
     kinds={"duckdb"},
     description="audit.dq_scores: the share of expectations met per standard and overall, per validation run. "
     "Written by the Great Expectations checks of each run (`make validate` writes it too); the scorecard's "
-    "data-quality KPI (intermediate/int_scorecard_data_quality) reads the latest run recorded before its build.",
+    "data-quality KPI (marts.scorecard_data_quality) reads the latest run recorded before its build.",
 )
 
 

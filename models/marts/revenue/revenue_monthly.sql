@@ -20,7 +20,7 @@ refunds as (
 
 as_of as (
 
-    select * from {{ ref('int_scorecard_as_of_day') }}
+    select * from {{ ref('data_as_of_day') }}
 
 ),
 

@@ -1,5 +1,5 @@
 {#- Why a KPI moved: its month-over-month change decomposed over the slices of each of its
-    dimensions (int_kpi_slice_measures), one shift-share decomposition for every KPI.
+    dimensions (scorecard_kpi_slice_measures), one shift-share decomposition for every KPI.
     A ratio KPI is R = sum(w * r) over its slices (w the slice's share of the denominator, r its
     rate). A slice's rate and mix effects:
       rate effect = w_prior * (r_now - r_prior)              (its own rate moved)
@@ -16,7 +16,7 @@ with
 
 slice_measures as (
 
-    select * from {{ ref('int_kpi_slice_measures') }}
+    select * from {{ ref('scorecard_kpi_slice_measures') }}
 
 ),
 

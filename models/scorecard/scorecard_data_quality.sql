@@ -16,7 +16,7 @@ with
 
 as_of as (
 
-    select * from {{ ref('int_scorecard_as_of_day') }}
+    select * from {{ ref('data_as_of_day') }}
 
 ),
 

@@ -14,7 +14,7 @@ template as (
 
 kpi_periods as (
 
-    select * from {{ ref('int_kpi_expected_ranges') }}
+    select * from {{ ref('scorecard_kpi_expected_ranges') }}
 
 ),
 

@@ -31,13 +31,13 @@ catalog as (
 
 kpi_values as (
 
-    select * from {{ ref('int_kpi_values') }}
+    select * from {{ ref('scorecard_kpi_values') }}
 
 ),
 
 as_of as (
 
-    select * from {{ ref('int_scorecard_as_of_day') }}
+    select * from {{ ref('data_as_of_day') }}
 
 ),
 

@@ -1,0 +1,114 @@
+"""The layer rules of docs/architecture.md, read from dbt's manifest: a model refs only its own layer
+or the one below, and only staging reads sources (one exception, written down here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any
+
+import pytest
+
+# bottom to top: a model may ref its own layer and the one just below it
+LAYERS = ("staging", "intermediate", "marts", "scorecard")
+# folders of models/ that are not a layer, and the one layer each may read
+READERS = {"semantic": "marts"}
+# snapshots keep history of an intermediate model, and intermediate models read them
+SNAPSHOT_LAYER = "intermediate"
+# the only model outside staging that reads a source, and why
+SOURCE_READERS_OUTSIDE_STAGING = {
+    ("scorecard_data_quality", "audit.dq_scores"): "the GX validation's scores, written after the build, not landed",
+}
+
+Manifest = Mapping[str, Any]
+
+
+@pytest.fixture(scope="module")
+def dbt_manifest() -> Manifest:
+    from orchestration.defs.project import manifest
+
+    return manifest()
+
+
+def layer_of(node: Mapping[str, Any]) -> str:
+    if node["resource_type"] == "snapshot":
+        return SNAPSHOT_LAYER
+    if node["resource_type"] == "seed":
+        return "seed"
+    return PurePosixPath(node["original_file_path"]).parts[1]
+
+
+def allowed_layers(layer: str) -> set[str]:
+    if layer in READERS:
+        return {READERS[layer]}
+    index = LAYERS.index(layer)
+    return {layer} | ({LAYERS[index - 1]} if index else set())
+
+
+def ref_violations(manifest: Manifest) -> list[str]:
+    """'<model> (<layer>) refs <model> (<layer>)' for every ref that skips a layer or goes up.
+    Seeds are reference data any layer may read."""
+    nodes = manifest["nodes"]
+    found = []
+    for node in nodes.values():
+        if node["resource_type"] not in ("model", "snapshot"):
+            continue
+        layer = layer_of(node)
+        for parent_id in node["depends_on"]["nodes"]:
+            parent = nodes.get(parent_id)
+            if parent is None or parent["resource_type"] == "seed":
+                continue
+            parent_layer = layer_of(parent)
+            if parent_layer not in allowed_layers(layer):
+                found.append(f"{node['name']} ({layer}) refs {parent['name']} ({parent_layer})")
+    return sorted(found)
+
+
+def source_readers_outside_staging(manifest: Manifest) -> set[tuple[str, str]]:
+    sources = manifest["sources"]
+    found = set()
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "snapshot") or layer_of(node) == "staging":
+            continue
+        for parent_id in node["depends_on"]["nodes"]:
+            if parent_id in sources:
+                source = sources[parent_id]
+                found.add((node["name"], f"{source['source_name']}.{source['name']}"))
+    return found
+
+
+def test_every_model_folder_is_a_known_layer(dbt_manifest: Manifest) -> None:
+    folders = {layer_of(n) for n in dbt_manifest["nodes"].values() if n["resource_type"] == "model"}
+    assert folders <= set(LAYERS) | set(READERS), folders - set(LAYERS) - set(READERS)
+
+
+def test_every_model_refs_only_its_own_layer_or_the_one_below(dbt_manifest: Manifest) -> None:
+    assert ref_violations(dbt_manifest) == []
+
+
+def test_only_staging_reads_sources_apart_from_the_written_down_exception(dbt_manifest: Manifest) -> None:
+    assert source_readers_outside_staging(dbt_manifest) == set(SOURCE_READERS_OUTSIDE_STAGING)
+
+
+def _node(name: str, path: str, parents: list[str], resource_type: str = "model") -> dict[str, Any]:
+    return {
+        "name": name,
+        "resource_type": resource_type,
+        "original_file_path": path,
+        "depends_on": {"nodes": [f"model.p.{p}" for p in parents]},
+    }
+
+
+def test_the_ref_rule_names_a_skipped_layer_and_an_upward_ref() -> None:
+    nodes = {
+        "model.p.stg_a": _node("stg_a", "models/staging/stg_a.sql", []),
+        "model.p.int_a": _node("int_a", "models/intermediate/int_a.sql", ["stg_a"]),
+        "model.p.dim_a": _node("dim_a", "models/marts/dim_a.sql", ["int_a"]),
+        "model.p.fct_b": _node("fct_b", "models/marts/fct_b.sql", ["stg_a", "dim_a"]),
+        "model.p.int_c": _node("int_c", "models/intermediate/int_c.sql", ["dim_a"]),
+        "model.p.kpi": _node("kpi", "models/scorecard/kpi.sql", ["fct_b", "kpi"]),
+    }
+    assert ref_violations({"nodes": nodes, "sources": {}}) == [
+        "fct_b (marts) refs stg_a (staging)",
+        "int_c (intermediate) refs dim_a (marts)",
+    ]
