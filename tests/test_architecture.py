@@ -112,3 +112,25 @@ def test_the_ref_rule_names_a_skipped_layer_and_an_upward_ref() -> None:
         "fct_b (marts) refs stg_a (staging)",
         "int_c (intermediate) refs dim_a (marts)",
     ]
+
+
+KEY_TESTS = ("unique", "unique_combination_of_columns", "has_one_row")
+
+
+def models_without_a_key_test(manifest: Manifest) -> list[str]:
+    """Models (tables, not ephemeral CTEs dbt cannot test) with no test of their grain: unique on a
+    column, unique_combination_of_columns, or has_one_row for a one-row summary."""
+    keyed = {
+        node.get("attached_node") or node["depends_on"]["nodes"][0]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and (node.get("test_metadata") or {}).get("name") in KEY_TESTS
+    }
+    return sorted(
+        node["original_file_path"]
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["config"]["materialized"] != "ephemeral" and uid not in keyed
+    )
+
+
+def test_every_model_has_a_primary_key_test(dbt_manifest: Manifest) -> None:
+    assert models_without_a_key_test(dbt_manifest) == []
