@@ -73,12 +73,21 @@ def screenshot(url: str, name: str, *, width: int = 1400, height: int = 1000, wa
     return target
 
 
-def dump_dom(url: str, *, wait_ms: int = 8000) -> str:
-    """The page's DOM after scripts ran for `wait_ms` of virtual time (to assert on rendered text)."""
+def dump_dom(url: str, *, wait_ms: int = 8000, width: int = 1400, height: int = 1000) -> str:
+    """The page's DOM after scripts ran for `wait_ms` of virtual time (to assert on rendered text),
+    laid out in a `width` x `height` window."""
     binary = chromium_path()
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         result = subprocess.run(
-            [binary, *_FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={wait_ms}", "--dump-dom", url],
+            [
+                binary,
+                *_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                f"--virtual-time-budget={wait_ms}",
+                "--dump-dom",
+                url,
+            ],
             check=True,
             capture_output=True,
             text=True,

@@ -540,6 +540,13 @@ def test_pipeline_summary_ends_with_the_monthly_scorecard(golden: Settings, caps
     assert (golden.reports_dir / "month" / "2026-02.html").exists()
 
 
+OVERFLOW_PROBE = """<script>
+for (const cell of document.querySelectorAll("td, th")) {
+  if (cell.scrollWidth > cell.clientWidth + 1) cell.setAttribute("data-overflow", cell.textContent.trim());
+}
+</script>"""
+
+
 @pytest.mark.slow
 def test_html_report_renders_its_charts_in_chromium(golden: Settings) -> None:
     [written] = generate_reports(golden, "month", period="2026-02")
@@ -555,6 +562,13 @@ def test_html_report_renders_its_charts_in_chromium(golden: Settings) -> None:
     for line in lead:
         card = dom.split(f'<article class="card {vocabulary.color(line.status)}" data-kpi="{line.kpi_id}">', 1)[1]
         assert f'<p class="value">{format_value(line.actual, line.unit)}</p>' in card.split("</article>", 1)[0]
+    # no table cell's text runs over the next one (the scorecard's fixed columns once let a
+    # benchmark band overlap the interim target): a copy of the page, laid out as wide as a laptop
+    # screen, marks each overflowing cell
+    probe = written.html.with_name("overflow-probe.html")
+    probe.write_text(html.replace("</body>", OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    overflowing = re.findall(r'data-overflow="([^"]*)"', dump_dom(probe.as_uri(), width=1200))
+    assert overflowing == [], overflowing
 
 
 # ---------------------------------------------------------------------------- quarterly grain (small SQL scorecard)

@@ -92,7 +92,15 @@ th { background: #eef1f4; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.mark, th.mark { text-align: center; }
 #scorecard table { table-layout: fixed; }
-#scorecard th:first-child { width: 20%; } #scorecard th:last-child { width: 10%; }
+/* fixed columns sized for their content; a long benchmark band or interim target wraps inside its
+   cell, never over the next */
+#scorecard th:nth-child(1) { width: 17%; } #scorecard th:nth-child(2) { width: 8%; }
+#scorecard th:nth-child(3) { width: 9%; } #scorecard th:nth-child(4) { width: 8%; }
+#scorecard th:nth-child(5) { width: 5%; } #scorecard th:nth-child(6) { width: 12%; }
+#scorecard th:nth-child(7) { width: 13%; } #scorecard th:nth-child(8) { width: 12%; }
+#scorecard th:nth-child(9) { width: 7%; } #scorecard th:nth-child(10) { width: 9%; }
+#scorecard th, #scorecard td.num { white-space: normal; }
+#scorecard td { overflow-wrap: anywhere; }
 .trend-chart { display: block; }
 .trend-chart .trend-line { fill: none; stroke: var(--blue); stroke-width: 2; stroke-linejoin: round; }
 .trend-chart .trend-point, .trend-chart .latest-point { fill: var(--blue); }
