@@ -327,7 +327,7 @@ def test_baseline_interim_targets_and_progress_follow_the_plan(built: Settings) 
     assert {("progress", -1), ("progress", 0), ("progress", 1)} <= set(seen)
 
 
-def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) -> None:
+def test_a_catalog_row_and_its_union_line_score_a_new_kpi(built: Settings, tmp_path: Path) -> None:
     project = tmp_path / "project"
     ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "*.egg-info", "__pycache__")
     shutil.copytree(PROJECT_DIR, project, ignore=ignore)
@@ -346,6 +346,12 @@ def test_adding_a_catalog_row_scores_a_new_kpi(built: Settings, tmp_path: Path) 
             ["rev_refunds", "marketplace refunds export", "refunds take back revenue", "late refunds",
              "2026-01-01", "", "", "", "", ""]
         )
+    # and its line in the committed union of KPI values (tests/test_scorecard_layer.py: one per row)
+    values = project / "models" / "scorecard" / "scorecard_kpi_values.sql"
+    first = "    {{ kpi_value('rev_revenue', 'revenue_monthly', 'revenue_usd') }}\n"
+    assert first in values.read_text()
+    added = "    union all\n    {{ kpi_value('rev_refunds', 'revenue_monthly', 'refunds', 'refunded_paid_orders') }}\n"
+    values.write_text(values.read_text().replace(first, first + added))
     summary = run_dbt(SCORECARD, built, project)
     assert summary.success, summary.failures
     month = _latest_complete_month(built)
