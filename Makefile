@@ -49,8 +49,8 @@ onboard: $(STAMP) ## propose source mappings for an export: DIR=<folder of CSV f
 set-aside: $(STAMP) ## accept that a refused landing file stays out: FILE=<path in the landing dir> REASON="why" (BY= defaults to you)
 	@$(BIN)/python -m orchestration.landing.set_aside "$(FILE)" --reason "$(REASON)" $(if $(BY),--by "$(BY)")
 
-build: $(STAMP) ## dbt build and the summary
-	@$(BIN)/python -m orchestration.pipeline --steps build,summary --force-build
+build: $(STAMP) ## dbt build (the scorecard after the rest) and the summary
+	@$(BIN)/python -m orchestration.pipeline --steps build,score,summary --force-build
 
 validate: $(STAMP) ## Great Expectations: validate the warehouse, record audit.dq_results, build Data Docs
 	@$(BIN)/python -m orchestration.quality validate

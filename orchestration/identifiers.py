@@ -1,4 +1,5 @@
-"""The column-name rule: which names read from a file may become SQL identifiers.
+"""The column-name rule: which names read from a file may become SQL identifiers; and text as a SQL
+string literal.
 
 A column name from a file (a CSV header, a source mapping) becomes an identifier in SQL (raw
 tables, dbt models, GX suites, serving): only names that need no quoting at all get that far.
@@ -30,3 +31,8 @@ def unsafe_column_name(name: str) -> str | None:
     if not SAFE_COLUMN_NAME.fullmatch(name):
         return f"breaks the column-name rule: {COLUMN_NAME_RULE}"
     return None
+
+
+def sql_string(text: str) -> str:
+    """`text` as a SQL string literal (single quotes doubled): data, never SQL."""
+    return "'" + text.replace("'", "''") + "'"

@@ -1,8 +1,10 @@
 """`python -m orchestration.pipeline`: what `make run` does, one named step at a time.
 
 generate (unless the landing dir has a dataset ending less than 12 hours ago) -> land -> dbt
-build -> validate (Great Expectations: the data quality standards) -> publish (the marts to the
-read-only serving file and Parquet, only when every earlier step passed) -> summary.
+build (staging to the marts) -> validate (Great Expectations: the data quality standards) -> score
+(dbt build of the scorecard, the last layer: its data-quality KPI is this validation's score) ->
+publish (the marts to the read-only serving file and Parquet, only when every earlier step passed)
+-> summary.
 A step that fails stops the run with a non-zero exit and says which step failed and why, and
 what readers of the serving file still see. The whole run holds the pipeline lock
 (`orchestration.pipeline_lock`): a second run waits for it, up to PIPELINE_LOCK_TIMEOUT seconds.
@@ -168,7 +170,7 @@ def render_sources_for(settings: Settings, project_dir: Path | None = None) -> b
     return bool(written)
 
 
-def base_model_unit_test_exclusion(settings: Settings) -> list[str]:
+def excluded_base_model_unit_tests(settings: Settings) -> list[str]:
     """The base models' unit tests state the shipped mappings: a build on others leaves them out."""
     from orchestration.mapping import load_mappings
     from orchestration.render_sources import BASE_MODEL_UNIT_TESTS, renders_as_shipped
@@ -178,19 +180,18 @@ def base_model_unit_test_exclusion(settings: Settings) -> list[str]:
     print(
         f"the base models follow the mappings in {settings.mapping_dir}: their unit tests (of mappings/) are left out"
     )
-    return ["--exclude", BASE_MODEL_UNIT_TESTS]
+    return [BASE_MODEL_UNIT_TESTS]
 
 
-def dbt_build_step(settings: Settings, force: bool = False) -> None:
-    from orchestration import build_state
+# The scorecard is built after validation (the score step), everything else before it.
+SCORECARD_SELECTOR = "path:models/scorecard"
+
+
+def run_build(settings: Settings, args: list[str]) -> None:
+    """`dbt build args`, its counts printed; StepFailed naming the failed nodes."""
     from orchestration.dbt_runner import run_dbt
 
-    render_sources_for(settings)
-    if not force and build_state.is_up_to_date(settings.warehouse_path):
-        print("warehouse already built from these files and this project: skipping (make build to force)")
-        return
-    build_state.forget_build(settings.warehouse_path)
-    summary = run_dbt(["build", *base_model_unit_test_exclusion(settings)], settings)
+    summary = run_dbt(["build", *args], settings)
     print(
         f"dbt build: {summary.count('model', 'success')} models, "
         f"{summary.count('seed', 'success')} seeds, {summary.count('snapshot', 'success')} snapshots built; "
@@ -200,7 +201,31 @@ def dbt_build_step(settings: Settings, force: bool = False) -> None:
     if not summary.success:
         details = "\n  ".join(summary.failures) or "see the dbt log above"
         raise StepFailed(f"dbt build did not succeed:\n  {details}")
+
+
+def build_exclusions(settings: Settings) -> list[str]:
+    """The build step's `--exclude`: the scorecard (built by the score step) and, on other mappings,
+    the base models' unit tests. One flag: dbt keeps only the last of two."""
+    return ["--exclude", SCORECARD_SELECTOR, *excluded_base_model_unit_tests(settings)]
+
+
+def dbt_build_step(settings: Settings, force: bool = False) -> None:
+    """dbt build of staging, intermediate and the marts: what GX validates."""
+    from orchestration import build_state
+
+    render_sources_for(settings)
+    if not force and build_state.is_up_to_date(settings.warehouse_path):
+        print("warehouse already built from these files and this project: skipping (make build to force)")
+        return
+    build_state.forget_build(settings.warehouse_path)
+    run_build(settings, build_exclusions(settings))
     build_state.record_build(settings.warehouse_path)
+
+
+def score_step(settings: Settings) -> None:
+    """dbt build of the scorecard, after validation: its data-quality KPI reads this run's score.
+    Every run, as each validation is a new score."""
+    run_build(settings, ["--select", SCORECARD_SELECTOR])
 
 
 def validate_step(settings: Settings, historical: bool = False) -> None:
@@ -315,8 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--steps",
-        default="generate,land,build,validate,publish,summary",
-        help="comma-separated subset of: generate, land, build, validate, publish, summary",
+        default="generate,land,build,validate,score,publish,summary",
+        help="comma-separated subset of: generate, land, build, validate, score, publish, summary",
     )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
@@ -329,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         "land": ("land files into raw", lambda: land_step(settings)),
         "build": ("dbt build", lambda: dbt_build_step(settings, args.force_build)),
         "validate": ("validate data quality", lambda: validate_step(settings, args.historical)),
+        "score": ("dbt build of the scorecard", lambda: score_step(settings)),
         "publish": ("publish to the serving file", lambda: publish_step(settings, run_id)),
         "summary": ("summary", lambda: summary_step(settings)),
     }

@@ -1,8 +1,8 @@
 """Dagster runs for real, in process, on a tiny fresh dataset (scale 0.002, ending now):
 
-1. materializing every asset lands, builds, validates, alerts, reports and publishes, and every
-   check passes: dbt tests, Great Expectations standards (timeliness too: the data is fresh), the
-   24-hour freshness checks;
+1. materializing every asset lands, builds, validates, builds the scorecard (its data-quality KPI
+   this run's score), alerts, reports and publishes, and every check passes: dbt tests, Great
+   Expectations standards (timeliness too: the data is fresh), the 24-hour freshness checks;
 2. a completeness defect injected into raw (a landed row lost) is caught by the blocking GX check
    on the staging model, and nothing downstream of it materializes in that run; the run failure
    is alerted.
@@ -99,8 +99,11 @@ def test_materializing_everything_succeeds_with_every_check_green(materialized: 
                 "select standard, score from audit.dq_scores where run_id = ?", [f"dagster-{result.run_id}"]
             ).fetchall()
         )
+        # the scorecard is built after the marts' checks: its data-quality KPI is this run's score
+        scored = con.execute("select run_id, data_quality_score_rate from marts.scorecard_data_quality").fetchall()
     assert scores["overall"] == 1.0
     assert {"completeness", "accuracy", "timeliness"} <= set(scores)
+    assert scored == [(f"dagster-{result.run_id}", 1.0)]
     assert (settings_root / "serving.duckdb").exists()
     for cadence in ("day", "week", "month", "quarter"):
         assert list((settings_root / "reports" / cadence).glob("*.html")), cadence

@@ -189,20 +189,22 @@ def test_sources_are_rendered_anew_when_the_mappings_change(tmp_path: Path) -> N
     assert render_sources_for(settings, project) is False
 
 
-def test_a_build_on_other_mappings_leaves_the_base_models_unit_tests_out(tmp_path: Path) -> None:
-    from orchestration.pipeline import base_model_unit_test_exclusion
+def test_the_build_leaves_out_the_scorecard_and_on_other_mappings_the_base_models_unit_tests(
+    tmp_path: Path,
+) -> None:
+    from orchestration.pipeline import SCORECARD_SELECTOR, build_exclusions
     from orchestration.render_sources import BASE_MODEL_UNIT_TESTS
     from orchestration.settings import PROJECT_DIR
 
     shipped = Settings(
         warehouse_path=tmp_path / "wh.duckdb", landing_dir=tmp_path, mapping_dir=PROJECT_DIR / "mappings"
     )
-    assert base_model_unit_test_exclusion(shipped) == []
+    assert build_exclusions(shipped) == ["--exclude", SCORECARD_SELECTOR]
     mappings = tmp_path / "mappings"
     mappings.mkdir()
     (mappings / "billing.yml").write_text("timezone: Europe/Madrid\n")
     other = Settings(warehouse_path=tmp_path / "wh.duckdb", landing_dir=tmp_path, mapping_dir=mappings)
-    assert base_model_unit_test_exclusion(other) == ["--exclude", BASE_MODEL_UNIT_TESTS]
+    assert build_exclusions(other) == ["--exclude", SCORECARD_SELECTOR, BASE_MODEL_UNIT_TESTS]
 
 
 def test_a_failed_run_names_the_refused_files(tmp_path: Path) -> None:

@@ -1,9 +1,8 @@
 {#- The data-quality score of the latest validation run (audit.dq_scores, standard 'overall'),
-    reported for the scorecard's latest complete month. audit.dq_scores is written by
-    `python -m orchestration.quality` after dbt build, so it does not exist on a first build of a
-    new warehouse: then this model is empty (checked with adapter.get_relation) and the dq_score
-    KPI has no value until the next build after a validation (the pipeline validates after every
-    build, so a second build scores it). -#}
+    reported for the scorecard's latest complete month. The pipeline and Dagster validate the
+    marts before they build this layer, so the score is the current run's. On a warehouse never
+    validated (a dbt build by hand) audit.dq_scores does not exist: then this model is empty
+    (checked with adapter.get_relation) and the dq_score KPI has no value. -#}
 {%- set dq_scores = source('audit', 'dq_scores') -%}
 {%- set dq_relation = none -%}
 {%- if execute -%}

@@ -1,11 +1,12 @@
 """The dbt project through dagster-dbt: every model, seed and snapshot an asset, every dbt test an
 asset check, descriptions and columns from the manifest.
 
-The project is built in two steps so the data quality checks can stand between them:
-`dbt_staging_layer` (models/staging) and `dbt_marts_layer` (intermediate, snapshots, seeds, marts:
-every other folder).
+The project is built in three steps so the data quality checks can stand between them:
+`dbt_staging_layer` (models/staging), `dbt_marts_layer` (intermediate, snapshots, seeds, marts:
+every other folder) and `dbt_scorecard_layer` (models/scorecard, the last layer).
 The Great Expectations checks on the staging models run after the first step and are blocking, so a
-failed completeness or accuracy standard stops the marts from building in that run (see `quality`).
+failed completeness or accuracy standard stops the marts from building in that run (see `quality`);
+the checks on the marts run before the scorecard, so its data-quality KPI is the score of this run.
 Tests are selected with dbt's `buildable` indirect selection: a test runs in the step where all of
 its parents are built.
 
@@ -31,7 +32,10 @@ from orchestration.defs.resources import WarehouseResource
 
 # The first layer: staging, and the reference seeds its base models validate against (ISO codes).
 STAGING_PATHS = ("models/staging", "seeds/reference")
-LAST_LAYER = "dbt_marts_layer"
+# The last: the scorecard, built once GX has scored the marts (its data-quality KPI reads that score).
+SCORECARD_PATHS = ("models/scorecard",)
+MARTS_LAYER = "dbt_marts_layer"
+LAST_LAYER = "dbt_scorecard_layer"
 COLUMN_SCHEMA = "dagster/column_schema"
 ROW_COUNT = "dagster/row_count"
 # a built table: its columns with their DuckDB types, and its row count
@@ -39,21 +43,22 @@ Table = tuple[list[tuple[str, str]], int]
 
 
 def layer_selections(nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """op name -> dbt selection: staging with its reference seeds, and every other folder holding
-    a model, seed or snapshot (a file at the top of models/ or seeds/ by itself). A union of paths,
-    not `--exclude path:models/staging`: an exclusion also drops the tests with a staging parent (a
-    relationship to a staging model), whose checks would be lost."""
+    """op name -> dbt selection: staging with its reference seeds, the scorecard, and every other
+    folder holding a model, seed or snapshot (a file at the top of models/ or seeds/ by itself). A
+    union of paths, not `--exclude path:models/staging`: an exclusion also drops the tests with a
+    staging parent (a relationship to a staging model), whose checks would be lost."""
     selected = set()
     for node in nodes.values():
         if node["resource_type"] not in ("model", "seed", "snapshot"):
             continue
         path = PurePosixPath(node["original_file_path"])
-        if any(path.is_relative_to(folder) for folder in STAGING_PATHS):
+        if any(path.is_relative_to(folder) for folder in (*STAGING_PATHS, *SCORECARD_PATHS)):
             continue
         selected.add("/".join(path.parts[:2]) if len(path.parts) > 2 else str(path))
     return {
         "dbt_staging_layer": " ".join(f"path:{folder}" for folder in STAGING_PATHS),
-        LAST_LAYER: " ".join(f"path:{path}" for path in sorted(selected)),
+        MARTS_LAYER: " ".join(f"path:{path}" for path in sorted(selected)),
+        LAST_LAYER: " ".join(f"path:{folder}" for folder in SCORECARD_PATHS),
     }
 
 
@@ -120,8 +125,10 @@ def run_dbt_build(
     settings = warehouse.settings()
     op_name = context.op_execution_context.op.name
     target = run_target_path(op_name, context.run.run_id)
-    # like the pipeline's build step: `make run` skips its dbt build only after a complete build
-    build_state.forget_build(settings.warehouse_path)
+    # like the pipeline's build step: `make run` skips its dbt build only after a complete build of
+    # what GX validates (staging and marts; publishing refuses a validation older than that build)
+    if op_name != LAST_LAYER:
+        build_state.forget_build(settings.warehouse_path)
     # unit tests check SQL against fixed inputs, not the data: CI and `make run` run them, a
     # scheduled refresh need not (dbt's advice for production builds)
     args = for_warehouse(["build", "--exclude-resource-type", "unit_test"], settings)
@@ -138,7 +145,7 @@ def run_dbt_build(
         uid = _unique_id(event) if isinstance(event, dg.Output) else None
         yield with_table_metadata(event, nodes.get(uid, {}), table_of.get(uid)) if uid else event
     if invocation.is_successful():
-        if op_name == LAST_LAYER and not context.is_subset:
+        if op_name == MARTS_LAYER and not context.is_subset:
             build_state.record_build(settings.warehouse_path)
         return
     failures = _failures(invocation)

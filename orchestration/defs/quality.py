@@ -4,7 +4,8 @@
   99% valid, required columns) on the staging models, blocking; and the timeliness suite on the
   source assets (newest load and newest business timestamp within 24 hours), not blocking.
 - `gx_marts_checks` runs after the marts: required columns and totals reconciled with staging,
-  blocking (they gate publishing and the reports); schema and KPI-catalog drift as warnings.
+  blocking (they gate the scorecard, publishing and the reports); schema and KPI-catalog drift as
+  warnings. The scorecard is built after them, so its data-quality KPI is this run's score.
 - The landing suite runs inside the landing step (see `landing`).
 - `freshness_24h`: Dagster freshness checks on the source assets and the KPI marts: each must have
   been updated within the last 24 hours (the timeliness standard). They run with every run that
@@ -114,7 +115,8 @@ AUDIT_SCORES = dg.AssetSpec(
     kinds={"duckdb"},
     description="audit.dq_scores: the share of expectations met per standard and overall, per validation run. "
     "Written by the Great Expectations checks of each run (`make validate` writes it too); the scorecard's "
-    "data-quality KPI (marts.scorecard_data_quality) reads the latest run recorded before its build.",
+    "data-quality KPI (marts.scorecard_data_quality) reads this run's score: the scorecard is built after "
+    "the marts' checks.",
 )
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.contracts import ENTITIES
-from orchestration.identifiers import shown, unsafe_column_name
+from orchestration.identifiers import shown, sql_string, unsafe_column_name
 from orchestration.landing.checks import FileRejected, check_header
 from orchestration.landing.discovery import LandingFile, discover
 from orchestration.landing.scan import MAX_LINE_BYTES, FileScan, scan
@@ -76,10 +76,6 @@ class LandingReport:
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def ensure_raw_schema(
@@ -215,7 +211,7 @@ def _load_file(
     assert mapping is not None, "discovery refuses files no mapping claims"
     entity = mapping.entity
     header = check_header(_read_header_line(landing_file.path), mapping)
-    column_types = "{" + ", ".join(f"{_sql_literal(c)}: 'VARCHAR'" for c in header.columns) + "}"
+    column_types = "{" + ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in header.columns) + "}"
     try:
         with _plain_name(landing_file.path) as readable:
             con.execute(
@@ -223,7 +219,7 @@ def _load_file(
             create or replace temp table landing_file as
             select *, row_number() over () as _row_number
             from read_csv(
-                {_sql_literal(str(readable))},
+                {sql_string(str(readable))},
                 header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
                 strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES},
                 columns = {column_types}

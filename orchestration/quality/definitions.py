@@ -13,6 +13,7 @@ source and its age, a column and its null count).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 
 from orchestration.contracts import ENTITIES, SOURCES, ConsistencyRule, Entity, ExistsIn
+from orchestration.identifiers import sql_string
 from orchestration.settings import PROJECT_DIR
 
 COMPLETENESS, ACCURACY, TIMELINESS, CONSISTENCY = "completeness", "accuracy", "timeliness", "consistency"
@@ -434,19 +436,27 @@ def mart_suites(mart_required: dict[str, list[str]], mart_names: list[str]) -> l
 
 
 # ------------------------------------------------------------------------------ consistency
-def consistency_suite(with_kpi_catalog: bool) -> SuiteSpec:
+def consistency_suite(with_kpi_catalog: bool, scorecard_tables: Sequence[str] = ()) -> SuiteSpec:
+    """Schema and KPI-catalog drift. The scorecard's tables share the marts schema but are built
+    after validation (models/scorecard): the schema comparison leaves them out, as it would see
+    the previous run's."""
     suite = SuiteSpec(
         "consistency", "audit", "schema_snapshots", "Mart schemas and KPI definitions do not change silently."
+    )
+    not_scorecard = (
+        f"\n      and table_name not in ({', '.join(sql_string(t) for t in sorted(scorecard_tables))})"
+        if scorecard_tables
+        else ""
     )
     schema_query = f"""
 with previous as (
     select table_name, column_name, data_type from {{batch}}
     where kind = 'column'
-      and run_id = (select max_by(run_id, captured_at) from {{batch}} where kind = 'column')
+      and run_id = (select max_by(run_id, captured_at) from {{batch}} where kind = 'column'){not_scorecard}
 ),
 current as (
     select table_name, column_name, data_type from information_schema.columns
-    where table_schema = '{MARTS_SCHEMA}'
+    where table_schema = '{MARTS_SCHEMA}'{not_scorecard}
 )
 select
     coalesce(current.table_name, previous.table_name) as table_name,
@@ -561,5 +571,6 @@ def all_suites(project_dir: Path = PROJECT_DIR) -> list[SuiteSpec]:
         suite = entity_suite(entity, stg_required.get(f"stg_{entity.source}__{entity.name}", []))
         suites.append(add_consistency_rule_expectations(suite, entity))
     suites += mart_suites(mart_required, mart_names)
-    suites.append(consistency_suite(has_catalog))
+    scorecard_tables = [p.stem for p in (project_dir / "models" / "scorecard").glob("*.sql")]
+    suites.append(consistency_suite(has_catalog, scorecard_tables))
     return suites

@@ -26,7 +26,8 @@ from typing import Any
 
 import duckdb
 
-from orchestration.serving.publish import PUBLISH_LOG, exclusive_lock, open_serving, q, sql_string
+from orchestration.identifiers import sql_string
+from orchestration.serving.publish import PUBLISH_LOG, exclusive_lock, open_serving, q
 
 MANIFEST = "manifest.json"
 EXPORTED_SCHEMA = "marts"

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from orchestration.identifiers import sql_string
 from orchestration.quality import data_mode
 from orchestration.settings import PROJECT_DIR, Settings
 
@@ -133,10 +134,6 @@ class PublishPlan:
 
 def q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def refusals(
