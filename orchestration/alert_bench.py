@@ -50,36 +50,42 @@ def parse_end(text: str) -> datetime:
     return moment.replace(tzinfo=moment.tzinfo or UTC)
 
 
+def build_models(settings: Settings, select: str = SELECT) -> None:
+    """dbt seed, then dbt run of `select`: the models only, no tests (their figures are measured)."""
+    from orchestration.dbt_runner import run_dbt  # heavy import: only when something is built
+
+    for args in (["seed"], ["run", "--select", select]):
+        summary = run_dbt(args, settings)
+        if not summary.success:
+            raise RuntimeError(f"dbt {' '.join(args)} failed: {summary.failures}")
+
+
+def land_and_build(settings: Settings, select: str = SELECT) -> None:
+    """Land what is in the landing dir, then build `select` (build_models)."""
+    from orchestration.landing import land
+
+    report = land(settings.landing_dir, settings.warehouse_path)
+    if report.failed:
+        raise RuntimeError(f"landing failed: {report.failed}")
+    build_models(settings, select)
+
+
 def build_scorecard(
     root: Path, end: datetime, incidents: bool = True, select: str = SELECT, scale: float = 0.05, seed: int = 42
 ) -> tuple[Settings, list[dict[str, str]]]:
     """Generate to `end`, land and build `select` (seeds too) in `root`; the settings and the
     incident manifest's rows."""
-    from orchestration.dbt_runner import run_dbt  # heavy import: only when something is built
-    from orchestration.landing import land
-
     settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=root / "landing")
     generate(GeneratorConfig(scale=scale, seed=seed, end=end, out_dir=settings.landing_dir, incidents=incidents))
-    report = land(settings.landing_dir, settings.warehouse_path)
-    if report.failed:
-        raise RuntimeError(f"landing failed: {report.failed}")
-    for args in (["seed"], ["run", "--select", select]):
-        summary = run_dbt(args, settings)
-        if not summary.success:
-            raise RuntimeError(f"dbt {' '.join(args)} failed: {summary.failures}")
+    land_and_build(settings, select)
     return settings, read_incidents(settings.landing_dir / "_manifest" / "incidents.csv")
 
 
 def rebuild_scorecard(root: Path, select: str = "scorecard_kpi_values+") -> tuple[Settings, list[dict[str, str]]]:
     """Rebuild `select` on the warehouse a previous run left in `root` (a change of the scorecard's
     models only: no generation or landing)."""
-    from orchestration.dbt_runner import run_dbt
-
     settings = Settings(warehouse_path=root / "warehouse.duckdb", landing_dir=root / "landing")
-    for args in (["seed"], ["run", "--select", select]):
-        summary = run_dbt(args, settings)
-        if not summary.success:
-            raise RuntimeError(f"dbt {' '.join(args)} failed: {summary.failures}")
+    build_models(settings, select)
     return settings, read_incidents(settings.landing_dir / "_manifest" / "incidents.csv")
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.pipeline_lock import LockBusy, timeout_from_env, warehouse_lock
-from orchestration.settings import PROJECT_DIR, Settings
+from orchestration.settings import PROJECT_DIR, SCORECARD_MODELS, Settings
 
 
 class StepFailed(Exception):
@@ -184,7 +184,7 @@ def excluded_base_model_unit_tests(settings: Settings) -> list[str]:
 
 
 # The scorecard is built after validation (the score step), everything else before it.
-SCORECARD_SELECTOR = "path:models/scorecard"
+SCORECARD_SELECTOR = f"path:{SCORECARD_MODELS}"
 
 
 def run_build(settings: Settings, args: list[str]) -> None:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The last dbt layer (relative to the project): built after validation, as its data-quality KPI
+# reads the validation's score.
+SCORECARD_MODELS = "models/scorecard"
 
 
 def _path_from_env(variable: str, default: str) -> Path:

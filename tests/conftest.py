@@ -105,6 +105,14 @@ def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
 
 
 @pytest.fixture(scope="session")
+def dbt_manifest() -> dict:
+    """dbt's manifest of the project as Dagster loads it (parsed once, under a lock, when stale)."""
+    from orchestration.defs.project import manifest
+
+    return dict(manifest())
+
+
+@pytest.fixture(scope="session")
 def golden_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The golden dataset landed and fully built, once per run; each worker reads its own copy of
     the warehouse (the landing files are shared): read it, don't write to it."""

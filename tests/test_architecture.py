@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-import pytest
-
 # bottom to top: a model may ref its own layer and the one just below it
 LAYERS = ("staging", "intermediate", "marts", "scorecard")
 # folders of models/ that are not a layer, and the one layer each may read
@@ -21,13 +19,6 @@ SOURCE_READERS_OUTSIDE_STAGING = {
 }
 
 Manifest = Mapping[str, Any]
-
-
-@pytest.fixture(scope="module")
-def dbt_manifest() -> Manifest:
-    from orchestration.defs.project import manifest
-
-    return manifest()
 
 
 def layer_of(node: Mapping[str, Any]) -> str:

@@ -53,13 +53,6 @@ def repo(defs: dg.Definitions):
     return defs.get_repository_def()
 
 
-@pytest.fixture(scope="module")
-def dbt_manifest() -> dict:
-    from orchestration.defs.project import manifest
-
-    return dict(manifest())
-
-
 def test_dg_check_defs_passes(env_root: Path):
     """The `dg` project layout: `dg check defs` finds and loads orchestration/definitions.py, with
     nothing on PATH but the system and the venv's bin (dagster-dbt's prepare_if_dev, which `dg`

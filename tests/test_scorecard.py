@@ -20,7 +20,7 @@ import pytest
 
 from orchestration.dbt_runner import run_dbt
 from orchestration.quality.store import prepare
-from orchestration.settings import PROJECT_DIR, Settings
+from orchestration.settings import PROJECT_DIR, SCORECARD_MODELS, Settings
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ SCORECARD = [
     "build",
     "--select",
     "path:seeds",
-    "path:models/scorecard",
+    f"path:{SCORECARD_MODELS}",
 ]
 
 
@@ -347,7 +347,7 @@ def test_a_catalog_row_and_its_union_line_score_a_new_kpi(built: Settings, tmp_p
              "2026-01-01", "", "", "", "", ""]
         )
     # and its line in the committed union of KPI values (tests/test_scorecard_layer.py: one per row)
-    values = project / "models" / "scorecard" / "scorecard_kpi_values.sql"
+    values = project / SCORECARD_MODELS / "scorecard_kpi_values.sql"
     first = "    {{ kpi_value('rev_revenue', 'revenue_monthly', 'revenue_usd') }}\n"
     assert first in values.read_text()
     added = "    union all\n    {{ kpi_value('rev_refunds', 'revenue_monthly', 'refunds', 'refunded_paid_orders') }}\n"

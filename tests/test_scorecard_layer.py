@@ -7,12 +7,13 @@ from __future__ import annotations
 import ast
 import csv
 import re
+from collections import Counter
 from pathlib import Path
 
-from orchestration.settings import PROJECT_DIR
+from orchestration.settings import PROJECT_DIR, SCORECARD_MODELS
 
 CATALOG = PROJECT_DIR / "seeds" / "kpi_catalog.csv"
-VALUES_MODEL = PROJECT_DIR / "models" / "scorecard" / "scorecard_kpi_values.sql"
+VALUES_MODEL = PROJECT_DIR / SCORECARD_MODELS / "scorecard_kpi_values.sql"
 PERIOD_COLUMNS = {"daily": "date_day", "weekly": "week_start", "monthly": "month_start", "quarterly": "quarter_start"}
 CALL = re.compile(r"\{\{\s*kpi_value\((?P<args>.*?)\)\s*\}\}", re.DOTALL)
 IMPORT = re.compile(r"^(?P<cte>\w+) as \(\s*select \* from \{\{ ref\('(?P<model>\w+)'\) \}\}\s*\),", re.MULTILINE)
@@ -51,7 +52,7 @@ def catalog_lines(path: Path) -> list[Line]:
 
 def mismatches(catalog: list[Line], union: list[Line]) -> list[str]:
     by_kpi = {line[0]: line for line in union}
-    found = [f"{kpi}: {count} kpi_value() lines" for kpi in by_kpi if (count := [u[0] for u in union].count(kpi)) > 1]
+    found = [f"{kpi}: {count} kpi_value() lines" for kpi, count in Counter(u[0] for u in union).items() if count > 1]
     for line in catalog:
         written = by_kpi.pop(line[0], None)
         if written is None:

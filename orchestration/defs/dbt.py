@@ -29,11 +29,12 @@ from orchestration import build_state
 from orchestration.dbt_flags import for_warehouse
 from orchestration.defs.project import dbt_project, keep_partial_parse, manifest, run_target_path, translator
 from orchestration.defs.resources import WarehouseResource
+from orchestration.settings import SCORECARD_MODELS
 
 # The first layer: staging, and the reference seeds its base models validate against (ISO codes).
 STAGING_PATHS = ("models/staging", "seeds/reference")
 # The last: the scorecard, built once GX has scored the marts (its data-quality KPI reads that score).
-SCORECARD_PATHS = ("models/scorecard",)
+SCORECARD_PATHS = (SCORECARD_MODELS,)
 MARTS_LAYER = "dbt_marts_layer"
 LAST_LAYER = "dbt_scorecard_layer"
 COLUMN_SCHEMA = "dagster/column_schema"

@@ -22,7 +22,7 @@ import yaml
 
 from orchestration.contracts import ENTITIES, SOURCES, ConsistencyRule, Entity, ExistsIn
 from orchestration.identifiers import sql_string
-from orchestration.settings import PROJECT_DIR
+from orchestration.settings import PROJECT_DIR, SCORECARD_MODELS
 
 COMPLETENESS, ACCURACY, TIMELINESS, CONSISTENCY = "completeness", "accuracy", "timeliness", "consistency"
 STANDARDS = (COMPLETENESS, ACCURACY, TIMELINESS, CONSISTENCY)
@@ -571,6 +571,6 @@ def all_suites(project_dir: Path = PROJECT_DIR) -> list[SuiteSpec]:
         suite = entity_suite(entity, stg_required.get(f"stg_{entity.source}__{entity.name}", []))
         suites.append(add_consistency_rule_expectations(suite, entity))
     suites += mart_suites(mart_required, mart_names)
-    scorecard_tables = [p.stem for p in (project_dir / "models" / "scorecard").glob("*.sql")]
+    scorecard_tables = [p.stem for p in (project_dir / SCORECARD_MODELS).glob("*.sql")]
     suites.append(consistency_suite(has_catalog, scorecard_tables))
     return suites
