@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land onboard set-aside build validate publish report dev dashboard test lint bench clean
+.PHONY: help venv run data land onboard set-aside build validate publish report dev dashboard test lint evaluate bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,9 @@ test: $(STAMP) ## the whole test suite (pytest in TEST_WORKERS=2 processes, incl
 lint: $(STAMP) ## ruff on the Python, sqlfluff on models and macros
 	@$(BIN)/ruff check orchestration dashboards tests
 	@WAREHOUSE_PATH=$${WAREHOUSE_PATH:-/tmp/sqlfluff-lint.duckdb} $(BIN)/sqlfluff lint models macros snapshots tests/dbt
+
+evaluate: $(STAMP) ## dbt-project-evaluator's rules on the project (offline: EVALUATOR_DIR= and DBT_UTILS_DIR= checkouts)
+	@$(BIN)/python -m orchestration.evaluate $(if $(EVALUATOR_DIR),--evaluator-dir "$(EVALUATOR_DIR)") $(if $(DBT_UTILS_DIR),--dbt-utils-dir "$(DBT_UTILS_DIR)")
 
 bench: $(STAMP) ## time and memory of generation and landing at SCALE (default 0.05) and 1.0
 	@$(BIN)/python -m orchestration.bench --scales $(SCALE),1.0

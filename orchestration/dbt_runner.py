@@ -97,7 +97,8 @@ def run_dbt(
     try:
         if key is not None and key not in _manifests:
             parsed = dbtRunner().invoke(for_warehouse(["parse", *location], settings))
-            if parsed.success:
+            # dbt's Manifest.deepcopy fails on disabled nodes: such a project parses on every run
+            if parsed.success and not parsed.result.disabled:
                 _manifests[key] = parsed.result
         # a run marks compiled nodes in the manifest it is given (ephemeral CTEs injected ...):
         # each run gets a fresh copy of the parsed one

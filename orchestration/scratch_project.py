@@ -21,13 +21,19 @@ PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
 PROJECT_FOLDERS = ("models", "macros", "seeds", "snapshots", "tests/dbt")
 
 
-def scratch_project(root: Path, mappings: Mapping[str, SourceMapping]) -> Path:
-    """Copy the dbt project into `root` (which must not exist) with its sources and base models
-    rendered for `mappings`; returns the copy's project dir."""
-    root.mkdir(parents=True)
+def copy_project(root: Path) -> Path:
+    """Copy what dbt reads of the project into `root` (which must exist and be empty)."""
     for name in PROJECT_FILES:
         shutil.copy2(PROJECT_DIR / name, root / name)
     for folder in PROJECT_FOLDERS:
         shutil.copytree(PROJECT_DIR / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def scratch_project(root: Path, mappings: Mapping[str, SourceMapping]) -> Path:
+    """Copy the dbt project into `root` (which must not exist) with its sources and base models
+    rendered for `mappings`; returns the copy's project dir."""
+    root.mkdir(parents=True)
+    copy_project(root)
     write_files(root, render_project(dict(mappings)))
     return root

@@ -109,8 +109,8 @@ KEY_TESTS = ("unique", "unique_combination_of_columns", "has_one_row")
 
 
 def models_without_a_key_test(manifest: Manifest) -> list[str]:
-    """Models (tables, not ephemeral CTEs dbt cannot test) with no test of their grain: unique on a
-    column, unique_combination_of_columns, or has_one_row for a one-row summary."""
+    """Models (ephemeral ones too: dbt tests them through the inlined CTE) with no test of their
+    grain: unique on a column, unique_combination_of_columns, or has_one_row for a one-row summary."""
     keyed = {
         node.get("attached_node") or node["depends_on"]["nodes"][0]
         for node in manifest["nodes"].values()
@@ -119,7 +119,7 @@ def models_without_a_key_test(manifest: Manifest) -> list[str]:
     return sorted(
         node["original_file_path"]
         for uid, node in manifest["nodes"].items()
-        if node["resource_type"] == "model" and node["config"]["materialized"] != "ephemeral" and uid not in keyed
+        if node["resource_type"] == "model" and uid not in keyed
     )
 
 
