@@ -2,8 +2,8 @@
 
 One definition serves three readers: the data generator writes files in this shape, the landing
 step checks files against it, and `python -m orchestration.render_sources` renders from it the dbt
-sources (`models/staging/_sources.yml`) and the base models, whose SQL turns the same rules into
-casts and quarantine reasons.
+sources (`models/staging/<source>/_<source>__sources.yml`) and the base models, whose SQL turns
+the same rules into casts and quarantine reasons.
 
 Besides the rules of single values, an entity carries consistency rules across entities (a payment
 is not before its order, a review comes from a student enrolled in the course): a row breaking one

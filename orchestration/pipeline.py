@@ -154,8 +154,9 @@ def land_step(settings: Settings) -> None:
 
 
 def render_sources_for(settings: Settings, project_dir: Path | None = None) -> bool:
-    """dbt reads the source mappings from models/staging/_sources.yml and the base models: render
-    them anew when the mappings in MAPPING_DIR say something else. True when a file was rewritten."""
+    """dbt reads the source mappings from the sources files (models/staging/<source>/) and the base
+    models: render them anew when the mappings in MAPPING_DIR say something else. True when a file
+    was rewritten."""
     from orchestration.mapping import load_mappings
     from orchestration.render_sources import render_project
     from orchestration.render_staging import write_files

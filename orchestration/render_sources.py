@@ -1,9 +1,10 @@
-"""Render the staging sources from the landing contract and the source mappings:
-`models/staging/_sources.yml` and the base models (`orchestration.render_staging`).
+"""Render the staging sources from the landing contract and the source mappings: one
+`models/staging/<source>/_<source>__sources.yml` per source system and the base models
+(`orchestration.render_staging`).
 
 The contract (`orchestration.contracts`) is the one place entity columns and rules are written,
 the source mappings (`orchestration.mapping`, MAPPING_DIR) how each system exports them. In
-`_sources.yml` a source column is named as the raw table has it (the export's name), documented
+the sources files a source column is named as the raw table has it (the export's name), documented
 with its contract rules in `meta` (its contract name in `meta.contract_name` when they differ);
 the base models turn the same rules into SQL. Both are committed; `tests/test_contracts.py` fails
 when one is out of date. Run `python -m orchestration.render_sources` after changing the contract
@@ -24,7 +25,14 @@ from orchestration.mapping import ISO8601, EntityMapping, MappingError, SourceMa
 from orchestration.render_staging import escape_jinja, render_base_models, stale_files, write_files
 from orchestration.settings import PROJECT_DIR, Settings
 
-SOURCES_YML = Path(__file__).resolve().parent.parent / "models" / "staging" / "_sources.yml"
+STAGING_DIR = Path("models/staging")
+
+
+def sources_file(source: str) -> Path:
+    """Where a source system's dbt sources are declared, relative to the project: its own staging
+    folder, beside its base, stg_ and quarantine_ models."""
+    return STAGING_DIR / source / f"_{source}__sources.yml"
+
 
 SOURCE_DESCRIPTIONS = {
     "marketplace": "Marketplace database exports: catalog, students, orders, payments, refunds, reviews, FX rates.",
@@ -129,31 +137,29 @@ def _table(entity: Entity, source: SourceMapping) -> dict[str, Any]:
     }
 
 
-def render(mappings: dict[str, SourceMapping] | None = None) -> str:
+def render(mappings: dict[str, SourceMapping] | None = None) -> dict[Path, str]:
+    """Each source system's sources file (see `sources_file`) and its text."""
     mappings = load_mappings(Settings.from_env().mapping_dir) if mappings is None else mappings
-    sources = []
-    for source in SOURCES:
-        sources.append(
-            {
-                "name": source,
-                "description": SOURCE_DESCRIPTIONS[source],
-                "schema": "raw",
-                "loaded_at_field": "_loaded_at",
-                "freshness": {
-                    "warn_after": {"count": 12, "period": "hour"},
-                    "error_after": {"count": 24, "period": "hour"},
-                },
-                "tables": [_table(e, mappings[source]) for e in ENTITIES if e.source == source],
-            }
-        )
     header = (
         "# Generated from orchestration/contracts.py and the source mappings (MAPPING_DIR) by\n"
         "# `python -m orchestration.render_sources`. Edit those, not this file.\n"
     )
-    body = yaml.safe_dump(
-        {"version": 2, "sources": sources}, sort_keys=False, width=100, allow_unicode=True
-    )
-    return header + body
+    rendered = {}
+    for source in SOURCES:
+        declared = {
+            "name": source,
+            "description": SOURCE_DESCRIPTIONS[source],
+            "schema": "raw",
+            "loaded_at_field": "_loaded_at",
+            "freshness": {
+                "warn_after": {"count": 12, "period": "hour"},
+                "error_after": {"count": 24, "period": "hour"},
+            },
+            "tables": [_table(e, mappings[source]) for e in ENTITIES if e.source == source],
+        }
+        body = yaml.safe_dump({"version": 2, "sources": [declared]}, sort_keys=False, width=100, allow_unicode=True)
+        rendered[sources_file(source)] = header + body
+    return rendered
 
 
 # The base models' dbt unit tests state what the shipped mappings render: their rows name the
@@ -169,9 +175,9 @@ def renders_as_shipped(mappings: dict[str, SourceMapping]) -> bool:
 
 
 def render_project(mappings: dict[str, SourceMapping]) -> dict[Path, str]:
-    """Every rendered file (`_sources.yml` and the base models): its path relative to the
+    """Every rendered file (the sources files and the base models): its path relative to the
     project dir, and its text."""
-    return {SOURCES_YML.relative_to(PROJECT_DIR): render(mappings), **render_base_models(mappings)}
+    return {**render(mappings), **render_base_models(mappings)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,7 @@
 Each base model types and checks one raw table against the landing contract
 (`orchestration.contracts`) as its source mapping (`orchestration.mapping`, MAPPING_DIR) says the
 system exports it, and flags duplicates and late arrivals. It keeps every raw row; the stg and
-quarantine models split them. The files are rendered here and committed, like `_sources.yml`:
+quarantine models split them. The files are rendered here and committed, like the sources files:
 `python -m orchestration.render_sources` writes both, `--check` (and `tests/test_contracts.py`)
 fails when one is out of date.
 

@@ -1,9 +1,9 @@
 """A scratch copy of the dbt project whose sources follow another set of source mappings.
 
-`models/staging/_sources.yml` and the base models are rendered from the project's mappings and
-committed; a dry run of a user's mapping (`orchestration.onboard check`) or a test of one must not
-rewrite them, because a dbt run in another process may be reading them. The copy holds just what
-dbt reads.
+The sources files (`models/staging/<source>/_<source>__sources.yml`) and the base models are
+rendered from the project's mappings and committed; a dry run of a user's mapping
+(`orchestration.onboard check`) or a test of one must not rewrite them, because a dbt run in
+another process may be reading them. The copy holds just what dbt reads.
 """
 
 from __future__ import annotations

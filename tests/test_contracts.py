@@ -10,7 +10,7 @@ from orchestration.settings import PROJECT_DIR
 
 
 def test_sources_yml_and_base_models_are_rendered_from_the_contract() -> None:
-    """_sources.yml and every models/staging/*/base/base_*.sql are what the contract and the shipped
+    """The sources files and every models/staging/*/base/base_*.sql are what the contract and the shipped
     mappings render (no base model stale, missing or left over)."""
     rendered = render_sources.render_project(load_mappings(PROJECT_DIR / "mappings"))
     assert {base_model_path(e) for e in ENTITIES} <= set(rendered)

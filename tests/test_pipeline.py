@@ -172,11 +172,10 @@ def test_own_exports_are_never_replaced_by_generation(tmp_path: Path, capsys: py
 
 def test_sources_are_rendered_anew_when_the_mappings_change(tmp_path: Path) -> None:
     from orchestration.pipeline import render_sources_for
-    from orchestration.render_sources import SOURCES_YML
-    from orchestration.settings import PROJECT_DIR
+    from orchestration.render_sources import sources_file
 
     project = tmp_path / "project"
-    sources = project / SOURCES_YML.relative_to(PROJECT_DIR)
+    sources = project / sources_file("marketplace")
     orders = project / "models/staging/marketplace/base/base_marketplace__orders.sql"
     mappings = tmp_path / "mappings"
     mappings.mkdir()

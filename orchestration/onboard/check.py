@@ -5,7 +5,7 @@ Nothing is decided here about what would stage: the export is landed by
 dbt from a scratch copy of the project whose sources are rendered for those mappings
 (`orchestration.scratch_project`), so the dry run says what the real run would. `outcomes` then
 reads what landing and staging left behind. The real warehouse, the project's
-`models/staging/_sources.yml` and the export are never written.
+`models/staging/<source>/_<source>__sources.yml` and the export are never written.
 """
 
 from __future__ import annotations
