@@ -77,9 +77,11 @@ dashboard: $(STAMP) ## the KPI dashboards on http://127.0.0.1:$(DASHBOARD_PORT) 
 test: $(STAMP) ## the whole test suite (pytest in TEST_WORKERS=2 processes, incl. dbt, sqlfluff, Dagster, browser tests)
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-lint: $(STAMP) ## ruff on the Python, sqlfluff on models and macros
+lint: $(STAMP) ## ruff on the Python, sqlfluff on models, snapshots, dbt tests and the SQL inside the macros
 	@$(BIN)/ruff check orchestration dashboards tests
-	@WAREHOUSE_PATH=$${WAREHOUSE_PATH:-/tmp/sqlfluff-lint.duckdb} $(BIN)/sqlfluff lint models macros snapshots tests/dbt
+	@WAREHOUSE_PATH=$${WAREHOUSE_PATH:-/tmp/sqlfluff-lint.duckdb} $(BIN)/sqlfluff lint models snapshots tests/dbt
+	@# sqlfluff skips macro files: lint_macros lints each macro's body (macros/.sqlfluff says how)
+	@$(BIN)/python -m orchestration.lint_macros macros
 
 evaluate: $(STAMP) ## dbt-project-evaluator's rules on the project (offline: EVALUATOR_DIR= and DBT_UTILS_DIR= checkouts)
 	@$(BIN)/python -m orchestration.evaluate $(if $(EVALUATOR_DIR),--evaluator-dir "$(EVALUATOR_DIR)") $(if $(DBT_UTILS_DIR),--dbt-utils-dir "$(DBT_UTILS_DIR)")

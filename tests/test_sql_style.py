@@ -1,4 +1,5 @@
-"""sqlfluff (dbt templater, duckdb dialect) passes on every hand-written model, macro and dbt test.
+"""sqlfluff (dbt templater, duckdb dialect) passes on every hand-written model and dbt test, and on
+the SQL inside every macro (orchestration.lint_macros: sqlfluff itself skips macro files).
 
 The base models under models/staging/*/base/ are generated (orchestration.render_staging), about a
 third of the SQL and of sqlfluff's time: test_render_staging checks the committed ones are exactly
@@ -8,10 +9,12 @@ them all."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+from orchestration import lint_macros
 from orchestration.settings import PROJECT_DIR
 
 GENERATED_FOLDER = "base"
@@ -43,7 +46,6 @@ def test_sqlfluff_lint_is_clean(tmp_path: Path) -> None:
             "sqlfluff",
             "lint",
             *hand_written_model_paths(),
-            "macros",
             "snapshots",
             "tests/dbt",
             "--disable-progress-bar",
@@ -54,3 +56,80 @@ def test_sqlfluff_lint_is_clean(tmp_path: Path) -> None:
         text=True,
     )
     assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-2000:]
+
+
+def test_the_sql_inside_the_macros_is_lint_clean() -> None:
+    findings, linted = lint_macros.lint([PROJECT_DIR / "macros"])
+    assert not findings, "\n".join(map(str, findings))
+    # every macro that writes SQL, dispatch variants included, not only the ones a model renders
+    files = lint_macros.macro_files([PROJECT_DIR / "macros"])
+    bodies = [body for path in files for body in lint_macros.macro_bodies(path)]
+    assert linted == sum(lint_macros.writes_sql(body.text) for body in bodies) > 40
+    assert {"duckdb__commerce_day_series", "default__scorecard_format_period"} <= {body.name for body in bodies}
+
+
+def test_every_example_argument_names_a_macro_argument() -> None:
+    signatures: dict[str, dict[str, object]] = {}
+    for path in lint_macros.macro_files([PROJECT_DIR / "macros"]):
+        signatures |= lint_macros._signature_arguments(path.read_text())
+    for macro, arguments in lint_macros.EXAMPLE_ARGUMENTS.items():
+        assert macro in signatures and arguments.keys() <= signatures[macro].keys(), macro
+
+
+BADLY_STYLED_MACROS = """\
+{#- each macro breaks the style once -#}
+{% macro upper_case_keywords(amount) -%}
+    select {{ amount }} AS amount_usd
+    from orders
+{%- endmacro %}
+
+{% macro leading_commas(first, second) -%}
+    {{ first }} as first_value
+    , {{ second }} as second_value
+{%- endmacro %}
+
+{#- the branch no default call takes, in a dispatch variant -#}
+{% macro duckdb__badly_indented_branch(flag, wide=false) -%}
+    case
+        when {{ flag }} is null then 'unknown'
+        {%- if wide %}
+        when {{ flag }}
+        then 'wide'
+        {%- endif %}
+        else 'narrow'
+    end
+{%- endmacro %}
+
+{% macro loops_without_example(values) -%}
+    case {{ values }}
+        {%- for name, value in values.items() %}
+        when '{{ name }}' then {{ value }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{% macro clean(amount) -%}
+    cast({{ amount }} as decimal(18, 2))
+{%- endmacro %}
+"""
+
+
+def test_the_macro_lint_names_a_badly_styled_macro(tmp_path: Path) -> None:
+    """Each finding at its line and column in the macro file, with the macro's name; exit status 1."""
+    macro_file = tmp_path / "badly_styled.sql"
+    macro_file.write_text(BADLY_STYLED_MACROS)
+    completed = subprocess.run(
+        [sys.executable, "-m", "orchestration.lint_macros", str(macro_file), "--config-dir", "macros"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    finding = re.compile(rf"{re.escape(str(macro_file))}:(\d+):(\d+): (\S+) .* \(macro (\w+)\)")
+    findings = {match.groups() for match in map(finding.fullmatch, completed.stdout.splitlines()) if match}
+    assert findings == {
+        ("3", "25", "CP01", "upper_case_keywords"),  # AS
+        ("9", "5", "LT04", "leading_commas"),
+        ("18", "1", "LT02", "duckdb__badly_indented_branch"),  # `then` under its `when`
+        ("24", "43", "MACRO", "loops_without_example"),  # no example for values.items()
+    }, completed.stdout

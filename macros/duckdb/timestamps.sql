@@ -6,10 +6,10 @@
     session time zone). -#}
 {% macro duckdb__text_to_utc_timestamp(text_expr) -%}
     case
-                    when regexp_matches({{ text_expr }}, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
-                        then make_timestamp(epoch_us(try_cast({{ text_expr }} as timestamptz)))
-                    else try_cast({{ text_expr }} as timestamp)
-                end
+        when regexp_matches({{ text_expr }}, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then make_timestamp(epoch_us(try_cast({{ text_expr }} as timestamptz)))
+        else try_cast({{ text_expr }} as timestamp)
+    end
 {%- endmacro %}
 
 {% macro duckdb__parse_with_format(text_expr, fmt) -%}

@@ -14,16 +14,16 @@
         when {{ utm_medium }} is not null or {{ utm_source }} is not null then 'other'
         when {{ referrer_host }} is null then 'direct'
         when lower({{ referrer_host }}) in (
-            'google.com', 'bing.com', 'duckduckgo.com', 'yahoo.com', 'baidu.com', 'yandex.ru',
-            'ecosia.org'
-        ) then 'organic_search'
+                'google.com', 'bing.com', 'duckduckgo.com', 'yahoo.com', 'baidu.com', 'yandex.ru',
+                'ecosia.org'
+            ) then 'organic_search'
         when lower({{ referrer_host }}) in (
-            'mail.google.com', 'outlook.live.com', 'mail.yahoo.com'
-        ) then 'email'
+                'mail.google.com', 'outlook.live.com', 'mail.yahoo.com'
+            ) then 'email'
         when lower({{ referrer_host }}) in (
-            'facebook.com', 'instagram.com', 'tiktok.com', 'youtube.com', 'linkedin.com', 't.co',
-            'x.com', 'twitter.com'
-        ) then 'social'
+                'facebook.com', 'instagram.com', 'tiktok.com', 'youtube.com', 'linkedin.com',
+                't.co', 'x.com', 'twitter.com'
+            ) then 'social'
         else 'referral'
     end
 {%- endmacro %}

@@ -19,7 +19,8 @@
         when {{ critical }} is not null and {{ sign }} * {{ actual }} < {{ sign }} * {{ critical }}
             then 'off_target'
         when {{ target }} is not null and {{ blue_margin }} is not null
-            and {{ sign }} * {{ actual }} >= {{ sign }} * {{ target }} + abs({{ target }}) * {{ blue_margin }}
+            and {{ sign }} * {{ actual }}
+            >= {{ sign }} * {{ target }} + abs({{ target }}) * {{ blue_margin }}
             then 'beating_target'
         when {{ warning }} is not null and {{ sign }} * {{ actual }} < {{ sign }} * {{ warning }}
             then 'at_risk'

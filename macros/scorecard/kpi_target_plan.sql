@@ -36,7 +36,11 @@
     case
         when {{ actual }} is null or {{ baseline }} is null or {{ target }} is null then null
         when {{ sign }} * ({{ target }} - {{ baseline }}) <= 0
-            then case when {{ sign }} * {{ actual }} >= {{ sign }} * {{ target }} then 1.0 else 0.0 end
+            then
+                case
+                    when {{ sign }} * {{ actual }} >= {{ sign }} * {{ target }} then 1.0
+                    else 0.0
+                end
         else ({{ actual }} - {{ baseline }}) / ({{ target }} - {{ baseline }})
     end
 {%- endmacro %}

@@ -8,7 +8,8 @@
     case
         when {{ value }} is null then 'n/a'
         when {{ unit }} = 'usd' then '$' || cast(round({{ value }}, 0) as {{ dbt.type_string() }})
-        when {{ unit }} = 'rate' then cast(round({{ value }} * 100, 1) as {{ dbt.type_string() }}) || '%'
+        when {{ unit }} = 'rate'
+            then cast(round({{ value }} * 100, 1) as {{ dbt.type_string() }}) || '%'
         else cast(round({{ value }}, 1) as {{ dbt.type_string() }})
     end
 {%- endmacro %}
@@ -30,8 +31,9 @@
 
 {% macro default__scorecard_format_period(period_start, frequency) -%}
     case {{ frequency }}
-        when 'quarterly' then 'Q' || cast(extract(quarter from {{ period_start }}) as {{ dbt.type_string() }})
-            || ' ' || cast(extract(year from {{ period_start }}) as {{ dbt.type_string() }})
+        when 'quarterly'
+            then 'Q' || cast(extract(quarter from {{ period_start }}) as {{ dbt.type_string() }})
+                || ' ' || cast(extract(year from {{ period_start }}) as {{ dbt.type_string() }})
         when 'weekly' then 'the week of ' || cast({{ period_start }} as {{ dbt.type_string() }})
         else cast({{ period_start }} as {{ dbt.type_string() }})
     end
@@ -39,7 +41,8 @@
 
 {% macro duckdb__scorecard_format_period(period_start, frequency) -%}
     case {{ frequency }}
-        when 'quarterly' then 'Q' || quarter({{ period_start }}) || strftime({{ period_start }}, ' %Y')
+        when 'quarterly'
+            then 'Q' || quarter({{ period_start }}) || strftime({{ period_start }}, ' %Y')
         when 'monthly' then strftime({{ period_start }}, '%B %Y')
         when 'weekly' then 'the week of ' || strftime({{ period_start }}, '%Y-%m-%d')
         else strftime({{ period_start }}, '%Y-%m-%d')
