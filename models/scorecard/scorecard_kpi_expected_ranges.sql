@@ -4,10 +4,10 @@
     1. usable periods: complete, not partial (the data starts inside it), mature (maturity_days
        have passed since it ended) and with a value; only these are learned from and judged;
     2. seasonal KPIs (catalog seasonal_baseline): each usable period's seasonal index is its value
-       over the centred mean of its neighbours (half a season either side: 6 months, 2 quarters,
-       3 days; no index at the ends of the history); a period is expected to deviate as the same
-       period a season earlier did (12 months, 4 quarters, 7 days), or not at all when that
-       period has no index;
+       over the centred mean of its neighbours (half a season either side: 3 days, 26 weeks, 6
+       months, 2 quarters; no index at the ends of the history); a period is expected to deviate
+       as the same period a season earlier did (7 days, 52 weeks, 12 months, 4 quarters), or not
+       at all when that period has no index;
     3. expected value: the median of the prior baseline_periods seasonally adjusted values, times
        the period's seasonal factor;
     4. residual: observed vs expected, relative for totals (usd, count), absolute for rates,
@@ -58,9 +58,11 @@ period_bounds as (
             as prior_period_start,
         {{ kpi_period_shift('catalog.frequency', 'kpi_values.period_start', 1) }}
             as next_period_start,
-        -- the same period a season earlier: a week for days, a year for months and quarters
+        -- the same period a season earlier: a week for days, a year for weeks (52 weeks, so the
+        -- same weekday), months and quarters
         cast(case catalog.frequency
             when 'daily' then {{ dbt.dateadd('day', -7, 'kpi_values.period_start') }}
+            when 'weekly' then {{ dbt.dateadd('day', -364, 'kpi_values.period_start') }}
             when 'monthly' then {{ dbt.dateadd('month', -12, 'kpi_values.period_start') }}
             when 'quarterly' then {{ dbt.dateadd('month', -12, 'kpi_values.period_start') }}
         end as date) as season_ago_period_start,
@@ -68,6 +70,7 @@ period_bounds as (
         -- whole season, so it follows the trend and averages the season out
         case catalog.frequency
             when 'daily' then 3
+            when 'weekly' then 26
             when 'monthly' then 6
             when 'quarterly' then 2
         end as half_season_periods
