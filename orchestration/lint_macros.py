@@ -27,6 +27,7 @@ one, like `sqlfluff lint`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -115,10 +116,9 @@ def _signature_arguments(source: str) -> dict[str, dict[str, Any]]:
         names = [argument.name for argument in macro.args]
         values: dict[str, Any] = {name: name for name in names}
         for name, default in zip(names[len(names) - len(macro.defaults) :], macro.defaults, strict=True):
-            try:
+            # a default computed at call time: its name stands in
+            with contextlib.suppress(jinja2.nodes.Impossible):
                 values[name] = default.as_const()
-            except jinja2.nodes.Impossible:  # a default computed at call time: its name stands in
-                pass
         signatures[macro.name] = values
     return signatures
 

@@ -281,7 +281,7 @@ def summary_step(settings: Settings) -> None:
         rows = con.execute(
             """
             select entity, raw_rows, staged_rows, quarantined_rows, duplicates_removed
-            from staging.staging_row_accounting
+            from intermediate.int_row_accounting
             order by entity
             """
         ).fetchall()

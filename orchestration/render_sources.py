@@ -1,5 +1,6 @@
 """Render the staging sources from the landing contract and the source mappings: one
-`models/staging/<source>/_<source>__sources.yml` per source system and the base models
+`models/staging/<source>/_<source>__sources.yml` per source system, the base models and each
+source's row-accounting model
 (`orchestration.render_staging`).
 
 The contract (`orchestration.contracts`) is the one place entity columns and rules are written,
@@ -22,7 +23,13 @@ import yaml
 
 from orchestration.contracts import ENTITIES, SOURCES, Anchor, Column, ConsistencyRule, Entity, ExistsIn
 from orchestration.mapping import ISO8601, EntityMapping, MappingError, SourceMapping, ambiguous_pairs, load_mappings
-from orchestration.render_staging import escape_jinja, render_base_models, stale_files, write_files
+from orchestration.render_staging import (
+    escape_jinja,
+    render_base_models,
+    render_row_accounting_models,
+    stale_files,
+    write_files,
+)
 from orchestration.settings import PROJECT_DIR, Settings
 
 STAGING_DIR = Path("models/staging")
@@ -175,9 +182,9 @@ def renders_as_shipped(mappings: dict[str, SourceMapping]) -> bool:
 
 
 def render_project(mappings: dict[str, SourceMapping]) -> dict[Path, str]:
-    """Every rendered file (the sources files and the base models): its path relative to the
-    project dir, and its text."""
-    return {**render(mappings), **render_base_models(mappings)}
+    """Every rendered file (the sources files, the base models and each source's row-accounting
+    model): its path relative to the project dir, and its text."""
+    return {**render(mappings), **render_base_models(mappings), **render_row_accounting_models()}
 
 
 def main(argv: list[str] | None = None) -> int:

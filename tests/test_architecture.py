@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
+from orchestration.contracts import ENTITIES
+
 # bottom to top: a model may ref its own layer and the one just below it
 LAYERS = ("staging", "intermediate", "marts", "scorecard")
 # folders of models/ that are not a layer, and the one layer each may read
@@ -125,3 +127,38 @@ def models_without_a_key_test(manifest: Manifest) -> list[str]:
 
 def test_every_model_has_a_primary_key_test(dbt_manifest: Manifest) -> None:
     assert models_without_a_key_test(dbt_manifest) == []
+
+
+ROW_COUNT_TESTS = ("row_count_matches_source", "row_count_matches_base")
+
+
+def row_count_tests(manifest: Manifest) -> set[tuple[str, ...]]:
+    """(model, test, what it counts against) of every row_count_matches_* test: the source table,
+    or the base model's staged or quarantined rows."""
+    nodes, found = manifest["nodes"], set()
+    for node in nodes.values():
+        metadata = node.get("test_metadata") or {}
+        if node["resource_type"] != "test" or metadata.get("name") not in ROW_COUNT_TESTS:
+            continue
+        model, kwargs = nodes[node["attached_node"]]["name"], metadata["kwargs"]
+        if metadata["name"] == "row_count_matches_source":
+            found.add((model, metadata["name"], f"{kwargs['source_name']}.{kwargs['table_name']}"))
+        else:
+            bases = [nodes[p]["name"] for p in node["depends_on"]["nodes"] if nodes[p]["name"].startswith("base_")]
+            found.add((model, metadata["name"], *bases, kwargs["rows"]))
+    return found
+
+
+def test_every_entity_s_models_are_held_to_the_row_accounting(dbt_manifest: Manifest) -> None:
+    """int_row_accounting counts the base models only; these tests keep what counting the stg and
+    quarantine relations themselves gave: a base model holds every raw row, a stg or quarantine
+    model exactly the base rows its filter keeps (none dropped, none repeated)."""
+    expected = set()
+    for e in ENTITIES:
+        base = f"base_{e.source}__{e.name}"
+        expected |= {
+            (base, "row_count_matches_source", f"{e.source}.{e.name}"),
+            (f"stg_{e.source}__{e.name}", "row_count_matches_base", base, "staged"),
+            (f"quarantine_{e.source}__{e.name}", "row_count_matches_base", base, "quarantined"),
+        }
+    assert row_count_tests(dbt_manifest) == expected

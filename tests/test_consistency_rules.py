@@ -98,7 +98,8 @@ def violated(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     report = land(settings.landing_dir, settings.warehouse_path)
     assert not report.failed, report.failed
     # the data tests must pass with the violating rows landed; the unit tests do not read the data
-    args = ["build", "--select", "+path:models/staging", "+revenue_monthly", "--indirect-selection", "cautious"]
+    args = ["build", "--select", "+path:models/staging", "int_row_accounting", "+revenue_monthly"]
+    args += ["--indirect-selection", "cautious"]
     summary = run_dbt([*args, "--exclude-resource-type", "unit_test"], settings)
     assert summary.success, summary.failures
     return settings
@@ -110,7 +111,7 @@ def test_each_violation_is_quarantined_with_its_rule_and_nothing_else(violated: 
         quarantined = _quarantined(con)
         accounting = con.execute(
             "select entity, raw_rows, staged_rows, quarantined_rows, duplicates_removed "
-            "from staging.staging_row_accounting"
+            "from intermediate.int_row_accounting"
         ).fetchall()
     assert set(quarantined) == set(EXPECTED_REASONS) | GOLDEN_QUARANTINED
     assert {k: quarantined[k] for k in EXPECTED_REASONS} == EXPECTED_REASONS

@@ -92,7 +92,7 @@ def _check(rows_by_key: dict[Any, dict[str, Any]], expected: dict[Any, dict[str,
 def test_every_entity_landed_and_only_the_two_planted_defects_are_quarantined(warehouse: Path) -> None:
     folders = {p.parent.relative_to(GOLDEN_LANDING).as_posix() for p in GOLDEN_LANDING.glob("*/*/*.csv")}
     assert folders == {f"{e.source}/{e.name}" for e in ENTITIES}, "every contract entity needs golden rows"
-    accounting = _by(_rows(warehouse, "select * from staging.staging_row_accounting"), "entity")
+    accounting = _by(_rows(warehouse, "select * from intermediate.int_row_accounting"), "entity")
     assert set(accounting) == {e.name for e in ENTITIES}
     quarantined = {entity: row["quarantined_rows"] for entity, row in accounting.items() if row["quarantined_rows"]}
     assert quarantined == {"orders": 1, "surveys": 1}

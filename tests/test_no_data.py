@@ -275,8 +275,9 @@ def write_export(landing: Path, mappings: Path) -> None:
     (mappings / "marketplace.yml").write_text(MARKETPLACE_MAPPING, encoding="utf-8")
 
 
-# Seeds and models up to the scorecard, its alerts and drivers (what the reports read) and all of
-# staging; the data and unit tests of everything else run on the same SQL in the golden build
+# Seeds and models up to the scorecard, its alerts and drivers (what the reports read), all of
+# staging and the row accounting over it; the data and unit tests of everything else run on the
+# same SQL in the golden build
 # (conftest), and the base models' unit tests state the shipped mappings, not this one.
 BUILD = [
     "build",
@@ -285,16 +286,18 @@ BUILD = [
     "+kpi_alerts",
     "+kpi_drivers",
     "+path:models/staging",
+    "int_row_accounting",
     "--exclude",
     "resource_type:test",
     "resource_type:unit_test",
 ]
-# The data tests of what this export changes: staging rendered for its mapping, and the scorecard
-# over sources it lacks.
+# The data tests of what this export changes: staging rendered for its mapping (the row accounting's
+# balance among them), and the scorecard over sources it lacks.
 TEST = [
     "test",
     "--select",
     "path:models/staging",
+    "int_row_accounting",
     "kpi_scorecard",
     "kpi_alerts",
     "kpi_drivers",
@@ -332,7 +335,7 @@ def test_every_row_is_staged_quarantined_or_a_duplicate(messy: Settings) -> None
     rows = _rows(
         messy,
         "select entity, raw_rows, staged_rows, quarantined_rows, duplicates_removed "
-        "from staging.staging_row_accounting where source_name = 'marketplace'",
+        "from intermediate.int_row_accounting where source_name = 'marketplace'",
     )
     accounting = {entity: counts for entity, *counts in rows}
     assert accounting == {
@@ -349,7 +352,7 @@ def test_every_row_is_staged_quarantined_or_a_duplicate(messy: Settings) -> None
     }
     unbalanced = _rows(
         messy,
-        "select source_name, entity from staging.staging_row_accounting "
+        "select source_name, entity from intermediate.int_row_accounting "
         "where raw_rows <> staged_rows + quarantined_rows + duplicates_removed",
     )
     assert unbalanced == []

@@ -8,7 +8,10 @@ and nothing else may be quarantined.
 from __future__ import annotations
 
 import csv
+import shutil
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -19,7 +22,9 @@ from orchestration.datagen.defects import CELL_DEFECTS
 from orchestration.datagen.generator import generate
 from orchestration.dbt_runner import run_dbt
 from orchestration.landing import land
-from orchestration.settings import Settings
+from orchestration.mapping import load_mappings
+from orchestration.scratch_project import scratch_project
+from orchestration.settings import PROJECT_DIR, Settings
 
 pytestmark = pytest.mark.slow
 
@@ -38,8 +43,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[dict
     )
     report = land(settings.landing_dir, settings.warehouse_path)
     assert not report.failed, report.failed
-    # staging's data tests on defective data; its unit tests do not read the data (the golden build runs them)
-    args = ["build", "--select", "+path:models/staging", "--indirect-selection", "cautious"]
+    # staging's data tests on defective data, and the row accounting over it; the unit tests do not
+    # read the data (the golden build runs them)
+    args = ["build", "--select", "+path:models/staging", "int_row_accounting", "--indirect-selection", "cautious"]
     summary = run_dbt([*args, "--exclude-resource-type", "unit_test"], settings)
     assert summary.success, summary.failures
     with (settings.landing_dir / "_manifest" / "defects.csv").open() as handle:
@@ -62,7 +68,7 @@ def test_every_raw_row_is_staged_quarantined_or_a_removed_duplicate(built) -> No
     rows = _query(
         settings,
         "select entity, raw_rows, staged_rows, quarantined_rows, duplicates_removed "
-        "from staging.staging_row_accounting",
+        "from intermediate.int_row_accounting",
     )
     assert {r[0] for r in rows} == {e.name for e in ENTITIES}
     for entity, raw, staged, quarantined, duplicates in rows:
@@ -89,7 +95,7 @@ def test_quarantine_holds_exactly_the_injected_bad_rows(built) -> None:
 
 def test_injected_duplicates_are_removed_and_late_rows_flagged(built) -> None:
     settings, manifest = built
-    accounting = dict(_query(settings, "select entity, duplicates_removed from staging.staging_row_accounting"))
+    accounting = dict(_query(settings, "select entity, duplicates_removed from intermediate.int_row_accounting"))
     for entity in ENTITIES:
         of_entity = [d for d in manifest if d["entity"] == entity.name]
         duplicates = {(d["file"], int(d["row_number"])) for d in of_entity if d["defect_type"] == "duplicate_row"}
@@ -116,7 +122,57 @@ def test_manifest_covers_every_defect_type(built) -> None:
 
 def test_landing_again_changes_nothing(built) -> None:
     settings, _ = built
-    before = _query(settings, "select entity, raw_rows from staging.staging_row_accounting order by 1")
+    before = _query(settings, "select entity, raw_rows from intermediate.int_row_accounting order by 1")
     report = land(settings.landing_dir, settings.warehouse_path)
     assert report.count("loaded") == 0 and report.count("skipped") == len(report.results)
     assert dict(before) == report.raw_rows
+
+
+# Each model broken in a scratch copy of the project, the test of its row count that must fail:
+# (file under models/staging, text replaced, its replacement, test name).
+BROKEN_MODELS = {
+    "base_billing__subscription_plans": (
+        "billing/base/base_billing__subscription_plans.sql",
+        "select * from {{ source('billing', 'subscription_plans') }}",
+        "select * from {{ source('billing', 'subscription_plans') }} where _row_number > 1",
+        "row_count_matches_source",
+    ),  # drops the first row of every file
+    "stg_billing__subscription_events": (
+        "billing/stg_billing__subscription_events.sql",
+        "where {{ is_staged_row() }}",
+        "where {{ is_staged_row() }} and _row_number > 1",
+        "row_count_matches_base",
+    ),  # drops rows
+    "quarantine_learning__lesson_activity": (
+        "learning/quarantine_learning__lesson_activity.sql",
+        "\nselect * from final\n",
+        "\nselect * from final\nunion all\nselect * from final\n",
+        "row_count_matches_base",
+    ),  # repeats every row
+}
+
+
+def test_the_row_count_tests_fail_on_a_model_that_drops_or_repeats_rows(built, tmp_path: Path) -> None:
+    """int_row_accounting counts the base models; these tests hold the base, stg and quarantine
+    relations to those counts. A copy of the project with three models broken, built on a copy of
+    the warehouse: each one's test fails, and an unbroken model's passes."""
+    settings, _ = built
+    counts = dict(_query(settings, "select entity, quarantined_rows from intermediate.int_row_accounting"))
+    assert counts["lesson_activity"] > 0, "a repeated quarantine row needs a quarantined row"
+    scratch = replace(settings, warehouse_path=tmp_path / "warehouse.duckdb")
+    shutil.copy2(settings.warehouse_path, scratch.warehouse_path)
+    project = scratch_project(tmp_path / "project", load_mappings(PROJECT_DIR / "mappings"))
+    for path, old, new, _ in BROKEN_MODELS.values():
+        model = project / "models" / "staging" / path
+        assert model.read_text().count(old) == 1, path
+        model.write_text(model.read_text().replace(old, new))
+    built_broken = run_dbt(["run", "--select", *BROKEN_MODELS], scratch, project)
+    assert built_broken.success, built_broken.failures
+
+    unbroken = "stg_marketing__ad_spend,test_name:row_count_matches_base"
+    selected = [f"{model},test_name:{test}" for model, (*_, test) in BROKEN_MODELS.items()]
+    tested = run_dbt(["test", "--select", *selected, unbroken], scratch, project)
+    assert tested.count("test", "fail") == len(BROKEN_MODELS), tested.failures
+    assert tested.count("test", "pass") == 1
+    for model, (*_, test) in BROKEN_MODELS.items():
+        assert any(line.startswith(f"test {test}_{model}") for line in tested.failures), (model, tested.failures)

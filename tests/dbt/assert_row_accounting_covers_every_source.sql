@@ -1,7 +1,8 @@
-{#- staging_row_accounting lists its entities by hand (dbt needs its refs at parse time): every
-    landed table (sources in the raw schema, i.e. models/staging/_sources.yml) must be among
-    them, and nothing else. Sources in other schemas (audit) are not landed data. Returns each
-    entity missing on one side. -#}
+{#- int_row_accounting unions the row accounting of each source, which is rendered from the
+    contract (stg_<source>__row_accounting), while the union names the sources by hand: every
+    landed table (sources in the raw schema, declared in models/staging/<source>/) must be among
+    its entities, and nothing else. Sources in other schemas (audit) are not landed data. Returns
+    each entity missing on one side. -#}
 {%- set source_tables = [] -%}
 {%- if execute -%}
 {%- for node in graph.sources.values() if node.schema == 'raw' -%}
@@ -24,7 +25,7 @@ source_tables as (
 
 accounted_entities as (
 
-    select entity from {{ ref('staging_row_accounting') }}
+    select entity from {{ ref('int_row_accounting') }}
 
 ),
 
@@ -32,7 +33,7 @@ missing_from_accounting as (
 
     select
         source_tables.entity,
-        'missing from staging_row_accounting' as problem
+        'missing from int_row_accounting' as problem
     from source_tables
     left join accounted_entities
         on source_tables.entity = accounted_entities.entity
@@ -44,7 +45,7 @@ not_a_source as (
 
     select
         accounted_entities.entity,
-        'not a table of _sources.yml' as problem
+        'not a table of the raw sources' as problem
     from accounted_entities
     left join source_tables
         on accounted_entities.entity = source_tables.entity
