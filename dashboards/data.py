@@ -159,8 +159,6 @@ def make_slice(f: Filters, *, category: str | None = None, tier: str | None = No
     return Slice(tuple(predicates), tuple(params), tuple(applied))
 
 
-# ----------------------------------------------------------------------------------- formatting
-
 # ------------------------------------------------------------------------ ratios of a selection
 
 # The ratios a dashboard shows over a selection of rows of a mart (several campaign platforms; the
@@ -191,6 +189,8 @@ def with_ratios(frame: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
         out[name] = (num / den.where(den != 0)).astype("float64")
     return out
 
+
+# ----------------------------------------------------------------------------------- formatting
 
 def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
