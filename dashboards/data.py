@@ -5,6 +5,14 @@ Nothing here imports Streamlit, so each function is unit-tested on a small in-me
 checked against the marts. The serving file (orchestration/serving) holds the warehouse's `marts`
 and `audit` schemas and `main.publish_log`; the views never read the working warehouse.
 
+No KPI formula lives here: every number a view shows is a column of a dbt mart (models/marts,
+models/scorecard), computed once by dbt with the formulas the scorecard uses. A query selects rows
+(month, slice values), orders, limits and sums additive measures (counts, money) over the rows a
+selection picks; marts hold the grains the views need (revenue_by_slice_monthly,
+platform_traffic_day_to_hour, ...), so a ratio is read. Where a ratio is over a selection no mart
+can hold (several platforms, a campaign's week, a slice of enrollment cohorts), the mart exposes
+its numerator and denominator and `with_ratios` (RATIO_TERMS) divides them: the one place.
+
 Slices (Filters): category (course category), instructor tier (instructor_performance.
 pareto_segment: top_10_pct / long_tail), campaign platform and student country. Each query applies
 the slices its marts carry and ignores the others; the returned Slice's `applied` says which, and
@@ -151,20 +159,38 @@ def make_slice(f: Filters, *, category: str | None = None, tier: str | None = No
     return Slice(tuple(predicates), tuple(params), tuple(applied))
 
 
+# ------------------------------------------------------------------------ ratios of a selection
+
+# The ratios a dashboard shows over a selection of rows of a mart (several campaign platforms; the
+# categories, tiers and countries picked; a campaign's last seven days), where no mart can hold
+# every combination: each ratio's numerator and denominator, columns the marts expose (their
+# formulas are dbt's: campaign_kpi_columns(), course_success_monthly's *_in_window rates). The
+# queries sum them over the selected rows; `with_ratios` is the one place that divides.
+RATIO_TERMS: dict[str, tuple[str, str]] = {
+    "ctr": ("clicks", "impressions"),
+    "engagement_rate": ("engagements", "reach"),
+    "cpa_usd": ("spend_usd", "converting_customers"),
+    "roi": ("net_return_usd", "spend_usd"),
+    "roas": ("attributed_revenue_usd", "spend_usd"),
+    "completion_rate": ("completed_in_window_enrollments", "enrollments"),
+    "certification_rate": ("certified_in_window_enrollments", "enrollments"),
+}
+
+
+def with_ratios(frame: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
+    """`frame` (summed numerators and denominators, one row per group) with each named ratio of
+    RATIO_TERMS as a column: numerator / denominator, missing when the denominator is 0 or
+    missing, as dbt's safe_divide."""
+    out = frame.copy()
+    for name in names:
+        numerator, denominator = RATIO_TERMS[name]
+        num = pd.to_numeric(out[numerator], errors="coerce").astype("float64")
+        den = pd.to_numeric(out[denominator], errors="coerce").astype("float64")
+        out[name] = (num / den.where(den != 0)).astype("float64")
+    return out
+
+
 # ----------------------------------------------------------------------------------- formatting
-
-# Enrollments with what the category, instructor-tier and country filters read.
-ENROLLMENTS_WITH_SLICES = """from marts.fct_enrollments as enrollments
-        left join marts.dim_courses as courses on enrollments.course_id = courses.course_id
-        left join marts.instructor_performance as performance on courses.instructor_id = performance.instructor_id
-        left join marts.dim_students as students on enrollments.student_id = students.student_id"""
-
-
-def enrollment_slice_of(f: Filters) -> Slice:
-    """The filters as they apply to ENROLLMENTS_WITH_SLICES."""
-    return make_slice(f, category="enrollments.course_category", tier="performance.pareto_segment",
-                      country="students.country_code")
-
 
 def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
@@ -477,11 +503,17 @@ def recent_alerts(con: duckdb.DuckDBPyConnection, day: date, days: int = 7,
 
 # --------------------------------------------------------------------------------- trends: revenue
 
+def revenue_slice_of(f: Filters) -> Slice:
+    """The category, instructor-tier and country filters on marts.revenue_by_slice_monthly."""
+    return make_slice(f, category="category", tier="instructor_tier", country="country_code")
+
+
 def revenue_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, Slice]:
     """Monthly revenue over the trend window. Without a category, tier or country slice:
-    marts.revenue_monthly (net revenue, AOV, refund rate). With one: line revenue (paid lines of
-    paid orders minus refunds of lines, the revenue_by_category_monthly definition) of the slice."""
-    s = make_slice(f, category="category", tier="tier", country="country_code")
+    marts.revenue_monthly (net revenue, AOV, refund rate). With one: line revenue (the
+    revenue_by_category_monthly definition) of the slice, summed over the rows of
+    marts.revenue_by_slice_monthly it selects."""
+    s = revenue_slice_of(f)
     if not s.applied:
         frame = rows(con, """
             select month_start, revenue_usd, collected_usd, refunded_usd, paid_orders,
@@ -492,30 +524,9 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFr
         """, [f.trend_start, f.month_end])
         return frame, s
     frame = rows(con, f"""
-        with tiers as (
-            select instructor_id, pareto_segment as tier from marts.instructor_performance
-        ),
-        lines as (
-            select items.order_month_start as month_start, items.category, tiers.tier, students.country_code,
-                case when items.has_succeeded_payment then items.paid_usd else 0 end as paid_usd,
-                0 as refunded_usd,
-                case when items.has_succeeded_payment then 1 else 0 end as paid_items
-            from marts.fct_order_items as items
-            left join tiers on items.instructor_id = tiers.instructor_id
-            left join marts.dim_students as students on items.student_id = students.student_id
-            union all
-            select refunds.refund_month_start, refunds.category, tiers.tier, students.country_code,
-                0, refunds.refund_amount_usd, 0
-            from marts.fct_refunds as refunds
-            left join tiers on refunds.instructor_id = tiers.instructor_id
-            left join marts.dim_students as students on refunds.student_id = students.student_id
-        )
-        select month_start,
-            sum(paid_usd) - sum(refunded_usd) as revenue_usd,
-            sum(paid_usd) as paid_usd,
-            sum(refunded_usd) as refunded_usd,
-            sum(paid_items) as paid_items
-        from lines
+        select month_start, sum(revenue_usd) as revenue_usd, sum(paid_usd) as paid_usd,
+            sum(refunded_usd) as refunded_usd, cast(sum(paid_items) as bigint) as paid_items
+        from marts.revenue_by_slice_monthly
         {s.where("month_start >= ?", "month_start < ?")}
         group by month_start
         order by month_start
@@ -524,30 +535,13 @@ def revenue_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFr
 
 
 def revenue_by(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str) -> pd.DataFrame:
-    """Line revenue of the selected month by category, instructor tier or country (slices applied)."""
-    column = {"category": "category", "instructor tier": "tier", "country": "country_code"}[dimension]
-    s = make_slice(f, category="category", tier="tier", country="country_code")
+    """Line revenue of the selected month by category, instructor tier or country (slices applied),
+    from marts.revenue_by_slice_monthly."""
+    column = {"category": "category", "instructor tier": "instructor_tier", "country": "country_code"}[dimension]
+    s = revenue_slice_of(f)
     return rows(con, f"""
-        with tiers as (
-            select instructor_id, pareto_segment as tier from marts.instructor_performance
-        ),
-        lines as (
-            select items.order_month_start as month_start, items.category, tiers.tier, students.country_code,
-                case when items.has_succeeded_payment then items.paid_usd else 0 end as paid_usd,
-                0 as refunded_usd
-            from marts.fct_order_items as items
-            left join tiers on items.instructor_id = tiers.instructor_id
-            left join marts.dim_students as students on items.student_id = students.student_id
-            union all
-            select refunds.refund_month_start, refunds.category, tiers.tier, students.country_code,
-                0, refunds.refund_amount_usd
-            from marts.fct_refunds as refunds
-            left join tiers on refunds.instructor_id = tiers.instructor_id
-            left join marts.dim_students as students on refunds.student_id = students.student_id
-        )
-        select coalesce({column}, 'unknown') as "{dimension}",
-            sum(paid_usd) - sum(refunded_usd) as revenue_usd
-        from lines
+        select {column} as "{dimension}", sum(revenue_usd) as revenue_usd
+        from marts.revenue_by_slice_monthly
         {s.where("month_start = ?")}
         group by 1
         order by revenue_usd desc
@@ -600,17 +594,13 @@ def month_row(con: duckdb.DuckDBPyConnection, table: str, month: date) -> dict[s
 # --------------------------------------------------------------------------------- instructors
 
 def instructor_tier_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Active instructors and revenue by instructor tier and month (tier slice applied)."""
-    s = make_slice(f, tier="performance.pareto_segment")
+    """Active instructors and revenue by instructor tier and month (marts.instructors_by_tier_monthly,
+    tier slice applied)."""
+    s = make_slice(f, tier="instructor_tier")
     return rows(con, f"""
-        select activity.month_start, performance.pareto_segment as instructor_tier,
-            count(distinct activity.instructor_id) as active_instructors,
-            sum(activity.revenue_usd) as revenue_usd
-        from marts.instructor_activity_monthly as activity
-        inner join marts.instructor_performance as performance
-            on activity.instructor_id = performance.instructor_id
-        {s.where("activity.month_start >= ?", "activity.month_start < ?")}
-        group by all
+        select month_start, instructor_tier, active_instructors, revenue_usd
+        from marts.instructors_by_tier_monthly
+        {s.where("month_start >= ?", "month_start < ?")}
         order by 1, 2
     """, [f.trend_start, f.month_end, *s.params])
 
@@ -679,60 +669,63 @@ def lifecycle_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
 
 # -------------------------------------------------------------------------- students & success
 
+def cohort_slice_of(f: Filters) -> Slice:
+    """The category, instructor-tier and country filters on marts.course_success_cohorts_by_slice_monthly."""
+    return make_slice(f, category="category", tier="instructor_tier", country="country_code")
+
+
 def enrollment_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, Slice]:
-    """Enrollments, completion and certification rate by enrollment cohort month (UTC), sliced by
-    category, instructor tier and student country; the KPI definition (course_success_monthly's
-    *_in_window rates): completed / certified within the catalog's maturity_days of enrollment.
-    A cohort that has not had its window yet (its scorecard row is provisional) has no rate,
-    rather than a falsely low one: only its *_so_far rates, shown as provisional."""
-    s = enrollment_slice_of(f)
-    frame = rows(con, f"""
-        with windows as (
-            select
-                max(case when kpi_id = 'cs_completion_rate' then maturity_days end) as completion_days,
-                max(case when kpi_id = 'cs_certification_rate' then maturity_days end) as certification_days
-            from marts.kpi_catalog
-        ),
-        cohorts as (
-            select cast(date_trunc('month', enrollments.enrolled_at) as date) as month_start,
-                count(*) as enrollments,
-                count(*) filter (where enrollments.completed_at
-                    <= enrollments.enrolled_at + to_days(windows.completion_days)) as completed_enrollments,
-                count(*) filter (where enrollments.certificate_issued_at
-                    <= enrollments.enrolled_at + to_days(windows.certification_days)) as certified_enrollments
-            {ENROLLMENTS_WITH_SLICES}
-            cross join windows
-            {s.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
-            group by 1
-        )
-        select cohorts.month_start, cohorts.enrollments, cohorts.completed_enrollments,
-            cohorts.certified_enrollments,
-            coalesce(scorecard.is_final_period, false) as is_final_cohort,
-            case when scorecard.is_final_period then cohorts.completed_enrollments / cohorts.enrollments end
-                as completion_rate,
-            case when scorecard.is_final_period then cohorts.certified_enrollments / cohorts.enrollments end
-                as certification_rate,
-            cohorts.completed_enrollments / cohorts.enrollments as completion_rate_so_far,
-            cohorts.certified_enrollments / cohorts.enrollments as certification_rate_so_far
-        from cohorts
-        left join marts.kpi_scorecard as scorecard
-            on scorecard.kpi_id = 'cs_completion_rate' and scorecard.period_start = cohorts.month_start
-        order by 1
-    """, [f.trend_start, f.month_end, *s.params])
+    """Enrollments, completion and certification rate by enrollment cohort month (UTC): the KPI
+    definition, completed / certified within the catalog's maturity_days of enrollment. Without a
+    category, tier or country slice the rates of marts.course_success_monthly; with one, the terms
+    of marts.course_success_cohorts_by_slice_monthly summed over the slice (with_ratios). A cohort
+    whose scorecard row is not final (it has not had its window yet) has no completion_rate, rather
+    than a falsely low one: only its *_so_far rate, shown as provisional."""
+    s = cohort_slice_of(f)
+    if not s.applied:
+        frame = rows(con, """
+            select month_start, enrollments, completed_in_window_enrollments, certified_in_window_enrollments,
+                completion_rate_in_window as completion_rate, certification_rate_in_window as certification_rate
+            from marts.course_success_monthly
+            where month_start >= ? and month_start < ? and enrollments > 0
+            order by month_start
+        """, [f.trend_start, f.month_end])
+    else:
+        frame = with_ratios(rows(con, f"""
+            select month_start, cast(sum(enrollments) as bigint) as enrollments,
+                cast(sum(completed_in_window_enrollments) as bigint) as completed_in_window_enrollments,
+                cast(sum(certified_in_window_enrollments) as bigint) as certified_in_window_enrollments
+            from marts.course_success_cohorts_by_slice_monthly
+            {s.where("month_start >= ?", "month_start < ?")}
+            group by month_start
+            order by month_start
+        """, [f.trend_start, f.month_end, *s.params]), ("completion_rate", "certification_rate"))
+    final = rows(con, """
+        select period_start as month_start, is_final_period
+        from marts.kpi_scorecard
+        where kpi_id = 'cs_completion_rate' and period_start >= ? and period_start < ?
+    """, [f.trend_start, f.month_end])
+    finals = {pd.Timestamp(m).date(): bool(v) for m, v in zip(final["month_start"], final["is_final_period"],
+                                                              strict=True) if not is_missing(v)}
+    frame["is_final_cohort"] = [finals.get(pd.Timestamp(m).date(), False) for m in frame["month_start"]]
+    for rate in ("completion_rate", "certification_rate"):
+        frame[f"{rate}_so_far"] = frame[rate].astype("float64")
+        frame[rate] = frame[f"{rate}_so_far"].where(frame["is_final_cohort"])
     return frame, s
 
 
 def enrollments_by_country(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 10) -> pd.DataFrame:
-    s = enrollment_slice_of(f)
+    """The selected month's enrollments by student country (category, tier and country slices
+    applied), from marts.course_success_cohorts_by_slice_monthly."""
+    s = cohort_slice_of(f)
     return rows(con, f"""
-        select students.country_code as country, count(*) as enrollments,
-            count(distinct enrollments.student_id) as students
-        {ENROLLMENTS_WITH_SLICES}
-        {s.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
+        select country_code as country, cast(sum(enrollments) as bigint) as enrollments
+        from marts.course_success_cohorts_by_slice_monthly
+        {s.where("month_start = ?")}
         group by 1
-        order by enrollments desc
+        order by enrollments desc, country
         limit {int(limit)}
-    """, [f.month, f.month_end, *s.params])
+    """, [f.month, *s.params])
 
 
 def course_success_by_course(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
@@ -750,39 +743,45 @@ def course_success_by_course(con: duckdb.DuckDBPyConnection, f: Filters, limit: 
 
 # ---------------------------------------------------------------------------------- campaigns
 
-CAMPAIGN_RATIOS = """
-    coalesce(sum(spend_usd), 0) as spend_usd,
-    coalesce(sum(attributed_revenue_usd), 0) as attributed_revenue_usd,
-    sum(clicks) / nullif(sum(impressions), 0) as ctr,
-    sum(engagements) / nullif(sum(reach), 0) as engagement_rate,
-    sum(spend_usd) / nullif(sum(converting_customers), 0) as cpa_usd,
-    (sum(attributed_revenue_usd) - sum(spend_usd)) / nullif(sum(spend_usd), 0) as roi,
-    sum(attributed_revenue_usd) / nullif(sum(spend_usd), 0) as roas
-"""
+CAMPAIGN_KPIS = ("ctr", "engagement_rate", "cpa_usd", "roi", "roas")
+# The additive campaign measures a selection sums: spend and revenue, and the terms of CAMPAIGN_KPIS.
+CAMPAIGN_SUMS = ", ".join(
+    f"coalesce(sum({column}), 0) as {column}"
+    for column in dict.fromkeys(["spend_usd", "attributed_revenue_usd",
+                                 *(term for kpi in CAMPAIGN_KPIS for term in RATIO_TERMS[kpi])])
+)
 
 
 def campaign_trend(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Campaign KPIs by month and platform (the scorecard_campaigns_monthly formulas), platform slice
-    applied."""
+    """Campaign KPIs by month and platform (marts.campaign_performance_platform_monthly), platform
+    slice applied."""
     s = make_slice(f, platform="platform")
     return rows(con, f"""
-        select cast(date_trunc('month', date_day) as date) as month_start, platform, {CAMPAIGN_RATIOS}
-        from marts.campaign_performance_daily
-        {s.where("date_day >= ?", "date_day < ?")}
-        group by all
+        select month_start, platform, spend_usd, attributed_revenue_usd, {", ".join(CAMPAIGN_KPIS)}
+        from marts.campaign_performance_platform_monthly
+        {s.where("month_start >= ?", "month_start < ?")}
         order by 1, 2
     """, [f.trend_start, f.month_end, *s.params])
 
 
 def campaign_month(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, Any]:
-    """Campaign KPIs of the selected month over the selected platforms (all when none)."""
+    """Campaign KPIs of the selected month: all platforms, the scorecard's row
+    (marts.scorecard_campaigns_monthly); a selection of platforms, their rows of
+    marts.campaign_performance_platform_monthly summed (with_ratios)."""
     s = make_slice(f, platform="platform")
+    if not s.applied:
+        frame = rows(con, f"""
+            select spend_usd, attributed_revenue_usd, {", ".join(CAMPAIGN_KPIS)}
+            from marts.scorecard_campaigns_monthly
+            where month_start = ?
+        """, [f.month])
+        return frame.iloc[0].to_dict() if not frame.empty else {"spend_usd": 0, "attributed_revenue_usd": 0}
     frame = rows(con, f"""
-        select {CAMPAIGN_RATIOS}
-        from marts.campaign_performance_daily
-        {s.where("date_day >= ?", "date_day < ?")}
-    """, [f.month, f.month_end, *s.params])
-    return frame.iloc[0].to_dict()
+        select {CAMPAIGN_SUMS}
+        from marts.campaign_performance_platform_monthly
+        {s.where("month_start = ?")}
+    """, [f.month, *s.params])
+    return with_ratios(frame, CAMPAIGN_KPIS).iloc[0].to_dict()
 
 
 def campaigns_by_platform(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -796,17 +795,20 @@ def campaigns_by_platform(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.Data
 
 
 def top_campaigns(con: duckdb.DuckDBPyConnection, f: Filters, start: date, end: date, limit: int = 10) -> pd.DataFrame:
-    """Campaigns with the most attributed revenue in [start, end), with their ROI."""
+    """Campaigns with the most attributed revenue in [start, end) (days of
+    marts.campaign_performance_daily), with their KPIs over those days (with_ratios)."""
     s = make_slice(f, platform="daily.platform")
-    return rows(con, f"""
-        select campaigns.campaign_name, daily.platform, daily.influencer_tier, {CAMPAIGN_RATIOS}
+    frame = rows(con, f"""
+        select campaigns.campaign_name, daily.platform, daily.influencer_tier, {CAMPAIGN_SUMS}
         from marts.campaign_performance_daily as daily
         inner join marts.dim_campaigns as campaigns on daily.campaign_id = campaigns.campaign_id
         {s.where("daily.date_day >= ?", "daily.date_day < ?")}
         group by all
-        order by attributed_revenue_usd desc
+        order by attributed_revenue_usd desc, campaigns.campaign_name
         limit {int(limit)}
     """, [start, end, *s.params])
+    columns = ["campaign_name", "platform", "influencer_tier", "spend_usd", "attributed_revenue_usd", *CAMPAIGN_KPIS]
+    return with_ratios(frame, CAMPAIGN_KPIS)[columns]
 
 
 # ------------------------------------------------------------------------------------ tactical
@@ -817,55 +819,46 @@ def day_numbers(con: duckdb.DuckDBPyConnection, day: date, f: Filters, hours: in
     slices), campaign spend and attributed revenue (platform slice).
 
     With `hours`, only the day's first `hours` hours count (like for like: a partial today against
-    the same hours of the day before): traffic from the hourly mart, orders and enrollments by
-    their time; active students and campaign spend exist per whole day only, so they are None
-    (not compared) rather than a whole day against a part of one."""
-    end = datetime.combine(day, datetime.min.time()) + timedelta(hours=24 if hours is None else hours)
-    if hours is None:
-        traffic = rows(con, """
-            select traffic.sessions, traffic.conversion_rate, traffic.bounce_rate, active.active_students
-            from marts.platform_traffic_daily as traffic
-            full outer join marts.engagement_active_students_daily as active on traffic.date_day = active.date_day
-            where coalesce(traffic.date_day, active.date_day) = ?
-        """, [day])
-    else:
-        traffic = rows(con, """
-            select sum(sessions) as sessions,
-                sum(converted_sessions) / nullif(sum(sessions), 0) as conversion_rate,
-                sum(bounced_sessions) / nullif(sum(sessions), 0) as bounce_rate
-            from marts.platform_traffic_hourly
-            where date_day = ? and hour_of_day < ?
-            having count(*) > 0
-        """, [day, hours])
-    orders_slice = make_slice(f, country="students.country_code")
-    orders = rows(con, f"""
-        select count(*) as orders,
-            count(*) filter (where orders.has_succeeded_payment) as paid_orders,
-            coalesce(sum(orders.collected_usd), 0) as collected_usd
-        from marts.fct_orders as orders
-        left join marts.dim_students as students on orders.student_id = students.student_id
-        {orders_slice.where("orders.ordered_at >= ?", "orders.ordered_at < ?")}
-    """, [day, end, *orders_slice.params])
-    enrollment_slice = enrollment_slice_of(f)
-    enrollments = rows(con, f"""
-        select count(*) as enrollments
-        {ENROLLMENTS_WITH_SLICES}
-        {enrollment_slice.where("enrollments.enrolled_at >= ?", "enrollments.enrolled_at < ?")}
-    """, [day, end, *enrollment_slice.params])
-    campaign_slice = make_slice(f, platform="platform")
-    campaigns = rows(con, f"""
-        select coalesce(sum(spend_usd), 0) as campaign_spend_usd,
-            coalesce(sum(attributed_revenue_usd), 0) as campaign_revenue_usd
-        from marts.campaign_performance_daily
-        {campaign_slice.where("date_day = ?")}
-    """, [day, *campaign_slice.params])
-    result: dict[str, Any] = {"sessions": None, "conversion_rate": None, "bounce_rate": None, "active_students": None}
+    the same hours of the day before): traffic from marts.platform_traffic_day_to_hour at that many
+    hours elapsed, orders and enrollments from their hourly marts; active students and campaign
+    spend exist per whole day only, so they are None (not compared) rather than a whole day
+    against a part of one."""
+    elapsed = 24 if hours is None else hours
+    result: dict[str, Any] = {"sessions": None, "conversion_rate": None, "bounce_rate": None, "active_students": None,
+                              "campaign_spend_usd": None, "campaign_revenue_usd": None}
+    traffic = rows(con, """
+        select sessions, conversion_rate, bounce_rate
+        from marts.platform_traffic_day_to_hour
+        where date_day = ? and hours_elapsed = ?
+    """, [day, elapsed])
     if not traffic.empty:
         result.update(traffic.iloc[0].to_dict())
-    for frame in (orders, enrollments) if hours is not None else (orders, enrollments, campaigns):
-        result.update(frame.iloc[0].to_dict())
-    if hours is not None:
-        result.update({"active_students": None, "campaign_spend_usd": None, "campaign_revenue_usd": None})
+    orders_slice = make_slice(f, country="country_code")
+    result.update(rows(con, f"""
+        select cast(coalesce(sum(orders), 0) as bigint) as orders,
+            cast(coalesce(sum(paid_orders), 0) as bigint) as paid_orders,
+            coalesce(sum(collected_usd), 0) as collected_usd
+        from marts.revenue_orders_hourly
+        {orders_slice.where("date_day = ?", "hour_of_day < ?")}
+    """, [day, elapsed, *orders_slice.params]).iloc[0].to_dict())
+    enrollment_slice = make_slice(f, category="category", tier="instructor_tier", country="country_code")
+    result.update(rows(con, f"""
+        select cast(coalesce(sum(enrollments), 0) as bigint) as enrollments
+        from marts.engagement_enrollments_hourly
+        {enrollment_slice.where("date_day = ?", "hour_of_day < ?")}
+    """, [day, elapsed, *enrollment_slice.params]).iloc[0].to_dict())
+    if hours is None:
+        active = rows(con, "select active_students from marts.engagement_active_students_daily where date_day = ?",
+                      [day])
+        if not active.empty:
+            result["active_students"] = active.iloc[0]["active_students"]
+        campaign_slice = make_slice(f, platform="platform")
+        result.update(rows(con, f"""
+            select coalesce(sum(spend_usd), 0) as campaign_spend_usd,
+                coalesce(sum(attributed_revenue_usd), 0) as campaign_revenue_usd
+            from marts.campaign_performance_daily
+            {campaign_slice.where("date_day = ?")}
+        """, [day, *campaign_slice.params]).iloc[0].to_dict())
     return result
 
 

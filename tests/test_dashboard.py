@@ -515,8 +515,10 @@ def test_tactical_figures_match_the_marts(app: Any, serving: dict[str, Any]) -> 
             assert shown["Orders"].delta == data.format_change(
                 today_n["n"] - before["n"], (today_n["n"] - before["n"]) / before["n"], "count")
         assert any(f"first {hours} hours" in c.value for c in app.caption)
-    if traffic["sessions"] is None:  # no session in the day's first hours
+    if traffic["sessions"] is None and hours == 0:  # no hour of the day elapsed: nothing to show
         assert shown["Sessions"].value == "n/a" and shown["Session conversion rate"].value == "n/a"
+    elif traffic["sessions"] is None:  # no session in the day's first hours
+        assert shown["Sessions"].value == "0" and shown["Session conversion rate"].value == "n/a"
     else:
         assert_shows(shown["Sessions"], traffic["sessions"], "count", "sessions")
         assert_shows(shown["Session conversion rate"], traffic["conversion_rate"], "rate", "conversion")
@@ -533,6 +535,166 @@ def test_tactical_figures_match_the_marts(app: Any, serving: dict[str, Any]) -> 
     assert shown["Expectations met"].value == f"{score['met']} / {score['expectations']}"
     assert any("1 failed expectation" in e.value for e in app.error)
     assert app.subheader[0].value == f"Today: {day:%a %Y-%m-%d}"
+
+
+# ================================================================== the numbers are the marts'
+def test_with_ratios_divides_summed_terms_and_is_null_on_a_zero_denominator() -> None:
+    frame = pd.DataFrame({"clicks": [30, 5, 0], "impressions": [1000, 0, None], "net_return_usd": [50.0, -10.0, 0.0],
+                          "spend_usd": [100.0, 0.0, 20.0]})
+    out = data.with_ratios(frame, ("ctr", "roi"))
+    assert out["ctr"].iloc[0] == pytest.approx(0.03) and out["roi"].iloc[0] == pytest.approx(0.5)
+    assert out["ctr"].isna().tolist()[1:] == [True, True] and pd.isna(out["roi"].iloc[1])
+    assert out["roi"].iloc[2] == 0
+    assert list(frame.columns) == ["clicks", "impressions", "net_return_usd", "spend_usd"]  # not modified
+
+
+def test_no_kpi_formula_in_the_dashboards_python() -> None:
+    """The dashboards divide in one place (with_ratios): no SQL ratio, no campaign formula."""
+    sources = {path.name: path.read_text() for path in (PROJECT_DIR / "dashboards").rglob("*.py")}
+    for name, text in sources.items():
+        assert "nullif(" not in text, name
+        assert "fct_order_items" not in text and "fct_refunds" not in text and "fct_enrollments" not in text, name
+    assert data.CAMPAIGN_KPIS == ("ctr", "engagement_rate", "cpa_usd", "roi", "roas")
+
+
+def _serving_con(serving: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    return data.connect(serving["path"])
+
+
+@pytest.mark.slow
+def test_tactical_day_numbers_are_the_marts_values(serving: dict[str, Any]) -> None:
+    """day_numbers reads platform_traffic_day_to_hour at the hours elapsed (24 = the whole day,
+    platform_traffic_daily) and sums the hourly orders and enrollments marts: the same numbers as
+    the facts over the same part of the day, sliced or not."""
+    con = _serving_con(serving)
+    try:
+        day = data.as_of_day(con)
+        everything = data.Filters(month=day.replace(day=1))
+        for hours in (None, 13, 1, 0):
+            got = data.day_numbers(con, day, everything, hours)
+            elapsed = 24 if hours is None else hours
+            start = datetime.combine(day, datetime.min.time())
+            end = start + timedelta(hours=elapsed)
+            traffic = one(serving, """
+                select sum(sessions) as sessions, sum(converted_sessions) as converted,
+                    sum(bounced_sessions) as bounced, count(*) as cells
+                from marts.platform_traffic_hourly where date_day = ? and hour_of_day < ?""", [day, elapsed])
+            if elapsed == 0:
+                assert got["sessions"] is None and got["conversion_rate"] is None
+            else:
+                row = one(serving, "select * from marts.platform_traffic_day_to_hour where date_day = ? "
+                          "and hours_elapsed = ?", [day, elapsed])
+                assert got["sessions"] == row["sessions"] == (traffic["sessions"] or 0)
+                if row["conversion_rate"] is None:  # no session in those hours
+                    assert data.is_missing(got["conversion_rate"]) and data.is_missing(got["bounce_rate"])
+                else:
+                    assert got["conversion_rate"] == pytest.approx(row["conversion_rate"])
+                if traffic["sessions"]:
+                    assert row["conversion_rate"] == pytest.approx(traffic["converted"] / traffic["sessions"])
+                    assert row["bounce_rate"] == pytest.approx(traffic["bounced"] / traffic["sessions"])
+            orders = one(serving, "select count(*) as n, coalesce(sum(collected_usd), 0) as usd from marts.fct_orders "
+                                  "where ordered_at >= ? and ordered_at < ?", [start, end])
+            assert got["orders"] == orders["n"]
+            assert float(got["collected_usd"]) == pytest.approx(float(orders["usd"]), abs=0.01)
+            enrollments = one(serving, "select count(*) as n from marts.fct_enrollments "
+                                       "where enrolled_at >= ? and enrolled_at < ?", [start, end])
+            assert got["enrollments"] == enrollments["n"]
+            if hours is None:
+                daily = one(serving, "select * from marts.platform_traffic_daily where date_day = ?", [day])
+                assert got["sessions"] == daily["sessions"]
+                assert got["bounce_rate"] == pytest.approx(daily["bounce_rate"])
+                active = one(serving, "select active_students from marts.engagement_active_students_daily "
+                                      "where date_day = ?", [day])
+                assert got["active_students"] == active["active_students"]
+            else:
+                assert got["active_students"] is None and got["campaign_spend_usd"] is None
+        # a country slice: the orders of that country's students
+        country = q(serving, "select country_code from marts.revenue_orders_hourly where date_day = ? "
+                             "group by 1 order by sum(orders) desc, 1 limit 1", [day])[0]["country_code"]
+        got = data.day_numbers(con, day, data.Filters(month=day.replace(day=1), countries=(country,)))
+        sliced = one(serving, """
+            select count(*) as n from marts.fct_orders as orders
+            inner join marts.dim_students as students using (student_id)
+            where students.country_code = ? and cast(orders.ordered_at as date) = ?""", [country, day])
+        assert got["orders"] == sliced["n"]
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_sliced_monthly_figures_are_the_marts_values(serving: dict[str, Any]) -> None:
+    """A category's revenue is revenue_by_category_monthly's; a category x tier x country slice
+    is the line revenue of those lines; the cohort rates without a slice are
+    course_success_monthly's, and a slice's are its summed terms divided; the campaign KPIs over
+    every platform picked one by one are the scorecard's."""
+    month = default_month(serving)
+    con = _serving_con(serving)
+    try:
+        by_category = q(serving, "select category, revenue_usd from marts.revenue_by_category_monthly "
+                                 "where month_start = ? order by revenue_usd desc", [month])
+        top = by_category[0]["category"]
+        frame, applied = data.revenue_trend(con, data.Filters(month=month, categories=(top,)))
+        assert applied.applied == ("category",)
+        shown = frame[pd.to_datetime(frame["month_start"]).dt.date == month].iloc[0]
+        assert float(shown["revenue_usd"]) == pytest.approx(float(by_category[0]["revenue_usd"]), abs=0.01)
+        table = data.revenue_by(con, data.Filters(month=month), "category")
+        assert {r["category"]: float(r["revenue_usd"]) for r in by_category} == pytest.approx(
+            dict(zip(table["category"], table["revenue_usd"].astype(float), strict=True)), abs=0.01)
+        # a three-way slice, independently from the facts
+        pick = one(serving, """
+            select category, instructor_tier, country_code from marts.revenue_by_slice_monthly
+            where month_start = ? and instructor_tier <> 'unknown' and country_code <> 'unknown'
+            order by revenue_usd desc limit 1""", [month])
+        f = data.Filters(month=month, categories=(pick["category"],), instructor_tiers=(pick["instructor_tier"],),
+                         countries=(pick["country_code"],))
+        frame, _ = data.revenue_trend(con, f)
+        shown = frame[pd.to_datetime(frame["month_start"]).dt.date == month].iloc[0]
+        facts = one(serving, """
+            with lines as (
+                select items.category, items.instructor_id, items.student_id, items.paid_usd as usd
+                from marts.fct_order_items as items
+                where items.order_month_start = ? and items.has_succeeded_payment
+                union all
+                select category, instructor_id, student_id, -refund_amount_usd from marts.fct_refunds
+                where refund_month_start = ?
+            )
+            select sum(usd) as usd from lines
+            inner join marts.instructor_performance using (instructor_id)
+            inner join marts.dim_students using (student_id)
+            where category = ? and pareto_segment = ? and country_code = ?""",
+            [month, month, pick["category"], pick["instructor_tier"], pick["country_code"]])
+        assert float(shown["revenue_usd"]) == pytest.approx(float(facts["usd"]), abs=0.01)
+        # cohorts: unsliced are the mart's rates; a slice's are its terms summed and divided
+        success = one(serving, "select * from marts.course_success_monthly where month_start = ?", [month])
+        cohorts, _ = data.enrollment_trend(con, data.Filters(month=month))
+        row = cohorts[pd.to_datetime(cohorts["month_start"]).dt.date == month].iloc[0]
+        assert row["completion_rate_so_far"] == pytest.approx(success["completion_rate_in_window"])
+        assert row["enrollments"] == success["enrollments"]
+        every_category = tuple(r["category"] for r in q(
+            serving, "select distinct category from marts.course_success_cohorts_by_slice_monthly"))
+        cohorts, _ = data.enrollment_trend(con, data.Filters(month=month, categories=every_category))
+        row = cohorts[pd.to_datetime(cohorts["month_start"]).dt.date == month].iloc[0]
+        assert row["completion_rate_so_far"] == pytest.approx(success["completion_rate_in_window"])
+        assert row["certification_rate_so_far"] == pytest.approx(success["certification_rate_in_window"])
+        # campaigns: every platform picked sums to the scorecard's month
+        platforms = tuple(r["platform"] for r in q(
+            serving, "select distinct platform from marts.campaign_performance_platform_monthly"))
+        scorecard = data.campaign_month(con, data.Filters(month=month))
+        picked = data.campaign_month(con, data.Filters(month=month, platforms=platforms))
+        for kpi in ("spend_usd", *data.CAMPAIGN_KPIS):
+            assert float(picked[kpi]) == pytest.approx(float(scorecard[kpi]), rel=1e-9), kpi
+        mart = one(serving, "select platform, roi from marts.campaign_performance_platform_monthly "
+                            "where month_start = ? order by spend_usd desc, platform limit 1", [month])
+        trend = data.campaign_trend(con, data.Filters(month=month, platforms=(mart["platform"],)))
+        assert trend[pd.to_datetime(trend["month_start"]).dt.date == month]["roi"].iloc[0] == pytest.approx(
+            mart["roi"])
+        # instructor tiers add up to the instructors active in the month
+        tiers = data.instructor_tier_trend(con, data.Filters(month=month))
+        active = one(serving, "select count(*) as n from marts.instructor_activity_monthly where month_start = ?",
+                     [month])
+        assert tiers[pd.to_datetime(tiers["month_start"]).dt.date == month]["active_instructors"].sum() == active["n"]
+    finally:
+        con.close()
 
 
 # ============================================================================== real browser

@@ -74,6 +74,7 @@ final as (
         conversions,
         converting_customers,
         attributed_revenue_usd,
+        cast(attributed_revenue_usd - spend_usd as decimal(18, 2)) as net_return_usd,
         {{ campaign_kpi_columns() }}
 
     from measures
