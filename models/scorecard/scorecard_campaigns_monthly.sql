@@ -1,33 +1,20 @@
 with
 
-campaign_daily as (
+platform_months as (
 
-    select * from {{ ref('campaign_performance_daily') }}
-
-),
-
-campaign_months as (
-
-    select
-        campaign_id,
-        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
-        max(follower_count) as follower_count,
-        {{ campaign_measure_sums() }}
-    from campaign_daily
-    group by
-        campaign_id,
-        cast({{ dbt.date_trunc('month', 'date_day') }} as date)
+    select * from {{ ref('campaign_performance_platform_monthly') }}
 
 ),
 
+-- a campaign runs on one platform, so the platforms' rows of a month add up to the month
 monthly_sums as (
 
     select
         month_start,
-        cast(count(*) as {{ dbt.type_bigint() }}) as campaigns,
+        cast(sum(campaigns) as {{ dbt.type_bigint() }}) as campaigns,
         cast(sum(follower_count) as {{ dbt.type_bigint() }}) as follower_count,
         {{ campaign_measure_sums() }}
-    from campaign_months
+    from platform_months
     group by month_start
 
 ),

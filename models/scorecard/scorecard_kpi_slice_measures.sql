@@ -82,12 +82,6 @@ campaign_daily as (
 
 ),
 
-catalog as (
-
-    select * from {{ ref('kpi_catalog') }}
-
-),
-
 ---------- instructor tier as known at the start of each month: the top 10% of instructors by
 ---------- net revenue of the 12 months before (as instructor_performance ranks them), the rest
 ---------- the long tail; nothing after the month is read, so a month's slices never restate
@@ -233,18 +227,7 @@ payment_slices as (
 ),
 
 ---------- course success: enrollment cohorts, completion and certification within the catalog's
----------- maturity_days of enrollment (as course_success_monthly counts them)
-
-cohort_windows as (
-
-    select
-        max(case when kpi_id = 'cs_completion_rate' then maturity_days end)
-            as completion_window_days,
-        max(case when kpi_id = 'cs_certification_rate' then maturity_days end)
-            as certification_window_days
-    from catalog
-
-),
+---------- cohort windows (fct_enrollments' flags, as course_success_monthly counts them)
 
 enrollment_lines as (
 
@@ -252,22 +235,9 @@ enrollment_lines as (
         cast({{ dbt.date_trunc('month', 'enrollments.enrolled_at') }} as date) as month_start,
         enrollments.course_category as category,
         students.country_code as student_country,
-        case
-            when {{ dbt.datediff('enrollments.enrolled_at', 'enrollments.completed_at', 'second') }}
-                <= cohort_windows.completion_window_days * 86400
-                then 1
-            else 0
-        end as is_completed_in_window,
-        case
-            when {{ dbt.datediff(
-                'enrollments.enrolled_at', 'enrollments.certificate_issued_at', 'second'
-            ) }}
-                <= cohort_windows.certification_window_days * 86400
-                then 1
-            else 0
-        end as is_certified_in_window
+        case when enrollments.is_completed_in_window then 1 else 0 end as is_completed_in_window,
+        case when enrollments.is_certified_in_window then 1 else 0 end as is_certified_in_window
     from enrollments
-    cross join cohort_windows
     left join students
         on enrollments.student_id = students.student_id
 

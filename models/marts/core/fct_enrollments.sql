@@ -6,14 +6,47 @@ enrollments as (
 
 ),
 
+catalog as (
+
+    select * from {{ ref('kpi_catalog') }}
+
+),
+
+-- The catalog's cohort windows (maturity_days of the completion and certification KPIs): an
+-- enrollment counts as completed / certified for its cohort's rates only within this many days
+-- of enrolling, so a cohort's rate is final once the window has passed and never restates.
+cohort_windows as (
+
+    select
+        max(case when kpi_id = 'cs_completion_rate' then maturity_days end)
+            as completion_window_days,
+        max(case when kpi_id = 'cs_certification_rate' then maturity_days end)
+            as certification_window_days
+    from catalog
+
+),
+
 localized as (
 
     select
-        *,
+        enrollments.*,
         -- Students without a known time zone are bucketed in UTC.
         {{ learning_to_local_timestamp('enrolled_at', "coalesce(student_time_zone, 'UTC')") }}
-            as enrolled_at_local
+            as enrolled_at_local,
+        coalesce(
+            {{ dbt.datediff('enrolled_at', 'completed_at', 'second') }}
+            <= cohort_windows.completion_window_days * 86400,
+            false
+        ) as is_completed_in_window,
+        coalesce(
+            {{ dbt.datediff('enrolled_at', 'certificate_issued_at', 'second') }}
+            <= cohort_windows.certification_window_days * 86400,
+            false
+        ) as is_certified_in_window,
+        cohort_windows.completion_window_days,
+        cohort_windows.certification_window_days
     from enrollments
+    cross join cohort_windows
 
 ),
 
@@ -36,6 +69,10 @@ final as (
         is_started,
         is_completed,
         is_certified,
+        is_completed_in_window,
+        is_certified_in_window,
+        completion_window_days,
+        certification_window_days,
         furthest_lesson_position,
         course_last_lesson_position,
         cast(enrolled_at_local as date) as enrolled_local_date,

@@ -1,7 +1,7 @@
 {#- Enrollment cohorts (UTC month of enrollment) by the dashboards' slices (course category,
     instructor tier, student country): enrollments and those completed / certified within the
-    catalog's cohort window (maturity_days) of enrollment, the terms of course_success_monthly's
-    *_rate_in_window KPIs; summed over the rows of a slice they give its rates. The instructor
+    catalog's cohort windows (fct_enrollments' *_in_window flags), the terms of
+    course_success_monthly's *_rate_in_window KPIs; summed over the rows of a slice they give its rates. The instructor
     tier is instructor_performance.pareto_segment, the tier the dashboards' filter offers. -#}
 with
 
@@ -29,23 +29,6 @@ students as (
 
 ),
 
-catalog as (
-
-    select * from {{ ref('kpi_catalog') }}
-
-),
-
-cohort_windows as (
-
-    select
-        max(case when kpi_id = 'cs_completion_rate' then maturity_days end)
-            as completion_window_days,
-        max(case when kpi_id = 'cs_certification_rate' then maturity_days end)
-            as certification_window_days
-    from catalog
-
-),
-
 enrollment_lines as (
 
     select
@@ -53,22 +36,9 @@ enrollment_lines as (
         coalesce(enrollments.course_category, 'unknown') as category,
         coalesce(instructors.pareto_segment, 'unknown') as instructor_tier,
         coalesce(students.country_code, 'unknown') as country_code,
-        case
-            when {{ dbt.datediff('enrollments.enrolled_at', 'enrollments.completed_at', 'second') }}
-                <= cohort_windows.completion_window_days * 86400
-                then 1
-            else 0
-        end as is_completed_in_window,
-        case
-            when {{ dbt.datediff(
-                'enrollments.enrolled_at', 'enrollments.certificate_issued_at', 'second'
-            ) }}
-                <= cohort_windows.certification_window_days * 86400
-                then 1
-            else 0
-        end as is_certified_in_window
+        enrollments.is_completed_in_window,
+        enrollments.is_certified_in_window
     from enrollments
-    cross join cohort_windows
     left join courses
         on enrollments.course_id = courses.course_id
     left join instructors
@@ -86,9 +56,9 @@ cohorts as (
         instructor_tier,
         country_code,
         cast(count(*) as {{ dbt.type_bigint() }}) as enrollments,
-        cast(sum(is_completed_in_window) as {{ dbt.type_bigint() }})
+        cast(count(case when is_completed_in_window then 1 end) as {{ dbt.type_bigint() }})
             as completed_in_window_enrollments,
-        cast(sum(is_certified_in_window) as {{ dbt.type_bigint() }})
+        cast(count(case when is_certified_in_window then 1 end) as {{ dbt.type_bigint() }})
             as certified_in_window_enrollments
     from enrollment_lines
     group by month_start, category, instructor_tier, country_code

@@ -18,26 +18,6 @@ survey_responses as (
 
 ),
 
-catalog as (
-
-    select * from {{ ref('kpi_catalog') }}
-
-),
-
--- The cohort windows of the catalog (maturity_days): completion and certification count only
--- when they happen within this many days of enrollment, so a cohort's rate is final once every
--- enrollment in it has had that long, and it never restates afterwards.
-cohort_windows as (
-
-    select
-        max(case when kpi_id = 'cs_completion_rate' then maturity_days end)
-            as completion_window_days,
-        max(case when kpi_id = 'cs_certification_rate' then maturity_days end)
-            as certification_window_days
-    from catalog
-
-),
-
 months as (
 
     select distinct month_start from dates
@@ -54,50 +34,30 @@ cohort_success as (
 
 ),
 
-enrollment_ages as (
+-- the catalog's cohort windows, as fct_enrollments applies them
+cohort_windows as (
 
     select
-        cast({{ dbt.date_trunc('month', 'enrolled_at') }} as date) as month_start,
-        {{ dbt.datediff('enrolled_at', 'completed_at', 'second') }}
-            as seconds_to_completion,
-        {{ dbt.datediff('enrolled_at', 'certificate_issued_at', 'second') }}
-            as seconds_to_certificate
+        max(completion_window_days) as completion_window_days,
+        max(certification_window_days) as certification_window_days
     from enrollments
 
 ),
 
-enrollments_in_window as (
-
-    select
-        enrollment_ages.month_start,
-        case
-            when enrollment_ages.seconds_to_completion
-                <= cohort_windows.completion_window_days * 86400
-                then 1
-            else 0
-        end as is_completed_in_window,
-        case
-            when enrollment_ages.seconds_to_certificate
-                <= cohort_windows.certification_window_days * 86400
-                then 1
-            else 0
-        end as is_certified_in_window
-    from enrollment_ages
-    cross join cohort_windows
-
-),
-
+-- Completion and certification within the catalog's cohort windows (fct_enrollments): a
+-- cohort's rate is final once every enrollment in it has had that long, and never restates.
 cohort_windowed as (
 
     select
-        month_start,
-        sum(is_completed_in_window) as completed_in_window_enrollments,
-        sum(is_certified_in_window) as certified_in_window_enrollments,
-        {{ safe_divide('sum(is_completed_in_window)', 'count(*)') }} as completion_rate_in_window,
-        {{ safe_divide('sum(is_certified_in_window)', 'count(*)') }}
+        cast({{ dbt.date_trunc('month', 'enrolled_at') }} as date) as month_start,
+        count(case when is_completed_in_window then 1 end) as completed_in_window_enrollments,
+        count(case when is_certified_in_window then 1 end) as certified_in_window_enrollments,
+        {{ safe_divide('count(case when is_completed_in_window then 1 end)', 'count(*)') }}
+            as completion_rate_in_window,
+        {{ safe_divide('count(case when is_certified_in_window then 1 end)', 'count(*)') }}
             as certification_rate_in_window
-    from enrollments_in_window
-    group by month_start
+    from enrollments
+    group by cast({{ dbt.date_trunc('month', 'enrolled_at') }} as date)
 
 ),
 
