@@ -337,7 +337,7 @@ def test_a_catalog_row_and_its_union_line_score_a_new_kpi(built: Settings, tmp_p
                 "rev_refunds", "Refunds", "revenue", "operational", "Refunds issued in the month",
                 "count of refunds", "count", "lower_is_better", "", "", "", "", "monthly", "Finance",
                 "revenue_monthly", "refunds", "", "", "0.5", "warning", "review refund reasons",
-                "0", "refunded_paid_orders", "", "false", "marketplace.refunds",
+                "0", "refunded_paid_orders", "", "false", "marketplace.refunds", "",
             ]
         )
     # and its KPI template row (every catalog KPI has one): no target, no interim targets, no band

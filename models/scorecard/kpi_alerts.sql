@@ -34,7 +34,8 @@ judged_periods as (
         catalog.drop_severity,
         catalog.max_spike_rate,
         catalog.spike_severity,
-        catalog.action
+        catalog.action,
+        catalog.moves_with_kpi_id
     from scorecard
     inner join catalog
         on scorecard.kpi_id = catalog.kpi_id
@@ -180,10 +181,70 @@ messages as (
             when sample_column is not null
                 then '; sample ' || sample_label || ' ' || replace(sample_column, '_', ' ')
             else ''
-        end
-        || '. Why it matters: ' || why_it_matters || '. Action: ' || action
-        || ' - owner: ' || owner as alert_message
+        end as observation_text,
+        '. Why it matters: ' || why_it_matters || '. Action: ' || action
+        || ' - owner: ' || owner as context_text
     from alerting
+
+),
+
+-- A KPI that moves with another by construction (catalog moves_with_kpi_id) and alerts the same
+-- way in the same period as it is one event, told once: in the leader's alert, after what the
+-- leader observed.
+folded_alerts as (
+
+    select
+        follower.kpi_id,
+        follower.period_start,
+        follower.alert_type,
+        follower.moves_with_kpi_id as leader_kpi_id,
+        '. Moving with it: ' || follower.kpi_name || ' ' || follower.actual_label
+        || case
+            when follower.range_position in ('below', 'above')
+                then ' (expected ' || follower.lower_label || ' to ' || follower.upper_label || ')'
+            else ''
+        end as follower_note
+    from messages as follower
+    inner join messages as leader
+        on
+            follower.moves_with_kpi_id = leader.kpi_id
+            and follower.period_start = leader.period_start
+            and follower.alert_type = leader.alert_type
+    -- an anomaly (a drop or spike) is shared; missing a target is each KPI's own
+    where follower.alert_type in ('drop', 'spike')
+
+),
+
+follower_notes as (
+
+    select
+        leader_kpi_id as kpi_id,
+        period_start,
+        alert_type,
+        {{ dbt.listagg('follower_note', "''", 'order by kpi_id') }} as follower_notes
+    from folded_alerts
+    group by leader_kpi_id, period_start, alert_type
+
+),
+
+told_once as (
+
+    select
+        messages.*,
+        messages.observation_text || coalesce(follower_notes.follower_notes, '')
+        || messages.context_text as alert_message
+    from messages
+    left join follower_notes
+        on
+            messages.kpi_id = follower_notes.kpi_id
+            and messages.period_start = follower_notes.period_start
+            and messages.alert_type = follower_notes.alert_type
+    left join folded_alerts
+        on
+            messages.kpi_id = folded_alerts.kpi_id
+            and messages.period_start = folded_alerts.period_start
+            and messages.alert_type = folded_alerts.alert_type
+    where folded_alerts.kpi_id is null
 
 ),
 
@@ -215,7 +276,7 @@ final as (
         history_periods,
         prior_value,
         change_rate
-    from messages
+    from told_once
 
 )
 
