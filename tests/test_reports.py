@@ -630,10 +630,11 @@ def small_warehouse(root: Path, until: date = date.max) -> Settings:
             create table marts.kpi_scorecard (
                 kpi_id varchar, kpi_name varchar, pillar varchar, level varchar, frequency varchar,
                 unit varchar, direction varchar, owner varchar, period_start date, period_end date,
-                is_complete_period boolean, status varchar, actual_value double, target_value double,
-                is_final_period boolean, status_reason varchar, benchmark_low double, benchmark_high double,
-                benchmark_position varchar, interim_target_days integer, interim_target_value double,
-                interim_target_met boolean, baseline_value double, target_progress_rate double
+                is_complete_period boolean, is_partial_period boolean default false, status varchar,
+                actual_value double, target_value double, is_final_period boolean, status_reason varchar,
+                benchmark_low double, benchmark_high double, benchmark_position varchar,
+                interim_target_days integer, interim_target_value double, interim_target_met boolean,
+                baseline_value double, target_progress_rate double
             )
             """
         )
@@ -968,3 +969,33 @@ def test_why_is_it_red_names_the_slices_behind_an_off_target_kpi(golden: Setting
     why = html.split('<section id="why-red">', 1)[1].split("</section>", 1)[0]
     assert "<strong>Refund rate</strong>" in why
     assert "Instructor tier top 10%: +26.4 pp of the gap (55.8% on 52.0% of the volume)" in why
+
+
+def test_a_maturing_cohort_is_a_gap_in_the_trend_not_a_fall() -> None:
+    """October and November are final; December is complete but its cohort still matures (not
+    final, not partial): the trend ends at November rather than drawing a fall to its young value.
+    A partial first month (September, the data starts inside it) stays drawn, as before."""
+    from orchestration.reports.queries import _trends
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.kpi_scorecard (kpi_id varchar, frequency varchar, period_start date, "
+        "actual_value double, is_complete_period boolean, is_partial_period boolean, is_final_period boolean)"
+    )
+    con.executemany(
+        "insert into marts.kpi_scorecard values ('cpl', 'monthly', ?, ?, true, ?, ?)",
+        [
+            [date(2026, 9, 1), 0.20, True, False],
+            [date(2026, 10, 1), 0.23, False, True],
+            [date(2026, 11, 1), 0.22, False, True],
+            [date(2026, 12, 1), 0.12, False, False],
+        ],
+    )
+    line = KpiLine("cpl", "Completion", "course_success", "strategic", "rate", "higher_is_better", "Learning",
+                   "provisional", 0.12, 0.25, None, None, None, None)
+    window = [date(2026, month, 1) for month in (9, 10, 11, 12)]
+    points = _trends(con, "monthly", window, (line,))["cpl"]
+    assert [(point.period_start.month, point.value) for point in points] == [
+        (9, 0.20), (10, 0.23), (11, 0.22), (12, None)
+    ]

@@ -226,8 +226,8 @@ def _trends(
     con: duckdb.DuckDBPyConnection, grain: str, window: list[date], kpis: tuple[KpiLine, ...]
 ) -> dict[str, tuple[TrendPoint, ...]]:
     """Each KPI's values over the trend window (period starts of the grain, oldest first), a
-    missing period as None; history shorter than the window starts at the KPI's first value
-    instead of a run of empty periods."""
+    missing or still maturing period as None (a young cohort is not drawn as a fall); history
+    shorter than the window starts at the KPI's first value instead of a run of empty periods."""
     if not kpis or not window:
         return {}
     rows = con.execute(
@@ -235,6 +235,8 @@ def _trends(
         select kpi_id, period_start, actual_value
         from marts.kpi_scorecard
         where frequency = $grain and period_start between $first and $last and list_contains($kpis, kpi_id)
+            -- a complete period still maturing (a young cohort) is a gap, not a fall
+            and not (is_complete_period and not is_partial_period and not is_final_period)
         """,
         {"grain": grain, "first": window[0], "last": window[-1], "kpis": [line.kpi_id for line in kpis]},
     ).fetchall()
