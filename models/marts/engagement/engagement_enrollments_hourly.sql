@@ -1,7 +1,9 @@
 {#- Enrollments by UTC day, hour of the day and the dashboards' slices (course category,
     instructor tier, student country): the tactical dashboard's enrollments, summed over the hours
-    of the day elapsed and the slices selected. The instructor tier is
-    instructor_performance.pareto_segment, the tier the dashboards' filter offers. -#}
+    of the day elapsed and the slices selected, and those completed / certified within the
+    catalog's cohort windows (fct_enrollments' flags), which course_success_cohorts_by_slice_monthly
+    sums by month. The instructor tier is instructor_performance.pareto_segment, the tier the
+    dashboards' filter offers. -#}
 with
 
 enrollments as (
@@ -32,10 +34,13 @@ enrollment_lines as (
 
     select
         cast(enrollments.enrolled_at as date) as date_day,
-        cast(extract(hour from enrollments.enrolled_at) as {{ dbt.type_int() }}) as hour_of_day,
+        cast({{ learning_date_part('hour', 'enrollments.enrolled_at') }} as {{ dbt.type_int() }})
+            as hour_of_day,
         coalesce(enrollments.course_category, 'unknown') as category,
         coalesce(instructors.pareto_segment, 'unknown') as instructor_tier,
-        coalesce(students.country_code, 'unknown') as country_code
+        coalesce(students.country_code, 'unknown') as country_code,
+        enrollments.is_completed_in_window,
+        enrollments.is_certified_in_window
     from enrollments
     left join courses
         on enrollments.course_id = courses.course_id
@@ -54,7 +59,11 @@ hourly as (
         category,
         instructor_tier,
         country_code,
-        cast(count(*) as {{ dbt.type_bigint() }}) as enrollments
+        cast(count(*) as {{ dbt.type_bigint() }}) as enrollments,
+        cast(count(case when is_completed_in_window then 1 end) as {{ dbt.type_bigint() }})
+            as completed_in_window_enrollments,
+        cast(count(case when is_certified_in_window then 1 end) as {{ dbt.type_bigint() }})
+            as certified_in_window_enrollments
     from enrollment_lines
     group by date_day, hour_of_day, category, instructor_tier, country_code
 
@@ -74,7 +83,9 @@ final as (
         country_code,
 
         ---------- measures
-        enrollments
+        enrollments,
+        completed_in_window_enrollments,
+        certified_in_window_enrollments
 
     from hourly
 

@@ -18,7 +18,8 @@ order_lines as (
 
     select
         cast(orders.ordered_at as date) as date_day,
-        cast(extract(hour from orders.ordered_at) as {{ dbt.type_int() }}) as hour_of_day,
+        cast({{ learning_date_part('hour', 'orders.ordered_at') }} as {{ dbt.type_int() }})
+            as hour_of_day,
         coalesce(students.country_code, 'unknown') as country_code,
         case when orders.has_succeeded_payment then 1 else 0 end as is_paid_order,
         orders.collected_usd
