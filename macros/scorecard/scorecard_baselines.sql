@@ -57,3 +57,22 @@
         else 'within'
     end
 {%- endmacro %}
+
+{#- The standard error of a KPI's value from its sample alone (catalog sampling_error): what a
+    value varies by chance with n, whatever the KPI's history. Null without a model or a sample. -#}
+{% macro kpi_sampling_error(sampling_error, value, sample_size) -%}
+    case
+        when {{ sample_size }} is null or {{ sample_size }} <= 0 then null
+        when {{ sampling_error }} = 'binomial'
+            then sqrt(
+                least(greatest({{ value }}, 0), 1)
+                * (1 - least(greatest({{ value }}, 0), 1))
+                / {{ sample_size }}
+            )
+        when {{ sampling_error }} = 'poisson' then abs({{ value }}) / sqrt({{ sample_size }})
+        when {{ sampling_error }} = 'net_score'
+            then 100 * sqrt(
+                (1 - power(least(abs({{ value }}) / 100, 1), 2)) / {{ sample_size }}
+            )
+    end
+{%- endmacro %}

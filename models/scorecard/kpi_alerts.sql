@@ -1,5 +1,10 @@
 {%- set settings = scorecard_baseline_settings() %}
 {%- set sigmas = scorecard_by_frequency(settings.sigmas, 'frequency') %}
+{%- set threshold_sampling_error = kpi_sampling_error(
+    'sampling_error', 'critical_threshold', 'sample_size'
+) %}
+{#- the range's half-width over sigmas (not its width: a floored lower bound is not symmetric) -#}
+{%- set history_deviation = '(expected_upper_value - expected_value) / (' ~ sigmas ~ ')' %}
 
 with
 
@@ -30,6 +35,7 @@ judged_periods as (
         -- the KPI template's why it matters; the definition for a KPI without a template row
         coalesce(template.why_it_matters, catalog.definition) as why_it_matters,
         catalog.sample_column,
+        catalog.sampling_error,
         catalog.max_drop_rate,
         catalog.drop_severity,
         catalog.max_spike_rate,
@@ -51,21 +57,14 @@ with_prior_judgement as (
 
     select
         *,
-        -- the noise a breach must stand out from: the larger of the sampling error of a rate with
-        -- its sample and the KPI's own robust standard deviation (expected range half-width /
-        -- sigmas); null when neither is known (training, no sample)
-        case
-            when unit = 'rate' and sample_size > 0 and critical_threshold between 0 and 1
-                then greatest(
-                        sqrt(critical_threshold * (1 - critical_threshold) / sample_size),
-                        coalesce(
-                            (expected_upper_value - expected_lower_value)
-                            / (2 * {{ sigmas }}),
-                            0
-                        )
-                    )
-            else (expected_upper_value - expected_lower_value) / (2 * {{ sigmas }})
-        end as noise_value,
+        -- the noise a breach must stand out from: the larger of the sampling error of the KPI with
+        -- its sample at the threshold (catalog sampling_error) and the KPI's own robust standard
+        -- deviation (expected range half-width / sigmas); null when neither is known
+        coalesce(
+            greatest({{ threshold_sampling_error }}, {{ history_deviation }}),
+            {{ threshold_sampling_error }},
+            {{ history_deviation }}
+        ) as noise_value,
         lag(status) over (partition by kpi_id order by period_start) as prior_status,
         case
             when expected_value is null or expected_value = 0 then null

@@ -6,20 +6,22 @@
     2. seasonal KPIs (catalog seasonal_baseline): each usable period's seasonal index is its value
        over the centred mean of its neighbours (half a season either side: 3 days, 26 weeks, 6
        months, 2 quarters; no index at the ends of the history); a period is expected to deviate
-       as the same period a season earlier did (7 days, 52 weeks, 12 months, 4 quarters), or not
-       at all when that period has no index;
+       as the same period a season earlier did (7 days, 52 weeks, 12 months, 4 quarters); while
+       that period has no index the factor is 1 and the period is learned from, not judged;
     3. expected value: the median of the prior baseline_periods seasonally adjusted values, times
        the period's seasonal factor;
     4. residual: observed vs expected, relative for totals (usd, count), absolute for rates,
        ratios and scores; the prior history_periods residuals give the range: centre = expected
        corrected by their median (the lag of the median behind a trend), half-width = sigmas (by
-       frequency) x their robust standard deviation, and never narrower than the sampling noise of a rate
-       with its sample size (sqrt(p(1-p)/n));
+       frequency) x their robust standard deviation, never narrower than the noise of the KPI's
+       sample (catalog sampling_error: kpi_sampling_error()) and, for totals and costs, never
+       below zero;
     5. position: below / within / above the range; null while the KPI has fewer than
-       min_history_periods residuals (training) or the period is not usable.
+       min_history_periods residuals or, if seasonal, no season-ago index (training: its season
+       and a change would look the same), or the period is not usable.
     Nothing after a period is read to judge it. -#}
 {%- set settings = scorecard_baseline_settings() %}
-{%- set sigmas = scorecard_by_frequency(settings.sigmas, 'residuals.frequency') %}
+{%- set sigmas = scorecard_by_frequency(settings.sigmas, 'frequency') %}
 
 with
 
@@ -53,6 +55,7 @@ period_bounds as (
         catalog.frequency,
         catalog.maturity_days,
         catalog.min_sample,
+        catalog.sampling_error,
         catalog.seasonal_baseline,
         {{ kpi_period_shift('catalog.frequency', 'kpi_values.period_start', -1) }}
             as prior_period_start,
@@ -164,7 +167,12 @@ seasonal_factors as (
             when usable_periods.seasonal_baseline and season_ago.seasonal_index > 0
                 then season_ago.seasonal_index
             else 1.0
-        end as seasonal_factor
+        end as seasonal_factor,
+        -- a seasonal KPI before its history holds a season-ago index cannot tell its season from
+        -- a change: its first season's residuals still feed the spread (wider, so cautious),
+        -- but the period is not judged
+        not usable_periods.seasonal_baseline or season_ago.seasonal_index > 0
+            as has_seasonal_factor
     from usable_periods
     left join seasonal_indexes as season_ago
         on
@@ -261,7 +269,7 @@ residual_spreads as (
 
 ),
 
-ranges as (
+spreads as (
 
     select
         residuals.kpi_id,
@@ -275,26 +283,35 @@ ranges as (
         end as expected_value,
         case
             when residuals.is_relative
-                then
-                    abs(residuals.predicted_value)
-                    * {{ sigmas }} * residual_spreads.residual_spread
-            when residuals.unit = 'rate' and residuals.sample_size > 0
-                then {{ sigmas }} * greatest(
-                        residual_spreads.residual_spread,
-                        sqrt(
-                            least(greatest(residuals.predicted_value, 0), 1)
-                            * (1 - least(greatest(residuals.predicted_value, 0), 1))
-                            / residuals.sample_size
-                        )
-                    )
-            else {{ sigmas }} * residual_spreads.residual_spread
-        end as half_width
+                then abs(residuals.predicted_value) * residual_spreads.residual_spread
+            else residual_spreads.residual_spread
+        end as history_spread,
+        {{ kpi_sampling_error(
+            'residuals.sampling_error', 'residuals.predicted_value', 'residuals.sample_size'
+        ) }} as sampling_spread,
+        residuals.frequency,
+        residuals.is_relative
     from residuals
     inner join residual_spreads
         on
             residuals.kpi_id = residual_spreads.kpi_id
             and residuals.period_start = residual_spreads.period_start
-    where residual_spreads.history_periods >= {{ settings.min_history_periods }}
+    where
+        residual_spreads.history_periods >= {{ settings.min_history_periods }}
+        and residuals.has_seasonal_factor
+
+),
+
+ranges as (
+
+    select
+        kpi_id,
+        period_start,
+        history_periods,
+        expected_value,
+        is_relative,
+        {{ sigmas }} * greatest(history_spread, coalesce(sampling_spread, 0)) as half_width
+    from spreads
 
 ),
 
@@ -304,7 +321,11 @@ positions as (
         usable_periods.kpi_id,
         usable_periods.period_start,
         ranges.expected_value,
-        ranges.expected_value - ranges.half_width as expected_lower_value,
+        -- totals and costs (the relative units) cannot fall below zero, nor can their range
+        case
+            when ranges.is_relative then greatest(ranges.expected_value - ranges.half_width, 0)
+            else ranges.expected_value - ranges.half_width
+        end as expected_lower_value,
         ranges.expected_value + ranges.half_width as expected_upper_value,
         ranges.history_periods,
         {{ scorecard_range_position(

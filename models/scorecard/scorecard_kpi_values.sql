@@ -236,7 +236,7 @@ source_values as (
         'engagement_rate', 'reach'
     ) }}
     union all
-    {{ kpi_value('cmp_cpa', 'scorecard_campaigns_monthly', 'cpa_usd', 'campaigns') }}
+    {{ kpi_value('cmp_cpa', 'scorecard_campaigns_monthly', 'cpa_usd', 'converting_customers') }}
     union all
     {{ kpi_value('dq_score', 'scorecard_data_quality', 'data_quality_score_rate') }}
     union all
