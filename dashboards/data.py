@@ -941,12 +941,17 @@ DRIVER_COLUMNS = ["slice", "dimension", "slice_value", "contribution", "rate_eff
                   "prior_value", "weight", "prior_weight"]
 
 
+# The frequencies kpi_drivers compares a period of with the one before: the month before, the day before.
+DRIVER_PERIODS = {"monthly": "month", "daily": "day"}
+
+
 def red_kpis(scorecard: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame:
-    """The month's monthly KPIs off target, at risk or alerted (the monthly report's 'Why is it
-    red'), off target first, then at risk, then alerted only; by name within each."""
-    monthly = scorecard[scorecard["frequency"] == "monthly"]
+    """The shown monthly and daily KPIs off target, at risk or alerted (the monthly and daily
+    reports' 'Why is it red'), off target first, then at risk, then alerted only; by name within
+    each. Each row is read at its own period (the month; a daily KPI's shown day)."""
+    compared = scorecard[scorecard["frequency"].isin(DRIVER_PERIODS)]
     alerted = set(alerts["kpi_id"]) if not alerts.empty else set()
-    red = monthly[monthly["status"].isin(RED_STATUSES) | monthly["kpi_id"].isin(alerted)].copy()
+    red = compared[compared["status"].isin(RED_STATUSES) | compared["kpi_id"].isin(alerted)].copy()
     red["is_alerted"] = red["kpi_id"].isin(alerted)
     red["red_order"] = red["status"].map({"off_target": 0, "at_risk": 1}).fillna(2)
     return red.sort_values(["red_order", "kpi_name"]).drop(columns="red_order").reset_index(drop=True)
@@ -963,10 +968,11 @@ def driver_basis(row: pd.Series | dict[str, Any]) -> str:
     return "none"
 
 
-def kpi_drivers(con: duckdb.DuckDBPyConnection, kpi_id: str, month: date, basis: str,
+def kpi_drivers(con: duckdb.DuckDBPyConnection, kpi_id: str, period_start: date, basis: str,
                 target: float | None = None, limit: int = 10) -> pd.DataFrame:
-    """A KPI's slices in the month from marts.kpi_drivers. basis 'change': by contribution to the
-    change vs the month before (rate and mix effects), largest absolute first; 'target': each
+    """A KPI's slices in its period (a month, or a daily KPI's day) from marts.kpi_drivers. basis
+    'change': by contribution to the change vs the period before (rate and mix effects), largest
+    absolute first; 'target': each
     slice's part of the gap to the target (level - weight x target), the slices on the wrong side
     of it for the KPI's direction, furthest first. Empty without the mart, for 'none' or a KPI
     the mart does not slice."""
@@ -976,13 +982,13 @@ def kpi_drivers(con: duckdb.DuckDBPyConnection, kpi_id: str, month: date, basis:
 
     if basis == "change":
         contribution, condition, order = "contribution_value", "abs(contribution_value) > ?", "driver_rank"
-        params: list[Any] = [kpi_id, month, NEGLIGIBLE]
+        params: list[Any] = [kpi_id, period_start, NEGLIGIBLE]
     else:
         contribution = "level_value - weight_share * ?"
         condition = ("decomposition_method = 'ratio' and "
                      "case direction when 'lower_is_better' then -1 else 1 end * (level_value - weight_share * ?) < -?")
         order = "case direction when 'lower_is_better' then -1 else 1 end * contribution, dimension, slice_value"
-        params = [target, kpi_id, month, target, NEGLIGIBLE]
+        params = [target, kpi_id, period_start, target, NEGLIGIBLE]
     frame = rows(con, f"""
         select
             dimension, slice_value, {contribution} as contribution, rate_effect_value as rate_effect,
@@ -997,12 +1003,12 @@ def kpi_drivers(con: duckdb.DuckDBPyConnection, kpi_id: str, month: date, basis:
     return frame[DRIVER_COLUMNS]
 
 
-def has_slices(con: duckdb.DuckDBPyConnection, kpi_id: str, month: date) -> bool:
-    """Whether marts.kpi_drivers breaks the KPI down by slice (in any month up to this one)."""
+def has_slices(con: duckdb.DuckDBPyConnection, kpi_id: str, period_start: date) -> bool:
+    """Whether marts.kpi_drivers breaks the KPI down by slice (in any period up to this one)."""
     if not has_table(con, "marts", "kpi_drivers"):
         return False
     found = con.execute("select count(*) from marts.kpi_drivers where kpi_id = ? and period_start <= ?",
-                        [kpi_id, month]).fetchone()
+                        [kpi_id, period_start]).fetchone()
     return bool(found and found[0])
 
 

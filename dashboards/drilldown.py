@@ -1,7 +1,9 @@
-"""'Why is it red' drill-down (executive page): pick a KPI that is off target, at risk or alerted in
-the month and see the slices behind it (marts.kpi_drivers), as a bar chart and a table: the change
-vs the month before split into rate and mix effects per slice, or, when the month before is not
-comparable, each slice's part of the gap to the target. The same reading as the monthly report."""
+"""'Why is it red' drill-down (executive page): pick a KPI that is off target, at risk or alerted
+(a monthly KPI in the month, a daily KPI on its shown day) and see the slices behind it
+(marts.kpi_drivers), as a bar chart and a table: the change vs the period before (the month
+before, the day before) split into rate and mix effects per slice, or, when the period before is
+not comparable, each slice's part of the gap to the target. The same reading as the monthly and
+daily reports."""
 
 from __future__ import annotations
 
@@ -20,16 +22,18 @@ KEY = "why_red_kpi"
 def _caption(row: pd.Series, basis: str) -> str:
     unit = row["unit"]
     now = data.format_value(row["actual_value"], unit)
+    period = data.DRIVER_PERIODS[row["frequency"]]
+    on = "" if period == "month" else f" on {ui.day_label(row['period_start'])}"
     if basis == "change":
         change = data.format_change(row["change_value"], row["change_rate"], unit)
-        return (f"{row['kpi_name']}: {data.format_value(row['prior_value'], unit)} → {now} ({change}) vs the month "
-                "before. Each slice's contribution to the change = rate effect (its own value moved) + mix effect "
-                "(it grew or shrank); a dimension's contributions add up to the change.")
+        return (f"{row['kpi_name']}{on}: {data.format_value(row['prior_value'], unit)} → {now} ({change}) vs the "
+                f"{period} before. Each slice's contribution to the change = rate effect (its own value moved) + mix "
+                "effect (it grew or shrank); a dimension's contributions add up to the change.")
     if basis == "target":
-        return (f"{row['kpi_name']}: {now} against a target of {data.format_value(row['target_value'], unit)}; not "
-                "compared with the month before (not a final month: like for like). Each slice's part of the gap "
-                "to the target; a dimension's parts add up to the gap.")
-    return f"{row['kpi_name']}: {now}."
+        return (f"{row['kpi_name']}{on}: {now} against a target of {data.format_value(row['target_value'], unit)}; "
+                f"not compared with the {period} before (not a final {period}: like for like). Each slice's part of "
+                "the gap to the target; a dimension's parts add up to the gap.")
+    return f"{row['kpi_name']}{on}: {now}."
 
 
 def _chart(drivers: pd.DataFrame, row: pd.Series, basis: str) -> None:
@@ -51,28 +55,36 @@ def _chart(drivers: pd.DataFrame, row: pd.Series, basis: str) -> None:
     st.altair_chart(chart, width="stretch")
 
 
+def _day(frequency: str, period_start: date) -> str:
+    """A daily KPI's day after its name in the picker; nothing for a monthly KPI (the month's)."""
+    return f" · {ui.day_label(period_start)}" if frequency == "daily" else ""
+
+
 def why_red(scorecard: pd.DataFrame, alerts: pd.DataFrame, month: date) -> None:
     """The drill-down section: a KPI picker over the month's red KPIs, then its drivers."""
     st.subheader(f"Why is it red · {data.month_label(month)}")
     red = data.red_kpis(scorecard, alerts)
     if red.empty:
-        st.success("No monthly KPI is off target, at risk or alerted this month.")
+        st.success("No monthly or daily KPI is off target, at risk or alerted.")
         return
     labels = {
-        kpi_id: f"{name} ({data.status_text(status)}{', alerted' if alerted else ''})"
-        for kpi_id, name, status, alerted in zip(
-            red["kpi_id"], red["kpi_name"], red["status"], red["is_alerted"], strict=True
+        kpi_id: f"{name}{_day(frequency, start)} ({data.status_text(status)}{', alerted' if alerted else ''})"
+        for kpi_id, name, frequency, start, status, alerted in zip(
+            red["kpi_id"], red["kpi_name"], red["frequency"], red["period_start"], red["status"], red["is_alerted"],
+            strict=True,
         )
     }
     kpi_id = st.selectbox("KPI", list(labels), format_func=labels.get, key=KEY,
-                          help="Monthly KPIs off target, at risk or alerted in the month.")
+                          help="Monthly KPIs off target, at risk or alerted in the month; daily KPIs on "
+                               "their shown day.")
     row = red[red["kpi_id"] == kpi_id].iloc[0]
     basis = data.driver_basis(row)
     target = None if data.is_missing(row["target_value"]) else float(row["target_value"])
-    drivers = ui.q("kpi_drivers", kpi_id, month, basis, target)
+    period_start = pd.Timestamp(row["period_start"]).date()
+    drivers = ui.q("kpi_drivers", kpi_id, period_start, basis, target)
     st.caption(_caption(row, basis))
     if drivers.empty:
-        sliced = ui.q("has_slices", kpi_id, month)
+        sliced = ui.q("has_slices", kpi_id, period_start)
         st.info(f"{row['kpi_name']}: {NO_DRIVERS if sliced else NO_SLICES}.")
         return
     left, right = st.columns([2, 3])

@@ -41,7 +41,7 @@ from orchestration.settings import PROJECT_DIR, Settings
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-from dashboards import data  # noqa: E402
+from dashboards import data, drilldown  # noqa: E402
 from orchestration.reports.drivers import NO_SLICES  # noqa: E402
 
 APP = PROJECT_DIR / "dashboards" / "app.py"
@@ -874,17 +874,25 @@ def test_red_kpis_and_the_basis_their_slices_are_read_on() -> None:
         {"kpi_id": "c", "kpi_name": "C", "frequency": "monthly", "status": "off_target"},
         {"kpi_id": "d", "kpi_name": "D", "frequency": "daily", "status": "off_target"},
         {"kpi_id": "e", "kpi_name": "E", "frequency": "monthly", "status": "beating_target"},
+        {"kpi_id": "f", "kpi_name": "F", "frequency": "weekly", "status": "off_target"},
     ])
     alerts = pd.DataFrame([{"kpi_id": "b"}])
     red = data.red_kpis(scorecard, alerts)
-    assert list(red["kpi_id"]) == ["c", "a", "b"]  # off target, at risk, then alerted only; monthly KPIs
-    assert list(red["is_alerted"]) == [False, False, True]
+    # off target, at risk, then alerted only; monthly and daily KPIs (kpi_drivers has no weekly slices)
+    assert list(red["kpi_id"]) == ["c", "d", "a", "b"]
+    assert list(red["is_alerted"]) == [False, False, False, True]
     assert data.driver_basis({"prior_value": 0.04, "change_value": 0.02, "target_value": 0.05,
                               "actual_value": 0.06}) == "change"
     assert data.driver_basis({"prior_value": None, "change_value": None, "target_value": 0.05,
                               "actual_value": 0.06}) == "target"
     assert data.driver_basis({"prior_value": None, "change_value": None, "target_value": None,
                               "actual_value": 6.0}) == "none"
+    daily = pd.Series({"kpi_name": "Conversion", "unit": "rate", "frequency": "daily",
+                       "period_start": date(2026, 2, 11), "actual_value": 0.25, "prior_value": 0.125,
+                       "change_value": 0.125, "change_rate": 1.0})
+    assert drilldown._caption(daily, "change").startswith(
+        "Conversion on Wed 2026-02-11: 12.5% → 25.0% (+12.5 pp) vs the day before."
+    )
 
 
 def _drivers_frame(at: Any) -> pd.DataFrame:

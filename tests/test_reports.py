@@ -935,6 +935,45 @@ def test_why_red_headline_says_how_the_kpi_moved_or_where_it_stands() -> None:
     assert headline_text(no_slices, "May 2026") == f"6.1%; {NO_SLICES}."
 
 
+def test_a_daily_report_explains_a_red_daily_kpi_by_the_day_before() -> None:
+    """The daily report reads kpi_drivers' daily rows: session conversion on 11 February against
+    10 February by channel (by hand: paid rose 8/64 -> 24/64 on half the sessions: rate effect
+    0.5 x 25 pp = +12.5 pp, the whole change), worded for a day; a weekly report has no section
+    (its KPIs have no slices)."""
+    from orchestration.reports.queries import _explanations
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.kpi_drivers (kpi_id varchar, period_start date, dimension varchar, slice_value varchar, "
+        "decomposition_method varchar, direction varchar, driver_rank integer, slice_rate_value double, "
+        "prior_slice_rate_value double, weight_share double, prior_weight_share double, level_value double, "
+        "contribution_value double, rate_effect_value double, mix_effect_value double, numerator_value double)"
+    )
+    day, before = date(2026, 2, 11), date(2026, 2, 10)
+    con.executemany(
+        "insert into marts.kpi_drivers values ('conv', ?, 'channel', ?, 'ratio', 'higher_is_better', ?, ?, ?, "
+        "0.5, 0.5, ?, ?, ?, 0.0, ?)",
+        [
+            [day, "paid", 1, 0.375, 0.125, 0.1875, 0.125, 0.125, 24.0],
+            [day, "email", 2, 0.125, 0.125, 0.0625, 0.0, 0.0, 8.0],
+            [before, "paid", 1, 0.125, None, 0.0625, 0.0, None, 8.0],
+        ],
+    )
+    line = kpi("conv", kpi_name="Conversion", unit="rate", status="at_risk", actual=0.25, target=0.3,
+               baseline=0.125, change_value=0.125, change_rate=1.0)
+    [explanation] = _explanations(con, DAY, day, (line,), ())
+    assert (explanation.basis, explanation.period) == ("change", "day")
+    assert [driver.slice_value for driver in explanation.drivers] == ["paid"]  # email moved nothing
+    assert driver_text(explanation.drivers[0], "rate", explanation.basis, explanation.period) == (
+        "Channel paid: +12.5 pp (rate +12.5 pp: 12.5% → 37.5%; mix 0.0 pp: share 50.0% → 50.0%)"
+    )
+    assert headline_text(explanation, "10 February 2026") == "rose 12.5 pp vs 10 February 2026 (12.5% → 25.0%)."
+    new = _driver(prior_value=None, prior_weight=0.0, rate_effect=0.0, mix_effect=0.016)
+    assert driver_text(new, "rate", "change", "day").endswith("(new this day: 9.0% on 40.0% of the volume)")
+    assert _explanations(con, WEEK, date(2026, 2, 9), (replace(line, kpi_id="conv"),), ()) == ()
+
+
 @pytest.mark.slow
 def test_why_is_it_red_names_the_slices_behind_an_off_target_kpi(golden: Settings) -> None:
     """February 2026 of the golden data (tests/golden/README.md): refund rate 72.45 / 249.80 =

@@ -65,14 +65,14 @@
         when {{ sample_size }} is null or {{ sample_size }} <= 0 then null
         when {{ sampling_error }} = 'binomial'
             then sqrt(
-                least(greatest({{ value }}, 0), 1)
-                * (1 - least(greatest({{ value }}, 0), 1))
-                / {{ sample_size }}
-            )
+                    least(greatest({{ value }}, 0), 1)
+                    * (1 - least(greatest({{ value }}, 0), 1))
+                    / {{ sample_size }}
+                )
         when {{ sampling_error }} = 'poisson' then abs({{ value }}) / sqrt({{ sample_size }})
         when {{ sampling_error }} = 'net_score'
             then 100 * sqrt(
-                (1 - power(least(abs({{ value }}) / 100, 1), 2)) / {{ sample_size }}
-            )
+                    (1 - power(least(abs({{ value }}) / 100, 1), 2)) / {{ sample_size }}
+                )
     end
 {%- endmacro %}

@@ -1,16 +1,17 @@
-{#- Why a KPI moved: its month-over-month change decomposed over the slices of each of its
-    dimensions (scorecard_kpi_slice_measures), one shift-share decomposition for every KPI.
+{#- Why a KPI moved: its change from the period before (the month before; the day before for a
+    daily KPI) decomposed over the slices of each of its dimensions
+    (scorecard_kpi_slice_measures), one shift-share decomposition for every KPI.
     A ratio KPI is R = sum(w * r) over its slices (w the slice's share of the denominator, r its
     rate). A slice's rate and mix effects:
       rate effect = w_prior * (r_now - r_prior)              (its own rate moved)
       mix effect  = (w_now - w_prior) * (r_now - R_prior)    (it grew or shrank)
     Summed over a dimension's slices they are the textbook sum(w_prior * (r_now - r_prior)) and
-    sum((w_now - w_prior) * r_now) (the weights of each month sum to 1), and add up to the KPI's
+    sum((w_now - w_prior) * r_now) (the weights of each period sum to 1), and add up to the KPI's
     change exactly. Centring the mix on the KPI's prior value makes each slice's mix say which
     way it moved the KPI: a growing slice with a below-average rate pulls the KPI down.
-    contribution = rate + mix effect. A slice present in one month only takes its rate from
-    the other month (all mix); a slice with a numerator but no denominator has no rate (its
-    change is all rate effect). A ratio KPI is compared only when both months have a
+    contribution = rate + mix effect. A slice present in one period only takes its rate from
+    the other period (all mix); a slice with a numerator but no denominator has no rate (its
+    change is all rate effect). A ratio KPI is compared only when both periods have a
     denominator. An additive KPI's contribution is the slice's change (no rate or mix). -#}
 with
 
@@ -29,18 +30,27 @@ catalog as (
 slice_totals as (
 
     select
-        kpi_id,
-        decomposition_method,
-        dimension,
-        month_start,
-        sum(numerator_value) as total_numerator_value,
-        sum(denominator_value) as total_denominator_value
+        slice_measures.kpi_id,
+        slice_measures.decomposition_method,
+        slice_measures.dimension,
+        slice_measures.period_start,
+        {{ kpi_period_shift('catalog.frequency', 'slice_measures.period_start', -1) }}
+            as prior_period_start,
+        sum(slice_measures.numerator_value) as total_numerator_value,
+        sum(slice_measures.denominator_value) as total_denominator_value
     from slice_measures
-    group by kpi_id, decomposition_method, dimension, month_start
+    inner join catalog
+        on slice_measures.kpi_id = catalog.kpi_id
+    group by
+        slice_measures.kpi_id,
+        slice_measures.decomposition_method,
+        slice_measures.dimension,
+        slice_measures.period_start,
+        catalog.frequency
 
 ),
 
--- each slice's share of the KPI (its level contribution), weight and rate in its month
+-- each slice's share of the KPI (its level contribution), weight and rate in its period
 slice_levels as (
 
     select
@@ -48,7 +58,7 @@ slice_levels as (
         slice_measures.decomposition_method,
         slice_measures.dimension,
         slice_measures.slice_value,
-        slice_measures.month_start,
+        slice_measures.period_start,
         slice_measures.numerator_value,
         slice_measures.denominator_value,
         case
@@ -79,11 +89,11 @@ slice_levels as (
         on
             slice_measures.kpi_id = slice_totals.kpi_id
             and slice_measures.dimension = slice_totals.dimension
-            and slice_measures.month_start = slice_totals.month_start
+            and slice_measures.period_start = slice_totals.period_start
 
 ),
 
--- the months a KPI and dimension can be compared: it has slices in the month and the one before
+-- the periods a KPI and dimension can be compared: it has slices in the period and the one before
 -- (a ratio KPI: with a denominator in both)
 comparable_totals as (
 
@@ -97,8 +107,8 @@ comparisons as (
     select
         comparable_totals.kpi_id,
         comparable_totals.dimension,
-        comparable_totals.month_start as period_start,
-        prior_totals.month_start as prior_period_start,
+        comparable_totals.period_start,
+        comparable_totals.prior_period_start,
         case
             when comparable_totals.decomposition_method = 'additive'
                 then comparable_totals.total_numerator_value
@@ -119,15 +129,14 @@ comparisons as (
         on
             comparable_totals.kpi_id = prior_totals.kpi_id
             and comparable_totals.dimension = prior_totals.dimension
-            and prior_totals.month_start
-            = {{ dbt.dateadd('month', -1, 'comparable_totals.month_start') }}
+            and comparable_totals.prior_period_start = prior_totals.period_start
 
 ),
 
--- every slice of either month of a comparison (two equi-joins, not a join on `in`)
+-- every slice of either period of a comparison (two equi-joins, not a join on `in`)
 comparison_slices as (
 
-    {%- for month_column in ['period_start', 'prior_period_start'] %}
+    {%- for period_column in ['period_start', 'prior_period_start'] %}
     {% if not loop.first %}union{% endif %}
     select
         comparisons.kpi_id,
@@ -143,7 +152,7 @@ comparison_slices as (
         on
             comparisons.kpi_id = slice_levels.kpi_id
             and comparisons.dimension = slice_levels.dimension
-            and comparisons.{{ month_column }} = slice_levels.month_start
+            and comparisons.{{ period_column }} = slice_levels.period_start
     {%- endfor %}
 
 ),
@@ -175,13 +184,13 @@ paired as (
             comparison_slices.kpi_id = current_slice.kpi_id
             and comparison_slices.dimension = current_slice.dimension
             and comparison_slices.slice_value = current_slice.slice_value
-            and comparison_slices.period_start = current_slice.month_start
+            and comparison_slices.period_start = current_slice.period_start
     left join slice_levels as prior_slice
         on
             comparison_slices.kpi_id = prior_slice.kpi_id
             and comparison_slices.dimension = prior_slice.dimension
             and comparison_slices.slice_value = prior_slice.slice_value
-            and comparison_slices.prior_period_start = prior_slice.month_start
+            and comparison_slices.prior_period_start = prior_slice.period_start
 
 ),
 

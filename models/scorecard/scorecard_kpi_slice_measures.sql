@@ -1,8 +1,9 @@
-{#- The KPIs that have slices, each as numerator and denominator per month and slice of its main
-    dimensions, from the facts at the month grain; kpi_drivers decomposes their changes. A KPI is
+{#- The KPIs that have slices, each as numerator and denominator per period and slice of its main
+    dimensions, from the facts at the grain the KPI is scored by (a month; a day for the daily
+    session conversion and bounce rates); kpi_drivers decomposes their changes. A KPI is
     one entry of kpi_slices below: which summed slice relation, which numerator, which
     denominator (none for an additive KPI). Each slice relation partitions its KPI's numerator
-    and denominator, so the slices add up to the KPI's monthly value (an order with courses of
+    and denominator, so the slices add up to the KPI's value of the period (an order with courses of
     several categories counts as a fraction of an order in each). -#}
 {%- set commerce_dimensions = ['category', 'instructor_tier', 'student_country'] %}
 {%- set kpi_slices = [
@@ -152,7 +153,7 @@ order_line_shares as (
 order_lines as (
 
     select
-        order_line_shares.order_month_start as month_start,
+        order_line_shares.order_month_start as period_start,
         order_line_shares.category,
         coalesce(instructor_tiers.instructor_tier, 'long_tail') as instructor_tier,
         students.country_code as student_country,
@@ -172,7 +173,7 @@ order_lines as (
 refund_lines as (
 
     select
-        refunds.refund_month_start as month_start,
+        refunds.refund_month_start as period_start,
         refunds.category,
         coalesce(instructor_tiers.instructor_tier, 'long_tail') as instructor_tier,
         students.country_code as student_country,
@@ -210,7 +211,7 @@ commerce_slices as (
 payment_lines as (
 
     select
-        attempt_month_start as month_start,
+        attempt_month_start as period_start,
         payment_method,
         case when is_succeeded then 1 else 0 end as is_succeeded_attempt
     from payments
@@ -232,7 +233,7 @@ payment_slices as (
 enrollment_lines as (
 
     select
-        cast({{ dbt.date_trunc('month', 'enrollments.enrolled_at') }} as date) as month_start,
+        cast({{ dbt.date_trunc('month', 'enrollments.enrolled_at') }} as date) as period_start,
         enrollments.course_category as category,
         students.country_code as student_country,
         case when enrollments.is_completed_in_window then 1 else 0 end as is_completed_in_window,
@@ -253,12 +254,13 @@ enrollment_slices as (
 
 ),
 
----------- web traffic and influencer campaigns, from their daily marts
+---------- web traffic by day (its KPIs are daily) and influencer campaigns by month, from their
+---------- daily marts
 
 traffic_lines as (
 
     select
-        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
+        date_day as period_start,
         channel,
         device_category,
         sessions,
@@ -281,7 +283,7 @@ traffic_slices as (
 campaign_lines as (
 
     select
-        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
+        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as period_start,
         platform as campaign_platform,
         influencer_tier,
         impressions,

@@ -283,7 +283,7 @@ def _why_red(report: Report) -> str:
     for explanation in report.explanations:
         line = explanation.line
         alerted = " · alerted" if explanation.alerted else ""
-        drivers = "".join(f"<li>{escape(driver_text(driver, line.unit, explanation.basis))}</li>"
+        drivers = "".join(f"<li>{escape(driver_text(driver, line.unit, explanation.basis, explanation.period))}</li>"
                           for driver in explanation.drivers)
         items.append(
             f"<li><strong>{escape(line.kpi_name)}</strong> {_status_pill(line.status)}{escape(alerted)}: "

@@ -185,7 +185,10 @@ def _why_red(report: Report) -> list[str]:
         alerted = " · alerted" if explanation.alerted else ""
         out.append(f"- **{line.kpi_name}** ({status_emoji(line.status)}{alerted}): "
                    f"{headline_text(explanation, baseline_label(report))}")
-        out += [f"  - {driver_text(driver, line.unit, explanation.basis)}" for driver in explanation.drivers]
+        out += [
+            f"  - {driver_text(driver, line.unit, explanation.basis, explanation.period)}"
+            for driver in explanation.drivers
+        ]
     return out
 
 

@@ -136,11 +136,13 @@ def load_report(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, w
 def _explanations(
     con: duckdb.DuckDBPyConnection, cadence: Cadence, at: date, kpis: tuple[KpiLine, ...], alerts: tuple[Alert, ...]
 ) -> tuple:
-    """'Why is it red' for a monthly report (kpi_drivers compares a month with the month before,
-    the monthly report's baseline); other cadences have no such section."""
-    if cadence.name != "month":
+    """'Why is it red' for a monthly or daily report (kpi_drivers compares a month with the month
+    before and a day with the day before, those reports' baselines); a week's KPIs have no slices
+    and a quarter compares with the last month of the quarter before, so they have no such
+    section."""
+    if cadence.name not in ("day", "month"):
         return ()
-    return drivers.explain(con, at, kpis, {alert.kpi_id for alert in alerts})
+    return drivers.explain(con, at, kpis, {alert.kpi_id for alert in alerts}, period=cadence.name)
 
 
 def _check_complete(con: duckdb.DuckDBPyConnection, cadence: Cadence, start: date, warehouse: Path) -> None:

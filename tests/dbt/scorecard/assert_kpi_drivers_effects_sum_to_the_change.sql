@@ -1,7 +1,7 @@
 -- The shift-share identities on the built data: within a ratio KPI's slice, rate + mix = the
 -- slice's contribution and the rate effect is weight before x (rate now - rate before) whenever
--- the slice has a rate in both months; a dimension's contributions sum to the KPI's change and
--- its weights to 1 (or 0: a month without a denominator). Returns the rows breaking one.
+-- the slice has a rate in both periods; a dimension's contributions sum to the KPI's change and
+-- its weights to 1 (or 0: a period without a denominator). Returns the rows breaking one.
 with
 
 drivers as (

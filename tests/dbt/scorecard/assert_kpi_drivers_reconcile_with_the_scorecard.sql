@@ -1,6 +1,7 @@
--- Every dimension's slices add up to the KPI the scorecard shows: for a monthly KPI, the sum over
--- a dimension's slices (kpi_value, kpi_prior_value) equals kpi_scorecard.actual_value of the
--- month and of the month before, wherever the scorecard has a value. Returns the mismatches.
+-- Every dimension's slices add up to the KPI the scorecard shows: the sum over a dimension's
+-- slices (kpi_value, kpi_prior_value) equals kpi_scorecard.actual_value of the period and of the
+-- period before (months; days for a daily KPI), wherever the scorecard has a value. Returns the
+-- mismatches.
 with
 
 drivers as (
@@ -39,12 +40,10 @@ compared as (
         on
             dimension_values.kpi_id = current_period.kpi_id
             and dimension_values.period_start = current_period.period_start
-            and current_period.frequency = 'monthly'
     left join scorecard as prior_period
         on
             dimension_values.kpi_id = prior_period.kpi_id
             and dimension_values.prior_period_start = prior_period.period_start
-            and prior_period.frequency = 'monthly'
 
 )
 
