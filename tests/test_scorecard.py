@@ -331,14 +331,20 @@ def test_a_catalog_row_and_its_union_line_score_a_new_kpi(built: Settings, tmp_p
     project = tmp_path / "project"
     ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "*.egg-info", "__pycache__")
     shutil.copytree(PROJECT_DIR, project, ignore=ignore)
-    with (project / "seeds" / "kpi_catalog.csv").open("a", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerow(
-            [
-                "rev_refunds", "Refunds", "revenue", "operational", "Refunds issued in the month",
-                "count of refunds", "count", "lower_is_better", "", "", "", "", "monthly", "Finance",
-                "revenue_monthly", "refunds", "", "", "0.5", "warning", "review refund reasons",
-                "0", "refunded_paid_orders", "", "false", "marketplace.refunds", "",
-            ]
+    catalog = project / "seeds" / "kpi_catalog.csv"
+    with catalog.open(newline="") as handle:
+        header = next(csv.reader(handle))
+    with catalog.open("a", newline="") as handle:
+        csv.DictWriter(handle, header, restval="", lineterminator="\n").writerow(
+            {
+                "kpi_id": "rev_refunds", "kpi_name": "Refunds", "pillar": "revenue", "level": "operational",
+                "definition": "Refunds issued in the month", "formula": "count of refunds", "unit": "count",
+                "direction": "lower_is_better", "frequency": "monthly", "owner": "Finance",
+                "source_model": "revenue_monthly", "source_column": "refunds", "max_spike_rate": "0.5",
+                "spike_severity": "warning", "action": "review refund reasons", "maturity_days": "0",
+                "sample_column": "refunded_paid_orders", "seasonal_baseline": "false",
+                "required_sources": "marketplace.refunds",
+            }
         )
     # and its KPI template row (every catalog KPI has one): no target, no interim targets, no band
     with (project / "seeds" / "kpi_template.csv").open("a", newline="") as handle:
