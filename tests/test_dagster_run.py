@@ -49,7 +49,10 @@ def materialized(tmp_path_factory: pytest.TempPathFactory):
         from orchestration.definitions import defs as load
 
         defs = load()
-        with dg.instance_for_test() as instance:
+        # an in-memory instance (what `dg.materialize` uses): the same run, checks and event log as
+        # a persistent one, without writing ~3,000 events into SQLite files (measured: the run in
+        # half the time on a loaded machine)
+        with dg.DagsterInstance.ephemeral() as instance:
             started = time.perf_counter()
             result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
                 instance=instance, raise_on_error=False
