@@ -23,8 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
+from orchestration import duckdb_connect
 from orchestration.datagen.config import GeneratorConfig
 from orchestration.datagen.generator import generate
 from orchestration.datagen.incidents import AlertScore, read_incidents, score_alerts
@@ -91,7 +90,7 @@ def rebuild_scorecard(root: Path, select: str = "scorecard_kpi_values+") -> tupl
 
 def read_alerts(warehouse: Path) -> list[tuple[str, str]]:
     """The scorecard's alerts as (kpi_id, YYYY-MM of the alerted period)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb_connect.connect(str(warehouse), read_only=True) as con:
         rows = con.execute("select kpi_id, strftime(period_start, '%Y-%m') from marts.kpi_alerts").fetchall()
     return [(kpi, month) for kpi, month in rows]
 

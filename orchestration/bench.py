@@ -79,9 +79,9 @@ def _measure(step: str, scale: float, workdir: Path) -> dict:
 
 
 def _rows(workdir: Path) -> dict[str, int]:
-    import duckdb
+    from orchestration import duckdb_connect
 
-    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb_connect.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         tables = con.execute(
             "select table_name from duckdb_tables() "
             "where schema_name = 'raw' and table_name <> 'load_ledger' order by 1"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.settings import PROJECT_DIR
 
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots", "tests/dbt")
@@ -33,7 +34,7 @@ def landed_batches_digest(warehouse_path: Path) -> str | None:
     if not warehouse_path.exists():
         return None
     try:
-        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        with duckdb_connect.connect(str(warehouse_path), read_only=True) as con:
             batches = con.execute(
                 "select coalesce(string_agg(batch_id, ',' order by batch_id), '') "
                 "from raw.load_ledger where status = 'loaded'"

@@ -21,8 +21,12 @@ VARS_FLAG = "--vars"
 
 
 def warehouse_vars(settings: Settings) -> dict[str, str]:
-    """The dbt vars that point a dbt call at the warehouse of `settings`."""
-    return {WAREHOUSE_VAR: str(settings.warehouse_path)}
+    """The dbt vars that point a dbt call at the warehouse of `settings`, with its DuckDB limits
+    (memory_limit, threads, temp_directory: orchestration.duckdb_connect)."""
+    from orchestration.duckdb_connect import dbt_vars, ensure_temp_root
+
+    ensure_temp_root(settings)  # DuckDB creates the temp directory, not its parents
+    return {WAREHOUSE_VAR: str(settings.warehouse_path), **dbt_vars(settings)}
 
 
 def given_vars(args: Sequence[str]) -> str | None:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import yaml
 
+from orchestration import duckdb_connect
 from orchestration.dbt_runner import run_dbt
 from orchestration.scratch_project import copy_project
 from orchestration.settings import PROJECT_DIR, Settings
@@ -191,7 +191,7 @@ def failed_rules(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) ->
 def findings(warehouse: Path, rules: Iterable[str]) -> list[Finding]:
     """Each failed rule's rows, read from the evaluator's table of that name."""
     found = []
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb_connect.connect(str(warehouse), read_only=True) as con:
         tables = {name for (name,) in con.execute("select table_name from information_schema.tables").fetchall()}
         for rule in rules:
             if rule not in tables:

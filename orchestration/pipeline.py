@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.pipeline_lock import LockBusy, timeout_from_env, warehouse_lock
 from orchestration.settings import PROJECT_DIR, SCORECARD_MODELS, Settings
 
@@ -255,7 +256,7 @@ def refused_files_lines(warehouse_path: Path) -> list[str]:
     if not warehouse_path.exists():
         return []
     try:
-        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        with duckdb_connect.connect(str(warehouse_path), read_only=True) as con:
             rows = con.execute(
                 "select file_path, estimated_rows from raw.landing_inventory where status = 'failed' order by file_path"
             ).fetchall()
@@ -277,7 +278,7 @@ def new_run_id() -> str:
 def summary_step(settings: Settings) -> None:
     from orchestration.quality import data_mode
 
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with duckdb_connect.connect(str(settings.warehouse_path), read_only=True) as con:
         rows = con.execute(
             """
             select entity, raw_rows, staged_rows, quarantined_rows, duplicates_removed

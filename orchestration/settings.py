@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -20,6 +21,35 @@ def _path_from_env(variable: str, default: str) -> Path:
     return PROJECT_DIR / default
 
 
+# Bounded memory for every process that opens DuckDB (orchestration.duckdb_connect applies them,
+# and the dbt profile receives them): a limit any machine running the project has room for, and
+# DuckDB spills what does not fit to the temporary directory (by default `<warehouse>.tmp`, beside
+# the data, as DuckDB's own default; never a RAM-backed /tmp).
+DEFAULT_MEMORY_LIMIT = "4GB"
+_MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
+def _memory_limit_from_env() -> str:
+    value = os.environ.get("DUCKDB_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT
+    if not _MEMORY_LIMIT.match(value):
+        raise ValueError(f"DUCKDB_MEMORY_LIMIT={value!r}: give an amount such as 4GB or 512MB")
+    return value
+
+
+def _threads_from_env() -> int:
+    value = os.environ.get("DUCKDB_THREADS", "").strip()
+    if not value:
+        return os.cpu_count() or 1
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"DUCKDB_THREADS={value!r}: give a whole number of threads, at least 1")
+    return int(value)
+
+
+def _temp_directory_from_env() -> Path | None:
+    value = os.environ.get("DUCKDB_TEMP_DIRECTORY", "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse_path: Path
@@ -31,6 +61,18 @@ class Settings:
     reports_dir: Path = PROJECT_DIR / "data/reports"
     # The source mappings (one YAML per source system); the project's describe the generated data.
     mapping_dir: Path = PROJECT_DIR / "mappings"
+    # DuckDB's limits (DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, DUCKDB_TEMP_DIRECTORY), read from the
+    # environment however Settings is built. temp directory None: `<warehouse_path>.tmp`.
+    duckdb_memory_limit: str = field(default_factory=_memory_limit_from_env)
+    duckdb_threads: int = field(default_factory=_threads_from_env)
+    duckdb_temp_directory: Path | None = field(default_factory=_temp_directory_from_env)
+
+    @property
+    def duckdb_temp_root(self) -> Path:
+        """Where DuckDB processes of this warehouse spill, each in its own subdirectory."""
+        if self.duckdb_temp_directory is not None:
+            return self.duckdb_temp_directory
+        return self.warehouse_path.with_name(self.warehouse_path.name + ".tmp")
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -24,7 +24,10 @@ def settings_at(path: Path) -> Settings:
 def test_the_warehouse_is_added_as_a_var(tmp_path: Path) -> None:
     args = for_warehouse(["build", "--select", "path:models/staging"], settings_at(tmp_path / "w.duckdb"))
     assert args[:3] == ["build", "--select", "path:models/staging"]
-    assert json.loads(given_vars(args)) == {WAREHOUSE_VAR: str(tmp_path / "w.duckdb")}
+    given = json.loads(given_vars(args))
+    assert given[WAREHOUSE_VAR] == str(tmp_path / "w.duckdb")
+    # and its DuckDB limits (tests/test_duckdb_connect.py)
+    assert set(given) == {WAREHOUSE_VAR, "duckdb_memory_limit", "duckdb_threads", "duckdb_temp_directory"}
 
 
 def test_the_callers_own_vars_are_kept_beside_the_warehouse() -> None:
@@ -85,4 +88,4 @@ def test_run_dbt_passes_paths_as_flags_and_leaves_the_environment_alone(
         ("--log-path", tmp_path / "logs"),
     ):
         assert args[args.index(flag) + 1] == str(value), flag
-    assert json.loads(given_vars(args)) == {WAREHOUSE_VAR: str(tmp_path / "scratch.duckdb")}
+    assert json.loads(given_vars(args))[WAREHOUSE_VAR] == str(tmp_path / "scratch.duckdb")

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.defs.resources import WarehouseResource
 from orchestration.settings import PROJECT_DIR
 
@@ -177,7 +177,7 @@ order by alerts.kpi_id, alerts.alert_type
     "alert log and webhook once each; listed on this page.",
 )
 def critical_kpi_alerts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    with duckdb.connect(str(warehouse.settings().warehouse_path), read_only=True) as con:
+    with duckdb_connect.connect(str(warehouse.settings().warehouse_path), read_only=True) as con:
         result = con.execute(CRITICAL_ALERTS_SQL)
         columns = [d[0] for d in result.description]
         alerts = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]

@@ -22,10 +22,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
-from orchestration import build_state
+from orchestration import build_state, duckdb_connect
 from orchestration.dbt_flags import for_warehouse
 from orchestration.defs.project import dbt_project, keep_partial_parse, manifest, run_target_path, translator
 from orchestration.defs.resources import WarehouseResource
@@ -75,7 +74,7 @@ def built_tables(warehouse: Path, relations: set[tuple[str, str]]) -> dict[tuple
     if not relations or not warehouse.exists():
         return {}
     columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb_connect.connect(str(warehouse), read_only=True) as con:
         for schema, table, column, data_type in con.execute(
             "select table_schema, table_name, column_name, data_type from information_schema.columns "
             "order by table_schema, table_name, ordinal_position"

@@ -29,8 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.quality import data_mode, store
 from orchestration.quality.definitions import ACCURACY, COMPLETENESS, CONSISTENCY, CRITICAL, TIMELINESS
 from orchestration.quality.runner import validate
@@ -200,7 +200,7 @@ def _record_cumulative(warehouse: Path, run_id: str, rows: list[ResultRow]) -> N
     """Record `rows` as part of validation run `run_id`: the run's earlier results of other suites
     are kept, and its scores and schema snapshot are recomputed over all of them."""
     suites = {r.suite for r in rows}
-    with duckdb.connect(str(warehouse)) as con:
+    with duckdb_connect.connect(str(warehouse)) as con:
         store.prepare(con)
         earlier = [
             ResultRow(*values)
@@ -226,7 +226,7 @@ def run_gx(settings: Settings, run_id: str, checks: Iterable[GxCheck]) -> list[R
     suites = set().union(*(c.suites for c in checks)) if checks else set()
     if not suites:
         return []
-    with duckdb.connect(str(settings.warehouse_path)) as con:
+    with duckdb_connect.connect(str(settings.warehouse_path)) as con:
         store.prepare(con)  # the consistency suite reads audit.schema_snapshots
         historical = data_mode.read(con).historical
     not_applicable = not_applicable_rows(checks, run_id) if historical else []

@@ -13,8 +13,8 @@ from collections import defaultdict
 from datetime import UTC
 
 import dagster as dg
-import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.contracts import ENTITIES, SOURCES
 from orchestration.defs import gx
 from orchestration.defs.resources import WarehouseResource
@@ -74,7 +74,7 @@ LEDGER_SPEC = dg.AssetSpec(
 
 def _newest_loads(warehouse: str) -> dict[str, float]:
     """Per source, when its newest file landed (epoch seconds, UTC)."""
-    with duckdb.connect(warehouse, read_only=True) as con:
+    with duckdb_connect.connect(warehouse, read_only=True) as con:
         rows = con.execute(
             "select source_name, max(finished_at) from raw.load_ledger where status = 'loaded' group by source_name"
         ).fetchall()

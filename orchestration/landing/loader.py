@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.contracts import ENTITIES
 from orchestration.identifiers import shown, sql_string, unsafe_column_name
 from orchestration.landing.checks import FileRejected, check_header
@@ -414,7 +415,7 @@ def land(
     loaded_at = _utc_now()
     report = LandingReport(run_id=f"{loaded_at:%Y%m%dT%H%M%S%f}")
     outcomes: list[FileOutcome] = []
-    with duckdb.connect(str(warehouse_path)) as con:
+    with duckdb_connect.connect(str(warehouse_path)) as con:
         con.execute("set TimeZone = 'UTC'")
         ensure_raw_schema(con, mappings)
         for index, landing_file in enumerate(files, start=1):

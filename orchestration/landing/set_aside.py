@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
+from orchestration import duckdb_connect
 from orchestration.landing.discovery import discover
 from orchestration.landing.loader import (
     INVENTORY,
@@ -66,7 +65,7 @@ def set_aside(
             "as missing, so there is nothing to set aside"
         )
     file_scan = scan_entry(landing_file)
-    with duckdb.connect(str(warehouse)) as con:
+    with duckdb_connect.connect(str(warehouse)) as con:
         ensure_raw_schema(con, mappings)
         previous = _previous_outcome(con, relative_path, file_scan.checksum)
         if previous is None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.contracts import ENTITIES, Entity, ExistsIn
 from orchestration.mapping import SourceMapping
 
@@ -187,7 +188,7 @@ class CheckResult:
 
 
 def summarise(warehouse: Path, mappings: Mapping[str, SourceMapping]) -> tuple[list[FileOutcome], list[ReasonCount]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb_connect.connect(str(warehouse), read_only=True) as con:
         return file_outcomes(con), reason_counts(con, mappings)
 
 

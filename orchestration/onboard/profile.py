@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.contracts import ENTITIES, Column, Entity
 from orchestration.identifiers import unsafe_column_name
 from orchestration.landing.checks import FileRejected, check_header
@@ -312,7 +313,7 @@ def propose_sources(files: list[FileProfile]) -> list[SourceProposal]:
 def profile_export(directory: Path, source: str | None = None) -> Profile:
     """Profile every CSV file under `directory`; `source` limits the entities to one system's."""
     files = []
-    with duckdb.connect() as con:
+    with duckdb_connect.connect() as con:
         for export_file in find_files(directory):
             folder = export_file.source or source
             entities = tuple(e for e in ENTITIES if folder is None or e.source == folder)

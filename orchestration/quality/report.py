@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import duckdb
-
+from orchestration import duckdb_connect
 from orchestration.quality import data_mode
 from orchestration.quality.runner import DOCS_DIR, ValidationRun, validate
 from orchestration.quality.standards import failed_standards, summary_lines
@@ -16,7 +15,7 @@ def validate_and_report(
     settings: Settings, docs: bool = True, historical: bool = False
 ) -> tuple[ValidationRun, list[str]]:
     """Validate every suite; for data declared historical (data_mode) all but timeliness."""
-    with duckdb.connect(str(settings.warehouse_path)) as con:
+    with duckdb_connect.connect(str(settings.warehouse_path)) as con:
         data_mode.declare(con, historical)
     suites = (lambda name: name != TIMELINESS_SUITE) if historical else None
     run = validate(settings.warehouse_path, settings.landing_dir, docs_dir=DOCS_DIR if docs else None, suites=suites)

@@ -20,8 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from orchestration import duckdb_connect
 from orchestration.quality import store
 from orchestration.quality.definitions import LANDED_FILES_PARAMETER
 from orchestration.quality.standards import ResultRow
@@ -113,10 +112,12 @@ def run_gx(
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
             },
         )
+    # the bounded-memory limits as duckdb-engine's connect config: GX's engine opens its own
+    # read-only instance of the file (orchestration.duckdb_connect)
     source = context.data_sources.add_sql(
         "warehouse",
         connection_string=f"duckdb:///{warehouse}",
-        kwargs={"connect_args": {"read_only": True}},
+        kwargs={"connect_args": {"read_only": True, "config": duckdb_connect.engine_config(warehouse)}},
     )
     documents = [d for d in load_documents(suites_dir) if suites is None or suites(d["name"])]
     assets: dict[tuple[str, str], Any] = {}
@@ -206,11 +207,11 @@ def validate(
     started = time.perf_counter()
     run_id = run_id or new_run_id()
     if record:
-        with duckdb.connect(str(warehouse)) as con:
+        with duckdb_connect.connect(str(warehouse)) as con:
             store.prepare(con)
     parameters = {LANDED_FILES_PARAMETER: landed_files(landing_dir)}
     rows, index, gx_seconds, docs_seconds = run_gx(warehouse, parameters, run_id, suites_dir, docs_dir, suites)
     if record:
-        with duckdb.connect(str(warehouse)) as con:
+        with duckdb_connect.connect(str(warehouse)) as con:
             store.record(con, run_id, rows)
     return ValidationRun(run_id, rows, index, gx_seconds, docs_seconds, time.perf_counter() - started)

@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.quality import data_mode
 from orchestration.reports import drivers
 from orchestration.reports.model import (
@@ -48,7 +49,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection (the pipeline or dbt may be the warehouse's writer)."""
     if not warehouse.exists():
         raise ReportError(f"warehouse not found: {warehouse} (build it with `make run`, or set WAREHOUSE_PATH)")
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb_connect.connect(str(warehouse), read_only=True)
     found = con.execute(
         """
         select count(*) from information_schema.tables

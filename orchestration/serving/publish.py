@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from orchestration import duckdb_connect
 from orchestration.identifiers import sql_string
 from orchestration.quality import data_mode
 from orchestration.settings import PROJECT_DIR, Settings
@@ -361,7 +362,7 @@ def fsync_path(path: Path) -> None:
 # ------------------------------------------------------------------------------- reading serving
 def memory_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that files are ATTACHed to: UTC, and quiet (no progress bar in logs)."""
-    con = duckdb.connect()
+    con = duckdb_connect.connect()
     con.execute("set TimeZone = 'UTC'")
     con.execute("set enable_progress_bar = false")
     return con
