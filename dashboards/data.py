@@ -34,6 +34,7 @@ import pandas as pd
 
 from orchestration.quality.data_mode import TIMELINESS_NOT_APPLICABLE
 from orchestration.reports import status as vocabulary
+from orchestration.reports.drivers import DRIVER_PERIODS
 
 # Status of the scorecard (macro kpi_status), in the vocabulary every surface shares
 # (orchestration.reports.status): words, and the Streamlit colour that shows them.
@@ -939,10 +940,6 @@ def attention_items(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, pd.
 RED_STATUSES = ("off_target", "at_risk")
 DRIVER_COLUMNS = ["slice", "dimension", "slice_value", "contribution", "rate_effect", "mix_effect", "value",
                   "prior_value", "weight", "prior_weight"]
-
-
-# The frequencies kpi_drivers compares a period of with the one before: the month before, the day before.
-DRIVER_PERIODS = {"monthly": "month", "daily": "day"}
 
 
 def red_kpis(scorecard: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame:

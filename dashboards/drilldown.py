@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
-from orchestration.reports.drivers import NO_DRIVERS, NO_SLICES
+from orchestration.reports.drivers import DRIVER_PERIODS, NO_DRIVERS, NO_SLICES
 
 KEY = "why_red_kpi"
 
@@ -22,7 +22,7 @@ KEY = "why_red_kpi"
 def _caption(row: pd.Series, basis: str) -> str:
     unit = row["unit"]
     now = data.format_value(row["actual_value"], unit)
-    period = data.DRIVER_PERIODS[row["frequency"]]
+    period = DRIVER_PERIODS[row["frequency"]]
     on = "" if period == "month" else f" on {ui.day_label(row['period_start'])}"
     if basis == "change":
         change = data.format_change(row["change_value"], row["change_rate"], unit)

@@ -24,6 +24,9 @@ from orchestration.reports.formatting import MISSING, fixed, format_value
 from orchestration.reports.model import KpiLine
 
 RED_STATUSES = ("off_target", "at_risk")
+# The frequencies marts.kpi_drivers compares a period of with the one before, and the period's
+# name in the words: the month before, the day before (weekly and quarterly KPIs have no slices).
+DRIVER_PERIODS = {"monthly": "month", "daily": "day"}
 TOP_DRIVERS = 3
 NO_SLICES = "no slice data: this KPI is not broken down by category, tier, country, channel or platform"
 NO_DRIVERS = "no slice moved it, and the period before is not comparable"

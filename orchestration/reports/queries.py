@@ -141,7 +141,7 @@ def _explanations(
     before and a day with the day before, those reports' baselines); a week's KPIs have no slices
     and a quarter compares with the last month of the quarter before, so they have no such
     section."""
-    if cadence.name not in ("day", "month"):
+    if cadence.name not in drivers.DRIVER_PERIODS.values():
         return ()
     return drivers.explain(con, at, kpis, {alert.kpi_id for alert in alerts}, period=cadence.name)
 
