@@ -8,11 +8,13 @@ warehouse after a successful build and compared before the next one.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import duckdb
 
 from orchestration import duckdb_connect
+from orchestration.contracts import ENTITIES
 from orchestration.settings import PROJECT_DIR
 
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots", "tests/dbt")
@@ -67,3 +69,66 @@ def record_build(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> None:
 
 def forget_build(warehouse_path: Path) -> None:
     state_file(warehouse_path).unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------------ incremental builds
+# The incremental models (the base models, the big stg models and facts) keep their rows between
+# builds and derive only what new batches change. That holds while the SQL that derived the kept
+# rows is the SQL of this build and no landed row went away; otherwise a build refreshes fully.
+# After a complete build, the project's digest and each raw table's row count are stored here.
+
+
+def incremental_state_file(warehouse_path: Path) -> Path:
+    return warehouse_path.with_name(warehouse_path.name + ".incremental-state")
+
+
+def raw_row_counts(warehouse_path: Path) -> dict[str, int] | None:
+    """Rows of every landed entity's raw table; None when the warehouse cannot be read."""
+    if not warehouse_path.exists():
+        return None
+    try:
+        with duckdb_connect.connect(str(warehouse_path), read_only=True) as con:
+            landed = {
+                name
+                for (name,) in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'raw'"
+                ).fetchall()
+            }
+            # the names are the contract's, never read from a file
+            return {
+                entity.name: con.execute(f'select count(*) from raw."{entity.name}"').fetchone()[0]
+                for entity in ENTITIES
+                if entity.name in landed
+            }
+    except duckdb.Error:
+        return None
+
+
+def full_refresh_reason(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> str | None:
+    """Why the next build must derive every row again (None: an incremental build is right)."""
+    stored = incremental_state_file(warehouse_path)
+    if not stored.exists():
+        return "no complete build of this warehouse recorded"
+    try:
+        state = json.loads(stored.read_text())
+        built_project, built_rows = state["project"], state["raw_rows"]
+    except (ValueError, KeyError, TypeError):
+        return f"{stored.name} is unreadable"
+    if built_project != project_digest(project_dir):
+        return "the dbt project changed since the last build"
+    counts = raw_row_counts(warehouse_path) or {}
+    shrunk = sorted(name for name, rows in built_rows.items() if counts.get(name, 0) < rows)
+    if shrunk:
+        return f"raw rows went missing since the last build: {', '.join(shrunk)}"
+    return None
+
+
+def record_incremental_state(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> None:
+    counts = raw_row_counts(warehouse_path)
+    if counts is not None:
+        state = {"project": project_digest(project_dir), "raw_rows": counts}
+        incremental_state_file(warehouse_path).write_text(json.dumps(state, sort_keys=True) + "\n")
+
+
+def forget_incremental_state(warehouse_path: Path) -> None:
+    incremental_state_file(warehouse_path).unlink(missing_ok=True)

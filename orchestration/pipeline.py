@@ -129,11 +129,16 @@ def retire_warehouse(warehouse_path: Path) -> None:
     """A regenerated dataset is a new synthetic world whose keys mean other things than the
     previous one's, so its raw rows must not be mixed with the old ones: start a new warehouse.
     The caller holds the pipeline lock; its lock file stays (removing it would split the lock)."""
-    from orchestration.build_state import state_file
+    from orchestration.build_state import incremental_state_file, state_file
 
     if not warehouse_path.exists():
         return
-    for path in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal"), state_file(warehouse_path)):
+    for path in (
+        warehouse_path,
+        warehouse_path.with_name(warehouse_path.name + ".wal"),
+        state_file(warehouse_path),
+        incremental_state_file(warehouse_path),
+    ):
         path.unlink(missing_ok=True)
     print(f"new dataset: removed the previous warehouse {warehouse_path}; it is rebuilt from this dataset")
 
@@ -220,8 +225,12 @@ def dbt_build_step(settings: Settings, force: bool = False) -> None:
         print("warehouse already built from these files and this project: skipping (make build to force)")
         return
     build_state.forget_build(settings.warehouse_path)
-    run_build(settings, build_exclusions(settings))
+    reason = build_state.full_refresh_reason(settings.warehouse_path)
+    if reason:
+        print(f"full refresh: {reason}")
+    run_build(settings, build_exclusions(settings) + (["--full-refresh"] if reason else []))
     build_state.record_build(settings.warehouse_path)
+    build_state.record_incremental_state(settings.warehouse_path)
 
 
 def score_step(settings: Settings) -> None:

@@ -367,9 +367,14 @@ def column_checks(col: SourceColumn, levels: int) -> list[list[str]]:
         message = [sql_text(f"{label}not {column.codes.label} '"), text, quote]
         checks.append(case_when(f"{name} is not null and {listed_code(column)} is null", message, levels))
     if column.references:
-        message = [sql_text(f"{label}orphaned, no valid {column.references} ("), text, "')'"]
+        message = [sql_text(orphan_message(column)), text, "')'"]
         checks.append(case_when(f"{name} is not null and {valid_parent(column)} is null", message, levels))
     return checks
+
+
+def orphan_message(column: Column) -> str:
+    """How `_dq_reason` starts a foreign key's orphan message; the landed text and ')' follow."""
+    return f"{column.name}: orphaned, no valid {column.references} ("
 
 
 def listed_code(column: Column) -> str:
@@ -566,7 +571,7 @@ def _trimmed(columns: tuple[SourceColumn, ...]) -> list[str]:
         comment += ". The source mapping says which export column holds each"
     if defaulted := [col.column.name for col in columns if col.defaulted]:
         comment += f". Not in the export, given the source mapping's default: {', '.join(defaulted)}"
-    return cte("trimmed", ["select", *indent(with_commas(items)), "from source"], comment)
+    return cte("trimmed", ["select", *indent(with_commas(items)), "from to_derive"], comment)
 
 
 def _ambiguities_marked(columns: tuple[SourceColumn, ...]) -> list[str]:
@@ -673,7 +678,7 @@ def _fingerprinted(columns: tuple[SourceColumn, ...]) -> list[str]:
         )
     return cte(
         "fingerprinted",
-        ["select", "    *,", *indent(call), "from validated"],
+        ["select", "    *,", *indent(call), "from rank_input"],
         "a hash of the typed values, so a duplicate that disagrees with the row kept is told from "
         "an equal one",
     )
@@ -730,33 +735,68 @@ def _duplicates_flagged() -> list[str]:
     )
 
 
+def _business_time(entity: Entity, relation: str = "") -> str:
+    assert entity.partitioned_by is not None
+    value = f"{relation}{ident(entity.partitioned_by)}"
+    return f"cast({value} as timestamp)" if entity.column(entity.partitioned_by).type == "date" else value
+
+
+def _late_flag(entity: Entity, relation: str) -> list[str]:
+    """Whether a row of `relation` arrived late, by its batch's watermark (`batch_watermarks`)."""
+    assert entity.partitioned_by is not None
+    return [
+        "case",
+        f"    when {relation}.{ident(entity.partitioned_by)} is null then null",
+        "    -- the first batch has nothing before it",
+        "    when batch_watermarks.watermark is null then false",
+        f"    else {_business_time(entity, relation + '.')} < {{{{ dbt.dateadd(",
+        "        'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'",
+        "    ) }}",
+        "end",
+    ]
+
+
 def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
     assert entity.partitioned_by is not None
-    column = ident(entity.partitioned_by)
-    is_date = entity.column(entity.partitioned_by).type == "date"
-
-    def business_time(relation: str = "") -> str:
-        value = f"{relation}{column}"
-        return f"cast({value} as timestamp)" if is_date else value
-
-    newest_time = [f"max(case when _dq_reason is null then {business_time()} end) as newest_business_time"]
-    if not fits(newest_time[0], 2):
-        newest_time = [
-            "max(",
-            f"    case when _dq_reason is null then {business_time()} end",
-            ") as newest_business_time",
+    times = cte(
+        "business_times",
+        [
+            "select",
+            "    _loaded_at,",
+            "    _batch_id,",
+            "    _dq_reason,",
+            f"    {_business_time(entity)} as business_time",
+            "from duplicates_flagged",
         ]
+        + (
+            [
+                "{% if is_incremental() %}",
+                "    union all",
+                "    select",
+                "        _loaded_at,",
+                "        _batch_id,",
+                "        _dq_reason,",
+                f"        {_business_time(entity)} as business_time",
+                "    from stored_kept",
+                "{% endif %}",
+            ]
+            if incremental(entity)
+            else []
+        ),
+        f"each row's business time ({entity.partitioned_by})"
+        + ("; in an incremental run the stored rows not derived again count with what they hold" if incremental(entity) else ""),
+    )
     newest = cte(
         "batch_newest",
         [
             "select",
             "    _loaded_at,",
             "    _batch_id,",
-            *indent(newest_time),
-            "from duplicates_flagged",
+            "    max(case when _dq_reason is null then business_time end) as newest_business_time",
+            "from business_times",
             "group by _loaded_at, _batch_id",
         ],
-        f"the newest valid business time ({entity.partitioned_by}) each batch brought",
+        "the newest valid business time each batch brought",
     )
     watermarks = cte(
         "batch_watermarks",
@@ -771,20 +811,12 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
         ],
         "what had landed before each batch, in landing order (run, then the files of a run in order)",
     )
-    row_time = business_time("duplicates_flagged.")
     flagged = cte(
         "late_arrivals_flagged",
         [
             "select",
             "    duplicates_flagged.*,",
-            "    case",
-            f"        when duplicates_flagged.{column} is null then null",
-            "        -- the first batch has nothing before it",
-            "        when batch_watermarks.watermark is null then false",
-            f"        else {row_time} < {{{{ dbt.dateadd(",
-            "            'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'",
-            "        ) }}",
-            "    end as _is_late_arriving",
+            *indent(_late_flag(entity, "duplicates_flagged")[:-1] + ["end as _is_late_arriving"]),
             "from duplicates_flagged",
             "left join batch_watermarks",
             "    on duplicates_flagged._batch_id = batch_watermarks._batch_id",
@@ -792,7 +824,7 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
         "a row whose business time is older than what earlier batches had already delivered (less "
         "the var late_arrival_grace_days) arrived late; the file's name plays no part",
     )
-    return [newest, watermarks, flagged]
+    return [times, newest, watermarks, flagged]
 
 
 def _final(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
@@ -804,7 +836,11 @@ def _final(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
         items.append(["_is_late_arriving"])
     items += [[name] for name in LINEAGE_COLUMNS]
     source_cte = "late_arrivals_flagged" if entity.partitioned_by else "duplicates_flagged"
-    return cte("final", ["select", *indent(with_commas(items)), f"from {source_cte}"])
+    body = ["select", *indent(with_commas(items)), f"from {source_cte}"]
+    if incremental(entity) and entity.partitioned_by:
+        held = with_commas([[name] for name in stored_columns(entity, columns)])
+        body += ["{% if is_incremental() %}", "    union all", "    select", *indent(held, 2), "    from restated", "{% endif %}"]
+    return cte("final", body)
 
 
 def _description(entity: Entity) -> str:
@@ -820,10 +856,194 @@ def _description(entity: Entity) -> str:
     )
 
 
+# ------------------------------------------------------------------------------ incremental runs
+INCREMENTAL_NOTE = (
+    "Incremental: a run types and checks only the raw rows landed since the newest row held (and "
+    "held rows whose parent link changed), ranks them with the held rows of their keys, and "
+    "replaces those rows by (_batch_id, _row_number); a full refresh derives every row again and "
+    "gives the same table. The pipeline refreshes fully when the project changed or a raw row went "
+    "missing (orchestration/build_state.py)."
+)
+INCREMENTAL_CONFIG = [
+    "{{ config(",
+    "    materialized='incremental',",
+    "    unique_key=['_batch_id', '_row_number'],",
+    "    incremental_strategy='delete+insert',",
+    "    on_schema_change='fail',",
+    ") }}",
+]
+
+
+def incremental(entity: Entity) -> bool:
+    """Whether the base model derives only what new batches change. An entity with consistency
+    rules reads staged rows of other entities, which any batch can change: it is derived whole."""
+    return not entity.consistency_rules
+
+
+def stored_columns(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
+    """The columns a base model holds, in order."""
+    held = [col.name for col in columns] + ["_dq_reason", "_is_duplicate", "_conflict_with_file", "_defaulted_columns"]
+    return held + (["_is_late_arriving"] if entity.partitioned_by else []) + list(LINEAGE_COLUMNS)
+
+
+def incremental_ctes(ctes: list[list[str]]) -> list[str]:
+    """CTEs only an incremental run has: each ends with its comma, as CTEs follow."""
+    lines = ["{% if is_incremental() %}", ""]
+    for block in ctes:
+        lines += block[:-1] + [block[-1] + ",", ""]
+    return lines + ["{% endif %}"]
+
+
+def _links_changed(entity: Entity) -> list[str]:
+    references = [column for column in entity.columns if column.references]
+    if not references:
+        body = ["select", "    _batch_id,", "    _row_number", "from stored", "where false"]
+    else:
+        joins, changed = [], []
+        for column in references:
+            parents = f"valid_{column.name.lower()}_parents"
+            # '_' in the pattern matches any character: a false match only derives a row again
+            pattern = sql_text("%" + orphan_message(column) + "%")
+            joins += [f"left join {parents}", f"    on stored.{ident(column.name)} = {parents}.parent_key"]
+            changed.append(
+                [
+                    "(",
+                    f"    stored.{ident(column.name)} is not null",
+                    f"    and (coalesce(stored._dq_reason, '') like {pattern})",
+                    f"    = ({parents}.parent_key is not null)",
+                    ")",
+                ]
+            )
+        conditions = indent(changed[0]) + [line for c in changed[1:] for line in indent(["or " + c[0], *c[1:]])]
+        body = ["select", "    stored._batch_id,", "    stored._row_number", "from stored", *joins, "where", *conditions]
+    return cte(
+        "links_changed",
+        body,
+        "stored rows whose foreign key's parent turned valid or invalid since they were checked: "
+        "derived again from their raw row",
+    )
+
+
+def _to_derive(entity: Entity) -> list[str]:
+    if not incremental(entity):
+        return cte("to_derive", ["select * from source"], "the raw rows to type and check: every one")
+    return cte(
+        "to_derive",
+        [
+            "select * from source",
+            "{% if is_incremental() %}",
+            "    where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)",
+            "    union all",
+            "    select source.*",
+            "    from source",
+            "    inner join links_changed",
+            "        on",
+            "            source._batch_id = links_changed._batch_id",
+            "            and source._row_number = links_changed._row_number",
+            "{% endif %}",
+        ],
+        "the raw rows to type and check: every one, or in an incremental run those landed after "
+        "the newest stored row and the stored rows whose parent link changed",
+    )
+
+
+def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[list[str]]:
+    keys = [ident(k) for k in entity.key]
+    derived_keys = cte(
+        "derived_keys",
+        ["select distinct", *indent(with_commas([[k] for k in keys]), 1), "from validated", "where",
+         *[f"    {'and ' if i else ''}{k} is not null" for i, k in enumerate(keys)]],
+        "the business keys the derived rows bring",
+    )
+    held = [col.name for col in columns] + ["_dq_reason", *LINEAGE_COLUMNS]
+    conditions = [f"stored.{k} = derived_keys.{k}" for k in keys]
+    stored_rows = cte(
+        "stored_of_derived_keys",
+        [
+            "select",
+            *indent(with_commas([[f"stored.{name}"] for name in held])),
+            "from stored",
+            "inner join derived_keys",
+            f"    on {conditions[0]}",
+            *[f"        and {c}" for c in conditions[1:]],
+            "left join to_derive",
+            "    on",
+            "        stored._batch_id = to_derive._batch_id",
+            "        and stored._row_number = to_derive._row_number",
+            "where to_derive._batch_id is null",
+        ],
+        "the stored rows of those keys not derived again, with the typed values and reasons they "
+        "hold: newest-wins is decided over every row of a key",
+    )
+    return [derived_keys, stored_rows]
+
+
+def _rank_input(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
+    if not incremental(entity):
+        return cte("rank_input", ["select * from validated"], "the rows newest-wins ranks: every one")
+    held = [col.name for col in columns] + ["_dq_reason", *LINEAGE_COLUMNS]
+    return cte(
+        "rank_input",
+        [
+            "select * from validated",
+            "{% if is_incremental() %}",
+            "    union all",
+            "    select",
+            *indent(with_commas([[name] for name in held]), 2),
+            "    from stored_of_derived_keys",
+            "{% endif %}",
+        ],
+        "the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of "
+        "their keys",
+    )
+
+
+def _stored_kept() -> list[str]:
+    return cte(
+        "stored_kept",
+        [
+            "select stored.*",
+            "from stored",
+            "left join duplicates_flagged",
+            "    on",
+            "        stored._batch_id = duplicates_flagged._batch_id",
+            "        and stored._row_number = duplicates_flagged._row_number",
+            "where duplicates_flagged._batch_id is null",
+        ],
+        "the stored rows this run leaves as they are",
+    )
+
+
+def _restated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
+    flag = _late_flag(entity, "stored_kept")
+    items = [[f"stored_kept.{name}"] for name in stored_columns(entity, columns) if name != "_is_late_arriving"]
+    at = items.index(["stored_kept._defaulted_columns"]) + 1
+    items.insert(at, flag[:-1] + ["end as _is_late_arriving"])
+    return cte(
+        "restated",
+        [
+            "select",
+            *indent(with_commas(items)),
+            "from stored_kept",
+            "left join batch_watermarks",
+            "    on stored_kept._batch_id = batch_watermarks._batch_id",
+            "where",
+            *indent(flag[:-1] + ["end is distinct from stored_kept._is_late_arriving"]),
+        ],
+        "stored rows whose batch's watermark moved (a row before it turned valid or invalid): "
+        "their late flag again",
+    )
+
+
 def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     """The base model of `entity` as `source` exports it: plain dbt SQL."""
     columns = source_columns(entity, source)
-    ctes = _import_ctes(entity) + _parent_ctes(entity) + [_trimmed(columns)]
+    is_incremental = incremental(entity)
+    ctes = _import_ctes(entity) + _parent_ctes(entity)
+    if is_incremental:
+        stored = cte("stored", ["select * from {{ this }}"], "the rows this model holds")
+        ctes.append(incremental_ctes([stored, _links_changed(entity)]))
+    ctes += [_to_derive(entity), _trimmed(columns)]
     typed_from = "trimmed"
     if any(col.ambiguous_pairs for col in columns):
         ctes.append(_ambiguities_marked(columns))
@@ -833,21 +1053,26 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     if _parent_entities(entity) or _code_lists(entity):
         ctes.append(_joined(entity))
         checked_from = "joined"
-    ctes += [
-        _column_rules_checked(columns, checked_from),
-        _validated(entity, columns),
-        _fingerprinted(columns),
-        _ranked(entity),
-        _duplicates_flagged(),
-    ]
+    ctes += [_column_rules_checked(columns, checked_from), _validated(entity, columns)]
+    if is_incremental:
+        ctes.append(incremental_ctes(_stored_of_derived_keys(entity, columns)))
+    ctes += [_rank_input(entity, columns), _fingerprinted(columns), _ranked(entity), _duplicates_flagged()]
     if entity.partitioned_by:
+        if is_incremental:
+            ctes.append(incremental_ctes([_stored_kept()]))
         ctes += _late_arrival_ctes(entity)
+        if is_incremental:
+            ctes.append(incremental_ctes([_restated(entity, columns)]))
     ctes.append(_final(entity, columns))
 
     lines = comment_lines(HEADER.format(source=entity.source, entity=entity.name)) + ["--"]
-    lines += comment_lines(_description(entity)) + ["", "with", ""]
+    lines += comment_lines(_description(entity)) + [""]
+    if is_incremental:
+        lines += comment_lines(INCREMENTAL_NOTE) + INCREMENTAL_CONFIG + [""]
+    lines += ["with", ""]
     for i, block in enumerate(ctes):
-        lines += block[:-1] + [block[-1] + ("," if i < len(ctes) - 1 else ""), ""]
+        ends_with_comma = block[0].startswith("{%") or i == len(ctes) - 1
+        lines += block[:-1] + [block[-1] + ("" if ends_with_comma else ","), ""]
     lines += ["select * from final"]
     return "\n".join(lines) + "\n"
 

@@ -26,6 +26,7 @@ def warehouse(tmp_path: Path) -> Path:
         con.execute("create schema raw")
         con.execute("create table raw.load_ledger (batch_id varchar, status varchar)")
         con.execute("insert into raw.load_ledger values ('b1', 'loaded'), ('b2', 'failed')")
+        con.execute("create table raw.orders as select 1 as order_id union all select 2")
     return path
 
 
@@ -62,3 +63,38 @@ def test_missing_warehouse_or_forgotten_build_is_never_up_to_date(
     build_state.record_build(warehouse, project)
     build_state.forget_build(warehouse)
     assert not build_state.is_up_to_date(warehouse, project)
+
+
+# ------------------------------------------------------------------------------ incremental builds
+def test_an_incremental_build_needs_a_recorded_complete_build(project: Path, warehouse: Path) -> None:
+    assert build_state.full_refresh_reason(warehouse, project) == "no complete build of this warehouse recorded"
+    build_state.record_incremental_state(warehouse, project)
+    assert build_state.full_refresh_reason(warehouse, project) is None
+
+
+def test_new_raw_rows_build_incrementally(project: Path, warehouse: Path) -> None:
+    build_state.record_incremental_state(warehouse, project)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into raw.load_ledger values ('b3', 'loaded')")
+        con.execute("insert into raw.orders values (3)")
+    assert build_state.full_refresh_reason(warehouse, project) is None
+
+
+def test_a_changed_model_refreshes_fully(project: Path, warehouse: Path) -> None:
+    build_state.record_incremental_state(warehouse, project)
+    (project / "models" / "a.sql").write_text("select 2 as id\n")
+    assert build_state.full_refresh_reason(warehouse, project) == "the dbt project changed since the last build"
+
+
+def test_a_missing_raw_row_refreshes_fully(project: Path, warehouse: Path) -> None:
+    build_state.record_incremental_state(warehouse, project)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from raw.orders where order_id = 1")
+    assert build_state.full_refresh_reason(warehouse, project) == "raw rows went missing since the last build: orders"
+
+
+def test_an_unreadable_state_refreshes_fully(project: Path, warehouse: Path) -> None:
+    build_state.incremental_state_file(warehouse).write_text("{not json")
+    assert build_state.full_refresh_reason(warehouse, project) == "warehouse.duckdb.incremental-state is unreadable"
+    build_state.forget_incremental_state(warehouse)
+    assert build_state.full_refresh_reason(warehouse, project) == "no complete build of this warehouse recorded"

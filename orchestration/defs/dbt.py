@@ -132,6 +132,10 @@ def run_dbt_build(
     # unit tests check SQL against fixed inputs, not the data: CI and `make run` run them, a
     # scheduled refresh need not (dbt's advice for production builds)
     args = for_warehouse(["build", "--exclude-resource-type", "unit_test"], settings)
+    reason = build_state.full_refresh_reason(settings.warehouse_path)
+    if reason:
+        context.log.info(f"full refresh: {reason}")
+        args.append("--full-refresh")
     invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
     # dbt holds the warehouse until it exits: collect its events, then read the built tables
     events = list(invocation.stream())
@@ -147,6 +151,7 @@ def run_dbt_build(
     if invocation.is_successful():
         if op_name == MARTS_LAYER and not context.is_subset:
             build_state.record_build(settings.warehouse_path)
+            build_state.record_incremental_state(settings.warehouse_path)
         return
     failures = _failures(invocation)
     raise dg.Failure(

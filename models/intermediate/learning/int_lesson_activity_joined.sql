@@ -1,4 +1,15 @@
-{{ config(materialized='ephemeral') }}
+{#- Incremental (the event stream, 10M rows at scale 1.0): a run computes every event and writes
+    only those not held as they are (new, redelivered, restated late, or whose lesson or enrollment
+    changed), after dropping the events staging no longer has. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='event_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}"
+        ~ "{{ delete_keys_no_longer_in(ref('stg_learning__lesson_activity'), 'event_id') }}"
+        ~ "{% endif %}",
+) }}
 
 with
 
@@ -55,6 +66,10 @@ final as (
         on lesson_activity.lesson_id = lessons.lesson_id
     inner join enrollments
         on lesson_activity.enrollment_id = enrollments.enrollment_id
+    {% if is_incremental() %}
+        except
+        select * from {{ this }}
+    {% endif %}
 
 )
 

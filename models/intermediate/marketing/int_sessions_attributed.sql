@@ -1,3 +1,16 @@
+{#- Incremental (a row per session: the second biggest stream). A run computes
+    every session and writes only those not held as they are (new, redelivered, or whose tracking
+    code now names another campaign), after dropping the sessions upstream no longer has. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='session_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}"
+        ~ "{{ delete_keys_no_longer_in(ref('stg_web_analytics__sessions'), 'session_id') }}"
+        ~ "{% endif %}",
+) }}
+
 with
 
 sessions as (
@@ -60,6 +73,10 @@ final as (
         duration_seconds
 
     from attributed
+    {% if is_incremental() %}
+        except
+        select * from {{ this }}
+    {% endif %}
 
 )
 

@@ -1,14 +1,15 @@
-{#- Incremental: the event stream is the biggest table (10M rows at scale 1.0). A run re-reads
-    the events of the last `lesson_activity_lookback_days` days (default 3) before the newest
-    event already loaded, plus every row loaded into raw after the newest `_loaded_at` already
-    loaded, which catches late-arriving events of earlier months and corrected deliveries;
-    delete+insert on event_id replaces them. Events that staging drops later (quarantined after
-    the fact) stay until a --full-refresh. -#}
+{#- Incremental: the event stream is the biggest table (10M rows at scale 1.0). A run computes
+    every event and writes only those not held as they are (new, redelivered, quarantined or
+    restated late, or whose lesson or enrollment changed), after dropping the events
+    int_lesson_activity_joined no longer has. -#}
 {{ config(
     materialized='incremental',
     unique_key='event_id',
     incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}"
+        ~ "{{ delete_keys_no_longer_in(ref('int_lesson_activity_joined'), 'event_id') }}"
+        ~ "{% endif %}",
 ) }}
 
 with
@@ -16,23 +17,6 @@ with
 lesson_activity as (
 
     select * from {{ ref('int_lesson_activity_joined') }}
-
-),
-
-new_lesson_activity as (
-
-    select * from lesson_activity
-    {% if is_incremental() %}
-        where
-            occurred_at >= (
-                select
-                    {{ dbt.dateadd(
-                        'day', -var('lesson_activity_lookback_days', 3), 'max(occurred_at)'
-                    ) }}
-                from {{ this }}
-            )
-            or _loaded_at > (select max(_loaded_at) from {{ this }})
-    {% endif %}
 
 ),
 
@@ -66,7 +50,11 @@ final as (
         ---------- lineage
         _loaded_at
 
-    from new_lesson_activity
+    from lesson_activity
+    {% if is_incremental() %}
+        except
+        select * from {{ this }}
+    {% endif %}
 
 )
 

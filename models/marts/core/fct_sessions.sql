@@ -1,3 +1,16 @@
+{#- Incremental (a row per session: the second biggest stream). A run computes
+    every session and writes only those not held as they are (new, redelivered, reattributed, or
+    whose orders changed), after dropping the sessions upstream no longer has. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='session_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}"
+        ~ "{{ delete_keys_no_longer_in(ref('int_sessions_attributed'), 'session_id') }}"
+        ~ "{% endif %}",
+) }}
+
 with
 
 sessions as (
@@ -64,6 +77,10 @@ final as (
     from sessions
     left join orders_per_session
         on sessions.session_id = orders_per_session.session_id
+    {% if is_incremental() %}
+        except
+        select * from {{ this }}
+    {% endif %}
 
 )
 

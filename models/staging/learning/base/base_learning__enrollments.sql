@@ -47,6 +47,13 @@ valid_course_id_parents as (
 
 ),
 
+-- the raw rows to type and check: every one
+to_derive as (
+
+    select * from source
+
+),
+
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -64,7 +71,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from source
+    from to_derive
 
 ),
 
@@ -209,6 +216,13 @@ validated as (
 
 ),
 
+-- the rows newest-wins ranks: every one
+rank_input as (
+
+    select * from validated
+
+),
+
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -225,7 +239,7 @@ fingerprinted as (
             'progress_pct',
             'completed_at',
         ]) }} as _fingerprint
-    from validated
+    from rank_input
 
 ),
 
@@ -273,14 +287,26 @@ duplicates_flagged as (
 
 ),
 
--- the newest valid business time (enrolled_at) each batch brought
+-- each row's business time (enrolled_at)
+business_times as (
+
+    select
+        _loaded_at,
+        _batch_id,
+        _dq_reason,
+        enrolled_at as business_time
+    from duplicates_flagged
+
+),
+
+-- the newest valid business time each batch brought
 batch_newest as (
 
     select
         _loaded_at,
         _batch_id,
-        max(case when _dq_reason is null then enrolled_at end) as newest_business_time
-    from duplicates_flagged
+        max(case when _dq_reason is null then business_time end) as newest_business_time
+    from business_times
     group by _loaded_at, _batch_id
 
 ),

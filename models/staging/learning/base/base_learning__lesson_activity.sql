@@ -7,6 +7,18 @@
 -- _is_late_arriving rows older than what earlier batches had delivered.
 -- stg_learning__lesson_activity and quarantine_learning__lesson_activity split it.
 
+-- Incremental: a run types and checks only the raw rows landed since the newest row held (and held
+-- rows whose parent link changed), ranks them with the held rows of their keys, and replaces those
+-- rows by (_batch_id, _row_number); a full refresh derives every row again and gives the same
+-- table. The pipeline refreshes fully when the project changed or a raw row went missing
+-- (orchestration/build_state.py).
+{{ config(
+    materialized='incremental',
+    unique_key=['_batch_id', '_row_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
@@ -47,6 +59,61 @@ valid_lesson_id_parents as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the rows this model holds
+stored as (
+
+    select * from {{ this }}
+
+),
+
+-- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
+-- again from their raw row
+links_changed as (
+
+    select
+        stored._batch_id,
+        stored._row_number
+    from stored
+    left join valid_enrollment_id_parents
+        on stored.enrollment_id = valid_enrollment_id_parents.parent_key
+    left join valid_lesson_id_parents
+        on stored.lesson_id = valid_lesson_id_parents.parent_key
+    where
+        (
+            stored.enrollment_id is not null
+            and (coalesce(stored._dq_reason, '') like '%enrollment_id: orphaned, no valid enrollments.enrollment_id (%')
+            = (valid_enrollment_id_parents.parent_key is not null)
+        )
+        or (
+            stored.lesson_id is not null
+            and (coalesce(stored._dq_reason, '') like '%lesson_id: orphaned, no valid lessons.lesson_id (%')
+            = (valid_lesson_id_parents.parent_key is not null)
+        )
+
+),
+
+{% endif %}
+
+-- the raw rows to type and check: every one, or in an incremental run those landed after the newest
+-- stored row and the stored rows whose parent link changed
+to_derive as (
+
+    select * from source
+    {% if is_incremental() %}
+        where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)
+        union all
+        select source.*
+        from source
+        inner join links_changed
+            on
+                source._batch_id = links_changed._batch_id
+                and source._row_number = links_changed._row_number
+    {% endif %}
+
+),
+
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -63,7 +130,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from source
+    from to_derive
 
 ),
 
@@ -210,6 +277,74 @@ validated as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the business keys the derived rows bring
+derived_keys as (
+
+    select distinct
+        event_id
+    from validated
+    where
+        event_id is not null
+
+),
+
+-- the stored rows of those keys not derived again, with the typed values and reasons they hold:
+-- newest-wins is decided over every row of a key
+stored_of_derived_keys as (
+
+    select
+        stored.event_id,
+        stored.enrollment_id,
+        stored.lesson_id,
+        stored.event_type,
+        stored.occurred_at,
+        stored.video_seconds_watched,
+        stored.score,
+        stored._dq_reason,
+        stored._loaded_at,
+        stored._source_file,
+        stored._batch_id,
+        stored._row_number
+    from stored
+    inner join derived_keys
+        on stored.event_id = derived_keys.event_id
+    left join to_derive
+        on
+            stored._batch_id = to_derive._batch_id
+            and stored._row_number = to_derive._row_number
+    where to_derive._batch_id is null
+
+),
+
+{% endif %}
+
+-- the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of their
+-- keys
+rank_input as (
+
+    select * from validated
+    {% if is_incremental() %}
+        union all
+        select
+            event_id,
+            enrollment_id,
+            lesson_id,
+            event_type,
+            occurred_at,
+            video_seconds_watched,
+            score,
+            _dq_reason,
+            _loaded_at,
+            _source_file,
+            _batch_id,
+            _row_number
+        from stored_of_derived_keys
+    {% endif %}
+
+),
+
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -225,7 +360,7 @@ fingerprinted as (
             'video_seconds_watched',
             'score',
         ]) }} as _fingerprint
-    from validated
+    from rank_input
 
 ),
 
@@ -273,14 +408,53 @@ duplicates_flagged as (
 
 ),
 
--- the newest valid business time (occurred_at) each batch brought
+{% if is_incremental() %}
+
+-- the stored rows this run leaves as they are
+stored_kept as (
+
+    select stored.*
+    from stored
+    left join duplicates_flagged
+        on
+            stored._batch_id = duplicates_flagged._batch_id
+            and stored._row_number = duplicates_flagged._row_number
+    where duplicates_flagged._batch_id is null
+
+),
+
+{% endif %}
+
+-- each row's business time (occurred_at); in an incremental run the stored rows not derived again
+-- count with what they hold
+business_times as (
+
+    select
+        _loaded_at,
+        _batch_id,
+        _dq_reason,
+        occurred_at as business_time
+    from duplicates_flagged
+    {% if is_incremental() %}
+        union all
+        select
+            _loaded_at,
+            _batch_id,
+            _dq_reason,
+            occurred_at as business_time
+        from stored_kept
+    {% endif %}
+
+),
+
+-- the newest valid business time each batch brought
 batch_newest as (
 
     select
         _loaded_at,
         _batch_id,
-        max(case when _dq_reason is null then occurred_at end) as newest_business_time
-    from duplicates_flagged
+        max(case when _dq_reason is null then business_time end) as newest_business_time
+    from business_times
     group by _loaded_at, _batch_id
 
 ),
@@ -318,6 +492,53 @@ late_arrivals_flagged as (
 
 ),
 
+{% if is_incremental() %}
+
+-- stored rows whose batch's watermark moved (a row before it turned valid or invalid): their late
+-- flag again
+restated as (
+
+    select
+        stored_kept.event_id,
+        stored_kept.enrollment_id,
+        stored_kept.lesson_id,
+        stored_kept.event_type,
+        stored_kept.occurred_at,
+        stored_kept.video_seconds_watched,
+        stored_kept.score,
+        stored_kept._dq_reason,
+        stored_kept._is_duplicate,
+        stored_kept._conflict_with_file,
+        stored_kept._defaulted_columns,
+        case
+            when stored_kept.occurred_at is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored_kept.occurred_at < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end as _is_late_arriving,
+        stored_kept._loaded_at,
+        stored_kept._source_file,
+        stored_kept._batch_id,
+        stored_kept._row_number
+    from stored_kept
+    left join batch_watermarks
+        on stored_kept._batch_id = batch_watermarks._batch_id
+    where
+        case
+            when stored_kept.occurred_at is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored_kept.occurred_at < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end is distinct from stored_kept._is_late_arriving
+
+),
+
+{% endif %}
+
 final as (
 
     select
@@ -338,6 +559,27 @@ final as (
         _batch_id,
         _row_number
     from late_arrivals_flagged
+    {% if is_incremental() %}
+        union all
+        select
+            event_id,
+            enrollment_id,
+            lesson_id,
+            event_type,
+            occurred_at,
+            video_seconds_watched,
+            score,
+            _dq_reason,
+            _is_duplicate,
+            _conflict_with_file,
+            _defaulted_columns,
+            _is_late_arriving,
+            _loaded_at,
+            _source_file,
+            _batch_id,
+            _row_number
+        from restated
+    {% endif %}
 
 )
 

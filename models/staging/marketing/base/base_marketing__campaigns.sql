@@ -6,6 +6,18 @@
 -- row is invalid, _is_duplicate marks older or repeated valid rows of its key (campaign_id).
 -- stg_marketing__campaigns and quarantine_marketing__campaigns split it.
 
+-- Incremental: a run types and checks only the raw rows landed since the newest row held (and held
+-- rows whose parent link changed), ranks them with the held rows of their keys, and replaces those
+-- rows by (_batch_id, _row_number); a full refresh derives every row again and gives the same
+-- table. The pipeline refreshes fully when the project changed or a raw row went missing
+-- (orchestration/build_state.py).
+{{ config(
+    materialized='incremental',
+    unique_key=['_batch_id', '_row_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
@@ -46,6 +58,61 @@ valid_course_id_parents as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the rows this model holds
+stored as (
+
+    select * from {{ this }}
+
+),
+
+-- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
+-- again from their raw row
+links_changed as (
+
+    select
+        stored._batch_id,
+        stored._row_number
+    from stored
+    left join valid_influencer_id_parents
+        on stored.influencer_id = valid_influencer_id_parents.parent_key
+    left join valid_course_id_parents
+        on stored.course_id = valid_course_id_parents.parent_key
+    where
+        (
+            stored.influencer_id is not null
+            and (coalesce(stored._dq_reason, '') like '%influencer_id: orphaned, no valid influencers.influencer_id (%')
+            = (valid_influencer_id_parents.parent_key is not null)
+        )
+        or (
+            stored.course_id is not null
+            and (coalesce(stored._dq_reason, '') like '%course_id: orphaned, no valid courses.course_id (%')
+            = (valid_course_id_parents.parent_key is not null)
+        )
+
+),
+
+{% endif %}
+
+-- the raw rows to type and check: every one, or in an incremental run those landed after the newest
+-- stored row and the stored rows whose parent link changed
+to_derive as (
+
+    select * from source
+    {% if is_incremental() %}
+        where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)
+        union all
+        select source.*
+        from source
+        inner join links_changed
+            on
+                source._batch_id = links_changed._batch_id
+                and source._row_number = links_changed._row_number
+    {% endif %}
+
+),
+
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -64,7 +131,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from source
+    from to_derive
 
 ),
 
@@ -206,6 +273,78 @@ validated as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the business keys the derived rows bring
+derived_keys as (
+
+    select distinct
+        campaign_id
+    from validated
+    where
+        campaign_id is not null
+
+),
+
+-- the stored rows of those keys not derived again, with the typed values and reasons they hold:
+-- newest-wins is decided over every row of a key
+stored_of_derived_keys as (
+
+    select
+        stored.campaign_id,
+        stored.influencer_id,
+        stored.course_id,
+        stored.campaign_name,
+        stored.platform,
+        stored.budget_usd,
+        stored.start_date,
+        stored.end_date,
+        stored.utm_campaign,
+        stored._dq_reason,
+        stored._loaded_at,
+        stored._source_file,
+        stored._batch_id,
+        stored._row_number
+    from stored
+    inner join derived_keys
+        on stored.campaign_id = derived_keys.campaign_id
+    left join to_derive
+        on
+            stored._batch_id = to_derive._batch_id
+            and stored._row_number = to_derive._row_number
+    where to_derive._batch_id is null
+
+),
+
+{% endif %}
+
+-- the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of their
+-- keys
+rank_input as (
+
+    select * from validated
+    {% if is_incremental() %}
+        union all
+        select
+            campaign_id,
+            influencer_id,
+            course_id,
+            campaign_name,
+            platform,
+            budget_usd,
+            start_date,
+            end_date,
+            utm_campaign,
+            _dq_reason,
+            _loaded_at,
+            _source_file,
+            _batch_id,
+            _row_number
+        from stored_of_derived_keys
+    {% endif %}
+
+),
+
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -223,7 +362,7 @@ fingerprinted as (
             'end_date',
             'utm_campaign',
         ]) }} as _fingerprint
-    from validated
+    from rank_input
 
 ),
 

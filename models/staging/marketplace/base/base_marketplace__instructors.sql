@@ -6,6 +6,18 @@
 -- a row is invalid, _is_duplicate marks older or repeated valid rows of its key (instructor_id).
 -- stg_marketplace__instructors and quarantine_marketplace__instructors split it.
 
+-- Incremental: a run types and checks only the raw rows landed since the newest row held (and held
+-- rows whose parent link changed), ranks them with the held rows of their keys, and replaces those
+-- rows by (_batch_id, _row_number); a full refresh derives every row again and gives the same
+-- table. The pipeline refreshes fully when the project changed or a raw row went missing
+-- (orchestration/build_state.py).
+{{ config(
+    materialized='incremental',
+    unique_key=['_batch_id', '_row_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
@@ -17,6 +29,47 @@ source as (
 iso_3166_countries as (
 
     select * from {{ ref('iso_3166_countries') }}
+
+),
+
+{% if is_incremental() %}
+
+-- the rows this model holds
+stored as (
+
+    select * from {{ this }}
+
+),
+
+-- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
+-- again from their raw row
+links_changed as (
+
+    select
+        _batch_id,
+        _row_number
+    from stored
+    where false
+
+),
+
+{% endif %}
+
+-- the raw rows to type and check: every one, or in an incremental run those landed after the newest
+-- stored row and the stored rows whose parent link changed
+to_derive as (
+
+    select * from source
+    {% if is_incremental() %}
+        where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)
+        union all
+        select source.*
+        from source
+        inner join links_changed
+            on
+                source._batch_id = links_changed._batch_id
+                and source._row_number = links_changed._row_number
+    {% endif %}
 
 ),
 
@@ -34,7 +87,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from source
+    from to_derive
 
 ),
 
@@ -129,6 +182,70 @@ validated as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the business keys the derived rows bring
+derived_keys as (
+
+    select distinct
+        instructor_id
+    from validated
+    where
+        instructor_id is not null
+
+),
+
+-- the stored rows of those keys not derived again, with the typed values and reasons they hold:
+-- newest-wins is decided over every row of a key
+stored_of_derived_keys as (
+
+    select
+        stored.instructor_id,
+        stored.instructor_name,
+        stored.country_code,
+        stored.joined_at,
+        stored.status,
+        stored._dq_reason,
+        stored._loaded_at,
+        stored._source_file,
+        stored._batch_id,
+        stored._row_number
+    from stored
+    inner join derived_keys
+        on stored.instructor_id = derived_keys.instructor_id
+    left join to_derive
+        on
+            stored._batch_id = to_derive._batch_id
+            and stored._row_number = to_derive._row_number
+    where to_derive._batch_id is null
+
+),
+
+{% endif %}
+
+-- the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of their
+-- keys
+rank_input as (
+
+    select * from validated
+    {% if is_incremental() %}
+        union all
+        select
+            instructor_id,
+            instructor_name,
+            country_code,
+            joined_at,
+            status,
+            _dq_reason,
+            _loaded_at,
+            _source_file,
+            _batch_id,
+            _row_number
+        from stored_of_derived_keys
+    {% endif %}
+
+),
+
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -142,7 +259,7 @@ fingerprinted as (
             'joined_at',
             'status',
         ]) }} as _fingerprint
-    from validated
+    from rank_input
 
 ),
 

@@ -65,6 +65,13 @@ review_without_enrollment__keys as (
 
 ),
 
+-- the raw rows to type and check: every one
+to_derive as (
+
+    select * from source
+
+),
+
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -79,7 +86,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from source
+    from to_derive
 
 ),
 
@@ -201,6 +208,13 @@ validated as (
 
 ),
 
+-- the rows newest-wins ranks: every one
+rank_input as (
+
+    select * from validated
+
+),
+
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -214,7 +228,7 @@ fingerprinted as (
             'rating',
             'reviewed_at',
         ]) }} as _fingerprint
-    from validated
+    from rank_input
 
 ),
 
@@ -262,14 +276,26 @@ duplicates_flagged as (
 
 ),
 
--- the newest valid business time (reviewed_at) each batch brought
+-- each row's business time (reviewed_at)
+business_times as (
+
+    select
+        _loaded_at,
+        _batch_id,
+        _dq_reason,
+        reviewed_at as business_time
+    from duplicates_flagged
+
+),
+
+-- the newest valid business time each batch brought
 batch_newest as (
 
     select
         _loaded_at,
         _batch_id,
-        max(case when _dq_reason is null then reviewed_at end) as newest_business_time
-    from duplicates_flagged
+        max(case when _dq_reason is null then business_time end) as newest_business_time
+    from business_times
     group by _loaded_at, _batch_id
 
 ),

@@ -7,6 +7,18 @@
 -- _is_late_arriving rows older than what earlier batches had delivered. stg_web_analytics__sessions
 -- and quarantine_web_analytics__sessions split it.
 
+-- Incremental: a run types and checks only the raw rows landed since the newest row held (and held
+-- rows whose parent link changed), ranks them with the held rows of their keys, and replaces those
+-- rows by (_batch_id, _row_number); a full refresh derives every row again and gives the same
+-- table. The pipeline refreshes fully when the project changed or a raw row went missing
+-- (orchestration/build_state.py).
+{{ config(
+    materialized='incremental',
+    unique_key=['_batch_id', '_row_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
@@ -28,6 +40,54 @@ valid_userid_parents as (
     select distinct student_id as parent_key
     from base_students
     where _dq_reason is null
+
+),
+
+{% if is_incremental() %}
+
+-- the rows this model holds
+stored as (
+
+    select * from {{ this }}
+
+),
+
+-- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
+-- again from their raw row
+links_changed as (
+
+    select
+        stored._batch_id,
+        stored._row_number
+    from stored
+    left join valid_userid_parents
+        on stored."userId" = valid_userid_parents.parent_key
+    where
+        (
+            stored."userId" is not null
+            and (coalesce(stored._dq_reason, '') like '%userId: orphaned, no valid students.student_id (%')
+            = (valid_userid_parents.parent_key is not null)
+        )
+
+),
+
+{% endif %}
+
+-- the raw rows to type and check: every one, or in an incremental run those landed after the newest
+-- stored row and the stored rows whose parent link changed
+to_derive as (
+
+    select * from source
+    {% if is_incremental() %}
+        where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)
+        union all
+        select source.*
+        from source
+        inner join links_changed
+            on
+                source._batch_id = links_changed._batch_id
+                and source._row_number = links_changed._row_number
+    {% endif %}
 
 ),
 
@@ -53,7 +113,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from source
+    from to_derive
 
 ),
 
@@ -216,6 +276,86 @@ validated as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the business keys the derived rows bring
+derived_keys as (
+
+    select distinct
+        "sessionId"
+    from validated
+    where
+        "sessionId" is not null
+
+),
+
+-- the stored rows of those keys not derived again, with the typed values and reasons they hold:
+-- newest-wins is decided over every row of a key
+stored_of_derived_keys as (
+
+    select
+        stored."sessionId",
+        stored."visitorId",
+        stored."userId",
+        stored."sessionStart",
+        stored."deviceCategory",
+        stored."landingPage",
+        stored.referrer,
+        stored."utmSource",
+        stored."utmMedium",
+        stored."utmCampaign",
+        stored.pageviews,
+        stored."durationSeconds",
+        stored.converted,
+        stored._dq_reason,
+        stored._loaded_at,
+        stored._source_file,
+        stored._batch_id,
+        stored._row_number
+    from stored
+    inner join derived_keys
+        on stored."sessionId" = derived_keys."sessionId"
+    left join to_derive
+        on
+            stored._batch_id = to_derive._batch_id
+            and stored._row_number = to_derive._row_number
+    where to_derive._batch_id is null
+
+),
+
+{% endif %}
+
+-- the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of their
+-- keys
+rank_input as (
+
+    select * from validated
+    {% if is_incremental() %}
+        union all
+        select
+            "sessionId",
+            "visitorId",
+            "userId",
+            "sessionStart",
+            "deviceCategory",
+            "landingPage",
+            referrer,
+            "utmSource",
+            "utmMedium",
+            "utmCampaign",
+            pageviews,
+            "durationSeconds",
+            converted,
+            _dq_reason,
+            _loaded_at,
+            _source_file,
+            _batch_id,
+            _row_number
+        from stored_of_derived_keys
+    {% endif %}
+
+),
+
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -237,7 +377,7 @@ fingerprinted as (
             '"durationSeconds"',
             'converted',
         ]) }} as _fingerprint
-    from validated
+    from rank_input
 
 ),
 
@@ -285,14 +425,53 @@ duplicates_flagged as (
 
 ),
 
--- the newest valid business time (sessionStart) each batch brought
+{% if is_incremental() %}
+
+-- the stored rows this run leaves as they are
+stored_kept as (
+
+    select stored.*
+    from stored
+    left join duplicates_flagged
+        on
+            stored._batch_id = duplicates_flagged._batch_id
+            and stored._row_number = duplicates_flagged._row_number
+    where duplicates_flagged._batch_id is null
+
+),
+
+{% endif %}
+
+-- each row's business time (sessionStart); in an incremental run the stored rows not derived again
+-- count with what they hold
+business_times as (
+
+    select
+        _loaded_at,
+        _batch_id,
+        _dq_reason,
+        "sessionStart" as business_time
+    from duplicates_flagged
+    {% if is_incremental() %}
+        union all
+        select
+            _loaded_at,
+            _batch_id,
+            _dq_reason,
+            "sessionStart" as business_time
+        from stored_kept
+    {% endif %}
+
+),
+
+-- the newest valid business time each batch brought
 batch_newest as (
 
     select
         _loaded_at,
         _batch_id,
-        max(case when _dq_reason is null then "sessionStart" end) as newest_business_time
-    from duplicates_flagged
+        max(case when _dq_reason is null then business_time end) as newest_business_time
+    from business_times
     group by _loaded_at, _batch_id
 
 ),
@@ -330,6 +509,59 @@ late_arrivals_flagged as (
 
 ),
 
+{% if is_incremental() %}
+
+-- stored rows whose batch's watermark moved (a row before it turned valid or invalid): their late
+-- flag again
+restated as (
+
+    select
+        stored_kept."sessionId",
+        stored_kept."visitorId",
+        stored_kept."userId",
+        stored_kept."sessionStart",
+        stored_kept."deviceCategory",
+        stored_kept."landingPage",
+        stored_kept.referrer,
+        stored_kept."utmSource",
+        stored_kept."utmMedium",
+        stored_kept."utmCampaign",
+        stored_kept.pageviews,
+        stored_kept."durationSeconds",
+        stored_kept.converted,
+        stored_kept._dq_reason,
+        stored_kept._is_duplicate,
+        stored_kept._conflict_with_file,
+        stored_kept._defaulted_columns,
+        case
+            when stored_kept."sessionStart" is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored_kept."sessionStart" < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end as _is_late_arriving,
+        stored_kept._loaded_at,
+        stored_kept._source_file,
+        stored_kept._batch_id,
+        stored_kept._row_number
+    from stored_kept
+    left join batch_watermarks
+        on stored_kept._batch_id = batch_watermarks._batch_id
+    where
+        case
+            when stored_kept."sessionStart" is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored_kept."sessionStart" < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end is distinct from stored_kept._is_late_arriving
+
+),
+
+{% endif %}
+
 final as (
 
     select
@@ -356,6 +588,33 @@ final as (
         _batch_id,
         _row_number
     from late_arrivals_flagged
+    {% if is_incremental() %}
+        union all
+        select
+            "sessionId",
+            "visitorId",
+            "userId",
+            "sessionStart",
+            "deviceCategory",
+            "landingPage",
+            referrer,
+            "utmSource",
+            "utmMedium",
+            "utmCampaign",
+            pageviews,
+            "durationSeconds",
+            converted,
+            _dq_reason,
+            _is_duplicate,
+            _conflict_with_file,
+            _defaulted_columns,
+            _is_late_arriving,
+            _loaded_at,
+            _source_file,
+            _batch_id,
+            _row_number
+        from restated
+    {% endif %}
 
 )
 
