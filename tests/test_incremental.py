@@ -39,10 +39,14 @@ def _rewrite(path: Path, change) -> None:
 
 
 def _students_with_sessions(landing: Path, count: int) -> set[str]:
+    """Students of the day before's snapshot with sessions in the first month (not the generator's
+    planted orphans, whose student exists nowhere)."""
+    with _snapshot(landing, "students").open(newline="", encoding="utf-8") as handle:
+        students = {row["student_id"] for row in csv.DictReader(handle)}
     session_files = sorted((landing / "web_analytics" / "sessions").glob("*.csv"))
     with session_files[0].open(newline="", encoding="utf-8") as handle:
-        users = [row["userId"] for row in csv.DictReader(handle) if row["userId"]]
-    return set(sorted(set(users))[:count])
+        users = {row["userId"] for row in csv.DictReader(handle)} & students
+    return set(sorted(users)[:count])
 
 
 def _snapshot(landing: Path, entity: str) -> Path:
