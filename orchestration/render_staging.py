@@ -758,6 +758,9 @@ def _late_flag(entity: Entity, relation: str) -> list[str]:
 
 def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
     assert entity.partitioned_by is not None
+    held_note = "; in an incremental run the stored rows not derived again count with what they hold"
+    if not incremental(entity):
+        held_note = ""
     times = cte(
         "business_times",
         [
@@ -783,8 +786,7 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
             if incremental(entity)
             else []
         ),
-        f"each row's business time ({entity.partitioned_by})"
-        + ("; in an incremental run the stored rows not derived again count with what they hold" if incremental(entity) else ""),
+        f"each row's business time ({entity.partitioned_by})" + held_note,
     )
     newest = cte(
         "batch_newest",
@@ -839,7 +841,8 @@ def _final(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
     body = ["select", *indent(with_commas(items)), f"from {source_cte}"]
     if incremental(entity) and entity.partitioned_by:
         held = with_commas([[name] for name in stored_columns(entity, columns)])
-        body += ["{% if is_incremental() %}", "    union all", "    select", *indent(held, 2), "    from restated", "{% endif %}"]
+        restated = ["    union all", "    select", *indent(held, 2), "    from restated"]
+        body += ["{% if is_incremental() %}", *restated, "{% endif %}"]
     return cte("final", body)
 
 
@@ -914,8 +917,10 @@ def _links_changed(entity: Entity) -> list[str]:
                     ")",
                 ]
             )
-        conditions = indent(changed[0]) + [line for c in changed[1:] for line in indent(["or " + c[0], *c[1:]])]
-        body = ["select", "    stored._batch_id,", "    stored._row_number", "from stored", *joins, "where", *conditions]
+        conditions = indent(changed[0])
+        conditions += [line for c in changed[1:] for line in indent(["or " + c[0], *c[1:]])]
+        held = ["select", "    stored._batch_id,", "    stored._row_number", "from stored"]
+        body = [*held, *joins, "where", *conditions]
     return cte(
         "links_changed",
         body,

@@ -62,10 +62,12 @@ def _orphaned_sessions(warehouse: Path, students: set[str]) -> int:
         ).fetchone()[0]
 
 
-def _build(settings: Settings, *extra: str) -> None:
-    """dbt build to the marts, data tests included: they hold on the incremental tables too."""
-    args = ["build", "--exclude", SCORECARD_SELECTOR, "--exclude-resource-type", "unit_test", *extra]
-    summary = run_dbt(args, settings)
+def _build(settings: Settings, *extra: str, data_tests: bool = False) -> None:
+    """dbt build to the marts; with `data_tests`, the data tests too (they hold on the incremental
+    tables as on full ones)."""
+    excluded = ["unit_test"] if data_tests else ["unit_test", "test"]
+    exclusions = [arg for kind in excluded for arg in ("--exclude-resource-type", kind)]
+    summary = run_dbt(["build", "--exclude", SCORECARD_SELECTOR, *exclusions, *extra], settings)
     assert summary.success, summary.failures
 
 
@@ -137,7 +139,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tu
     full = Settings(warehouse_path=root / "full.duckdb", landing_dir=landing)
     shutil.copy(incremental.warehouse_path, full.warehouse_path)
 
-    _build(incremental)
+    _build(incremental, data_tests=True)
     _build(full, "--full-refresh")
     return incremental.warehouse_path, full.warehouse_path, (missing, orphaned_before)
 
