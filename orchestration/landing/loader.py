@@ -213,7 +213,9 @@ def _plain_names(paths: list[Path]) -> Iterator[list[str]]:
     with tempfile.TemporaryDirectory(prefix="landing-") as directory:
         aliases = []
         for number, path in enumerate(paths):
-            alias = Path(directory) / f"file-{number:05d}.csv"
+            # one file keeps the name it always had: a refusal's text may quote it, and a rerun
+            # records a refusal again only when its text changes
+            alias = Path(directory) / ("file.csv" if len(paths) == 1 else f"file-{number:05d}.csv")
             alias.symlink_to(path.resolve())
             aliases.append(str(alias))
         yield aliases
