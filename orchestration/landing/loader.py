@@ -500,66 +500,60 @@ def _batches(pending: list[Pending]) -> list[list[Pending]]:
 def _insert_group(
     con: duckdb.DuckDBPyConnection, batch: list[Pending], loaded_at: datetime
 ) -> dict[str, int]:
-    """Read the batch's files with one read_csv and insert their rows into raw with the lineage
-    values land_file gives each file, inside the caller's transaction; each file's rows by path."""
+    """Insert the batch's rows into raw with the lineage land_file gives each file, inside the
+    caller's transaction; each file's rows by path. Two reads of the files (a count, then the
+    insert) cost less than holding the batch in a temporary table between them."""
     header = batch[0].header
     assert header is not None, "only files with a checked header are batched"
     entity_name = _entity_name(batch[0].landing_file)
+    read = _read_csv(header, "filename = '_landing_file',")
     with _plain_names([item.landing_file.path for item in batch]) as aliases:
-        # row_number() over () counts rows in read order, as land_file's does for one file: each
-        # file's rows in its order, the files one after the other in the list's order
-        con.execute(
-            f"""
-            create or replace temp table landing_group as
-            select *, row_number() over () as _landing_ord
-            from {_read_csv(header, "filename = '_landing_file',")}
-            """,
-            [aliases],
+        counted = dict(
+            con.execute(f"select _landing_file, count(*) from {read} group by _landing_file", [aliases]).fetchall()
         )
-    spans = {
-        alias: (first, last, rows)
-        for alias, first, last, rows in con.execute(
-            "select _landing_file, min(_landing_ord), max(_landing_ord), count(*) "
-            "from landing_group group by _landing_file"
-        ).fetchall()
-    }
-    if set(spans) - set(aliases) or any(last - first + 1 != rows for first, last, rows in spans.values()):
-        raise _GroupFailed("a file's rows were not read as one run of rows")
-    _add_new_columns(con, entity_name, header)
-    landed = [(alias, item) for alias, item in zip(aliases, batch, strict=True) if alias in spans]
-    inserted = con.execute(
-        f"""
-        insert into {RAW_SCHEMA}.{entity_name} by name
-        select
-            landing_group.* exclude (_landing_file, _landing_ord),
-            ?::timestamp as _loaded_at,
-            files._source_file,
-            files._batch_id,
-            landing_group._landing_ord - files._first_ord + 1 as _row_number
-        from landing_group
-        inner join (
+        if set(counted) - set(aliases):
+            raise _GroupFailed("read_csv named a file that is not in the batch")
+        rows = [counted.get(alias, 0) for alias in aliases]
+        before = [sum(rows[:position]) for position in range(len(rows))]
+        _add_new_columns(con, entity_name, header)
+        # row_number() over () counts rows in read order, as land_file's does for one file; a row
+        # outside its file's span means the files' rows came interleaved: the batch fails
+        inserted = con.execute(
+            f"""
+            insert into {RAW_SCHEMA}.{entity_name} by name
             select
-                unnest(?::varchar[]) as _landing_file,
-                unnest(?::varchar[]) as _source_file,
-                unnest(?::varchar[]) as _batch_id,
-                unnest(?::bigint[]) as _first_ord
-        ) as files on landing_group._landing_file = files._landing_file
-        """,
-        [
-            loaded_at,
-            [alias for alias, _ in landed],
-            [item.landing_file.relative_path for _, item in landed],
-            [item.seen.batch_id for _, item in landed],
-            [spans[alias][0] for alias, _ in landed],
-        ],
-    ).fetchone()
-    if (inserted[0] if inserted else 0) != sum(rows for _, _, rows in spans.values()):
+                landing_group.* exclude (_landing_file, _landing_ord),
+                ?::timestamp as _loaded_at,
+                files._source_file,
+                files._batch_id,
+                case
+                    when landing_group._landing_ord - files._rows_before between 1 and files._rows
+                        then landing_group._landing_ord - files._rows_before
+                    else error('landing: a file''s rows were not read in one run')
+                end as _row_number
+            from (select *, row_number() over () as _landing_ord from {read}) as landing_group
+            inner join (
+                select
+                    unnest(?::varchar[]) as _landing_file,
+                    unnest(?::varchar[]) as _source_file,
+                    unnest(?::varchar[]) as _batch_id,
+                    unnest(?::bigint[]) as _rows_before,
+                    unnest(?::bigint[]) as _rows
+            ) as files on landing_group._landing_file = files._landing_file
+            """,
+            [
+                loaded_at,
+                aliases,  # read_csv's
+                aliases,
+                [item.landing_file.relative_path for item in batch],
+                [item.seen.batch_id for item in batch],
+                before,
+                rows,
+            ],
+        ).fetchone()
+    if (inserted[0] if inserted else 0) != sum(rows):
         raise _GroupFailed("not every row read was inserted")
-    con.execute("drop table landing_group")
-    return {
-        item.landing_file.relative_path: spans.get(alias, (0, 0, 0))[2]
-        for alias, item in zip(aliases, batch, strict=True)
-    }
+    return {item.landing_file.relative_path: count for item, count in zip(batch, rows, strict=True)}
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -703,6 +697,7 @@ def land(
     report = LandingReport(run_id=f"{loaded_at:%Y%m%dT%H%M%S%f}")
     with duckdb_connect.connect(str(warehouse_path)) as con:
         con.execute("set TimeZone = 'UTC'")
+        con.execute("set enable_progress_bar = false")  # a batch reads long enough to draw one in logs
         ensure_raw_schema(con, mappings)
         outcomes = _land_files(con, report.run_id, files, loaded_at, on_file)
         report.results.extend(outcome.result for outcome in outcomes)
