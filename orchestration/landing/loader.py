@@ -1,4 +1,6 @@
-"""Load landing files into `raw.<entity>` with DuckDB's CSV reader, one transaction per file.
+"""Load landing files into `raw.<entity>` with DuckDB's CSV reader: the files of one entity with
+the same header in batches, one read and one transaction each; a batch that fails is landed again
+one file per transaction, so a bad file is refused alone.
 
 Raw keeps every row exactly as it arrived (all columns text, nothing filtered); each row carries
 `_loaded_at`, `_source_file`, `_batch_id` and `_row_number`. The ledger `raw.load_ledger` records
@@ -447,7 +449,8 @@ def land_file(
 
 
 # One read_csv over a batch of files lets DuckDB read them in parallel and write raw in large
-# appends; a batch that fails is read again file by file, so a batch stays far below memory_limit.
+# appends (few commits, few checkpoints); the bound keeps what a failed batch costs again, when its
+# files are read one by one, small.
 GROUP_BYTES = 64 << 20
 
 
