@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.contracts import ENTITIES, entity
-from orchestration.landing import land
+from orchestration.landing import land, loader
 from orchestration.landing.checks import FileRejected, check_header
 from orchestration.mapping import default_entity_mapping
 
@@ -219,3 +220,97 @@ def test_header_check_accepts_contract_columns_in_any_order() -> None:
     assert check_header(header, default_entity_mapping(entity("instructors"))).new_columns == ()
     with pytest.raises(FileRejected, match="repeats column"):
         check_header(INSTRUCTORS_HEADER + ",status", default_entity_mapping(entity("instructors")))
+
+
+def _batches_landed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The files of each batch that landed with one read (filled as land runs)."""
+    landed: list[list[str]] = []
+    land_group = loader._land_group
+
+    def spy(
+        con: duckdb.DuckDBPyConnection, run_id: str, batch: list[loader.Pending], loaded_at: datetime
+    ) -> list[loader.FileOutcome] | None:
+        outcomes = land_group(con, run_id, batch, loaded_at)
+        if outcomes is not None:
+            landed.append([item.landing_file.relative_path for item in batch])
+        return outcomes
+
+    monkeypatch.setattr(loader, "_land_group", spy)
+    return landed
+
+
+RAW_LINEAGE = "select * exclude (_batch_id, _loaded_at) from raw.{table} order by _source_file, _row_number"
+
+
+def _lineage(warehouse: Path, table: str) -> tuple[list[tuple], list[tuple]]:
+    """raw's rows (less the run's own ids) and per file its batch and rows as the ledger has them."""
+    rows = query(warehouse, RAW_LINEAGE.format(table=table))
+    batches = query(
+        warehouse,
+        f"select r._source_file, count(*), count(distinct r._batch_id), any_value(l.status), "
+        f"any_value(l.rows_loaded), count(distinct r._loaded_at) from raw.{table} as r "
+        "join raw.load_ledger as l on l.batch_id = r._batch_id group by 1 order by 1",
+    )
+    return rows, batches
+
+
+def test_files_with_one_header_land_in_one_read_with_each_files_lineage(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = "marketplace/instructors"
+    for day in ("02", "03"):  # same bytes as the fixture's file: two checksums alike in one batch
+        write(landing, f"{folder}/instructors_2026-11-{day}.csv", [INSTRUCTORS_HEADER, *INSTRUCTOR_ROWS])
+    write(landing, f"{folder}/instructors_2026-11-04[x].csv", [INSTRUCTORS_HEADER, '7,"Multi\nLine",GB,x,active'])
+    write(landing, f"{folder}/instructors_2026-11-05.csv", [INSTRUCTORS_HEADER])  # header only: no rows
+    (landing / f"{folder}/instructors_2026-11-06.csv").write_bytes(
+        b"\xef\xbb\xbf" + f"{INSTRUCTORS_HEADER}\r\n8,Bom Crlf,GB,y,active\r\n".encode()
+    )
+    write(landing, f"{folder}/instructors_2026-11-07.csv", [INSTRUCTORS_HEADER + ",tier", "9,Drift,GB,z,active,gold"])
+    write(landing, f"{folder}/instructors_2026-11-08.csv", [INSTRUCTORS_HEADER + ",tier", "10,Drift,GB,z,active,"])
+    batched = _batches_landed(monkeypatch)
+    grouped = land(landing, tmp_path / "grouped.duckdb")
+    monkeypatch.setattr(loader, "GROUP_BYTES", 0)  # every file alone, as landing always did
+    alone = land(landing, tmp_path / "alone.duckdb")
+
+    assert [len(b) for b in batched] == [6, 2]  # one batch per header; the reviews file is alone
+    assert [(r.file, r.status, r.rows, r.new_columns) for r in grouped.results] == [
+        (r.file, r.status, r.rows, r.new_columns) for r in alone.results
+    ]
+    assert [r.rows for r in grouped.results if r.file.startswith(folder)] == [3, 3, 3, 1, 0, 1, 1, 1]
+    for table in ("instructors", "reviews"):
+        assert _lineage(tmp_path / "grouped.duckdb", table) == _lineage(tmp_path / "alone.duckdb", table)
+    # a run's batch ids follow the files' order (staging orders a run's batches by them)
+    ledger = query(tmp_path / "grouped.duckdb", "select file_path from raw.load_ledger order by batch_id")
+    assert [f for (f,) in ledger] == [r.file for r in grouped.results]
+
+
+def test_a_bad_file_in_a_batch_fails_alone_and_the_others_land(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = "marketplace/instructors"
+    bad = f"{folder}/instructors_2026-11-02.csv"
+    write(landing, bad, [INSTRUCTORS_HEADER, INSTRUCTOR_ROWS[0], "2,Grace Hop"])
+    write(landing, f"{folder}/instructors_2026-11-03.csv", [INSTRUCTORS_HEADER, "4,Edsger Dijkstra,NL,x,active"])
+    batched = _batches_landed(monkeypatch)
+    warehouse = tmp_path / "wh.duckdb"
+
+    report = land(landing, warehouse)
+
+    assert batched == []  # the batch failed, so its files were landed one by one
+    by_file = {r.file: r for r in report.results}
+    assert by_file[bad].status == "failed"
+    assert by_file[bad].error.startswith(f"{bad}: malformed CSV")
+    assert [by_file[f"{folder}/instructors_2026-11-0{d}.csv"].rows for d in (1, 3)] == [3, 1]
+    assert query(warehouse, "select _source_file, count(*) from raw.instructors group by 1 order by 1") == [
+        (f"{folder}/instructors_2026-11-01.csv", 3),
+        (f"{folder}/instructors_2026-11-03.csv", 1),
+    ]
+    assert query(warehouse, f"select status, error from raw.load_ledger where file_path = '{bad}'") == [
+        ("failed", by_file[bad].error)
+    ]
+    # a rerun tries the refused file again, alone, and records nothing new
+    again = land(landing, warehouse)
+    assert [(r.file, r.status, r.unchanged) for r in again.results if r.status != "skipped"] == [
+        (bad, "failed", True)
+    ]
+    assert query(warehouse, "select count(*) from raw.load_ledger") == [(4,)]

@@ -1,4 +1,6 @@
-"""Load landing files into `raw.<entity>` with DuckDB's CSV reader, one transaction per file.
+"""Load landing files into `raw.<entity>` with DuckDB's CSV reader: the files of one entity with
+the same header in batches, one read and one transaction each; a batch that fails is landed again
+one file per transaction, so a bad file is refused alone.
 
 Raw keeps every row exactly as it arrived (all columns text, nothing filtered); each row carries
 `_loaded_at`, `_source_file`, `_batch_id` and `_row_number`. The ledger `raw.load_ledger` records
@@ -12,6 +14,7 @@ counts the refused ones as missing records.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -20,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -28,7 +31,7 @@ import duckdb
 from orchestration import duckdb_connect
 from orchestration.contracts import ENTITIES
 from orchestration.identifiers import shown, sql_string, unsafe_column_name
-from orchestration.landing.checks import FileRejected, check_header
+from orchestration.landing.checks import FileRejected, HeaderCheck, check_header
 from orchestration.landing.discovery import LandingFile, discover
 from orchestration.landing.scan import MAX_LINE_BYTES, FileScan, scan
 from orchestration.mapping import SourceMapping, load_mappings
@@ -186,19 +189,70 @@ def _previous_outcome(
     return PreviousOutcome(*row) if row else None
 
 
+def _previous_outcomes(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], PreviousOutcome]:
+    """The latest ledger outcome of every file version (path, checksum): one query per run, not
+    one per file."""
+    rows = con.execute(
+        f"""
+        select file_path, checksum, status, batch_id, error from {LEDGER}
+        qualify row_number() over (
+            partition by file_path, checksum order by finished_at desc, batch_id desc
+        ) = 1
+        """
+    ).fetchall()
+    return {(path, checksum): PreviousOutcome(*rest) for path, checksum, *rest in rows}
+
+
 def _read_header_line(path: Path) -> str:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return handle.readline()
 
 
 @contextmanager
-def _plain_name(path: Path) -> Iterator[Path]:
-    """The file under a name of ours: DuckDB reads `*`, `?` and `[...]` in a path as a glob, and a
+def _plain_names(paths: list[Path]) -> Iterator[list[str]]:
+    """The files under names of ours: DuckDB reads `*`, `?` and `[...]` in a path as a glob, and a
     landing file's name is the sender's data."""
     with tempfile.TemporaryDirectory(prefix="landing-") as directory:
-        alias = Path(directory) / "file.csv"
-        alias.symlink_to(path.resolve())
-        yield alias
+        aliases = []
+        for number, path in enumerate(paths):
+            # one file keeps the name it always had: a refusal's text may quote it, and a rerun
+            # records a refusal again only when its text changes
+            alias = Path(directory) / ("file.csv" if len(paths) == 1 else f"file-{number:05d}.csv")
+            alias.symlink_to(path.resolve())
+            aliases.append(str(alias))
+        yield aliases
+
+
+def _read_csv(header: HeaderCheck, extra: str = "") -> str:
+    """The read_csv call of landing files with `header`'s columns (all text, nothing guessed), of
+    the file list bound to the statement's first parameter."""
+    column_types = "{" + ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in header.columns) + "}"
+    return f"""read_csv(
+        ?, {extra}
+        header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+        strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES},
+        columns = {column_types}
+    )"""
+
+
+def _malformed(error: duckdb.Error) -> FileRejected:
+    first_lines = " ".join(str(error).strip().splitlines()[:2])
+    return FileRejected(f"malformed CSV: {first_lines}")
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, entity_name: str, header: HeaderCheck) -> None:
+    """Drift, or a mapping that names the contract's columns anew: raw takes every column as text."""
+    existing = {
+        row[0].lower()
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, entity_name],
+        ).fetchall()
+    }
+    for column in header.columns:
+        if column.lower() not in existing:
+            con.execute(f"alter table {RAW_SCHEMA}.{entity_name} add column {_quote(column)} varchar")
 
 
 def _load_file(
@@ -212,41 +266,23 @@ def _load_file(
     assert mapping is not None, "discovery refuses files no mapping claims"
     entity = mapping.entity
     header = check_header(_read_header_line(landing_file.path), mapping)
-    column_types = "{" + ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in header.columns) + "}"
     try:
-        with _plain_name(landing_file.path) as readable:
+        with _plain_names([landing_file.path]) as readable:
             con.execute(
                 f"""
             create or replace temp table landing_file as
             select *, row_number() over () as _row_number
-            from read_csv(
-                {sql_string(str(readable))},
-                header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
-                strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES},
-                columns = {column_types}
-            )
-            """
+            from {_read_csv(header)}
+            """,
+                [readable[0]],
             )
     except duckdb.Error as error:
-        first_lines = " ".join(str(error).strip().splitlines()[:2])
-        raise FileRejected(f"malformed CSV: {first_lines}") from None
+        raise _malformed(error) from None
 
-    table = f"{RAW_SCHEMA}.{entity.name}"
-    existing = {
-        row[0]
-        for row in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ?",
-            [RAW_SCHEMA, entity.name],
-        ).fetchall()
-    }
-    existing_lower = {name.lower() for name in existing}
-    for column in header.columns:  # drift, or a mapping that names the contract's columns anew
-        if column.lower() not in existing_lower:
-            con.execute(f"alter table {table} add column {_quote(column)} varchar")
+    _add_new_columns(con, entity.name, header)
     con.execute(
         f"""
-        insert into {table} by name
+        insert into {RAW_SCHEMA}.{entity.name} by name
         select *, ?::timestamp as _loaded_at, ? as _source_file, ? as _batch_id
         from landing_file
         """,
@@ -319,25 +355,63 @@ class FileOutcome:
     batch_id: str  # the ledger row that holds the file's current outcome
 
 
-def land_file(
-    con: duckdb.DuckDBPyConnection, run_id: str, landing_file: LandingFile, loaded_at: datetime
-) -> FileOutcome:
-    """Land one file, unless this version of it was loaded or set aside before."""
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Seen:
+    """What a run knows of a file before it lands it."""
+
+    file_scan: FileScan
+    previous: PreviousOutcome | None
+    # with the checksum it names the file's batch; staging orders a run's batches by their ids, so a
+    # run hands start times out in the files' order, whatever order it then loads them in
+    started_at: datetime
+
+    @property
+    def batch_id(self) -> str:
+        return f"{self.started_at:%Y%m%dT%H%M%S%f}-{self.file_scan.checksum[:12]}"
+
+
+def _look(con: duckdb.DuckDBPyConnection, landing_file: LandingFile) -> Seen:
     file_scan = scan_entry(landing_file)
-    entity_name = landing_file.entity.name if landing_file.entity else landing_file.folder_entity
     previous = _previous_outcome(con, landing_file.relative_path, file_scan.checksum)
-    if previous and previous.status == "loaded":
-        result = FileResult(landing_file.relative_path, entity_name, "skipped")
-        return FileOutcome(result, file_scan.checksum, previous.batch_id)
-    if previous and previous.status == "set_aside":
+    return Seen(file_scan, previous, _utc_now())
+
+
+def _entity_name(landing_file: LandingFile) -> str:
+    return landing_file.entity.name if landing_file.entity else landing_file.folder_entity
+
+
+def _settled(landing_file: LandingFile, seen: Seen) -> FileOutcome | None:
+    """The outcome of a file whose version was loaded or set aside before: nothing to load."""
+    previous = seen.previous
+    if previous is None or previous.status not in ("loaded", "set_aside"):
+        return None
+    if previous.status == "loaded":
+        result = FileResult(landing_file.relative_path, _entity_name(landing_file), "skipped")
+    else:
         result = FileResult(
-            landing_file.relative_path, entity_name, "set_aside", error=previous.error,
-            estimated_rows=file_scan.estimated_rows,
+            landing_file.relative_path, _entity_name(landing_file), "set_aside", error=previous.error,
+            estimated_rows=seen.file_scan.estimated_rows,
         )
-        return FileOutcome(result, file_scan.checksum, previous.batch_id)
-    started_at = _utc_now()
-    batch_id = f"{started_at:%Y%m%dT%H%M%S%f}-{file_scan.checksum[:12]}"
+    return FileOutcome(result, seen.file_scan.checksum, previous.batch_id)
+
+
+def land_file(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    landing_file: LandingFile,
+    loaded_at: datetime,
+    seen: Seen | None = None,
+) -> FileOutcome:
+    """Land one file, unless this version of it was loaded or set aside before. `seen`: what the
+    run knows of it already (looked up now when not given)."""
+    started = time.perf_counter()
+    seen = seen or _look(con, landing_file)
+    settled = _settled(landing_file, seen)
+    if settled is not None:
+        return settled
+    file_scan, previous = seen.file_scan, seen.previous
+    started_at, batch_id = seen.started_at, seen.batch_id
+    entity_name = _entity_name(landing_file)
     con.execute("begin transaction")
     try:
         if file_scan.problem is not None:
@@ -372,6 +446,216 @@ def land_file(
     _record(con, run_id, batch_id, landing_file, file_scan, result, started_at)
     con.execute("commit")
     return FileOutcome(result, file_scan.checksum, batch_id)
+
+
+# One read_csv over a batch of files lets DuckDB read them in parallel and write raw in large
+# appends (few commits, few checkpoints); the bound keeps what a failed batch costs again, when its
+# files are read one by one, small.
+GROUP_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A file of this run still to land; `header` when it may be read together with others."""
+
+    index: int  # its place in the run, from 1 (on_file's)
+    landing_file: LandingFile
+    seen: Seen
+    header: HeaderCheck | None
+
+
+class _GroupFailed(Exception):
+    """A batch read together did not land as the file-by-file path would: land it file by file."""
+
+
+def _groupable_header(landing_file: LandingFile, seen: Seen) -> HeaderCheck | None:
+    """The header of a file to read together with others of its entity, or None for a file that
+    goes alone: one with a known problem, one refused before (likely again: alone, it costs no
+    batch a second read) or whose header is refused (land_file records why)."""
+    if landing_file.mapping is None or seen.file_scan.problem is not None or seen.previous is not None:
+        return None
+    try:
+        return check_header(_read_header_line(landing_file.path), landing_file.mapping)
+    except FileRejected:
+        return None
+
+
+def _batches(pending: list[Pending]) -> list[list[Pending]]:
+    """The files to land as units, in the order of their first file: files of one entity with the
+    same columns in batches of up to GROUP_BYTES (a larger file alone), every other file alone."""
+    units: list[list[Pending]] = []
+    open_batches: dict[tuple[str, tuple[str, ...]], tuple[list[Pending], int]] = {}
+    for item in pending:
+        if item.header is None:
+            units.append([item])
+            continue
+        key = (_entity_name(item.landing_file), item.header.columns)
+        size = item.seen.file_scan.size
+        batch, batch_bytes = open_batches.get(key, ([], 0))
+        if not batch or batch_bytes + size > GROUP_BYTES:
+            batch, batch_bytes = [], 0
+            units.append(batch)
+        batch.append(item)
+        open_batches[key] = (batch, batch_bytes + size)
+    return units
+
+
+def _insert_group(
+    con: duckdb.DuckDBPyConnection, batch: list[Pending], loaded_at: datetime
+) -> dict[str, int]:
+    """Insert the batch's rows into raw with the lineage land_file gives each file, inside the
+    caller's transaction; each file's rows by path. Two reads of the files (a count, then the
+    insert) cost less than holding the batch in a temporary table between them."""
+    header = batch[0].header
+    assert header is not None, "only files with a checked header are batched"
+    entity_name = _entity_name(batch[0].landing_file)
+    read = _read_csv(header, "filename = '_landing_file',")
+    with _plain_names([item.landing_file.path for item in batch]) as aliases:
+        counted = dict(
+            con.execute(f"select _landing_file, count(*) from {read} group by _landing_file", [aliases]).fetchall()
+        )
+        if set(counted) - set(aliases):
+            raise _GroupFailed("read_csv named a file that is not in the batch")
+        rows = [counted.get(alias, 0) for alias in aliases]
+        before = [sum(rows[:position]) for position in range(len(rows))]
+        _add_new_columns(con, entity_name, header)
+        # row_number() over () counts rows in read order, as land_file's does for one file; a row
+        # outside its file's span means the files' rows came interleaved: the batch fails
+        inserted = con.execute(
+            f"""
+            insert into {RAW_SCHEMA}.{entity_name} by name
+            select
+                landing_group.* exclude (_landing_file, _landing_ord),
+                ?::timestamp as _loaded_at,
+                files._source_file,
+                files._batch_id,
+                case
+                    when landing_group._landing_ord - files._rows_before between 1 and files._rows
+                        then landing_group._landing_ord - files._rows_before
+                    else error('landing: a file''s rows were not read in one run')
+                end as _row_number
+            from (select *, row_number() over () as _landing_ord from {read}) as landing_group
+            inner join (
+                select
+                    unnest(?::varchar[]) as _landing_file,
+                    unnest(?::varchar[]) as _source_file,
+                    unnest(?::varchar[]) as _batch_id,
+                    unnest(?::bigint[]) as _rows_before,
+                    unnest(?::bigint[]) as _rows
+            ) as files on landing_group._landing_file = files._landing_file
+            """,
+            [
+                loaded_at,
+                aliases,  # read_csv's
+                aliases,
+                [item.landing_file.relative_path for item in batch],
+                [item.seen.batch_id for item in batch],
+                before,
+                rows,
+            ],
+        ).fetchone()
+    if (inserted[0] if inserted else 0) != sum(rows):
+        raise _GroupFailed("not every row read was inserted")
+    return {item.landing_file.relative_path: count for item, count in zip(batch, rows, strict=True)}
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction; a commit that failed has ended it already."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("rollback")
+
+
+def _land_group(
+    con: duckdb.DuckDBPyConnection, run_id: str, batch: list[Pending], loaded_at: datetime
+) -> list[FileOutcome] | None:
+    """Land a batch of files in one transaction, with the ledger row each file gets alone; None
+    when the batch fails (nothing of it is kept)."""
+    started = time.perf_counter()
+    con.execute("begin transaction")
+    try:
+        rows = _insert_group(con, batch, loaded_at)
+        seconds = time.perf_counter() - started
+        batch_bytes = sum(item.seen.file_scan.size for item in batch) or 1
+        outcomes = []
+        for item in batch:
+            landing_file, seen = item.landing_file, item.seen
+            result = FileResult(
+                landing_file.relative_path,
+                _entity_name(landing_file),
+                "loaded",
+                rows=rows[landing_file.relative_path],
+                new_columns=item.header.new_columns if item.header else (),
+                seconds=seconds * seen.file_scan.size / batch_bytes,  # the batch's time, by size
+            )
+            _record(con, run_id, seen.batch_id, landing_file, seen.file_scan, result, seen.started_at)
+            outcomes.append(FileOutcome(result, seen.file_scan.checksum, seen.batch_id))
+        con.execute("commit")
+    except (duckdb.Error, _GroupFailed):
+        _rollback(con)
+        return None
+    except BaseException:
+        _rollback(con)
+        raise
+    return outcomes
+
+
+def _start_times() -> Iterator[datetime]:
+    """Now, strictly increasing: two files of a run with the same bytes still get two batch ids."""
+    last: datetime | None = None
+    while True:
+        now = _utc_now()
+        last = now if last is None or now > last else last + timedelta(microseconds=1)
+        yield last
+
+
+def _plan(
+    con: duckdb.DuckDBPyConnection, files: list[LandingFile]
+) -> tuple[dict[int, FileOutcome], list[Pending]]:
+    """The outcomes of files loaded or set aside before, and the files still to land, from one
+    read of the ledger."""
+    previous = _previous_outcomes(con)
+    starts = _start_times()
+    settled: dict[int, FileOutcome] = {}
+    pending: list[Pending] = []
+    for index, landing_file in enumerate(files, start=1):
+        file_scan = scan_entry(landing_file)
+        seen = Seen(file_scan, previous.get((landing_file.relative_path, file_scan.checksum)), next(starts))
+        outcome = _settled(landing_file, seen)
+        if outcome is not None:
+            settled[index] = outcome
+        else:
+            pending.append(Pending(index, landing_file, seen, _groupable_header(landing_file, seen)))
+    return settled, pending
+
+
+def _land_files(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    files: list[LandingFile],
+    loaded_at: datetime,
+    on_file: Callable[[int, int, FileResult], None] | None,
+) -> list[FileOutcome]:
+    """Every file's outcome, in the files' order. A batch that fails is landed again file by file:
+    the bad file gets its own refusal, the good ones still land."""
+    outcomes, pending = _plan(con, files)
+
+    def done(index: int, outcome: FileOutcome) -> None:
+        outcomes[index] = outcome
+        if on_file:
+            on_file(index, len(files), outcome.result)
+
+    for index in sorted(outcomes):
+        if on_file:
+            on_file(index, len(files), outcomes[index].result)
+    for unit in _batches(pending):
+        landed = _land_group(con, run_id, unit, loaded_at) if len(unit) > 1 else None
+        if landed is not None:
+            for item, outcome in zip(unit, landed, strict=True):
+                done(item.index, outcome)
+            continue
+        for item in unit:
+            done(item.index, land_file(con, run_id, item.landing_file, loaded_at, item.seen))
+    return [outcomes[index] for index in sorted(outcomes)]
 
 
 def _first_lines(error: duckdb.Error) -> str:
@@ -414,16 +698,12 @@ def land(
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     loaded_at = _utc_now()
     report = LandingReport(run_id=f"{loaded_at:%Y%m%dT%H%M%S%f}")
-    outcomes: list[FileOutcome] = []
     with duckdb_connect.connect(str(warehouse_path)) as con:
         con.execute("set TimeZone = 'UTC'")
+        con.execute("set enable_progress_bar = false")  # a batch reads long enough to draw one in logs
         ensure_raw_schema(con, mappings)
-        for index, landing_file in enumerate(files, start=1):
-            outcome = land_file(con, report.run_id, landing_file, loaded_at)
-            outcomes.append(outcome)
-            report.results.append(outcome.result)
-            if on_file:
-                on_file(index, len(files), outcome.result)
+        outcomes = _land_files(con, report.run_id, files, loaded_at, on_file)
+        report.results.extend(outcome.result for outcome in outcomes)
         _write_inventory(con, outcomes, loaded_at)
         for entity in ENTITIES:
             row = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity.name}").fetchone()
