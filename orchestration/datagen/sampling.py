@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Sequence
+
 import numpy as np
+
+Draw = Callable[[np.random.Generator, int], np.ndarray]
+SKIP_BLOCK = 4_000_000  # draws taken at a time when skipping over a draw
 
 
 def zipf_weights(n: int, exponent: float, rng: np.random.Generator) -> np.ndarray:
@@ -89,3 +95,25 @@ def random_hex_ids(indexes: np.ndarray, width: int, salt: int, prefix: bytes = b
         shift = np.uint64(bits - 4 * (position + 1))
         out[:, len(prefix) + position] = digits[((values >> shift) & np.uint64(15)).astype(np.intp)]
     return out.view(f"S{len(prefix) + width}").ravel()
+
+
+class SlicedDraws:
+    """Consecutive full-length draws `f(rng, n)`, `g(rng, n)`, ... taken a slice at a time.
+
+    A numpy Generator gives the same values for n draws of one distribution (with the same
+    parameters) whether they are taken in one call or in consecutive smaller ones. So each draw
+    is served from its own copy of the generator, started where the draws before it leave the
+    stream: `take(k)` returns the next k values of every draw, those the full-length calls would
+    give, without ever holding n of them. `rng` ends where the full-length calls leave it.
+    """
+
+    def __init__(self, rng: np.random.Generator, draws: Sequence[Draw], n: int) -> None:
+        self._draws = tuple(draws)
+        self._streams = []
+        for draw in self._draws:
+            self._streams.append(copy.deepcopy(rng))
+            for start in range(0, n, SKIP_BLOCK):
+                draw(rng, min(SKIP_BLOCK, n - start))
+
+    def take(self, size: int) -> list[np.ndarray]:
+        return [draw(stream, size) for draw, stream in zip(self._draws, self._streams, strict=True)]

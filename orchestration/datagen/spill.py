@@ -1,0 +1,129 @@
+"""Monthly tables too big to hold in memory (sessions, lesson activity): their typed rows are
+appended to one scratch file per month as they are generated, sorted once the table is complete,
+and read back a block of rows at a time to plan defects and write the landing files.
+
+A spilled table's rows are in the order the in-memory table would have: by partition instant,
+ties in generation order, so row numbers, ids and defects are those of the whole table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from orchestration.contracts import Entity
+from orchestration.contracts import entity as contract_entity
+from orchestration.datagen.tables import EntityTable
+from orchestration.datagen.timeline import month_index
+
+# Typed rows of one month's records (in final order) and their row numbers -> the table's rows.
+ToTable = Callable[[np.ndarray, np.ndarray], EntityTable]
+BLOCK_ROWS = 1_000_000  # rows read or generated at a time
+
+
+def blocks(n: int, size: int = BLOCK_ROWS) -> Iterator[tuple[int, int]]:
+    """(start, stop) of consecutive blocks covering range(n)."""
+    for start in range(0, n, size):
+        yield start, min(start + size, n)
+
+
+@dataclass
+class MonthSpill:
+    """Records appended to one file per month, in arrival order."""
+
+    directory: Path
+    dtype: np.dtype
+    key: str  # the record field holding the partition instant (epoch ms)
+
+    def __post_init__(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.counts: dict[int, int] = {}
+
+    def path(self, month: int) -> Path:
+        return self.directory / f"{month}.bin"
+
+    def append(self, records: np.ndarray) -> None:
+        month = month_index(records[self.key])
+        order = np.argsort(month, kind="stable")  # keeps arrival order within a month
+        months, starts = np.unique(month[order], return_index=True)
+        for value, start, stop in zip(months.tolist(), starts, np.r_[starts[1:], len(order)], strict=True):
+            with self.path(value).open("ab") as handle:
+                records[order[start:stop]].tofile(handle)
+            self.counts[value] = self.counts.get(value, 0) + int(stop - start)
+
+    def sort(self, *tie_breaks: str) -> Iterator[tuple[int, np.ndarray]]:
+        """Sort every month's file by instant (ties by `tie_breaks`, then arrival) in place;
+        yields (month, its records in final order) for the caller to read what it needs."""
+        for month in sorted(self.counts):
+            records = np.fromfile(self.path(month), dtype=self.dtype)
+            keys = [records[field] for field in reversed(tie_breaks)]
+            records = records[np.lexsort([*keys, records[self.key]])]
+            records.tofile(self.path(month))
+            yield month, records
+
+    def table(self, name: str, to_table: ToTable, protected: np.ndarray) -> SpilledTable:
+        months = np.array(sorted(self.counts), dtype=np.int64)
+        counts = np.array([self.counts[m] for m in months.tolist()], dtype=np.int64)
+        files = [self.path(m) for m in months.tolist()]
+        bounds = np.r_[0, np.cumsum(counts)]
+        return SpilledTable(contract_entity(name), months, bounds, files, self.dtype, self.key, to_table, protected)
+
+
+@dataclass
+class SpilledTable:
+    """A monthly entity table on disk: one file of records per month with rows, in final order."""
+
+    entity: Entity
+    months: np.ndarray  # months with rows, ascending (year * 12 + month - 1)
+    bounds: np.ndarray  # first row of each month, then the row count
+    files: list[Path]
+    dtype: np.dtype
+    key: str  # the record field holding the partition instant
+    to_table: ToTable
+    protected: np.ndarray  # per row: never given a cell defect
+    holder: object = None  # what keeps the files' directory alive, if anything
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.bounds[-1])
+
+    def month_of_rows(self) -> np.ndarray:
+        """Per row, its month; int16 (year * 12 + month stays below 2**15 until the year 2730)."""
+        return np.repeat(self.months.astype(np.int16), np.diff(self.bounds))
+
+    def _records(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
+        mapped = np.memmap(self.files[index], dtype=self.dtype, mode="r")
+        try:
+            return np.array(mapped[rows])
+        finally:
+            del mapped  # unmapped: its pages stop counting towards this process's memory
+
+    def take(self, rows: np.ndarray) -> EntityTable:
+        """The given rows, in the given order, as an in-memory table."""
+        rows = np.asarray(rows, dtype=np.int64)
+        month = np.searchsorted(self.bounds, rows, side="right") - 1
+        order = np.argsort(month, kind="stable")
+        parts = [self.to_table(np.zeros(0, self.dtype), rows)] if len(rows) == 0 else []
+        for index in np.unique(month).tolist():
+            mine = rows[order][month[order] == index]
+            parts.append(self.to_table(self._records(index, mine - self.bounds[index]), mine))
+        return EntityTable.concat(parts).take(np.argsort(order, kind="stable"))
+
+    def partition_values(self, index: int) -> np.ndarray:
+        """The partition instants of the index-th month's rows."""
+        return self._records(index, slice(None))[self.key]
+
+    def row_blocks(self) -> Iterator[EntityTable]:
+        """Every row, a block of rows at a time, in order."""
+        for index in range(len(self.months)):
+            first = int(self.bounds[index])
+            for start, stop in blocks(int(self.bounds[index + 1]) - first):
+                records = self._records(index, slice(start, stop))
+                yield self.to_table(records, np.arange(first + start, first + stop))
