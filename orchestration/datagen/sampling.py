@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -97,23 +98,33 @@ def random_hex_ids(indexes: np.ndarray, width: int, salt: int, prefix: bytes = b
     return out.view(f"S{len(prefix) + width}").ravel()
 
 
-class SlicedDraws:
-    """Consecutive full-length draws `f(rng, n)`, `g(rng, n)`, ... taken a slice at a time.
+Watch = Callable[[int, np.ndarray], None]
 
-    A numpy Generator gives the same values for n draws of one distribution (with the same
-    parameters) whether they are taken in one call or in consecutive smaller ones. So each draw
-    is served from its own copy of the generator, started where the draws before it leave the
-    stream: `take(k)` returns the next k values of every draw, those the full-length calls would
-    give, without ever holding n of them. `rng` ends where the full-length calls leave it.
+
+@dataclass
+class DrawStream:
+    """The values of one full-length call `draw(rng, n)`, handed out a slice at a time."""
+
+    generator: np.random.Generator
+    draw: Draw
+
+    def take(self, size: int) -> np.ndarray:
+        return self.draw(self.generator, size)
+
+
+def stream_ahead(rng: np.random.Generator, draw: Draw, n: int, watch: Watch | None = None) -> DrawStream:
+    """The values `draw(rng, n)` would give, as a stream to take slices from; rng moves past them.
+
+    A numpy Generator gives the same values for n draws of one distribution (same parameters)
+    whether they are taken in one call or in consecutive smaller ones. So each of a sequence of
+    whole-table calls can be served from its own copy of the generator, started where the calls
+    before it leave the stream: a table is generated a block of rows at a time with the values of
+    the whole-table calls, without holding n of them. `watch(first, values)` sees the values as rng
+    skips them, for a later call whose size depends on them.
     """
-
-    def __init__(self, rng: np.random.Generator, draws: Sequence[Draw], n: int) -> None:
-        self._draws = tuple(draws)
-        self._streams = []
-        for draw in self._draws:
-            self._streams.append(copy.deepcopy(rng))
-            for start in range(0, n, SKIP_BLOCK):
-                draw(rng, min(SKIP_BLOCK, n - start))
-
-    def take(self, size: int) -> list[np.ndarray]:
-        return [draw(stream, size) for draw, stream in zip(self._draws, self._streams, strict=True)]
+    stream = DrawStream(copy.deepcopy(rng), draw)
+    for start in range(0, n, SKIP_BLOCK):
+        values = draw(rng, min(SKIP_BLOCK, n - start))
+        if watch is not None:
+            watch(start, values)
+    return stream

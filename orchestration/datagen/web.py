@@ -16,11 +16,13 @@ from orchestration.datagen.channels import RETURN_CHANNELS, Sources
 from orchestration.datagen.geo import ZoneOffsets, sample_countries, sample_zones
 from orchestration.datagen.marketing import CampaignTraffic
 from orchestration.datagen.sampling import (
-    SlicedDraws,
+    Draw,
+    DrawStream,
     categorical,
     pick_from_prefix,
     position_in_group,
     random_hex_ids,
+    stream_ahead,
 )
 from orchestration.datagen.spill import MonthSpill, SpilledTable, blocks
 from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
@@ -354,22 +356,19 @@ SESSION_RECORD = np.dtype(
 )
 
 
-def _session_draws(log: SessionLog, rng: np.random.Generator) -> SlicedDraws:
+def _session_draws(log: SessionLog, rng: np.random.Generator) -> list[DrawStream]:
     """The per-session draws, in the order the export has always drawn them (whole-log calls)."""
     pool = max(int(log.n_anonymous * 0.7), 1)  # anonymous visitors: fewer than their sessions
-    return SlicedDraws(
-        rng,
-        (
-            lambda r, k: r.integers(0, pool, k),  # visitor of an anonymous session
-            lambda r, k: r.random(k),  # bounce
-            lambda r, k: r.poisson(5, k),  # pages of a converting session
-            lambda r, k: r.poisson(2.5, k),  # pages of a browsing one
-            lambda r, k: r.integers(0, 15, k),  # seconds of a bounce
-            lambda r, k: r.lognormal(np.log(45), 0.6, k),  # seconds per page
-            lambda r, k: r.integers(20, 240, k),  # seconds after the last event
-        ),
-        len(log),
+    draws: tuple[Draw, ...] = (
+        lambda r, k: r.integers(0, pool, k),  # visitor of an anonymous session
+        lambda r, k: r.random(k),  # bounce
+        lambda r, k: r.poisson(5, k),  # pages of a converting session
+        lambda r, k: r.poisson(2.5, k),  # pages of a browsing one
+        lambda r, k: r.integers(0, 15, k),  # seconds of a bounce
+        lambda r, k: r.lognormal(np.log(45), 0.6, k),  # seconds per page
+        lambda r, k: r.integers(20, 240, k),  # seconds after the last event
     )
+    return [stream_ahead(rng, draw, len(log)) for draw in draws]
 
 
 def _session_records(log: SessionLog, start: int, stop: int, draws: list[np.ndarray]) -> np.ndarray:
@@ -413,12 +412,12 @@ def build_sessions(
     draws = _session_draws(log, rng)
     spill = MonthSpill(scratch, SESSION_RECORD, "start_ms")
     for start, stop in blocks(len(log)):
-        records = _session_records(log, start, stop, draws.take(stop - start))
+        records = _session_records(log, start, stop, [d.take(stop - start) for d in draws])
         records["referenced"] = np.isin(records["log_index"], referenced)
         spill.append(records)
     protected, rows, first = [], [], 0
     for _, records in spill.sort():  # ties in start keep log order, as a stable sort of the log
-        marked = records["referenced"]
+        marked = records["referenced"].copy()  # a view would keep the whole month alive
         protected.append(marked)
         rows.append((records["log_index"][marked], first + np.flatnonzero(marked)))
         first += len(records)
