@@ -170,6 +170,7 @@ def build_tables(
         offsets,
         sizes.lesson_events,
         config.rng("learning"),
+        scratch / "lesson_activity",
         course_update=incidents.course_update,
     )
     tables.update(learning_tables)

@@ -21,6 +21,7 @@ from orchestration.datagen.timeline import month_index
 
 # Typed rows of one month's records (in final order) and their row numbers -> the table's rows.
 ToTable = Callable[[np.ndarray, np.ndarray], EntityTable]
+Fill = Callable[[np.ndarray, int], None]
 BLOCK_ROWS = 1_000_000  # rows read or generated at a time
 
 
@@ -54,14 +55,19 @@ class MonthSpill:
                 records[order[start:stop]].tofile(handle)
             self.counts[value] = self.counts.get(value, 0) + int(stop - start)
 
-    def sort(self, *tie_breaks: str) -> Iterator[tuple[int, np.ndarray]]:
-        """Sort every month's file by instant (ties by `tie_breaks`, then arrival) in place;
-        yields (month, its records in final order) for the caller to read what it needs."""
+    def sort(self, *tie_breaks: str, fill: Fill | None = None) -> Iterator[tuple[int, np.ndarray]]:
+        """Sort every month's file by instant (ties by `tie_breaks`, then arrival) in place, months
+        in order, `fill(records, first row)` completing what depends on the final order; yields
+        (month, its records in final order) for the caller to read what it needs."""
+        first = 0
         for month in sorted(self.counts):
             records = np.fromfile(self.path(month), dtype=self.dtype)
             keys = [records[field] for field in reversed(tie_breaks)]
             records = records[np.lexsort([*keys, records[self.key]])]
+            if fill is not None:
+                fill(records, first)
             records.tofile(self.path(month))
+            first += len(records)
             yield month, records
 
     def table(self, name: str, to_table: ToTable, protected: np.ndarray) -> SpilledTable:
