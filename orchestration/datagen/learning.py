@@ -30,7 +30,7 @@ from orchestration.datagen.sampling import (
     random_hex_ids,
     stream_ahead,
 )
-from orchestration.datagen.spill import BLOCK_ROWS, MonthSpill, SpilledTable
+from orchestration.datagen.spill import MonthSpill, SpilledTable
 from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
 from orchestration.datagen.timeline import (
     LEARNING_HOURS,
@@ -57,6 +57,7 @@ NEW_SESSION = 0.35  # chance the next lesson waits for another day
 CERTIFICATE_SHARE = 0.92
 SUBSCRIPTION_COURSES_PER_MONTH = (2.0, 0.6)  # gamma shape, scale
 PASS_SCORE = 60.0
+LESSON_BLOCK_ROWS = 250_000  # lesson rows played forward at a time (each makes ~2.2 events)
 
 
 @dataclass(frozen=True)
@@ -261,8 +262,8 @@ class _Plan:
         return self._rows(enrollment, rows - self.first_row[enrollment])
 
     def blocks(self) -> Iterator[tuple[int, int]]:
-        """Ranges of whole enrollments with about BLOCK_ROWS lesson rows each."""
-        cuts = np.searchsorted(self.first_row, np.arange(BLOCK_ROWS, self.n_rows, BLOCK_ROWS))
+        """Ranges of whole enrollments with about LESSON_BLOCK_ROWS lesson rows each."""
+        cuts = np.searchsorted(self.first_row, np.arange(LESSON_BLOCK_ROWS, self.n_rows, LESSON_BLOCK_ROWS))
         bounds = np.unique(np.r_[0, cuts, len(self.course)])
         yield from zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
 

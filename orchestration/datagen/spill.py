@@ -22,7 +22,7 @@ from orchestration.datagen.timeline import month_index
 # Typed rows of one month's records (in final order) and their row numbers -> the table's rows.
 ToTable = Callable[[np.ndarray, np.ndarray], EntityTable]
 Fill = Callable[[np.ndarray, int], None]
-BLOCK_ROWS = 1_000_000  # rows read or generated at a time
+BLOCK_ROWS = 500_000  # rows read or generated at a time
 
 
 def blocks(n: int, size: int = BLOCK_ROWS) -> Iterator[tuple[int, int]]:
