@@ -1,5 +1,9 @@
 """`generate(config)`: build every entity, inject defects, write the landing files and manifest.
 
+The biggest tables (web sessions, lesson activity) are generated a block of rows at a time and
+spilled to scratch files by month (spill.py), then written a chunk of rows at a time: memory does
+not grow with them, only with the per-student and per-order arrays.
+
 The dataset is written into a new dir next to the landing dir and swapped in whole when complete
 (`writer.replacing_dataset`): a generation that fails or is killed leaves the previous dataset."""
 
@@ -29,8 +33,8 @@ from orchestration.datagen.incidents import NO_INCIDENTS, Incidents, plan_incide
 from orchestration.datagen.learning import build_learning
 from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
+from orchestration.datagen.spill import SpilledTable, Table
 from orchestration.datagen.students import build_students
-from orchestration.datagen.spill import SpilledTable
 from orchestration.datagen.tables import EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, Window, month_index
 from orchestration.datagen.web import (
@@ -50,7 +54,6 @@ from orchestration.datagen.writer import (
 )
 
 Progress = Callable[[str], None]
-Table = EntityTable | SpilledTable
 LONG_TABLE_ROWS = 1_000_000
 SCRATCH_DIR = ".scratch"
 

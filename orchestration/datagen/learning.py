@@ -522,8 +522,8 @@ def _activity(
         spill.append(records)
     fill = _scores(rng, sum(spill.counts.values()))
     protected = [r["event_type"] == LESSON_COMPLETE for _, r in spill.sort("kind", "lesson_row", fill=fill)]
-    table = spill.table("lesson_activity", _activity_table, np.concatenate(protected) if protected else np.zeros(0, bool))
-    return table, progress
+    mask = np.concatenate(protected) if protected else np.zeros(0, dtype=bool)
+    return spill.table("lesson_activity", _activity_table, mask), progress
 
 
 def _certificates(window: Window, completed_ms: np.ndarray, rng: np.random.Generator) -> EntityTable:

@@ -25,8 +25,9 @@ Fill = Callable[[np.ndarray, int], None]
 BLOCK_ROWS = 500_000  # rows read or generated at a time
 
 
-def blocks(n: int, size: int = BLOCK_ROWS) -> Iterator[tuple[int, int]]:
-    """(start, stop) of consecutive blocks covering range(n)."""
+def blocks(n: int, size: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, stop) of consecutive blocks covering range(n), of BLOCK_ROWS rows unless given."""
+    size = size or BLOCK_ROWS
     for start in range(0, n, size):
         yield start, min(start + size, n)
 
@@ -133,3 +134,6 @@ class SpilledTable:
             for start, stop in blocks(int(self.bounds[index + 1]) - first):
                 records = self._records(index, slice(start, stop))
                 yield self.to_table(records, np.arange(first + start, first + stop))
+
+
+Table = EntityTable | SpilledTable

@@ -27,8 +27,7 @@ import pyarrow.compute as pc
 from orchestration.contracts import ENTITIES, SOURCES, Entity
 from orchestration.datagen.defects import DUPLICATE_ROW, LATE_ARRIVING, CellDefect, DefectPlan
 from orchestration.datagen.render import render_table
-from orchestration.datagen.spill import SpilledTable
-from orchestration.datagen.tables import EntityTable
+from orchestration.datagen.spill import SpilledTable, Table
 from orchestration.datagen.timeline import month_label
 
 MANIFEST_DIR = "_manifest"
@@ -180,7 +179,6 @@ def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]
     return digest.hexdigest(), size
 
 
-Table = EntityTable | SpilledTable
 
 
 def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> list[tuple[int | None, np.ndarray]]:
