@@ -109,8 +109,11 @@ def rule_referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray
 
 def _present_values(table: EntityTable | SpilledTable, column: str) -> Iterator[np.ndarray]:
     """A column's non-null values, a block of rows at a time (a spilled table is read from disk)."""
-    for block in table.row_blocks() if isinstance(table, SpilledTable) else [table]:
-        yield np.asarray(block.columns[column])[~block.null_mask(column)]
+    if isinstance(table, SpilledTable):
+        for values, nulls in table.column_blocks(column):
+            yield np.asarray(values)[~nulls]
+    else:
+        yield np.asarray(table.columns[column])[~table.null_mask(column)]
 
 
 def referenced_rows(tables: dict[str, EntityTable | SpilledTable]) -> dict[str, np.ndarray]:

@@ -6,6 +6,9 @@ between sessions. About a fifth of enrollments reach the last lesson; of the res
 and most stop after a few lessons. How far non-finishers get is set so that the event count
 matches its target. Progress and completion are then read back from the lesson_complete events
 that happened before the window ended, so the enrollment export agrees with the activity.
+
+Enrollments are played forward a block at a time and their events spilled by month (spill.py);
+each whole-table draw is a stream (sampling.stream_ahead), so the values are those of one pass.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from orchestration.datagen.sampling import (
     random_hex_ids,
     stream_ahead,
 )
-from orchestration.datagen.spill import MonthSpill, SpilledTable
+from orchestration.datagen.spill import Layout, MonthSpill, SpilledTable
 from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
 from orchestration.datagen.timeline import (
     LEARNING_HOURS,
@@ -125,6 +128,7 @@ def _completed_lessons(
     return completed, completed + abandons
 
 
+# The per-row draws in the order they are taken from the stream: reordering them changes every dataset.
 DURATION_DRAWS: tuple[Draw, ...] = (
     lambda r, k: r.uniform(0.75, 1.0, k),  # share of a finished video watched
     lambda r, k: r.uniform(0.05, 0.6, k),  # share of a video left half-way
@@ -405,20 +409,19 @@ def _scores(rng: np.random.Generator, n_events: int) -> Callable[[np.ndarray, in
     return fill
 
 
-def _activity_table(records: np.ndarray, rows: np.ndarray) -> EntityTable:
-    return EntityTable.build(
-        "lesson_activity",
-        {
-            "event_id": fixed_width_text(random_hex_ids(rows, 14, salt=0xE7E27, prefix=b"ev_")),
-            "enrollment_id": records["enrollment"] + 1,
-            "lesson_id": records["lesson"] + 1,
-            "event_type": Categorical.of(EVENT_TYPES, records["event_type"]),
-            "occurred_at": records["occurred"],
-            "video_seconds_watched": records["video_seconds"],
-            "score": records["score"],
-        },
-        protected=records["event_type"] == LESSON_COMPLETE,  # progress_pct is counted from these
-    )
+ACTIVITY_LAYOUT = Layout(
+    {
+        "event_id": lambda _, rows: fixed_width_text(random_hex_ids(rows, 14, salt=0xE7E27, prefix=b"ev_")),
+        "enrollment_id": lambda r, _: r["enrollment"] + 1,
+        "lesson_id": lambda r, _: r["lesson"] + 1,
+        "event_type": lambda r, _: Categorical.of(EVENT_TYPES, r["event_type"]),
+        "occurred_at": lambda r, _: r["occurred"],
+        "video_seconds_watched": lambda r, _: r["video_seconds"],
+        "score": lambda r, _: r["score"],
+    },
+    nulls={},
+    protected=lambda r, _: r["event_type"] == LESSON_COMPLETE,  # progress_pct is counted from these
+)
 
 
 @dataclass
@@ -523,7 +526,7 @@ def _activity(
     fill = _scores(rng, sum(spill.counts.values()))
     protected = [r["event_type"] == LESSON_COMPLETE for _, r in spill.sort("kind", "lesson_row", fill=fill)]
     mask = np.concatenate(protected) if protected else np.zeros(0, dtype=bool)
-    return spill.table("lesson_activity", _activity_table, mask), progress
+    return spill.table("lesson_activity", ACTIVITY_LAYOUT, mask), progress
 
 
 def _certificates(window: Window, completed_ms: np.ndarray, rng: np.random.Generator) -> EntityTable:

@@ -16,11 +16,11 @@ import numpy as np
 
 from orchestration.contracts import Entity
 from orchestration.contracts import entity as contract_entity
-from orchestration.datagen.tables import EntityTable
+from orchestration.datagen.tables import ColumnData, EntityTable
 from orchestration.datagen.timeline import month_index
 
-# Typed rows of one month's records (in final order) and their row numbers -> the table's rows.
-ToTable = Callable[[np.ndarray, np.ndarray], EntityTable]
+# Records (in final order) and their row numbers -> one column (or null mask) of those rows.
+ColumnOf = Callable[[np.ndarray, np.ndarray], ColumnData]
 Fill = Callable[[np.ndarray, int], None]
 BLOCK_ROWS = 500_000  # rows read or generated at a time
 
@@ -30,6 +30,24 @@ def blocks(n: int, size: int | None = None) -> Iterator[tuple[int, int]]:
     size = size or BLOCK_ROWS
     for start in range(0, n, size):
         yield start, min(start + size, n)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How records become a spilled table's rows, column by column: one column can be read
+    (a reference, to mark its parent rows) without making the others (ids are costly)."""
+
+    columns: dict[str, ColumnOf]
+    nulls: dict[str, ColumnOf]
+    protected: ColumnOf  # rows never given a cell defect
+
+    def table(self, name: str, records: np.ndarray, rows: np.ndarray) -> EntityTable:
+        return EntityTable.build(
+            name,
+            {c: column(records, rows) for c, column in self.columns.items()},
+            nulls={c: mask(records, rows) for c, mask in self.nulls.items()},
+            protected=self.protected(records, rows),
+        )
 
 
 @dataclass
@@ -71,12 +89,12 @@ class MonthSpill:
             first += len(records)
             yield month, records
 
-    def table(self, name: str, to_table: ToTable, protected: np.ndarray) -> SpilledTable:
+    def table(self, name: str, layout: Layout, protected: np.ndarray) -> SpilledTable:
         months = np.array(sorted(self.counts), dtype=np.int64)
         counts = np.array([self.counts[m] for m in months.tolist()], dtype=np.int64)
         files = [self.path(m) for m in months.tolist()]
         bounds = np.r_[0, np.cumsum(counts)]
-        return SpilledTable(contract_entity(name), months, bounds, files, self.dtype, self.key, to_table, protected)
+        return SpilledTable(contract_entity(name), months, bounds, files, self.dtype, self.key, layout, protected)
 
 
 @dataclass
@@ -89,7 +107,7 @@ class SpilledTable:
     files: list[Path]
     dtype: np.dtype
     key: str  # the record field holding the partition instant
-    to_table: ToTable
+    layout: Layout
     protected: np.ndarray  # per row: never given a cell defect
     holder: object = None  # what keeps the files' directory alive, if anything
 
@@ -117,23 +135,33 @@ class SpilledTable:
         rows = np.asarray(rows, dtype=np.int64)
         month = np.searchsorted(self.bounds, rows, side="right") - 1
         order = np.argsort(month, kind="stable")
-        parts = [self.to_table(np.zeros(0, self.dtype), rows)] if len(rows) == 0 else []
+        parts = [self.layout.table(self.name, np.zeros(0, self.dtype), rows)] if len(rows) == 0 else []
         for index in np.unique(month).tolist():
             mine = rows[order][month[order] == index]
-            parts.append(self.to_table(self._records(index, mine - self.bounds[index]), mine))
+            parts.append(self.layout.table(self.name, self._records(index, mine - self.bounds[index]), mine))
         return EntityTable.concat(parts).take(np.argsort(order, kind="stable"))
 
     def partition_values(self, index: int) -> np.ndarray:
         """The partition instants of the index-th month's rows."""
-        return self._records(index, slice(None))[self.key]
+        return self._records(index, slice(None))[self.key].copy()  # a view would hold every field
 
-    def row_blocks(self) -> Iterator[EntityTable]:
-        """Every row, a block of rows at a time, in order."""
+    def _blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(records, their row numbers), a block of rows at a time, in order."""
         for index in range(len(self.months)):
             first = int(self.bounds[index])
             for start, stop in blocks(int(self.bounds[index + 1]) - first):
-                records = self._records(index, slice(start, stop))
-                yield self.to_table(records, np.arange(first + start, first + stop))
+                yield self._records(index, slice(start, stop)), np.arange(first + start, first + stop)
 
+    def row_blocks(self) -> Iterator[EntityTable]:
+        """Every row, a block of rows at a time, in order."""
+        for records, rows in self._blocks():
+            yield self.layout.table(self.name, records, rows)
+
+    def column_blocks(self, column: str) -> Iterator[tuple[ColumnData, np.ndarray]]:
+        """(values, null mask) of one column, a block of rows at a time, in order."""
+        for records, rows in self._blocks():
+            mask = self.layout.nulls.get(column)
+            nulls = np.zeros(len(rows), dtype=bool) if mask is None else mask(records, rows)
+            yield self.layout.columns[column](records, rows), nulls
 
 Table = EntityTable | SpilledTable

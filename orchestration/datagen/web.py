@@ -4,7 +4,6 @@ click), browsing fills up the rest, and the web-analytics export is built from t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +23,8 @@ from orchestration.datagen.sampling import (
     random_hex_ids,
     stream_ahead,
 )
-from orchestration.datagen.spill import MonthSpill, SpilledTable, blocks
-from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
+from orchestration.datagen.spill import ColumnOf, Layout, MonthSpill, SpilledTable, blocks
+from orchestration.datagen.tables import Categorical, fixed_width_text
 from orchestration.datagen.timeline import (
     MS_PER_DAY,
     MS_PER_SECOND,
@@ -426,38 +425,36 @@ def build_sessions(
     by_log = np.argsort(log_index)
     table = spill.table(
         "sessions",
-        _sessions_table(sources, n_courses),
+        _sessions_layout(sources, n_courses),
         np.concatenate(protected) if protected else np.zeros(0, bool),
     )
     return table, SessionRows(log_index[by_log], row[by_log])
 
 
-def _sessions_table(sources: Sources, n_courses: int) -> Callable[[np.ndarray, np.ndarray], EntityTable]:
+def _sessions_layout(sources: Sources, n_courses: int) -> Layout:
     pages = STATIC_PAGES + tuple(f"/courses/{i}" for i in range(1, n_courses + 1))
     referrer_labels, referrer_codes = sources.column("referrer")
     utm = {f: sources.column(f) for f in ("utm_source", "utm_medium", "utm_campaign")}
 
-    def to_table(records: np.ndarray, rows: np.ndarray) -> EntityTable:
-        source = records["source"]
-        return EntityTable.build(
-            "sessions",
-            {
-                "sessionId": fixed_width_text(random_hex_ids(rows, 16, salt=SESSION_ID_SALT)),
-                "visitorId": fixed_width_text(random_hex_ids(records["visitor"], 16, salt=VISITOR_ID_SALT)),
-                "userId": records["user"],
-                "sessionStart": records["start_ms"],
-                "deviceCategory": Categorical.of(DEVICES, records["device"]),
-                "landingPage": Categorical.of(pages, records["landing"]),
-                "referrer": Categorical.of(referrer_labels, referrer_codes[source]),
-                "utmSource": Categorical.of(utm["utm_source"][0], utm["utm_source"][1][source]),
-                "utmMedium": Categorical.of(utm["utm_medium"][0], utm["utm_medium"][1][source]),
-                "utmCampaign": Categorical.of(utm["utm_campaign"][0], utm["utm_campaign"][1][source]),
-                "pageviews": records["pageviews"],
-                "durationSeconds": records["duration"],
-                "converted": records["converted"],
-            },
-            nulls={"userId": records["user"] == 0},
-            protected=records["referenced"],
-        )
+    def by_source(labels: list[str | None], codes: np.ndarray) -> ColumnOf:
+        return lambda records, _: Categorical.of(labels, codes[records["source"]])
 
-    return to_table
+    return Layout(
+        {
+            "sessionId": lambda _, rows: fixed_width_text(random_hex_ids(rows, 16, salt=SESSION_ID_SALT)),
+            "visitorId": lambda r, _: fixed_width_text(random_hex_ids(r["visitor"], 16, salt=VISITOR_ID_SALT)),
+            "userId": lambda r, _: r["user"],
+            "sessionStart": lambda r, _: r["start_ms"],
+            "deviceCategory": lambda r, _: Categorical.of(DEVICES, r["device"]),
+            "landingPage": lambda r, _: Categorical.of(pages, r["landing"]),
+            "referrer": by_source(referrer_labels, referrer_codes),
+            "utmSource": by_source(*utm["utm_source"]),
+            "utmMedium": by_source(*utm["utm_medium"]),
+            "utmCampaign": by_source(*utm["utm_campaign"]),
+            "pageviews": lambda r, _: r["pageviews"],
+            "durationSeconds": lambda r, _: r["duration"],
+            "converted": lambda r, _: r["converted"],
+        },
+        nulls={"userId": lambda r, _: r["user"] == 0},
+        protected=lambda r, _: r["referenced"],
+    )
