@@ -181,7 +181,7 @@ def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]
 
 
 
-def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> list[tuple[int | None, np.ndarray]]:
+def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> Iterable[tuple[int | None, np.ndarray]]:
     """(month or None, table rows in file order): on-time rows first, then rows arriving late."""
     if isinstance(table, SpilledTable):
         return _spilled_file_groups(table, plan)
@@ -198,16 +198,15 @@ def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> li
     return [(int(m), order[s:e]) for m, s, e in zip(months, starts, ends, strict=True)]
 
 
-def _spilled_file_groups(table: SpilledTable, plan: DefectPlan) -> list[tuple[int | None, np.ndarray]]:
-    """As `_file_groups`, from month bounds (a spilled table's rows are in month order): no
-    per-row sort of the whole table. Late rows only go to months with rows, so every file is a month's."""
+def _spilled_file_groups(table: SpilledTable, plan: DefectPlan) -> Iterator[tuple[int | None, np.ndarray]]:
+    """As `_file_groups`, from month bounds (a spilled table's rows are in month order), a month
+    at a time: no per-row array of the whole table. Late rows only go to months with rows, so
+    every file is a month's."""
     late = np.sort(plan.late)
-    groups: list[tuple[int | None, np.ndarray]] = []
     for index, month in enumerate(table.months.tolist()):
         on_time = np.arange(table.bounds[index], table.bounds[index + 1])
         arriving = np.sort(plan.late[plan.late_month == month])
-        groups.append((month, np.r_[on_time[~np.isin(on_time, late)], arriving]))
-    return groups
+        yield month, np.r_[on_time[~np.isin(on_time, late)], arriving]
 
 
 def _rendered_blocks(
