@@ -14,12 +14,14 @@ entity has MIN_ROWS_FOR_A_DEFECT rows or more (smaller tables get round(rate * r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from orchestration.contracts import ENTITIES, Column, Entity, ExistsIn
 from orchestration.datagen.render import format_cents
+from orchestration.datagen.spill import SpilledTable
 from orchestration.datagen.tables import EntityTable
 
 DUPLICATE_ROW = "duplicate_row"
@@ -44,6 +46,7 @@ MALFORMED_TIMESTAMPS = (
     "2025-13-45 99:99:99",
 )
 ABSURD_FACTORS = (10, 100, 1000)
+NTH_TRUE_BLOCK = 1 << 20
 
 
 def defect_count(rate: float, rows: int) -> int:
@@ -104,7 +107,16 @@ def rule_referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray
     return marks
 
 
-def referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray]:
+def _present_values(table: EntityTable | SpilledTable, column: str) -> Iterator[np.ndarray]:
+    """A column's non-null values, a block of rows at a time (a spilled table is read from disk)."""
+    if isinstance(table, SpilledTable):
+        for values, nulls in table.column_blocks(column):
+            yield np.asarray(values)[~nulls]
+    else:
+        yield np.asarray(table.columns[column])[~table.null_mask(column)]
+
+
+def referenced_rows(tables: dict[str, EntityTable | SpilledTable]) -> dict[str, np.ndarray]:
     """Per parent entity, a mask of rows whose key some child row references (contract references
     and consistency rules)."""
     marks: dict[str, np.ndarray] = {}
@@ -115,16 +127,15 @@ def referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray]:
             if not column.references or column.references.split(".")[0] not in tables:
                 continue
             parent = column.references.split(".")[0]
-            values = np.asarray(tables[child.name].columns[column.name])
-            values = values[~tables[child.name].null_mask(column.name)]
-            parent_keys = np.asarray(tables[parent].columns[column.references.split(".")[1]])
+            parent_keys = np.asarray(tables[parent].columns[column.references.split(".")[1]])  # type: ignore[union-attr]
             mark = marks.setdefault(parent, np.zeros(int(parent_keys.max(initial=0)) + 2, dtype=bool))
-            mark[values[(values >= 0) & (values < len(mark))]] = True
+            for values in _present_values(tables[child.name], column.name):
+                mark[values[(values >= 0) & (values < len(mark))]] = True
     referenced = {
-        parent: mark[np.asarray(tables[parent].columns[tables[parent].entity.key[0]])]
+        parent: mark[np.asarray(tables[parent].columns[tables[parent].entity.key[0]])]  # type: ignore[union-attr]
         for parent, mark in marks.items()
     }
-    for parent, mark in rule_referenced_rows(tables).items():
+    for parent, mark in rule_referenced_rows(tables).items():  # type: ignore[arg-type]
         referenced[parent] = referenced[parent] | mark if parent in referenced else mark
     return referenced
 
@@ -176,8 +187,36 @@ def _cell_value(
     raise ValueError(f"not a cell defect: {defect_type}")
 
 
+def nth_true(mask: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
+    """np.flatnonzero(mask)[ordinals], without an index of every True entry (tens of millions)."""
+    starts = np.arange(0, len(mask), NTH_TRUE_BLOCK)
+    counts = np.array([np.count_nonzero(mask[s : s + NTH_TRUE_BLOCK]) for s in starts], dtype=np.int64)
+    before = np.cumsum(counts) - counts
+    block = np.searchsorted(before, ordinals, side="right") - 1
+    positions = np.empty(len(ordinals), dtype=np.int64)
+    for index in np.unique(block).tolist():
+        mine = block == index
+        inside = np.flatnonzero(mask[starts[index] : starts[index] + NTH_TRUE_BLOCK])
+        positions[mine] = starts[index] + inside[ordinals[mine] - before[index]]
+    return positions
+
+
+def _choose(mask: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k of the mask's rows (as many as it has), sorted; the draws of rng.choice(flatnonzero(mask), ...),
+    which picks positions in the array it is given and returns what is there."""
+    size = int(np.count_nonzero(mask))
+    return np.sort(nth_true(mask, rng.choice(size, size=min(k, size), replace=False)))
+
+
+def _value(table: EntityTable | SpilledTable, column: str, row: int) -> object:
+    if isinstance(table, SpilledTable):
+        table, row = table.take(np.array([row])), 0
+    values = table.columns[column]
+    return values[row] if isinstance(values, np.ndarray) else None
+
+
 def plan_defects(
-    table: EntityTable,
+    table: EntityTable | SpilledTable,
     rate: float,
     referenced: np.ndarray | None,
     parent_sizes: dict[str, int],
@@ -199,37 +238,39 @@ def plan_defects(
         clean &= ~referenced
     if table.protected is not None:
         clean &= ~table.protected
-    file_rows = np.bincount(month - month.min())[month - month.min()] if month is not None else np.full(n, n)
+    if month is not None:
+        in_month = month - month.min()
+        big_file = (np.bincount(in_month) >= MIN_FILE_ROWS_FOR_MALFORMED)[in_month]
+    else:
+        big_file = np.full(n, n >= MIN_FILE_ROWS_FOR_MALFORMED)
     columns = defect_columns(table.entity)
-    pools = {
-        t: clean & (file_rows >= MIN_FILE_ROWS_FOR_MALFORMED if t == MALFORMED_TIMESTAMP else True)
-        for t in CELL_DEFECTS
-    }
-    available = [DUPLICATE_ROW] + [t for t in CELL_DEFECTS if columns[t] and pools[t].any()]
+
+    def pool(defect_type: str) -> np.ndarray:  # made when needed: a mask per type would be n bytes each
+        if defect_type == LATE_ARRIVING:
+            return late_ok  # type: ignore[return-value]
+        return clean & big_file if defect_type == MALFORMED_TIMESTAMP else clean
+
+    available = [DUPLICATE_ROW] + [t for t in CELL_DEFECTS if columns[t] and pool(t).any()]
     if month is not None and late_ok is not None and late_ok.any():
         available.append(LATE_ARRIVING)
-        pools[LATE_ARRIVING] = late_ok
     wanted = rng.choice(available, size=count)
 
     used = np.zeros(n, dtype=bool)
     chosen: dict[str, np.ndarray] = {}
     overflow = 0
     for defect_type in available[1:]:  # constrained types first; duplicates take any row left
-        pool = np.flatnonzero(pools[defect_type] & ~used)
         k = int(np.sum(wanted == defect_type))
-        rows = np.sort(rng.choice(pool, size=min(k, len(pool)), replace=False))
+        rows = _choose(pool(defect_type) & ~used, k, rng)
         used[rows] = True
         chosen[defect_type] = rows
         overflow += k - len(rows)
-    k = int(np.sum(wanted == DUPLICATE_ROW)) + overflow
-    duplicates = np.sort(rng.choice(np.flatnonzero(~used), size=min(k, int((~used).sum())), replace=False))
+    duplicates = _choose(~used, int(np.sum(wanted == DUPLICATE_ROW)) + overflow, rng)
 
     cells = []
     for defect_type in CELL_DEFECTS:  # defect rows are few: a loop over them is cheap
         for row in chosen.get(defect_type, ()):
             column = columns[defect_type][int(rng.integers(len(columns[defect_type])))]
-            values = table.columns[column.name]
-            original = values[row] if isinstance(values, np.ndarray) else None
+            original = _value(table, column.name, int(row)) if defect_type == NEGATIVE_AMOUNT else None
             parent = column.references.split(".")[0] if column.references else ""
             cells.append(
                 CellDefect(

@@ -1,13 +1,21 @@
 """`generate(config)`: build every entity, inject defects, write the landing files and manifest.
 
+The biggest tables (web sessions, lesson activity) are generated a block of rows at a time and
+spilled to scratch files by month (spill.py), then written a chunk of rows at a time: memory does
+not grow with them, only with the per-student and per-order arrays.
+
 The dataset is written into a new dir next to the landing dir and swapped in whole when complete
 (`writer.replacing_dataset`): a generation that fails or is killed leaves the previous dataset."""
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -25,6 +33,7 @@ from orchestration.datagen.incidents import NO_INCIDENTS, Incidents, plan_incide
 from orchestration.datagen.learning import build_learning
 from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
+from orchestration.datagen.spill import SpilledTable, Table
 from orchestration.datagen.students import build_students
 from orchestration.datagen.tables import EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, Window, month_index
@@ -35,7 +44,6 @@ from orchestration.datagen.web import (
     add_campaign_browsing,
     build_sessions,
     campaign_visits,
-    session_id_column,
 )
 from orchestration.datagen.writer import (
     DefectRecord,
@@ -47,6 +55,7 @@ from orchestration.datagen.writer import (
 
 Progress = Callable[[str], None]
 LONG_TABLE_ROWS = 1_000_000
+SCRATCH_DIR = ".scratch"
 
 
 @dataclass(frozen=True)
@@ -62,13 +71,23 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[str, EntityTable]:
-    """Every contract entity as a typed table, clean (no defects yet)."""
+def build_tables(
+    config: GeneratorConfig, progress: Progress = _quiet, scratch: Path | None = None
+) -> dict[str, Table]:
+    """Every contract entity as a typed table, clean (no defects yet); the biggest ones spilled to
+    files under `scratch` (default: a temporary dir removed once they are garbage)."""
+    if scratch is None:
+        holder = tempfile.TemporaryDirectory(prefix="datagen-")
+        tables = build_tables(config, progress, Path(holder.name))
+        for table in tables.values():
+            if isinstance(table, SpilledTable):
+                table.holder = holder  # the dir lives as long as a table reads from it
+        return tables
     sizes = config.sizes
     window = Window.between(config.start, config.end)
     offsets = zone_offsets(window)
     incidents = planned_incidents(config)
-    tables: dict[str, EntityTable] = {}
+    tables: dict[str, Table] = {}
 
     def built(*names: str) -> None:
         progress("built " + ", ".join(f"{n} ({tables[n].n_rows:,})" for n in names))
@@ -92,7 +111,7 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
     built("influencers", "campaigns", "tracking_links", "campaign_metrics")
 
     sources = Sources.with_campaigns(traffic.utm_campaign, traffic.platform)
-    log = SessionLog(sizes.students)
+    log = SessionLog(sizes.students, scratch / "session_log")
     visits = campaign_visits(traffic, window, offsets, config.rng("campaign_visits"))
     students, visits, tables["students"] = build_students(
         window,
@@ -154,6 +173,7 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
         offsets,
         sizes.lesson_events,
         config.rng("learning"),
+        scratch / "lesson_activity",
         course_update=incidents.course_update,
     )
     tables.update(learning_tables)
@@ -180,10 +200,14 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
     add_anonymous_traffic(
         log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, rng
     )
-    referenced = np.zeros(len(log), dtype=bool)
-    referenced[commerce.order_session[commerce.order_session >= 0]] = True
-    tables["sessions"], session_ids = build_sessions(log, sources, catalog.n_courses, referenced, rng)
-    tables["orders"].columns["session_id"] = session_id_column(commerce.order_session, session_ids)
+    referenced = np.unique(commerce.order_session[commerce.order_session >= 0])
+    tables["sessions"], session_rows = build_sessions(
+        log, sources, catalog.n_courses, referenced, rng, scratch / "sessions"
+    )
+    log.discard()
+    orders = tables["orders"]
+    assert isinstance(orders, EntityTable)
+    orders.columns["session_id"] = session_rows.session_id_column(commerce.order_session)
     built("sessions")
     return {e.name: tables[e.name] for e in ENTITIES}
 
@@ -195,11 +219,13 @@ def planned_incidents(config: GeneratorConfig) -> Incidents:
     return plan_incidents(Window.between(config.start, config.end))
 
 
-def partition_months(table: EntityTable) -> tuple[np.ndarray | None, np.ndarray | None]:
+def partition_months(table: Table) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(month of each row's partition value, rows that may arrive late) for monthly entities."""
     entity = table.entity
     if entity.layout != "monthly" or entity.partitioned_by is None:
         return None, None
+    if isinstance(table, SpilledTable):
+        return _spilled_partition_months(table)
     values = np.asarray(table.columns[entity.partitioned_by])
     ms = values * MS_PER_DAY if entity.column(entity.partitioned_by).type == "date" else values
     month = month_index(ms)
@@ -215,8 +241,18 @@ def partition_months(table: EntityTable) -> tuple[np.ndarray | None, np.ndarray 
     return month, late_ok
 
 
+def _spilled_partition_months(table: SpilledTable) -> tuple[np.ndarray, np.ndarray]:
+    """As for a table in memory (spilled tables are in UTC, rows in month order), a month at a time."""
+    last = table.months.max(initial=0)
+    late_ok = [
+        (month < last) & (ms < np.median(ms))
+        for month, ms in ((m, table.partition_values(i)) for i, m in enumerate(table.months.tolist()))
+    ]
+    return table.month_of_rows(), np.concatenate(late_ok) if late_ok else np.zeros(0, dtype=bool)
+
+
 def _plan(
-    table: EntityTable,
+    table: Table,
     config: GeneratorConfig,
     referenced: dict[str, np.ndarray],
     parent_sizes: dict[str, int],
@@ -236,14 +272,13 @@ def _plan(
 
 def generate(config: GeneratorConfig, progress: Progress = _quiet) -> GenerationResult:
     started = time.perf_counter()
-    tables = build_tables(config, progress)
-    referenced = referenced_rows(tables)
-    parent_sizes = {name: table.n_rows for name, table in tables.items()}
-    clean_rows = dict(parent_sizes)
-
     files: list[WrittenFile] = []
     records: list[DefectRecord] = []
-    with replacing_dataset(config.out_dir) as out_dir:
+    with replacing_dataset(config.out_dir) as out_dir, _scratch(out_dir) as scratch:
+        tables = build_tables(config, progress, scratch)
+        referenced = referenced_rows(tables)
+        parent_sizes = {name: table.n_rows for name, table in tables.items()}
+        clean_rows = dict(parent_sizes)
         for entity in ENTITIES:
             table = tables.pop(entity.name)  # written tables are freed as we go
             plan, month = _plan(table, config, referenced, parent_sizes)
@@ -272,7 +307,18 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
     return GenerationResult(config, row_counts, tuple(files), tuple(records), time.perf_counter() - started)
 
 
-def _file_progress(table: EntityTable, progress: Progress) -> Callable[[str, int], None] | None:
+@contextlib.contextmanager
+def _scratch(out_dir: Path) -> Iterator[Path]:
+    """Room for the spilled tables inside the dataset being written (so on the same disk, and
+    removed with it if the generation fails), emptied before the dataset is swapped in."""
+    scratch = out_dir / SCRATCH_DIR
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _file_progress(table: Table, progress: Progress) -> Callable[[str, int], None] | None:
     """Per-file progress for the tables that take a while to write."""
     if table.n_rows < LONG_TABLE_ROWS:
         return None

@@ -6,11 +6,16 @@ between sessions. About a fifth of enrollments reach the last lesson; of the res
 and most stop after a few lessons. How far non-finishers get is set so that the event count
 matches its target. Progress and completion are then read back from the lesson_complete events
 that happened before the window ended, so the enrollment export agrees with the activity.
+
+Enrollments are played forward a block at a time and their events spilled by month (spill.py);
+each whole-table draw is a stream (sampling.stream_ahead), so the values are those of one pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -19,7 +24,16 @@ from orchestration.datagen.catalog import ASSIGNMENT, QUIZ, READING, VIDEO, Cata
 from orchestration.datagen.geo import ZoneOffsets
 from orchestration.datagen.incidents import AFFECTED_COURSE_SHARE, COMPLETION_FACTOR, Incident
 from orchestration.datagen.orders import NEVER, Purchases, resolve_repeats
-from orchestration.datagen.sampling import exclusive_cumsum_by_group, position_in_group, random_hex_ids
+from orchestration.datagen.sampling import (
+    Draw,
+    DrawStream,
+    exclusive_cumsum_by_group,
+    group_starts,
+    position_in_group,
+    random_hex_ids,
+    stream_ahead,
+)
+from orchestration.datagen.spill import Layout, MonthSpill, SpilledTable
 from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
 from orchestration.datagen.timeline import (
     LEARNING_HOURS,
@@ -27,7 +41,8 @@ from orchestration.datagen.timeline import (
     MS_PER_MINUTE,
     MS_PER_SECOND,
     Window,
-    sample_time_of_day_ms,
+    time_of_day_draws,
+    time_of_day_ms,
 )
 
 ACCESS_TYPES = ("purchase", "subscription")
@@ -45,6 +60,7 @@ NEW_SESSION = 0.35  # chance the next lesson waits for another day
 CERTIFICATE_SHARE = 0.92
 SUBSCRIPTION_COURSES_PER_MONTH = (2.0, 0.6)  # gamma shape, scale
 PASS_SCORE = 60.0
+LESSON_BLOCK_ROWS = 250_000  # lesson rows played forward at a time (each makes ~2.2 events)
 
 
 @dataclass(frozen=True)
@@ -112,20 +128,36 @@ def _completed_lessons(
     return completed, completed + abandons
 
 
+# The per-row draws in the order they are taken from the stream: reordering them changes every dataset.
+DURATION_DRAWS: tuple[Draw, ...] = (
+    lambda r, k: r.uniform(0.75, 1.0, k),  # share of a finished video watched
+    lambda r, k: r.uniform(0.05, 0.6, k),  # share of a video left half-way
+    lambda r, k: r.uniform(120, 900, k),  # seconds on a reading
+    lambda r, k: r.uniform(180, 900, k),  # on a quiz
+    lambda r, k: r.uniform(600, 3600, k),  # on an assignment
+    lambda r, k: r.uniform(30, 300, k),  # in a non-video lesson left half-way
+)
+SESSION_DRAWS: tuple[Draw, ...] = (
+    lambda r, k: r.random(k),  # a first session straight after enrolling
+    lambda r, k: r.geometric(0.5, k),  # days before a first session
+    lambda r, k: r.exponential(2.5, k),  # days between later sessions
+    *time_of_day_draws(LEARNING_HOURS),  # local time of a planned session
+    lambda r, k: r.integers(30, 600, k),  # seconds after enrolling of an immediate one
+)
+
+
 def _lesson_durations_ms(
-    lesson_type: np.ndarray, video_s: np.ndarray, finished: np.ndarray, rng: np.random.Generator
+    lesson_type: np.ndarray, video_s: np.ndarray, finished: np.ndarray, draws: list[np.ndarray]
 ) -> np.ndarray:
     """Time spent in each lesson: most of a video when finished, a fraction when left half-way."""
-    n = len(lesson_type)
-    watched = np.where(finished, rng.uniform(0.75, 1.0, n), rng.uniform(0.05, 0.6, n))
+    finished_share, partial_share, reading_s, quiz_s, assignment_s, partial_s = draws
+    watched = np.where(finished, finished_share, partial_share)
     seconds = np.select(
         [lesson_type == VIDEO, lesson_type == READING, lesson_type == QUIZ],
-        [np.maximum(video_s * watched, 30), rng.uniform(120, 900, n), rng.uniform(180, 900, n)],
-        rng.uniform(600, 3600, n),
+        [np.maximum(video_s * watched, 30), reading_s, quiz_s],
+        assignment_s,
     )
-    seconds = np.where(
-        ~finished & (lesson_type != VIDEO) & (lesson_type != QUIZ), rng.uniform(30, 300, n), seconds
-    )
+    seconds = np.where(~finished & (lesson_type != VIDEO) & (lesson_type != QUIZ), partial_s, seconds)
     return (seconds * 1000).astype(np.int64)
 
 
@@ -136,27 +168,27 @@ def _session_starts(
     enrolled_ms: np.ndarray,
     zone: np.ndarray,
     offsets: ZoneOffsets,
-    rng: np.random.Generator,
+    draws: list[np.ndarray],
 ) -> np.ndarray:
-    """Start of the study session each lesson row belongs to (rows grouped by enrollment, in order).
+    """Start of the study session each lesson row belongs to (rows of whole enrollments, in order;
+    `draws`: SESSION_DRAWS, one value per session).
 
     A session is planned on a later local day at a local hour; if the previous session ran late
     it starts after it instead (a segmented running max keeps sessions in order).
     """
+    straight_away, first_gap, later_gap, hour, second, immediate_s = draws
     session_rows = np.flatnonzero(new_session)
     e = enrollment[session_rows]
     first = np.r_[True, e[1:] != e[:-1]]
-    immediate = first & (rng.random(len(e)) < 0.55)
-    gap_days = np.where(
-        first, 1 + rng.geometric(0.5, len(e)) - 1, 1 + np.floor(rng.exponential(2.5, len(e))).astype(np.int64)
-    )
+    immediate = first & (straight_away < 0.55)
+    gap_days = np.where(first, 1 + first_gap - 1, 1 + np.floor(later_gap).astype(np.int64))
     gap_days = np.where(immediate, 0, gap_days)
     local_enrolled_day = (
         enrolled_ms[e] + offsets.offset_seconds(zone[e], enrolled_ms[e]) * 1000
     ) // MS_PER_DAY
     day = local_enrolled_day + exclusive_cumsum_by_group(gap_days, e) + gap_days
-    planned = offsets.to_utc(zone[e], day * MS_PER_DAY + sample_time_of_day_ms(LEARNING_HOURS, len(e), rng))
-    planned = np.where(immediate, enrolled_ms[e] + rng.integers(30, 600, len(e)) * MS_PER_SECOND, planned)
+    planned = offsets.to_utc(zone[e], day * MS_PER_DAY + time_of_day_ms(hour, second))
+    planned = np.where(immediate, enrolled_ms[e] + immediate_s * MS_PER_SECOND, planned)
     planned = np.maximum(planned, enrolled_ms[e] + 30 * MS_PER_SECOND)
 
     session_of_row = np.cumsum(new_session) - 1
@@ -198,78 +230,214 @@ class _LessonRows:
     """One row per lesson an enrollment touches, in order within each enrollment."""
 
     enrollment: np.ndarray
+    position: np.ndarray  # in the course
     lesson: np.ndarray
     lesson_type: np.ndarray
     finished: np.ndarray
-    duration_ms: np.ndarray
-    start_ms: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Per enrollment, how far it gets; its lesson rows are laid end to end in enrollment order."""
+
+    course: np.ndarray
+    planned_done: np.ndarray
+    touched: np.ndarray
+    first_row: np.ndarray  # of each enrollment's lesson rows
+    catalog: Catalog
 
     @property
-    def end_ms(self) -> np.ndarray:
-        return self.start_ms + self.duration_ms
+    def n_rows(self) -> int:
+        return int(self.touched.sum())
+
+    def _rows(self, enrollment: np.ndarray, position: np.ndarray) -> _LessonRows:
+        lesson = self.catalog.lesson_start[self.course[enrollment]] + position
+        finished = position < self.planned_done[enrollment]
+        return _LessonRows(enrollment, position, lesson, self.catalog.lesson_type[lesson], finished)
+
+    def rows_of(self, start: int, stop: int) -> _LessonRows:
+        """Lesson rows of enrollments start..stop-1."""
+        touched = self.touched[start:stop]
+        return self._rows(np.repeat(np.arange(start, stop), touched), position_in_group(touched))
+
+    def rows_at(self, rows: np.ndarray) -> _LessonRows:
+        """Lesson rows by row number (the enrollment holding row r: the last one starting at or before r)."""
+        enrollment = np.searchsorted(self.first_row, rows, side="right") - 1
+        return self._rows(enrollment, rows - self.first_row[enrollment])
+
+    def blocks(self) -> Iterator[tuple[int, int]]:
+        """Ranges of whole enrollments with about LESSON_BLOCK_ROWS lesson rows each."""
+        cuts = np.searchsorted(self.first_row, np.arange(LESSON_BLOCK_ROWS, self.n_rows, LESSON_BLOCK_ROWS))
+        bounds = np.unique(np.r_[0, cuts, len(self.course)])
+        yield from zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
 
 
-def _lesson_rows(
-    course: np.ndarray,
+@dataclass(frozen=True)
+class _Streams:
+    """The whole-table draws of the lesson rows and their events, each a stream (see stream_ahead)."""
+
+    durations: list[DrawStream]
+    pause: DrawStream
+    new_session: DrawStream
+    sessions: list[DrawStream]
+    jitter: DrawStream  # ms added to a lesson's start
+    submission: DrawStream
+    event_jitter: list[DrawStream]  # of the starts, submissions, video progress and completions
+
+
+def _streams(plan: _Plan, rng: np.random.Generator) -> _Streams:
+    """Streams of the draws the lesson rows and events take, in the order they have always been
+    drawn; the sizes of later draws (sessions, events) are counted from the values skipped."""
+    n = plan.n_rows
+    starts = plan.first_row[plan.touched > 0]
+    durations = [stream_ahead(rng, draw, n) for draw in DURATION_DRAWS]
+    pause = stream_ahead(rng, lambda r, k: r.integers(5, 120, k), n)
+    n_sessions = 0
+
+    def count_sessions(first: int, values: np.ndarray) -> None:
+        nonlocal n_sessions
+        rows = np.arange(first, first + len(values))
+        n_sessions += int(np.count_nonzero(np.isin(rows, starts) | (values < NEW_SESSION)))
+
+    new_session = stream_ahead(rng, lambda r, k: r.random(k), n, count_sessions)
+    sessions = [stream_ahead(rng, draw, n_sessions) for draw in SESSION_DRAWS]
+    jitter = stream_ahead(rng, lambda r, k: r.integers(0, 1000, k), n)
+    counts = np.zeros(3, dtype=np.int64)  # submissions, abandoned videos, finished lessons
+
+    def count_events(first: int, values: np.ndarray) -> None:
+        rows = plan.rows_at(np.arange(first, first + len(values)))
+        counts[:] += [len(x) for x in _event_rows(rows, values)[1:]]
+
+    submission = stream_ahead(rng, lambda r, k: r.random(k), n, count_events)
+    event_jitter = [stream_ahead(rng, lambda r, k: r.integers(0, 1000, k), k) for k in (n, *counts.tolist())]
+    return _Streams(durations, pause, new_session, sessions, jitter, submission, event_jitter)
+
+
+def _lesson_starts(
+    rows: _LessonRows,
+    streams: _Streams,
     enrolled: np.ndarray,
     zone: np.ndarray,
-    planned_done: np.ndarray,
-    touched: np.ndarray,
-    catalog: Catalog,
     offsets: ZoneOffsets,
-    rng: np.random.Generator,
-) -> _LessonRows:
-    enrollment = np.repeat(np.arange(len(course)), touched)
-    position = position_in_group(touched)
-    lesson = catalog.lesson_start[course[enrollment]] + position
-    lesson_type = catalog.lesson_type[lesson]
-    finished = position < planned_done[enrollment]
-    duration = _lesson_durations_ms(lesson_type, catalog.lesson_video_s[lesson], finished, rng)
-    pause = rng.integers(5, 120, len(lesson)) * MS_PER_SECOND
-    new_session = (position == 0) | (rng.random(len(lesson)) < NEW_SESSION)
-    session_start = _session_starts(enrollment, new_session, duration + pause, enrolled, zone, offsets, rng)
-    session = np.cumsum(new_session) - 1
-    start = (
-        session_start
-        + exclusive_cumsum_by_group(duration + pause, session)
-        + rng.integers(0, 1000, len(lesson))
+    catalog: Catalog,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(start ms, duration ms) of the lesson rows of whole enrollments, the next rows of the streams."""
+    n = len(rows.lesson)
+    durations = [stream.take(n) for stream in streams.durations]
+    duration = _lesson_durations_ms(rows.lesson_type, catalog.lesson_video_s[rows.lesson], rows.finished, durations)
+    pause = streams.pause.take(n) * MS_PER_SECOND
+    new_session = (rows.position == 0) | (streams.new_session.take(n) < NEW_SESSION)
+    session_draws = [stream.take(int(np.count_nonzero(new_session))) for stream in streams.sessions]
+    session_start = _session_starts(
+        rows.enrollment, new_session, duration + pause, enrolled, zone, offsets, session_draws
     )
-    return _LessonRows(enrollment, lesson, lesson_type, finished, duration, start)
+    session = np.cumsum(new_session) - 1
+    start = session_start + exclusive_cumsum_by_group(duration + pause, session) + streams.jitter.take(n)
+    return start, duration
+
+
+def _event_rows(rows: _LessonRows, submission: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Lesson rows that emit each kind of event: every one a start, quizzes and most finished
+    assignments a submission, a video left half-way progress, a finished lesson a completion."""
+    submits_assignment = rows.finished & (submission < ASSIGNMENT_SUBMISSION)
+    submitted = np.flatnonzero((rows.lesson_type == QUIZ) | ((rows.lesson_type == ASSIGNMENT) & submits_assignment))
+    abandoned_video = np.flatnonzero((rows.lesson_type == VIDEO) & ~rows.finished)
+    return np.arange(len(rows.lesson)), submitted, abandoned_video, np.flatnonzero(rows.finished)
+
+
+ACTIVITY_RECORD = np.dtype(
+    [
+        ("occurred", np.int64),
+        ("kind", np.int8),  # which of _event_rows emitted it: with lesson_row, the order of equal instants
+        ("lesson_row", np.int64),
+        ("enrollment", np.int64),
+        ("lesson", np.int64),
+        ("event_type", np.int32),
+        ("video_seconds", np.int64),
+        ("passed", np.bool_),
+        ("score", np.float64),  # drawn in time order, once the table is sorted
+    ]
+)
 
 
 def _events(
-    window: Window, rows: _LessonRows, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(lesson row, event type, occurred ms) of the events that happened before the window ended,
-    in time order: a start for every lesson touched, a submission for quizzes and for most
-    finished assignments, progress for a video left half-way, a completion for every finished lesson."""
-    submits_assignment = rows.finished & (rng.random(len(rows.lesson)) < ASSIGNMENT_SUBMISSION)
-    submitted = np.flatnonzero(
-        (rows.lesson_type == QUIZ) | ((rows.lesson_type == ASSIGNMENT) & submits_assignment)
-    )
-    abandoned_video = np.flatnonzero((rows.lesson_type == VIDEO) & ~rows.finished)
-    finished = np.flatnonzero(rows.finished)
-    row = np.concatenate([np.arange(len(rows.lesson)), submitted, abandoned_video, finished])
+    window: Window, rows: _LessonRows, first_row: int, start: np.ndarray, duration: np.ndarray, streams: _Streams
+) -> np.ndarray:
+    """The events of the lesson rows that happened before the window ended, as records (no score)."""
+    emitting = _event_rows(rows, streams.submission.take(len(rows.lesson)))
+    row = np.concatenate(emitting)
+    kind = np.repeat(np.arange(4, dtype=np.int8), [len(e) for e in emitting])
+    all_rows, submitted, abandoned_video, finished = emitting
     event_type = np.concatenate(
         [
-            np.full(len(rows.lesson), LESSON_START),
+            np.full(len(all_rows), LESSON_START),
             np.where(rows.lesson_type[submitted] == QUIZ, QUIZ_SUBMIT, ASSIGNMENT_SUBMIT),
             np.full(len(abandoned_video), VIDEO_PROGRESS),
             np.full(len(finished), LESSON_COMPLETE),
         ]
     )
-    end = rows.end_ms
+    end = start + duration
     occurred = np.concatenate(
-        [
-            rows.start_ms,
-            end[submitted] - 2 * MS_PER_SECOND,
-            end[abandoned_video],
-            end[finished] + MS_PER_SECOND,
-        ]
-    ) + rng.integers(0, 1000, len(row))
+        [start, end[submitted] - 2 * MS_PER_SECOND, end[abandoned_video], end[finished] + MS_PER_SECOND]
+    ) + np.concatenate([stream.take(len(e)) for stream, e in zip(streams.event_jitter, emitting, strict=True)])
     happened = np.flatnonzero(occurred < window.end_ms)
-    happened = happened[np.argsort(occurred[happened], kind="stable")]
-    return row[happened], event_type[happened], occurred[happened]
+    row, event_type = row[happened], event_type[happened]
+    watched = (event_type == VIDEO_PROGRESS) | ((event_type == LESSON_COMPLETE) & (rows.lesson_type[row] == VIDEO))
+    records = np.zeros(len(happened), dtype=ACTIVITY_RECORD)
+    records["occurred"] = occurred[happened]
+    records["kind"] = kind[happened]
+    records["lesson_row"] = first_row + row
+    records["enrollment"] = rows.enrollment[row]
+    records["lesson"] = rows.lesson[row]
+    records["event_type"] = event_type
+    records["video_seconds"] = np.where(watched, duration[row] // 1000, 0)
+    records["passed"] = rows.finished[row]
+    return records
+
+
+def _scores(rng: np.random.Generator, n_events: int) -> Callable[[np.ndarray, int], None]:
+    """Fills the scores of sorted records: the draws for all events in time order, a month at a time."""
+    passing = stream_ahead(rng, lambda r, k: r.uniform(PASS_SCORE, 100, k), n_events)
+    failing = stream_ahead(rng, lambda r, k: r.uniform(10, PASS_SCORE - 0.1, k), n_events)
+
+    def fill(records: np.ndarray, _: int) -> None:
+        n = len(records)
+        score = np.round(np.where(records["passed"], passing.take(n), failing.take(n)), 1)
+        is_submit = (records["event_type"] == QUIZ_SUBMIT) | (records["event_type"] == ASSIGNMENT_SUBMIT)
+        records["score"] = np.where(is_submit, score, np.nan)
+
+    return fill
+
+
+ACTIVITY_LAYOUT = Layout(
+    {
+        "event_id": lambda _, rows: fixed_width_text(random_hex_ids(rows, 14, salt=0xE7E27, prefix=b"ev_")),
+        "enrollment_id": lambda r, _: r["enrollment"] + 1,
+        "lesson_id": lambda r, _: r["lesson"] + 1,
+        "event_type": lambda r, _: Categorical.of(EVENT_TYPES, r["event_type"]),
+        "occurred_at": lambda r, _: r["occurred"],
+        "video_seconds_watched": lambda r, _: r["video_seconds"],
+        "score": lambda r, _: r["score"],
+    },
+    nulls={},
+    protected=lambda r, _: r["event_type"] == LESSON_COMPLETE,  # progress_pct is counted from these
+)
+
+
+@dataclass
+class _Progress:
+    """Per enrollment, what its events show (filled a block of enrollments at a time)."""
+
+    completed_lessons: np.ndarray
+    last_done: np.ndarray
+    last_activity: np.ndarray
+
+    def add(self, records: np.ndarray, start: int, stop: int) -> None:
+        enrollment, occurred = records["enrollment"], records["occurred"]
+        done = records["event_type"] == LESSON_COMPLETE
+        self.completed_lessons[start:stop] = np.bincount(enrollment[done] - start, minlength=stop - start)
+        np.maximum.at(self.last_done, enrollment[done], occurred[done])
+        np.maximum.at(self.last_activity, enrollment, occurred)
 
 
 def build_learning(
@@ -281,8 +449,9 @@ def build_learning(
     offsets: ZoneOffsets,
     target_events: int,
     rng: np.random.Generator,
+    scratch: Path,
     course_update: Incident | None = None,
-) -> tuple[Enrollments, dict[str, EntityTable]]:
+) -> tuple[Enrollments, dict[str, EntityTable | SpilledTable]]:
     student, course, enrolled, access, order_item = _all_enrollments(
         window, purchases, subscriptions, catalog, rng
     )
@@ -303,45 +472,10 @@ def build_learning(
     planned_done, touched = _completed_lessons(
         n_lessons, submits_per_course[course], completer, target_events, rng
     )
-    rows = _lesson_rows(
-        course, enrolled, zone_of_student[student], planned_done, touched, catalog, offsets, rng
-    )
-    row, event_type, occurred = _events(window, rows, rng)
-
-    is_submit = (event_type == QUIZ_SUBMIT) | (event_type == ASSIGNMENT_SUBMIT)
-    passed = rows.finished[row]
-    score = np.round(
-        np.where(passed, rng.uniform(PASS_SCORE, 100, len(row)), rng.uniform(10, PASS_SCORE - 0.1, len(row))),
-        1,
-    )
-    watched = (event_type == VIDEO_PROGRESS) | (
-        (event_type == LESSON_COMPLETE) & (rows.lesson_type[row] == VIDEO)
-    )
-    event_enrollment = rows.enrollment[row]
-    activity = EntityTable.build(
-        "lesson_activity",
-        {
-            "event_id": fixed_width_text(
-                random_hex_ids(np.arange(len(row)), 14, salt=0xE7E27, prefix=b"ev_")
-            ),
-            "enrollment_id": event_enrollment + 1,
-            "lesson_id": rows.lesson[row] + 1,
-            "event_type": Categorical.of(EVENT_TYPES, event_type),
-            "occurred_at": occurred,
-            "video_seconds_watched": np.where(watched, rows.duration_ms[row] // 1000, 0),
-            "score": np.where(is_submit, score, np.nan),
-        },
-        protected=event_type == LESSON_COMPLETE,  # progress_pct is counted from these
-    )
-
-    # ---- progress and completion as the activity shows them
-    done = event_type == LESSON_COMPLETE
-    completed_lessons = np.bincount(event_enrollment[done], minlength=n)
-    last_done = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(last_done, event_enrollment[done], occurred[done])
-    completed_ms = np.where(completed_lessons == n_lessons, last_done, NEVER)
-    last_activity = enrolled.copy()
-    np.maximum.at(last_activity, event_enrollment, occurred)
+    plan = _Plan(course, planned_done, touched, group_starts(touched), catalog)
+    activity, progress = _activity(window, plan, enrolled, zone_of_student[student], offsets, rng, scratch)
+    completed_lessons = progress.completed_lessons
+    completed_ms = np.where(completed_lessons == n_lessons, progress.last_done, NEVER)
     enrollments = EntityTable.build(
         "enrollments",
         {
@@ -356,13 +490,43 @@ def build_learning(
         },
         nulls={"order_item_id": access == 1, "completed_at": completed_ms == NEVER},
     )
-    summary = Enrollments(student, course, enrolled, completed_ms, last_activity, completed_lessons)
+    summary = Enrollments(student, course, enrolled, completed_ms, progress.last_activity, completed_lessons)
     tables = {
         "enrollments": enrollments,
         "lesson_activity": activity,
         "certificates": _certificates(window, completed_ms, rng),
     }
     return summary, tables
+
+
+def _activity(
+    window: Window,
+    plan: _Plan,
+    enrolled: np.ndarray,
+    zone: np.ndarray,
+    offsets: ZoneOffsets,
+    rng: np.random.Generator,
+    scratch: Path,
+) -> tuple[SpilledTable, _Progress]:
+    """The lesson activity, played forward a block of enrollments at a time and spilled by month
+    (events sorted by time, equal instants in the order of _event_rows, then of lesson rows), and
+    the progress it shows."""
+    streams = _streams(plan, rng)
+    spill = MonthSpill(scratch, ACTIVITY_RECORD, "occurred")
+    n = len(plan.course)
+    progress = _Progress(np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64), enrolled.copy())
+    for start, stop in plan.blocks():
+        rows = plan.rows_of(start, stop)
+        if len(rows.lesson) == 0:
+            continue
+        lesson_start, duration = _lesson_starts(rows, streams, enrolled, zone, offsets, plan.catalog)
+        records = _events(window, rows, int(plan.first_row[start]), lesson_start, duration, streams)
+        progress.add(records, start, stop)
+        spill.append(records)
+    fill = _scores(rng, sum(spill.counts.values()))
+    protected = [r["event_type"] == LESSON_COMPLETE for _, r in spill.sort("kind", "lesson_row", fill=fill)]
+    mask = np.concatenate(protected) if protected else np.zeros(0, dtype=bool)
+    return spill.table("lesson_activity", ACTIVITY_LAYOUT, mask), progress
 
 
 def _certificates(window: Window, completed_ms: np.ndarray, rng: np.random.Generator) -> EntityTable:

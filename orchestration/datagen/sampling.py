@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
+
+Draw = Callable[[np.random.Generator, int], np.ndarray]
+SKIP_BLOCK = 4_000_000  # draws taken at a time when skipping over a draw
 
 
 def zipf_weights(n: int, exponent: float, rng: np.random.Generator) -> np.ndarray:
@@ -89,3 +96,35 @@ def random_hex_ids(indexes: np.ndarray, width: int, salt: int, prefix: bytes = b
         shift = np.uint64(bits - 4 * (position + 1))
         out[:, len(prefix) + position] = digits[((values >> shift) & np.uint64(15)).astype(np.intp)]
     return out.view(f"S{len(prefix) + width}").ravel()
+
+
+Watch = Callable[[int, np.ndarray], None]
+
+
+@dataclass
+class DrawStream:
+    """The values of one full-length call `draw(rng, n)`, handed out a slice at a time."""
+
+    generator: np.random.Generator
+    draw: Draw
+
+    def take(self, size: int) -> np.ndarray:
+        return self.draw(self.generator, size)
+
+
+def stream_ahead(rng: np.random.Generator, draw: Draw, n: int, watch: Watch | None = None) -> DrawStream:
+    """The values `draw(rng, n)` would give, as a stream to take slices from; rng moves past them.
+
+    A numpy Generator gives the same values for n draws of one distribution (same parameters)
+    whether they are taken in one call or in consecutive smaller ones. So each of a sequence of
+    whole-table calls can be served from its own copy of the generator, started where the calls
+    before it leave the stream: a table is generated a block of rows at a time with the values of
+    the whole-table calls, without holding n of them. `watch(first, values)` sees the values as rng
+    skips them, for a later call whose size depends on them.
+    """
+    stream = DrawStream(copy.deepcopy(rng), draw)
+    for start in range(0, n, SKIP_BLOCK):
+        values = draw(rng, min(SKIP_BLOCK, n - start))
+        if watch is not None:
+            watch(start, values)
+    return stream

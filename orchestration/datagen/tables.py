@@ -56,6 +56,15 @@ def take_column(values: ColumnData, rows: np.ndarray) -> ColumnData:
     return values.take(rows) if isinstance(values, Categorical) else values[rows]
 
 
+def concat_columns(parts: list[ColumnData]) -> ColumnData:
+    first = parts[0]
+    if isinstance(first, pa.Array):
+        return pa.concat_arrays(parts)
+    if isinstance(first, Categorical):
+        return Categorical(np.concatenate([p.codes for p in parts]), first.labels)  # type: ignore[union-attr]
+    return np.concatenate(parts)
+
+
 @dataclass
 class EntityTable:
     entity: Entity
@@ -78,6 +87,22 @@ class EntityTable:
             raise ValueError(f"{name}: columns of different lengths {lengths}")
         ordered = {c: columns[c] for c in entity.column_names}
         return cls(entity, ordered, **extra)  # type: ignore[arg-type]
+
+    @classmethod
+    def concat(cls, parts: list[EntityTable]) -> EntityTable:
+        """The rows of tables of one entity built alike (same columns, nulls and offsets), in order."""
+        first = parts[0]
+
+        def joined(field: str) -> dict[str, np.ndarray]:
+            return {c: np.concatenate([getattr(p, field)[c] for p in parts]) for c in getattr(first, field)}
+
+        return cls(
+            first.entity,
+            {c: concat_columns([p.columns[c] for p in parts]) for c in first.columns},
+            joined("nulls"),
+            joined("local_offsets"),
+            None if first.protected is None else np.concatenate([p.protected for p in parts]),  # type: ignore[misc]
+        )
 
     @property
     def name(self) -> str:

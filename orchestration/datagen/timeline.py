@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 
+from orchestration.datagen.sampling import Draw
+
 MS_PER_SECOND = 1_000
 MS_PER_MINUTE = 60_000
 MS_PER_HOUR = 3_600_000
@@ -266,9 +268,23 @@ LEARNING_HOURS = np.array(
 )
 
 
+def time_of_day_draws(profile: np.ndarray) -> tuple[Draw, Draw]:
+    """The two draws of `sample_time_of_day_ms`: an hour by the profile, a second in it."""
+    p = profile / profile.sum()
+    return (
+        lambda rng, size: rng.choice(24, size=size, p=p),
+        lambda rng, size: rng.integers(0, MS_PER_HOUR // MS_PER_SECOND, size),
+    )
+
+
+def time_of_day_ms(hours: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    return hours * MS_PER_HOUR + seconds * MS_PER_SECOND
+
+
 def sample_time_of_day_ms(profile: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    hours = rng.choice(24, size=size, p=profile / profile.sum())
-    return hours * MS_PER_HOUR + rng.integers(0, MS_PER_HOUR // MS_PER_SECOND, size) * MS_PER_SECOND
+    hour, second = time_of_day_draws(profile)
+    hours = hour(rng, size)
+    return time_of_day_ms(hours, second(rng, size))
 
 
 def sample_days(weights: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:

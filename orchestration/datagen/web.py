@@ -5,6 +5,7 @@ click), browsing fills up the rest, and the web-analytics export is built from t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -13,8 +14,17 @@ import pyarrow.compute as pc
 from orchestration.datagen.channels import RETURN_CHANNELS, Sources
 from orchestration.datagen.geo import ZoneOffsets, sample_countries, sample_zones
 from orchestration.datagen.marketing import CampaignTraffic
-from orchestration.datagen.sampling import categorical, pick_from_prefix, position_in_group, random_hex_ids
-from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
+from orchestration.datagen.sampling import (
+    Draw,
+    DrawStream,
+    categorical,
+    pick_from_prefix,
+    position_in_group,
+    random_hex_ids,
+    stream_ahead,
+)
+from orchestration.datagen.spill import ColumnOf, Layout, MonthSpill, SpilledTable, blocks
+from orchestration.datagen.tables import Categorical, fixed_width_text
 from orchestration.datagen.timeline import (
     MS_PER_DAY,
     MS_PER_SECOND,
@@ -57,14 +67,32 @@ def page_code(path: str) -> int:
     return STATIC_PAGES.index(path)
 
 
+LOG_RECORD = np.dtype(
+    [
+        ("start_ms", np.int64),
+        ("user", np.int64),
+        ("device", np.int32),
+        ("source", np.int32),
+        ("landing", np.int32),
+        ("converted", np.bool_),
+        ("last_event_ms", np.int64),
+        ("second_device", np.bool_),
+    ]
+)
+
+
 @dataclass
 class SessionLog:
-    """Sessions in registration order; an index into the log identifies a session until export."""
+    """Sessions in registration order; an index into the log identifies a session until export.
+
+    Each registered batch goes to a scratch file: tens of millions of sessions are never held."""
 
     n_students: int
-    _parts: list[dict[str, np.ndarray]] = field(default_factory=list)
+    scratch: Path
+    _parts: list[tuple[Path, int]] = field(default_factory=list)  # file, first log index
     _touches: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     _size: int = 0
+    n_anonymous: int = 0
 
     def add(
         self,
@@ -79,17 +107,20 @@ class SessionLog:
     ) -> np.ndarray:
         """Register sessions (user 0 = anonymous); returns their log indexes."""
         n = len(start_ms)
-        part = {
-            "start_ms": np.asarray(start_ms, dtype=np.int64),
-            "user": np.asarray(user, dtype=np.int64),
-            "device": np.asarray(device, dtype=np.int32),
-            "source": np.asarray(source, dtype=np.int32),
-            "landing": np.asarray(landing, dtype=np.int32),
-            "converted": np.full(n, converted),
-            "last_event_ms": np.asarray(start_ms if last_event_ms is None else last_event_ms, dtype=np.int64),
-            "second_device": np.zeros(n, bool) if second_device is None else np.asarray(second_device, bool),
-        }
-        self._parts.append(part)
+        part = np.empty(n, dtype=LOG_RECORD)
+        part["start_ms"] = start_ms
+        part["user"] = user
+        part["device"] = device
+        part["source"] = source
+        part["landing"] = landing
+        part["converted"] = converted
+        part["last_event_ms"] = start_ms if last_event_ms is None else last_event_ms
+        part["second_device"] = False if second_device is None else second_device
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        path = self.scratch / f"log-{len(self._parts)}.npy"
+        np.save(path, part)
+        self._parts.append((path, self._size))
+        self.n_anonymous += int(np.count_nonzero(part["user"] == 0))
         indexes = np.arange(self._size, self._size + n)
         self._size += n
         return indexes
@@ -98,17 +129,28 @@ class SessionLog:
         """Something happened in these sessions at these instants (the session lasts at least until then)."""
         self._touches.append((np.asarray(indexes, dtype=np.int64), np.asarray(ms, dtype=np.int64)))
 
-    def last_event_ms(self) -> np.ndarray:
-        last = self.column("last_event_ms")
-        for indexes, ms in self._touches:
-            np.maximum.at(last, indexes, ms)
-        return last
-
     def __len__(self) -> int:
         return self._size
 
-    def column(self, name: str) -> np.ndarray:
-        return np.concatenate([p[name] for p in self._parts]) if self._parts else np.zeros(0, np.int64)
+    def discard(self) -> None:
+        """Remove the scratch files once the export is built."""
+        for path, _ in self._parts:
+            path.unlink(missing_ok=True)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Log indexes start..stop-1, their last_event_ms raised to what touched them."""
+        pieces = []
+        for index, (path, first) in enumerate(self._parts):
+            end = self._parts[index + 1][1] if index + 1 < len(self._parts) else self._size
+            if first < stop and end > start:
+                mapped = np.load(path, mmap_mode="r")
+                pieces.append(np.array(mapped[max(start - first, 0) : min(stop, end) - first]))
+                del mapped
+        records = np.concatenate(pieces) if pieces else np.zeros(0, dtype=LOG_RECORD)
+        for indexes, ms in self._touches:
+            inside = (indexes >= start) & (indexes < stop)
+            np.maximum.at(records["last_event_ms"], indexes[inside] - start, ms[inside])
+        return records
 
 
 LEAD_ORDER, LEAD, EXISTING_ORDER, CAMPAIGN_BROWSE = range(4)
@@ -174,10 +216,20 @@ def add_campaign_browsing(
     )
 
 
-def session_id_column(session_of_row: np.ndarray, session_ids: pa.Array) -> pa.Array:
-    """The sessionId of each row's session log index; null where the index is -1 (no web session)."""
-    ids = session_ids.take(pa.array(np.maximum(session_of_row, 0)))
-    return pc.if_else(pa.array(session_of_row >= 0), ids, pa.scalar(None, pa.string()))
+@dataclass(frozen=True)
+class SessionRows:
+    """Row numbers in the sessions export of the session log indexes other rows point to."""
+
+    log_index: np.ndarray  # ascending
+    row: np.ndarray
+
+    def session_id_column(self, session_of_row: np.ndarray) -> pa.Array:
+        """The sessionId of each row's session log index; null where the index is -1 (no web session)."""
+        web = session_of_row >= 0
+        rows = np.zeros(len(session_of_row), dtype=np.int64)
+        rows[web] = self.row[np.searchsorted(self.log_index, session_of_row[web])]
+        ids = fixed_width_text(random_hex_ids(rows, 16, salt=SESSION_ID_SALT))
+        return pc.if_else(pa.array(web), ids, pa.scalar(None, pa.string()))
 
 
 def add_browsing(
@@ -284,55 +336,125 @@ def add_anonymous_traffic(
         )
 
 
-def build_sessions(
-    log: SessionLog, sources: Sources, n_courses: int, referenced: np.ndarray, rng: np.random.Generator
-) -> tuple[EntityTable, pa.Array]:
-    """The sessions export sorted by start, and the sessionId of each log index."""
-    start = log.column("start_ms")
-    order = np.argsort(start, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    session_ids = fixed_width_text(random_hex_ids(np.arange(len(order)), 16, salt=0x5E55))
+SESSION_ID_SALT = 0x5E55
+VISITOR_ID_SALT = 0x71517
+SESSION_RECORD = np.dtype(
+    [
+        ("start_ms", np.int64),
+        ("log_index", np.int64),
+        ("visitor", np.int64),
+        ("user", np.int64),
+        ("device", np.int32),
+        ("landing", np.int32),
+        ("source", np.int32),
+        ("pageviews", np.int64),
+        ("duration", np.int64),
+        ("converted", np.bool_),
+        ("referenced", np.bool_),
+    ]
+)
 
-    user = log.column("user")
-    anonymous = user == 0
-    n = len(start)
-    # Anonymous visitors: a pool smaller than their sessions, so some visitors come back.
-    pool = max(int(anonymous.sum() * 0.7), 1)
-    visitor = np.where(
-        anonymous,
-        2 * log.n_students + 1 + rng.integers(0, pool, n),
-        user + log.n_students * log.column("second_device"),
+
+def _session_draws(log: SessionLog, rng: np.random.Generator) -> list[DrawStream]:
+    """The per-session draws, in the order the export has always drawn them (whole-log calls)."""
+    pool = max(int(log.n_anonymous * 0.7), 1)  # anonymous visitors: fewer than their sessions
+    draws: tuple[Draw, ...] = (
+        lambda r, k: r.integers(0, pool, k),  # visitor of an anonymous session
+        lambda r, k: r.random(k),  # bounce
+        lambda r, k: r.poisson(5, k),  # pages of a converting session
+        lambda r, k: r.poisson(2.5, k),  # pages of a browsing one
+        lambda r, k: r.integers(0, 15, k),  # seconds of a bounce
+        lambda r, k: r.lognormal(np.log(45), 0.6, k),  # seconds per page
+        lambda r, k: r.integers(20, 240, k),  # seconds after the last event
     )
-    converted = log.column("converted")
-    bounce = ~converted & (rng.random(n) < np.where(anonymous, BOUNCE_ANONYMOUS, BOUNCE_LOGGED_IN))
-    pageviews = np.where(converted, 3 + rng.poisson(5, n), np.where(bounce, 1, 2 + rng.poisson(2.5, n)))
-    browsing_s = np.where(bounce, rng.integers(0, 15, n), pageviews * rng.lognormal(np.log(45), 0.6, n))
-    needed_s = (log.last_event_ms() - start) / 1000 + rng.integers(20, 240, n)
-    duration = np.minimum(np.maximum(browsing_s, np.where(converted, needed_s, 0)), 86_400).astype(np.int64)
+    return [stream_ahead(rng, draw, len(log)) for draw in draws]
 
-    source = log.column("source")
+
+def _session_records(log: SessionLog, start: int, stop: int, draws: list[np.ndarray]) -> np.ndarray:
+    """Log indexes start..stop-1 as export records (all but which of them are referenced)."""
+    visitor_draw, bounce_draw, converting_pages, browsing_pages, bounce_s, page_s, after_s = draws
+    entry = log.read(start, stop)
+    user, converted = entry["user"], entry["converted"]
+    anonymous = user == 0
+    bounce = ~converted & (bounce_draw < np.where(anonymous, BOUNCE_ANONYMOUS, BOUNCE_LOGGED_IN))
+    pageviews = np.where(converted, 3 + converting_pages, np.where(bounce, 1, 2 + browsing_pages))
+    browsing_s = np.where(bounce, bounce_s, pageviews * page_s)
+    needed_s = (entry["last_event_ms"] - entry["start_ms"]) / 1000 + after_s
+    records = np.empty(stop - start, dtype=SESSION_RECORD)
+    records["start_ms"] = entry["start_ms"]
+    records["log_index"] = np.arange(start, stop)
+    records["visitor"] = np.where(
+        anonymous, 2 * log.n_students + 1 + visitor_draw, user + log.n_students * entry["second_device"]
+    )
+    records["user"] = user
+    records["device"] = entry["device"]
+    records["landing"] = entry["landing"]
+    records["source"] = entry["source"]
+    records["pageviews"] = pageviews
+    records["duration"] = np.minimum(np.maximum(browsing_s, np.where(converted, needed_s, 0)), 86_400).astype(
+        np.int64
+    )
+    records["converted"] = converted
+    return records
+
+
+def build_sessions(
+    log: SessionLog,
+    sources: Sources,
+    n_courses: int,
+    referenced: np.ndarray,
+    rng: np.random.Generator,
+    scratch: Path,
+) -> tuple[SpilledTable, SessionRows]:
+    """The sessions export sorted by start (spilled by month), and the export rows of the
+    `referenced` log indexes (ascending): the sessions other rows point to, never given a defect."""
+    draws = _session_draws(log, rng)
+    spill = MonthSpill(scratch, SESSION_RECORD, "start_ms")
+    for start, stop in blocks(len(log)):
+        records = _session_records(log, start, stop, [d.take(stop - start) for d in draws])
+        records["referenced"] = np.isin(records["log_index"], referenced)
+        spill.append(records)
+    protected, rows, first = [], [], 0
+    for _, records in spill.sort():  # ties in start keep log order, as a stable sort of the log
+        marked = records["referenced"].copy()  # a view would keep the whole month alive
+        protected.append(marked)
+        rows.append((records["log_index"][marked], first + np.flatnonzero(marked)))
+        first += len(records)
+    log_index = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int64)
+    row = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, np.int64)
+    by_log = np.argsort(log_index)
+    table = spill.table(
+        "sessions",
+        _sessions_layout(sources, n_courses),
+        np.concatenate(protected) if protected else np.zeros(0, bool),
+    )
+    return table, SessionRows(log_index[by_log], row[by_log])
+
+
+def _sessions_layout(sources: Sources, n_courses: int) -> Layout:
     pages = STATIC_PAGES + tuple(f"/courses/{i}" for i in range(1, n_courses + 1))
     referrer_labels, referrer_codes = sources.column("referrer")
     utm = {f: sources.column(f) for f in ("utm_source", "utm_medium", "utm_campaign")}
-    table = EntityTable.build(
-        "sessions",
+
+    def by_source(labels: list[str | None], codes: np.ndarray) -> ColumnOf:
+        return lambda records, _: Categorical.of(labels, codes[records["source"]])
+
+    return Layout(
         {
-            "sessionId": session_ids,
-            "visitorId": fixed_width_text(random_hex_ids(visitor[order], 16, salt=0x71517)),
-            "userId": user[order],
-            "sessionStart": start[order],
-            "deviceCategory": Categorical.of(DEVICES, log.column("device")[order]),
-            "landingPage": Categorical.of(pages, log.column("landing")[order]),
-            "referrer": Categorical.of(referrer_labels, referrer_codes[source[order]]),
-            "utmSource": Categorical.of(utm["utm_source"][0], utm["utm_source"][1][source[order]]),
-            "utmMedium": Categorical.of(utm["utm_medium"][0], utm["utm_medium"][1][source[order]]),
-            "utmCampaign": Categorical.of(utm["utm_campaign"][0], utm["utm_campaign"][1][source[order]]),
-            "pageviews": pageviews[order],
-            "durationSeconds": duration[order],
-            "converted": converted[order],
+            "sessionId": lambda _, rows: fixed_width_text(random_hex_ids(rows, 16, salt=SESSION_ID_SALT)),
+            "visitorId": lambda r, _: fixed_width_text(random_hex_ids(r["visitor"], 16, salt=VISITOR_ID_SALT)),
+            "userId": lambda r, _: r["user"],
+            "sessionStart": lambda r, _: r["start_ms"],
+            "deviceCategory": lambda r, _: Categorical.of(DEVICES, r["device"]),
+            "landingPage": lambda r, _: Categorical.of(pages, r["landing"]),
+            "referrer": by_source(referrer_labels, referrer_codes),
+            "utmSource": by_source(*utm["utm_source"]),
+            "utmMedium": by_source(*utm["utm_medium"]),
+            "utmCampaign": by_source(*utm["utm_campaign"]),
+            "pageviews": lambda r, _: r["pageviews"],
+            "durationSeconds": lambda r, _: r["duration"],
+            "converted": lambda r, _: r["converted"],
         },
-        nulls={"userId": anonymous[order]},
-        protected=referenced[order],
+        nulls={"userId": lambda r, _: r["user"] == 0},
+        protected=lambda r, _: r["referenced"],
     )
-    return table, session_ids.take(pa.array(rank))

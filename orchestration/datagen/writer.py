@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import re
 import shutil
@@ -24,9 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.contracts import ENTITIES, SOURCES, Entity
-from orchestration.datagen.defects import DUPLICATE_ROW, LATE_ARRIVING, DefectPlan
+from orchestration.datagen.defects import DUPLICATE_ROW, LATE_ARRIVING, CellDefect, DefectPlan
 from orchestration.datagen.render import render_table
-from orchestration.datagen.tables import EntityTable
+from orchestration.datagen.spill import SpilledTable, Table
 from orchestration.datagen.timeline import month_label
 
 MANIFEST_DIR = "_manifest"
@@ -152,9 +153,8 @@ def quote_if_needed(text: pa.Array) -> pa.Array:
     return pc.if_else(needs, quoted, text)
 
 
-def csv_chunks(header: Iterable[str], columns: list[pa.Array]) -> Iterable[memoryview | bytes]:
-    """The CSV bytes of a header and text columns, in chunks."""
-    yield (",".join(header) + "\n").encode()
+def csv_lines(columns: list[pa.Array]) -> Iterator[memoryview]:
+    """The CSV bytes of rows of text columns (no header), CHUNK_ROWS rows at a time."""
     n = len(columns[0]) if columns else 0
     for start in range(0, n, CHUNK_ROWS):
         part = [c.slice(start, CHUNK_ROWS) for c in columns]
@@ -165,21 +165,27 @@ def csv_chunks(header: Iterable[str], columns: list[pa.Array]) -> Iterable[memor
         yield memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
 
 
-def write_csv(path: Path, header: Iterable[str], columns: list[pa.Array]) -> tuple[str, int]:
-    """Write the file; returns its sha256 and size."""
+def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]]) -> tuple[str, int]:
+    """Write the header and the rows of each block of text columns; returns the file's sha256 and size.
+    Only one block is held at a time: a caller can render a big file block by block."""
     path.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
     with path.open("wb") as handle:
-        for chunk in csv_chunks(header, columns):
+        for chunk in itertools.chain([(",".join(header) + "\n").encode()], *map(csv_lines, blocks)):
             digest.update(chunk)
             handle.write(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
 
 
-def _file_groups(n: int, plan: DefectPlan, month: np.ndarray | None) -> list[tuple[int | None, np.ndarray]]:
+
+
+def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> Iterable[tuple[int | None, np.ndarray]]:
     """(month or None, table rows in file order): on-time rows first, then rows arriving late."""
+    if isinstance(table, SpilledTable):
+        return _spilled_file_groups(table, plan)
+    n = table.n_rows
     if month is None:
         return [(None, np.arange(n))]
     file_month = month.copy()
@@ -192,66 +198,96 @@ def _file_groups(n: int, plan: DefectPlan, month: np.ndarray | None) -> list[tup
     return [(int(m), order[s:e]) for m, s, e in zip(months, starts, ends, strict=True)]
 
 
+def _spilled_file_groups(table: SpilledTable, plan: DefectPlan) -> Iterator[tuple[int | None, np.ndarray]]:
+    """As `_file_groups`, from month bounds (a spilled table's rows are in month order), a month
+    at a time: no per-row array of the whole table. Late rows only go to months with rows, so
+    every file is a month's."""
+    late = np.sort(plan.late)
+    for index, month in enumerate(table.months.tolist()):
+        on_time = np.arange(table.bounds[index], table.bounds[index + 1])
+        arriving = np.sort(plan.late[plan.late_month == month])
+        yield month, np.r_[on_time[~np.isin(on_time, late)], arriving]
+
+
+def _rendered_blocks(
+    table: Table, rows: np.ndarray, cells: dict[int, CellDefect]
+) -> Iterator[list[pa.Array]]:
+    """The file's rows rendered CHUNK_ROWS at a time, cell defects written in, quoted where needed."""
+    entity = table.entity
+    text_columns = {c.name for c in entity.columns if c.type == "text"}
+    cell_rows = np.array(sorted(cells), dtype=np.int64)
+    for start in range(0, len(rows), CHUNK_ROWS):
+        part = rows[start : start + CHUNK_ROWS]
+        rendered = render_table(table.take(part))
+        touched: dict[str, list[tuple[int, str | None]]] = {}
+        for position in np.flatnonzero(np.isin(part, cell_rows)).tolist():
+            cell = cells[int(part[position])]
+            touched.setdefault(cell.column, []).append((position, cell.value))
+        for name, changes in touched.items():
+            mask = np.zeros(len(part), dtype=bool)
+            mask[[p for p, _ in changes]] = True
+            replacements = pa.array([v for _, v in sorted(changes)], type=pa.string())
+            rendered[name] = pc.replace_with_mask(rendered[name], pa.array(mask), replacements)
+        yield [
+            quote_if_needed(rendered[c.name]) if c.name in text_columns or c.name in touched else rendered[c.name]
+            for c in entity.columns
+        ]
+
+
+def _file_defects(
+    table: Table, rows: np.ndarray, copies: np.ndarray, plan: DefectPlan, cells: dict[int, CellDefect], relative: str
+) -> list[DefectRecord]:
+    """The manifest rows of one file: its cell defects, late rows and duplicate copies (at the end)."""
+    entity = table.entity
+    found: list[tuple[int, str, str, str]] = []  # position, defect type, column, value
+    for position in np.flatnonzero(np.isin(rows, np.array(sorted(cells), dtype=np.int64))).tolist():
+        cell = cells[int(rows[position])]
+        found.append((position, cell.defect_type, cell.column, "" if cell.value is None else cell.value))
+    found += [(int(p), LATE_ARRIVING, "", "") for p in np.flatnonzero(np.isin(rows, plan.late))]
+    found += [(len(rows) + index, DUPLICATE_ROW, "", "") for index in range(len(copies))]
+    found.sort()
+    # Keys are never given a defect and a copy has its row's key: they render from the clean rows.
+    positions = np.array([f[0] for f in found], dtype=np.int64)
+    keys = render_table(table.take(np.r_[rows, copies][positions])) if found else {}
+    return [
+        DefectRecord(
+            entity.name,
+            entity.source,
+            relative,
+            position + 1,
+            "|".join(str(keys[k][index].as_py()) for k in entity.key),
+            defect_type,
+            column,
+            value,
+        )
+        for index, (position, defect_type, column, value) in enumerate(found)
+    ]
+
+
 def write_entity(
-    table: EntityTable,
+    table: Table,
     plan: DefectPlan,
     month: np.ndarray | None,
     out_dir: Path,
     end_date: date,
     on_file: Callable[[str, int], None] | None = None,
 ) -> tuple[list[WrittenFile], list[DefectRecord]]:
+    """Every file of the entity, rendered CHUNK_ROWS rows at a time, and its manifest rows."""
     entity = table.entity
-    text_columns = {c.name for c in entity.columns if c.type == "text"}
-    cells_by_row = {c.row: c for c in plan.cells}
-    cell_rows = np.array(sorted(cells_by_row), dtype=np.int64)
+    cells = {c.row: c for c in plan.cells}
     duplicated = np.zeros(table.n_rows, dtype=bool)
     duplicated[plan.duplicates] = True
     files: list[WrittenFile] = []
     records: list[DefectRecord] = []
-
-    for file_month, rows in _file_groups(table.n_rows, plan, month):
+    for file_month, rows in _file_groups(table, plan, month):
         label = end_date.isoformat() if file_month is None else month_label(file_month)
         relative = relative_path(entity, label)
-        rendered = render_table(table.take(rows))
-        file_records: list[tuple[int, str, str, str]] = []  # position, defect type, column, value
-
-        cell_positions = np.flatnonzero(np.isin(rows, cell_rows))
-        touched: dict[str, list[tuple[int, str | None]]] = {}
-        for position in cell_positions.tolist():
-            cell = cells_by_row[int(rows[position])]
-            touched.setdefault(cell.column, []).append((position, cell.value))
-            file_records.append(
-                (position, cell.defect_type, cell.column, "" if cell.value is None else cell.value)
-            )
-        for name, changes in touched.items():
-            mask = np.zeros(len(rows), dtype=bool)
-            mask[[p for p, _ in changes]] = True
-            replacements = pa.array([v for _, v in sorted(changes)], type=pa.string())
-            rendered[name] = pc.replace_with_mask(rendered[name], pa.array(mask), replacements)
-        for position in np.flatnonzero(np.isin(rows, plan.late)):
-            file_records.append((int(position), LATE_ARRIVING, "", ""))
-
-        copies = np.flatnonzero(duplicated[rows])
-        if len(copies):
-            file_records += [(len(rows) + index, DUPLICATE_ROW, "", "") for index in range(len(copies))]
-            rendered = {name: pa.concat_arrays([a, a.take(pa.array(copies))]) for name, a in rendered.items()}
-
-        columns = [
-            quote_if_needed(rendered[c.name])
-            if c.name in text_columns or c.name in touched
-            else rendered[c.name]
-            for c in entity.columns
-        ]
-        digest, size = write_csv(out_dir / relative, entity.column_names, columns)
+        copies = rows[duplicated[rows]]  # written a second time at the end of the file
+        blocks = _rendered_blocks(table, np.r_[rows, copies], cells)
+        digest, size = write_csv(out_dir / relative, entity.column_names, blocks)
         total_rows = len(rows) + len(copies)
         files.append(WrittenFile(entity.name, relative, total_rows, digest, size))
-        for position, defect_type, column, value in sorted(file_records):
-            key = "|".join(str(rendered[k][position].as_py()) for k in entity.key)
-            records.append(
-                DefectRecord(
-                    entity.name, entity.source, relative, position + 1, key, defect_type, column, value
-                )
-            )
+        records += _file_defects(table, rows, copies, plan, cells, relative)
         if on_file:
             on_file(relative, total_rows)
     return files, records
@@ -271,7 +307,7 @@ def write_manifest(
         quote_if_needed(pa.array([r.as_row()[i] for r in records], type=pa.string()))
         for i in range(len(MANIFEST_COLUMNS))
     ]
-    write_csv(manifest / "defects.csv", MANIFEST_COLUMNS, columns)
+    write_csv(manifest / "defects.csv", MANIFEST_COLUMNS, [columns])
     entities = {}
     for entity in ENTITIES:
         mine = [f for f in files if f.entity == entity.name]
