@@ -776,11 +776,12 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
                 "{% if is_incremental() %}",
                 "    union all",
                 "    select",
-                "        _loaded_at,",
-                "        _batch_id,",
-                "        _dq_reason,",
-                f"        {_business_time(entity)} as business_time",
-                "    from stored_kept",
+                "        stored._loaded_at,",
+                "        stored._batch_id,",
+                "        stored._dq_reason,",
+                f"        {_business_time(entity, 'stored.')} as business_time",
+                "    from {{ this }} as stored",
+                *indent(_not_derived_again("stored")),
                 "{% endif %}",
             ]
             if incremental(entity)
@@ -900,7 +901,7 @@ def incremental_ctes(ctes: list[list[str]]) -> list[str]:
 def _links_changed(entity: Entity) -> list[str]:
     references = [column for column in entity.columns if column.references]
     if not references:
-        body = ["select", "    _batch_id,", "    _row_number", "from stored", "where false"]
+        body = ["select", "    _batch_id,", "    _row_number", "from {{ this }}", "where false"]
     else:
         joins, changed = [], []
         for column in references:
@@ -919,7 +920,7 @@ def _links_changed(entity: Entity) -> list[str]:
             )
         conditions = indent(changed[0])
         conditions += [line for c in changed[1:] for line in indent(["or " + c[0], *c[1:]])]
-        held = ["select", "    stored._batch_id,", "    stored._row_number", "from stored"]
+        held = ["select", "    stored._batch_id,", "    stored._row_number", "from {{ this }} as stored"]
         body = [*held, *joins, "where", *conditions]
     return cte(
         "links_changed",
@@ -937,14 +938,14 @@ def _to_derive(entity: Entity) -> list[str]:
         [
             "select * from source",
             "{% if is_incremental() %}",
-            "    where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)",
+            "    where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)",
             "    union all",
-            "    select source.*",
-            "    from source",
+            "    select relinked.*",
+            f"    from {{{{ source('{entity.source}', '{entity.name}') }}}} as relinked",
             "    inner join links_changed",
             "        on",
-            "            source._batch_id = links_changed._batch_id",
-            "            and source._row_number = links_changed._row_number",
+            "            relinked._batch_id = links_changed._batch_id",
+            "            and relinked._row_number = links_changed._row_number",
             "{% endif %}",
         ],
         "the raw rows to type and check: every one, or in an incremental run those landed after "
@@ -967,7 +968,7 @@ def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -
         [
             "select",
             *indent(with_commas([[f"stored.{name}"] for name in held])),
-            "from stored",
+            "from {{ this }} as stored",
             "inner join derived_keys",
             f"    on {conditions[0]}",
             *[f"        and {c}" for c in conditions[1:]],
@@ -1003,41 +1004,52 @@ def _rank_input(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
     )
 
 
-def _stored_kept() -> list[str]:
-    return cte(
-        "stored_kept",
+def _not_derived_again(held: str, also: list[str] | None = None) -> list[str]:
+    """Join and filter keeping the held rows this run does not derive again (and `also` holds)."""
+    join = [
+        "left join duplicates_flagged",
+        "    on",
+        f"        {held}._batch_id = duplicates_flagged._batch_id",
+        f"        and {held}._row_number = duplicates_flagged._row_number",
+    ]
+    if not also:
+        return [*join, "where duplicates_flagged._batch_id is null"]
+    return [*join, "where", "    duplicates_flagged._batch_id is null", *indent(["and " + also[0], *also[1:]])]
+
+
+def _restated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[list[str]]:
+    flag = _late_flag(entity, "stored")
+    rows = cte(
+        "restated_rows",
         [
-            "select stored.*",
-            "from stored",
-            "left join duplicates_flagged",
-            "    on",
-            "        stored._batch_id = duplicates_flagged._batch_id",
-            "        and stored._row_number = duplicates_flagged._row_number",
-            "where duplicates_flagged._batch_id is null",
+            "select",
+            "    stored._batch_id,",
+            "    stored._row_number,",
+            *indent(flag[:-1] + ["end as _is_late_arriving"]),
+            "from {{ this }} as stored",
+            "left join batch_watermarks",
+            "    on stored._batch_id = batch_watermarks._batch_id",
+            *_not_derived_again("stored", flag[:-1] + ["end is distinct from stored._is_late_arriving"]),
         ],
-        "the stored rows this run leaves as they are",
+        "held rows not derived again whose batch's watermark moved (a row before it turned valid or "
+        "invalid), with their late flag again; few columns read, as there are usually none",
     )
-
-
-def _restated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
-    flag = _late_flag(entity, "stored_kept")
-    items = [[f"stored_kept.{name}"] for name in stored_columns(entity, columns) if name != "_is_late_arriving"]
-    at = items.index(["stored_kept._defaulted_columns"]) + 1
-    items.insert(at, flag[:-1] + ["end as _is_late_arriving"])
-    return cte(
+    items = [[f"stored.{name}"] for name in stored_columns(entity, columns) if name != "_is_late_arriving"]
+    items.insert(items.index(["stored._defaulted_columns"]) + 1, ["restated_rows._is_late_arriving"])
+    restated = cte(
         "restated",
         [
             "select",
             *indent(with_commas(items)),
-            "from stored_kept",
-            "left join batch_watermarks",
-            "    on stored_kept._batch_id = batch_watermarks._batch_id",
-            "where",
-            *indent(flag[:-1] + ["end is distinct from stored_kept._is_late_arriving"]),
+            "from {{ this }} as stored",
+            "inner join restated_rows",
+            "    on",
+            "        stored._batch_id = restated_rows._batch_id",
+            "        and stored._row_number = restated_rows._row_number",
         ],
-        "stored rows whose batch's watermark moved (a row before it turned valid or invalid): "
-        "their late flag again",
+        "those rows whole",
     )
+    return [rows, restated]
 
 
 def base_model_sql(entity: Entity, source: SourceMapping) -> str:
@@ -1046,8 +1058,7 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     is_incremental = incremental(entity)
     ctes = _import_ctes(entity) + _parent_ctes(entity)
     if is_incremental:
-        stored = cte("stored", ["select * from {{ this }}"], "the rows this model holds")
-        ctes.append(incremental_ctes([stored, _links_changed(entity)]))
+        ctes.append(incremental_ctes([_links_changed(entity)]))
     ctes += [_to_derive(entity), _trimmed(columns)]
     typed_from = "trimmed"
     if any(col.ambiguous_pairs for col in columns):
@@ -1063,11 +1074,9 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
         ctes.append(incremental_ctes(_stored_of_derived_keys(entity, columns)))
     ctes += [_rank_input(entity, columns), _fingerprinted(columns), _ranked(entity), _duplicates_flagged()]
     if entity.partitioned_by:
-        if is_incremental:
-            ctes.append(incremental_ctes([_stored_kept()]))
         ctes += _late_arrival_ctes(entity)
         if is_incremental:
-            ctes.append(incremental_ctes([_restated(entity, columns)]))
+            ctes.append(incremental_ctes(_restated(entity, columns)))
     ctes.append(_final(entity, columns))
 
     lines = comment_lines(HEADER.format(source=entity.source, entity=entity.name)) + ["--"]

@@ -61,13 +61,6 @@ valid_lesson_id_parents as (
 
 {% if is_incremental() %}
 
--- the rows this model holds
-stored as (
-
-    select * from {{ this }}
-
-),
-
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
 -- again from their raw row
 links_changed as (
@@ -75,7 +68,7 @@ links_changed as (
     select
         stored._batch_id,
         stored._row_number
-    from stored
+    from {{ this }} as stored
     left join valid_enrollment_id_parents
         on stored.enrollment_id = valid_enrollment_id_parents.parent_key
     left join valid_lesson_id_parents
@@ -102,14 +95,14 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)
+        where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)
         union all
-        select source.*
-        from source
+        select relinked.*
+        from {{ source('learning', 'lesson_activity') }} as relinked
         inner join links_changed
             on
-                source._batch_id = links_changed._batch_id
-                and source._row_number = links_changed._row_number
+                relinked._batch_id = links_changed._batch_id
+                and relinked._row_number = links_changed._row_number
     {% endif %}
 
 ),
@@ -307,7 +300,7 @@ stored_of_derived_keys as (
         stored._source_file,
         stored._batch_id,
         stored._row_number
-    from stored
+    from {{ this }} as stored
     inner join derived_keys
         on stored.event_id = derived_keys.event_id
     left join to_derive
@@ -408,23 +401,6 @@ duplicates_flagged as (
 
 ),
 
-{% if is_incremental() %}
-
--- the stored rows this run leaves as they are
-stored_kept as (
-
-    select stored.*
-    from stored
-    left join duplicates_flagged
-        on
-            stored._batch_id = duplicates_flagged._batch_id
-            and stored._row_number = duplicates_flagged._row_number
-    where duplicates_flagged._batch_id is null
-
-),
-
-{% endif %}
-
 -- each row's business time (occurred_at); in an incremental run the stored rows not derived again
 -- count with what they hold
 business_times as (
@@ -438,11 +414,16 @@ business_times as (
     {% if is_incremental() %}
         union all
         select
-            _loaded_at,
-            _batch_id,
-            _dq_reason,
-            occurred_at as business_time
-        from stored_kept
+            stored._loaded_at,
+            stored._batch_id,
+            stored._dq_reason,
+            stored.occurred_at as business_time
+        from {{ this }} as stored
+        left join duplicates_flagged
+            on
+                stored._batch_id = duplicates_flagged._batch_id
+                and stored._row_number = duplicates_flagged._row_number
+        where duplicates_flagged._batch_id is null
     {% endif %}
 
 ),
@@ -494,46 +475,66 @@ late_arrivals_flagged as (
 
 {% if is_incremental() %}
 
--- stored rows whose batch's watermark moved (a row before it turned valid or invalid): their late
--- flag again
+-- held rows not derived again whose batch's watermark moved (a row before it turned valid or
+-- invalid), with their late flag again; few columns read, as there are usually none
+restated_rows as (
+
+    select
+        stored._batch_id,
+        stored._row_number,
+        case
+            when stored.occurred_at is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored.occurred_at < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end as _is_late_arriving
+    from {{ this }} as stored
+    left join batch_watermarks
+        on stored._batch_id = batch_watermarks._batch_id
+    left join duplicates_flagged
+        on
+            stored._batch_id = duplicates_flagged._batch_id
+            and stored._row_number = duplicates_flagged._row_number
+    where
+        duplicates_flagged._batch_id is null
+        and case
+            when stored.occurred_at is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored.occurred_at < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end is distinct from stored._is_late_arriving
+
+),
+
+-- those rows whole
 restated as (
 
     select
-        stored_kept.event_id,
-        stored_kept.enrollment_id,
-        stored_kept.lesson_id,
-        stored_kept.event_type,
-        stored_kept.occurred_at,
-        stored_kept.video_seconds_watched,
-        stored_kept.score,
-        stored_kept._dq_reason,
-        stored_kept._is_duplicate,
-        stored_kept._conflict_with_file,
-        stored_kept._defaulted_columns,
-        case
-            when stored_kept.occurred_at is null then null
-            -- the first batch has nothing before it
-            when batch_watermarks.watermark is null then false
-            else stored_kept.occurred_at < {{ dbt.dateadd(
-                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
-            ) }}
-        end as _is_late_arriving,
-        stored_kept._loaded_at,
-        stored_kept._source_file,
-        stored_kept._batch_id,
-        stored_kept._row_number
-    from stored_kept
-    left join batch_watermarks
-        on stored_kept._batch_id = batch_watermarks._batch_id
-    where
-        case
-            when stored_kept.occurred_at is null then null
-            -- the first batch has nothing before it
-            when batch_watermarks.watermark is null then false
-            else stored_kept.occurred_at < {{ dbt.dateadd(
-                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
-            ) }}
-        end is distinct from stored_kept._is_late_arriving
+        stored.event_id,
+        stored.enrollment_id,
+        stored.lesson_id,
+        stored.event_type,
+        stored.occurred_at,
+        stored.video_seconds_watched,
+        stored.score,
+        stored._dq_reason,
+        stored._is_duplicate,
+        stored._conflict_with_file,
+        stored._defaulted_columns,
+        restated_rows._is_late_arriving,
+        stored._loaded_at,
+        stored._source_file,
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    inner join restated_rows
+        on
+            stored._batch_id = restated_rows._batch_id
+            and stored._row_number = restated_rows._row_number
 
 ),
 

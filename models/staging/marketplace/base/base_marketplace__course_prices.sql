@@ -45,13 +45,6 @@ valid_course_id_parents as (
 
 {% if is_incremental() %}
 
--- the rows this model holds
-stored as (
-
-    select * from {{ this }}
-
-),
-
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
 -- again from their raw row
 links_changed as (
@@ -59,7 +52,7 @@ links_changed as (
     select
         stored._batch_id,
         stored._row_number
-    from stored
+    from {{ this }} as stored
     left join valid_course_id_parents
         on stored.course_id = valid_course_id_parents.parent_key
     where
@@ -79,14 +72,14 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)
+        where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)
         union all
-        select source.*
-        from source
+        select relinked.*
+        from {{ source('marketplace', 'course_prices') }} as relinked
         inner join links_changed
             on
-                source._batch_id = links_changed._batch_id
-                and source._row_number = links_changed._row_number
+                relinked._batch_id = links_changed._batch_id
+                and relinked._row_number = links_changed._row_number
     {% endif %}
 
 ),
@@ -244,7 +237,7 @@ stored_of_derived_keys as (
         stored._source_file,
         stored._batch_id,
         stored._row_number
-    from stored
+    from {{ this }} as stored
     inner join derived_keys
         on stored.price_change_id = derived_keys.price_change_id
     left join to_derive

@@ -28,13 +28,6 @@ source as (
 
 {% if is_incremental() %}
 
--- the rows this model holds
-stored as (
-
-    select * from {{ this }}
-
-),
-
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
 -- again from their raw row
 links_changed as (
@@ -42,7 +35,7 @@ links_changed as (
     select
         _batch_id,
         _row_number
-    from stored
+    from {{ this }}
     where false
 
 ),
@@ -55,14 +48,14 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)
+        where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)
         union all
-        select source.*
-        from source
+        select relinked.*
+        from {{ source('marketplace', 'exchange_rates') }} as relinked
         inner join links_changed
             on
-                source._batch_id = links_changed._batch_id
-                and source._row_number = links_changed._row_number
+                relinked._batch_id = links_changed._batch_id
+                and relinked._row_number = links_changed._row_number
     {% endif %}
 
 ),
@@ -189,7 +182,7 @@ stored_of_derived_keys as (
         stored._source_file,
         stored._batch_id,
         stored._row_number
-    from stored
+    from {{ this }} as stored
     inner join derived_keys
         on stored.rate_date = derived_keys.rate_date
             and stored.currency = derived_keys.currency

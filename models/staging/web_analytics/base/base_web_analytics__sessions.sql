@@ -45,13 +45,6 @@ valid_userid_parents as (
 
 {% if is_incremental() %}
 
--- the rows this model holds
-stored as (
-
-    select * from {{ this }}
-
-),
-
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
 -- again from their raw row
 links_changed as (
@@ -59,7 +52,7 @@ links_changed as (
     select
         stored._batch_id,
         stored._row_number
-    from stored
+    from {{ this }} as stored
     left join valid_userid_parents
         on stored."userId" = valid_userid_parents.parent_key
     where
@@ -79,14 +72,14 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where coalesce(_loaded_at > (select max(_loaded_at) from stored), true)
+        where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)
         union all
-        select source.*
-        from source
+        select relinked.*
+        from {{ source('web_analytics', 'sessions') }} as relinked
         inner join links_changed
             on
-                source._batch_id = links_changed._batch_id
-                and source._row_number = links_changed._row_number
+                relinked._batch_id = links_changed._batch_id
+                and relinked._row_number = links_changed._row_number
     {% endif %}
 
 ),
@@ -312,7 +305,7 @@ stored_of_derived_keys as (
         stored._source_file,
         stored._batch_id,
         stored._row_number
-    from stored
+    from {{ this }} as stored
     inner join derived_keys
         on stored."sessionId" = derived_keys."sessionId"
     left join to_derive
@@ -425,23 +418,6 @@ duplicates_flagged as (
 
 ),
 
-{% if is_incremental() %}
-
--- the stored rows this run leaves as they are
-stored_kept as (
-
-    select stored.*
-    from stored
-    left join duplicates_flagged
-        on
-            stored._batch_id = duplicates_flagged._batch_id
-            and stored._row_number = duplicates_flagged._row_number
-    where duplicates_flagged._batch_id is null
-
-),
-
-{% endif %}
-
 -- each row's business time (sessionStart); in an incremental run the stored rows not derived again
 -- count with what they hold
 business_times as (
@@ -455,11 +431,16 @@ business_times as (
     {% if is_incremental() %}
         union all
         select
-            _loaded_at,
-            _batch_id,
-            _dq_reason,
-            "sessionStart" as business_time
-        from stored_kept
+            stored._loaded_at,
+            stored._batch_id,
+            stored._dq_reason,
+            stored."sessionStart" as business_time
+        from {{ this }} as stored
+        left join duplicates_flagged
+            on
+                stored._batch_id = duplicates_flagged._batch_id
+                and stored._row_number = duplicates_flagged._row_number
+        where duplicates_flagged._batch_id is null
     {% endif %}
 
 ),
@@ -511,52 +492,72 @@ late_arrivals_flagged as (
 
 {% if is_incremental() %}
 
--- stored rows whose batch's watermark moved (a row before it turned valid or invalid): their late
--- flag again
+-- held rows not derived again whose batch's watermark moved (a row before it turned valid or
+-- invalid), with their late flag again; few columns read, as there are usually none
+restated_rows as (
+
+    select
+        stored._batch_id,
+        stored._row_number,
+        case
+            when stored."sessionStart" is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored."sessionStart" < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end as _is_late_arriving
+    from {{ this }} as stored
+    left join batch_watermarks
+        on stored._batch_id = batch_watermarks._batch_id
+    left join duplicates_flagged
+        on
+            stored._batch_id = duplicates_flagged._batch_id
+            and stored._row_number = duplicates_flagged._row_number
+    where
+        duplicates_flagged._batch_id is null
+        and case
+            when stored."sessionStart" is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored."sessionStart" < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end is distinct from stored._is_late_arriving
+
+),
+
+-- those rows whole
 restated as (
 
     select
-        stored_kept."sessionId",
-        stored_kept."visitorId",
-        stored_kept."userId",
-        stored_kept."sessionStart",
-        stored_kept."deviceCategory",
-        stored_kept."landingPage",
-        stored_kept.referrer,
-        stored_kept."utmSource",
-        stored_kept."utmMedium",
-        stored_kept."utmCampaign",
-        stored_kept.pageviews,
-        stored_kept."durationSeconds",
-        stored_kept.converted,
-        stored_kept._dq_reason,
-        stored_kept._is_duplicate,
-        stored_kept._conflict_with_file,
-        stored_kept._defaulted_columns,
-        case
-            when stored_kept."sessionStart" is null then null
-            -- the first batch has nothing before it
-            when batch_watermarks.watermark is null then false
-            else stored_kept."sessionStart" < {{ dbt.dateadd(
-                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
-            ) }}
-        end as _is_late_arriving,
-        stored_kept._loaded_at,
-        stored_kept._source_file,
-        stored_kept._batch_id,
-        stored_kept._row_number
-    from stored_kept
-    left join batch_watermarks
-        on stored_kept._batch_id = batch_watermarks._batch_id
-    where
-        case
-            when stored_kept."sessionStart" is null then null
-            -- the first batch has nothing before it
-            when batch_watermarks.watermark is null then false
-            else stored_kept."sessionStart" < {{ dbt.dateadd(
-                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
-            ) }}
-        end is distinct from stored_kept._is_late_arriving
+        stored."sessionId",
+        stored."visitorId",
+        stored."userId",
+        stored."sessionStart",
+        stored."deviceCategory",
+        stored."landingPage",
+        stored.referrer,
+        stored."utmSource",
+        stored."utmMedium",
+        stored."utmCampaign",
+        stored.pageviews,
+        stored."durationSeconds",
+        stored.converted,
+        stored._dq_reason,
+        stored._is_duplicate,
+        stored._conflict_with_file,
+        stored._defaulted_columns,
+        restated_rows._is_late_arriving,
+        stored._loaded_at,
+        stored._source_file,
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    inner join restated_rows
+        on
+            stored._batch_id = restated_rows._batch_id
+            and stored._row_number = restated_rows._row_number
 
 ),
 
