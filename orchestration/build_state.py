@@ -62,9 +62,11 @@ def is_up_to_date(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> bool
 
 
 def record_build(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> None:
+    """After a complete build: what the next one compares to, to skip or to build incrementally."""
     current = fingerprint(warehouse_path, project_dir)
     if current is not None:
         state_file(warehouse_path).write_text(current + "\n")
+    record_incremental_state(warehouse_path, project_dir)
 
 
 def forget_build(warehouse_path: Path) -> None:
@@ -128,7 +130,3 @@ def record_incremental_state(warehouse_path: Path, project_dir: Path = PROJECT_D
     if counts is not None:
         state = {"project": project_digest(project_dir), "raw_rows": counts}
         incremental_state_file(warehouse_path).write_text(json.dumps(state, sort_keys=True) + "\n")
-
-
-def forget_incremental_state(warehouse_path: Path) -> None:
-    incremental_state_file(warehouse_path).unlink(missing_ok=True)

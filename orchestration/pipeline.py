@@ -230,7 +230,6 @@ def dbt_build_step(settings: Settings, force: bool = False) -> None:
         print(f"full refresh: {reason}")
     run_build(settings, build_exclusions(settings) + (["--full-refresh"] if reason else []))
     build_state.record_build(settings.warehouse_path)
-    build_state.record_incremental_state(settings.warehouse_path)
 
 
 def score_step(settings: Settings) -> None:

@@ -554,7 +554,7 @@ def _parent_ctes(entity: Entity) -> list[list[str]]:
     return ctes
 
 
-def _trimmed(columns: tuple[SourceColumn, ...]) -> list[str]:
+def _trimmed(columns: tuple[SourceColumn, ...], source_cte: str) -> list[str]:
     items = []
     for col in columns:
         if col.defaulted:
@@ -571,7 +571,7 @@ def _trimmed(columns: tuple[SourceColumn, ...]) -> list[str]:
         comment += ". The source mapping says which export column holds each"
     if defaulted := [col.column.name for col in columns if col.defaulted]:
         comment += f". Not in the export, given the source mapping's default: {', '.join(defaulted)}"
-    return cte("trimmed", ["select", *indent(with_commas(items)), "from to_derive"], comment)
+    return cte("trimmed", ["select", *indent(with_commas(items)), f"from {source_cte}"], comment)
 
 
 def _ambiguities_marked(columns: tuple[SourceColumn, ...]) -> list[str]:
@@ -662,12 +662,17 @@ def _validated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
             "rules it breaks, checked only on rows that pass every column rule (so a broken parent "
             "link is reported once, as an orphan)"
         )
-    items = [[col.name] for col in columns] + [reason] + [[name] for name in LINEAGE_COLUMNS]
+    items = [reason if name == "_dq_reason" else [name] for name in validated_columns(columns)]
     comment += ". The text columns stay behind here, so the window below sorts half as many bytes"
     return cte("validated", ["select", *indent(with_commas(items)), "from column_rules_checked"], comment)
 
 
-def _fingerprinted(columns: tuple[SourceColumn, ...]) -> list[str]:
+def validated_columns(columns: tuple[SourceColumn, ...]) -> list[str]:
+    """The columns `validated` keeps (and a held row has under the same names), in order."""
+    return [col.name for col in columns] + ["_dq_reason", *LINEAGE_COLUMNS]
+
+
+def _fingerprinted(columns: tuple[SourceColumn, ...], source_cte: str) -> list[str]:
     names = ", ".join(jinja_text(col.name) for col in columns)
     one_line = f"{{{{ row_fingerprint([{names}]) }}}} as _fingerprint"
     if fits(one_line, 2):
@@ -678,7 +683,7 @@ def _fingerprinted(columns: tuple[SourceColumn, ...]) -> list[str]:
         )
     return cte(
         "fingerprinted",
-        ["select", "    *,", *indent(call), "from rank_input"],
+        ["select", "    *,", *indent(call), f"from {source_cte}"],
         "a hash of the typed values, so a duplicate that disagrees with the row kept is told from "
         "an equal one",
     )
@@ -833,16 +838,13 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
 def _final(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
     defaulted = [col.column.name for col in columns if col.defaulted]
     defaulted_sql = sql_text(", ".join(defaulted)) if defaulted else "cast(null as {{ dbt.type_string() }})"
-    items = [[col.name] for col in columns]
-    items += [["_dq_reason"], ["_is_duplicate"], ["_conflict_with_file"], [f"{defaulted_sql} as _defaulted_columns"]]
-    if entity.partitioned_by:
-        items.append(["_is_late_arriving"])
-    items += [[name] for name in LINEAGE_COLUMNS]
+    held = stored_columns(entity, columns)
+    items = [[f"{defaulted_sql} as _defaulted_columns" if name == "_defaulted_columns" else name] for name in held]
     source_cte = "late_arrivals_flagged" if entity.partitioned_by else "duplicates_flagged"
     body = ["select", *indent(with_commas(items)), f"from {source_cte}"]
     if incremental(entity) and entity.partitioned_by:
-        held = with_commas([[name] for name in stored_columns(entity, columns)])
-        restated = ["    union all", "    select", *indent(held, 2), "    from restated"]
+        held_list = indent(with_commas([[name] for name in held]), 2)
+        restated = ["    union all", "    select", *held_list, "    from restated"]
         body += ["{% if is_incremental() %}", *restated, "{% endif %}"]
     return cte("final", body)
 
@@ -898,30 +900,30 @@ def incremental_ctes(ctes: list[list[str]]) -> list[str]:
     return lines + ["{% endif %}"]
 
 
+def _references(entity: Entity) -> list[Column]:
+    return [column for column in entity.columns if column.references]
+
+
 def _links_changed(entity: Entity) -> list[str]:
-    references = [column for column in entity.columns if column.references]
-    if not references:
-        body = ["select", "    _batch_id,", "    _row_number", "from {{ this }}", "where false"]
-    else:
-        joins, changed = [], []
-        for column in references:
-            parents = f"valid_{column.name.lower()}_parents"
-            # '_' in the pattern matches any character: a false match only derives a row again
-            pattern = sql_text("%" + orphan_message(column) + "%")
-            joins += [f"left join {parents}", f"    on stored.{ident(column.name)} = {parents}.parent_key"]
-            changed.append(
-                [
-                    "(",
-                    f"    stored.{ident(column.name)} is not null",
-                    f"    and (coalesce(stored._dq_reason, '') like {pattern})",
-                    f"    = ({parents}.parent_key is not null)",
-                    ")",
-                ]
-            )
-        conditions = indent(changed[0])
-        conditions += [line for c in changed[1:] for line in indent(["or " + c[0], *c[1:]])]
-        held = ["select", "    stored._batch_id,", "    stored._row_number", "from {{ this }} as stored"]
-        body = [*held, *joins, "where", *conditions]
+    joins, changed = [], []
+    for column in _references(entity):
+        parents = f"valid_{column.name.lower()}_parents"
+        # '_' in the pattern matches any character: a false match only derives a row again
+        pattern = sql_text("%" + orphan_message(column) + "%")
+        joins += [f"left join {parents}", f"    on stored.{ident(column.name)} = {parents}.parent_key"]
+        changed.append(
+            [
+                "(",
+                f"    stored.{ident(column.name)} is not null",
+                f"    and (coalesce(stored._dq_reason, '') like {pattern})",
+                f"    = ({parents}.parent_key is not null)",
+                ")",
+            ]
+        )
+    conditions = indent(changed[0])
+    conditions += [line for c in changed[1:] for line in indent(["or " + c[0], *c[1:]])]
+    held = ["select", "    stored._batch_id,", "    stored._row_number", "from {{ this }} as stored"]
+    body = [*held, *joins, "where", *conditions]
     return cte(
         "links_changed",
         body,
@@ -931,25 +933,28 @@ def _links_changed(entity: Entity) -> list[str]:
 
 
 def _to_derive(entity: Entity) -> list[str]:
-    if not incremental(entity):
-        return cte("to_derive", ["select * from source"], "the raw rows to type and check: every one")
+    relinked = [
+        "    union all",
+        "    select relinked.*",
+        f"    from {{{{ source('{entity.source}', '{entity.name}') }}}} as relinked",
+        "    inner join links_changed",
+        "        on",
+        "            relinked._batch_id = links_changed._batch_id",
+        "            and relinked._row_number = links_changed._row_number",
+    ]
+    if not _references(entity):
+        relinked = []
     return cte(
         "to_derive",
         [
             "select * from source",
             "{% if is_incremental() %}",
             "    where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)",
-            "    union all",
-            "    select relinked.*",
-            f"    from {{{{ source('{entity.source}', '{entity.name}') }}}} as relinked",
-            "    inner join links_changed",
-            "        on",
-            "            relinked._batch_id = links_changed._batch_id",
-            "            and relinked._row_number = links_changed._row_number",
+            *relinked,
             "{% endif %}",
         ],
         "the raw rows to type and check: every one, or in an incremental run those landed after "
-        "the newest stored row and the stored rows whose parent link changed",
+        "the newest stored row" + (" and the stored rows whose parent link changed" if relinked else ""),
     )
 
 
@@ -961,7 +966,7 @@ def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -
          *[f"    {'and ' if i else ''}{k} is not null" for i, k in enumerate(keys)]],
         "the business keys the derived rows bring",
     )
-    held = [col.name for col in columns] + ["_dq_reason", *LINEAGE_COLUMNS]
+    held = validated_columns(columns)
     conditions = [f"stored.{k} = derived_keys.{k}" for k in keys]
     stored_rows = cte(
         "stored_of_derived_keys",
@@ -984,10 +989,7 @@ def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -
     return [derived_keys, stored_rows]
 
 
-def _rank_input(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
-    if not incremental(entity):
-        return cte("rank_input", ["select * from validated"], "the rows newest-wins ranks: every one")
-    held = [col.name for col in columns] + ["_dq_reason", *LINEAGE_COLUMNS]
+def _rank_input(columns: tuple[SourceColumn, ...]) -> list[str]:
     return cte(
         "rank_input",
         [
@@ -995,7 +997,7 @@ def _rank_input(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
             "{% if is_incremental() %}",
             "    union all",
             "    select",
-            *indent(with_commas([[name] for name in held]), 2),
+            *indent(with_commas([[name] for name in validated_columns(columns)]), 2),
             "    from stored_of_derived_keys",
             "{% endif %}",
         ],
@@ -1058,8 +1060,10 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     is_incremental = incremental(entity)
     ctes = _import_ctes(entity) + _parent_ctes(entity)
     if is_incremental:
-        ctes.append(incremental_ctes([_links_changed(entity)]))
-    ctes += [_to_derive(entity), _trimmed(columns)]
+        if _references(entity):
+            ctes.append(incremental_ctes([_links_changed(entity)]))
+        ctes.append(_to_derive(entity))
+    ctes.append(_trimmed(columns, "to_derive" if is_incremental else "source"))
     typed_from = "trimmed"
     if any(col.ambiguous_pairs for col in columns):
         ctes.append(_ambiguities_marked(columns))
@@ -1071,8 +1075,9 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
         checked_from = "joined"
     ctes += [_column_rules_checked(columns, checked_from), _validated(entity, columns)]
     if is_incremental:
-        ctes.append(incremental_ctes(_stored_of_derived_keys(entity, columns)))
-    ctes += [_rank_input(entity, columns), _fingerprinted(columns), _ranked(entity), _duplicates_flagged()]
+        ctes += [incremental_ctes(_stored_of_derived_keys(entity, columns)), _rank_input(columns)]
+    ctes += [_fingerprinted(columns, "rank_input" if is_incremental else "validated"), _ranked(entity)]
+    ctes.append(_duplicates_flagged())
     if entity.partitioned_by:
         ctes += _late_arrival_ctes(entity)
         if is_incremental:

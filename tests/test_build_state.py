@@ -96,5 +96,5 @@ def test_a_missing_raw_row_refreshes_fully(project: Path, warehouse: Path) -> No
 def test_an_unreadable_state_refreshes_fully(project: Path, warehouse: Path) -> None:
     build_state.incremental_state_file(warehouse).write_text("{not json")
     assert build_state.full_refresh_reason(warehouse, project) == "warehouse.duckdb.incremental-state is unreadable"
-    build_state.forget_incremental_state(warehouse)
+    build_state.incremental_state_file(warehouse).unlink()
     assert build_state.full_refresh_reason(warehouse, project) == "no complete build of this warehouse recorded"

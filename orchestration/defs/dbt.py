@@ -151,7 +151,6 @@ def run_dbt_build(
     if invocation.is_successful():
         if op_name == MARTS_LAYER and not context.is_subset:
             build_state.record_build(settings.warehouse_path)
-            build_state.record_incremental_state(settings.warehouse_path)
         return
     failures = _failures(invocation)
     raise dg.Failure(

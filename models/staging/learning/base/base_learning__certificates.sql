@@ -44,13 +44,6 @@ certificate_before_enrollment__anchor_1 as (
 
 ),
 
--- the raw rows to type and check: every one
-to_derive as (
-
-    select * from source
-
-),
-
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -63,7 +56,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from to_derive
+    from source
 
 ),
 
@@ -163,13 +156,6 @@ validated as (
 
 ),
 
--- the rows newest-wins ranks: every one
-rank_input as (
-
-    select * from validated
-
-),
-
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -177,7 +163,7 @@ fingerprinted as (
     select
         *,
         {{ row_fingerprint(['certificate_id', 'enrollment_id', 'issued_at']) }} as _fingerprint
-    from rank_input
+    from validated
 
 ),
 

@@ -47,13 +47,6 @@ valid_course_id_parents as (
 
 ),
 
--- the raw rows to type and check: every one
-to_derive as (
-
-    select * from source
-
-),
-
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -71,7 +64,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from to_derive
+    from source
 
 ),
 
@@ -216,13 +209,6 @@ validated as (
 
 ),
 
--- the rows newest-wins ranks: every one
-rank_input as (
-
-    select * from validated
-
-),
-
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -239,7 +225,7 @@ fingerprinted as (
             'progress_pct',
             'completed_at',
         ]) }} as _fingerprint
-    from rank_input
+    from validated
 
 ),
 

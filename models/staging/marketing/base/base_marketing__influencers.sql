@@ -32,36 +32,13 @@ iso_3166_countries as (
 
 ),
 
-{% if is_incremental() %}
-
--- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
--- again from their raw row
-links_changed as (
-
-    select
-        _batch_id,
-        _row_number
-    from {{ this }}
-    where false
-
-),
-
-{% endif %}
-
 -- the raw rows to type and check: every one, or in an incremental run those landed after the newest
--- stored row and the stored rows whose parent link changed
+-- stored row
 to_derive as (
 
     select * from source
     {% if is_incremental() %}
         where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)
-        union all
-        select relinked.*
-        from {{ source('marketing', 'influencers') }} as relinked
-        inner join links_changed
-            on
-                relinked._batch_id = links_changed._batch_id
-                and relinked._row_number = links_changed._row_number
     {% endif %}
 
 ),

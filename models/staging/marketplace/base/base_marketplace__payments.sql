@@ -44,13 +44,6 @@ payment_before_order__anchor_1 as (
 
 ),
 
--- the raw rows to type and check: every one
-to_derive as (
-
-    select * from source
-
-),
-
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -68,7 +61,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from to_derive
+    from source
 
 ),
 
@@ -210,13 +203,6 @@ validated as (
 
 ),
 
--- the rows newest-wins ranks: every one
-rank_input as (
-
-    select * from validated
-
-),
-
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -233,7 +219,7 @@ fingerprinted as (
             'status',
             'failure_reason',
         ]) }} as _fingerprint
-    from rank_input
+    from validated
 
 ),
 

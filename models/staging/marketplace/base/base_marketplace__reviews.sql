@@ -65,13 +65,6 @@ review_without_enrollment__keys as (
 
 ),
 
--- the raw rows to type and check: every one
-to_derive as (
-
-    select * from source
-
-),
-
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -86,7 +79,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from to_derive
+    from source
 
 ),
 
@@ -208,13 +201,6 @@ validated as (
 
 ),
 
--- the rows newest-wins ranks: every one
-rank_input as (
-
-    select * from validated
-
-),
-
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -228,7 +214,7 @@ fingerprinted as (
             'rating',
             'reviewed_at',
         ]) }} as _fingerprint
-    from rank_input
+    from validated
 
 ),
 
