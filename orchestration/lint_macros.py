@@ -13,8 +13,8 @@ body as SQL of its own, with sqlfluff's jinja templater and the project's rules
   other name (dbt, adapter, another macro) is sqlfluff's dummy value, which writes its name, so
   `{{ dbt.type_float() }}` reads `dbt_type_float`. What Jinja writes is templated code, which
   sqlfluff does not lint: what is linted is the SQL the macro itself spells out;
-- the body is made a statement by what it starts with: a `select`, `with` or `delete` (a hook)
-  as it is, a list of
+- the body is made a statement by what it starts with: a `select`, `with`, or a hook's `delete`,
+  `insert` or `create`, as it is, a list of
   CTEs (`name as (`) after a `with`, anything else (an expression, select-list items) as the
   select list of a `select`. Its first line sets the indentation the rest is checked against
   (shifted to 0 for a statement or a CTE, to a select list's 4), since `-%}` trims it away;
@@ -66,7 +66,7 @@ MACRO_BLOCK = re.compile(
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 JINJA_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 CTE_START = re.compile(r"^\s*(\w+)\s+as\s*\(", re.IGNORECASE | re.MULTILINE)
-STATEMENT_START = re.compile(r"(select|with|delete)\b", re.IGNORECASE)
+STATEMENT_START = re.compile(r"(select|with|delete|insert|create)\b", re.IGNORECASE)
 SET_LINE = re.compile(r"\s*\{%-?\s*set\s.*%\}\s*$")
 SELECT_LIST_INDENT = 4
 

@@ -37,6 +37,7 @@ from orchestration.contracts import ENTITIES, CodeList, Column, ConsistencyRule,
 from orchestration.mapping import ISO8601, EntityMapping, SourceMapping, ambiguous_pairs
 
 LINEAGE_COLUMNS = ("_loaded_at", "_source_file", "_batch_id", "_row_number")
+WRITTEN_AT = "{{ written_at_stamp() }} as _written_at"
 MAX_LINE = 100
 
 # A number's text is cast only when it has the shape of its type (macros/staging/text_shapes.sql):
@@ -840,10 +841,12 @@ def _final(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
     defaulted_sql = sql_text(", ".join(defaulted)) if defaulted else "cast(null as {{ dbt.type_string() }})"
     held = stored_columns(entity, columns)
     items = [[f"{defaulted_sql} as _defaulted_columns" if name == "_defaulted_columns" else name] for name in held]
+    # what this run writes is stamped, so the models reading this one take in only that
+    written_at = [[WRITTEN_AT]] if incremental(entity) else []
     source_cte = "late_arrivals_flagged" if entity.partitioned_by else "duplicates_flagged"
-    body = ["select", *indent(with_commas(items)), f"from {source_cte}"]
+    body = ["select", *indent(with_commas(items + written_at)), f"from {source_cte}"]
     if incremental(entity) and entity.partitioned_by:
-        held_list = indent(with_commas([[name] for name in held]), 2)
+        held_list = indent(with_commas([[name] for name in held] + written_at), 2)
         restated = ["    union all", "    select", *held_list, "    from restated"]
         body += ["{% if is_incremental() %}", *restated, "{% endif %}"]
     return cte("final", body)
@@ -866,8 +869,8 @@ def _description(entity: Entity) -> str:
 INCREMENTAL_NOTE = (
     "Incremental: a run types and checks only the raw rows landed since the newest row held (and "
     "held rows whose parent link changed), ranks them with the held rows of their keys, and "
-    "replaces those rows by (_batch_id, _row_number); a full refresh derives every row again and "
-    "gives the same table. The pipeline refreshes fully when the project changed or a raw row went "
+    "replaces those rows by (_batch_id, _row_number), stamped _written_at; a full refresh derives "
+    "every row again and gives the same rows. The pipeline refreshes fully when the project changed or a raw row went "
     "missing (orchestration/build_state.py)."
 )
 INCREMENTAL_CONFIG = [

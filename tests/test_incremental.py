@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -72,15 +73,19 @@ def _build(settings: Settings, *extra: str, data_tests: bool = False) -> None:
 
 
 def _differences(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
-    """Rows of the incremental table the full refresh lacks, or holds otherwise. Doubles match to
-    1e-9 relative: a sum over rows in another order differs in its last digits."""
+    """Rows of the incremental table the full refresh lacks, or holds otherwise, `_written_at`
+    aside. Doubles match to 1e-9 relative: a sum over rows in another order differs in its last
+    digits."""
     columns = con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_catalog = 'incremental' and table_schema = ? and table_name = ? order by ordinal_position",
         [schema, table],
     ).fetchall()
-    mine = f'select * from "{schema}"."{table}"'
-    theirs = f'select * from full_refresh."{schema}"."{table}"'
+    # the stamp of the run that wrote a row is all a full refresh writes anew
+    columns = [(name, kind) for name, kind in columns if name != "_written_at"]
+    selected = ", ".join(f'"{name}"' for name, _ in columns)
+    mine = f'select {selected} from "{schema}"."{table}"'
+    theirs = f'select {selected} from full_refresh."{schema}"."{table}"'
     extra = con.execute(f"{mine} except all {theirs}").fetchall()
     lacking = con.execute(f"{theirs} except all {mine}").fetchall()
     doubles = [i for i, (_, kind) in enumerate(columns) if kind in ("DOUBLE", "FLOAT")]
@@ -109,8 +114,84 @@ def _differences(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int
     return len(unmatched)
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What the new day changes besides new rows, each through a path of its own in the facts."""
+
+    missing_students: set[str]
+    orphaned_before: int
+    reattributed_code: str
+    old_campaign: str
+    new_campaign: int
+    moved_order: str
+    to_session: str
+    changed_lesson: str
+    new_video_seconds: int
+    changed_enrollment: str
+    new_student: str
+
+
+def _latest(landing: Path, source: str, entity: str) -> Path:
+    return sorted((landing / source / entity).glob("*.csv"))[-1]
+
+
+def _set(path: Path, key: str, value: str, column: str, new: str) -> None:
+    def change(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+        at, key_at = header.index(column), header.index(key)
+        changed = [r[:at] + [new] + r[at + 1:] if r[key_at] == value else r for r in rows]
+        assert changed != rows, f"{path.name} has no {key} {value}"
+        return changed
+
+    _rewrite(path, change)
+
+
+def _changes_to_make(warehouse: Path, landing: Path) -> dict[str, str | int]:
+    """Rows of the day before's build that the new day changes: a tracking code moved from its
+    campaign (which takes another) to the first campaign, an order of the current month moved to
+    an old session without orders, a lesson's video length, an enrollment of the current month
+    given to another student."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        code, old_campaign, campaign = con.execute(
+            "select s.utm_campaign, s.campaign_id, (select min(campaign_id) from staging.stg_marketing__campaigns) "
+            "from marts.fct_sessions as s where s.campaign_id > (select min(campaign_id) "
+            "from staging.stg_marketing__campaigns) order by s.utm_campaign limit 1"
+        ).fetchone()
+        current_month = _latest(landing, "marketplace", "orders").as_posix()
+        order = con.execute(
+            "select order_id from staging.stg_marketplace__orders where session_id is not null "
+            "and _source_file = ? order by order_id limit 1",
+            [current_month.split("/landing/")[-1]],
+        ).fetchone()[0]
+        session = con.execute(
+            "select session_id from marts.fct_sessions where orders = 0 order by started_at, session_id limit 1"
+        ).fetchone()[0]
+        lesson, seconds = con.execute(
+            "select lesson_id, max(lesson_video_seconds) + 1 from intermediate.int_lesson_activity_joined "
+            "group by lesson_id order by lesson_id limit 1"
+        ).fetchone()
+        enrollments = _latest(landing, "learning", "enrollments").as_posix().split("/landing/")[-1]
+        enrollment, student = con.execute(
+            "select e.enrollment_id, (select min(student_id) from staging.stg_marketplace__students "
+            "where student_id <> e.student_id) from staging.stg_learning__enrollments as e "
+            "where e._source_file = ? and e.enrollment_id in "
+            "(select enrollment_id from marts.fct_lesson_activity) order by e.enrollment_id limit 1",
+            [enrollments],
+        ).fetchone()
+    return {
+        "reattributed_code": code,
+        "old_campaign": str(old_campaign),
+        "new_campaign": campaign,
+        "moved_order": str(order),
+        "to_session": session,
+        "changed_lesson": str(lesson),
+        "new_video_seconds": seconds,
+        "changed_enrollment": str(enrollment),
+        "new_student": str(student),
+    }
+
+
 @pytest.fixture(scope="module")
-def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tuple[set[str], int]]:
+def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Changes]:
     root = tmp_path_factory.mktemp("incremental")
     generated, landing = root / "generated", root / "landing"
     generate(GeneratorConfig(scale=0.01, seed=11, end_date=datetime(2026, 11, 3).date(), defect_rate=0.01,
@@ -127,6 +208,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tu
     orphaned_before = _orphaned_sessions(incremental.warehouse_path, missing)
 
     deliver_new_day(generated, landing)
+    changes = Changes(missing, orphaned_before, **_changes_to_make(incremental.warehouse_path, landing))
     current_sessions = sorted((landing / "web_analytics" / "sessions").glob("*.csv"))[-1]
 
     def correct_first_session(header: list[str], rows: list[list[str]]) -> list[list[str]]:
@@ -135,16 +217,25 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tu
         return rows
 
     _rewrite(current_sessions, correct_first_session)
+    links = _latest(landing, "marketing", "tracking_links")
+    _set(links, "utm_campaign", changes.reattributed_code, "campaign_id", str(changes.new_campaign))
+    _set(_latest(landing, "marketing", "campaigns"), "campaign_id", changes.old_campaign, "utm_campaign",
+         changes.reattributed_code + "_retired")
+    _set(_latest(landing, "marketplace", "orders"), "order_id", changes.moved_order, "session_id", changes.to_session)
+    _set(_latest(landing, "learning", "lessons"), "lesson_id", changes.changed_lesson, "video_seconds",
+         str(changes.new_video_seconds))
+    _set(_latest(landing, "learning", "enrollments"), "enrollment_id", changes.changed_enrollment, "student_id",
+         changes.new_student)
     assert not land(landing, incremental.warehouse_path).failed
     full = Settings(warehouse_path=root / "full.duckdb", landing_dir=landing)
     shutil.copy(incremental.warehouse_path, full.warehouse_path)
 
     _build(incremental, data_tests=True)
     _build(full, "--full-refresh")
-    return incremental.warehouse_path, full.warehouse_path, (missing, orphaned_before)
+    return incremental.warehouse_path, full.warehouse_path, changes
 
 
-def test_an_incremental_build_equals_a_full_refresh(warehouses: tuple[Path, Path, tuple[set[str], int]]):
+def test_an_incremental_build_equals_a_full_refresh(warehouses: tuple[Path, Path, Changes]):
     incremental, full, _ = warehouses
     with duckdb.connect(str(incremental)) as con:
         con.execute(f"attach '{full}' as full_refresh (read_only)")
@@ -161,13 +252,38 @@ def test_an_incremental_build_equals_a_full_refresh(warehouses: tuple[Path, Path
     assert different == {}
 
 
-def test_sessions_of_students_landed_later_turn_valid(warehouses: tuple[Path, Path, tuple[set[str], int]]):
-    incremental, _, (missing, orphaned_before) = warehouses
+def test_sessions_of_students_landed_later_turn_valid(warehouses: tuple[Path, Path, Changes]):
+    incremental, _, changes = warehouses
     with duckdb.connect(str(incremental), read_only=True) as con:
         staged = con.execute(
             "select count(*) from staging.stg_web_analytics__sessions where list_contains(?, student_id)",
-            [sorted(missing)],
+            [sorted(changes.missing_students)],
         ).fetchone()[0]
-    assert orphaned_before > 0
-    assert _orphaned_sessions(incremental, missing) == 0
+    assert changes.orphaned_before > 0
+    assert _orphaned_sessions(incremental, changes.missing_students) == 0
     assert staged > 0
+
+
+def test_changes_of_old_rows_reach_the_facts(warehouses: tuple[Path, Path, Changes]):
+    """Each change reaches rows no new delivery touched: sessions of a reattributed code, the old
+    session an order moved to, the events of a changed lesson and of a reassigned enrollment."""
+    incremental, _, changes = warehouses
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        campaigns = con.execute(
+            "select distinct campaign_id from marts.fct_sessions where utm_campaign = ?", [changes.reattributed_code]
+        ).fetchall()
+        orders = con.execute(
+            "select orders from marts.fct_sessions where session_id = ?", [changes.to_session]
+        ).fetchone()
+        seconds = con.execute(
+            "select distinct lesson_video_seconds from intermediate.int_lesson_activity_joined where lesson_id = ?",
+            [changes.changed_lesson],
+        ).fetchall()
+        students = con.execute(
+            "select distinct student_id from marts.fct_lesson_activity where enrollment_id = ?",
+            [changes.changed_enrollment],
+        ).fetchall()
+    assert campaigns == [(changes.new_campaign,)]
+    assert orders == (1,)
+    assert seconds == [(changes.new_video_seconds,)]
+    assert students == [(changes.new_student,)]

@@ -10,10 +10,10 @@
     (_dq_reason is not null)
 {%- endmacro %}
 
-{#- An incremental stg model's pre-hook, in an incremental run: drop the rows its base model no
-    longer stages (a newer delivery won their key, or their parent link broke). The model then
-    inserts the staged rows it does not hold as they are, so it stays exactly the staged rows of
-    its base model. -#}
+{#- An incremental stg model's pre-hook, in an incremental run: drop the held rows its base model
+    wrote again since the stg model's last run and no longer stages (a newer delivery won their
+    key, or their parent link broke). The model then inserts the staged rows written since, so it
+    stays exactly the staged rows of its base model. -#}
 {% macro delete_rows_no_longer_staged(base_model) -%}
 delete from {{ this }} as held
 where
@@ -23,6 +23,7 @@ where
         where
             base._batch_id = held._batch_id
             and base._row_number = held._row_number
+            and {{ written_since_last_run('base._written_at') }}
             and not {{ is_staged_row() }}
     )
 {%- endmacro %}

@@ -1,7 +1,92 @@
-{#- The pre-hook of an incremental model downstream of staging, in an incremental run: drop the
-    held rows whose key the upstream model no longer has (staging quarantined or deduplicated
-    them after the fact). The model then writes only the rows not held as they are (its last CTE
-    ends `except` the held rows): reading stays whole, writing follows what changed. -#}
+{#- How the big incremental models follow what changed without reading every row they hold.
+
+    A model whose rows others read incrementally stamps each row it writes with `_written_at`, the
+    start of the dbt invocation that wrote it (`written_at_stamp()`; every model of one invocation
+    writes the same stamp, later invocations later ones). A model reading such a model keeps a
+    watermark, the newest `_written_at` of its input it has taken in: `record_watermark` stores it
+    after each run (a post-hook), `written_since_last_run` selects the input rows written since.
+    A run that fails before its post-hook keeps the old watermark, so the next one takes those
+    rows again: taking a row twice only writes it again. -#}
+
+{% macro written_at_stamp() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro watermarks_relation() -%}
+    {{ return(api.Relation.create(
+        database=target.database, schema='incremental_state', identifier='watermarks'
+    )) }}
+{%- endmacro %}
+
+{#- The watermark this model recorded after its last run, as a SQL literal; none when it has
+    none (a first build, or the state was dropped). Read when the model runs, as a value, so the
+    engine can skip the blocks of rows written before it. -#}
+{% macro last_watermark() -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set watermarks = load_relation(watermarks_relation()) -%}
+    {%- if watermarks is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set found = run_query(
+        "select cast(max(upstream_written_at) as " ~ dbt.type_string() ~ ") from " ~ watermarks
+        ~ " where model_name = " ~ dbt.string_literal(this.identifier)
+    ) -%}
+    {%- if found.rows | length == 0 or found.rows[0][0] is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(dbt.string_literal(found.rows[0][0])) }}
+{%- endmacro %}
+
+{#- A filter on the input rows written since this model's last run: every row when it has no
+    watermark. -#}
+{% macro written_since_last_run(column='_written_at') -%}
+    {%- set watermark = last_watermark() -%}
+    {{ return('true' if watermark is none
+        else column ~ ' > cast(' ~ watermark ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
+{%- endmacro %}
+
+{#- on-run-start: the table of watermarks. A run appends one row per model that keeps one, and
+    the newest counts: a watermark never goes back, as stamps only grow. -#}
+{% macro create_watermarks_schema() -%}
+create schema if not exists {{ watermarks_relation().without_identifier() }}
+{%- endmacro %}
+
+{% macro create_watermarks_table() -%}
+create table if not exists {{ watermarks_relation() }} (
+    model_name {{ dbt.type_string() }},
+    upstream_written_at {{ dbt.type_timestamp() }},
+    recorded_at {{ dbt.type_timestamp() }}
+)
+{%- endmacro %}
+
+{#- A post-hook: the newest `_written_at` of `upstream` is what this run took in. -#}
+{% macro record_watermark(upstream) -%}
+insert into {{ watermarks_relation() }} (model_name, upstream_written_at, recorded_at)
+select
+    {{ dbt.string_literal(this.identifier) }} as model_name,
+    max(_written_at) as upstream_written_at,
+    {{ written_at_stamp() }} as recorded_at
+from {{ upstream }}
+{%- endmacro %}
+
+{#- Whether this model may hold keys `upstream` no longer has, for a model holding one row per
+    key of upstream, after an incremental run wrote every key upstream wrote since: then every
+    upstream key is held, so the tables differ only when their counts do. -#}
+{% macro may_hold_keys_no_longer_in(upstream) -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set counts = run_query(
+        "select (select count(*) from " ~ this ~ "), (select count(*) from " ~ upstream ~ ")"
+    ) -%}
+    {{ return(counts.rows[0][0] != counts.rows[0][1]) }}
+{%- endmacro %}
+
+{#- A post-hook: drop the held rows whose key upstream no longer has (staging quarantined or
+    deduplicated them after the fact). It reads every row of both tables: hooks call it when
+    `may_hold_keys_no_longer_in` says so. -#}
 {% macro delete_keys_no_longer_in(upstream, key) -%}
 delete from {{ this }} as held
 where

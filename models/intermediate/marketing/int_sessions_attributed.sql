@@ -1,14 +1,18 @@
-{#- Incremental (a row per session: the second biggest stream). A run computes
-    every session and writes only those not held as they are (new, redelivered, or whose tracking
-    code now names another campaign), after dropping the sessions upstream no longer has. -#}
+{#- Incremental (a row per session: the second biggest stream). A run computes only the sessions
+    staging wrote since its last run (new or redelivered) and those whose tracking code now names
+    another campaign, and stamps what it writes; afterwards it drops the sessions staging no longer
+    has. -#}
 {{ config(
     materialized='incremental',
     unique_key='session_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}"
+    post_hook=[
+        "{{ record_watermark(ref('stg_web_analytics__sessions')) }}",
+        "{% if is_incremental() and may_hold_keys_no_longer_in(ref('stg_web_analytics__sessions')) %}"
         ~ "{{ delete_keys_no_longer_in(ref('stg_web_analytics__sessions'), 'session_id') }}"
         ~ "{% endif %}",
+    ],
 ) }}
 
 with
@@ -25,14 +29,52 @@ tracking_codes as (
 
 ),
 
+{% if is_incremental() %}
+
+-- each tracking code of the held sessions with the campaign it was attributed to
+held_codes as (
+
+    select distinct
+        utm_campaign,
+        campaign_id
+    from {{ this }}
+    where utm_campaign is not null
+
+),
+
+-- the codes that now name another campaign (or none)
+reattributed_codes as (
+
+    select held_codes.utm_campaign
+    from held_codes
+    left join tracking_codes
+        on held_codes.utm_campaign = tracking_codes.utm_campaign
+    where held_codes.campaign_id is distinct from tracking_codes.campaign_id
+
+),
+
+{% endif %}
+
+-- the sessions to compute: all of them in a full build
+changed_sessions as (
+
+    select * from sessions
+    {% if is_incremental() %}
+        where
+            {{ written_since_last_run() }}
+            or utm_campaign in (select reattributed_codes.utm_campaign from reattributed_codes)
+    {% endif %}
+
+),
+
 attributed as (
 
     select
-        sessions.*,
+        changed_sessions.*,
         tracking_codes.campaign_id
-    from sessions
+    from changed_sessions
     left join tracking_codes
-        on sessions.utm_campaign = tracking_codes.utm_campaign
+        on changed_sessions.utm_campaign = tracking_codes.utm_campaign
 
 ),
 
@@ -70,13 +112,12 @@ final as (
 
         ---------- measures
         pageviews,
-        duration_seconds
+        duration_seconds,
+
+        ---------- lineage
+        {{ written_at_stamp() }} as _written_at
 
     from attributed
-    {% if is_incremental() %}
-        except
-        select * from {{ this }}
-    {% endif %}
 
 )
 

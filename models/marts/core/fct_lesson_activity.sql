@@ -1,15 +1,17 @@
-{#- Incremental: the event stream is the biggest table (10M rows at scale 1.0). A run computes
-    every event and writes only those not held as they are (new, redelivered, quarantined or
-    restated late, or whose lesson or enrollment changed), after dropping the events
-    int_lesson_activity_joined no longer has. -#}
+{#- Incremental: the event stream is the biggest table (10M rows at scale 1.0). A run writes only
+    the events int_lesson_activity_joined wrote since its last run; afterwards it drops the events
+    upstream no longer has. -#}
 {{ config(
     materialized='incremental',
     unique_key='event_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}"
+    post_hook=[
+        "{{ record_watermark(ref('int_lesson_activity_joined')) }}",
+        "{% if is_incremental() and may_hold_keys_no_longer_in(ref('int_lesson_activity_joined')) %}"
         ~ "{{ delete_keys_no_longer_in(ref('int_lesson_activity_joined'), 'event_id') }}"
         ~ "{% endif %}",
+    ],
 ) }}
 
 with
@@ -52,8 +54,7 @@ final as (
 
     from lesson_activity
     {% if is_incremental() %}
-        except
-        select * from {{ this }}
+        where {{ written_since_last_run() }}
     {% endif %}
 
 )

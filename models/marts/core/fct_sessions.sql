@@ -1,14 +1,17 @@
-{#- Incremental (a row per session: the second biggest stream). A run computes
-    every session and writes only those not held as they are (new, redelivered, reattributed, or
-    whose orders changed), after dropping the sessions upstream no longer has. -#}
+{#- Incremental (a row per session: the second biggest stream). A run computes only the sessions
+    int_sessions_attributed wrote since its last run (new, redelivered, reattributed) and those
+    whose orders changed; afterwards it drops the sessions upstream no longer has. -#}
 {{ config(
     materialized='incremental',
     unique_key='session_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}"
+    post_hook=[
+        "{{ record_watermark(ref('int_sessions_attributed')) }}",
+        "{% if is_incremental() and may_hold_keys_no_longer_in(ref('int_sessions_attributed')) %}"
         ~ "{{ delete_keys_no_longer_in(ref('int_sessions_attributed'), 'session_id') }}"
         ~ "{% endif %}",
+    ],
 ) }}
 
 with
@@ -38,49 +41,90 @@ orders_per_session as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the orders the held sessions count
+held_orders as (
+
+    select
+        session_id,
+        orders,
+        paid_orders,
+        net_revenue_usd
+    from {{ this }}
+    where orders > 0
+
+),
+
+-- the sessions whose orders fct_orders now counts otherwise
+orders_changed as (
+
+    select coalesce(held_orders.session_id, orders_per_session.session_id) as session_id
+    from held_orders
+    full outer join orders_per_session
+        on held_orders.session_id = orders_per_session.session_id
+    where
+        held_orders.session_id is null
+        or orders_per_session.session_id is null
+        or held_orders.orders <> orders_per_session.orders
+        or held_orders.paid_orders <> orders_per_session.paid_orders
+        or held_orders.net_revenue_usd <> cast(orders_per_session.net_revenue_usd as decimal(18, 2))
+
+),
+
+{% endif %}
+
+-- the sessions to compute: all of them in a full build
+changed_sessions as (
+
+    select * from sessions
+    {% if is_incremental() %}
+        where
+            {{ written_since_last_run() }}
+            or session_id in (select orders_changed.session_id from orders_changed)
+    {% endif %}
+
+),
+
 final as (
 
     select
         ---------- keys
-        sessions.session_id,
+        changed_sessions.session_id,
 
         ---------- foreign keys
-        sessions.visitor_id,
-        sessions.student_id,
-        sessions.campaign_id,
+        changed_sessions.visitor_id,
+        changed_sessions.student_id,
+        changed_sessions.campaign_id,
 
         ---------- attributes
-        sessions.channel,
-        sessions.is_campaign_session,
-        sessions.device_category,
-        sessions.landing_page,
-        sessions.referrer_host,
-        sessions.utm_source,
-        sessions.utm_medium,
-        sessions.utm_campaign,
-        sessions.is_converted,
-        sessions.is_bounce,
-        sessions.is_logged_in,
+        changed_sessions.channel,
+        changed_sessions.is_campaign_session,
+        changed_sessions.device_category,
+        changed_sessions.landing_page,
+        changed_sessions.referrer_host,
+        changed_sessions.utm_source,
+        changed_sessions.utm_medium,
+        changed_sessions.utm_campaign,
+        changed_sessions.is_converted,
+        changed_sessions.is_bounce,
+        changed_sessions.is_logged_in,
 
         ---------- timestamps (UTC)
-        sessions.started_at,
-        sessions.date_day,
-        sessions.hour_of_day,
+        changed_sessions.started_at,
+        changed_sessions.date_day,
+        changed_sessions.hour_of_day,
 
         ---------- measures
-        sessions.pageviews,
-        sessions.duration_seconds,
+        changed_sessions.pageviews,
+        changed_sessions.duration_seconds,
         coalesce(orders_per_session.orders, 0) as orders,
         coalesce(orders_per_session.paid_orders, 0) as paid_orders,
         cast(coalesce(orders_per_session.net_revenue_usd, 0) as decimal(18, 2)) as net_revenue_usd
 
-    from sessions
+    from changed_sessions
     left join orders_per_session
-        on sessions.session_id = orders_per_session.session_id
-    {% if is_incremental() %}
-        except
-        select * from {{ this }}
-    {% endif %}
+        on changed_sessions.session_id = orders_per_session.session_id
 
 )
 

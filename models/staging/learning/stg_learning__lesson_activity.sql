@@ -1,5 +1,6 @@
-{#- Incremental (the biggest staged table): a run drops the rows the base model no longer stages
-    and inserts the staged rows not held as they are, new deliveries and restated late flags. -#}
+{#- Incremental (the event stream): a run takes in the base model's rows written since its last run
+    (its watermark, recorded after each run): it drops those it holds and no longer stages, and
+    writes those staged, new deliveries and restated late flags alike. -#}
 {{ config(
     materialized='incremental',
     unique_key=['_batch_id', '_row_number'],
@@ -8,6 +9,7 @@
     pre_hook="{% if is_incremental() %}"
         ~ "{{ delete_rows_no_longer_staged(ref('base_learning__lesson_activity')) }}"
         ~ "{% endif %}",
+    post_hook="{{ record_watermark(ref('base_learning__lesson_activity')) }}",
 ) }}
 
 with
@@ -25,18 +27,12 @@ staged_lesson_activity as (
 
 ),
 
--- the staged rows this model does not hold as they are: all of them in a full build
+-- the staged rows the base model wrote since this model's last run: all of them in a full build
 new_lesson_activity as (
 
-    select staged_lesson_activity.*
-    from staged_lesson_activity
+    select * from staged_lesson_activity
     {% if is_incremental() %}
-        left join {{ this }} as held
-            on
-                staged_lesson_activity._batch_id = held._batch_id
-                and staged_lesson_activity._row_number = held._row_number
-                and staged_lesson_activity._is_late_arriving is not distinct from held.is_late_arriving
-        where held._batch_id is null
+        where {{ written_since_last_run() }}
     {% endif %}
 
 ),
@@ -66,7 +62,8 @@ final as (
         _loaded_at,
         _source_file,
         _batch_id,
-        _row_number
+        _row_number,
+        {{ written_at_stamp() }} as _written_at
 
     from new_lesson_activity
 

@@ -8,9 +8,9 @@
 
 -- Incremental: a run types and checks only the raw rows landed since the newest row held (and held
 -- rows whose parent link changed), ranks them with the held rows of their keys, and replaces those
--- rows by (_batch_id, _row_number); a full refresh derives every row again and gives the same
--- table. The pipeline refreshes fully when the project changed or a raw row went missing
--- (orchestration/build_state.py).
+-- rows by (_batch_id, _row_number), stamped _written_at; a full refresh derives every row again and
+-- gives the same rows. The pipeline refreshes fully when the project changed or a raw row went
+-- missing (orchestration/build_state.py).
 {{ config(
     materialized='incremental',
     unique_key=['_batch_id', '_row_number'],
@@ -447,7 +447,8 @@ final as (
         _loaded_at,
         _source_file,
         _batch_id,
-        _row_number
+        _row_number,
+        {{ written_at_stamp() }} as _written_at
     from duplicates_flagged
 
 )
