@@ -228,8 +228,17 @@ def dbt_build_step(settings: Settings, force: bool = False) -> None:
     reason = build_state.full_refresh_reason(settings.warehouse_path)
     if reason:
         print(f"full refresh: {reason}")
-    run_build(settings, build_exclusions(settings) + (["--full-refresh"] if reason else []))
+    run_build(settings, build_exclusions(settings) + incremental_build_args(reason))
     build_state.record_build(settings.warehouse_path)
+
+
+def incremental_build_args(full_refresh_reason: str | None) -> list[str]:
+    """A full refresh when there is a reason; otherwise the project is the one the last complete
+    build ran, unit tests included, and unit tests read fixed inputs, not the data: an incremental
+    build leaves them out."""
+    if full_refresh_reason:
+        return ["--full-refresh"]
+    return ["--exclude-resource-type", "unit_test"]
 
 
 def score_step(settings: Settings) -> None:

@@ -98,3 +98,10 @@ def test_an_unreadable_state_refreshes_fully(project: Path, warehouse: Path) -> 
     assert build_state.full_refresh_reason(warehouse, project) == "warehouse.duckdb.incremental-state is unreadable"
     build_state.incremental_state_file(warehouse).unlink()
     assert build_state.full_refresh_reason(warehouse, project) == "no complete build of this warehouse recorded"
+
+
+def test_an_incremental_build_leaves_unit_tests_out_and_a_full_refresh_runs_them() -> None:
+    from orchestration.pipeline import incremental_build_args
+
+    assert incremental_build_args(None) == ["--exclude-resource-type", "unit_test"]
+    assert incremental_build_args("the dbt project changed since the last build") == ["--full-refresh"]
