@@ -762,9 +762,21 @@ def _late_flag(entity: Entity, relation: str) -> list[str]:
     ]
 
 
+def _stored_business_times(entity: Entity, join: list[str], keep: list[str]) -> list[str]:
+    """The held rows' business times, joined to `derived_batches` by batch and kept by `keep`."""
+    select = ["select", "    stored._loaded_at,", "    stored._batch_id,", "    stored._dq_reason,"]
+    select.append(f"    {_business_time(entity, 'stored.')} as business_time")
+    body = [*select, "from {{ this }} as stored", *join, "    on stored._batch_id = derived_batches._batch_id", *keep]
+    return indent(body)
+
+
 def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
     assert entity.partitioned_by is not None
-    held_note = "; in an incremental run the stored rows not derived again count with what they hold"
+    held_note = (
+        "; in an incremental run the stored rows not derived again count with what they hold: row "
+        "by row in the batches derived, as they are in the others (a batch-level join: a row-level "
+        "one would hash every held row)"
+    )
     if not incremental(entity):
         held_note = ""
     times = cte(
@@ -781,13 +793,13 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
             [
                 "{% if is_incremental() %}",
                 "    union all",
-                "    select",
-                "        stored._loaded_at,",
-                "        stored._batch_id,",
-                "        stored._dq_reason,",
-                f"        {_business_time(entity, 'stored.')} as business_time",
-                "    from {{ this }} as stored",
-                *indent(_not_derived_again("stored")),
+                *_stored_business_times(entity, ["inner join derived_batches"], _not_derived_again("stored")),
+                "    union all",
+                *_stored_business_times(
+                    entity,
+                    ["left join derived_batches"],
+                    ["where derived_batches._batch_id is null"],
+                ),
                 "{% endif %}",
             ]
             if incremental(entity)
@@ -833,7 +845,14 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
         "a row whose business time is older than what earlier batches had already delivered (less "
         "the var late_arrival_grace_days) arrived late; the file's name plays no part",
     )
-    return [times, newest, watermarks, flagged]
+    if not incremental(entity):
+        return [times, newest, watermarks, flagged]
+    derived = cte(
+        "derived_batches",
+        ["select distinct _batch_id", "from duplicates_flagged"],
+        "the batches this run derives rows of",
+    )
+    return [incremental_ctes([derived]), times, newest, watermarks, flagged]
 
 
 def _final(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
@@ -952,7 +971,7 @@ def _to_derive(entity: Entity) -> list[str]:
         [
             "select * from source",
             "{% if is_incremental() %}",
-            "    where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)",
+            "    where {{ landed_after_newest_held() }}",
             *relinked,
             "{% endif %}",
         ],
@@ -1024,8 +1043,8 @@ def _not_derived_again(held: str, also: list[str] | None = None) -> list[str]:
 
 def _restated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[list[str]]:
     flag = _late_flag(entity, "stored")
-    rows = cte(
-        "restated_rows",
+    candidates = cte(
+        "restated_candidates",
         [
             "select",
             "    stored._batch_id,",
@@ -1034,10 +1053,16 @@ def _restated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[list[st
             "from {{ this }} as stored",
             "left join batch_watermarks",
             "    on stored._batch_id = batch_watermarks._batch_id",
-            *_not_derived_again("stored", flag[:-1] + ["end is distinct from stored._is_late_arriving"]),
+            "where",
+            *indent(flag[:-1] + ["end is distinct from stored._is_late_arriving"]),
         ],
-        "held rows not derived again whose batch's watermark moved (a row before it turned valid or "
-        "invalid), with their late flag again; few columns read, as there are usually none",
+        "held rows whose late flag their batch's watermark now says otherwise (a row before it "
+        "turned valid or invalid); few columns read, as there are usually none",
+    )
+    rows = cte(
+        "restated_rows",
+        ["select restated_candidates.*", "from restated_candidates", *_not_derived_again("restated_candidates")],
+        "those not derived again, with their late flag again",
     )
     items = [[f"stored.{name}"] for name in stored_columns(entity, columns) if name != "_is_late_arriving"]
     items.insert(items.index(["stored._defaulted_columns"]) + 1, ["restated_rows._is_late_arriving"])
@@ -1054,7 +1079,7 @@ def _restated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[list[st
         ],
         "those rows whole",
     )
-    return [rows, restated]
+    return [candidates, rows, restated]
 
 
 def base_model_sql(entity: Entity, source: SourceMapping) -> str:

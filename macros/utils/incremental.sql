@@ -39,6 +39,20 @@
     {{ return(dbt.string_literal(found.rows[0][0])) }}
 {%- endmacro %}
 
+{#- A base model's filter on its raw table, in an incremental run: the rows landed after the newest
+    row it holds (every row when it holds none). The newest is read when the model runs and written
+    as a value, so the engine skips the blocks of rows landed before it. -#}
+{% macro landed_after_newest_held() -%}
+    {%- if not execute -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set newest = run_query(
+        "select cast(max(_loaded_at) as " ~ dbt.type_string() ~ ") from " ~ this
+    ).rows[0][0] -%}
+    {{ return('true' if newest is none
+        else '_loaded_at > cast(' ~ dbt.string_literal(newest) ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
+{%- endmacro %}
+
 {#- A filter on the input rows written since this model's last run: every row when it has no
     watermark. -#}
 {% macro written_since_last_run(column='_written_at') -%}

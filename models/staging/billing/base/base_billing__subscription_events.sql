@@ -95,7 +95,7 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)
+        where {{ landed_after_newest_held() }}
         union all
         select relinked.*
         from {{ source('billing', 'subscription_events') }} as relinked
@@ -380,8 +380,21 @@ duplicates_flagged as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the batches this run derives rows of
+derived_batches as (
+
+    select distinct _batch_id
+    from duplicates_flagged
+
+),
+
+{% endif %}
+
 -- each row's business time (occurred_at); in an incremental run the stored rows not derived again
--- count with what they hold
+-- count with what they hold: row by row in the batches derived, as they are in the others (a
+-- batch-level join: a row-level one would hash every held row)
 business_times as (
 
     select
@@ -398,11 +411,23 @@ business_times as (
             stored._dq_reason,
             stored.occurred_at as business_time
         from {{ this }} as stored
+        inner join derived_batches
+            on stored._batch_id = derived_batches._batch_id
         left join duplicates_flagged
             on
                 stored._batch_id = duplicates_flagged._batch_id
                 and stored._row_number = duplicates_flagged._row_number
         where duplicates_flagged._batch_id is null
+        union all
+        select
+            stored._loaded_at,
+            stored._batch_id,
+            stored._dq_reason,
+            stored.occurred_at as business_time
+        from {{ this }} as stored
+        left join derived_batches
+            on stored._batch_id = derived_batches._batch_id
+        where derived_batches._batch_id is null
     {% endif %}
 
 ),
@@ -454,9 +479,9 @@ late_arrivals_flagged as (
 
 {% if is_incremental() %}
 
--- held rows not derived again whose batch's watermark moved (a row before it turned valid or
--- invalid), with their late flag again; few columns read, as there are usually none
-restated_rows as (
+-- held rows whose late flag their batch's watermark now says otherwise (a row before it turned
+-- valid or invalid); few columns read, as there are usually none
+restated_candidates as (
 
     select
         stored._batch_id,
@@ -472,13 +497,8 @@ restated_rows as (
     from {{ this }} as stored
     left join batch_watermarks
         on stored._batch_id = batch_watermarks._batch_id
-    left join duplicates_flagged
-        on
-            stored._batch_id = duplicates_flagged._batch_id
-            and stored._row_number = duplicates_flagged._row_number
     where
-        duplicates_flagged._batch_id is null
-        and case
+        case
             when stored.occurred_at is null then null
             -- the first batch has nothing before it
             when batch_watermarks.watermark is null then false
@@ -486,6 +506,19 @@ restated_rows as (
                 'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
             ) }}
         end is distinct from stored._is_late_arriving
+
+),
+
+-- those not derived again, with their late flag again
+restated_rows as (
+
+    select restated_candidates.*
+    from restated_candidates
+    left join duplicates_flagged
+        on
+            restated_candidates._batch_id = duplicates_flagged._batch_id
+            and restated_candidates._row_number = duplicates_flagged._row_number
+    where duplicates_flagged._batch_id is null
 
 ),
 

@@ -38,7 +38,7 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where coalesce(_loaded_at > (select max(_loaded_at) from {{ this }}), true)
+        where {{ landed_after_newest_held() }}
     {% endif %}
 
 ),
