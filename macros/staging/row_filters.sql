@@ -11,10 +11,10 @@
 {%- endmacro %}
 
 {#- An incremental stg model's pre-hook, in an incremental run: drop the held rows its base model
-    wrote again since the stg model's last run and no longer stages (a newer delivery won their
-    key, or their parent link broke). The model then inserts the staged rows written since, so it
-    stays exactly the staged rows of its base model. -#}
-{% macro delete_rows_no_longer_staged(base_model) -%}
+    wrote again since the stg model's last run (a newer delivery won their key, their parent link
+    or late flag changed). The model then appends the staged rows written since, so it stays
+    exactly the staged rows of its base model. -#}
+{% macro delete_rows_written_again(base_model) -%}
 delete from {{ this }} as held
 where
     exists (
@@ -24,6 +24,5 @@ where
             base._batch_id = held._batch_id
             and base._row_number = held._row_number
             and {{ written_since_last_run('base._written_at') }}
-            and not {{ is_staged_row() }}
     )
 {%- endmacro %}

@@ -1,13 +1,12 @@
 {#- Incremental (the biggest staged table): a run takes in the base model's rows written since its
-    last run (its watermark, recorded after each run): it drops those it holds and no longer
-    stages, and writes those staged, new deliveries and restated late flags alike. -#}
+    last run (its watermark, recorded after each run): it drops those it holds and appends those
+    staged, new deliveries and restated late flags alike. -#}
 {{ config(
     materialized='incremental',
-    unique_key=['_batch_id', '_row_number'],
-    incremental_strategy='delete+insert',
+    incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{% if is_incremental() %}"
-        ~ "{{ delete_rows_no_longer_staged(ref('base_web_analytics__sessions')) }}"
+        ~ "{{ delete_rows_written_again(ref('base_web_analytics__sessions')) }}"
         ~ "{% endif %}",
     post_hook="{{ record_watermark(ref('base_web_analytics__sessions')) }}",
 ) }}
