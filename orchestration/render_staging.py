@@ -903,9 +903,14 @@ INCREMENTAL_CONFIG = [
 
 
 def incremental(entity: Entity) -> bool:
-    """Whether the base model derives only what new batches change. An entity with consistency
-    rules reads staged rows of other entities, which any batch can change: it is derived whole."""
-    return not entity.consistency_rules
+    """Whether the base model derives only what new batches change. An entity with a consistency
+    rule reading staged rows of other entities, which any batch can change, is derived whole; a
+    rule within the row (completed_at not before enrolled_at) reads nothing else."""
+    return all(_within_row(rule) for rule in entity.consistency_rules)
+
+
+def _within_row(rule: ConsistencyRule) -> bool:
+    return isinstance(rule, NotBefore) and all(anchor.via is None for anchor in rule.anchors)
 
 
 def stored_columns(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
