@@ -887,7 +887,7 @@ def _description(entity: Entity) -> str:
 # ------------------------------------------------------------------------------ incremental runs
 INCREMENTAL_NOTE = (
     "Incremental: a run types and checks only the raw rows landed since the newest row held (and "
-    "held rows whose parent link changed), ranks them with the held rows of their keys, and "
+    "held rows whose parent link or consistency rule inputs changed), ranks them with the held rows of their keys, and "
     "replaces those rows by (_batch_id, _row_number), stamped _written_at; a full refresh derives "
     "every row again and gives the same rows. The pipeline refreshes fully when the project changed or a raw row went "
     "missing (orchestration/build_state.py)."
@@ -903,14 +903,25 @@ INCREMENTAL_CONFIG = [
 
 
 def incremental(entity: Entity) -> bool:
-    """Whether the base model derives only what new batches change. An entity with a consistency
-    rule reading staged rows of other entities, which any batch can change, is derived whole; a
-    rule within the row (completed_at not before enrolled_at) reads nothing else."""
-    return all(_within_row(rule) for rule in entity.consistency_rules)
+    """Whether the base model derives only what new batches change: every one does. A consistency
+    rule reading other entities' rows checks again the held rows whose rule inputs their base
+    models wrote since this one last wrote (`_rule_inputs_changed`)."""
+    return True
 
 
-def _within_row(rule: ConsistencyRule) -> bool:
-    return isinstance(rule, NotBefore) and all(anchor.via is None for anchor in rule.anchors)
+def _rule_inputs(entity: Entity) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """What each consistency rule reads in other entities: (entity, this row's columns, that
+    entity's columns they match)."""
+    inputs = []
+    for rule in entity.consistency_rules:
+        if isinstance(rule, ExistsIn):
+            inputs.append((rule.entity, rule.columns, rule.entity_columns))
+            continue
+        for anchor in rule.anchors:
+            if anchor.via:
+                assert anchor.entity is not None and anchor.key is not None
+                inputs.append((anchor.entity, (anchor.via,), (anchor.key,)))
+    return list(dict.fromkeys(inputs))
 
 
 def stored_columns(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
@@ -959,29 +970,82 @@ def _links_changed(entity: Entity) -> list[str]:
     )
 
 
+def _rule_inputs_changed(entity: Entity) -> list[str]:
+    conditions = []
+    for parent, columns, parent_columns in _rule_inputs(entity):
+        matches = [f"parent.{ident(p)} = stored.{ident(c)}" for c, p in zip(columns, parent_columns, strict=True)]
+        conditions.append(
+            [
+                "exists (",
+                "    select 1",
+                f"    from base_{parent} as parent",
+                "    where",
+                f"        {matches[0]}",
+                *[f"        and {m}" for m in matches[1:]],
+                "        and {{ written_since_this_model_wrote('parent._written_at') }}",
+                ")",
+            ]
+        )
+    where = indent(conditions[0]) + [line for c in conditions[1:] for line in indent(["or " + c[0], *c[1:]])]
+    return cte(
+        "rule_inputs_changed",
+        ["select", "    stored._batch_id,", "    stored._row_number", "from {{ this }} as stored", "where", *where],
+        "stored rows whose consistency rules read rows their base models wrote since this model last "
+        "wrote (old and new values alike, as a superseded row is written again too): checked again",
+    )
+
+
+def _rederived(entity: Entity) -> list[str]:
+    """The held rows derived again from raw: their parent link or their rule inputs changed."""
+    sources = (["links_changed"] if _references(entity) else []) + (
+        ["rule_inputs_changed"] if _rule_inputs(entity) else []
+    )
+    if len(sources) < 2:
+        return []
+    return cte(
+        "rederived",
+        ["select * from links_changed", "union", "select * from rule_inputs_changed"],
+        "the stored rows derived again, once each",
+    )
+
+
+def _rederived_name(entity: Entity) -> str | None:
+    if _references(entity) and _rule_inputs(entity):
+        return "rederived"
+    if _references(entity):
+        return "links_changed"
+    if _rule_inputs(entity):
+        return "rule_inputs_changed"
+    return None
+
+
 def _to_derive(entity: Entity) -> list[str]:
+    rederived = _rederived_name(entity)
     relinked = [
         "    union all",
         "    select relinked.*",
         f"    from {{{{ source('{entity.source}', '{entity.name}') }}}} as relinked",
-        "    inner join links_changed",
+        f"    inner join {rederived}",
         "        on",
-        "            relinked._batch_id = links_changed._batch_id",
-        "            and relinked._row_number = links_changed._row_number",
+        f"            relinked._batch_id = {rederived}._batch_id",
+        f"            and relinked._row_number = {rederived}._row_number",
     ]
-    if not _references(entity):
-        relinked = []
+    why = {
+        "links_changed": " and the stored rows whose parent link changed",
+        "rule_inputs_changed": " and the stored rows whose rule inputs changed",
+        "rederived": " and the stored rows whose parent link or rule inputs changed",
+    }
     return cte(
         "to_derive",
         [
             "select * from source",
             "{% if is_incremental() %}",
             "    where {{ landed_after_newest_held() }}",
-            *relinked,
+            *(relinked if rederived else []),
             "{% endif %}",
         ],
         "the raw rows to type and check: every one, or in an incremental run those landed after "
-        "the newest stored row" + (" and the stored rows whose parent link changed" if relinked else ""),
+        "the newest stored row" + (why[rederived] if rederived else ""),
     )
 
 
@@ -1093,8 +1157,11 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     is_incremental = incremental(entity)
     ctes = _import_ctes(entity) + _parent_ctes(entity)
     if is_incremental:
-        if _references(entity):
-            ctes.append(incremental_ctes([_links_changed(entity)]))
+        changed = [_links_changed(entity)] if _references(entity) else []
+        changed += [_rule_inputs_changed(entity)] if _rule_inputs(entity) else []
+        changed += [block for block in [_rederived(entity)] if block]
+        if changed:
+            ctes.append(incremental_ctes(changed))
         ctes.append(_to_derive(entity))
     ctes.append(_trimmed(columns, "to_derive" if is_incremental else "source"))
     typed_from = "trimmed"

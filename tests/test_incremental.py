@@ -129,6 +129,8 @@ class Changes:
     new_video_seconds: int
     changed_enrollment: str
     new_student: str
+    invalidated_payment: str
+    invalidated_review: str
 
 
 def _latest(landing: Path, source: str, entity: str) -> Path:
@@ -190,6 +192,36 @@ def _changes_to_make(warehouse: Path, landing: Path) -> dict[str, str | int]:
     }
 
 
+def _rule_breaks(warehouse: Path, landing: Path) -> dict[str, str]:
+    """Rows of earlier months the new day breaks a consistency rule of, through a re-sent earlier
+    month file of another entity: an order moved after its payment (payment_before_order), the one
+    enrollment behind a review given to another student (review_without_enrollment)."""
+    current = {
+        entity: _latest(landing, source, entity).as_posix().split("/landing/")[-1]
+        for source, entity in (("marketplace", "orders"), ("learning", "enrollments"))
+    }
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        payment, order, orders_file, after = con.execute(
+            "select p.payment_id, o.order_id, o._source_file, "
+            "strftime(p.attempted_at + interval 1 day, '%Y-%m-%dT%H:%M:%S+00:00') "
+            "from staging.stg_marketplace__payments as p join staging.stg_marketplace__orders as o using (order_id) "
+            "where o._source_file <> ? order by p.payment_id limit 1",
+            [current["orders"]],
+        ).fetchone()
+        review, enrollment, enrollments_file, student = con.execute(
+            "select r.review_id, e.enrollment_id, e._source_file, "
+            "(select min(student_id) from staging.stg_marketplace__students where student_id <> r.student_id) "
+            "from staging.stg_marketplace__reviews as r join staging.stg_learning__enrollments as e "
+            "using (student_id, course_id) where e._source_file <> ? and (select count(*) "
+            "from staging.stg_learning__enrollments as same where same.student_id = r.student_id "
+            "and same.course_id = r.course_id) = 1 order by r.review_id limit 1",
+            [current["enrollments"]],
+        ).fetchone()
+    _set(landing / orders_file, "order_id", str(order), "ordered_at", after)
+    _set(landing / enrollments_file, "enrollment_id", str(enrollment), "student_id", str(student))
+    return {"invalidated_payment": str(payment), "invalidated_review": str(review)}
+
+
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Changes]:
     root = tmp_path_factory.mktemp("incremental")
@@ -208,7 +240,12 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Ch
     orphaned_before = _orphaned_sessions(incremental.warehouse_path, missing)
 
     deliver_new_day(generated, landing)
-    changes = Changes(missing, orphaned_before, **_changes_to_make(incremental.warehouse_path, landing))
+    changes = Changes(
+        missing,
+        orphaned_before,
+        **_changes_to_make(incremental.warehouse_path, landing),
+        **_rule_breaks(incremental.warehouse_path, landing),
+    )
     current_sessions = sorted((landing / "web_analytics" / "sessions").glob("*.csv"))[-1]
 
     def correct_first_session(header: list[str], rows: list[list[str]]) -> list[list[str]]:
@@ -287,3 +324,20 @@ def test_changes_of_old_rows_reach_the_facts(warehouses: tuple[Path, Path, Chang
     assert orders == (1,)
     assert seconds == [(changes.new_video_seconds,)]
     assert students == [(changes.new_student,)]
+
+
+def test_rows_whose_rule_inputs_changed_are_checked_again(warehouses: tuple[Path, Path, Changes]):
+    """A held payment and review no delivery touched break their rules once the order and the
+    enrollment they read change."""
+    incremental, _, changes = warehouses
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        payment = con.execute(
+            "select dq_reason from staging.quarantine_marketplace__payments where payment_id = ?",
+            [changes.invalidated_payment],
+        ).fetchall()
+        review = con.execute(
+            "select dq_reason from staging.quarantine_marketplace__reviews where review_id = ?",
+            [changes.invalidated_review],
+        ).fetchall()
+    assert len(payment) == 1 and payment[0][0].startswith("payment_before_order")
+    assert len(review) == 1 and review[0][0].startswith("review_without_enrollment")

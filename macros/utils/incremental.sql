@@ -53,6 +53,21 @@
         else '_loaded_at > cast(' ~ dbt.string_literal(newest) ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
 {%- endmacro %}
 
+{#- A base model's filter on the rows of the models its consistency rules read, in an incremental
+    run: those written since this model last wrote (the newest `_written_at` it holds), as a value
+    read when the model runs. A run that wrote nothing leaves it where it was: the next takes those
+    rows again. -#}
+{% macro written_since_this_model_wrote(column) -%}
+    {%- if not execute -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set newest = run_query(
+        "select cast(max(_written_at) as " ~ dbt.type_string() ~ ") from " ~ this
+    ).rows[0][0] -%}
+    {{ return('true' if newest is none
+        else column ~ ' > cast(' ~ dbt.string_literal(newest) ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
+{%- endmacro %}
+
 {#- A filter on the input rows written since this model's last run: every row when it has no
     watermark. -#}
 {% macro written_since_last_run(column='_written_at') -%}

@@ -7,6 +7,18 @@
 -- (certificate_id), _is_late_arriving rows older than what earlier batches had delivered.
 -- stg_learning__certificates and quarantine_learning__certificates split it.
 
+-- Incremental: a run types and checks only the raw rows landed since the newest row held (and held
+-- rows whose parent link or consistency rule inputs changed), ranks them with the held rows of
+-- their keys, and replaces those rows by (_batch_id, _row_number), stamped _written_at; a full
+-- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
+-- project changed or a raw row went missing (orchestration/build_state.py).
+{{ config(
+    materialized='incremental',
+    unique_key=['_batch_id', '_row_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
@@ -44,6 +56,75 @@ certificate_before_enrollment__anchor_1 as (
 
 ),
 
+{% if is_incremental() %}
+
+-- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
+-- again from their raw row
+links_changed as (
+
+    select
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    left join valid_enrollment_id_parents
+        on stored.enrollment_id = valid_enrollment_id_parents.parent_key
+    where
+        (
+            stored.enrollment_id is not null
+            and (coalesce(stored._dq_reason, '') like '%enrollment_id: orphaned, no valid enrollments.enrollment_id (%')
+            = (valid_enrollment_id_parents.parent_key is not null)
+        )
+
+),
+
+-- stored rows whose consistency rules read rows their base models wrote since this model last wrote
+-- (old and new values alike, as a superseded row is written again too): checked again
+rule_inputs_changed as (
+
+    select
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    where
+        exists (
+            select 1
+            from base_enrollments as parent
+            where
+                parent.enrollment_id = stored.enrollment_id
+                and {{ written_since_this_model_wrote('parent._written_at') }}
+        )
+
+),
+
+-- the stored rows derived again, once each
+rederived as (
+
+    select * from links_changed
+    union
+    select * from rule_inputs_changed
+
+),
+
+{% endif %}
+
+-- the raw rows to type and check: every one, or in an incremental run those landed after the newest
+-- stored row and the stored rows whose parent link or rule inputs changed
+to_derive as (
+
+    select * from source
+    {% if is_incremental() %}
+        where {{ landed_after_newest_held() }}
+        union all
+        select relinked.*
+        from {{ source('learning', 'certificates') }} as relinked
+        inner join rederived
+            on
+                relinked._batch_id = rederived._batch_id
+                and relinked._row_number = rederived._row_number
+    {% endif %}
+
+),
+
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
 trimmed as (
@@ -56,7 +137,7 @@ trimmed as (
         _source_file,
         _batch_id,
         _row_number
-    from source
+    from to_derive
 
 ),
 
@@ -156,6 +237,66 @@ validated as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the business keys the derived rows bring
+derived_keys as (
+
+    select distinct
+        certificate_id
+    from validated
+    where
+        certificate_id is not null
+
+),
+
+-- the stored rows of those keys not derived again, with the typed values and reasons they hold:
+-- newest-wins is decided over every row of a key
+stored_of_derived_keys as (
+
+    select
+        stored.certificate_id,
+        stored.enrollment_id,
+        stored.issued_at,
+        stored._dq_reason,
+        stored._loaded_at,
+        stored._source_file,
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    inner join derived_keys
+        on stored.certificate_id = derived_keys.certificate_id
+    left join to_derive
+        on
+            stored._batch_id = to_derive._batch_id
+            and stored._row_number = to_derive._row_number
+    where to_derive._batch_id is null
+
+),
+
+{% endif %}
+
+-- the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of their
+-- keys
+rank_input as (
+
+    select * from validated
+    {% if is_incremental() %}
+        union all
+        select
+            certificate_id,
+            enrollment_id,
+            issued_at,
+            _dq_reason,
+            _loaded_at,
+            _source_file,
+            _batch_id,
+            _row_number
+        from stored_of_derived_keys
+    {% endif %}
+
+),
+
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
 fingerprinted as (
@@ -163,7 +304,7 @@ fingerprinted as (
     select
         *,
         {{ row_fingerprint(['certificate_id', 'enrollment_id', 'issued_at']) }} as _fingerprint
-    from validated
+    from rank_input
 
 ),
 
@@ -211,7 +352,21 @@ duplicates_flagged as (
 
 ),
 
--- each row's business time (issued_at)
+{% if is_incremental() %}
+
+-- the batches this run derives rows of
+derived_batches as (
+
+    select distinct _batch_id
+    from duplicates_flagged
+
+),
+
+{% endif %}
+
+-- each row's business time (issued_at); in an incremental run the stored rows not derived again
+-- count with what they hold: row by row in the batches derived, as they are in the others (a
+-- batch-level join: a row-level one would hash every held row)
 business_times as (
 
     select
@@ -220,6 +375,32 @@ business_times as (
         _dq_reason,
         issued_at as business_time
     from duplicates_flagged
+    {% if is_incremental() %}
+        union all
+        select
+            stored._loaded_at,
+            stored._batch_id,
+            stored._dq_reason,
+            stored.issued_at as business_time
+        from {{ this }} as stored
+        inner join derived_batches
+            on stored._batch_id = derived_batches._batch_id
+        left join duplicates_flagged
+            on
+                stored._batch_id = duplicates_flagged._batch_id
+                and stored._row_number = duplicates_flagged._row_number
+        where duplicates_flagged._batch_id is null
+        union all
+        select
+            stored._loaded_at,
+            stored._batch_id,
+            stored._dq_reason,
+            stored.issued_at as business_time
+        from {{ this }} as stored
+        left join derived_batches
+            on stored._batch_id = derived_batches._batch_id
+        where derived_batches._batch_id is null
+    {% endif %}
 
 ),
 
@@ -268,6 +449,77 @@ late_arrivals_flagged as (
 
 ),
 
+{% if is_incremental() %}
+
+-- held rows whose late flag their batch's watermark now says otherwise (a row before it turned
+-- valid or invalid); few columns read, as there are usually none
+restated_candidates as (
+
+    select
+        stored._batch_id,
+        stored._row_number,
+        case
+            when stored.issued_at is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored.issued_at < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end as _is_late_arriving
+    from {{ this }} as stored
+    left join batch_watermarks
+        on stored._batch_id = batch_watermarks._batch_id
+    where
+        case
+            when stored.issued_at is null then null
+            -- the first batch has nothing before it
+            when batch_watermarks.watermark is null then false
+            else stored.issued_at < {{ dbt.dateadd(
+                'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
+            ) }}
+        end is distinct from stored._is_late_arriving
+
+),
+
+-- those not derived again, with their late flag again
+restated_rows as (
+
+    select restated_candidates.*
+    from restated_candidates
+    left join duplicates_flagged
+        on
+            restated_candidates._batch_id = duplicates_flagged._batch_id
+            and restated_candidates._row_number = duplicates_flagged._row_number
+    where duplicates_flagged._batch_id is null
+
+),
+
+-- those rows whole
+restated as (
+
+    select
+        stored.certificate_id,
+        stored.enrollment_id,
+        stored.issued_at,
+        stored._dq_reason,
+        stored._is_duplicate,
+        stored._conflict_with_file,
+        stored._defaulted_columns,
+        restated_rows._is_late_arriving,
+        stored._loaded_at,
+        stored._source_file,
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    inner join restated_rows
+        on
+            stored._batch_id = restated_rows._batch_id
+            and stored._row_number = restated_rows._row_number
+
+),
+
+{% endif %}
+
 final as (
 
     select
@@ -282,8 +534,27 @@ final as (
         _loaded_at,
         _source_file,
         _batch_id,
-        _row_number
+        _row_number,
+        {{ written_at_stamp() }} as _written_at
     from late_arrivals_flagged
+    {% if is_incremental() %}
+        union all
+        select
+            certificate_id,
+            enrollment_id,
+            issued_at,
+            _dq_reason,
+            _is_duplicate,
+            _conflict_with_file,
+            _defaulted_columns,
+            _is_late_arriving,
+            _loaded_at,
+            _source_file,
+            _batch_id,
+            _row_number,
+            {{ written_at_stamp() }} as _written_at
+        from restated
+    {% endif %}
 
 )
 

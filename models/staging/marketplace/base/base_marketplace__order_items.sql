@@ -8,10 +8,10 @@
 -- stg_marketplace__order_items and quarantine_marketplace__order_items split it.
 
 -- Incremental: a run types and checks only the raw rows landed since the newest row held (and held
--- rows whose parent link changed), ranks them with the held rows of their keys, and replaces those
--- rows by (_batch_id, _row_number), stamped _written_at; a full refresh derives every row again and
--- gives the same rows. The pipeline refreshes fully when the project changed or a raw row went
--- missing (orchestration/build_state.py).
+-- rows whose parent link or consistency rule inputs changed), ranks them with the held rows of
+-- their keys, and replaces those rows by (_batch_id, _row_number), stamped _written_at; a full
+-- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
+-- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
     materialized='incremental',
     unique_key=['_batch_id', '_row_number'],
