@@ -362,13 +362,11 @@ fingerprinted as (
 -- among valid rows of a business key the newest load wins (a redelivered file corrects the earlier
 -- one; within one landing run the file landed later, i.e. later in path order), within one batch
 -- the first row of the file; invalid rows are never duplicates. Valid rows sort first, so the
--- winner is row 1 (cheaper on 10M rows than partitioning by validity too). The window sorts the few
--- columns it reads, not whole rows (a seventh of the time on 6M)
-ranked_keys as (
+-- winner is row 1 (cheaper on 10M rows than partitioning by validity too)
+ranked as (
 
     select
-        _batch_id,
-        _row_number,
+        *,
         _dq_reason is null and row_number() over key_order > 1 as _is_duplicate,
         first_value(_source_file) over key_order as _kept_file,
         first_value(_loaded_at) over key_order as _kept_loaded_at,
@@ -383,23 +381,6 @@ ranked_keys as (
             _row_number asc,
             _source_file asc
     )
-
-),
-
--- each row with its rank
-ranked as (
-
-    select
-        fingerprinted.*,
-        ranked_keys._is_duplicate,
-        ranked_keys._kept_file,
-        ranked_keys._kept_loaded_at,
-        ranked_keys._kept_fingerprint
-    from fingerprinted
-    inner join ranked_keys
-        on
-            fingerprinted._batch_id = ranked_keys._batch_id
-            and fingerprinted._row_number = ranked_keys._row_number
 
 ),
 
@@ -428,7 +409,7 @@ duplicates_flagged as (
 derived_batches as (
 
     select distinct _batch_id
-    from fingerprinted
+    from duplicates_flagged
 
 ),
 
@@ -444,7 +425,7 @@ business_times as (
         _batch_id,
         _dq_reason,
         submitted_at as business_time
-    from fingerprinted
+    from duplicates_flagged
     {% if is_incremental() %}
         union all
         select
@@ -455,11 +436,11 @@ business_times as (
         from {{ this }} as stored
         inner join derived_batches
             on stored._batch_id = derived_batches._batch_id
-        left join fingerprinted
+        left join duplicates_flagged
             on
-                stored._batch_id = fingerprinted._batch_id
-                and stored._row_number = fingerprinted._row_number
-        where fingerprinted._batch_id is null
+                stored._batch_id = duplicates_flagged._batch_id
+                and stored._row_number = duplicates_flagged._row_number
+        where duplicates_flagged._batch_id is null
         union all
         select
             stored._loaded_at,
@@ -556,11 +537,11 @@ restated_rows as (
 
     select restated_candidates.*
     from restated_candidates
-    left join fingerprinted
+    left join duplicates_flagged
         on
-            restated_candidates._batch_id = fingerprinted._batch_id
-            and restated_candidates._row_number = fingerprinted._row_number
-    where fingerprinted._batch_id is null
+            restated_candidates._batch_id = duplicates_flagged._batch_id
+            and restated_candidates._row_number = duplicates_flagged._row_number
+    where duplicates_flagged._batch_id is null
 
 ),
 
