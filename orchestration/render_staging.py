@@ -982,7 +982,7 @@ def _rule_inputs_changed(entity: Entity) -> list[str]:
                 "    where",
                 f"        {matches[0]}",
                 *[f"        and {m}" for m in matches[1:]],
-                "        and {{ written_since_this_model_wrote('parent._written_at') }}",
+                "        and {{ newer_than_held('parent._written_at', '_written_at') }}",
                 ")",
             ]
         )
@@ -1040,7 +1040,7 @@ def _to_derive(entity: Entity) -> list[str]:
         [
             "select * from source",
             "{% if is_incremental() %}",
-            "    where {{ landed_after_newest_held() }}",
+            "    where {{ newer_than_held('_loaded_at', '_loaded_at') }}",
             *(relinked if rederived else []),
             "{% endif %}",
         ],

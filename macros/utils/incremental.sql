@@ -39,30 +39,17 @@
     {{ return(dbt.string_literal(found.rows[0][0])) }}
 {%- endmacro %}
 
-{#- A base model's filter on its raw table, in an incremental run: the rows landed after the newest
-    row it holds (every row when it holds none). The newest is read when the model runs and written
-    as a value, so the engine skips the blocks of rows landed before it. -#}
-{% macro landed_after_newest_held() -%}
+{#- A base model's filter in an incremental run: `column` after the newest `held_column` it holds
+    (every row when it holds none), read when the model runs and written as a value, so the engine
+    skips the blocks of rows before it. On its raw table, `_loaded_at` after the newest landing
+    held; on the models its consistency rules read, `_written_at` after it last wrote (a run that
+    wrote nothing leaves that where it was: the next takes those rows again). -#}
+{% macro newer_than_held(column, held_column) -%}
     {%- if not execute -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set newest = run_query(
-        "select cast(max(_loaded_at) as " ~ dbt.type_string() ~ ") from " ~ this
-    ).rows[0][0] -%}
-    {{ return('true' if newest is none
-        else '_loaded_at > cast(' ~ dbt.string_literal(newest) ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
-{%- endmacro %}
-
-{#- A base model's filter on the rows of the models its consistency rules read, in an incremental
-    run: those written since this model last wrote (the newest `_written_at` it holds), as a value
-    read when the model runs. A run that wrote nothing leaves it where it was: the next takes those
-    rows again. -#}
-{% macro written_since_this_model_wrote(column) -%}
-    {%- if not execute -%}
-        {{ return('true') }}
-    {%- endif -%}
-    {%- set newest = run_query(
-        "select cast(max(_written_at) as " ~ dbt.type_string() ~ ") from " ~ this
+        "select cast(max(" ~ held_column ~ ") as " ~ dbt.type_string() ~ ") from " ~ this
     ).rows[0][0] -%}
     {{ return('true' if newest is none
         else column ~ ' > cast(' ~ dbt.string_literal(newest) ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}

@@ -91,7 +91,7 @@ rule_inputs_changed as (
             from base_enrollments as parent
             where
                 parent.enrollment_id = stored.enrollment_id
-                and {{ written_since_this_model_wrote('parent._written_at') }}
+                and {{ newer_than_held('parent._written_at', '_written_at') }}
         )
 
 ),
@@ -113,7 +113,7 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where {{ landed_after_newest_held() }}
+        where {{ newer_than_held('_loaded_at', '_loaded_at') }}
         union all
         select relinked.*
         from {{ source('learning', 'certificates') }} as relinked

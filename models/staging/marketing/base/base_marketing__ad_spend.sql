@@ -33,7 +33,7 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where {{ landed_after_newest_held() }}
+        where {{ newer_than_held('_loaded_at', '_loaded_at') }}
     {% endif %}
 
 ),

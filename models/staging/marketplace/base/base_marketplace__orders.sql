@@ -72,7 +72,7 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where {{ landed_after_newest_held() }}
+        where {{ newer_than_held('_loaded_at', '_loaded_at') }}
         union all
         select relinked.*
         from {{ source('marketplace', 'orders') }} as relinked

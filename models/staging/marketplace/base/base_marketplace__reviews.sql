@@ -120,7 +120,7 @@ rule_inputs_changed as (
             where
                 parent.student_id = stored.student_id
                 and parent.course_id = stored.course_id
-                and {{ written_since_this_model_wrote('parent._written_at') }}
+                and {{ newer_than_held('parent._written_at', '_written_at') }}
         )
 
 ),
@@ -142,7 +142,7 @@ to_derive as (
 
     select * from source
     {% if is_incremental() %}
-        where {{ landed_after_newest_held() }}
+        where {{ newer_than_held('_loaded_at', '_loaded_at') }}
         union all
         select relinked.*
         from {{ source('marketplace', 'reviews') }} as relinked
