@@ -508,7 +508,7 @@ def _insert_group(
     assert header is not None, "only files with a checked header are batched"
     entity_name = _entity_name(batch[0].landing_file)
     _add_new_columns(con, entity_name, header)
-    rows = {}
+    rows: dict[str, int] = {}
     with _plain_names([item.landing_file.path for item in batch]) as aliases:
         for item, alias in zip(batch, aliases, strict=True):
             inserted = con.execute(
