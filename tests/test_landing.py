@@ -269,10 +269,10 @@ def test_files_with_one_header_land_in_one_read_with_each_files_lineage(
     write(landing, f"{folder}/instructors_2026-11-08.csv", [INSTRUCTORS_HEADER + ",tier", "10,Drift,GB,z,active,"])
     batched = _batches_landed(monkeypatch)
     grouped = land(landing, tmp_path / "grouped.duckdb")
-    monkeypatch.setattr(loader, "GROUP_BYTES", 0)  # every file alone, as landing always did
+    monkeypatch.setattr(loader, "_groupable_header", lambda *_: None)  # every file through land_file
     alone = land(landing, tmp_path / "alone.duckdb")
 
-    assert [len(b) for b in batched] == [6, 2]  # one batch per header; the reviews file is alone
+    assert [len(b) for b in batched] == [6, 2, 1]  # one batch per header; the reviews file, a batch of its own
     assert [(r.file, r.status, r.rows, r.new_columns) for r in grouped.results] == [
         (r.file, r.status, r.rows, r.new_columns) for r in alone.results
     ]
@@ -296,7 +296,8 @@ def test_a_bad_file_in_a_batch_fails_alone_and_the_others_land(
 
     report = land(landing, warehouse)
 
-    assert batched == []  # the batch failed, so its files were landed one by one
+    # the instructors batch failed, so its files were landed one by one; the reviews file's landed
+    assert batched == [["marketplace/reviews/reviews_2026-10.csv"]]
     by_file = {r.file: r for r in report.results}
     assert by_file[bad].status == "failed"
     assert by_file[bad].error.startswith(f"{bad}: malformed CSV")
@@ -314,3 +315,30 @@ def test_a_bad_file_in_a_batch_fails_alone_and_the_others_land(
         (bad, "failed", True)
     ]
     assert query(warehouse, "select count(*) from raw.load_ledger") == [(4,)]
+
+
+def test_row_numbers_are_each_files_rows_in_file_order_in_a_batch(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = "marketplace/instructors"
+    expected: dict[str, list[str]] = {}
+    for day in ("02", "03", "04"):
+        relative = f"{folder}/instructors_2026-11-{day}.csv"
+        ids = [f"{day}-{row}" for row in range(1, 20_001)]
+        # every seventh name spans two lines: a row number counts rows, not lines
+        names = [f'"Name\n{n}"' if n % 7 == 0 else f"Name {n}" for n in range(1, len(ids) + 1)]
+        lines = [f"{i},{name},GB,x,active" for i, name in zip(ids, names, strict=True)]
+        write(landing, relative, [INSTRUCTORS_HEADER, *lines])
+        expected[relative] = ids
+    batched = _batches_landed(monkeypatch)
+
+    land(landing, tmp_path / "wh.duckdb")
+
+    assert any(set(expected) <= set(b) for b in batched)  # the three files landed in one batch
+    for relative, ids in expected.items():
+        rows = query(
+            tmp_path / "wh.duckdb",
+            f"select _row_number, instructor_id from raw.instructors where _source_file = '{relative}' "
+            "order by _row_number",
+        )
+        assert rows == list(enumerate(ids, start=1))

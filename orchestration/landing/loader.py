@@ -1,6 +1,6 @@
 """Load landing files into `raw.<entity>` with DuckDB's CSV reader: the files of one entity with
-the same header in batches, one read and one transaction each; a batch that fails is landed again
-one file per transaction, so a bad file is refused alone.
+the same header in batches, one transaction each, up to DuckDB's `threads` batches at once; a batch
+that fails is landed again one file per transaction, so a bad file is refused alone.
 
 Raw keeps every row exactly as it arrived (all columns text, nothing filtered); each row carries
 `_loaded_at`, `_source_file`, `_batch_id` and `_row_number`. The ledger `raw.load_ledger` records
@@ -20,7 +20,9 @@ import os
 import stat
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -448,9 +450,8 @@ def land_file(
     return FileOutcome(result, file_scan.checksum, batch_id)
 
 
-# One read_csv over a batch of files lets DuckDB read them in parallel and write raw in large
-# appends (few commits, few checkpoints); the bound keeps what a failed batch costs again, when its
-# files are read one by one, small.
+# A batch is one transaction: few commits and checkpoints; the bound keeps what a failed batch
+# costs again, when its files are landed one by one, small.
 GROUP_BYTES = 64 << 20
 
 
@@ -462,10 +463,6 @@ class Pending:
     landing_file: LandingFile
     seen: Seen
     header: HeaderCheck | None
-
-
-class _GroupFailed(Exception):
-    """A batch read together did not land as the file-by-file path would: land it file by file."""
 
 
 def _groupable_header(landing_file: LandingFile, seen: Seen) -> HeaderCheck | None:
@@ -504,59 +501,31 @@ def _insert_group(
     con: duckdb.DuckDBPyConnection, batch: list[Pending], loaded_at: datetime
 ) -> dict[str, int]:
     """Insert the batch's rows into raw with the lineage land_file gives each file, inside the
-    caller's transaction; each file's rows by path. Two reads of the files (a count, then the
-    insert) cost less than holding the batch in a temporary table between them."""
+    caller's transaction; each file's rows by path. One insert per file numbers its rows as
+    land_file does, row_number() over the file's own read, and is the only pass over the file: no
+    count read, no temporary table. That numbering runs on one DuckDB thread (see _one_thread_each)."""
     header = batch[0].header
     assert header is not None, "only files with a checked header are batched"
     entity_name = _entity_name(batch[0].landing_file)
-    read = _read_csv(header, "filename = '_landing_file',")
+    _add_new_columns(con, entity_name, header)
+    rows: dict[str, int] = {}
     with _plain_names([item.landing_file.path for item in batch]) as aliases:
-        counted = dict(
-            con.execute(f"select _landing_file, count(*) from {read} group by _landing_file", [aliases]).fetchall()
-        )
-        if set(counted) - set(aliases):
-            raise _GroupFailed("read_csv named a file that is not in the batch")
-        rows = [counted.get(alias, 0) for alias in aliases]
-        before = [sum(rows[:position]) for position in range(len(rows))]
-        _add_new_columns(con, entity_name, header)
-        # row_number() over () counts rows in read order, as land_file's does for one file; a row
-        # outside its file's span means the files' rows came interleaved: the batch fails
-        inserted = con.execute(
-            f"""
-            insert into {RAW_SCHEMA}.{entity_name} by name
-            select
-                landing_group.* exclude (_landing_file, _landing_ord),
-                ?::timestamp as _loaded_at,
-                files._source_file,
-                files._batch_id,
-                case
-                    when landing_group._landing_ord - files._rows_before between 1 and files._rows
-                        then landing_group._landing_ord - files._rows_before
-                    else error('landing: a file''s rows were not read in one run')
-                end as _row_number
-            from (select *, row_number() over () as _landing_ord from {read}) as landing_group
-            inner join (
+        for item, alias in zip(batch, aliases, strict=True):
+            inserted = con.execute(
+                f"""
+                insert into {RAW_SCHEMA}.{entity_name} by name
                 select
-                    unnest(?::varchar[]) as _landing_file,
-                    unnest(?::varchar[]) as _source_file,
-                    unnest(?::varchar[]) as _batch_id,
-                    unnest(?::bigint[]) as _rows_before,
-                    unnest(?::bigint[]) as _rows
-            ) as files on landing_group._landing_file = files._landing_file
-            """,
-            [
-                loaded_at,
-                aliases,  # read_csv's
-                aliases,
-                [item.landing_file.relative_path for item in batch],
-                [item.seen.batch_id for item in batch],
-                before,
-                rows,
-            ],
-        ).fetchone()
-    if (inserted[0] if inserted else 0) != sum(rows):
-        raise _GroupFailed("not every row read was inserted")
-    return {item.landing_file.relative_path: count for item, count in zip(batch, rows, strict=True)}
+                    *,
+                    row_number() over () as _row_number,
+                    ?::timestamp as _loaded_at,
+                    ? as _source_file,
+                    ? as _batch_id
+                from {_read_csv(header)}
+                """,
+                [loaded_at, item.landing_file.relative_path, item.seen.batch_id, alias],
+            ).fetchone()
+            rows[item.landing_file.relative_path] = inserted[0] if inserted else 0
+    return rows
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -590,7 +559,7 @@ def _land_group(
             _record(con, run_id, seen.batch_id, landing_file, seen.file_scan, result, seen.started_at)
             outcomes.append(FileOutcome(result, seen.file_scan.checksum, seen.batch_id))
         con.execute("commit")
-    except (duckdb.Error, _GroupFailed):
+    except duckdb.Error:
         _rollback(con)
         return None
     except BaseException:
@@ -628,6 +597,77 @@ def _plan(
     return settled, pending
 
 
+def _land_unit(
+    con: duckdb.DuckDBPyConnection, run_id: str, unit: list[Pending], loaded_at: datetime
+) -> list[FileOutcome]:
+    """The outcomes of a unit's files, landed on a cursor of its own (a transaction per cursor,
+    so units land side by side). A batch that fails is landed again file by file: the bad file
+    gets its own refusal, the good ones still land."""
+    with con.cursor() as cursor:
+        landed = _land_group(cursor, run_id, unit, loaded_at) if unit[0].header is not None else None
+        if landed is not None:
+            return landed
+        return [land_file(cursor, run_id, item.landing_file, loaded_at, item.seen) for item in unit]
+
+
+def _alters_raw(con: duckdb.DuckDBPyConnection, unit: list[Pending]) -> bool:
+    """Whether landing the unit may add columns to its raw table: a file whose header is not
+    checked yet (land_file checks it), or a header with columns raw lacks."""
+    header = unit[0].header
+    if header is None:
+        return True
+    existing = {
+        row[0].lower()
+        for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, _entity_name(unit[0].landing_file)],
+        ).fetchall()
+    }
+    return any(column.lower() not in existing for column in header.columns)
+
+
+def _landed_in_order(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    units: list[list[Pending]],
+    loaded_at: datetime,
+    workers: int,
+) -> Iterator[tuple[list[Pending], list[FileOutcome]]]:
+    """Each unit with its outcomes, in the units' order, up to `workers` units landing at once. A
+    unit that may add columns lands with no other in flight: DuckDB refuses to alter a table that
+    another open transaction appends to."""
+    in_flight: deque[tuple[list[Pending], Future[list[FileOutcome]]]] = deque()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="landing") as pool:
+        for unit in units:
+            alone = _alters_raw(con, unit)
+            while in_flight and (alone or len(in_flight) >= workers):
+                finished, future = in_flight.popleft()
+                yield finished, future.result()
+            in_flight.append((unit, pool.submit(_land_unit, con, run_id, unit, loaded_at)))
+            if alone:
+                finished, future = in_flight.popleft()
+                yield finished, future.result()
+        while in_flight:
+            finished, future = in_flight.popleft()
+            yield finished, future.result()
+
+
+@contextmanager
+def _one_thread_each(con: duckdb.DuckDBPyConnection) -> Iterator[int]:
+    """DuckDB's thread budget (`threads`, from the settings) spent as that many units landing at
+    once, DuckDB at one thread each; yields the budget. A file's numbering, row_number() over its
+    read, runs its insert on one thread whatever the budget, and DuckDB's parallel CSV scan driven
+    by that one thread took about twice the CPU of a one-thread scan (measured, 1.5.6). The
+    instance gets its budget back after landing."""
+    row = con.execute("select current_setting('threads')").fetchone()
+    threads = int(row[0]) if row else 1
+    con.execute("set threads = 1")
+    try:
+        yield threads
+    finally:
+        con.execute(f"set threads = {threads}")
+
+
 def _land_files(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -635,8 +675,7 @@ def _land_files(
     loaded_at: datetime,
     on_file: Callable[[int, int, FileResult], None] | None,
 ) -> list[FileOutcome]:
-    """Every file's outcome, in the files' order. A batch that fails is landed again file by file:
-    the bad file gets its own refusal, the good ones still land."""
+    """Every file's outcome, in the files' order."""
     outcomes, pending = _plan(con, files)
 
     def done(index: int, outcome: FileOutcome) -> None:
@@ -647,14 +686,10 @@ def _land_files(
     for index in sorted(outcomes):
         if on_file:
             on_file(index, len(files), outcomes[index].result)
-    for unit in _batches(pending):
-        landed = _land_group(con, run_id, unit, loaded_at) if len(unit) > 1 else None
-        if landed is not None:
+    with _one_thread_each(con) as workers:
+        for unit, landed in _landed_in_order(con, run_id, _batches(pending), loaded_at, workers):
             for item, outcome in zip(unit, landed, strict=True):
                 done(item.index, outcome)
-            continue
-        for item in unit:
-            done(item.index, land_file(con, run_id, item.landing_file, loaded_at, item.seen))
     return [outcomes[index] for index in sorted(outcomes)]
 
 
