@@ -18,9 +18,9 @@
     )) }}
 {%- endmacro %}
 
-{#- The watermark this model recorded after its last run, as a SQL literal; none when it has
-    none (a first build, or the state was dropped). Read when the model runs, as a value, so the
-    engine can skip the blocks of rows written before it. -#}
+{#- The watermark this model recorded after its last run, as text; none when it has none (a
+    first build, or the state was dropped). Read when the model runs, as a value, so the engine
+    can skip the blocks of rows written before it. -#}
 {% macro last_watermark() -%}
     {%- if not execute -%}
         {{ return(none) }}
@@ -36,7 +36,7 @@
     {%- if found.rows | length == 0 or found.rows[0][0] is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(dbt.string_literal(found.rows[0][0])) }}
+    {{ return(found.rows[0][0]) }}
 {%- endmacro %}
 
 {#- A base model's filter in an incremental run: `column` after the newest `held_column` it holds
@@ -51,16 +51,19 @@
     {%- set newest = run_query(
         "select cast(max(" ~ held_column ~ ") as " ~ dbt.type_string() ~ ") from " ~ this
     ).rows[0][0] -%}
-    {{ return('true' if newest is none
-        else column ~ ' > cast(' ~ dbt.string_literal(newest) ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
+    {{ return(later_than(column, newest)) }}
+{%- endmacro %}
+
+{#- `column` after the timestamp `text` (every row when there is none), as SQL. -#}
+{% macro later_than(column, text) -%}
+    {{ return('true' if text is none
+        else column ~ ' > cast(' ~ dbt.string_literal(text) ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
 {%- endmacro %}
 
 {#- A filter on the input rows written since this model's last run: every row when it has no
     watermark. -#}
 {% macro written_since_last_run(column='_written_at') -%}
-    {%- set watermark = last_watermark() -%}
-    {{ return('true' if watermark is none
-        else column ~ ' > cast(' ~ watermark ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
+    {{ return(later_than(column, last_watermark())) }}
 {%- endmacro %}
 
 {#- on-run-start: the table of watermarks. A run appends one row per model that keeps one, and
