@@ -995,28 +995,44 @@ def _rule_inputs_changed(entity: Entity) -> list[str]:
     )
 
 
-def _rederived(entity: Entity) -> list[str]:
-    """The held rows derived again from raw: their parent link or their rule inputs changed."""
-    sources = (["links_changed"] if _references(entity) else []) + (
-        ["rule_inputs_changed"] if _rule_inputs(entity) else []
+def _in_rederive_window(entity: Entity) -> list[str]:
+    assert entity.partitioned_by is not None
+    return cte(
+        "in_rederive_window",
+        [
+            "select",
+            "    stored._batch_id,",
+            "    stored._row_number",
+            "from {{ this }} as stored",
+            f"where {{{{ in_rederive_window({jinja_text(_business_time(entity, 'stored.'))}) }}}}",
+        ],
+        f"stored rows whose {entity.partitioned_by} falls in the window a backfill names (vars "
+        "rederive_from, rederive_to): derived again; none in a plain run",
     )
+
+
+def _rederive_sources(entity: Entity) -> list[str]:
+    """The CTEs naming held rows to derive again: their parent link changed, their rule inputs
+    changed, their business time falls in a backfill window."""
+    return (
+        (["links_changed"] if _references(entity) else [])
+        + (["rule_inputs_changed"] if _rule_inputs(entity) else [])
+        + (["in_rederive_window"] if entity.partitioned_by else [])
+    )
+
+
+def _rederived(entity: Entity) -> list[str]:
+    """The held rows derived again, once each, when more than one reason names them."""
+    sources = _rederive_sources(entity)
     if len(sources) < 2:
         return []
-    return cte(
-        "rederived",
-        ["select * from links_changed", "union", "select * from rule_inputs_changed"],
-        "the stored rows derived again, once each",
-    )
+    body = [line for source in sources for line in ("union", f"select * from {source}")][1:]
+    return cte("rederived", body, "the stored rows derived again, once each")
 
 
 def _rederived_name(entity: Entity) -> str | None:
-    if _references(entity) and _rule_inputs(entity):
-        return "rederived"
-    if _references(entity):
-        return "links_changed"
-    if _rule_inputs(entity):
-        return "rule_inputs_changed"
-    return None
+    sources = _rederive_sources(entity)
+    return "rederived" if len(sources) > 1 else (sources[0] if sources else None)
 
 
 def _to_derive(entity: Entity) -> list[str]:
@@ -1030,11 +1046,14 @@ def _to_derive(entity: Entity) -> list[str]:
         f"            relinked._batch_id = {rederived}._batch_id",
         f"            and relinked._row_number = {rederived}._row_number",
     ]
-    why = {
-        "links_changed": " and the stored rows whose parent link changed",
-        "rule_inputs_changed": " and the stored rows whose rule inputs changed",
-        "rederived": " and the stored rows whose parent link or rule inputs changed",
+    reasons = {
+        "links_changed": "parent link changed",
+        "rule_inputs_changed": "rule inputs changed",
+        "in_rederive_window": "business time falls in a backfill window",
     }
+    named = [reasons[source] for source in _rederive_sources(entity)]
+    listed = ", ".join(named[:-1]) + " or " + named[-1] if len(named) > 1 else "".join(named)
+    why = f" and the stored rows whose {listed}" if named else ""
     return cte(
         "to_derive",
         [
@@ -1045,7 +1064,7 @@ def _to_derive(entity: Entity) -> list[str]:
             "{% endif %}",
         ],
         "the raw rows to type and check: every one, or in an incremental run those landed after "
-        "the newest stored row" + (why[rederived] if rederived else ""),
+        "the newest stored row" + why,
     )
 
 
@@ -1159,6 +1178,7 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     if is_incremental:
         changed = [_links_changed(entity)] if _references(entity) else []
         changed += [_rule_inputs_changed(entity)] if _rule_inputs(entity) else []
+        changed += [_in_rederive_window(entity)] if entity.partitioned_by else []
         changed += [block for block in [_rederived(entity)] if block]
         if changed:
             ctes.append(incremental_ctes(changed))

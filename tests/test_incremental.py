@@ -12,7 +12,7 @@ import csv
 import math
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -72,14 +72,14 @@ def _build(settings: Settings, *extra: str, data_tests: bool = False) -> None:
     assert summary.success, summary.failures
 
 
-def _differences(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
+def _differences(con: duckdb.DuckDBPyConnection, schema: str, table: str, catalog: str = "incremental") -> int:
     """Rows of the incremental table the full refresh lacks, or holds otherwise, `_written_at`
     aside. Doubles match to 1e-9 relative: a sum over rows in another order differs in its last
     digits."""
     columns = con.execute(
         "select column_name, data_type from information_schema.columns "
-        "where table_catalog = 'incremental' and table_schema = ? and table_name = ? order by ordinal_position",
-        [schema, table],
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
     ).fetchall()
     # the stamp of the run that wrote a row is all a full refresh writes anew
     columns = [(name, kind) for name, kind in columns if name != "_written_at"]
@@ -112,6 +112,19 @@ def _differences(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int
             return len(extra) + len(lacking)
         unmatched.remove(match)
     return len(unmatched)
+
+
+def _compare_all(warehouse: Path, full: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"attach '{full}' as full_refresh (read_only)")
+        catalog = con.execute("select current_database()").fetchone()[0]
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = ? and table_schema in ? and table_type = 'BASE TABLE' order by 1, 2",
+            [catalog, list(SCHEMAS)],
+        ).fetchall()
+        assert len(tables) > 100
+        return {f"{schema}.{table}": n for schema, table in tables if (n := _differences(con, schema, table, catalog))}
 
 
 @dataclass(frozen=True)
@@ -274,19 +287,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Ch
 
 def test_an_incremental_build_equals_a_full_refresh(warehouses: tuple[Path, Path, Changes]):
     incremental, full, _ = warehouses
-    with duckdb.connect(str(incremental)) as con:
-        con.execute(f"attach '{full}' as full_refresh (read_only)")
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = 'incremental' and table_schema in ? and table_type = 'BASE TABLE' "
-            "order by 1, 2",
-            [list(SCHEMAS)],
-        ).fetchall()
-        assert len(tables) > 100
-        different = {
-            f"{schema}.{table}": count for schema, table in tables if (count := _differences(con, schema, table))
-        }
-    assert different == {}
+    assert _compare_all(incremental, full) == {}
 
 
 def test_sessions_of_students_landed_later_turn_valid(warehouses: tuple[Path, Path, Changes]):
@@ -341,3 +342,68 @@ def test_rows_whose_rule_inputs_changed_are_checked_again(warehouses: tuple[Path
         ).fetchall()
     assert len(payment) == 1 and payment[0][0].startswith("payment_before_order")
     assert len(review) == 1 and review[0][0].startswith("review_without_enrollment")
+
+
+@pytest.fixture(scope="module")
+def backfilled(warehouses: tuple[Path, Path, Changes], tmp_path_factory: pytest.TempPathFactory):
+    """A copy of the incremental warehouse after a backfill of one month with nothing new landed:
+    (its path, the full refresh, the window, the stamp the backfill wrote)."""
+    incremental, full, _ = warehouses
+    copy = tmp_path_factory.mktemp("backfill") / "incremental.duckdb"
+    shutil.copy(incremental, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        first = con.execute("select min(ordered_at) from staging.stg_marketplace__orders").fetchone()[0]
+    start = (first.replace(day=1) + timedelta(days=32)).replace(day=1)  # the first whole month
+    window = (start.date(), (start + timedelta(days=32)).replace(day=1).date())
+    vars_ = f"{{rederive_from: '{window[0]}', rederive_to: '{window[1]}'}}"
+    _build(Settings(warehouse_path=copy, landing_dir=incremental.parent / "landing"), "--vars", vars_)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        stamp = con.execute("select max(_written_at) from staging.base_marketplace__orders").fetchone()[0]
+    return copy, full, window, stamp
+
+
+def test_a_backfill_window_equals_a_full_refresh(backfilled):
+    copy, full, _, _ = backfilled
+    assert _compare_all(copy, full) == {}
+
+
+def test_a_backfill_derives_again_the_rows_of_its_window_and_what_follows_them(backfilled):
+    """The base rows whose business time falls in the window, and only they when nothing else
+    changed, are written again; the models reading them follow (the window's attributed sessions)."""
+    copy, _, (start, end), stamp = backfilled
+    in_window = "ordered_at >= cast(? as timestamp) and ordered_at < cast(? as timestamp)"
+    with duckdb.connect(str(copy), read_only=True) as con:
+        orders = con.execute(
+            f"select ({in_window}) as in_window, _written_at = ? as written, count(*) "
+            "from staging.base_marketplace__orders group by all order by all",
+            [start, end, stamp],
+        ).fetchall()
+        sessions = con.execute(
+            "select count(*) filter (where _written_at = ?), count(*) from intermediate.int_sessions_attributed "
+            "where started_at >= cast(? as timestamp) and started_at < cast(? as timestamp)",
+            [stamp, start, end],
+        ).fetchone()
+    counts = {(window, written): n for window, written, n in orders}
+    assert counts.get((True, True), 0) > 0
+    assert counts.get((True, False), 0) == 0
+    assert counts.get((False, True), 0) == 0
+    assert sessions[1] > 0 and sessions[0] == sessions[1]
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        ("{rederive_from: '2026-01-01'}", "rederive_to must be an ISO date"),
+        ("{rederive_from: '2026-13-01', rederive_to: '2026-02-01'}", "rederive_from must be an ISO date"),
+        ("{rederive_from: \"2026-01-01'; drop table x; --\", rederive_to: '2026-02-01'}", "rederive_from must be"),
+        ("{rederive_from: '2026-02-01', rederive_to: '2026-01-01'}", "backfill window is empty"),
+    ],
+)
+def test_a_malformed_backfill_window_is_refused_by_name(backfilled, window: str, message: str):
+    copy, _, _, _ = backfilled
+    summary = run_dbt(
+        ["build", "--select", "base_marketplace__orders", "--vars", window],
+        Settings(warehouse_path=copy, landing_dir=copy.parent),
+    )
+    assert not summary.success
+    assert message in " ".join(summary.failures)

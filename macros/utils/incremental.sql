@@ -66,6 +66,46 @@
     {{ return(later_than(column, last_watermark())) }}
 {%- endmacro %}
 
+{#- The window a backfill names with the vars `rederive_from` and `rederive_to` (ISO dates or
+    timestamps, UTC; from inclusive, to exclusive), as two SQL timestamps; none when neither is set.
+    Dagster passes a partition's window this way. A half-set, malformed or empty window is an error,
+    never an empty backfill. -#}
+{% macro rederive_window() -%}
+    {%- set start, end = var('rederive_from', none), var('rederive_to', none) -%}
+    {%- if start is none and end is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set iso = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
+        ~ '([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?)?$' -%}
+    {%- for name, value in [('rederive_from', start), ('rederive_to', end)] -%}
+        {%- if value is none or not modules.re.match(iso, value | string) -%}
+            {{ exceptions.raise_compiler_error(
+                "var " ~ name ~ " must be an ISO date or timestamp (YYYY-MM-DD[ HH:MM[:SS]]) when a "
+                ~ "backfill window is given, got " ~ (value | string)[:40] ~ "; set both rederive_from and rederive_to"
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set start, end = (start | string).replace('T', ' '), (end | string).replace('T', ' ') -%}
+    {%- set zero = '0000-00-00 00:00:00' -%}
+    {%- if (start ~ zero[start | length:])[:19] >= (end ~ zero[end | length:])[:19] -%}
+        {{ exceptions.raise_compiler_error(
+            "backfill window is empty: rederive_from " ~ start ~ " is not before rederive_to " ~ end
+        ) }}
+    {%- endif -%}
+    {{ return([
+        'cast(' ~ dbt.string_literal(start) ~ ' as ' ~ dbt.type_timestamp() ~ ')',
+        'cast(' ~ dbt.string_literal(end) ~ ' as ' ~ dbt.type_timestamp() ~ ')',
+    ]) }}
+{%- endmacro %}
+
+{#- Whether `column` falls in the backfill window, as SQL: `false` when no window is given, so a
+    plain run re-derives nothing by time. -#}
+{% macro in_rederive_window(column) -%}
+    {%- set window = rederive_window() -%}
+    {{ return('false' if window is none
+        else column ~ ' >= ' ~ window[0] ~ ' and ' ~ column ~ ' < ' ~ window[1]) }}
+{%- endmacro %}
+
 {#- on-run-start: the table of watermarks. A run appends one row per model that keeps one, and
     the newest counts: a watermark never goes back, as stamps only grow. -#}
 {% macro create_watermarks_schema() -%}

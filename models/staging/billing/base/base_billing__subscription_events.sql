@@ -87,10 +87,32 @@ links_changed as (
 
 ),
 
+-- stored rows whose occurred_at falls in the window a backfill names (vars rederive_from,
+-- rederive_to): derived again; none in a plain run
+in_rederive_window as (
+
+    select
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    where {{ in_rederive_window('stored.occurred_at') }}
+
+),
+
+-- the stored rows derived again, once each
+rederived as (
+
+    select * from links_changed
+    union
+    select * from in_rederive_window
+
+),
+
 {% endif %}
 
 -- the raw rows to type and check: every one, or in an incremental run those landed after the newest
--- stored row and the stored rows whose parent link changed
+-- stored row and the stored rows whose parent link changed or business time falls in a backfill
+-- window
 to_derive as (
 
     select * from source
@@ -99,10 +121,10 @@ to_derive as (
         union all
         select relinked.*
         from {{ source('billing', 'subscription_events') }} as relinked
-        inner join links_changed
+        inner join rederived
             on
-                relinked._batch_id = links_changed._batch_id
-                and relinked._row_number = links_changed._row_number
+                relinked._batch_id = rederived._batch_id
+                and relinked._row_number = rederived._row_number
     {% endif %}
 
 ),

@@ -27,13 +27,36 @@ source as (
 
 ),
 
+{% if is_incremental() %}
+
+-- stored rows whose spend_date falls in the window a backfill names (vars rederive_from,
+-- rederive_to): derived again; none in a plain run
+in_rederive_window as (
+
+    select
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    where {{ in_rederive_window('cast(stored.spend_date as timestamp)') }}
+
+),
+
+{% endif %}
+
 -- the raw rows to type and check: every one, or in an incremental run those landed after the newest
--- stored row
+-- stored row and the stored rows whose business time falls in a backfill window
 to_derive as (
 
     select * from source
     {% if is_incremental() %}
         where {{ newer_than_held('_loaded_at', '_loaded_at') }}
+        union all
+        select relinked.*
+        from {{ source('marketing', 'ad_spend') }} as relinked
+        inner join in_rederive_window
+            on
+                relinked._batch_id = in_rederive_window._batch_id
+                and relinked._row_number = in_rederive_window._row_number
     {% endif %}
 
 ),

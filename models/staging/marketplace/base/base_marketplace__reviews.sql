@@ -125,19 +125,34 @@ rule_inputs_changed as (
 
 ),
 
+-- stored rows whose reviewed_at falls in the window a backfill names (vars rederive_from,
+-- rederive_to): derived again; none in a plain run
+in_rederive_window as (
+
+    select
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
+    where {{ in_rederive_window('stored.reviewed_at') }}
+
+),
+
 -- the stored rows derived again, once each
 rederived as (
 
     select * from links_changed
     union
     select * from rule_inputs_changed
+    union
+    select * from in_rederive_window
 
 ),
 
 {% endif %}
 
 -- the raw rows to type and check: every one, or in an incremental run those landed after the newest
--- stored row and the stored rows whose parent link or rule inputs changed
+-- stored row and the stored rows whose parent link changed, rule inputs changed or business time
+-- falls in a backfill window
 to_derive as (
 
     select * from source
