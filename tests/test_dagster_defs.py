@@ -209,12 +209,33 @@ def test_schedules_follow_the_reporting_calendar_in_utc(repo):
     assert request.job_name in (None, "week_report")
 
 
-def test_schedule_time_zone_is_configurable(monkeypatch):
-    from orchestration.defs.automation import build_automation
-
+def test_schedule_time_zone_is_configurable(env_root: Path, monkeypatch):
+    """The report schedules and the refresh, whose days (its partitions) are days of that zone."""
+    for name, value in tmp_environment(env_root).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("SCHEDULE_TIMEZONE", "Europe/Madrid")
-    automation = build_automation()
-    assert {s.execution_timezone for s in automation.schedules} == {"Europe/Madrid"}
+    from orchestration.definitions import defs as load
+
+    repo = load().get_repository_def()
+    assert {s.execution_timezone for s in repo.schedule_defs} == {"Europe/Madrid"}
+    assert repo.get_job("warehouse_refresh").partitions_def.timezone == "Europe/Madrid"
+
+
+def test_the_refresh_is_partitioned_by_day_and_a_backfill_is_one_run(repo):
+    """Landing and every dbt layer carry the daily partitions; a backfill of a range runs once."""
+    job = repo.get_job("warehouse_refresh")
+    assert isinstance(job.partitions_def, dg.DailyPartitionsDefinition)
+    graph = repo.asset_graph
+    layers = {key for key in graph.get_all_asset_keys() if graph.get(key).group_name in ("landing", "staging", "marts")}
+    assert layers and all(graph.get(key).partitions_def == job.partitions_def for key in layers)
+    policies = {graph.get(key).backfill_policy for key in layers}
+    assert policies == {dg.BackfillPolicy.single_run()}
+
+
+def test_the_daily_refresh_runs_the_day_that_just_ended(repo):
+    schedule = next(s for s in repo.schedule_defs if s.name == "daily_refresh_schedule")
+    [request] = _tick(schedule, datetime(2026, 12, 4, 5, tzinfo=UTC)).run_requests
+    assert request.partition_key == "2026-12-03"
 
 
 def test_landing_sensor_starts_a_refresh_when_new_files_settle(repo, tmp_path, monkeypatch):
@@ -226,7 +247,7 @@ def test_landing_sensor_starts_a_refresh_when_new_files_settle(repo, tmp_path, m
     (folder / "orders_2026-10.csv").write_text("order_id\n1\n")
 
     def tick(cursor):
-        context = dg.build_sensor_context(cursor=cursor)
+        context = dg.build_sensor_context(cursor=cursor, repository_def=repo)
         result = sensor.evaluate_tick(context)
         return result, result.cursor
 
@@ -237,6 +258,9 @@ def test_landing_sensor_starts_a_refresh_when_new_files_settle(repo, tmp_path, m
     assert not result.run_requests  # waits for the files to settle
     result, cursor = tick(cursor)
     assert len(result.run_requests) == 1
+    # the newest complete day: the window its build derives again
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    assert result.run_requests[0].partition_key == yesterday
     result, cursor = tick(cursor)
     assert not result.run_requests
 

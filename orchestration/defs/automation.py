@@ -1,7 +1,9 @@
 """Jobs, schedules and the landing sensor: the reporting calendar of `calendar`.
 
 - `warehouse_refresh`: land, build (staging, checks, marts, checks), alert, publish: everything
-  except the reports. Run by `daily_refresh_schedule` overnight (05:00) and by `new_landing_files`.
+  except the reports, partitioned by day (`partitions`). `daily_refresh_schedule` runs it
+  overnight (05:00) for the day that just ended, `new_landing_files` for the newest day; a
+  backfill of a range of days is one run.
 - `<frequency>_report` jobs: one report asset each, for the period the schedule names.
 - Schedules run in SCHEDULE_TIMEZONE (UTC by default). The monthly and quarterly ones tick every
   Monday and skip all but the first Monday of the month / quarter (see `calendar`).
@@ -19,7 +21,8 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.defs.calendar import REFRESH_CRON, REPORT_SCHEDULES, period_to_report, report_due, schedule_timezone
+from orchestration.defs.calendar import REFRESH_HOUR, REPORT_SCHEDULES, period_to_report, report_due, schedule_timezone
+from orchestration.defs.partitions import refresh_partitions
 from orchestration.settings import Settings
 
 REFRESH_GROUPS = ("landing", "staging", "intermediate", "marts", "alerts", "serving")
@@ -100,7 +103,11 @@ def build_landing_sensor(job: Any) -> dg.SensorDefinition:
         if not start:
             return dg.SkipReason(f"{why} in {landing_dir}")
         run_key = "landing-" + hashlib.sha256(cursor.encode()).hexdigest()[:16]
-        return dg.RunRequest(run_key=run_key, tags={"trigger": "new_landing_files", "reason": why[:200]})
+        return dg.RunRequest(
+            run_key=run_key,
+            partition_key=refresh_partitions().get_last_partition_key(),
+            tags={"trigger": "new_landing_files", "reason": why[:200]},
+        )
 
     return new_landing_files
 
@@ -144,12 +151,13 @@ def build_automation(report_frequencies: tuple[str, ...] = REPORT_FREQUENCIES, t
     refresh = refresh_job()
     jobs: list[Any] = [refresh]
     schedules = [
-        dg.ScheduleDefinition(
+        dg.build_schedule_from_partitioned_job(
+            refresh,
             name="daily_refresh_schedule",
-            cron_schedule=REFRESH_CRON,
-            job=refresh,
-            execution_timezone=tz,
-            description=f"Land, build and validate overnight, before the 08:00 daily report ({tz})",
+            hour_of_day=REFRESH_HOUR,
+            minute_of_hour=0,
+            description="Land, build and validate the day that just ended, overnight, before the 08:00 daily report "
+            "(in SCHEDULE_TIMEZONE, the partitions' time zone)",
             default_status=dg.DefaultScheduleStatus.RUNNING,
         )
     ]

@@ -33,7 +33,8 @@ class ReportSchedule:
     description: str
 
 
-REFRESH_CRON = "0 5 * * *"  # daily refresh, three hours before the daily report
+REFRESH_HOUR = 5  # daily refresh, three hours before the daily report
+REFRESH_CRON = f"0 {REFRESH_HOUR} * * *"
 REPORT_SCHEDULES = (
     ReportSchedule("day", "0 8 * * *", "Daily KPI report at 08:00, after the overnight refresh"),
     ReportSchedule("week", "0 9 * * 1", "Weekly KPI report on Mondays at 09:00"),

@@ -25,7 +25,8 @@ import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration import build_state, duckdb_connect
-from orchestration.dbt_flags import for_warehouse
+from orchestration.dbt_flags import for_warehouse, with_vars
+from orchestration.defs.partitions import refresh_partitions, run_window_vars
 from orchestration.defs.project import dbt_project, keep_partial_parse, manifest, run_target_path, translator
 from orchestration.defs.resources import WarehouseResource
 from orchestration.settings import SCORECARD_MODELS
@@ -133,9 +134,13 @@ def run_dbt_build(
     # scheduled refresh need not (dbt's advice for production builds)
     args = for_warehouse(["build", "--exclude-resource-type", "unit_test"], settings)
     reason = build_state.full_refresh_reason(settings.warehouse_path)
+    window = run_window_vars(context)
     if reason:
         context.log.info(f"full refresh: {reason}")
         args.append("--full-refresh")
+    elif window:
+        context.log.info("deriving again the held rows of the window " + " to ".join(window.values()))
+        args = with_vars(args, window)
     invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
     # dbt holds the warehouse until it exits: collect its events, then read the built tables
     events = list(invocation.stream())
@@ -172,6 +177,8 @@ def build_dbt_assets() -> list[dg.AssetsDefinition]:
             name=name,
             dagster_dbt_translator=translator(),
             project=dbt_project(),
+            partitions_def=refresh_partitions(),
+            backfill_policy=dg.BackfillPolicy.single_run(),
         )
         def layer_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
             yield from run_dbt_build(context, dbt, warehouse)

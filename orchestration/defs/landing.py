@@ -17,6 +17,7 @@ import dagster as dg
 from orchestration import duckdb_connect
 from orchestration.contracts import ENTITIES, SOURCES
 from orchestration.defs import gx
+from orchestration.defs.partitions import refresh_partitions
 from orchestration.defs.resources import WarehouseResource
 from orchestration.landing import FileResult, land
 from orchestration.landing.loader import LandingError
@@ -92,6 +93,9 @@ def build_land_asset() -> dg.AssetsDefinition:
         name="land_sources",
         specs=[*SOURCE_SPECS, LEDGER_SPEC],
         check_specs=[c.spec() for c in checks],
+        # every new file lands whatever the partition (see `partitions`): one run for a backfill
+        partitions_def=refresh_partitions(),
+        backfill_policy=dg.BackfillPolicy.single_run(),
         description="Land new landing files into raw (orchestration.landing.land), then validate the ledger.",
     )
     def land_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
