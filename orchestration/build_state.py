@@ -130,3 +130,24 @@ def record_incremental_state(warehouse_path: Path, project_dir: Path = PROJECT_D
     if counts is not None:
         state = {"project": project_digest(project_dir), "raw_rows": counts}
         incremental_state_file(warehouse_path).write_text(json.dumps(state, sort_keys=True) + "\n")
+    record_tested_build(warehouse_path)
+
+
+# An incremental build's row-level data tests read only the rows written since the last complete
+# build whose tests passed (macros/utils/data_test_scope.sql): after such a build, its stamp (the
+# newest `recorded_at` of the watermarks it appended) goes into incremental_state.tested_builds.
+DATA_TEST_SCOPE = {"data_tests_scope": "written_since_tested"}
+
+
+def record_tested_build(warehouse_path: Path) -> None:
+    if not warehouse_path.exists():
+        return
+    try:
+        with duckdb_connect.connect(str(warehouse_path)) as con:
+            con.execute(
+                "insert into incremental_state.tested_builds (tested_through, recorded_at) "
+                "select max(recorded_at), current_timestamp from incremental_state.watermarks "
+                "having max(recorded_at) is not null"
+            )
+    except duckdb.CatalogException:  # a build that created no incremental state: nothing to scope by
+        return

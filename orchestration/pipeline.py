@@ -235,10 +235,13 @@ def dbt_build_step(settings: Settings, force: bool = False) -> None:
 def incremental_build_args(full_refresh_reason: str | None) -> list[str]:
     """A full refresh when there is a reason; otherwise the project is the one the last complete
     build ran, unit tests included, and unit tests read fixed inputs, not the data: an incremental
-    build leaves them out."""
+    build leaves them out, and its row-level data tests read the rows written since the last
+    complete build whose tests passed (`build_state.DATA_TEST_SCOPE`)."""
+    from orchestration.build_state import DATA_TEST_SCOPE
+
     if full_refresh_reason:
         return ["--full-refresh"]
-    return ["--exclude-resource-type", "unit_test"]
+    return ["--exclude-resource-type", "unit_test", "--vars", json.dumps(DATA_TEST_SCOPE)]
 
 
 def score_step(settings: Settings) -> None:

@@ -100,8 +100,31 @@ def test_an_unreadable_state_refreshes_fully(project: Path, warehouse: Path) -> 
     assert build_state.full_refresh_reason(warehouse, project) == "no complete build of this warehouse recorded"
 
 
-def test_an_incremental_build_leaves_unit_tests_out_and_a_full_refresh_runs_them() -> None:
+def test_an_incremental_build_leaves_unit_tests_out_and_scopes_data_tests_a_full_refresh_runs_all() -> None:
     from orchestration.pipeline import incremental_build_args
 
-    assert incremental_build_args(None) == ["--exclude-resource-type", "unit_test"]
+    assert incremental_build_args(None) == [
+        "--exclude-resource-type",
+        "unit_test",
+        "--vars",
+        '{"data_tests_scope": "written_since_tested"}',
+    ]
     assert incremental_build_args("the dbt project changed since the last build") == ["--full-refresh"]
+
+
+def test_a_passing_build_records_its_stamp_for_the_next_builds_tests(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema incremental_state")
+        con.execute("create table incremental_state.watermarks (model_name text, upstream_written_at timestamp, "
+                    "recorded_at timestamp)")
+        con.execute("create table incremental_state.tested_builds (tested_through timestamp, recorded_at timestamp)")
+        con.execute("insert into incremental_state.watermarks values ('a', null, '2026-12-01 05:00:00'), "
+                    "('b', null, '2026-12-02 05:00:00')")
+    build_state.record_tested_build(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute("select cast(tested_through as text) from incremental_state.tested_builds").fetchall() == [
+            ("2026-12-02 05:00:00",)
+        ]
+    build_state.record_tested_build(tmp_path / "never-built.duckdb")
+    assert not (tmp_path / "never-built.duckdb").exists()

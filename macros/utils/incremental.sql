@@ -120,6 +120,21 @@ create table if not exists {{ watermarks_relation() }} (
 )
 {%- endmacro %}
 
+{#- on-run-start: the stamps of the complete builds whose tests passed (macros/utils/
+    data_test_scope.sql), appended by the pipeline after such a build. -#}
+{% macro tested_builds_relation() -%}
+    {{ return(api.Relation.create(
+        database=target.database, schema='incremental_state', identifier='tested_builds'
+    )) }}
+{%- endmacro %}
+
+{% macro create_tested_builds_table() -%}
+create table if not exists {{ tested_builds_relation() }} (
+    tested_through {{ dbt.type_timestamp() }},
+    recorded_at {{ dbt.type_timestamp() }}
+)
+{%- endmacro %}
+
 {#- A post-hook: the newest `_written_at` of `upstream` is what this run took in. -#}
 {% macro record_watermark(upstream) -%}
 insert into {{ watermarks_relation() }} (model_name, upstream_written_at, recorded_at)

@@ -138,9 +138,10 @@ def run_dbt_build(
     if reason:
         context.log.info(f"full refresh: {reason}")
         args.append("--full-refresh")
-    elif window:
-        context.log.info("deriving again the held rows of the window " + " to ".join(window.values()))
-        args = with_vars(args, window)
+    else:
+        if window:
+            context.log.info("deriving again the held rows of the window " + " to ".join(window.values()))
+        args = with_vars(args, {**build_state.DATA_TEST_SCOPE, **window})
     invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
     # dbt holds the warehouse until it exits: collect its events, then read the built tables
     events = list(invocation.stream())
