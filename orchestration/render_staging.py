@@ -777,8 +777,6 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
         "by row in the batches derived, as they are in the others (a batch-level join: a row-level "
         "one would hash every held row)"
     )
-    if not incremental(entity):
-        held_note = ""
     times = cte(
         "business_times",
         [
@@ -789,22 +787,18 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
             f"    {_business_time(entity)} as business_time",
             "from duplicates_flagged",
         ]
-        + (
-            [
-                "{% if is_incremental() %}",
-                "    union all",
-                *_stored_business_times(entity, ["inner join derived_batches"], _not_derived_again("stored")),
-                "    union all",
-                *_stored_business_times(
-                    entity,
-                    ["left join derived_batches"],
-                    ["where derived_batches._batch_id is null"],
-                ),
-                "{% endif %}",
-            ]
-            if incremental(entity)
-            else []
-        ),
+        + [
+            "{% if is_incremental() %}",
+            "    union all",
+            *_stored_business_times(entity, ["inner join derived_batches"], _not_derived_again("stored")),
+            "    union all",
+            *_stored_business_times(
+                entity,
+                ["left join derived_batches"],
+                ["where derived_batches._batch_id is null"],
+            ),
+            "{% endif %}",
+        ],
         f"each row's business time ({entity.partitioned_by})" + held_note,
     )
     newest = cte(
@@ -845,8 +839,6 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
         "a row whose business time is older than what earlier batches had already delivered (less "
         "the var late_arrival_grace_days) arrived late; the file's name plays no part",
     )
-    if not incremental(entity):
-        return [times, newest, watermarks, flagged]
     derived = cte(
         "derived_batches",
         ["select distinct _batch_id", "from duplicates_flagged"],
@@ -861,10 +853,10 @@ def _final(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
     held = stored_columns(entity, columns)
     items = [[f"{defaulted_sql} as _defaulted_columns" if name == "_defaulted_columns" else name] for name in held]
     # what this run writes is stamped, so the models reading this one take in only that
-    written_at = [[WRITTEN_AT]] if incremental(entity) else []
+    written_at = [[WRITTEN_AT]]
     source_cte = "late_arrivals_flagged" if entity.partitioned_by else "duplicates_flagged"
     body = ["select", *indent(with_commas(items + written_at)), f"from {source_cte}"]
-    if incremental(entity) and entity.partitioned_by:
+    if entity.partitioned_by:
         held_list = indent(with_commas([[name] for name in held] + written_at), 2)
         restated = ["    union all", "    select", *held_list, "    from restated"]
         body += ["{% if is_incremental() %}", *restated, "{% endif %}"]
@@ -900,13 +892,6 @@ INCREMENTAL_CONFIG = [
     "    on_schema_change='fail',",
     ") }}",
 ]
-
-
-def incremental(entity: Entity) -> bool:
-    """Whether the base model derives only what new batches change: every one does. A consistency
-    rule reading other entities' rows checks again the held rows whose rule inputs their base
-    models wrote since this one last wrote (`_rule_inputs_changed`)."""
-    return True
 
 
 def _rule_inputs(entity: Entity) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
@@ -1173,17 +1158,14 @@ def _restated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[list[st
 def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     """The base model of `entity` as `source` exports it: plain dbt SQL."""
     columns = source_columns(entity, source)
-    is_incremental = incremental(entity)
     ctes = _import_ctes(entity) + _parent_ctes(entity)
-    if is_incremental:
-        changed = [_links_changed(entity)] if _references(entity) else []
-        changed += [_rule_inputs_changed(entity)] if _rule_inputs(entity) else []
-        changed += [_in_rederive_window(entity)] if entity.partitioned_by else []
-        changed += [block for block in [_rederived(entity)] if block]
-        if changed:
-            ctes.append(incremental_ctes(changed))
-        ctes.append(_to_derive(entity))
-    ctes.append(_trimmed(columns, "to_derive" if is_incremental else "source"))
+    changed = [_links_changed(entity)] if _references(entity) else []
+    changed += [_rule_inputs_changed(entity)] if _rule_inputs(entity) else []
+    changed += [_in_rederive_window(entity)] if entity.partitioned_by else []
+    changed += [block for block in [_rederived(entity)] if block]
+    if changed:
+        ctes.append(incremental_ctes(changed))
+    ctes += [_to_derive(entity), _trimmed(columns, "to_derive")]
     typed_from = "trimmed"
     if any(col.ambiguous_pairs for col in columns):
         ctes.append(_ambiguities_marked(columns))
@@ -1194,20 +1176,17 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
         ctes.append(_joined(entity))
         checked_from = "joined"
     ctes += [_column_rules_checked(columns, checked_from), _validated(entity, columns)]
-    if is_incremental:
-        ctes += [incremental_ctes(_stored_of_derived_keys(entity, columns)), _rank_input(columns)]
-    ctes += [_fingerprinted(columns, "rank_input" if is_incremental else "validated"), _ranked(entity)]
+    ctes += [incremental_ctes(_stored_of_derived_keys(entity, columns)), _rank_input(columns)]
+    ctes += [_fingerprinted(columns, "rank_input"), _ranked(entity)]
     ctes.append(_duplicates_flagged())
     if entity.partitioned_by:
         ctes += _late_arrival_ctes(entity)
-        if is_incremental:
-            ctes.append(incremental_ctes(_restated(entity, columns)))
+        ctes.append(incremental_ctes(_restated(entity, columns)))
     ctes.append(_final(entity, columns))
 
     lines = comment_lines(HEADER.format(source=entity.source, entity=entity.name)) + ["--"]
     lines += comment_lines(_description(entity)) + [""]
-    if is_incremental:
-        lines += comment_lines(INCREMENTAL_NOTE) + INCREMENTAL_CONFIG + [""]
+    lines += comment_lines(INCREMENTAL_NOTE) + INCREMENTAL_CONFIG + [""]
     lines += ["with", ""]
     for i, block in enumerate(ctes):
         ends_with_comma = block[0].startswith("{%") or i == len(ctes) - 1

@@ -46,7 +46,7 @@
 
 {#- The stamp of the last complete build whose tests passed, as text; none when there is none. -#}
 {% macro last_tested_build_stamp() -%}
-    {%- set tested_builds = load_relation(tested_builds_relation()) -%}
+    {%- set tested_builds = load_relation(incremental_state_relation('tested_builds')) -%}
     {%- if tested_builds is none -%}
         {{ return(none) }}
     {%- endif -%}

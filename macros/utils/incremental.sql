@@ -12,9 +12,10 @@
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
-{% macro watermarks_relation() -%}
+{#- A table of the schema where the incremental models keep their state. -#}
+{% macro incremental_state_relation(identifier) -%}
     {{ return(api.Relation.create(
-        database=target.database, schema='incremental_state', identifier='watermarks'
+        database=target.database, schema='incremental_state', identifier=identifier
     )) }}
 {%- endmacro %}
 
@@ -25,7 +26,7 @@
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set watermarks = load_relation(watermarks_relation()) -%}
+    {%- set watermarks = load_relation(incremental_state_relation('watermarks')) -%}
     {%- if watermarks is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -109,11 +110,11 @@
 {#- on-run-start: the table of watermarks. A run appends one row per model that keeps one, and
     the newest counts: a watermark never goes back, as stamps only grow. -#}
 {% macro create_watermarks_schema() -%}
-create schema if not exists {{ watermarks_relation().without_identifier() }}
+create schema if not exists {{ incremental_state_relation('watermarks').without_identifier() }}
 {%- endmacro %}
 
 {% macro create_watermarks_table() -%}
-create table if not exists {{ watermarks_relation() }} (
+create table if not exists {{ incremental_state_relation('watermarks') }} (
     model_name {{ dbt.type_string() }},
     upstream_written_at {{ dbt.type_timestamp() }},
     recorded_at {{ dbt.type_timestamp() }}
@@ -122,14 +123,8 @@ create table if not exists {{ watermarks_relation() }} (
 
 {#- on-run-start: the stamps of the complete builds whose tests passed (macros/utils/
     data_test_scope.sql), appended by the pipeline after such a build. -#}
-{% macro tested_builds_relation() -%}
-    {{ return(api.Relation.create(
-        database=target.database, schema='incremental_state', identifier='tested_builds'
-    )) }}
-{%- endmacro %}
-
 {% macro create_tested_builds_table() -%}
-create table if not exists {{ tested_builds_relation() }} (
+create table if not exists {{ incremental_state_relation('tested_builds') }} (
     tested_through {{ dbt.type_timestamp() }},
     recorded_at {{ dbt.type_timestamp() }}
 )
@@ -137,7 +132,9 @@ create table if not exists {{ tested_builds_relation() }} (
 
 {#- A post-hook: the newest `_written_at` of `upstream` is what this run took in. -#}
 {% macro record_watermark(upstream) -%}
-insert into {{ watermarks_relation() }} (model_name, upstream_written_at, recorded_at)
+insert into {{ incremental_state_relation('watermarks') }} (
+    model_name, upstream_written_at, recorded_at
+)
 select
     {{ dbt.string_literal(this.identifier) }} as model_name,
     max(_written_at) as upstream_written_at,
