@@ -24,11 +24,12 @@ def test_ratio() -> None:
 
 def test_ratios_are_the_steps_side_by_side() -> None:
     measured = steps(land=12, read_csv=10, dbt_run=33, direct_sql=30, one_day_refresh=5, build=50,
-                     validate=8, publish=10, pandas=4)
+                     no_change_refresh=4, validate=8, publish=10, pandas=4)
     assert bench.compute_ratios(measured) == {
         "landing_vs_read_csv": 1.2,
         "dbt_run_vs_direct_sql": 1.1,
         "one_day_refresh_vs_full_build": 0.1,
+        "no_change_refresh_vs_full_build": 0.08,  # the floor under the one-day refresh
         "pipeline_vs_pandas": 20.0,  # land + build + validate + publish
     }
     # a step not measured leaves its ratios empty, never a made-up number
