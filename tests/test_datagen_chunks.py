@@ -137,3 +137,26 @@ def test_a_month_spill_sorts_by_instant_then_tie_breaks_then_arrival(tmp_path: P
     order = [r["arrival"].tolist() for _, r in spilled.sort("tie", fill=lambda records, first: firsts.append(first))]
     assert order == [[3, 2, 4, 0], [5, 1]]
     assert firsts == [0, 4]
+
+
+def test_a_month_spill_sorts_a_day_at_a_time_into_the_months_order(tmp_path: Path) -> None:
+    dtype = np.dtype([("ms", np.int64), ("arrival", np.int64)])
+    instants = [2 * MS_PER_DAY + 5, 5, 40 * MS_PER_DAY, MS_PER_DAY, 5, 2 * MS_PER_DAY]
+    spilled = MonthSpill(tmp_path, dtype, "ms")
+    spilled.append(np.array([(ms, arrival) for arrival, ms in enumerate(instants)], dtype=dtype))
+    pieces = list(spilled.sort())
+    assert [month for month, _ in pieces] == [pieces[0][0]] * 3 + [pieces[0][0] + 1]  # three days, then one
+    in_month = np.fromfile(spilled.path(pieces[0][0]), dtype=dtype)
+    assert in_month["arrival"].tolist() == [1, 4, 3, 5, 0]  # by instant, ties in arrival order
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{m}.bin" for m in sorted(spilled.counts)]
+
+
+def test_a_stashed_table_reads_as_the_table(tables: dict[str, EntityTable | SpilledTable], tmp_path: Path) -> None:
+    table = tables["order_items"]
+    assert isinstance(table, EntityTable)
+    stashed = spill.stash(table, tmp_path)
+    rows = np.array([3, 0, table.n_rows - 1])
+    for name, values in table.take(rows).columns.items():
+        assert np.array_equal(np.asarray(stashed.take(rows).columns[name]), np.asarray(values))
+    assert np.array_equal(stashed.local_offsets["ordered_at"], table.local_offsets["ordered_at"])
+    assert np.array_equal(stashed.protected, table.protected)  # type: ignore[arg-type]

@@ -208,6 +208,25 @@ def _choose(mask: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     return np.sort(nth_true(mask, rng.choice(size, size=min(k, size), replace=False)))
 
 
+def _distinct(month: np.ndarray) -> np.ndarray:
+    """np.unique(month), a block at a time: a month per row of tens of millions of rows is not
+    copied and sorted whole."""
+    parts = [np.unique(month[s : s + NTH_TRUE_BLOCK]) for s in range(0, len(month), NTH_TRUE_BLOCK)]
+    return np.unique(np.concatenate(parts)) if parts else month[:0]
+
+
+def _in_big_files(month: np.ndarray) -> np.ndarray:
+    """Per row, whether its month's file has MIN_FILE_ROWS_FOR_MALFORMED rows or more. Counted a
+    month at a time: bincount and indexing by a small-integer month array would first widen all
+    of it to intp, eight bytes a row."""
+    big = np.ones(len(month), dtype=bool)
+    for value in _distinct(month).tolist():
+        rows = month == value
+        if np.count_nonzero(rows) < MIN_FILE_ROWS_FOR_MALFORMED:
+            big[rows] = False
+    return big
+
+
 def _value(table: EntityTable | SpilledTable, column: str, row: int) -> object:
     if isinstance(table, SpilledTable):
         table, row = table.take(np.array([row])), 0
@@ -238,11 +257,7 @@ def plan_defects(
         clean &= ~referenced
     if table.protected is not None:
         clean &= ~table.protected
-    if month is not None:
-        in_month = month - month.min()
-        big_file = (np.bincount(in_month) >= MIN_FILE_ROWS_FOR_MALFORMED)[in_month]
-    else:
-        big_file = np.full(n, n >= MIN_FILE_ROWS_FOR_MALFORMED)
+    big_file = _in_big_files(month) if month is not None else np.full(n, n >= MIN_FILE_ROWS_FOR_MALFORMED)
     columns = defect_columns(table.entity)
 
     def pool(defect_type: str) -> np.ndarray:  # made when needed: a mask per type would be n bytes each
@@ -284,7 +299,7 @@ def plan_defects(
     late = chosen.get(LATE_ARRIVING, np.zeros(0, dtype=np.int64))
     late_month = np.zeros(0, dtype=np.int64)
     if len(late) and month is not None:
-        months_with_rows = np.unique(month)
+        months_with_rows = _distinct(month)
         wished = month[late] + rng.integers(1, 4, len(late))
         late_month = months_with_rows[
             np.minimum(np.searchsorted(months_with_rows, wished), len(months_with_rows) - 1)

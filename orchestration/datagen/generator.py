@@ -2,7 +2,9 @@
 
 The biggest tables (web sessions, lesson activity) are generated a block of rows at a time and
 spilled to scratch files by month (spill.py), then written a chunk of rows at a time: memory does
-not grow with them, only with the per-student and per-order arrays.
+not grow with them. The per-order and per-enrollment tables are built in memory and stashed to
+scratch files as soon as they are complete, so what grows with the scale is the arrays of the step
+being built (orders and their lines, enrollments) and a few per-row masks of the biggest tables.
 
 The dataset is written into a new dir next to the landing dir and swapped in whole when complete
 (`writer.replacing_dataset`): a generation that fails or is killed leaves the previous dataset."""
@@ -10,6 +12,8 @@ The dataset is written into a new dir next to the landing dir and swapped in who
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import shutil
 import tempfile
 import time
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from orchestration.contracts import ENTITIES
 from orchestration.datagen.ads import build_ad_spend, new_customer_days
@@ -33,7 +38,7 @@ from orchestration.datagen.incidents import NO_INCIDENTS, Incidents, plan_incide
 from orchestration.datagen.learning import build_learning
 from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
-from orchestration.datagen.spill import SpilledTable, Table
+from orchestration.datagen.spill import SpilledTable, Table, stash
 from orchestration.datagen.students import build_students
 from orchestration.datagen.tables import EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, Window, month_index
@@ -56,6 +61,8 @@ from orchestration.datagen.writer import (
 Progress = Callable[[str], None]
 LONG_TABLE_ROWS = 1_000_000
 SCRATCH_DIR = ".scratch"
+M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's initial threshold
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ def build_tables(
         config.rng("orders"),
         incidents=incidents,
     )
-    tables.update(commerce.tables)
+    tables.update(_stashed(commerce.tables, scratch / "tables"))
     prices = tables["course_prices"]
     prices.protected = np.isin(prices.columns["price_change_id"], commerce.used_price_changes)
     built("orders", "order_items", "payments", "refunds")
@@ -176,15 +183,18 @@ def build_tables(
         scratch / "lesson_activity",
         course_update=incidents.course_update,
     )
-    tables.update(learning_tables)
+    tables.update(_stashed(learning_tables, scratch / "tables"))
     built("enrollments", "lesson_activity", "certificates")
     n_lessons = catalog.lesson_count[enrollments.course]
     tables["reviews"] = build_reviews(window, enrollments, catalog, n_lessons, config.rng("reviews"))
     tables["surveys"] = build_surveys(window, enrollments, catalog, config.rng("surveys"))
     built("reviews", "surveys")
+    order_session, used_visits = commerce.order_session, commerce.used_campaign_visits
+    # The per-order and per-enrollment arrays are not needed for the sessions: freed, they leave room.
+    del commerce, enrollments, n_lessons, first_paid
 
     rng = config.rng("sessions")
-    add_campaign_browsing(log, visits, commerce.used_campaign_visits, traffic.promoted_course, sources, rng)
+    add_campaign_browsing(log, visits, used_visits, traffic.promoted_course, sources, rng)
     add_browsing(
         log,
         sizes.student_sessions,
@@ -200,16 +210,26 @@ def build_tables(
     add_anonymous_traffic(
         log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, rng
     )
-    referenced = np.unique(commerce.order_session[commerce.order_session >= 0])
+    referenced = np.unique(order_session[order_session >= 0])
     tables["sessions"], session_rows = build_sessions(
         log, sources, catalog.n_courses, referenced, rng, scratch / "sessions"
     )
     log.discard()
     orders = tables["orders"]
     assert isinstance(orders, EntityTable)
-    orders.columns["session_id"] = session_rows.session_id_column(commerce.order_session)
+    orders.columns["session_id"] = session_rows.session_id_column(order_session)
     built("sessions")
     return {e.name: tables[e.name] for e in ENTITIES}
+
+
+def _stashed(built: dict[str, EntityTable] | dict[str, Table], directory: Path) -> dict[str, Table]:
+    """The tables, those in memory stashed to files (spill.stash); popped from `built`, which may
+    be kept by its builder's result, so that their in-memory arrays are freed."""
+    stashed: dict[str, Table] = {}
+    for name in list(built):
+        table = built.pop(name)
+        stashed[name] = stash(table, directory) if isinstance(table, EntityTable) else table
+    return stashed
 
 
 def planned_incidents(config: GeneratorConfig) -> Incidents:
@@ -270,11 +290,40 @@ def _plan(
     return plan, month
 
 
+def map_big_allocations() -> None:
+    """Fix glibc's mmap threshold at MMAP_THRESHOLD_BYTES: by default it rises up to 32 MB as big
+    blocks are freed, after which the generator's many short-lived arrays come from a heap that
+    fragments and is rarely given back, and the process's memory grows with the scale well beyond
+    the arrays alive. Memory behaviour only, process-wide; nothing to do off glibc."""
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
+@contextlib.contextmanager
+def _system_arrow_allocator() -> Iterator[None]:
+    """Arrow's buffers from the system allocator while generating: Arrow's default pool keeps the
+    memory of freed buffers for reuse, and rendering a big table frees hundreds of megabytes of
+    them; the system allocator maps such buffers and unmaps them when freed."""
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
 def generate(config: GeneratorConfig, progress: Progress = _quiet) -> GenerationResult:
     started = time.perf_counter()
+    map_big_allocations()
     files: list[WrittenFile] = []
     records: list[DefectRecord] = []
-    with replacing_dataset(config.out_dir) as out_dir, _scratch(out_dir) as scratch:
+    with (
+        _system_arrow_allocator(),
+        replacing_dataset(config.out_dir) as out_dir,
+        _scratch(out_dir) as scratch,
+    ):
         tables = build_tables(config, progress, scratch)
         referenced = referenced_rows(tables)
         parent_sizes = {name: table.n_rows for name, table in tables.items()}

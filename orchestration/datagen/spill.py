@@ -1,6 +1,7 @@
 """Monthly tables too big to hold in memory (sessions, lesson activity): their typed rows are
-appended to one scratch file per month as they are generated, sorted once the table is complete,
-and read back a block of rows at a time to plan defects and write the landing files.
+appended to one scratch file per day as they are generated, sorted a day at a time into one file
+per month once the table is complete, and read back a block of rows at a time to plan defects and
+write the landing files.
 
 A spilled table's rows are in the order the in-memory table would have: by partition instant,
 ties in generation order, so row numbers, ids and defects are those of the whole table.
@@ -16,8 +17,8 @@ import numpy as np
 
 from orchestration.contracts import Entity
 from orchestration.contracts import entity as contract_entity
-from orchestration.datagen.tables import ColumnData, EntityTable
-from orchestration.datagen.timeline import month_index
+from orchestration.datagen.tables import Categorical, ColumnData, EntityTable
+from orchestration.datagen.timeline import MS_PER_DAY, month_index
 
 # Records (in final order) and their row numbers -> one column (or null mask) of those rows.
 ColumnOf = Callable[[np.ndarray, np.ndarray], ColumnData]
@@ -52,7 +53,8 @@ class Layout:
 
 @dataclass
 class MonthSpill:
-    """Records appended to one file per month, in arrival order."""
+    """Records appended to one file per day, in arrival order: sorting holds a day's records, not
+    a month's (which grows with the scale)."""
 
     directory: Path
     dtype: np.dtype
@@ -60,34 +62,44 @@ class MonthSpill:
 
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.counts: dict[int, int] = {}
+        self.counts: dict[int, int] = {}  # rows per month
+        self._days: dict[int, set[int]] = {}  # days with rows, per month
 
     def path(self, month: int) -> Path:
         return self.directory / f"{month}.bin"
 
+    def _day_path(self, day: int) -> Path:
+        return self.directory / f"day-{day}.bin"
+
     def append(self, records: np.ndarray) -> None:
-        month = month_index(records[self.key])
-        order = np.argsort(month, kind="stable")  # keeps arrival order within a month
-        months, starts = np.unique(month[order], return_index=True)
-        for value, start, stop in zip(months.tolist(), starts, np.r_[starts[1:], len(order)], strict=True):
-            with self.path(value).open("ab") as handle:
+        day = np.floor_divide(records[self.key], MS_PER_DAY)
+        order = np.argsort(day, kind="stable")  # keeps arrival order within a day
+        days, starts = np.unique(day[order], return_index=True)
+        months = month_index(days * MS_PER_DAY).tolist()
+        for value, month, start, stop in zip(days.tolist(), months, starts, np.r_[starts[1:], len(order)], strict=True):
+            with self._day_path(value).open("ab") as handle:
                 records[order[start:stop]].tofile(handle)
-            self.counts[value] = self.counts.get(value, 0) + int(stop - start)
+            self.counts[month] = self.counts.get(month, 0) + int(stop - start)
+            self._days.setdefault(month, set()).add(value)
 
     def sort(self, *tie_breaks: str, fill: Fill | None = None) -> Iterator[tuple[int, np.ndarray]]:
-        """Sort every month's file by instant (ties by `tie_breaks`, then arrival) in place, months
-        in order, `fill(records, first row)` completing what depends on the final order; yields
-        (month, its records in final order) for the caller to read what it needs."""
+        """Sort the records by instant (ties by `tie_breaks`, then arrival) into one file per month,
+        a day at a time in order (an instant's day is within its month), `fill(records, first row)`
+        completing what depends on the final order; yields (month, a day's records in final order)
+        for the caller to read what it needs."""
         first = 0
         for month in sorted(self.counts):
-            records = np.fromfile(self.path(month), dtype=self.dtype)
-            keys = [records[field] for field in reversed(tie_breaks)]
-            records = records[np.lexsort([*keys, records[self.key]])]
-            if fill is not None:
-                fill(records, first)
-            records.tofile(self.path(month))
-            first += len(records)
-            yield month, records
+            with self.path(month).open("wb") as handle:
+                for day in sorted(self._days[month]):
+                    records = np.fromfile(self._day_path(day), dtype=self.dtype)
+                    keys = [records[field] for field in reversed(tie_breaks)]
+                    records = records[np.lexsort([*keys, records[self.key]])]
+                    if fill is not None:
+                        fill(records, first)
+                    records.tofile(handle)
+                    self._day_path(day).unlink()
+                    first += len(records)
+                    yield month, records
 
     def table(self, name: str, layout: Layout, protected: np.ndarray) -> SpilledTable:
         months = np.array(sorted(self.counts), dtype=np.int64)
@@ -123,12 +135,23 @@ class SpilledTable:
         """Per row, its month; int16 (year * 12 + month stays below 2**15 until the year 2730)."""
         return np.repeat(self.months.astype(np.int16), np.diff(self.bounds))
 
-    def _records(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
-        mapped = np.memmap(self.files[index], dtype=self.dtype, mode="r")
-        try:
-            return np.array(mapped[rows])
-        finally:
-            del mapped  # unmapped: its pages stop counting towards this process's memory
+    def _read(self, index: int, start: int, stop: int) -> np.ndarray:
+        """Records start..stop-1 of the index-th month's file. Plain reads, not a memory map: the
+        pages a map's reads touch (and those the kernel maps around them) would count towards this
+        process's memory until it is unmapped, up to a whole month's file."""
+        size = self.dtype.itemsize
+        return np.fromfile(self.files[index], dtype=self.dtype, count=stop - start, offset=start * size)
+
+    def _records(self, index: int, rows: np.ndarray) -> np.ndarray:
+        """The index-th month's records at `rows`, read a block of rows at a time."""
+        block = rows // BLOCK_ROWS
+        records = np.empty(len(rows), dtype=self.dtype)
+        n = int(self.bounds[index + 1] - self.bounds[index])
+        for value in np.unique(block).tolist():
+            mine = block == value
+            first = value * BLOCK_ROWS
+            records[mine] = self._read(index, first, min(first + BLOCK_ROWS, n))[rows[mine] - first]
+        return records
 
     def take(self, rows: np.ndarray) -> EntityTable:
         """The given rows, in the given order, as an in-memory table."""
@@ -142,15 +165,16 @@ class SpilledTable:
         return EntityTable.concat(parts).take(np.argsort(order, kind="stable"))
 
     def partition_values(self, index: int) -> np.ndarray:
-        """The partition instants of the index-th month's rows."""
-        return self._records(index, slice(None))[self.key].copy()  # a view would hold every field
+        """The partition instants of the index-th month's rows, read a block of rows at a time."""
+        n = int(self.bounds[index + 1] - self.bounds[index])
+        return np.concatenate([self._read(index, start, stop)[self.key] for start, stop in blocks(n)])
 
     def _blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(records, their row numbers), a block of rows at a time, in order."""
         for index in range(len(self.months)):
             first = int(self.bounds[index])
             for start, stop in blocks(int(self.bounds[index + 1]) - first):
-                yield self._records(index, slice(start, stop)), np.arange(first + start, first + stop)
+                yield self._read(index, start, stop), np.arange(first + start, first + stop)
 
     def row_blocks(self) -> Iterator[EntityTable]:
         """Every row, a block of rows at a time, in order."""
@@ -163,5 +187,33 @@ class SpilledTable:
             mask = self.layout.nulls.get(column)
             nulls = np.zeros(len(rows), dtype=bool) if mask is None else mask(records, rows)
             yield self.layout.columns[column](records, rows), nulls
+
+
+def _stashed(array: np.ndarray, path: Path) -> np.ndarray:
+    np.save(path, array)
+    return np.load(path, mmap_mode="r")
+
+
+def stash(table: EntityTable, directory: Path) -> EntityTable:
+    """The table with its arrays written to files under `directory` and mapped back read-only: a
+    per-order or per-enrollment table waiting to be written no longer holds memory of its own
+    while the later tables are built (its pages are read back as its columns are used, and being
+    file pages they can be dropped again)."""
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def kept(field: str, name: str, values: ColumnData) -> ColumnData:
+        path = directory / f"{table.name}.{field}.{name}.npy"
+        if isinstance(values, Categorical):
+            return Categorical(_stashed(values.codes, path), values.labels)
+        return _stashed(values, path) if isinstance(values, np.ndarray) else values
+
+    return EntityTable(
+        table.entity,
+        {c: kept("column", c, v) for c, v in table.columns.items()},
+        {c: _stashed(m, directory / f"{table.name}.null.{c}.npy") for c, m in table.nulls.items()},
+        {c: _stashed(o, directory / f"{table.name}.offset.{c}.npy") for c, o in table.local_offsets.items()},
+        None if table.protected is None else _stashed(table.protected, directory / f"{table.name}.protected.npy"),
+    )
+
 
 Table = EntityTable | SpilledTable
