@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land onboard set-aside build validate publish report dev dashboard test lint evaluate bench clean
+.PHONY: help venv run data land onboard set-aside build validate publish report dev dashboard test lint evaluate bench spark-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -88,6 +88,21 @@ evaluate: $(STAMP) ## dbt-project-evaluator's rules on the project (offline: EVA
 
 bench: $(STAMP) ## time and memory of every step and the side-by-side ratios: SCALES=0.05,0.25 (data/bench/results.json)
 	@$(BIN)/python -m orchestration.bench --scales $(or $(SCALES),$(SCALE))
+
+SPARK_STAMP := $(VENV)/.spark-installed
+
+$(SPARK_STAMP): $(STAMP)
+	@echo "==> installing pyspark and dbt-spark into $(VENV) (about 450 MB the first time)"
+	@$(BIN)/python -m pip install --quiet -e '.[spark]' || { echo "error: pyspark/dbt-spark install failed (step: spark-check)"; exit 1; }
+	@touch $(SPARK_STAMP)
+
+spark-check: $(SPARK_STAMP) ## the project built on DuckDB and on Spark, every mart compared (slow; DATASETS=golden,small; a JRE via apt when missing)
+	@command -v java >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "==> installing a Java runtime for Spark (apt: default-jre-headless)"; \
+			apt-get update -qq >/dev/null && apt-get install -y -qq default-jre-headless >/dev/null; \
+		fi; }
+	@$(BIN)/python -m orchestration.spark.check $(if $(DATASETS),--datasets $(DATASETS))
 
 clean: ## remove generated data, the warehouse and dbt artifacts (keeps .venv)
 	rm -rf data target logs .dagster_home artifacts

@@ -61,13 +61,26 @@ def _keywords() -> frozenset[str]:
     return frozenset(name for (name,) in rows.fetchall())
 
 
+QUOTED_IDENT = re.compile(r"\{\{ (adapter\.quote\('[A-Za-z0-9_]*'\)) \}\}")
+
+
 def ident(name: str) -> str:
-    """A column name as SQL: plain when it is lower-case snake case, else double-quoted
-    (`"sessionId"`, an export's `"PaymentID"`). Names are checked by the mapping reader and the
-    contract (letters, digits, underscores), so quoting never needs escaping."""
+    """A column name as SQL: plain when it is lower-case snake case, else quoted by the engine's
+    adapter (`"sessionId"` on DuckDB, `` `sessionId` `` on Spark, where double quotes make a
+    string). Names are checked by the mapping reader and the contract (letters, digits,
+    underscores), so quoting never needs escaping."""
     if re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name not in _keywords():
         return name
-    return '"' + name.replace('"', '""') + '"'
+    return "{{ adapter.quote(" + jinja_text(name) + ") }}"
+
+
+def jinja_sql(sql: str) -> str:
+    """SQL holding quoted identifiers as a Jinja expression (an argument of a macro call): Jinja
+    does not render inside a string, so `stored.{{ adapter.quote('x') }}` becomes
+    `'stored.' ~ adapter.quote('x')`."""
+    pieces = QUOTED_IDENT.split(sql)
+    parts = [piece if index % 2 else jinja_text(piece) for index, piece in enumerate(pieces) if piece]
+    return " ~ ".join(parts) or "''"
 
 
 def escape_jinja(text: str) -> str:
@@ -77,8 +90,11 @@ def escape_jinja(text: str) -> str:
 
 
 def sql_text(value: str) -> str:
-    """A SQL string literal of any text: quotes doubled, Jinja braces escaped."""
-    return escape_jinja("'" + value.replace("'", "''") + "'")
+    """A SQL string literal of any text, Jinja braces escaped. Text with a quote or a backslash is
+    escaped by the engine (macros/utils/quoted_text.sql): Spark reads `''` as two literals."""
+    if "'" in value or "\\" in value:
+        return "{{ quoted_text(" + jinja_text(value) + ") }}"
+    return escape_jinja("'" + value + "'")
 
 
 def jinja_text(value: str) -> str:
@@ -239,7 +255,7 @@ def _parse_time(col: SourceColumn, fmt: str, at: int) -> list[str]:
     a UTC timestamp (or a date), null when the text does not fit. `iso8601` is the contract's own
     format: a date, or a date and time with an optional offset or `Z`; a time without an offset is
     in the source's time zone."""
-    text = jinja_text(col.text)
+    text = jinja_sql(col.text)
     zone = jinja_text(col.timezone)
     then_at = at + len("        then ")
     if fmt == ISO8601 and col.column.type == "date":
@@ -309,7 +325,7 @@ def typed_value(col: SourceColumn, at: int = 8) -> list[str]:
     if column.type == "boolean":
         return [f"case lower({text})", "    when 'true' then true", "    when 'false' then false", "end"]
     if column.type in NUMBER_TYPES:
-        quoted = jinja_text(text)
+        quoted = jinja_sql(text)
         shape = [f"{{{{ is_{column.type}_text({quoted}) }}}}"]
         value = jinja(at + 13, "dbt.safe_cast", quoted, NUMBER_TYPES[column.type])
         return ["case", *when_then(shape, value, at), "end"]
@@ -329,16 +345,18 @@ def column_checks(col: SourceColumn, levels: int) -> list[list[str]]:
     `ordered_at: unparseable timestamp 'yesterday'`, `order_total: negative (-12.00)`."""
     column, text, name = col.column, col.text, col.name
     label = column.name + ": "
-    quote = "''''"  # a SQL literal holding one quote
+    quote = "chr(39)"  # a quote on every engine, where a quote inside a literal is not escaped alike
     checks = []
     if column.required:
         checks.append(case_when(f"{text} is null", [sql_text(label + "required value missing")], levels))
     if col.ambiguous_pairs:
         pairs = "; ".join(" or ".join(pair) for pair in col.ambiguous_pairs)
         message = [
-            sql_text(f"{label}ambiguous {column.type} '"),
+            sql_text(f"{label}ambiguous {column.type} "),
+            quote,
             text,
-            sql_text(f"' ({pairs}): "),
+            quote,
+            sql_text(f" ({pairs}): "),
             sql_text("declare date_order in the source mapping"),
         ]
         checks.append(case_when(col.is_ambiguous, message, levels))
@@ -346,10 +364,10 @@ def column_checks(col: SourceColumn, levels: int) -> list[list[str]]:
         condition = f"{text} is not null and {name} is null"
         if col.ambiguous_pairs:
             condition += f" and not {col.is_ambiguous}"
-        message = [sql_text(f"{label}unparseable {column.type} '"), text, quote]
+        message = [sql_text(f"{label}unparseable {column.type} "), quote, text, quote]
         checks.append(case_when(condition, message, levels))
     if column.accepted_values:
-        message = [sql_text(label + "not an accepted value '"), text, quote]
+        message = [sql_text(label + "not an accepted value "), quote, text, quote]
         accepted = ", ".join(sql_text(v) for v in column.accepted_values)
         if fits(f"    when {name} not in ({accepted})", levels):
             checks.append(case_when(f"{name} not in ({accepted})", message, levels))
@@ -365,7 +383,7 @@ def column_checks(col: SourceColumn, levels: int) -> list[list[str]]:
         message = [sql_text(f"{label}above maximum {number(column.max_value)} ("), text, "')'"]
         checks.append(case_when(f"{name} > {number(column.max_value)}", message, levels))
     if column.codes:
-        message = [sql_text(f"{label}not {column.codes.label} '"), text, quote]
+        message = [sql_text(f"{label}not {column.codes.label} "), quote, text, quote]
         checks.append(case_when(f"{name} is not null and {listed_code(column)} is null", message, levels))
     if column.references:
         message = [sql_text(orphan_message(column)), text, "')'"]
@@ -674,13 +692,13 @@ def validated_columns(columns: tuple[SourceColumn, ...]) -> list[str]:
 
 
 def _fingerprinted(columns: tuple[SourceColumn, ...], source_cte: str) -> list[str]:
-    names = ", ".join(jinja_text(col.name) for col in columns)
+    names = ", ".join(jinja_sql(col.name) for col in columns)
     one_line = f"{{{{ row_fingerprint([{names}]) }}}} as _fingerprint"
     if fits(one_line, 2):
         call = [one_line]
     else:
         call = (
-            ["{{ row_fingerprint(["] + [f"    {jinja_text(col.name)}," for col in columns] + ["]) }} as _fingerprint"]
+            ["{{ row_fingerprint(["] + [f"    {jinja_sql(col.name)}," for col in columns] + ["]) }} as _fingerprint"]
         )
     return cte(
         "fingerprinted",
@@ -886,7 +904,7 @@ INCREMENTAL_NOTE = (
 )
 INCREMENTAL_CONFIG = [
     "{{ config(",
-    "    materialized='incremental',",
+    "    materialized=incremental_materialization(),",
     "    unique_key=['_batch_id', '_row_number'],",
     "    incremental_strategy='delete+insert',",
     "    on_schema_change='fail',",
@@ -989,7 +1007,7 @@ def _in_rederive_window(entity: Entity) -> list[str]:
             "    stored._batch_id,",
             "    stored._row_number",
             "from {{ this }} as stored",
-            f"where {{{{ in_rederive_window({jinja_text(_business_time(entity, 'stored.'))}) }}}}",
+            f"where {{{{ in_rederive_window({jinja_sql(_business_time(entity, 'stored.'))}) }}}}",
         ],
         f"stored rows whose {entity.partitioned_by} falls in the window a backfill names (vars "
         "rederive_from, rederive_to): derived again; none in a plain run",

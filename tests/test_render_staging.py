@@ -34,6 +34,7 @@ from orchestration.render_staging import (
     base_model_path,
     base_model_sql,
     ident,
+    jinja_sql,
     jinja_text,
     render_base_models,
     render_row_accounting_models,
@@ -58,9 +59,16 @@ HOSTILE = [
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_a_value_in_sql_is_a_quoted_literal_that_jinja_leaves_alone(value: str) -> None:
-    rendered = jinja2.Template(sql_text(value)).render()
-    assert rendered == "'" + value.replace("'", "''") + "'"
-    assert duckdb.sql(f"select {rendered}").fetchone() == (value,)
+    # quoted_text as the project's macro renders it on DuckDB (dbt.escape_single_quotes doubles a
+    # quote; Spark's escapes it and a backslash with a backslash: macros/spark/)
+    duckdb_literal = jinja2.Template(sql_text(value)).render(quoted_text=lambda v: "'" + v.replace("'", "''") + "'")
+    assert duckdb.sql(f"select {duckdb_literal}").fetchone() == (value,)
+    spark_literal = jinja2.Template(sql_text(value)).render(
+        quoted_text=lambda v: "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    )
+    assert "''" not in spark_literal[1:-1]  # Spark would read two literals
+    plain = "'" not in value and "\\" not in value
+    assert (duckdb_literal == "'" + value + "'") == plain  # a plain value stays a plain literal
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -70,10 +78,19 @@ def test_a_value_passed_to_a_macro_is_a_jinja_string(value: str) -> None:
 
 def test_names_are_quoted_only_when_they_need_it() -> None:
     assert ident("order_id") == "order_id"
-    assert ident("sessionId") == '"sessionId"'
-    assert ident("PaymentID") == '"PaymentID"'
-    assert ident("order") == '"order"'  # a keyword
-    assert ident("select") == '"select"'
+    # quoted by the engine's adapter: double quotes on DuckDB, backticks on Spark
+    assert ident("sessionId") == "{{ adapter.quote('sessionId') }}"
+    assert ident("PaymentID") == "{{ adapter.quote('PaymentID') }}"
+    assert ident("order") == "{{ adapter.quote('order') }}"  # a keyword
+    assert ident("select") == "{{ adapter.quote('select') }}"
+
+
+def test_sql_holding_quoted_names_is_passed_to_a_macro_as_a_jinja_expression() -> None:
+    assert jinja_sql("stored.order_id") == "'stored.order_id'"
+    expression = jinja_sql("stored." + ident("sessionStart") + " > 0")
+    assert expression == "'stored.' ~ adapter.quote('sessionStart') ~ ' > 0'"
+    quote = type("Adapter", (), {"quote": staticmethod(lambda name: '"' + name + '"')})
+    assert jinja2.Template("{{ " + expression + " }}").render(adapter=quote) == 'stored."sessionStart" > 0'
 
 
 def test_every_base_model_is_rendered_and_reads_what_the_contract_says() -> None:
@@ -303,11 +320,18 @@ def test_the_rendered_sql_of_a_user_mapping_quotes_what_it_must(tmp_path: Path) 
     (mapping_dir / "marketplace.yml").write_text(MARKETPLACE)
     students = next(e for e in ENTITIES if e.name == "students")
     sql = base_model_sql(students, load_mappings(mapping_dir)["marketplace"])
-    assert "nullif(trim(\"StudentID\"), '') as student_id__text" in sql
-    assert "nullif(trim(\"order\"), '') as signup_at__text" in sql
-    assert "when 'friend''s tip' then 'referral'" in sql
-    assert "{{ '{' }}{{ '{' }} 7 * 7 }}" in sql  # braces of a value are printed, not evaluated
-    assert "{{ 7 * 7 }}" not in sql.replace("{{ '{' }}{{ '{' }} 7 * 7 }}", "")
+    assert "nullif(trim({{ adapter.quote('StudentID') }}), '') as student_id__text" in sql
+    assert "nullif(trim({{ adapter.quote('order') }}), '') as signup_at__text" in sql
+    assert "when {{ quoted_text('friend\\'s tip') }} then 'referral'" in sql
+    # braces of a value are printed, not evaluated: escaped in a plain literal, text inside the
+    # string argument of quoted_text (a value with a quote)
+    printed = "{{ '{' }}{{ '{' }} 7 * 7 }}"
+    argument = "{{ quoted_text('O\\'Reilly {{ 7 * 7 }}') }}"
+    assert printed in sql and argument in sql
+    assert "{{ 7 * 7 }}" not in sql.replace(printed, "").replace(argument, "")
+    assert jinja2.Template(argument).render(quoted_text=lambda v: "'" + v.replace("'", "''") + "'") == (
+        "'O''Reilly {{ 7 * 7 }}'"
+    )
 
 
 @pytest.mark.slow

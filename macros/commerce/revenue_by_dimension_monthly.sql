@@ -14,9 +14,9 @@ sales as (
         count(distinct order_id) as paid_orders,
         count(*) as paid_items,
         count(distinct student_id) as students,
-        sum(list_price_usd) as gross_usd,
-        sum(discount_usd) as discount_usd,
-        sum(paid_usd) as net_usd
+        cast(sum(list_price_usd) as decimal(38, 2)) as gross_usd,
+        cast(sum(discount_usd) as decimal(38, 2)) as discount_usd,
+        cast(sum(paid_usd) as decimal(38, 2)) as net_usd
     from order_items
     where has_succeeded_payment
     group by {{ dimension }}, order_month_start
@@ -29,7 +29,7 @@ refunds_per_month as (
         {{ dimension }},
         refund_month_start as month_start,
         count(*) as refunds,
-        sum(refund_amount_usd) as refunded_usd
+        cast(sum(refund_amount_usd) as decimal(38, 2)) as refunded_usd
     from refunds
     group by {{ dimension }}, refund_month_start
 
@@ -62,7 +62,10 @@ revenue_by_month as (
         coalesce(sales.discount_usd, 0) as discount_usd,
         coalesce(sales.net_usd, 0) as net_usd,
         coalesce(refunds_per_month.refunded_usd, 0) as refunded_usd,
-        coalesce(sales.net_usd, 0) - coalesce(refunds_per_month.refunded_usd, 0) as revenue_usd
+        cast(
+            coalesce(sales.net_usd, 0) - coalesce(refunds_per_month.refunded_usd, 0)
+            as decimal(38, 2)
+        ) as revenue_usd
     from dimension_months
     left join sales
         on

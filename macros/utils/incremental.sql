@@ -15,7 +15,7 @@
 {#- A table of the schema where the incremental models keep their state. -#}
 {% macro incremental_state_relation(identifier) -%}
     {{ return(api.Relation.create(
-        database=target.database, schema='incremental_state', identifier=identifier
+        database=target.get('database'), schema='incremental_state', identifier=identifier
     )) }}
 {%- endmacro %}
 
@@ -166,4 +166,20 @@ where
         from {{ upstream }} as upstream
         where upstream.{{ key }} = held.{{ key }}
     )
+{%- endmacro %}
+
+{#- The materialization of the incremental models. Their strategy is delete+insert by key, which
+    DuckDB has; Spark without Delta or Iceberg has no delete, so there they are rebuilt whole each
+    run (the full-refresh path, which gives the same rows) until they overwrite the partitions
+    they touch (docs/scaling.md). -#}
+{% macro incremental_materialization() -%}
+    {{ return(adapter.dispatch('incremental_materialization', 'elearning_kpi')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__incremental_materialization() -%}
+    {{ return('table') }}
 {%- endmacro %}

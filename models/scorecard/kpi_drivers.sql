@@ -237,16 +237,20 @@ ranked as (
         (effects.contribution_value < 0 and catalog.direction = 'higher_is_better')
         or (effects.contribution_value > 0 and catalog.direction = 'lower_is_better')
             as is_adverse,
-        row_number() over (
-            partition by effects.kpi_id, effects.period_start
-            order by
-                abs(effects.contribution_value) desc,
-                effects.dimension asc,
-                effects.slice_value asc
+        cast(
+            row_number() over (
+                partition by effects.kpi_id, effects.period_start
+                order by
+                    abs(effects.contribution_value) desc,
+                    effects.dimension asc,
+                    effects.slice_value asc
+            ) as {{ dbt.type_bigint() }}
         ) as driver_rank,
-        row_number() over (
-            partition by effects.kpi_id, effects.period_start, effects.dimension
-            order by abs(effects.contribution_value) desc, effects.slice_value asc
+        cast(
+            row_number() over (
+                partition by effects.kpi_id, effects.period_start, effects.dimension
+                order by abs(effects.contribution_value) desc, effects.slice_value asc
+            ) as {{ dbt.type_bigint() }}
         ) as dimension_driver_rank,
         catalog.kpi_name,
         catalog.unit,

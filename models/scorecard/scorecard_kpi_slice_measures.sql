@@ -143,7 +143,8 @@ order_line_shares as (
     select
         *,
         case
-            when has_succeeded_payment then 1.0 / count(*) over (partition by order_id)
+            when has_succeeded_payment
+                then {{ dbt.cast('1', dbt.type_float()) }} / count(*) over (partition by order_id)
             else 0
         end as paid_order_share
     from order_items

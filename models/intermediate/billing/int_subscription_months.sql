@@ -141,7 +141,7 @@ plan_mrr as (
         plan_id,
         billing_period,
         case
-            when billing_period = 'annual' then price_usd / 12
+            when billing_period = 'annual' then {{ dbt.cast('price_usd', dbt.type_float()) }} / 12
             else price_usd
         end as plan_mrr_usd
     from subscription_plans

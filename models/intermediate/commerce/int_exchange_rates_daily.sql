@@ -88,21 +88,21 @@ filled as (
         date_day,
         currency_code,
         coalesce(
-            last_value(rate_date ignore nulls) over (
+            {{ value_ignoring_nulls('last_value', 'rate_date') }} over (
                 partition by currency_code order by date_day
                 rows between unbounded preceding and current row
             ),
-            first_value(rate_date ignore nulls) over (
+            {{ value_ignoring_nulls('first_value', 'rate_date') }} over (
                 partition by currency_code order by date_day
                 rows between current row and unbounded following
             )
         ) as rate_date,
         coalesce(
-            last_value(usd_per_unit ignore nulls) over (
+            {{ value_ignoring_nulls('last_value', 'usd_per_unit') }} over (
                 partition by currency_code order by date_day
                 rows between unbounded preceding and current row
             ),
-            first_value(usd_per_unit ignore nulls) over (
+            {{ value_ignoring_nulls('first_value', 'usd_per_unit') }} over (
                 partition by currency_code order by date_day
                 rows between current row and unbounded following
             )

@@ -29,7 +29,7 @@ refunds_per_item as (
     select
         order_item_id,
         min(refunded_at) as refunded_at,
-        sum(refund_amount_usd) as refunded_usd
+        cast(sum(refund_amount_usd) as decimal(38, 2)) as refunded_usd
     from refunds
     group by order_item_id
 
@@ -104,10 +104,10 @@ final as (
         paid_amount,
         usd_per_unit,
         list_price_usd,
-        list_price_usd - paid_usd as discount_usd,
+        cast(list_price_usd - paid_usd as decimal(18, 2)) as discount_usd,
         paid_usd,
         refunded_usd,
-        paid_usd - refunded_usd as net_paid_usd
+        cast(paid_usd - refunded_usd as decimal(38, 2)) as net_paid_usd
 
     from joined
 

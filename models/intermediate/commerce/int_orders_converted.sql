@@ -31,7 +31,9 @@ payments_per_order as (
         count(*) as payment_attempts,
         count(case when is_succeeded then 1 end) as succeeded_payments,
         min(case when is_succeeded then attempted_at end) as paid_at,
-        coalesce(sum(case when is_succeeded then payment_amount_usd end), 0) as collected_usd
+        cast(
+            coalesce(sum(case when is_succeeded then payment_amount_usd end), 0) as decimal(38, 2)
+        ) as collected_usd
     from payments
     group by order_id
 
@@ -43,7 +45,7 @@ refunds_per_order as (
         order_id,
         count(*) as refunds,
         min(refunded_at) as first_refunded_at,
-        sum(refund_amount_usd) as refunded_usd
+        cast(sum(refund_amount_usd) as decimal(38, 2)) as refunded_usd
     from refunds
     group by order_id
 
@@ -87,13 +89,17 @@ sequenced as (
 
     select
         *,
-        row_number() over (
-            partition by student_id order by ordered_at, order_id
+        cast(
+            row_number() over (partition by student_id order by ordered_at, order_id)
+            as {{ dbt.type_bigint() }}
         ) as student_order_number,
         case
             when has_succeeded_payment
-                then row_number() over (
-                        partition by student_id, has_succeeded_payment order by ordered_at, order_id
+                then cast(
+                        row_number() over (
+                            partition by student_id, has_succeeded_payment
+                            order by ordered_at, order_id
+                        ) as {{ dbt.type_bigint() }}
                     )
         end as student_paid_order_number
     from joined
@@ -136,7 +142,7 @@ final as (
         order_total_usd,
         collected_usd,
         refunded_usd,
-        collected_usd - refunded_usd as net_collected_usd
+        cast(collected_usd - refunded_usd as decimal(38, 2)) as net_collected_usd
 
     from sequenced
 

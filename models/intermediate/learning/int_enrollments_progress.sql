@@ -235,8 +235,11 @@ final as (
             coalesce(enrollment_progress.assignments_submitted, 0) as {{ dbt.type_bigint() }}
         ) as assignments_submitted,
         enrollments.progress_pct as reported_progress_pct,
-        {{ dbt.datediff('enrollments.enrolled_at', 'enrollments.completed_at', 'second') }}
-        / 86400.0 as days_to_completion
+        -- a double before dividing: a decimal quotient keeps 7 digits on Spark
+        {{ dbt.cast(
+            dbt.datediff('enrollments.enrolled_at', 'enrollments.completed_at', 'second'),
+            dbt.type_float()
+        ) }} / 86400 as days_to_completion
 
     from enrollments
     left join students

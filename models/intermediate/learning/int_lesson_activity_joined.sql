@@ -4,7 +4,7 @@
     has. Staging keeps only events whose lesson and enrollment are valid, so every staged event
     has both and this model holds exactly one row per staged event. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='event_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

@@ -49,8 +49,10 @@ final as (
         influencers.country_code as influencer_country_code,
         campaigns.start_date,
         campaigns.end_date,
-        {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }}
-        + 1 as planned_duration_days,
+        cast(
+            {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }}
+            + 1 as {{ dbt.type_bigint() }}
+        ) as planned_duration_days,
         links_per_campaign.first_link_created_at,
 
         ---------- measures

@@ -3,7 +3,7 @@
     another campaign, and stamps what it writes; afterwards it drops the sessions staging no longer
     has. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='session_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

@@ -2,7 +2,7 @@
     the events int_lesson_activity_joined wrote since its last run; afterwards it drops the events
     upstream no longer has. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='event_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

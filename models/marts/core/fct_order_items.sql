@@ -20,8 +20,11 @@ line_shares as (
     select
         order_item_id,
         coalesce(
-            paid_usd / nullif(sum(paid_usd) over (partition by order_id), 0),
-            1.0 / count(*) over (partition by order_id)
+            {{ dbt.cast('paid_usd', dbt.type_float()) }}
+            / nullif(
+                {{ dbt.cast('sum(paid_usd) over (partition by order_id)', dbt.type_float()) }}, 0
+            ),
+            {{ dbt.cast('1', dbt.type_float()) }} / count(*) over (partition by order_id)
         ) as order_share
     from order_items
 

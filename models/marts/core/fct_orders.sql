@@ -18,9 +18,9 @@ items_per_order as (
         order_id,
         count(*) as item_count,
         count(case when is_discounted then 1 end) as discounted_item_count,
-        sum(list_price_usd) as gross_usd,
-        sum(discount_usd) as discount_usd,
-        sum(paid_usd) as net_usd
+        cast(sum(list_price_usd) as decimal(38, 2)) as gross_usd,
+        cast(sum(discount_usd) as decimal(38, 2)) as discount_usd,
+        cast(sum(paid_usd) as decimal(38, 2)) as net_usd
     from order_items
     group by order_id
 

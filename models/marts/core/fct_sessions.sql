@@ -2,7 +2,7 @@
     int_sessions_attributed wrote since its last run (new, redelivered, reattributed) and those
     whose orders changed; afterwards it drops the sessions upstream no longer has. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='session_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

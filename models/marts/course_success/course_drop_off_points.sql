@@ -27,9 +27,10 @@ course_enrollments as (
 
 positions as (
 
-    select 0 as lesson_position
+    -- dbt's generic series computes its numbers with power(), a double on some engines
+    select cast(0 as {{ dbt.type_bigint() }}) as lesson_position
     union all
-    select generated_number as lesson_position from numbers
+    select cast(generated_number as {{ dbt.type_bigint() }}) as lesson_position from numbers
 
 ),
 

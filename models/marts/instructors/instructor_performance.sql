@@ -126,9 +126,14 @@ ranked as (
 
     select
         *,
-        {{ dbt.datediff('last_activity_at', 'as_of_day', 'day') }}
-            as days_since_last_activity,
-        row_number() over (order by revenue_usd desc, instructor_id asc) as revenue_rank,
+        cast(
+            {{ dbt.datediff('last_activity_at', 'as_of_day', 'day') }}
+            as {{ dbt.type_bigint() }}
+        ) as days_since_last_activity,
+        cast(
+            row_number() over (order by revenue_usd desc, instructor_id asc)
+            as {{ dbt.type_bigint() }}
+        ) as revenue_rank,
         count(case when revenue_usd > 0 then 1 end) over () as instructors_with_revenue,
         sum(revenue_usd) over () as total_revenue_usd,
         sum(revenue_usd) over (

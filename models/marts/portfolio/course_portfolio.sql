@@ -69,9 +69,9 @@ sales as (
         course_id,
         count(*) as paid_items,
         count(distinct student_id) as paying_students,
-        sum(paid_usd) as net_usd,
-        sum(refunded_usd) as refunded_usd,
-        sum(net_paid_usd) as revenue_usd
+        cast(sum(paid_usd) as decimal(38, 2)) as net_usd,
+        cast(sum(refunded_usd) as decimal(38, 2)) as refunded_usd,
+        cast(sum(net_paid_usd) as decimal(38, 2)) as revenue_usd
     from order_items
     where has_succeeded_payment
     group by course_id
@@ -89,8 +89,10 @@ joined as (
         courses.course_status,
         as_of.as_of_day,
         courses.published_at,
-        {{ dbt.datediff('courses.published_at', 'as_of.as_of_day', 'day') }}
-            as days_since_published,
+        cast(
+            {{ dbt.datediff('courses.published_at', 'as_of.as_of_day', 'day') }}
+            as {{ dbt.type_bigint() }}
+        ) as days_since_published,
         cast(coalesce(course_enrollments.enrollments, 0) as bigint) as enrollments,
         cast(coalesce(course_enrollments.enrollments_last_90_days, 0) as bigint)
             as enrollments_last_90_days,
@@ -122,22 +124,29 @@ ranked as (
         *,
         {{ growth_rate('enrollments_last_90_days', 'enrollments_prior_90_days') }}
             as enrollment_trend_rate,
-        rank() over (order by revenue_usd desc) as revenue_rank,
-        rank() over (partition by category order by revenue_usd desc) as revenue_rank_in_category,
-        rank() over (partition by category order by enrollments desc)
-            as enrollment_rank_in_category,
+        cast(rank() over (order by revenue_usd desc) as {{ dbt.type_bigint() }}) as revenue_rank,
+        cast(
+            rank() over (partition by category order by revenue_usd desc) as {{ dbt.type_bigint() }}
+        ) as revenue_rank_in_category,
+        cast(
+            rank() over (partition by category order by enrollments desc) as {{ dbt.type_bigint() }}
+        ) as enrollment_rank_in_category,
         case
             when course_status = 'published'
-                then ntile(4) over (
-                        partition by category, course_status = 'published'
-                        order by revenue_usd, course_id
+                then cast(
+                        ntile(4) over (
+                            partition by category, course_status = 'published'
+                            order by revenue_usd, course_id
+                        ) as {{ dbt.type_bigint() }}
                     )
         end as revenue_quartile_in_category,
         case
             when course_status = 'published'
-                then ntile(4) over (
-                        partition by category, course_status = 'published'
-                        order by enrollments, course_id
+                then cast(
+                        ntile(4) over (
+                            partition by category, course_status = 'published'
+                            order by enrollments, course_id
+                        ) as {{ dbt.type_bigint() }}
                     )
         end as enrollment_quartile_in_category
     from joined

@@ -67,7 +67,7 @@ refunds_per_month as (
     select
         refund_month_start as month_start,
         count(*) as refunds,
-        sum(refund_amount_usd) as refunded_usd
+        cast(sum(refund_amount_usd) as decimal(38, 2)) as refunded_usd
     from refunds
     group by refund_month_start
 

@@ -36,7 +36,7 @@ final as (
         channel,
 
         ---------- attributes
-        cast(extract(isodow from date_day) as {{ dbt.type_int() }}) as day_of_week,
+        cast({{ learning_date_part('isodow', 'date_day') }} as {{ dbt.type_int() }}) as day_of_week,
 
         ---------- measures
         sessions,

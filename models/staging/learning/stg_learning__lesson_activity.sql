@@ -2,7 +2,7 @@
     (its watermark, recorded after each run): it drops those it holds and appends those staged,
     new deliveries and restated late flags alike. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{% if is_incremental() %}"

@@ -19,18 +19,18 @@ final as (
         _dq_reason as dq_reason,
 
         ---------- contract columns, typed (null where the landed text did not parse)
-        "campaignId",
-        "metricDate",
+        {{ adapter.quote('campaignId') }},
+        {{ adapter.quote('metricDate') }},
         impressions,
         reach,
         likes,
         comments,
         shares,
         saves,
-        "videoViews",
-        "videoCompletions",
+        {{ adapter.quote('videoViews') }},
+        {{ adapter.quote('videoCompletions') }},
         clicks,
-        "spendUsd",
+        {{ adapter.quote('spendUsd') }},
 
         ---------- lineage: the raw row, with its original text
         _source_file,

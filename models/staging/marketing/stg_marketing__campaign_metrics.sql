@@ -17,9 +17,10 @@ final as (
 
     select
         ---------- keys
-        {{ surrogate_key(['"campaignId"', '"metricDate"']) }} as campaign_metric_id,
-        "campaignId" as campaign_id,
-        "metricDate" as metric_date,
+        {{ surrogate_key([adapter.quote('campaignId'), adapter.quote('metricDate')]) }}
+            as campaign_metric_id,
+        {{ adapter.quote('campaignId') }} as campaign_id,
+        {{ adapter.quote('metricDate') }} as metric_date,
 
         ---------- measures
         impressions,
@@ -28,10 +29,10 @@ final as (
         comments,
         shares,
         saves,
-        "videoViews" as video_views,
-        "videoCompletions" as video_completions,
+        {{ adapter.quote('videoViews') }} as video_views,
+        {{ adapter.quote('videoCompletions') }} as video_completions,
         clicks,
-        "spendUsd" as spend_usd,
+        {{ adapter.quote('spendUsd') }} as spend_usd,
 
         ---------- lineage
         _is_late_arriving as is_late_arriving,

@@ -19,18 +19,18 @@ final as (
         _dq_reason as dq_reason,
 
         ---------- contract columns, typed (null where the landed text did not parse)
-        "sessionId",
-        "visitorId",
-        "userId",
-        "sessionStart",
-        "deviceCategory",
-        "landingPage",
+        {{ adapter.quote('sessionId') }},
+        {{ adapter.quote('visitorId') }},
+        {{ adapter.quote('userId') }},
+        {{ adapter.quote('sessionStart') }},
+        {{ adapter.quote('deviceCategory') }},
+        {{ adapter.quote('landingPage') }},
         referrer,
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
+        {{ adapter.quote('utmSource') }},
+        {{ adapter.quote('utmMedium') }},
+        {{ adapter.quote('utmCampaign') }},
         pageviews,
-        "durationSeconds",
+        {{ adapter.quote('durationSeconds') }},
         converted,
 
         ---------- lineage: the raw row, with its original text

@@ -2,7 +2,7 @@
     last run (its watermark, recorded after each run): it drops those it holds and appends those
     staged, new deliveries and restated late flags alike. -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{% if is_incremental() %}"
@@ -40,27 +40,27 @@ final as (
 
     select
         ---------- keys
-        "sessionId" as session_id,
+        {{ adapter.quote('sessionId') }} as session_id,
 
         ---------- foreign keys
-        "visitorId" as visitor_id,
-        "userId" as student_id,
+        {{ adapter.quote('visitorId') }} as visitor_id,
+        {{ adapter.quote('userId') }} as student_id,
 
         ---------- attributes
-        "deviceCategory" as device_category,
-        "landingPage" as landing_page,
+        {{ adapter.quote('deviceCategory') }} as device_category,
+        {{ adapter.quote('landingPage') }} as landing_page,
         referrer as referrer_host,
-        "utmSource" as utm_source,
-        "utmMedium" as utm_medium,
-        "utmCampaign" as utm_campaign,
+        {{ adapter.quote('utmSource') }} as utm_source,
+        {{ adapter.quote('utmMedium') }} as utm_medium,
+        {{ adapter.quote('utmCampaign') }} as utm_campaign,
         converted as is_converted,
 
         ---------- timestamps (UTC)
-        "sessionStart" as started_at,
+        {{ adapter.quote('sessionStart') }} as started_at,
 
         ---------- measures
         pageviews,
-        "durationSeconds" as duration_seconds,
+        {{ adapter.quote('durationSeconds') }} as duration_seconds,
 
         ---------- lineage
         _is_late_arriving as is_late_arriving,

@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -223,17 +223,26 @@ column_rules_checked as (
                 case when event_type__text is null then 'event_type: required value missing' end,
                 case
                     when event_type not in ('start', 'renewal', 'upgrade', 'cancel')
-                        then 'event_type: not an accepted value ''' || event_type__text || ''''
+                        then 'event_type: not an accepted value '
+                            || chr(39)
+                            || event_type__text
+                            || chr(39)
                 end,
                 case when occurred_at__text is null then 'occurred_at: required value missing' end,
                 case
                     when occurred_at__text is not null and occurred_at is null
-                        then 'occurred_at: unparseable timestamp ''' || occurred_at__text || ''''
+                        then 'occurred_at: unparseable timestamp '
+                            || chr(39)
+                            || occurred_at__text
+                            || chr(39)
                 end,
                 case when amount_usd__text is null then 'amount_usd: required value missing' end,
                 case
                     when amount_usd__text is not null and amount_usd is null
-                        then 'amount_usd: unparseable decimal ''' || amount_usd__text || ''''
+                        then 'amount_usd: unparseable decimal '
+                            || chr(39)
+                            || amount_usd__text
+                            || chr(39)
                 end,
                 case
                     when amount_usd < 0

@@ -12,7 +12,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -88,14 +88,18 @@ column_rules_checked as (
                 end,
                 case
                     when billing_period not in ('monthly', 'annual')
-                        then 'billing_period: not an accepted value '''
+                        then 'billing_period: not an accepted value '
+                            || chr(39)
                             || billing_period__text
-                            || ''''
+                            || chr(39)
                 end,
                 case when price_usd__text is null then 'price_usd: required value missing' end,
                 case
                     when price_usd__text is not null and price_usd is null
-                        then 'price_usd: unparseable decimal ''' || price_usd__text || ''''
+                        then 'price_usd: unparseable decimal '
+                            || chr(39)
+                            || price_usd__text
+                            || chr(39)
                 end,
                 case when price_usd < 0 then 'price_usd: negative (' || price_usd__text || ')' end,
                 case

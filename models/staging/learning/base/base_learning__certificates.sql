@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -215,7 +215,10 @@ column_rules_checked as (
                 case when issued_at__text is null then 'issued_at: required value missing' end,
                 case
                     when issued_at__text is not null and issued_at is null
-                        then 'issued_at: unparseable timestamp ''' || issued_at__text || ''''
+                        then 'issued_at: unparseable timestamp '
+                            || chr(39)
+                            || issued_at__text
+                            || chr(39)
                 end
             ),
             ''
@@ -240,7 +243,7 @@ validated as (
                 when issued_at < enrollments__enrolled_at
                     then 'certificate_before_enrollment: issued_at '
                         || cast(issued_at as {{ dbt.type_string() }})
-                        || ' is before its enrollment''s enrolled_at '
+                        || {{ quoted_text(' is before its enrollment\'s enrolled_at ') }}
                         || cast(enrollments__enrolled_at as {{ dbt.type_string() }})
             end
         ) as _dq_reason,

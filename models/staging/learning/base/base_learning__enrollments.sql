@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -224,12 +224,18 @@ column_rules_checked as (
                 case when access_type__text is null then 'access_type: required value missing' end,
                 case
                     when access_type not in ('purchase', 'subscription')
-                        then 'access_type: not an accepted value ''' || access_type__text || ''''
+                        then 'access_type: not an accepted value '
+                            || chr(39)
+                            || access_type__text
+                            || chr(39)
                 end,
                 case when enrolled_at__text is null then 'enrolled_at: required value missing' end,
                 case
                     when enrolled_at__text is not null and enrolled_at is null
-                        then 'enrolled_at: unparseable timestamp ''' || enrolled_at__text || ''''
+                        then 'enrolled_at: unparseable timestamp '
+                            || chr(39)
+                            || enrolled_at__text
+                            || chr(39)
                 end,
                 case
                     when progress_pct__text is null
@@ -237,7 +243,10 @@ column_rules_checked as (
                 end,
                 case
                     when progress_pct__text is not null and progress_pct is null
-                        then 'progress_pct: unparseable double ''' || progress_pct__text || ''''
+                        then 'progress_pct: unparseable double '
+                            || chr(39)
+                            || progress_pct__text
+                            || chr(39)
                 end,
                 case
                     when progress_pct < 0
@@ -249,7 +258,10 @@ column_rules_checked as (
                 end,
                 case
                     when completed_at__text is not null and completed_at is null
-                        then 'completed_at: unparseable timestamp ''' || completed_at__text || ''''
+                        then 'completed_at: unparseable timestamp '
+                            || chr(39)
+                            || completed_at__text
+                            || chr(39)
                 end
             ),
             ''

@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -229,12 +229,18 @@ column_rules_checked as (
                             'quiz_submit',
                             'assignment_submit'
                         )
-                        then 'event_type: not an accepted value ''' || event_type__text || ''''
+                        then 'event_type: not an accepted value '
+                            || chr(39)
+                            || event_type__text
+                            || chr(39)
                 end,
                 case when occurred_at__text is null then 'occurred_at: required value missing' end,
                 case
                     when occurred_at__text is not null and occurred_at is null
-                        then 'occurred_at: unparseable timestamp ''' || occurred_at__text || ''''
+                        then 'occurred_at: unparseable timestamp '
+                            || chr(39)
+                            || occurred_at__text
+                            || chr(39)
                 end,
                 case
                     when video_seconds_watched__text is null
@@ -242,9 +248,10 @@ column_rules_checked as (
                 end,
                 case
                     when video_seconds_watched__text is not null and video_seconds_watched is null
-                        then 'video_seconds_watched: unparseable integer '''
+                        then 'video_seconds_watched: unparseable integer '
+                            || chr(39)
                             || video_seconds_watched__text
-                            || ''''
+                            || chr(39)
                 end,
                 case
                     when video_seconds_watched < 0
@@ -260,7 +267,7 @@ column_rules_checked as (
                 end,
                 case
                     when score__text is not null and score is null
-                        then 'score: unparseable double ''' || score__text || ''''
+                        then 'score: unparseable double ' || chr(39) || score__text || chr(39)
                 end,
                 case when score < 0 then 'score: negative (' || score__text || ')' end,
                 case when score > 100 then 'score: above maximum 100 (' || score__text || ')' end

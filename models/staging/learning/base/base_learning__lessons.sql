@@ -12,7 +12,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -164,7 +164,10 @@ column_rules_checked as (
                 end,
                 case
                     when module_number__text is not null and module_number is null
-                        then 'module_number: unparseable integer ''' || module_number__text || ''''
+                        then 'module_number: unparseable integer '
+                            || chr(39)
+                            || module_number__text
+                            || chr(39)
                 end,
                 case
                     when module_number < 0
@@ -180,9 +183,10 @@ column_rules_checked as (
                 end,
                 case
                     when lesson_position__text is not null and lesson_position is null
-                        then 'lesson_position: unparseable integer '''
+                        then 'lesson_position: unparseable integer '
+                            || chr(39)
                             || lesson_position__text
-                            || ''''
+                            || chr(39)
                 end,
                 case
                     when lesson_position < 0
@@ -197,7 +201,10 @@ column_rules_checked as (
                 case when lesson_type__text is null then 'lesson_type: required value missing' end,
                 case
                     when lesson_type not in ('video', 'reading', 'quiz', 'assignment')
-                        then 'lesson_type: not an accepted value ''' || lesson_type__text || ''''
+                        then 'lesson_type: not an accepted value '
+                            || chr(39)
+                            || lesson_type__text
+                            || chr(39)
                 end,
                 case
                     when video_seconds__text is null
@@ -205,7 +212,10 @@ column_rules_checked as (
                 end,
                 case
                     when video_seconds__text is not null and video_seconds is null
-                        then 'video_seconds: unparseable integer ''' || video_seconds__text || ''''
+                        then 'video_seconds: unparseable integer '
+                            || chr(39)
+                            || video_seconds__text
+                            || chr(39)
                 end,
                 case
                     when video_seconds < 0

@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -225,12 +225,18 @@ column_rules_checked as (
                 end,
                 case
                     when submitted_at__text is not null and submitted_at is null
-                        then 'submitted_at: unparseable timestamp ''' || submitted_at__text || ''''
+                        then 'submitted_at: unparseable timestamp '
+                            || chr(39)
+                            || submitted_at__text
+                            || chr(39)
                 end,
                 case when nps_score__text is null then 'nps_score: required value missing' end,
                 case
                     when nps_score__text is not null and nps_score is null
-                        then 'nps_score: unparseable integer ''' || nps_score__text || ''''
+                        then 'nps_score: unparseable integer '
+                            || chr(39)
+                            || nps_score__text
+                            || chr(39)
                 end,
                 case when nps_score < 0 then 'nps_score: negative (' || nps_score__text || ')' end,
                 case
@@ -240,7 +246,10 @@ column_rules_checked as (
                 case when csat_score__text is null then 'csat_score: required value missing' end,
                 case
                     when csat_score__text is not null and csat_score is null
-                        then 'csat_score: unparseable integer ''' || csat_score__text || ''''
+                        then 'csat_score: unparseable integer '
+                            || chr(39)
+                            || csat_score__text
+                            || chr(39)
                 end,
                 case
                     when csat_score < 1
@@ -256,7 +265,10 @@ column_rules_checked as (
                 end,
                 case
                     when course_rating__text is not null and course_rating is null
-                        then 'course_rating: unparseable integer ''' || course_rating__text || ''''
+                        then 'course_rating: unparseable integer '
+                            || chr(39)
+                            || course_rating__text
+                            || chr(39)
                 end,
                 case
                     when course_rating < 1

@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -118,7 +118,10 @@ column_rules_checked as (
                 case when spend_date__text is null then 'spend_date: required value missing' end,
                 case
                     when spend_date__text is not null and spend_date is null
-                        then 'spend_date: unparseable date ''' || spend_date__text || ''''
+                        then 'spend_date: unparseable date '
+                            || chr(39)
+                            || spend_date__text
+                            || chr(39)
                 end,
                 case when channel__text is null then 'channel: required value missing' end,
                 case
@@ -130,12 +133,18 @@ column_rules_checked as (
                             'affiliate',
                             'email'
                         )
-                        then 'channel: not an accepted value ''' || channel__text || ''''
+                        then 'channel: not an accepted value '
+                            || chr(39)
+                            || channel__text
+                            || chr(39)
                 end,
                 case when impressions__text is null then 'impressions: required value missing' end,
                 case
                     when impressions__text is not null and impressions is null
-                        then 'impressions: unparseable integer ''' || impressions__text || ''''
+                        then 'impressions: unparseable integer '
+                            || chr(39)
+                            || impressions__text
+                            || chr(39)
                 end,
                 case
                     when impressions < 0
@@ -148,7 +157,7 @@ column_rules_checked as (
                 case when clicks__text is null then 'clicks: required value missing' end,
                 case
                     when clicks__text is not null and clicks is null
-                        then 'clicks: unparseable integer ''' || clicks__text || ''''
+                        then 'clicks: unparseable integer ' || chr(39) || clicks__text || chr(39)
                 end,
                 case when clicks < 0 then 'clicks: negative (' || clicks__text || ')' end,
                 case
@@ -158,7 +167,10 @@ column_rules_checked as (
                 case when spend_usd__text is null then 'spend_usd: required value missing' end,
                 case
                     when spend_usd__text is not null and spend_usd is null
-                        then 'spend_usd: unparseable decimal ''' || spend_usd__text || ''''
+                        then 'spend_usd: unparseable decimal '
+                            || chr(39)
+                            || spend_usd__text
+                            || chr(39)
                 end,
                 case when spend_usd < 0 then 'spend_usd: negative (' || spend_usd__text || ')' end,
                 case

@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -54,10 +54,10 @@ links_changed as (
         stored._row_number
     from {{ this }} as stored
     left join valid_campaignid_parents
-        on stored."campaignId" = valid_campaignid_parents.parent_key
+        on stored.{{ adapter.quote('campaignId') }} = valid_campaignid_parents.parent_key
     where
         (
-            stored."campaignId" is not null
+            stored.{{ adapter.quote('campaignId') }} is not null
             and (coalesce(stored._dq_reason, '') like '%campaignId: orphaned, no valid campaigns.campaign_id (%')
             = (valid_campaignid_parents.parent_key is not null)
         )
@@ -72,7 +72,7 @@ in_rederive_window as (
         stored._batch_id,
         stored._row_number
     from {{ this }} as stored
-    where {{ in_rederive_window('cast(stored."metricDate" as timestamp)') }}
+    where {{ in_rederive_window('cast(stored.' ~ adapter.quote('metricDate') ~ ' as timestamp)') }}
 
 ),
 
@@ -111,18 +111,18 @@ to_derive as (
 trimmed as (
 
     select
-        nullif(trim("campaignId"), '') as "campaignId__text",
-        nullif(trim("metricDate"), '') as "metricDate__text",
+        nullif(trim({{ adapter.quote('campaignId') }}), '') as {{ adapter.quote('campaignId__text') }},
+        nullif(trim({{ adapter.quote('metricDate') }}), '') as {{ adapter.quote('metricDate__text') }},
         nullif(trim(impressions), '') as impressions__text,
         nullif(trim(reach), '') as reach__text,
         nullif(trim(likes), '') as likes__text,
         nullif(trim(comments), '') as comments__text,
         nullif(trim(shares), '') as shares__text,
         nullif(trim(saves), '') as saves__text,
-        nullif(trim("videoViews"), '') as "videoViews__text",
-        nullif(trim("videoCompletions"), '') as "videoCompletions__text",
+        nullif(trim({{ adapter.quote('videoViews') }}), '') as {{ adapter.quote('videoViews__text') }},
+        nullif(trim({{ adapter.quote('videoCompletions') }}), '') as {{ adapter.quote('videoCompletions__text') }},
         nullif(trim(clicks), '') as clicks__text,
-        nullif(trim("spendUsd"), '') as "spendUsd__text",
+        nullif(trim({{ adapter.quote('spendUsd') }}), '') as {{ adapter.quote('spendUsd__text') }},
         _loaded_at,
         _source_file,
         _batch_id,
@@ -138,11 +138,11 @@ typed as (
 
     select
         *,
-        "campaignId__text" as "campaignId",
+        {{ adapter.quote('campaignId__text') }} as {{ adapter.quote('campaignId') }},
         case
-            when {{ is_iso8601_date('"metricDate__text"') }}
-                then {{ dbt.safe_cast('"metricDate__text"', 'date') }}
-        end as "metricDate",
+            when {{ is_iso8601_date(adapter.quote('metricDate__text')) }}
+                then {{ dbt.safe_cast(adapter.quote('metricDate__text'), 'date') }}
+        end as {{ adapter.quote('metricDate') }},
         case
             when {{ is_integer_text('impressions__text') }}
                 then {{ dbt.safe_cast('impressions__text', dbt.type_bigint()) }}
@@ -168,21 +168,24 @@ typed as (
                 then {{ dbt.safe_cast('saves__text', dbt.type_bigint()) }}
         end as saves,
         case
-            when {{ is_integer_text('"videoViews__text"') }}
-                then {{ dbt.safe_cast('"videoViews__text"', dbt.type_bigint()) }}
-        end as "videoViews",
+            when {{ is_integer_text(adapter.quote('videoViews__text')) }}
+                then {{ dbt.safe_cast(adapter.quote('videoViews__text'), dbt.type_bigint()) }}
+        end as {{ adapter.quote('videoViews') }},
         case
-            when {{ is_integer_text('"videoCompletions__text"') }}
-                then {{ dbt.safe_cast('"videoCompletions__text"', dbt.type_bigint()) }}
-        end as "videoCompletions",
+            when {{ is_integer_text(adapter.quote('videoCompletions__text')) }}
+                then {{ dbt.safe_cast(
+                    adapter.quote('videoCompletions__text'),
+                    dbt.type_bigint()
+                ) }}
+        end as {{ adapter.quote('videoCompletions') }},
         case
             when {{ is_integer_text('clicks__text') }}
                 then {{ dbt.safe_cast('clicks__text', dbt.type_bigint()) }}
         end as clicks,
         case
-            when {{ is_decimal_text('"spendUsd__text"') }}
-                then {{ dbt.safe_cast('"spendUsd__text"', dbt.type_numeric()) }}
-        end as "spendUsd"
+            when {{ is_decimal_text(adapter.quote('spendUsd__text')) }}
+                then {{ dbt.safe_cast(adapter.quote('spendUsd__text'), dbt.type_numeric()) }}
+        end as {{ adapter.quote('spendUsd') }}
     from trimmed
 
 ),
@@ -194,10 +197,10 @@ joined as (
 
     select
         typed.*,
-        valid_campaignid_parents.parent_key as "campaignId__valid_parent"
+        valid_campaignid_parents.parent_key as {{ adapter.quote('campaignId__valid_parent') }}
     from typed
     left join valid_campaignid_parents
-        on typed."campaignId" = valid_campaignid_parents.parent_key
+        on typed.{{ adapter.quote('campaignId') }} = valid_campaignid_parents.parent_key
 
 ),
 
@@ -209,22 +212,38 @@ column_rules_checked as (
         nullif(
             concat_ws(
                 '; ',
-                case when "campaignId__text" is null then 'campaignId: required value missing' end,
                 case
-                    when "campaignId" is not null and "campaignId__valid_parent" is null
+                    when {{ adapter.quote('campaignId__text') }} is null
+                        then 'campaignId: required value missing'
+                end,
+                case
+                    when
+                        {{ adapter.quote('campaignId') }} is not null
+                        and {{ adapter.quote('campaignId__valid_parent') }} is null
                         then 'campaignId: orphaned, no valid campaigns.campaign_id ('
-                            || "campaignId__text"
+                            || {{ adapter.quote('campaignId__text') }}
                             || ')'
                 end,
-                case when "metricDate__text" is null then 'metricDate: required value missing' end,
                 case
-                    when "metricDate__text" is not null and "metricDate" is null
-                        then 'metricDate: unparseable date ''' || "metricDate__text" || ''''
+                    when {{ adapter.quote('metricDate__text') }} is null
+                        then 'metricDate: required value missing'
+                end,
+                case
+                    when
+                        {{ adapter.quote('metricDate__text') }} is not null
+                        and {{ adapter.quote('metricDate') }} is null
+                        then 'metricDate: unparseable date '
+                            || chr(39)
+                            || {{ adapter.quote('metricDate__text') }}
+                            || chr(39)
                 end,
                 case when impressions__text is null then 'impressions: required value missing' end,
                 case
                     when impressions__text is not null and impressions is null
-                        then 'impressions: unparseable integer ''' || impressions__text || ''''
+                        then 'impressions: unparseable integer '
+                            || chr(39)
+                            || impressions__text
+                            || chr(39)
                 end,
                 case
                     when impressions < 0
@@ -237,7 +256,7 @@ column_rules_checked as (
                 case when reach__text is null then 'reach: required value missing' end,
                 case
                     when reach__text is not null and reach is null
-                        then 'reach: unparseable integer ''' || reach__text || ''''
+                        then 'reach: unparseable integer ' || chr(39) || reach__text || chr(39)
                 end,
                 case when reach < 0 then 'reach: negative (' || reach__text || ')' end,
                 case
@@ -247,7 +266,7 @@ column_rules_checked as (
                 case when likes__text is null then 'likes: required value missing' end,
                 case
                     when likes__text is not null and likes is null
-                        then 'likes: unparseable integer ''' || likes__text || ''''
+                        then 'likes: unparseable integer ' || chr(39) || likes__text || chr(39)
                 end,
                 case when likes < 0 then 'likes: negative (' || likes__text || ')' end,
                 case
@@ -257,7 +276,10 @@ column_rules_checked as (
                 case when comments__text is null then 'comments: required value missing' end,
                 case
                     when comments__text is not null and comments is null
-                        then 'comments: unparseable integer ''' || comments__text || ''''
+                        then 'comments: unparseable integer '
+                            || chr(39)
+                            || comments__text
+                            || chr(39)
                 end,
                 case when comments < 0 then 'comments: negative (' || comments__text || ')' end,
                 case
@@ -267,7 +289,7 @@ column_rules_checked as (
                 case when shares__text is null then 'shares: required value missing' end,
                 case
                     when shares__text is not null and shares is null
-                        then 'shares: unparseable integer ''' || shares__text || ''''
+                        then 'shares: unparseable integer ' || chr(39) || shares__text || chr(39)
                 end,
                 case when shares < 0 then 'shares: negative (' || shares__text || ')' end,
                 case
@@ -277,65 +299,95 @@ column_rules_checked as (
                 case when saves__text is null then 'saves: required value missing' end,
                 case
                     when saves__text is not null and saves is null
-                        then 'saves: unparseable integer ''' || saves__text || ''''
+                        then 'saves: unparseable integer ' || chr(39) || saves__text || chr(39)
                 end,
                 case when saves < 0 then 'saves: negative (' || saves__text || ')' end,
                 case
                     when saves > 10000000000
                         then 'saves: above maximum 10000000000 (' || saves__text || ')'
                 end,
-                case when "videoViews__text" is null then 'videoViews: required value missing' end,
                 case
-                    when "videoViews__text" is not null and "videoViews" is null
-                        then 'videoViews: unparseable integer ''' || "videoViews__text" || ''''
+                    when {{ adapter.quote('videoViews__text') }} is null
+                        then 'videoViews: required value missing'
                 end,
                 case
-                    when "videoViews" < 0
-                        then 'videoViews: negative (' || "videoViews__text" || ')'
+                    when
+                        {{ adapter.quote('videoViews__text') }} is not null
+                        and {{ adapter.quote('videoViews') }} is null
+                        then 'videoViews: unparseable integer '
+                            || chr(39)
+                            || {{ adapter.quote('videoViews__text') }}
+                            || chr(39)
                 end,
                 case
-                    when "videoViews" > 10000000000
-                        then 'videoViews: above maximum 10000000000 (' || "videoViews__text" || ')'
+                    when {{ adapter.quote('videoViews') }} < 0
+                        then 'videoViews: negative ('
+                            || {{ adapter.quote('videoViews__text') }}
+                            || ')'
                 end,
                 case
-                    when "videoCompletions__text" is null
+                    when {{ adapter.quote('videoViews') }} > 10000000000
+                        then 'videoViews: above maximum 10000000000 ('
+                            || {{ adapter.quote('videoViews__text') }}
+                            || ')'
+                end,
+                case
+                    when {{ adapter.quote('videoCompletions__text') }} is null
                         then 'videoCompletions: required value missing'
                 end,
                 case
-                    when "videoCompletions__text" is not null and "videoCompletions" is null
-                        then 'videoCompletions: unparseable integer '''
-                            || "videoCompletions__text"
-                            || ''''
+                    when
+                        {{ adapter.quote('videoCompletions__text') }} is not null
+                        and {{ adapter.quote('videoCompletions') }} is null
+                        then 'videoCompletions: unparseable integer '
+                            || chr(39)
+                            || {{ adapter.quote('videoCompletions__text') }}
+                            || chr(39)
                 end,
                 case
-                    when "videoCompletions" < 0
-                        then 'videoCompletions: negative (' || "videoCompletions__text" || ')'
+                    when {{ adapter.quote('videoCompletions') }} < 0
+                        then 'videoCompletions: negative ('
+                            || {{ adapter.quote('videoCompletions__text') }}
+                            || ')'
                 end,
                 case
-                    when "videoCompletions" > 10000000000
+                    when {{ adapter.quote('videoCompletions') }} > 10000000000
                         then 'videoCompletions: above maximum 10000000000 ('
-                            || "videoCompletions__text"
+                            || {{ adapter.quote('videoCompletions__text') }}
                             || ')'
                 end,
                 case when clicks__text is null then 'clicks: required value missing' end,
                 case
                     when clicks__text is not null and clicks is null
-                        then 'clicks: unparseable integer ''' || clicks__text || ''''
+                        then 'clicks: unparseable integer ' || chr(39) || clicks__text || chr(39)
                 end,
                 case when clicks < 0 then 'clicks: negative (' || clicks__text || ')' end,
                 case
                     when clicks > 10000000000
                         then 'clicks: above maximum 10000000000 (' || clicks__text || ')'
                 end,
-                case when "spendUsd__text" is null then 'spendUsd: required value missing' end,
                 case
-                    when "spendUsd__text" is not null and "spendUsd" is null
-                        then 'spendUsd: unparseable decimal ''' || "spendUsd__text" || ''''
+                    when {{ adapter.quote('spendUsd__text') }} is null
+                        then 'spendUsd: required value missing'
                 end,
-                case when "spendUsd" < 0 then 'spendUsd: negative (' || "spendUsd__text" || ')' end,
                 case
-                    when "spendUsd" > 100000
-                        then 'spendUsd: above maximum 100000 (' || "spendUsd__text" || ')'
+                    when
+                        {{ adapter.quote('spendUsd__text') }} is not null
+                        and {{ adapter.quote('spendUsd') }} is null
+                        then 'spendUsd: unparseable decimal '
+                            || chr(39)
+                            || {{ adapter.quote('spendUsd__text') }}
+                            || chr(39)
+                end,
+                case
+                    when {{ adapter.quote('spendUsd') }} < 0
+                        then 'spendUsd: negative (' || {{ adapter.quote('spendUsd__text') }} || ')'
+                end,
+                case
+                    when {{ adapter.quote('spendUsd') }} > 100000
+                        then 'spendUsd: above maximum 100000 ('
+                            || {{ adapter.quote('spendUsd__text') }}
+                            || ')'
                 end
             ),
             ''
@@ -349,18 +401,18 @@ column_rules_checked as (
 validated as (
 
     select
-        "campaignId",
-        "metricDate",
+        {{ adapter.quote('campaignId') }},
+        {{ adapter.quote('metricDate') }},
         impressions,
         reach,
         likes,
         comments,
         shares,
         saves,
-        "videoViews",
-        "videoCompletions",
+        {{ adapter.quote('videoViews') }},
+        {{ adapter.quote('videoCompletions') }},
         clicks,
-        "spendUsd",
+        {{ adapter.quote('spendUsd') }},
         _column_reason as _dq_reason,
         _loaded_at,
         _source_file,
@@ -376,12 +428,12 @@ validated as (
 derived_keys as (
 
     select distinct
-        "campaignId",
-        "metricDate"
+        {{ adapter.quote('campaignId') }},
+        {{ adapter.quote('metricDate') }}
     from validated
     where
-        "campaignId" is not null
-        and "metricDate" is not null
+        {{ adapter.quote('campaignId') }} is not null
+        and {{ adapter.quote('metricDate') }} is not null
 
 ),
 
@@ -390,18 +442,18 @@ derived_keys as (
 stored_of_derived_keys as (
 
     select
-        stored."campaignId",
-        stored."metricDate",
+        stored.{{ adapter.quote('campaignId') }},
+        stored.{{ adapter.quote('metricDate') }},
         stored.impressions,
         stored.reach,
         stored.likes,
         stored.comments,
         stored.shares,
         stored.saves,
-        stored."videoViews",
-        stored."videoCompletions",
+        stored.{{ adapter.quote('videoViews') }},
+        stored.{{ adapter.quote('videoCompletions') }},
         stored.clicks,
-        stored."spendUsd",
+        stored.{{ adapter.quote('spendUsd') }},
         stored._dq_reason,
         stored._loaded_at,
         stored._source_file,
@@ -409,8 +461,8 @@ stored_of_derived_keys as (
         stored._row_number
     from {{ this }} as stored
     inner join derived_keys
-        on stored."campaignId" = derived_keys."campaignId"
-            and stored."metricDate" = derived_keys."metricDate"
+        on stored.{{ adapter.quote('campaignId') }} = derived_keys.{{ adapter.quote('campaignId') }}
+            and stored.{{ adapter.quote('metricDate') }} = derived_keys.{{ adapter.quote('metricDate') }}
     left join to_derive
         on
             stored._batch_id = to_derive._batch_id
@@ -429,18 +481,18 @@ rank_input as (
     {% if is_incremental() %}
         union all
         select
-            "campaignId",
-            "metricDate",
+            {{ adapter.quote('campaignId') }},
+            {{ adapter.quote('metricDate') }},
             impressions,
             reach,
             likes,
             comments,
             shares,
             saves,
-            "videoViews",
-            "videoCompletions",
+            {{ adapter.quote('videoViews') }},
+            {{ adapter.quote('videoCompletions') }},
             clicks,
-            "spendUsd",
+            {{ adapter.quote('spendUsd') }},
             _dq_reason,
             _loaded_at,
             _source_file,
@@ -458,18 +510,18 @@ fingerprinted as (
     select
         *,
         {{ row_fingerprint([
-            '"campaignId"',
-            '"metricDate"',
+            adapter.quote('campaignId'),
+            adapter.quote('metricDate'),
             'impressions',
             'reach',
             'likes',
             'comments',
             'shares',
             'saves',
-            '"videoViews"',
-            '"videoCompletions"',
+            adapter.quote('videoViews'),
+            adapter.quote('videoCompletions'),
             'clicks',
-            '"spendUsd"',
+            adapter.quote('spendUsd'),
         ]) }} as _fingerprint
     from rank_input
 
@@ -489,7 +541,7 @@ ranked as (
         first_value(_fingerprint) over key_order as _kept_fingerprint
     from fingerprinted
     window key_order as (
-        partition by "campaignId", "metricDate"
+        partition by {{ adapter.quote('campaignId') }}, {{ adapter.quote('metricDate') }}
         order by
             _dq_reason is null desc,
             _loaded_at desc,
@@ -540,7 +592,7 @@ business_times as (
         _loaded_at,
         _batch_id,
         _dq_reason,
-        cast("metricDate" as timestamp) as business_time
+        cast({{ adapter.quote('metricDate') }} as timestamp) as business_time
     from duplicates_flagged
     {% if is_incremental() %}
         union all
@@ -548,7 +600,7 @@ business_times as (
             stored._loaded_at,
             stored._batch_id,
             stored._dq_reason,
-            cast(stored."metricDate" as timestamp) as business_time
+            cast(stored.{{ adapter.quote('metricDate') }} as timestamp) as business_time
         from {{ this }} as stored
         inner join derived_batches
             on stored._batch_id = derived_batches._batch_id
@@ -562,7 +614,7 @@ business_times as (
             stored._loaded_at,
             stored._batch_id,
             stored._dq_reason,
-            cast(stored."metricDate" as timestamp) as business_time
+            cast(stored.{{ adapter.quote('metricDate') }} as timestamp) as business_time
         from {{ this }} as stored
         left join derived_batches
             on stored._batch_id = derived_batches._batch_id
@@ -603,10 +655,10 @@ late_arrivals_flagged as (
     select
         duplicates_flagged.*,
         case
-            when duplicates_flagged."metricDate" is null then null
+            when duplicates_flagged.{{ adapter.quote('metricDate') }} is null then null
             -- the first batch has nothing before it
             when batch_watermarks.watermark is null then false
-            else cast(duplicates_flagged."metricDate" as timestamp) < {{ dbt.dateadd(
+            else cast(duplicates_flagged.{{ adapter.quote('metricDate') }} as timestamp) < {{ dbt.dateadd(
                 'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
             ) }}
         end as _is_late_arriving
@@ -626,10 +678,10 @@ restated_candidates as (
         stored._batch_id,
         stored._row_number,
         case
-            when stored."metricDate" is null then null
+            when stored.{{ adapter.quote('metricDate') }} is null then null
             -- the first batch has nothing before it
             when batch_watermarks.watermark is null then false
-            else cast(stored."metricDate" as timestamp) < {{ dbt.dateadd(
+            else cast(stored.{{ adapter.quote('metricDate') }} as timestamp) < {{ dbt.dateadd(
                 'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
             ) }}
         end as _is_late_arriving
@@ -638,10 +690,10 @@ restated_candidates as (
         on stored._batch_id = batch_watermarks._batch_id
     where
         case
-            when stored."metricDate" is null then null
+            when stored.{{ adapter.quote('metricDate') }} is null then null
             -- the first batch has nothing before it
             when batch_watermarks.watermark is null then false
-            else cast(stored."metricDate" as timestamp) < {{ dbt.dateadd(
+            else cast(stored.{{ adapter.quote('metricDate') }} as timestamp) < {{ dbt.dateadd(
                 'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
             ) }}
         end is distinct from stored._is_late_arriving
@@ -665,18 +717,18 @@ restated_rows as (
 restated as (
 
     select
-        stored."campaignId",
-        stored."metricDate",
+        stored.{{ adapter.quote('campaignId') }},
+        stored.{{ adapter.quote('metricDate') }},
         stored.impressions,
         stored.reach,
         stored.likes,
         stored.comments,
         stored.shares,
         stored.saves,
-        stored."videoViews",
-        stored."videoCompletions",
+        stored.{{ adapter.quote('videoViews') }},
+        stored.{{ adapter.quote('videoCompletions') }},
         stored.clicks,
-        stored."spendUsd",
+        stored.{{ adapter.quote('spendUsd') }},
         stored._dq_reason,
         stored._is_duplicate,
         stored._conflict_with_file,
@@ -699,18 +751,18 @@ restated as (
 final as (
 
     select
-        "campaignId",
-        "metricDate",
+        {{ adapter.quote('campaignId') }},
+        {{ adapter.quote('metricDate') }},
         impressions,
         reach,
         likes,
         comments,
         shares,
         saves,
-        "videoViews",
-        "videoCompletions",
+        {{ adapter.quote('videoViews') }},
+        {{ adapter.quote('videoCompletions') }},
         clicks,
-        "spendUsd",
+        {{ adapter.quote('spendUsd') }},
         _dq_reason,
         _is_duplicate,
         _conflict_with_file,
@@ -725,18 +777,18 @@ final as (
     {% if is_incremental() %}
         union all
         select
-            "campaignId",
-            "metricDate",
+            {{ adapter.quote('campaignId') }},
+            {{ adapter.quote('metricDate') }},
             impressions,
             reach,
             likes,
             comments,
             shares,
             saves,
-            "videoViews",
-            "videoCompletions",
+            {{ adapter.quote('videoViews') }},
+            {{ adapter.quote('videoCompletions') }},
             clicks,
-            "spendUsd",
+            {{ adapter.quote('spendUsd') }},
             _dq_reason,
             _is_duplicate,
             _conflict_with_file,

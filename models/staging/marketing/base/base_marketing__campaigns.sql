@@ -12,7 +12,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -207,12 +207,18 @@ column_rules_checked as (
                 case when platform__text is null then 'platform: required value missing' end,
                 case
                     when platform not in ('instagram', 'tiktok', 'youtube', 'linkedin', 'x')
-                        then 'platform: not an accepted value ''' || platform__text || ''''
+                        then 'platform: not an accepted value '
+                            || chr(39)
+                            || platform__text
+                            || chr(39)
                 end,
                 case when budget_usd__text is null then 'budget_usd: required value missing' end,
                 case
                     when budget_usd__text is not null and budget_usd is null
-                        then 'budget_usd: unparseable decimal ''' || budget_usd__text || ''''
+                        then 'budget_usd: unparseable decimal '
+                            || chr(39)
+                            || budget_usd__text
+                            || chr(39)
                 end,
                 case
                     when budget_usd < 0
@@ -225,12 +231,15 @@ column_rules_checked as (
                 case when start_date__text is null then 'start_date: required value missing' end,
                 case
                     when start_date__text is not null and start_date is null
-                        then 'start_date: unparseable date ''' || start_date__text || ''''
+                        then 'start_date: unparseable date '
+                            || chr(39)
+                            || start_date__text
+                            || chr(39)
                 end,
                 case when end_date__text is null then 'end_date: required value missing' end,
                 case
                     when end_date__text is not null and end_date is null
-                        then 'end_date: unparseable date ''' || end_date__text || ''''
+                        then 'end_date: unparseable date ' || chr(39) || end_date__text || chr(39)
                 end,
                 case
                     when utm_campaign__text is null

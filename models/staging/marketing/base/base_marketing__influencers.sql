@@ -12,7 +12,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -112,17 +112,23 @@ column_rules_checked as (
                 case when platform__text is null then 'platform: required value missing' end,
                 case
                     when platform not in ('instagram', 'tiktok', 'youtube', 'linkedin', 'x')
-                        then 'platform: not an accepted value ''' || platform__text || ''''
+                        then 'platform: not an accepted value '
+                            || chr(39)
+                            || platform__text
+                            || chr(39)
                 end,
                 case when tier__text is null then 'tier: required value missing' end,
                 case
                     when tier not in ('nano', 'micro', 'mid', 'macro', 'mega')
-                        then 'tier: not an accepted value ''' || tier__text || ''''
+                        then 'tier: not an accepted value ' || chr(39) || tier__text || chr(39)
                 end,
                 case when followers__text is null then 'followers: required value missing' end,
                 case
                     when followers__text is not null and followers is null
-                        then 'followers: unparseable integer ''' || followers__text || ''''
+                        then 'followers: unparseable integer '
+                            || chr(39)
+                            || followers__text
+                            || chr(39)
                 end,
                 case when followers < 0 then 'followers: negative (' || followers__text || ')' end,
                 case
@@ -131,9 +137,10 @@ column_rules_checked as (
                 end,
                 case
                     when country_code is not null and country_code__listed_code is null
-                        then 'country_code: not an ISO 3166-1 alpha-2 country code '''
+                        then 'country_code: not an ISO 3166-1 alpha-2 country code '
+                            || chr(39)
                             || country_code__text
-                            || ''''
+                            || chr(39)
                 end
             ),
             ''

@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -171,7 +171,10 @@ column_rules_checked as (
                 case when created_at__text is null then 'created_at: required value missing' end,
                 case
                     when created_at__text is not null and created_at is null
-                        then 'created_at: unparseable timestamp ''' || created_at__text || ''''
+                        then 'created_at: unparseable timestamp '
+                            || chr(39)
+                            || created_at__text
+                            || chr(39)
                 end
             ),
             ''

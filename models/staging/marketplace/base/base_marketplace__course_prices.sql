@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -160,7 +160,10 @@ column_rules_checked as (
                 case when list_price__text is null then 'list_price: required value missing' end,
                 case
                     when list_price__text is not null and list_price is null
-                        then 'list_price: unparseable decimal ''' || list_price__text || ''''
+                        then 'list_price: unparseable decimal '
+                            || chr(39)
+                            || list_price__text
+                            || chr(39)
                 end,
                 case
                     when list_price < 0
@@ -173,7 +176,10 @@ column_rules_checked as (
                 case when currency__text is null then 'currency: required value missing' end,
                 case
                     when currency not in ('USD', 'EUR', 'GBP', 'INR', 'BRL')
-                        then 'currency: not an accepted value ''' || currency__text || ''''
+                        then 'currency: not an accepted value '
+                            || chr(39)
+                            || currency__text
+                            || chr(39)
                 end,
                 case
                     when effective_at__text is null
@@ -181,7 +187,10 @@ column_rules_checked as (
                 end,
                 case
                     when effective_at__text is not null and effective_at is null
-                        then 'effective_at: unparseable timestamp ''' || effective_at__text || ''''
+                        then 'effective_at: unparseable timestamp '
+                            || chr(39)
+                            || effective_at__text
+                            || chr(39)
                 end
             ),
             ''

@@ -12,7 +12,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -192,23 +192,32 @@ column_rules_checked as (
                             'personal_development',
                             'photography'
                         )
-                        then 'category: not an accepted value ''' || category__text || ''''
+                        then 'category: not an accepted value '
+                            || chr(39)
+                            || category__text
+                            || chr(39)
                 end,
                 case when subcategory__text is null then 'subcategory: required value missing' end,
                 case when level__text is null then 'level: required value missing' end,
                 case
                     when level not in ('beginner', 'intermediate', 'advanced', 'all_levels')
-                        then 'level: not an accepted value ''' || level__text || ''''
+                        then 'level: not an accepted value ' || chr(39) || level__text || chr(39)
                 end,
                 case when language__text is null then 'language: required value missing' end,
                 case
                     when language not in ('en', 'es', 'pt', 'de', 'fr', 'hi')
-                        then 'language: not an accepted value ''' || language__text || ''''
+                        then 'language: not an accepted value '
+                            || chr(39)
+                            || language__text
+                            || chr(39)
                 end,
                 case when list_price__text is null then 'list_price: required value missing' end,
                 case
                     when list_price__text is not null and list_price is null
-                        then 'list_price: unparseable decimal ''' || list_price__text || ''''
+                        then 'list_price: unparseable decimal '
+                            || chr(39)
+                            || list_price__text
+                            || chr(39)
                 end,
                 case
                     when list_price < 0
@@ -221,25 +230,37 @@ column_rules_checked as (
                 case when currency__text is null then 'currency: required value missing' end,
                 case
                     when currency not in ('USD', 'EUR', 'GBP', 'INR', 'BRL')
-                        then 'currency: not an accepted value ''' || currency__text || ''''
+                        then 'currency: not an accepted value '
+                            || chr(39)
+                            || currency__text
+                            || chr(39)
                 end,
                 case when status__text is null then 'status: required value missing' end,
                 case
                     when status not in ('draft', 'published', 'retired')
-                        then 'status: not an accepted value ''' || status__text || ''''
+                        then 'status: not an accepted value ' || chr(39) || status__text || chr(39)
                 end,
                 case when created_at__text is null then 'created_at: required value missing' end,
                 case
                     when created_at__text is not null and created_at is null
-                        then 'created_at: unparseable timestamp ''' || created_at__text || ''''
+                        then 'created_at: unparseable timestamp '
+                            || chr(39)
+                            || created_at__text
+                            || chr(39)
                 end,
                 case
                     when published_at__text is not null and published_at is null
-                        then 'published_at: unparseable timestamp ''' || published_at__text || ''''
+                        then 'published_at: unparseable timestamp '
+                            || chr(39)
+                            || published_at__text
+                            || chr(39)
                 end,
                 case
                     when retired_at__text is not null and retired_at is null
-                        then 'retired_at: unparseable timestamp ''' || retired_at__text || ''''
+                        then 'retired_at: unparseable timestamp '
+                            || chr(39)
+                            || retired_at__text
+                            || chr(39)
                 end
             ),
             ''

@@ -12,7 +12,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -84,12 +84,18 @@ column_rules_checked as (
                 case when rate_date__text is null then 'rate_date: required value missing' end,
                 case
                     when rate_date__text is not null and rate_date is null
-                        then 'rate_date: unparseable date ''' || rate_date__text || ''''
+                        then 'rate_date: unparseable date '
+                            || chr(39)
+                            || rate_date__text
+                            || chr(39)
                 end,
                 case when currency__text is null then 'currency: required value missing' end,
                 case
                     when currency not in ('USD', 'EUR', 'GBP', 'INR', 'BRL')
-                        then 'currency: not an accepted value ''' || currency__text || ''''
+                        then 'currency: not an accepted value '
+                            || chr(39)
+                            || currency__text
+                            || chr(39)
                 end,
                 case
                     when usd_per_unit__text is null
@@ -97,7 +103,10 @@ column_rules_checked as (
                 end,
                 case
                     when usd_per_unit__text is not null and usd_per_unit is null
-                        then 'usd_per_unit: unparseable double ''' || usd_per_unit__text || ''''
+                        then 'usd_per_unit: unparseable double '
+                            || chr(39)
+                            || usd_per_unit__text
+                            || chr(39)
                 end,
                 case
                     when usd_per_unit < 0.0001

@@ -12,7 +12,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -112,19 +112,23 @@ column_rules_checked as (
                 end,
                 case
                     when country_code is not null and country_code__listed_code is null
-                        then 'country_code: not an ISO 3166-1 alpha-2 country code '''
+                        then 'country_code: not an ISO 3166-1 alpha-2 country code '
+                            || chr(39)
                             || country_code__text
-                            || ''''
+                            || chr(39)
                 end,
                 case when joined_at__text is null then 'joined_at: required value missing' end,
                 case
                     when joined_at__text is not null and joined_at is null
-                        then 'joined_at: unparseable timestamp ''' || joined_at__text || ''''
+                        then 'joined_at: unparseable timestamp '
+                            || chr(39)
+                            || joined_at__text
+                            || chr(39)
                 end,
                 case when status__text is null then 'status: required value missing' end,
                 case
                     when status not in ('active', 'suspended', 'closed')
-                        then 'status: not an accepted value ''' || status__text || ''''
+                        then 'status: not an accepted value ' || chr(39) || status__text || chr(39)
                 end
             ),
             ''

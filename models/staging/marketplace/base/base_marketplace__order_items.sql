@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -225,12 +225,18 @@ column_rules_checked as (
                 case when ordered_at__text is null then 'ordered_at: required value missing' end,
                 case
                     when ordered_at__text is not null and ordered_at is null
-                        then 'ordered_at: unparseable timestamp ''' || ordered_at__text || ''''
+                        then 'ordered_at: unparseable timestamp '
+                            || chr(39)
+                            || ordered_at__text
+                            || chr(39)
                 end,
                 case when list_price__text is null then 'list_price: required value missing' end,
                 case
                     when list_price__text is not null and list_price is null
-                        then 'list_price: unparseable decimal ''' || list_price__text || ''''
+                        then 'list_price: unparseable decimal '
+                            || chr(39)
+                            || list_price__text
+                            || chr(39)
                 end,
                 case
                     when list_price < 0
@@ -246,9 +252,10 @@ column_rules_checked as (
                 end,
                 case
                     when discount_amount__text is not null and discount_amount is null
-                        then 'discount_amount: unparseable decimal '''
+                        then 'discount_amount: unparseable decimal '
+                            || chr(39)
                             || discount_amount__text
-                            || ''''
+                            || chr(39)
                 end,
                 case
                     when discount_amount < 0
@@ -263,7 +270,10 @@ column_rules_checked as (
                 case when paid_amount__text is null then 'paid_amount: required value missing' end,
                 case
                     when paid_amount__text is not null and paid_amount is null
-                        then 'paid_amount: unparseable decimal ''' || paid_amount__text || ''''
+                        then 'paid_amount: unparseable decimal '
+                            || chr(39)
+                            || paid_amount__text
+                            || chr(39)
                 end,
                 case
                     when paid_amount < 0

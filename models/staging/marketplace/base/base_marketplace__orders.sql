@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -185,17 +185,26 @@ column_rules_checked as (
                 case when ordered_at__text is null then 'ordered_at: required value missing' end,
                 case
                     when ordered_at__text is not null and ordered_at is null
-                        then 'ordered_at: unparseable timestamp ''' || ordered_at__text || ''''
+                        then 'ordered_at: unparseable timestamp '
+                            || chr(39)
+                            || ordered_at__text
+                            || chr(39)
                 end,
                 case when currency__text is null then 'currency: required value missing' end,
                 case
                     when currency not in ('USD', 'EUR', 'GBP', 'INR', 'BRL')
-                        then 'currency: not an accepted value ''' || currency__text || ''''
+                        then 'currency: not an accepted value '
+                            || chr(39)
+                            || currency__text
+                            || chr(39)
                 end,
                 case when order_total__text is null then 'order_total: required value missing' end,
                 case
                     when order_total__text is not null and order_total is null
-                        then 'order_total: unparseable decimal ''' || order_total__text || ''''
+                        then 'order_total: unparseable decimal '
+                            || chr(39)
+                            || order_total__text
+                            || chr(39)
                 end,
                 case
                     when order_total < 0
@@ -218,9 +227,10 @@ column_rules_checked as (
                             'refunded',
                             'partially_refunded'
                         )
-                        then 'payment_status: not an accepted value '''
+                        then 'payment_status: not an accepted value '
+                            || chr(39)
                             || payment_status__text
-                            || ''''
+                            || chr(39)
                 end
             ),
             ''

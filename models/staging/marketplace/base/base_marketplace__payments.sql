@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -225,7 +225,10 @@ column_rules_checked as (
                 end,
                 case
                     when attempted_at__text is not null and attempted_at is null
-                        then 'attempted_at: unparseable timestamp ''' || attempted_at__text || ''''
+                        then 'attempted_at: unparseable timestamp '
+                            || chr(39)
+                            || attempted_at__text
+                            || chr(39)
                 end,
                 case when method__text is null then 'method: required value missing' end,
                 case
@@ -237,12 +240,12 @@ column_rules_checked as (
                             'google_pay',
                             'bank_transfer'
                         )
-                        then 'method: not an accepted value ''' || method__text || ''''
+                        then 'method: not an accepted value ' || chr(39) || method__text || chr(39)
                 end,
                 case when amount__text is null then 'amount: required value missing' end,
                 case
                     when amount__text is not null and amount is null
-                        then 'amount: unparseable decimal ''' || amount__text || ''''
+                        then 'amount: unparseable decimal ' || chr(39) || amount__text || chr(39)
                 end,
                 case when amount < 0 then 'amount: negative (' || amount__text || ')' end,
                 case
@@ -252,12 +255,15 @@ column_rules_checked as (
                 case when currency__text is null then 'currency: required value missing' end,
                 case
                     when currency not in ('USD', 'EUR', 'GBP', 'INR', 'BRL')
-                        then 'currency: not an accepted value ''' || currency__text || ''''
+                        then 'currency: not an accepted value '
+                            || chr(39)
+                            || currency__text
+                            || chr(39)
                 end,
                 case when status__text is null then 'status: required value missing' end,
                 case
                     when status not in ('succeeded', 'failed')
-                        then 'status: not an accepted value ''' || status__text || ''''
+                        then 'status: not an accepted value ' || chr(39) || status__text || chr(39)
                 end
             ),
             ''
@@ -287,7 +293,7 @@ validated as (
                 when attempted_at < orders__ordered_at
                     then 'payment_before_order: attempted_at '
                         || cast(attempted_at as {{ dbt.type_string() }})
-                        || ' is before its order''s ordered_at '
+                        || {{ quoted_text(' is before its order\'s ordered_at ') }}
                         || cast(orders__ordered_at as {{ dbt.type_string() }})
             end
         ) as _dq_reason,

@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -287,12 +287,15 @@ column_rules_checked as (
                 case when refunded_at__text is null then 'refunded_at: required value missing' end,
                 case
                     when refunded_at__text is not null and refunded_at is null
-                        then 'refunded_at: unparseable timestamp ''' || refunded_at__text || ''''
+                        then 'refunded_at: unparseable timestamp '
+                            || chr(39)
+                            || refunded_at__text
+                            || chr(39)
                 end,
                 case when amount__text is null then 'amount: required value missing' end,
                 case
                     when amount__text is not null and amount is null
-                        then 'amount: unparseable decimal ''' || amount__text || ''''
+                        then 'amount: unparseable decimal ' || chr(39) || amount__text || chr(39)
                 end,
                 case when amount < 0 then 'amount: negative (' || amount__text || ')' end,
                 case
@@ -302,7 +305,10 @@ column_rules_checked as (
                 case when currency__text is null then 'currency: required value missing' end,
                 case
                     when currency not in ('USD', 'EUR', 'GBP', 'INR', 'BRL')
-                        then 'currency: not an accepted value ''' || currency__text || ''''
+                        then 'currency: not an accepted value '
+                            || chr(39)
+                            || currency__text
+                            || chr(39)
                 end,
                 case when reason__text is null then 'reason: required value missing' end,
                 case
@@ -314,7 +320,7 @@ column_rules_checked as (
                             'duplicate',
                             'other'
                         )
-                        then 'reason: not an accepted value ''' || reason__text || ''''
+                        then 'reason: not an accepted value ' || chr(39) || reason__text || chr(39)
                 end
             ),
             ''
@@ -346,10 +352,10 @@ validated as (
                         || ' is before '
                         || case
                             when payments__attempted_at is not null
-                                then 'its order''s first successful payment '
+                                then {{ quoted_text('its order\'s first successful payment ') }}
                                     || cast(payments__attempted_at as {{ dbt.type_string() }})
                             when orders__ordered_at is not null
-                                then 'its unpaid order''s ordered_at '
+                                then {{ quoted_text('its unpaid order\'s ordered_at ') }}
                                     || cast(orders__ordered_at as {{ dbt.type_string() }})
                         end
             end

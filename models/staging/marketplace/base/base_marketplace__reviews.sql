@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -256,14 +256,17 @@ column_rules_checked as (
                 case when rating__text is null then 'rating: required value missing' end,
                 case
                     when rating__text is not null and rating is null
-                        then 'rating: unparseable integer ''' || rating__text || ''''
+                        then 'rating: unparseable integer ' || chr(39) || rating__text || chr(39)
                 end,
                 case when rating < 1 then 'rating: below minimum 1 (' || rating__text || ')' end,
                 case when rating > 5 then 'rating: above maximum 5 (' || rating__text || ')' end,
                 case when reviewed_at__text is null then 'reviewed_at: required value missing' end,
                 case
                     when reviewed_at__text is not null and reviewed_at is null
-                        then 'reviewed_at: unparseable timestamp ''' || reviewed_at__text || ''''
+                        then 'reviewed_at: unparseable timestamp '
+                            || chr(39)
+                            || reviewed_at__text
+                            || chr(39)
                 end
             ),
             ''

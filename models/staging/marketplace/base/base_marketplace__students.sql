@@ -12,7 +12,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -112,7 +112,10 @@ column_rules_checked as (
                 case when signup_at__text is null then 'signup_at: required value missing' end,
                 case
                     when signup_at__text is not null and signup_at is null
-                        then 'signup_at: unparseable timestamp ''' || signup_at__text || ''''
+                        then 'signup_at: unparseable timestamp '
+                            || chr(39)
+                            || signup_at__text
+                            || chr(39)
                 end,
                 case
                     when country_code__text is null
@@ -120,9 +123,10 @@ column_rules_checked as (
                 end,
                 case
                     when country_code is not null and country_code__listed_code is null
-                        then 'country_code: not an ISO 3166-1 alpha-2 country code '''
+                        then 'country_code: not an ISO 3166-1 alpha-2 country code '
+                            || chr(39)
                             || country_code__text
-                            || ''''
+                            || chr(39)
                 end,
                 case when timezone__text is null then 'timezone: required value missing' end,
                 case
@@ -140,9 +144,10 @@ column_rules_checked as (
                             'influencer',
                             'direct'
                         )
-                        then 'acquisition_channel: not an accepted value '''
+                        then 'acquisition_channel: not an accepted value '
+                            || chr(39)
                             || acquisition_channel__text
-                            || ''''
+                            || chr(39)
                 end
             ),
             ''

@@ -13,7 +13,7 @@
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
 -- project changed or a raw row went missing (orchestration/build_state.py).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key=['_batch_id', '_row_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -54,10 +54,10 @@ links_changed as (
         stored._row_number
     from {{ this }} as stored
     left join valid_userid_parents
-        on stored."userId" = valid_userid_parents.parent_key
+        on stored.{{ adapter.quote('userId') }} = valid_userid_parents.parent_key
     where
         (
-            stored."userId" is not null
+            stored.{{ adapter.quote('userId') }} is not null
             and (coalesce(stored._dq_reason, '') like '%userId: orphaned, no valid students.student_id (%')
             = (valid_userid_parents.parent_key is not null)
         )
@@ -72,7 +72,7 @@ in_rederive_window as (
         stored._batch_id,
         stored._row_number
     from {{ this }} as stored
-    where {{ in_rederive_window('stored."sessionStart"') }}
+    where {{ in_rederive_window('stored.' ~ adapter.quote('sessionStart')) }}
 
 ),
 
@@ -111,18 +111,18 @@ to_derive as (
 trimmed as (
 
     select
-        nullif(trim("sessionId"), '') as "sessionId__text",
-        nullif(trim("visitorId"), '') as "visitorId__text",
-        nullif(trim("userId"), '') as "userId__text",
-        nullif(trim("sessionStart"), '') as "sessionStart__text",
-        nullif(trim("deviceCategory"), '') as "deviceCategory__text",
-        nullif(trim("landingPage"), '') as "landingPage__text",
+        nullif(trim({{ adapter.quote('sessionId') }}), '') as {{ adapter.quote('sessionId__text') }},
+        nullif(trim({{ adapter.quote('visitorId') }}), '') as {{ adapter.quote('visitorId__text') }},
+        nullif(trim({{ adapter.quote('userId') }}), '') as {{ adapter.quote('userId__text') }},
+        nullif(trim({{ adapter.quote('sessionStart') }}), '') as {{ adapter.quote('sessionStart__text') }},
+        nullif(trim({{ adapter.quote('deviceCategory') }}), '') as {{ adapter.quote('deviceCategory__text') }},
+        nullif(trim({{ adapter.quote('landingPage') }}), '') as {{ adapter.quote('landingPage__text') }},
         nullif(trim(referrer), '') as referrer__text,
-        nullif(trim("utmSource"), '') as "utmSource__text",
-        nullif(trim("utmMedium"), '') as "utmMedium__text",
-        nullif(trim("utmCampaign"), '') as "utmCampaign__text",
+        nullif(trim({{ adapter.quote('utmSource') }}), '') as {{ adapter.quote('utmSource__text') }},
+        nullif(trim({{ adapter.quote('utmMedium') }}), '') as {{ adapter.quote('utmMedium__text') }},
+        nullif(trim({{ adapter.quote('utmCampaign') }}), '') as {{ adapter.quote('utmCampaign__text') }},
         nullif(trim(pageviews), '') as pageviews__text,
-        nullif(trim("durationSeconds"), '') as "durationSeconds__text",
+        nullif(trim({{ adapter.quote('durationSeconds') }}), '') as {{ adapter.quote('durationSeconds__text') }},
         nullif(trim(converted), '') as converted__text,
         _loaded_at,
         _source_file,
@@ -139,27 +139,27 @@ typed as (
 
     select
         *,
-        "sessionId__text" as "sessionId",
-        "visitorId__text" as "visitorId",
-        "userId__text" as "userId",
+        {{ adapter.quote('sessionId__text') }} as {{ adapter.quote('sessionId') }},
+        {{ adapter.quote('visitorId__text') }} as {{ adapter.quote('visitorId') }},
+        {{ adapter.quote('userId__text') }} as {{ adapter.quote('userId') }},
         case
-            when {{ is_iso8601_timestamp('"sessionStart__text"') }}
-                then {{ text_to_utc_timestamp('"sessionStart__text"') }}
-        end as "sessionStart",
-        lower("deviceCategory__text") as "deviceCategory",
-        "landingPage__text" as "landingPage",
+            when {{ is_iso8601_timestamp(adapter.quote('sessionStart__text')) }}
+                then {{ text_to_utc_timestamp(adapter.quote('sessionStart__text')) }}
+        end as {{ adapter.quote('sessionStart') }},
+        lower({{ adapter.quote('deviceCategory__text') }}) as {{ adapter.quote('deviceCategory') }},
+        {{ adapter.quote('landingPage__text') }} as {{ adapter.quote('landingPage') }},
         referrer__text as referrer,
-        "utmSource__text" as "utmSource",
-        "utmMedium__text" as "utmMedium",
-        "utmCampaign__text" as "utmCampaign",
+        {{ adapter.quote('utmSource__text') }} as {{ adapter.quote('utmSource') }},
+        {{ adapter.quote('utmMedium__text') }} as {{ adapter.quote('utmMedium') }},
+        {{ adapter.quote('utmCampaign__text') }} as {{ adapter.quote('utmCampaign') }},
         case
             when {{ is_integer_text('pageviews__text') }}
                 then {{ dbt.safe_cast('pageviews__text', dbt.type_bigint()) }}
         end as pageviews,
         case
-            when {{ is_integer_text('"durationSeconds__text"') }}
-                then {{ dbt.safe_cast('"durationSeconds__text"', dbt.type_bigint()) }}
-        end as "durationSeconds",
+            when {{ is_integer_text(adapter.quote('durationSeconds__text')) }}
+                then {{ dbt.safe_cast(adapter.quote('durationSeconds__text'), dbt.type_bigint()) }}
+        end as {{ adapter.quote('durationSeconds') }},
         case lower(converted__text)
             when 'true' then true
             when 'false' then false
@@ -175,10 +175,10 @@ joined as (
 
     select
         typed.*,
-        valid_userid_parents.parent_key as "userId__valid_parent"
+        valid_userid_parents.parent_key as {{ adapter.quote('userId__valid_parent') }}
     from typed
     left join valid_userid_parents
-        on typed."userId" = valid_userid_parents.parent_key
+        on typed.{{ adapter.quote('userId') }} = valid_userid_parents.parent_key
 
 ),
 
@@ -190,42 +190,62 @@ column_rules_checked as (
         nullif(
             concat_ws(
                 '; ',
-                case when "sessionId__text" is null then 'sessionId: required value missing' end,
-                case when "visitorId__text" is null then 'visitorId: required value missing' end,
                 case
-                    when "userId" is not null and "userId__valid_parent" is null
+                    when {{ adapter.quote('sessionId__text') }} is null
+                        then 'sessionId: required value missing'
+                end,
+                case
+                    when {{ adapter.quote('visitorId__text') }} is null
+                        then 'visitorId: required value missing'
+                end,
+                case
+                    when
+                        {{ adapter.quote('userId') }} is not null
+                        and {{ adapter.quote('userId__valid_parent') }} is null
                         then 'userId: orphaned, no valid students.student_id ('
-                            || "userId__text"
+                            || {{ adapter.quote('userId__text') }}
                             || ')'
                 end,
                 case
-                    when "sessionStart__text" is null
+                    when {{ adapter.quote('sessionStart__text') }} is null
                         then 'sessionStart: required value missing'
                 end,
                 case
-                    when "sessionStart__text" is not null and "sessionStart" is null
-                        then 'sessionStart: unparseable timestamp '''
-                            || "sessionStart__text"
-                            || ''''
+                    when
+                        {{ adapter.quote('sessionStart__text') }} is not null
+                        and {{ adapter.quote('sessionStart') }} is null
+                        then 'sessionStart: unparseable timestamp '
+                            || chr(39)
+                            || {{ adapter.quote('sessionStart__text') }}
+                            || chr(39)
                 end,
                 case
-                    when "deviceCategory__text" is null
+                    when {{ adapter.quote('deviceCategory__text') }} is null
                         then 'deviceCategory: required value missing'
                 end,
                 case
-                    when "deviceCategory" not in ('desktop', 'mobile', 'tablet')
-                        then 'deviceCategory: not an accepted value '''
-                            || "deviceCategory__text"
-                            || ''''
+                    when
+                        {{ adapter.quote('deviceCategory') }} not in (
+                            'desktop',
+                            'mobile',
+                            'tablet'
+                        )
+                        then 'deviceCategory: not an accepted value '
+                            || chr(39)
+                            || {{ adapter.quote('deviceCategory__text') }}
+                            || chr(39)
                 end,
                 case
-                    when "landingPage__text" is null
+                    when {{ adapter.quote('landingPage__text') }} is null
                         then 'landingPage: required value missing'
                 end,
                 case when pageviews__text is null then 'pageviews: required value missing' end,
                 case
                     when pageviews__text is not null and pageviews is null
-                        then 'pageviews: unparseable integer ''' || pageviews__text || ''''
+                        then 'pageviews: unparseable integer '
+                            || chr(39)
+                            || pageviews__text
+                            || chr(39)
                 end,
                 case when pageviews < 0 then 'pageviews: negative (' || pageviews__text || ')' end,
                 case
@@ -233,29 +253,37 @@ column_rules_checked as (
                         then 'pageviews: above maximum 1000 (' || pageviews__text || ')'
                 end,
                 case
-                    when "durationSeconds__text" is null
+                    when {{ adapter.quote('durationSeconds__text') }} is null
                         then 'durationSeconds: required value missing'
                 end,
                 case
-                    when "durationSeconds__text" is not null and "durationSeconds" is null
-                        then 'durationSeconds: unparseable integer '''
-                            || "durationSeconds__text"
-                            || ''''
+                    when
+                        {{ adapter.quote('durationSeconds__text') }} is not null
+                        and {{ adapter.quote('durationSeconds') }} is null
+                        then 'durationSeconds: unparseable integer '
+                            || chr(39)
+                            || {{ adapter.quote('durationSeconds__text') }}
+                            || chr(39)
                 end,
                 case
-                    when "durationSeconds" < 0
-                        then 'durationSeconds: negative (' || "durationSeconds__text" || ')'
+                    when {{ adapter.quote('durationSeconds') }} < 0
+                        then 'durationSeconds: negative ('
+                            || {{ adapter.quote('durationSeconds__text') }}
+                            || ')'
                 end,
                 case
-                    when "durationSeconds" > 86400
+                    when {{ adapter.quote('durationSeconds') }} > 86400
                         then 'durationSeconds: above maximum 86400 ('
-                            || "durationSeconds__text"
+                            || {{ adapter.quote('durationSeconds__text') }}
                             || ')'
                 end,
                 case when converted__text is null then 'converted: required value missing' end,
                 case
                     when converted__text is not null and converted is null
-                        then 'converted: unparseable boolean ''' || converted__text || ''''
+                        then 'converted: unparseable boolean '
+                            || chr(39)
+                            || converted__text
+                            || chr(39)
                 end
             ),
             ''
@@ -269,18 +297,18 @@ column_rules_checked as (
 validated as (
 
     select
-        "sessionId",
-        "visitorId",
-        "userId",
-        "sessionStart",
-        "deviceCategory",
-        "landingPage",
+        {{ adapter.quote('sessionId') }},
+        {{ adapter.quote('visitorId') }},
+        {{ adapter.quote('userId') }},
+        {{ adapter.quote('sessionStart') }},
+        {{ adapter.quote('deviceCategory') }},
+        {{ adapter.quote('landingPage') }},
         referrer,
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
+        {{ adapter.quote('utmSource') }},
+        {{ adapter.quote('utmMedium') }},
+        {{ adapter.quote('utmCampaign') }},
         pageviews,
-        "durationSeconds",
+        {{ adapter.quote('durationSeconds') }},
         converted,
         _column_reason as _dq_reason,
         _loaded_at,
@@ -297,10 +325,10 @@ validated as (
 derived_keys as (
 
     select distinct
-        "sessionId"
+        {{ adapter.quote('sessionId') }}
     from validated
     where
-        "sessionId" is not null
+        {{ adapter.quote('sessionId') }} is not null
 
 ),
 
@@ -309,18 +337,18 @@ derived_keys as (
 stored_of_derived_keys as (
 
     select
-        stored."sessionId",
-        stored."visitorId",
-        stored."userId",
-        stored."sessionStart",
-        stored."deviceCategory",
-        stored."landingPage",
+        stored.{{ adapter.quote('sessionId') }},
+        stored.{{ adapter.quote('visitorId') }},
+        stored.{{ adapter.quote('userId') }},
+        stored.{{ adapter.quote('sessionStart') }},
+        stored.{{ adapter.quote('deviceCategory') }},
+        stored.{{ adapter.quote('landingPage') }},
         stored.referrer,
-        stored."utmSource",
-        stored."utmMedium",
-        stored."utmCampaign",
+        stored.{{ adapter.quote('utmSource') }},
+        stored.{{ adapter.quote('utmMedium') }},
+        stored.{{ adapter.quote('utmCampaign') }},
         stored.pageviews,
-        stored."durationSeconds",
+        stored.{{ adapter.quote('durationSeconds') }},
         stored.converted,
         stored._dq_reason,
         stored._loaded_at,
@@ -329,7 +357,7 @@ stored_of_derived_keys as (
         stored._row_number
     from {{ this }} as stored
     inner join derived_keys
-        on stored."sessionId" = derived_keys."sessionId"
+        on stored.{{ adapter.quote('sessionId') }} = derived_keys.{{ adapter.quote('sessionId') }}
     left join to_derive
         on
             stored._batch_id = to_derive._batch_id
@@ -348,18 +376,18 @@ rank_input as (
     {% if is_incremental() %}
         union all
         select
-            "sessionId",
-            "visitorId",
-            "userId",
-            "sessionStart",
-            "deviceCategory",
-            "landingPage",
+            {{ adapter.quote('sessionId') }},
+            {{ adapter.quote('visitorId') }},
+            {{ adapter.quote('userId') }},
+            {{ adapter.quote('sessionStart') }},
+            {{ adapter.quote('deviceCategory') }},
+            {{ adapter.quote('landingPage') }},
             referrer,
-            "utmSource",
-            "utmMedium",
-            "utmCampaign",
+            {{ adapter.quote('utmSource') }},
+            {{ adapter.quote('utmMedium') }},
+            {{ adapter.quote('utmCampaign') }},
             pageviews,
-            "durationSeconds",
+            {{ adapter.quote('durationSeconds') }},
             converted,
             _dq_reason,
             _loaded_at,
@@ -378,18 +406,18 @@ fingerprinted as (
     select
         *,
         {{ row_fingerprint([
-            '"sessionId"',
-            '"visitorId"',
-            '"userId"',
-            '"sessionStart"',
-            '"deviceCategory"',
-            '"landingPage"',
+            adapter.quote('sessionId'),
+            adapter.quote('visitorId'),
+            adapter.quote('userId'),
+            adapter.quote('sessionStart'),
+            adapter.quote('deviceCategory'),
+            adapter.quote('landingPage'),
             'referrer',
-            '"utmSource"',
-            '"utmMedium"',
-            '"utmCampaign"',
+            adapter.quote('utmSource'),
+            adapter.quote('utmMedium'),
+            adapter.quote('utmCampaign'),
             'pageviews',
-            '"durationSeconds"',
+            adapter.quote('durationSeconds'),
             'converted',
         ]) }} as _fingerprint
     from rank_input
@@ -410,7 +438,7 @@ ranked as (
         first_value(_fingerprint) over key_order as _kept_fingerprint
     from fingerprinted
     window key_order as (
-        partition by "sessionId"
+        partition by {{ adapter.quote('sessionId') }}
         order by
             _dq_reason is null desc,
             _loaded_at desc,
@@ -461,7 +489,7 @@ business_times as (
         _loaded_at,
         _batch_id,
         _dq_reason,
-        "sessionStart" as business_time
+        {{ adapter.quote('sessionStart') }} as business_time
     from duplicates_flagged
     {% if is_incremental() %}
         union all
@@ -469,7 +497,7 @@ business_times as (
             stored._loaded_at,
             stored._batch_id,
             stored._dq_reason,
-            stored."sessionStart" as business_time
+            stored.{{ adapter.quote('sessionStart') }} as business_time
         from {{ this }} as stored
         inner join derived_batches
             on stored._batch_id = derived_batches._batch_id
@@ -483,7 +511,7 @@ business_times as (
             stored._loaded_at,
             stored._batch_id,
             stored._dq_reason,
-            stored."sessionStart" as business_time
+            stored.{{ adapter.quote('sessionStart') }} as business_time
         from {{ this }} as stored
         left join derived_batches
             on stored._batch_id = derived_batches._batch_id
@@ -524,10 +552,10 @@ late_arrivals_flagged as (
     select
         duplicates_flagged.*,
         case
-            when duplicates_flagged."sessionStart" is null then null
+            when duplicates_flagged.{{ adapter.quote('sessionStart') }} is null then null
             -- the first batch has nothing before it
             when batch_watermarks.watermark is null then false
-            else duplicates_flagged."sessionStart" < {{ dbt.dateadd(
+            else duplicates_flagged.{{ adapter.quote('sessionStart') }} < {{ dbt.dateadd(
                 'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
             ) }}
         end as _is_late_arriving
@@ -547,10 +575,10 @@ restated_candidates as (
         stored._batch_id,
         stored._row_number,
         case
-            when stored."sessionStart" is null then null
+            when stored.{{ adapter.quote('sessionStart') }} is null then null
             -- the first batch has nothing before it
             when batch_watermarks.watermark is null then false
-            else stored."sessionStart" < {{ dbt.dateadd(
+            else stored.{{ adapter.quote('sessionStart') }} < {{ dbt.dateadd(
                 'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
             ) }}
         end as _is_late_arriving
@@ -559,10 +587,10 @@ restated_candidates as (
         on stored._batch_id = batch_watermarks._batch_id
     where
         case
-            when stored."sessionStart" is null then null
+            when stored.{{ adapter.quote('sessionStart') }} is null then null
             -- the first batch has nothing before it
             when batch_watermarks.watermark is null then false
-            else stored."sessionStart" < {{ dbt.dateadd(
+            else stored.{{ adapter.quote('sessionStart') }} < {{ dbt.dateadd(
                 'day', -(var('late_arrival_grace_days', 0) | int), 'batch_watermarks.watermark'
             ) }}
         end is distinct from stored._is_late_arriving
@@ -586,18 +614,18 @@ restated_rows as (
 restated as (
 
     select
-        stored."sessionId",
-        stored."visitorId",
-        stored."userId",
-        stored."sessionStart",
-        stored."deviceCategory",
-        stored."landingPage",
+        stored.{{ adapter.quote('sessionId') }},
+        stored.{{ adapter.quote('visitorId') }},
+        stored.{{ adapter.quote('userId') }},
+        stored.{{ adapter.quote('sessionStart') }},
+        stored.{{ adapter.quote('deviceCategory') }},
+        stored.{{ adapter.quote('landingPage') }},
         stored.referrer,
-        stored."utmSource",
-        stored."utmMedium",
-        stored."utmCampaign",
+        stored.{{ adapter.quote('utmSource') }},
+        stored.{{ adapter.quote('utmMedium') }},
+        stored.{{ adapter.quote('utmCampaign') }},
         stored.pageviews,
-        stored."durationSeconds",
+        stored.{{ adapter.quote('durationSeconds') }},
         stored.converted,
         stored._dq_reason,
         stored._is_duplicate,
@@ -621,18 +649,18 @@ restated as (
 final as (
 
     select
-        "sessionId",
-        "visitorId",
-        "userId",
-        "sessionStart",
-        "deviceCategory",
-        "landingPage",
+        {{ adapter.quote('sessionId') }},
+        {{ adapter.quote('visitorId') }},
+        {{ adapter.quote('userId') }},
+        {{ adapter.quote('sessionStart') }},
+        {{ adapter.quote('deviceCategory') }},
+        {{ adapter.quote('landingPage') }},
         referrer,
-        "utmSource",
-        "utmMedium",
-        "utmCampaign",
+        {{ adapter.quote('utmSource') }},
+        {{ adapter.quote('utmMedium') }},
+        {{ adapter.quote('utmCampaign') }},
         pageviews,
-        "durationSeconds",
+        {{ adapter.quote('durationSeconds') }},
         converted,
         _dq_reason,
         _is_duplicate,
@@ -648,18 +676,18 @@ final as (
     {% if is_incremental() %}
         union all
         select
-            "sessionId",
-            "visitorId",
-            "userId",
-            "sessionStart",
-            "deviceCategory",
-            "landingPage",
+            {{ adapter.quote('sessionId') }},
+            {{ adapter.quote('visitorId') }},
+            {{ adapter.quote('userId') }},
+            {{ adapter.quote('sessionStart') }},
+            {{ adapter.quote('deviceCategory') }},
+            {{ adapter.quote('landingPage') }},
             referrer,
-            "utmSource",
-            "utmMedium",
-            "utmCampaign",
+            {{ adapter.quote('utmSource') }},
+            {{ adapter.quote('utmMedium') }},
+            {{ adapter.quote('utmCampaign') }},
             pageviews,
-            "durationSeconds",
+            {{ adapter.quote('durationSeconds') }},
             converted,
             _dq_reason,
             _is_duplicate,

@@ -1,0 +1,220 @@
+"""`make spark-check`: the dbt project built on DuckDB and on Spark from the same landed data, and
+every table of the marts schema (the marts, the scorecard, the seeds they read) compared row by
+row (orchestration/spark/compare.py).
+
+Per dataset, under `--workdir` (default data/spark-check):
+1. the dataset landed into a DuckDB warehouse and `dbt build` there (the `dev` target);
+2. the sources exported as Parquet (orchestration/spark/export.py);
+3. `dbt build --target spark` in a local Spark session whose warehouse, metastore and sources
+   are folders of the workdir (absolute paths, whatever the working directory);
+4. each marts table read from Spark through Arrow and compared with DuckDB's.
+
+Datasets: `golden` (tests/golden/landing, the hand-computed one) and `small` (the generator at
+scale 0.01, the test suite's small dataset). Exit status 1 when a build fails or a table differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from orchestration.duckdb_connect import connect
+from orchestration.settings import PROJECT_DIR, Settings
+from orchestration.spark.compare import TableComparison, compare_relations
+from orchestration.spark.export import export_sources
+
+DATASETS = ("golden", "small")
+MINIMUM_JAVA = 17  # Spark 4
+GOLDEN_LANDING = PROJECT_DIR / "tests" / "golden" / "landing"
+COMPARED_SCHEMA = "marts"
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    engine: str
+    success: bool
+    seconds: float
+    failures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DatasetReport:
+    dataset: str
+    runs: tuple[EngineRun, ...]
+    tables: tuple[TableComparison, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(run.success for run in self.runs) and bool(self.tables) and all(t.equal for t in self.tables)
+
+
+def java_major_version(version_output: str) -> int | None:
+    """The major version in `java -version`'s output: `openjdk version "17.0.9"` is 17, the old
+    `java version "1.8.0_392"` is 8; None when there is none."""
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', version_output)
+    if found is None:
+        return None
+    major = int(found.group(1))
+    return int(found.group(2) or 0) if major == 1 else major
+
+
+def require_java() -> None:
+    try:
+        completed = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise SystemExit(
+            f"spark-check: no `java` on PATH: Spark 4 needs Java {MINIMUM_JAVA}+ (make spark-check installs "
+            "default-jre-headless with apt when it runs as root)"
+        ) from None
+    major = java_major_version(completed.stderr + completed.stdout)
+    if major is None or major < MINIMUM_JAVA:
+        raise SystemExit(
+            f"spark-check: Spark 4 needs Java {MINIMUM_JAVA}+; `java -version` says: {completed.stderr.strip()}"
+        )
+
+
+def spark_environment(root: Path) -> dict[str, str]:
+    """The Spark target's folders (profiles.yml) under `root`, absolute."""
+    spark = root.resolve() / "spark"
+    return {
+        "SPARK_WAREHOUSE_DIR": str(spark / "warehouse"),
+        "SPARK_METASTORE_DIR": str(spark / "metastore"),
+        "SPARK_SOURCES_DIR": str(spark / "sources"),
+    }
+
+
+def settings_under(root: Path) -> Settings:
+    root = root.resolve()
+    return Settings(
+        warehouse_path=root / "warehouse.duckdb",
+        landing_dir=root / "landing",
+        serving_path=root / "serving.duckdb",
+        export_dir=root / "export",
+        reports_dir=root / "reports",
+    )
+
+
+def land_dataset(dataset: str, settings: Settings) -> None:
+    from orchestration.landing import land
+
+    if dataset == "golden":
+        shutil.copytree(GOLDEN_LANDING, settings.landing_dir)
+    else:
+        from orchestration.datagen.config import GeneratorConfig
+        from orchestration.datagen.generator import generate
+
+        generate(GeneratorConfig(scale=0.01, seed=11, end_date=date(2026, 11, 1), out_dir=settings.landing_dir))
+    report = land(settings.landing_dir, settings.warehouse_path)
+    if report.failed:
+        raise SystemExit(f"spark-check: landing the {dataset} dataset failed: {report.failed}")
+
+
+def build_duckdb(settings: Settings, root: Path) -> EngineRun:
+    from orchestration.dbt_runner import run_dbt
+
+    started = time.perf_counter()
+    summary = run_dbt(["build"], settings, target_path=root / "target-duckdb", log_path=root / "logs-duckdb")
+    return EngineRun("duckdb", summary.success, time.perf_counter() - started, tuple(summary.failures))
+
+
+def build_spark(root: Path) -> EngineRun:
+    from dbt.cli.main import dbtRunner
+
+    from orchestration.dbt_runner import location_flags
+
+    os.environ.update(spark_environment(root))
+    started = time.perf_counter()
+    location = location_flags(PROJECT_DIR, root / "target-spark", root / "logs-spark")
+    # Spark's Derby metastore writes derby.log into the working directory
+    with contextlib.chdir(root):
+        result = dbtRunner().invoke(["build", "--target", "spark", *location])
+    failures = [str(result.exception)] if result.exception is not None else []
+    for node_result in getattr(result.result, "results", None) or []:
+        if str(node_result.status) in ("error", "fail"):
+            message = " | ".join(line.strip() for line in (node_result.message or "").splitlines()[:4])
+            failures.append(f"{node_result.node.resource_type} {node_result.node.name}: {message}")
+    return EngineRun("spark", result.success, time.perf_counter() - started, tuple(failures))
+
+
+def compare_with_spark(settings: Settings) -> list[TableComparison]:
+    """Every table of the marts schema, DuckDB's against the Spark session's (the one dbt left)."""
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.getOrCreate()
+    comparisons = []
+    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
+        con.execute("set TimeZone = 'UTC'")
+        tables = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = ? order by 1",
+                [COMPARED_SCHEMA],
+            ).fetchall()
+        ]
+        for table in tables:
+            if not spark.catalog.tableExists(f"{COMPARED_SCHEMA}.{table}"):
+                comparisons.append(TableComparison(table, (0, 0), ("not built on Spark",)))
+                continue
+            con.register("spark_side", spark.table(f"{COMPARED_SCHEMA}.{table}").toArrow())
+            comparisons.append(compare_relations(con, table, f'{COMPARED_SCHEMA}."{table}"', "spark_side"))
+            con.unregister("spark_side")
+    return comparisons
+
+
+def check_dataset(dataset: str, workdir: Path) -> DatasetReport:
+    root = workdir / dataset
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    settings = settings_under(root)
+    land_dataset(dataset, settings)
+    duck = build_duckdb(settings, root)
+    export_sources(settings.warehouse_path, Path(spark_environment(root)["SPARK_SOURCES_DIR"]))
+    spark = build_spark(root)
+    tables = tuple(compare_with_spark(settings)) if duck.success else ()
+    return DatasetReport(dataset, (duck, spark), tables)
+
+
+def format_report(report: DatasetReport) -> str:
+    lines = [f"== {report.dataset}: {'equal on both engines' if report.passed else 'DIFFERENT'}"]
+    for run in report.runs:
+        lines.append(f"   dbt build on {run.engine}: {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s")
+        lines += [f"      {failure}" for failure in run.failures[:10]]
+    equal = [t for t in report.tables if t.equal]
+    lines.append(f"   {len(equal)} of {len(report.tables)} tables of {COMPARED_SCHEMA} equal")
+    for table in report.tables:
+        if not table.equal:
+            lines.append(f"   {table.table}: rows {table.rows[0]} (duckdb) / {table.rows[1]} (spark)")
+            if table.missing_columns:
+                lines.append(f"      columns missing on Spark: {', '.join(table.missing_columns)}")
+            lines += [f"      {difference}" for difference in table.differences]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", default=",".join(DATASETS), help="comma-separated: golden, small")
+    parser.add_argument("--workdir", type=Path, default=PROJECT_DIR / "data" / "spark-check")
+    args = parser.parse_args(argv)
+    datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
+    unknown = sorted(set(datasets) - set(DATASETS))
+    if unknown:
+        parser.error(f"unknown dataset(s) {', '.join(unknown)}: choose from {', '.join(DATASETS)}")
+    require_java()
+    reports = [check_dataset(dataset, args.workdir.resolve()) for dataset in datasets]
+    for report in reports:
+        print(format_report(report))
+    return 0 if all(r.passed for r in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

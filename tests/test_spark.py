@@ -1,0 +1,79 @@
+"""orchestration/spark: the pure parts of `make spark-check` (how two engines' tables are compared, Java)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from orchestration.spark.compare import compare_relations, normalized_expression, row_differences, values_equal
+
+
+def test_numbers_compare_as_doubles_and_timestamps_as_naive_utc() -> None:
+    assert normalized_expression("paid_usd", "DECIMAL(38,2)") == 'cast("paid_usd" as double)'
+    assert normalized_expression("orders", "BIGINT") == 'cast("orders" as double)'
+    assert normalized_expression("at", "TIMESTAMP WITH TIME ZONE") == "timezone('UTC', \"at\")"
+    assert normalized_expression("at", "TIMESTAMP") == 'cast("at" as timestamp)'
+    assert normalized_expression("day", "DATE") == '"day"'
+    assert normalized_expression("name", "VARCHAR") == 'cast("name" as varchar)'
+    assert normalized_expression('odd"name', "VARCHAR") == 'cast("odd""name" as varchar)'
+
+
+def test_doubles_are_equal_within_a_relative_tolerance_only() -> None:
+    assert values_equal(0.1 + 0.2, 0.3)
+    assert values_equal(1e12 + 0.0001, 1e12)
+    assert not values_equal(10.123611111111112, 10.1236111)  # a decimal quotient cut to 7 digits
+    assert values_equal(None, None) and not values_equal(None, 0.0) and not values_equal(0, None)
+    assert values_equal(float("nan"), float("nan"))
+    assert not values_equal("101", "102")
+
+
+def test_row_differences_name_the_row_and_the_columns() -> None:
+    found = row_differences(["id", "amount"], [("a", 1.0), ("b", 2.0)], [("a", 1.0), ("b", 2.5)])
+    assert found == ["row 2: amount: 2.0 <> 2.5"]
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    con.execute(
+        "create table duck as select * from (values "
+        "('a', 12.50::decimal(38,2), timestamp '2026-01-01 10:00:00', 3::bigint), "
+        "('b', 0.10::decimal(38,2), timestamp '2026-01-02 00:00:00', null)) t(id, usd, seen_at, n)"
+    )
+    return con
+
+
+def test_equal_tables_from_two_engines_compare_equal_whatever_their_types(con: duckdb.DuckDBPyConnection) -> None:
+    # Spark's side: other types (a double, an instant, an int), rows in another order
+    con.execute(
+        "create table spark as select * from (values "
+        "('b', 0.1::double, timestamptz '2026-01-02 00:00:00+00', null::integer), "
+        "('a', 12.5::double, timestamptz '2026-01-01 12:00:00+02', 3::integer)) t(ID, usd, seen_at, n)"
+    )
+    comparison = compare_relations(con, "t", "duck", "spark")
+    assert comparison.equal, comparison
+    assert comparison.rows == (2, 2)
+
+
+def test_a_changed_value_a_missing_row_and_a_missing_column_are_reported(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create table changed as select id, usd + 0.01 as usd, seen_at, n from duck")
+    changed = compare_relations(con, "t", "duck", "changed")
+    assert not changed.equal and changed.differences[0].startswith("row 1: usd: 12.5 <> 12.51")
+
+    con.execute("create table fewer as select * from duck where id = 'a'")
+    fewer = compare_relations(con, "t", "duck", "fewer")
+    assert not fewer.equal and fewer.rows == (2, 1)
+
+    con.execute("create table narrower as select id, usd, seen_at from duck")
+    narrower = compare_relations(con, "t", "duck", "narrower")
+    assert not narrower.equal and narrower.missing_columns == ("n",)
+
+
+def test_the_java_version_spark_needs_is_read_from_java_version() -> None:
+    from orchestration.spark.check import java_major_version
+
+    assert java_major_version('openjdk version "17.0.9" 2023-10-17') == 17
+    assert java_major_version('openjdk version "25" 2025-09-16') == 25
+    assert java_major_version('java version "1.8.0_392"') == 8
+    assert java_major_version("bash: java: command not found") is None
