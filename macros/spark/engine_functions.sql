@@ -14,7 +14,8 @@
 {%- endmacro %}
 
 {#- A cast reads ISO 8601 with an offset or `Z` as the instant, and naive text in the session
-    time zone (UTC): both the UTC timestamp. try_cast: null, never an error, on what it cannot read. -#}
+    time zone (UTC): both the UTC timestamp. try_cast: null, never an error, on what it cannot
+    read. -#}
 {% macro spark__text_to_utc_timestamp(text_expr) -%}
     try_cast({{ text_expr }} as timestamp)
 {%- endmacro %}

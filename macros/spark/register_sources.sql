@@ -12,12 +12,12 @@
     {%- for source in graph.sources.values() | sort(attribute='unique_id') -%}
         {%- set folder = source.schema ~ '/' ~ source.identifier -%}
         {%- if folder in exported -%}
-            {%- do run_query('create database if not exists ' ~ adapter.quote(source.schema)) -%}
-            {%- set table = adapter.quote(source.schema) ~ '.' ~ adapter.quote(source.identifier) -%}
+            {%- set schema_name = adapter.quote(source.schema) -%}
+            {%- set table = schema_name ~ '.' ~ adapter.quote(source.identifier) -%}
+            {%- do run_query('create database if not exists ' ~ schema_name) -%}
             {%- do run_query('drop table if exists ' ~ table) -%}
             {%- do run_query(
-                'create table ' ~ table ~ ' using parquet location '
-                ~ dbt.string_literal(root ~ '/' ~ folder)
+                'create table ' ~ table ~ ' using parquet location ' ~ quoted_text(root ~ '/' ~ folder)
             ) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -26,8 +26,6 @@
 {#- The `<schema>/<table>` folders the export wrote, from its listing file. -#}
 {% macro spark_exported_sources(root) -%}
     {%- set listing = root ~ '/exported_sources.txt' -%}
-    {%- set result = run_query(
-        'select value from text.' ~ adapter.quote(listing)
-    ) -%}
+    {%- set result = run_query('select value from text.' ~ adapter.quote(listing)) -%}
     {{ return(result.columns[0].values() | list) }}
 {%- endmacro %}

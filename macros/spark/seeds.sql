@@ -9,7 +9,8 @@
         {%- for row in chunk -%}
             {%- set values = [] -%}
             {%- for col_name in agate_table.column_names -%}
-                {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) -%}
+                {%- set inferred = adapter.convert_type(agate_table, loop.index0) -%}
+                {%- set type = column_override.get(col_name, inferred) -%}
                 {%- set value = row[loop.index0] -%}
                 {%- if value is none -%}
                     {%- set literal = 'null' -%}
