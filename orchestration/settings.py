@@ -75,6 +75,18 @@ class Settings:
         return self.warehouse_path.with_name(self.warehouse_path.name + ".tmp")
 
     @classmethod
+    def under(cls, root: Path) -> Settings:
+        """Every data path inside `root` (a check's or a test's own warehouse, landing dir and
+        outputs), the mappings and DuckDB's limits as usual."""
+        return cls(
+            warehouse_path=root / "warehouse.duckdb",
+            landing_dir=root / "landing",
+            serving_path=root / "serving.duckdb",
+            export_dir=root / "export",
+            reports_dir=root / "reports",
+        )
+
+    @classmethod
     def from_env(cls) -> Settings:
         return cls(
             warehouse_path=_path_from_env("WAREHOUSE_PATH", "data/warehouse.duckdb"),

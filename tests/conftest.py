@@ -28,13 +28,7 @@ GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
 
 def settings_under(root: Path) -> Settings:
     """Settings with every path inside `root`, so a test never touches the project's data/."""
-    return Settings(
-        warehouse_path=root / "warehouse.duckdb",
-        landing_dir=root / "landing",
-        serving_path=root / "serving.duckdb",
-        export_dir=root / "export",
-        reports_dir=root / "reports",
-    )
+    return Settings.under(root)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -93,17 +93,6 @@ def spark_environment(root: Path) -> dict[str, str]:
     }
 
 
-def settings_under(root: Path) -> Settings:
-    root = root.resolve()
-    return Settings(
-        warehouse_path=root / "warehouse.duckdb",
-        landing_dir=root / "landing",
-        serving_path=root / "serving.duckdb",
-        export_dir=root / "export",
-        reports_dir=root / "reports",
-    )
-
-
 def land_dataset(dataset: str, settings: Settings) -> None:
     from orchestration.landing import land
 
@@ -175,7 +164,7 @@ def check_dataset(dataset: str, workdir: Path) -> DatasetReport:
     root = workdir / dataset
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    settings = settings_under(root)
+    settings = Settings.under(root)
     land_dataset(dataset, settings)
     duck = build_duckdb(settings, root)
     export_sources(settings.warehouse_path, Path(spark_environment(root)["SPARK_SOURCES_DIR"]))
