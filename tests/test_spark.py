@@ -1,4 +1,4 @@
-"""orchestration/spark: the pure parts of `make spark-check` (how two engines' tables are compared, Java)."""
+"""orchestration/spark and macros/spark: the pure parts of `make spark-check` (comparison, Java, formats)."""
 
 from __future__ import annotations
 
@@ -77,3 +77,44 @@ def test_the_java_version_spark_needs_is_read_from_java_version() -> None:
     assert java_major_version('openjdk version "25" 2025-09-16') == 25
     assert java_major_version('java version "1.8.0_392"') == 8
     assert java_major_version("bash: java: command not found") is None
+
+
+class _Returned(Exception):
+    """dbt's `return()` inside a macro, outside dbt."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+
+def _spark_datetime_pattern(fmt: str) -> str:
+    import jinja2
+
+    from orchestration.settings import PROJECT_DIR
+
+    def give_back(value: str) -> None:
+        raise _Returned(value)
+
+    class Exceptions:
+        @staticmethod
+        def raise_compiler_error(message: str) -> None:
+            raise ValueError(message)
+
+    source = (PROJECT_DIR / "macros" / "spark" / "engine_functions.sql").read_text()
+    environment = jinja2.Environment(extensions=["jinja2.ext.do"])
+    module = environment.from_string(source, globals={"return": give_back, "exceptions": Exceptions}).module
+    try:
+        module.spark_datetime_pattern(fmt)
+    except _Returned as returned:
+        return returned.value
+    raise AssertionError("the macro returned nothing")
+
+
+def test_strftime_formats_become_java_patterns_for_spark() -> None:
+    assert _spark_datetime_pattern("%d/%m/%Y %H:%M") == "dd/MM/yyyy HH:mm"
+    assert _spark_datetime_pattern("%Y-%m-%dT%H:%M:%S%z") == "yyyy-MM-dd'T'HH:mm:ssXX"
+    assert _spark_datetime_pattern("%b %d, %Y") == "MMM dd, yyyy"
+    # letters outside directives are one quoted run; a quote in them doubled; %% a percent sign
+    assert _spark_datetime_pattern("%d.%m.%y at %I%p") == "dd.MM.yy 'at' hha"
+    assert _spark_datetime_pattern("100%% o'clock %H") == "100% 'o''clock' HH"
+    with pytest.raises(ValueError, match="%Q has no Spark equivalent"):
+        _spark_datetime_pattern("%Y %Q")

@@ -66,7 +66,8 @@
     percentile({{ expression }}, 0.5)
 {%- endmacro %}
 
-{#- A strftime format (the source mappings' `format`) as a Java DateTimeFormatter pattern. -#}
+{#- A strftime format (the source mappings' `format`) as a Java DateTimeFormatter pattern: letters
+    outside directives quoted as one run ('at'), a quote in it doubled ('o''clock'). -#}
 {% macro spark_datetime_pattern(fmt) -%}
     {%- set directives = {
         'Y': 'yyyy', 'y': 'yy', 'm': 'MM', 'd': 'dd', 'H': 'HH', 'I': 'hh', 'M': 'mm', 'S': 'ss',
@@ -74,25 +75,32 @@
         'z': 'XX', '%': '%',
     } -%}
     {%- set pieces = [] -%}
-    {%- set state = {'directive': false} -%}
-    {%- for character in fmt -%}
-        {%- if state.directive -%}
-            {%- if character not in directives -%}
-                {{ exceptions.raise_compiler_error(
-                    "date format " ~ fmt ~ ": %" ~ character ~ " has no Spark equivalent here"
-                ) }}
-            {%- endif -%}
-            {%- do pieces.append(directives[character]) -%}
-            {%- do state.update({'directive': false}) -%}
-        {%- elif character == '%' -%}
-            {%- do state.update({'directive': true}) -%}
-        {%- elif character.isalpha() or character == "'" -%}
-            {%- do pieces.append("'" ~ character ~ "'") -%}
+    {%- set state = {'directive': false, 'letters': ''} -%}
+    {%- for character in fmt ~ '%%' -%}
+        {%- if (character.isalpha() or character == "'") and not state.directive -%}
+            {%- do state.update({'letters': state.letters ~ character | replace("'", "''")}) -%}
         {%- else -%}
-            {%- do pieces.append(character) -%}
+            {%- if state.letters -%}
+                {%- do pieces.append("'" ~ state.letters ~ "'") -%}
+                {%- do state.update({'letters': ''}) -%}
+            {%- endif -%}
+            {%- if state.directive -%}
+                {%- if character not in directives -%}
+                    {{ exceptions.raise_compiler_error(
+                        "date format " ~ fmt ~ ": %" ~ character ~ " has no Spark equivalent here"
+                    ) }}
+                {%- endif -%}
+                {%- do pieces.append(directives[character]) -%}
+                {%- do state.update({'directive': false}) -%}
+            {%- elif character == '%' -%}
+                {%- do state.update({'directive': true}) -%}
+            {%- else -%}
+                {%- do pieces.append(character) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return(pieces | join('')) }}
+    {#- the '%%' appended above flushes the last letters and writes one '%': dropped -#}
+    {{ return((pieces | join(''))[:-1]) }}
 {%- endmacro %}
 
 {#- dbt's type_float() is `float`, 4-byte on Spark: the project's floats are doubles everywhere. -#}
