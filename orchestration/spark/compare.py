@@ -19,8 +19,8 @@ import duckdb
 REL_TOLERANCE = 1e-9
 ABS_TOLERANCE = 1e-12  # two zeros computed differently (0.1 + 0.2 - 0.3)
 SHOWN_DIFFERENCES = 5
-NUMERIC_PREFIXES = ("DECIMAL", "DOUBLE", "FLOAT", "REAL", "HUGEINT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "U")
-TIMESTAMP_PREFIXES = ("TIMESTAMP",)
+SIGNED_NUMBERS = ("DECIMAL", "DOUBLE", "FLOAT", "REAL", "HUGEINT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT")
+NUMERIC_PREFIXES = SIGNED_NUMBERS + tuple("U" + name for name in SIGNED_NUMBERS[4:])
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def normalized_expression(column: str, duckdb_type: str) -> str:
         if "TIME ZONE" in kind:
             return f"timezone('UTC', {quoted})"
         return f"cast({quoted} as timestamp)"
-    if kind.startswith(NUMERIC_PREFIXES) and not kind.startswith("UUID") and not kind.startswith("UNION"):
+    if kind.startswith(NUMERIC_PREFIXES):
         return f"cast({quoted} as double)"
     if kind in ("BOOLEAN", "DATE"):
         return quoted
