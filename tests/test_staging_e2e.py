@@ -177,3 +177,28 @@ def test_the_row_count_tests_fail_on_a_model_that_drops_or_repeats_rows(built, t
     assert tested.count("test", "pass") == 1
     for model, (*_, test) in BROKEN_MODELS.items():
         assert any(line.startswith(f"test {test}_{model}") for line in tested.failures), (model, tested.failures)
+
+
+def test_the_not_null_columns_test_counts_and_names_the_null_columns(built, tmp_path: Path) -> None:
+    """One test holds a model's not-null columns: nulls planted in two columns of three rows fail
+    it with 3 rows, and its rows name each combination of null columns."""
+    settings, _ = built
+    scratch = replace(settings, warehouse_path=tmp_path / "warehouse.duckdb")
+    shutil.copy2(settings.warehouse_path, scratch.warehouse_path)
+    test = "not_null_stg_marketing__ad_spend"
+    assert run_dbt(["test", "--select", test], scratch).success
+    with duckdb.connect(str(scratch.warehouse_path)) as con:
+        ids = [row[0] for row in con.execute(
+            "select ad_spend_id from staging.stg_marketing__ad_spend order by ad_spend_id limit 3"
+        ).fetchall()]
+        con.execute("update staging.stg_marketing__ad_spend set channel = null where ad_spend_id in (?, ?)", ids[:2])
+        con.execute("update staging.stg_marketing__ad_spend set clicks = null where ad_spend_id in (?, ?)", ids[1:])
+    tested = run_dbt(["test", "--select", test], scratch)
+    assert tested.count("test", "fail") == 1
+    assert "Got 3 results" in " ".join(tested.failures)
+    compiled = run_dbt(["compile", "--select", test], scratch, target_path=tmp_path / "target")
+    assert compiled.success, compiled.failures
+    (sql,) = (tmp_path / "target" / "compiled").rglob(f"{test}.sql")
+    with duckdb.connect(str(scratch.warehouse_path), read_only=True) as con:
+        found = con.execute(f"select null_columns, null_rows from ({sql.read_text()}) order by 1").fetchall()
+    assert found == [("channel", 1), ("channel clicks", 1), ("clicks", 1)]

@@ -5,7 +5,7 @@
     stamp to incremental_state.tested_builds, and pass an incremental build the var
     `data_tests_scope: written_since_tested` (orchestration/build_state.py). With it, the
     error-severity tests of a model stamping `_written_at` (its yml documents the column) read:
-    - `not_null`, `accepted_values`: the rows stamped after it. The rows stamped before passed
+    - `not_null`, `not_null_columns`, `accepted_values`: the rows stamped after it. The rows stamped before passed
       these tests and have not changed since (a row written again is stamped again);
     - `unique`, `unique_combination_of_columns`: every row whose key a newer row holds, so a new
       row repeating an old key fails.
@@ -66,7 +66,7 @@
     {%- set test = model.test_metadata or {} -%}
     {%- set arguments = test.get('kwargs') or {} -%}
     {%- set keys = {
-        'not_null': [], 'accepted_values': [],
+        'not_null': [], 'not_null_columns': [], 'accepted_values': [],
         'unique': [arguments.get('column_name')],
         'unique_combination_of_columns': arguments.get('combination') or [none],
     }.get(test.get('name')) -%}

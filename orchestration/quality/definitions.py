@@ -69,7 +69,8 @@ def _nulls_query(columns: list[str]) -> str:
 
 
 def _not_null_columns(yaml_paths: list[Path], model_prefix: str | None) -> dict[str, list[str]]:
-    """Per dbt model, the columns the YAML declares `not_null` (data_tests or tests)."""
+    """Per dbt model, the columns its YAML declares not null: the model's `not_null_columns` tests
+    and any column's own `not_null` test."""
     found: dict[str, list[str]] = {}
     for path in sorted(yaml_paths):
         document = yaml.safe_load(path.read_text()) or {}
@@ -78,11 +79,14 @@ def _not_null_columns(yaml_paths: list[Path], model_prefix: str | None) -> dict[
             if model_prefix and not name.startswith(model_prefix):
                 continue
             columns = []
+            for test in model.get("data_tests") or []:
+                if isinstance(test, dict) and "not_null_columns" in test:
+                    columns += test["not_null_columns"]["arguments"]["column_names"]
             for column in model.get("columns") or []:
                 tests = (column.get("data_tests") or []) + (column.get("tests") or [])
                 if any(t == "not_null" or (isinstance(t, dict) and "not_null" in t) for t in tests):
                     columns.append(column["name"])
-            found[name] = columns
+            found[name] = list(dict.fromkeys(columns))
     return found
 
 
