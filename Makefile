@@ -90,6 +90,7 @@ bench: $(STAMP) ## time and memory of every step and the side-by-side ratios: SC
 	@$(BIN)/python -m orchestration.bench --scales $(or $(SCALES),$(SCALE))
 
 SPARK_STAMP := $(VENV)/.spark-installed
+comma := ,
 
 $(SPARK_STAMP): $(STAMP)
 	@echo "==> installing pyspark and dbt-spark into $(VENV) (about 450 MB the first time)"
@@ -102,7 +103,8 @@ spark-check: $(SPARK_STAMP) ## the project built on DuckDB and on Spark, every m
 			echo "==> installing a Java runtime for Spark (apt: default-jre-headless)"; \
 			apt-get update -qq >/dev/null && apt-get install -y -qq default-jre-headless >/dev/null; \
 		fi; }
-	@$(BIN)/python -m orchestration.spark.check $(if $(DATASETS),--datasets $(DATASETS))
+	@# the pytest behind it (tests/test_spark_check.py); `python -m orchestration.spark.check` prints the same report
+	@$(BIN)/python -m pytest -m spark -s tests/test_spark_check.py $(if $(DATASETS),-k "$(subst $(comma), or ,$(DATASETS))")
 
 clean: ## remove generated data, the warehouse and dbt artifacts (keeps .venv)
 	rm -rf data target logs .dagster_home artifacts

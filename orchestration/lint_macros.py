@@ -57,6 +57,12 @@ EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {
     },
     "scorecard_by_frequency": {"values": {"daily": 3.92, "monthly": 3}},
     "select_with_prior_periods": {"measures": ["revenue_usd", "paid_orders"], "partition_by": ["category"]},
+    "spark_snapshot_rewrite_sql": {
+        "column_names": ["course_id", "dbt_scd_id", "dbt_valid_to"],
+        "columns": {"dbt_scd_id": "dbt_scd_id", "dbt_valid_to": "dbt_valid_to"},
+        "valid_to_current": None,
+    },
+    "spark_snapshot_rewritten": {"kept": ["dest.course_id", "closing.dbt_valid_to"], "inserted": ["staged.course_id"]},
 }
 
 MACRO_BLOCK = re.compile(
@@ -106,8 +112,10 @@ class Finding:
 
 
 def _environment() -> jinja2.Environment:
-    # dbt's own Jinja extension: `{% do %}` in a macro body parses
-    return jinja2.Environment(extensions=["jinja2.ext.do"])
+    # dbt's own Jinja extensions: `{% do %}` in a macro body and a `{% materialization %}` parse
+    from dbt_common.clients.jinja import MaterializationExtension
+
+    return jinja2.Environment(extensions=["jinja2.ext.do", MaterializationExtension])
 
 
 def _signature_arguments(source: str) -> dict[str, dict[str, Any]]:

@@ -7,7 +7,9 @@ Per dataset, under `--workdir` (default data/spark-check):
 2. the sources exported as Parquet (orchestration/spark/export.py);
 3. `dbt build --target spark` in a local Spark session whose warehouse, metastore and sources
    are folders of the workdir (absolute paths, whatever the working directory);
-4. each marts table read from Spark through Arrow and compared with DuckDB's.
+4. each marts table read from Spark through Arrow and compared with DuckDB's;
+5. the snapshot's second run: a course's price changed in its input on both engines, `dbt
+   snapshot` again, the two snapshots compared (the closed version, the new one).
 
 Datasets: `golden` (tests/golden/landing, the hand-computed one) and `small` (the generator at
 scale 0.01, the test suite's small dataset). Exit status 1 when a build fails or a table differs.
@@ -37,6 +39,8 @@ DATASETS = ("golden", "small")
 MINIMUM_JAVA = 17  # Spark 4
 GOLDEN_LANDING = PROJECT_DIR / "tests" / "golden" / "landing"
 COMPARED_SCHEMA = "marts"
+SNAPSHOT = "snap_course_list_prices"
+PRICES = "int_course_list_prices"  # the snapshot's input
 
 
 @dataclass(frozen=True)
@@ -108,15 +112,30 @@ def land_dataset(dataset: str, settings: Settings) -> None:
         raise SystemExit(f"spark-check: landing the {dataset} dataset failed: {report.failed}")
 
 
-def build_duckdb(settings: Settings, root: Path) -> EngineRun:
+def build_duckdb(settings: Settings, root: Path, args: Sequence[str] = ("build",)) -> EngineRun:
     from orchestration.dbt_runner import run_dbt
 
     started = time.perf_counter()
-    summary = run_dbt(["build"], settings, target_path=root / "target-duckdb", log_path=root / "logs-duckdb")
-    return EngineRun("duckdb", summary.success, time.perf_counter() - started, tuple(summary.failures))
+    summary = run_dbt([*args], settings, target_path=root / "target-duckdb", log_path=root / "logs-duckdb")
+    return EngineRun(f"duckdb ({args[0]})", summary.success, time.perf_counter() - started, tuple(summary.failures))
 
 
-def build_spark(root: Path) -> EngineRun:
+def drop_earlier_datasets() -> None:
+    """Every schema an earlier dataset of this process built on Spark dropped. The Spark session
+    dbt starts outlives a dbt invocation (and its warehouse and metastore folders are fixed when it
+    starts): without this, the next dataset's snapshot would merge into the last one's."""
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+    if SparkContext._active_spark_context is None:
+        return
+    spark = SparkSession.builder.getOrCreate()
+    for database in spark.catalog.listDatabases():
+        if database.name != "default":
+            spark.sql(f"drop database `{database.name}` cascade")
+
+
+def build_spark(root: Path, args: Sequence[str] = ("build",)) -> EngineRun:
     from dbt.cli.main import dbtRunner
 
     from orchestration.dbt_runner import location_flags
@@ -126,13 +145,53 @@ def build_spark(root: Path) -> EngineRun:
     location = location_flags(PROJECT_DIR, root / "target-spark", root / "logs-spark")
     # Spark's Derby metastore writes derby.log into the working directory
     with contextlib.chdir(root):
-        result = dbtRunner().invoke(["build", "--target", "spark", *location])
+        result = dbtRunner().invoke([*args, "--target", "spark", *location])
     failures = [str(result.exception)] if result.exception is not None else []
     for node_result in getattr(result.result, "results", None) or []:
         if str(node_result.status) in ("error", "fail"):
             message = " | ".join(line.strip() for line in (node_result.message or "").splitlines()[:4])
             failures.append(f"{node_result.node.resource_type} {node_result.node.name}: {message}")
-    return EngineRun("spark", result.success, time.perf_counter() - started, tuple(failures))
+    return EngineRun(f"spark ({args[0]})", result.success, time.perf_counter() - started, tuple(failures))
+
+
+def change_a_price_and_snapshot(settings: Settings, root: Path) -> tuple[list[EngineRun], TableComparison]:
+    """The snapshot's second run, where a version closes: the first course's price goes up by 1 a
+    day after its current price took effect, in the snapshot's input on both engines; `dbt
+    snapshot` runs again on each and the snapshots are compared."""
+    from pyspark.sql import SparkSession
+
+    prices = f"intermediate.{PRICES}"
+    moved = {
+        "price_effective_at": "case when course_id = '{id}' then price_effective_at + interval 1 day "
+        "else price_effective_at end",
+        "list_price": "case when course_id = '{id}' then list_price + 1 else list_price end",
+    }
+    with connect(settings.warehouse_path, settings=settings) as con:
+        (course_id,) = con.execute(f"select min(course_id) from {prices}").fetchone()
+        changes = ", ".join(f"{column} = {value.format(id=course_id)}" for column, value in moved.items())
+        con.execute(f"update {prices} set {changes}")
+    runs = [build_duckdb(settings, root, ("snapshot", "--select", SNAPSHOT))]
+
+    spark = SparkSession.builder.getOrCreate()
+    columns = [moved.get(c, "{c}").format(id=course_id, c=c) + f" as {c}" for c in spark.table(prices).columns]
+    # Spark refuses to overwrite a table the statement reads: through a scratch table
+    spark.sql(f"create table {prices}__changed using parquet as select {', '.join(columns)} from {prices}")
+    spark.sql(f"insert overwrite table {prices} select * from {prices}__changed")
+    spark.sql(f"drop table {prices}__changed")
+    runs.append(build_spark(root, ("snapshot", "--select", SNAPSHOT)))
+
+    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.register("spark_side", spark.table(f"intermediate.{SNAPSHOT}").toArrow())
+        compared = compare_relations(con, f"intermediate.{SNAPSHOT}", f"intermediate.{SNAPSHOT}", "spark_side")
+        (versions,) = con.execute(
+            f"select count(*) from intermediate.{SNAPSHOT} where course_id = ?", [course_id]
+        ).fetchone()
+    if versions != 2:
+        compared = TableComparison(
+            compared.table, compared.rows, (*compared.differences, f"{course_id}: {versions} versions, not 2")
+        )
+    return runs, compared
 
 
 def compare_with_spark(settings: Settings) -> list[TableComparison]:
@@ -168,9 +227,13 @@ def check_dataset(dataset: str, workdir: Path) -> DatasetReport:
     land_dataset(dataset, settings)
     duck = build_duckdb(settings, root)
     export_sources(settings.warehouse_path, Path(spark_environment(root)["SPARK_SOURCES_DIR"]))
+    drop_earlier_datasets()
     spark = build_spark(root)
-    tables = tuple(compare_with_spark(settings)) if duck.success else ()
-    return DatasetReport(dataset, (duck, spark), tables)
+    if not duck.success:
+        return DatasetReport(dataset, (duck, spark), ())
+    tables = compare_with_spark(settings)
+    snapshots, snapshot = change_a_price_and_snapshot(settings, root)
+    return DatasetReport(dataset, (duck, spark, *snapshots), (*tables, snapshot))
 
 
 def format_report(report: DatasetReport) -> str:
@@ -179,7 +242,7 @@ def format_report(report: DatasetReport) -> str:
         lines.append(f"   dbt build on {run.engine}: {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s")
         lines += [f"      {failure}" for failure in run.failures[:10]]
     equal = [t for t in report.tables if t.equal]
-    lines.append(f"   {len(equal)} of {len(report.tables)} tables of {COMPARED_SCHEMA} equal")
+    lines.append(f"   {len(equal)} of {len(report.tables)} tables equal (the {COMPARED_SCHEMA} schema, the snapshot)")
     for table in report.tables:
         if not table.equal:
             lines.append(f"   {table.table}: rows {table.rows[0]} (duckdb) / {table.rows[1]} (spark)")
