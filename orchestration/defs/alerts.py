@@ -24,6 +24,7 @@ from typing import Any
 import dagster as dg
 
 from orchestration import duckdb_connect
+from orchestration.dbt_target import dbt_target
 from orchestration.defs.resources import WarehouseResource
 from orchestration.settings import PROJECT_DIR
 
@@ -210,4 +211,6 @@ def critical_kpi_alerts(context: dg.AssetExecutionContext, warehouse: WarehouseR
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=[critical_kpi_alerts], sensors=[alert_on_run_failure, alert_on_check_failure])
+    # the alerts read kpi_alerts in the DuckDB warehouse: built there only on the DuckDB target
+    assets = [critical_kpi_alerts] if dbt_target().on_duckdb else []
+    return dg.Definitions(assets=assets, sensors=[alert_on_run_failure, alert_on_check_failure])

@@ -21,6 +21,7 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration.dbt_target import dbt_target
 from orchestration.defs.calendar import REFRESH_HOUR, REPORT_SCHEDULES, period_to_report, report_due, schedule_timezone
 from orchestration.defs.partitions import refresh_partitions
 from orchestration.settings import Settings
@@ -177,4 +178,5 @@ def build_automation(report_frequencies: tuple[str, ...] = REPORT_FREQUENCIES, t
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return build_automation()
+    # the report jobs need the report assets, defined on the DuckDB target only (`reports`)
+    return build_automation() if dbt_target().on_duckdb else build_automation(report_frequencies=())

@@ -26,15 +26,17 @@ from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration import build_state, duckdb_connect
 from orchestration.dbt_flags import for_warehouse, with_vars
+from orchestration.dbt_target import dbt_target, spark_sources_dir
 from orchestration.defs.partitions import refresh_partitions, run_window_vars
 from orchestration.defs.project import dbt_project, keep_partial_parse, manifest, run_target_path, translator
 from orchestration.defs.resources import WarehouseResource
-from orchestration.settings import SCORECARD_MODELS
+from orchestration.settings import SCORECARD_MODELS, Settings
 
 # The first layer: staging, and the reference seeds its base models validate against (ISO codes).
 STAGING_PATHS = ("models/staging", "seeds/reference")
 # The last: the scorecard, built once GX has scored the marts (its data-quality KPI reads that score).
 SCORECARD_PATHS = (SCORECARD_MODELS,)
+FIRST_LAYER = "dbt_staging_layer"
 MARTS_LAYER = "dbt_marts_layer"
 LAST_LAYER = "dbt_scorecard_layer"
 COLUMN_SCHEMA = "dagster/column_schema"
@@ -57,7 +59,7 @@ def layer_selections(nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
             continue
         selected.add("/".join(path.parts[:2]) if len(path.parts) > 2 else str(path))
     return {
-        "dbt_staging_layer": " ".join(f"path:{folder}" for folder in STAGING_PATHS),
+        FIRST_LAYER: " ".join(f"path:{folder}" for folder in STAGING_PATHS),
         MARTS_LAYER: " ".join(f"path:{path}" for path in sorted(selected)),
         LAST_LAYER: " ".join(f"path:{folder}" for folder in SCORECARD_PATHS),
     }
@@ -117,6 +119,17 @@ def _failures(invocation: DbtCliInvocation) -> list[str]:
     return lines
 
 
+def build_failure(op_name: str, invocation: DbtCliInvocation) -> dg.Failure:
+    failures = _failures(invocation)
+    return dg.Failure(
+        description=f"dbt build failed in {op_name} ({len(failures)} node(s) errored or failed); "
+        "nodes downstream of them were skipped by dbt",
+        metadata={
+            "failures": dg.MetadataValue.md("\n".join(f"- {line}" for line in failures[:50]) or "see the dbt log")
+        },
+    )
+
+
 def run_dbt_build(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
@@ -126,6 +139,9 @@ def run_dbt_build(
     settings = warehouse.settings()
     op_name = context.op_execution_context.op.name
     target = run_target_path(op_name, context.run.run_id)
+    if not dbt_target(dbt.target).on_duckdb:
+        yield from run_dbt_build_elsewhere(context, dbt, settings, op_name, target)
+        return
     # like the pipeline's build step: `make run` skips its dbt build only after a complete build of
     # what GX validates (staging and marts; publishing refuses a validation older than that build)
     if op_name != LAST_LAYER:
@@ -158,14 +174,28 @@ def run_dbt_build(
         if op_name == MARTS_LAYER and not context.is_subset:
             build_state.record_build(settings.warehouse_path)
         return
-    failures = _failures(invocation)
-    raise dg.Failure(
-        description=f"dbt build failed in {op_name} ({len(failures)} node(s) errored or failed); "
-        "nodes downstream of them were skipped by dbt",
-        metadata={
-            "failures": dg.MetadataValue.md("\n".join(f"- {line}" for line in failures[:50]) or "see the dbt log")
-        },
-    )
+    raise build_failure(op_name, invocation)
+
+
+def run_dbt_build_elsewhere(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings, op_name: str, target: Path
+) -> Iterator[Any]:
+    """`dbt build` of this step on another engine (Spark): the landed sources, which live in the
+    DuckDB warehouse, exported as Parquet before the first layer (the on-run-start hook registers
+    them); every model built whole and every test reading every row (the incremental state and the
+    tested-build stamps are the DuckDB warehouse's); no table metadata (read from DuckDB)."""
+    if op_name == FIRST_LAYER:
+        from orchestration.spark.export import export_sources
+
+        exported = export_sources(settings.warehouse_path, spark_sources_dir())
+        context.log.info(f"{len(exported)} source tables exported for {dbt.target} to {spark_sources_dir()}")
+    # a partition's window needs no vars: every model is built whole
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
+    yield from invocation.stream()
+    keep_partial_parse(target)
+    if not invocation.is_successful():
+        raise build_failure(op_name, invocation)
 
 
 def build_dbt_assets() -> list[dg.AssetsDefinition]:

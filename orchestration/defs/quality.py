@@ -14,7 +14,6 @@
 See `gx` for how expectations map to checks and how results are recorded in `audit.*`.
 """
 
-
 import warnings
 from collections.abc import Iterable
 from datetime import timedelta
@@ -22,6 +21,7 @@ from datetime import timedelta
 import dagster as dg
 
 from orchestration.contracts import ENTITIES, SOURCES
+from orchestration.dbt_target import dbt_target
 from orchestration.defs import gx
 from orchestration.defs.project import kpi_mart_keys, manifest, translator
 from orchestration.defs.resources import WarehouseResource
@@ -124,9 +124,9 @@ AUDIT_SCORES = dg.AssetSpec(
 def defs() -> dg.Definitions:
     known = known_asset_keys()
     freshness_checks, freshness_sensor = build_freshness_checks()
-    return dg.Definitions(
-        assets=[AUDIT_SCORES],
-        asset_checks=[
+    # Great Expectations reads the DuckDB warehouse: its checks validate what the DuckDB target built
+    gx_checks = (
+        [
             build_gx_check(
                 "gx_staging_checks",
                 gx.STAGING,
@@ -139,7 +139,12 @@ def defs() -> dg.Definitions:
                 "Great Expectations after the marts: mart suites (blocking) and consistency (warnings).",
                 known,
             ),
-            *freshness_checks,
-        ],
+        ]
+        if dbt_target().on_duckdb
+        else []
+    )
+    return dg.Definitions(
+        assets=[AUDIT_SCORES],
+        asset_checks=[*gx_checks, *freshness_checks],
         sensors=[freshness_sensor],
     )

@@ -10,6 +10,7 @@ waits for their blocking checks.
 import dagster as dg
 from pydantic import Field
 
+from orchestration.dbt_target import dbt_target
 from orchestration.defs.automation import REPORT_FREQUENCIES, report_key
 from orchestration.defs.resources import WarehouseResource
 from orchestration.reports.generate import generate_reports
@@ -70,4 +71,6 @@ def build_report_asset(frequency: str) -> dg.AssetsDefinition:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=[build_report_asset(f) for f in REPORT_FREQUENCIES])
+    # the reports read the DuckDB warehouse's marts: built there only on the DuckDB target
+    frequencies = REPORT_FREQUENCIES if dbt_target().on_duckdb else ()
+    return dg.Definitions(assets=[build_report_asset(f) for f in frequencies])

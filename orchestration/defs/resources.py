@@ -2,8 +2,9 @@
 
 Both are configured from the environment when the definitions load, with the defaults of
 `make run` (`orchestration.settings.Settings.from_env`): WAREHOUSE_PATH (data/warehouse.duckdb),
-LANDING_DIR (data/landing), SERVING_PATH, EXPORT_DIR, REPORTS_DIR. The values in effect are shown
-on the Resources page of the UI.
+LANDING_DIR (data/landing), SERVING_PATH, EXPORT_DIR, REPORTS_DIR, and dbt's target DBT_TARGET
+(`dev`; `spark`: orchestration/dbt_target.py). The values in effect are shown on the Resources
+page of the UI.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.dbt_target import dbt_target
 from orchestration.defs.project import dbt_executable, dbt_project
 from orchestration.pipeline_lock import warehouse_lock
 from orchestration.settings import Settings
@@ -72,7 +74,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
+    """dbt on the target DBT_TARGET names (profiles.yml's `dev`, DuckDB, by default)."""
+    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable(), target=dbt_target().name)
 
 
 @dg.definitions
