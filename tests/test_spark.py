@@ -118,3 +118,14 @@ def test_strftime_formats_become_java_patterns_for_spark() -> None:
     assert _spark_datetime_pattern("100%% o'clock %H") == "100% 'o''clock' HH"
     with pytest.raises(ValueError, match="%Q has no Spark equivalent"):
         _spark_datetime_pattern("%Y %Q")
+
+
+def test_a_dataset_name_gives_the_generators_scale_or_is_refused() -> None:
+    from orchestration.spark.check import generated_scale
+
+    assert generated_scale("golden") is None
+    assert generated_scale("small") == 0.01
+    assert generated_scale("scale-0.25") == 0.25
+    for name in ("scale-0", "scale-abc", "big", "scale-0.25; rm -rf /"):
+        with pytest.raises(ValueError, match="golden, small or scale-<scale>"):
+            generated_scale(name)

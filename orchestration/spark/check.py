@@ -11,8 +11,9 @@ Per dataset, under `--workdir` (default data/spark-check):
 5. the snapshot's second run: a course's price changed in its input on both engines, `dbt
    snapshot` again, the two snapshots compared (the closed version, the new one).
 
-Datasets: `golden` (tests/golden/landing, the hand-computed one) and `small` (the generator at
-scale 0.01, the test suite's small dataset). Exit status 1 when a build fails or a table differs.
+Datasets: `golden` (tests/golden/landing, the hand-computed one), `small` (the generator at
+scale 0.01, the test suite's small dataset) and, for measuring, `scale-<scale>` (e.g. scale-0.25).
+Exit status 1 when a build fails or a table differs.
 """
 
 from __future__ import annotations
@@ -97,16 +98,30 @@ def spark_environment(root: Path) -> dict[str, str]:
     }
 
 
+def generated_scale(dataset: str) -> float | None:
+    """The generator's scale of a dataset name: `small` is 0.01, `scale-0.25` 0.25; None for
+    `golden` (hand-made files). Any other name is an error."""
+    if dataset == "golden":
+        return None
+    if dataset == "small":
+        return 0.01
+    found = re.fullmatch(r"scale-(\d+(?:\.\d+)?)", dataset)
+    if found is None or float(found.group(1)) <= 0:
+        raise ValueError(f"unknown dataset {dataset!r}: golden, small or scale-<scale> (e.g. scale-0.25)")
+    return float(found.group(1))
+
+
 def land_dataset(dataset: str, settings: Settings) -> None:
     from orchestration.landing import land
 
-    if dataset == "golden":
+    scale = generated_scale(dataset)
+    if scale is None:
         shutil.copytree(GOLDEN_LANDING, settings.landing_dir)
     else:
         from orchestration.datagen.config import GeneratorConfig
         from orchestration.datagen.generator import generate
 
-        generate(GeneratorConfig(scale=0.01, seed=11, end_date=date(2026, 11, 1), out_dir=settings.landing_dir))
+        generate(GeneratorConfig(scale=scale, seed=11, end_date=date(2026, 11, 1), out_dir=settings.landing_dir))
     report = land(settings.landing_dir, settings.warehouse_path)
     if report.failed:
         raise SystemExit(f"spark-check: landing the {dataset} dataset failed: {report.failed}")
@@ -254,13 +269,17 @@ def format_report(report: DatasetReport) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", default=",".join(DATASETS), help="comma-separated: golden, small")
+    parser.add_argument(
+        "--datasets", default=",".join(DATASETS), help="comma-separated: golden, small, scale-<scale> (e.g. scale-0.25)"
+    )
     parser.add_argument("--workdir", type=Path, default=PROJECT_DIR / "data" / "spark-check")
     args = parser.parse_args(argv)
     datasets = [d.strip() for d in args.datasets.split(",") if d.strip()]
-    unknown = sorted(set(datasets) - set(DATASETS))
-    if unknown:
-        parser.error(f"unknown dataset(s) {', '.join(unknown)}: choose from {', '.join(DATASETS)}")
+    for dataset in datasets:
+        try:
+            generated_scale(dataset)
+        except ValueError as error:
+            parser.error(str(error))
     require_java()
     reports = [check_dataset(dataset, args.workdir.resolve()) for dataset in datasets]
     for report in reports:
