@@ -130,3 +130,10 @@
         {{ delimiter_text }}
     )
 {%- endmacro %}
+
+{#- No watermark on Spark: its incremental models are tables built whole each run
+    (`spark__incremental_materialization`), so nothing reads one; and two dbt threads appending to
+    one Parquet table at once collide in its `_temporary` folder. An empty hook runs nothing. -#}
+{% macro spark__record_watermark(upstream) -%}
+    {{ return('') }}
+{%- endmacro %}

@@ -132,6 +132,10 @@ create table if not exists {{ incremental_state_relation('tested_builds') }} (
 
 {#- A post-hook: the newest `_written_at` of `upstream` is what this run took in. -#}
 {% macro record_watermark(upstream) -%}
+    {{ return(adapter.dispatch('record_watermark', 'elearning_kpi')(upstream)) }}
+{%- endmacro %}
+
+{% macro default__record_watermark(upstream) -%}
 insert into {{ incremental_state_relation('watermarks') }} (
     model_name, upstream_written_at, recorded_at
 )
