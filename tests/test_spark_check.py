@@ -2,9 +2,9 @@
 data, every table of the marts schema and the snapshot equal (orchestration/spark/check.py);
 and Dagster building the dbt assets on Spark (DBT_TARGET=spark).
 
-Selected only with `-m spark` (`make spark-check`, a step of `.ci/run` of its own): it needs
-pyspark, dbt-spark and Java 17+, and takes minutes. `make test` leaves it out (pyproject.toml);
-CI runs the golden dataset's comparison (`make spark-check DATASETS=golden`: `-k golden`).
+Selected only with `-m spark` (`make spark-check`; `DATASETS=golden` selects `-k golden`): it
+needs pyspark, dbt-spark and Java 17+, and takes minutes. `make test` leaves it out
+(pyproject.toml).
 """
 
 from __future__ import annotations
