@@ -28,15 +28,14 @@
             or get_snapshot_table_column_names() -%}
         {%- do adapter.valid_snapshot_target(target_relation, columns) -%}
         {%- set staging = spark_build_snapshot_staging_table(strategy, sql, target_relation) -%}
+        {#- the staging rows' bookkeeping, never a column of the snapshot -#}
+        {%- set bookkeeping = [
+            'dbt_change_type', 'DBT_CHANGE_TYPE', 'dbt_unique_key', 'DBT_UNIQUE_KEY'] -%}
         {%- set staging_columns = adapter.get_columns_in_relation(staging)
-            | rejectattr('name', 'in', ['dbt_change_type', 'DBT_CHANGE_TYPE', 'dbt_unique_key',
-                                        'DBT_UNIQUE_KEY'])
-            | list -%}
+            | rejectattr('name', 'in', bookkeeping) | list -%}
         {%- do create_columns(
             target_relation, adapter.get_missing_columns(staging, target_relation)
-            | rejectattr('name', 'in', ['dbt_change_type', 'DBT_CHANGE_TYPE', 'dbt_unique_key',
-                                        'DBT_UNIQUE_KEY'])
-            | list) -%}
+            | rejectattr('name', 'in', bookkeeping) | list) -%}
         {%- if file_format in ['delta', 'iceberg', 'hudi'] -%}
             {%- set quoted = [] -%}
             {%- for column in staging_columns -%}
@@ -76,9 +75,12 @@
     then overwrite the target (its columns `column_names`; `columns` names dbt's snapshot
     columns, `valid_to_current` the config's value of an open version's `dbt_valid_to`, if any).
     Runs the first statement; returns the overwrite. -#}
-{% macro spark_snapshot_rewrite_sql(target, staging, scratch, column_names, columns, valid_to_current) -%}
-    {%- set is_open = 'dest.' ~ columns.dbt_valid_to ~ ' is null' ~ (
-        ' or dest.' ~ columns.dbt_valid_to ~ ' = ' ~ valid_to_current if valid_to_current else '') -%}
+{% macro spark_snapshot_rewrite_sql(
+    target, staging, scratch, column_names, columns, valid_to_current
+) -%}
+    {%- set valid_to = 'dest.' ~ columns.dbt_valid_to -%}
+    {%- set is_open = valid_to ~ ' is null' ~ (
+        ' or ' ~ valid_to ~ ' = ' ~ valid_to_current if valid_to_current else '') -%}
     {%- set kept = [] -%}
     {%- for column_name in column_names -%}
         {%- set name = '`' ~ column_name ~ '`' -%}

@@ -5,8 +5,9 @@
     stamp to incremental_state.tested_builds, and pass an incremental build the var
     `data_tests_scope: written_since_tested` (orchestration/build_state.py). With it, the
     error-severity tests of a model stamping `_written_at` (its yml documents the column) read:
-    - `not_null`, `not_null_columns`, `accepted_values`: the rows stamped after it. The rows stamped before passed
-      these tests and have not changed since (a row written again is stamped again);
+    - `not_null`, `not_null_columns`, `accepted_values`: the rows stamped after it. The rows
+      stamped before passed these tests and have not changed since (a row written again is
+      stamped again);
     - `unique`, `unique_combination_of_columns`: every row whose key a newer row holds, so a new
       row repeating an old key fails.
     Other tests (relationships, custom ones), warn-severity tests (they count every failing row)

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from orchestration.duckdb_connect import connect
 from orchestration.settings import PROJECT_DIR, Settings
@@ -200,8 +201,7 @@ def change_a_price_and_snapshot(settings: Settings, root: Path) -> tuple[list[En
 
     with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
         con.execute("set TimeZone = 'UTC'")
-        con.register("spark_side", spark.table(f"intermediate.{SNAPSHOT}").toArrow())
-        compared = compare_relations(con, f"intermediate.{SNAPSHOT}", f"intermediate.{SNAPSHOT}", "spark_side")
+        compared = compare_with_spark_table(con, spark, "intermediate", SNAPSHOT)
         (versions,) = con.execute(
             f"select count(*) from intermediate.{SNAPSHOT} where course_id = ?", [course_id]
         ).fetchone()
@@ -231,10 +231,17 @@ def compare_with_spark(settings: Settings) -> list[TableComparison]:
             if not spark.catalog.tableExists(f"{COMPARED_SCHEMA}.{table}"):
                 comparisons.append(TableComparison(table, (0, 0), ("not built on Spark",)))
                 continue
-            con.register("spark_side", spark.table(f"{COMPARED_SCHEMA}.{table}").toArrow())
-            comparisons.append(compare_relations(con, table, f'{COMPARED_SCHEMA}."{table}"', "spark_side"))
-            con.unregister("spark_side")
+            comparisons.append(compare_with_spark_table(con, spark, COMPARED_SCHEMA, table))
     return comparisons
+
+
+def compare_with_spark_table(con: Any, spark: Any, schema: str, table: str) -> TableComparison:
+    """One table, DuckDB's (on `con`) against the Spark session's, read through Arrow."""
+    con.register("spark_side", spark.table(f"{schema}.{table}").toArrow())
+    try:
+        return compare_relations(con, table, f'{schema}."{table}"', "spark_side")
+    finally:
+        con.unregister("spark_side")
 
 
 def check_dataset(dataset: str, workdir: Path) -> DatasetReport:
