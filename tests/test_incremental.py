@@ -460,3 +460,26 @@ def test_an_incremental_builds_tests_read_the_rows_written_since_the_last_passin
     assert scoped[nulls].startswith("Got 1 result")
     assert "unique_stg_web_analytics__sessions_session_id" in scoped
     assert repeated_row in scoped
+
+
+def test_the_big_marts_unique_tests_read_only_keys_written_since_the_last_passing_build(tested_copy: Settings):
+    """fct_sessions carries the stamp for this: a session repeated in a row the last passing build
+    wrote is not read again by the scoped `unique`, a newer row repeating it is."""
+    mart, unique = "marts.fct_sessions", "unique_fct_sessions_session_id"
+
+    def failing(scoped: bool) -> set[str]:
+        scope = ["--vars", json.dumps(DATA_TEST_SCOPE)] if scoped else []
+        summary = run_dbt(["test", "--select", "fct_sessions", *scope], tested_copy)
+        return {line.removeprefix("test ").split(": ", 1)[0] for line in summary.failures}
+
+    with duckdb.connect(str(tested_copy.warehouse_path)) as con:
+        con.execute(f"insert into {mart} select * from {mart} order by session_id limit 1")
+    assert unique in failing(scoped=False)
+    assert unique not in failing(scoped=True)
+
+    with duckdb.connect(str(tested_copy.warehouse_path)) as con:
+        con.execute(
+            f"update {mart} set _written_at = _written_at + interval 1 hour "
+            f"where rowid = (select max(rowid) from {mart})"
+        )
+    assert unique in failing(scoped=True)

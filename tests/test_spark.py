@@ -56,6 +56,16 @@ def test_equal_tables_from_two_engines_compare_equal_whatever_their_types(con: d
     assert comparison.rows == (2, 2)
 
 
+def test_the_stamp_of_the_run_that_wrote_a_row_is_left_out(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create table stamped as select *, timestamp '2026-01-03 08:00:00' as _written_at from duck")
+    con.execute("create table restamped as select * replace (timestamp '2026-01-04 09:00:00' as _written_at) from stamped")
+    assert compare_relations(con, "t", "stamped", "restamped").equal
+    con.execute("create table unstamped as select * exclude (_written_at) from stamped")
+    assert compare_relations(con, "t", "stamped", "unstamped").equal
+    con.execute("create table changed_too as select * replace (n + 1 as n) from restamped")
+    assert not compare_relations(con, "t", "stamped", "changed_too").equal
+
+
 def test_a_changed_value_a_missing_row_and_a_missing_column_are_reported(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create table changed as select id, usd + 0.01 as usd, seen_at, n from duck")
     changed = compare_relations(con, "t", "duck", "changed")

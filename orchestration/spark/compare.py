@@ -21,6 +21,8 @@ ABS_TOLERANCE = 1e-12  # two zeros computed differently (0.1 + 0.2 - 0.3)
 SHOWN_DIFFERENCES = 5
 SIGNED_NUMBERS = ("DECIMAL", "DOUBLE", "FLOAT", "REAL", "HUGEINT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT")
 NUMERIC_PREFIXES = SIGNED_NUMBERS + tuple("U" + name for name in SIGNED_NUMBERS[4:])
+# the start of the dbt invocation that wrote a row: two builds differ there by construction
+RUN_STAMP_COLUMNS = ("_written_at",)
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,13 @@ def row_differences(
 
 def compare_relations(con: duckdb.DuckDBPyConnection, table: str, first: str, second: str) -> TableComparison:
     """`first` and `second` (relations readable on `con`, e.g. `marts.x` and a view over the
-    other engine's Arrow) compared on the first's columns."""
+    other engine's Arrow) compared on the first's columns, the run stamps aside."""
     first_types = dict(con.execute(f"select column_name, column_type from (describe {first})").fetchall())
     second_types = {
         name.lower(): kind
         for name, kind in con.execute(f"select column_name, column_type from (describe {second})").fetchall()
     }
-    columns = list(first_types)
+    columns = [c for c in first_types if c.lower() not in RUN_STAMP_COLUMNS]
     missing = tuple(c for c in columns if c.lower() not in second_types)
     if missing:
         return TableComparison(table, (0, 0), (), missing)

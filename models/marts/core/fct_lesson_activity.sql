@@ -50,7 +50,8 @@ final as (
         score,
 
         ---------- lineage
-        _loaded_at
+        _loaded_at,
+        {{ written_at_stamp() }} as _written_at
 
     from lesson_activity
     {% if is_incremental() %}

@@ -120,7 +120,10 @@ final as (
         changed_sessions.duration_seconds,
         coalesce(orders_per_session.orders, 0) as orders,
         coalesce(orders_per_session.paid_orders, 0) as paid_orders,
-        cast(coalesce(orders_per_session.net_revenue_usd, 0) as decimal(18, 2)) as net_revenue_usd
+        cast(coalesce(orders_per_session.net_revenue_usd, 0) as decimal(18, 2)) as net_revenue_usd,
+
+        ---------- lineage
+        {{ written_at_stamp() }} as _written_at
 
     from changed_sessions
     left join orders_per_session
