@@ -58,7 +58,9 @@ def test_equal_tables_from_two_engines_compare_equal_whatever_their_types(con: d
 
 def test_the_stamp_of_the_run_that_wrote_a_row_is_left_out(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create table stamped as select *, timestamp '2026-01-03 08:00:00' as _written_at from duck")
-    con.execute("create table restamped as select * replace (timestamp '2026-01-04 09:00:00' as _written_at) from stamped")
+    con.execute(
+        "create table restamped as select * replace (timestamp '2026-01-04 09:00:00' as _written_at) from stamped"
+    )
     assert compare_relations(con, "t", "stamped", "restamped").equal
     con.execute("create table unstamped as select * exclude (_written_at) from stamped")
     assert compare_relations(con, "t", "stamped", "unstamped").equal
