@@ -483,3 +483,46 @@ def test_the_big_marts_unique_tests_read_only_keys_written_since_the_last_passin
             f"where rowid = (select max(rowid) from {mart})"
         )
     assert unique in failing(scoped=True)
+
+
+def test_an_aggregate_derives_again_only_the_days_its_input_changed(
+    warehouses: tuple[Path, Path, Changes], tmp_path_factory: pytest.TempPathFactory
+):
+    """platform_traffic_hourly after fct_sessions changed without a new stamp: a session moved to
+    another day and every session of a day deleted are found by their counts (both days derived
+    again, the emptied day dropped); a day nothing changed in is not aggregated again (a value
+    planted in it stays)."""
+    incremental, _, _ = warehouses
+    copy = tmp_path_factory.mktemp("aggregate") / "incremental.duckdb"
+    shutil.copy(incremental, copy)
+    traffic = "marts.platform_traffic_hourly"
+    aggregate = (
+        "select date_day, count(*) as sessions, sum(pageviews) as pageviews from marts.fct_sessions "
+        "where date_day in ? group by date_day order by date_day"
+    )
+    with duckdb.connect(str(copy)) as con:
+        days = con.execute("select distinct date_day from marts.fct_sessions order by 1 limit 4").fetchall()
+        untouched, moved_from, moved_to, emptied = [day for (day,) in days]
+        con.execute(f"update {traffic} set pageviews = pageviews + 1000 where date_day = ?", [untouched])
+        con.execute(
+            "update marts.fct_sessions set date_day = ? where session_id = "
+            "(select min(session_id) from marts.fct_sessions where date_day = ?)",
+            [moved_to, moved_from],
+        )
+        con.execute("delete from marts.fct_sessions where date_day = ?", [emptied])
+        planted = con.execute(f"select sum(pageviews) from {traffic} where date_day = ?", [untouched]).fetchone()[0]
+
+    settings = Settings(warehouse_path=copy, landing_dir=copy.parent)
+    summary = run_dbt(["run", "--select", "platform_traffic_hourly"], settings)
+    assert summary.success, summary.failures
+
+    with duckdb.connect(str(copy), read_only=True) as con:
+        held = (
+            "select date_day, sum(sessions), sum(pageviews) from marts.platform_traffic_hourly "
+            "where date_day in ? group by date_day order by date_day"
+        )
+        changed = [moved_from, moved_to, emptied]
+        assert con.execute(held, [changed]).fetchall() == con.execute(aggregate, [changed]).fetchall()
+        assert con.execute(f"select count(*) from {traffic} where date_day = ?", [emptied]).fetchone()[0] == 0
+        kept = con.execute(f"select sum(pageviews) from {traffic} where date_day = ?", [untouched]).fetchone()[0]
+        assert kept == planted

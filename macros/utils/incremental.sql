@@ -172,6 +172,58 @@ where
     )
 {%- endmacro %}
 
+{#- An aggregate's periods to derive again in an incremental run, as three CTEs ending in
+    `periods_to_derive_again` (one column, `period`): the periods `upstream` wrote rows of since
+    this model's last run, and those whose count of upstream rows differs from what this model
+    holds of it (`held_rows`, the measure counting them): a row deleted upstream, or moved to
+    another period, leaves no stamp in the period it left. -#}
+{% macro periods_to_derive_again_ctes(upstream, period, held_rows) -%}
+held_periods as (
+
+    select
+        {{ period }},
+        sum({{ held_rows }}) as row_count
+    from {{ this }}
+    group by {{ period }}
+
+),
+
+upstream_periods as (
+
+    select
+        {{ period }},
+        count(*) as row_count,
+        max(case when {{ written_since_last_run() }} then 1 else 0 end) as is_written_since
+    from {{ upstream }}
+    group by {{ period }}
+
+),
+
+periods_to_derive_again as (
+
+    select coalesce(held_periods.{{ period }}, upstream_periods.{{ period }}) as {{ period }}
+    from held_periods
+    full outer join upstream_periods
+        on held_periods.{{ period }} = upstream_periods.{{ period }}
+    where
+        upstream_periods.is_written_since = 1
+        or coalesce(held_periods.row_count, 0) <> coalesce(upstream_periods.row_count, 0)
+
+)
+{%- endmacro %}
+
+{#- A post-hook of such an aggregate: drop the periods upstream has no row of any more (delete+insert
+    replaces only the periods the run wrote rows of). -#}
+{% macro delete_periods_no_longer_in(upstream, period) -%}
+delete from {{ this }}
+where
+    {{ period }} not in (
+        select distinct upstream.{{ period }}
+        from {{ upstream }} as upstream
+        where upstream.{{ period }} is not null
+    )
+{%- endmacro %}
+
 {#- The materialization of the incremental models. Their strategy is delete+insert by key, which
     DuckDB has; Spark without Delta or Iceberg has no delete, so there they are rebuilt whole each
     run (the full-refresh path, which gives the same rows) until they overwrite the partitions

@@ -1,8 +1,38 @@
+{#- Incremental by day: a run aggregates again the days fct_sessions wrote sessions of since its
+    last run and the days whose session count changed (a session deleted or moved), and drops the
+    days left without sessions; a full refresh gives the same table. -#}
+{{ config(
+    materialized=incremental_materialization(),
+    unique_key='date_day',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ record_watermark(ref('fct_sessions')) }}",
+        "{% if is_incremental() %}{{ delete_periods_no_longer_in(ref('fct_sessions'), 'date_day') }}{% endif %}",
+    ],
+) }}
+
 with
 
 sessions as (
 
     select * from {{ ref('fct_sessions') }}
+
+),
+
+{% if is_incremental() %}
+
+{{ periods_to_derive_again_ctes(ref('fct_sessions'), 'date_day', 'sessions') }},
+
+{% endif %}
+
+-- the sessions to aggregate: all of them in a full build
+sessions_of_days_to_derive as (
+
+    select * from sessions
+    {% if is_incremental() %}
+        where date_day in (select periods_to_derive_again.date_day from periods_to_derive_again)
+    {% endif %}
 
 ),
 
@@ -21,7 +51,7 @@ hourly as (
         cast(sum(pageviews) as {{ dbt.type_bigint() }}) as pageviews,
         cast(sum(duration_seconds) as {{ dbt.type_bigint() }}) as duration_seconds,
         cast(sum(net_revenue_usd) as decimal(18, 2)) as net_revenue_usd
-    from sessions
+    from sessions_of_days_to_derive
     group by date_day, hour_of_day, device_category, channel
 
 ),
