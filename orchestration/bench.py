@@ -48,6 +48,9 @@ from typing import Any
 
 from orchestration.settings import PROJECT_DIR
 
+# the steps whose last dbt invocation is theirs: their run_results.json says where the time went
+DBT_STEPS = ("build", "one_day_refresh", "no_change_refresh")
+SLOWEST_NODES = 12
 STEPS = ("generate", "land", "build", "validate", "publish", "one_day_refresh", "no_change_refresh")
 BASELINES = ("read_csv", "dbt_run", "direct_sql", "pandas")
 # name -> (numerator step, denominator step)
@@ -131,6 +134,23 @@ def step_times(output: str) -> dict[str, float]:
         if match:
             found[match["name"]] = found.get(match["name"], 0.0) + float(match["seconds"])
     return found
+
+
+def slowest_nodes(run_results: Mapping[str, Any], count: int = SLOWEST_NODES) -> list[list[Any]]:
+    """Where the time of a dbt invocation went, from its run_results.json: the `count` slowest
+    nodes as [name, seconds], slowest first, then the seconds summed per resource type as
+    ["<n> <type>s", seconds]."""
+    timings = [
+        (str(result["unique_id"]).split("."), float(result.get("execution_time") or 0.0))
+        for result in run_results.get("results", [])
+    ]
+    slowest = sorted(timings, key=lambda timing: -timing[1])[:count]
+    sums: dict[str, list[float]] = {}
+    for parts, seconds in timings:
+        sums.setdefault(parts[0], []).append(seconds)
+    return [[parts[2], round(seconds, 2)] for parts, seconds in slowest] + [
+        [f"{len(values)} {kind}s", round(sum(values), 2)] for kind, values in sorted(sums.items())
+    ]
 
 
 def parse_moment(text: str) -> datetime | None:
@@ -411,6 +431,9 @@ def _child(step: str, scale: float, workdir: Path, seed: int) -> None:
         else:
             code, output = _pipeline(arguments or [])
             detail["pipeline_steps"] = step_times(output)
+            run_results = workdir / "target" / "run_results.json"
+            if step in DBT_STEPS and run_results.exists():
+                detail["slowest_nodes"] = slowest_nodes(json.loads(run_results.read_text()))
             if code != 0:
                 detail["output_tail"] = output[-3000:]
     elif step == "read_csv":

@@ -127,3 +127,20 @@ def test_rows_of_a_state_the_day_before_shows_stay() -> None:
              ["e2", "11", "2026-12-01T03:00:00Z"], ["e3", "11", "2026-11-30T03:00:00Z"]]
     header, kept, dropped = bench.rows_before(iter(lines), "occurred_at", cutoff, ("enrollment_id", {"10"}))
     assert [row[0] for row in kept] == ["e1", "e3"] and dropped == 1
+
+
+def test_slowest_nodes_name_where_a_dbt_invocation_spent_its_time() -> None:
+    run_results = {
+        "results": [
+            {"unique_id": "model.elearning_kpi.fct_sessions", "execution_time": 2.5},
+            {"unique_id": "test.elearning_kpi.unique_fct_sessions_session_id.cb0d4599f3", "execution_time": 0.75},
+            {"unique_id": "model.elearning_kpi.dim_dates", "execution_time": 0.1},
+            {"unique_id": "test.elearning_kpi.not_null_dim_dates", "execution_time": 0.05},
+        ]
+    }
+    assert bench.slowest_nodes(run_results, count=2) == [
+        ["fct_sessions", 2.5],
+        ["unique_fct_sessions_session_id", 0.75],
+        ["2 models", 2.6],
+        ["2 tests", 0.8],
+    ]
