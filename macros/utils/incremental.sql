@@ -172,55 +172,55 @@ where
     )
 {%- endmacro %}
 
-{#- An aggregate's periods to derive again in an incremental run, as three CTEs ending in
-    `periods_to_derive_again` (one column, `period`): the periods `upstream` wrote rows of since
-    this model's last run, and those whose count of upstream rows differs from what this model
-    holds of it (`held_rows`, the measure counting them): a row deleted upstream, or moved to
-    another period, leaves no stamp in the period it left. -#}
-{% macro periods_to_derive_again_ctes(upstream, period, held_rows) -%}
-held_periods as (
+{#- The groups of an aggregate to derive again in an incremental run (periods, enrollments), as
+    three CTEs ending in `keys_to_derive_again` (one column, `key`): the values of `key` whose
+    `upstream` rows were written since this model's last run, and those whose count of upstream
+    rows differs from what this model holds of them (`held_rows`, the measure counting them): a
+    row deleted upstream, or moved to another group, leaves no stamp in the group it left. -#}
+{% macro keys_to_derive_again_ctes(upstream, key, held_rows) -%}
+held_keys as (
 
     select
-        {{ period }},
+        {{ key }},
         sum({{ held_rows }}) as row_count
     from {{ this }}
-    group by {{ period }}
+    group by {{ key }}
 
 ),
 
-upstream_periods as (
+upstream_keys as (
 
     select
-        {{ period }},
+        {{ key }},
         count(*) as row_count,
         max(case when {{ written_since_last_run() }} then 1 else 0 end) as is_written_since
     from {{ upstream }}
-    group by {{ period }}
+    group by {{ key }}
 
 ),
 
-periods_to_derive_again as (
+keys_to_derive_again as (
 
-    select coalesce(held_periods.{{ period }}, upstream_periods.{{ period }}) as {{ period }}
-    from held_periods
-    full outer join upstream_periods
-        on held_periods.{{ period }} = upstream_periods.{{ period }}
+    select coalesce(held_keys.{{ key }}, upstream_keys.{{ key }}) as {{ key }}
+    from held_keys
+    full outer join upstream_keys
+        on held_keys.{{ key }} = upstream_keys.{{ key }}
     where
-        upstream_periods.is_written_since = 1
-        or coalesce(held_periods.row_count, 0) <> coalesce(upstream_periods.row_count, 0)
+        upstream_keys.is_written_since = 1
+        or coalesce(held_keys.row_count, 0) <> coalesce(upstream_keys.row_count, 0)
 
 )
 {%- endmacro %}
 
-{#- A post-hook of such an aggregate: drop the periods upstream has no row of any more (delete+insert
-    replaces only the periods the run wrote rows of). -#}
-{% macro delete_periods_no_longer_in(upstream, period) -%}
+{#- A post-hook of such an aggregate: drop the groups upstream has no row of any more (delete+insert
+    replaces only the groups the run wrote rows of). -#}
+{% macro delete_keys_no_longer_grouped_in(upstream, key) -%}
 delete from {{ this }}
 where
-    {{ period }} not in (
-        select distinct upstream.{{ period }}
+    {{ key }} not in (
+        select distinct upstream.{{ key }}
         from {{ upstream }} as upstream
-        where upstream.{{ period }} is not null
+        where upstream.{{ key }} is not null
     )
 {%- endmacro %}
 

@@ -30,9 +30,9 @@ certificates as (
 
 ),
 
-lesson_activity as (
+module_activity as (
 
-    select * from {{ ref('int_lesson_activity_joined') }}
+    select * from {{ ref('int_enrollment_module_progress') }}
 
 ),
 
@@ -89,51 +89,22 @@ module_sizes as (
 
 ),
 
-lesson_progress as (
-
-    select
-        enrollment_id,
-        lesson_id,
-        course_id,
-        module_number,
-        lesson_position,
-        lesson_type,
-        min(occurred_at) as first_activity_at,
-        max(occurred_at) as last_activity_at,
-        max(case when event_type = 'lesson_complete' then 1 else 0 end) as is_lesson_completed,
-        max(
-            case when event_type in ('quiz_submit', 'assignment_submit') then 1 else 0 end
-        ) as is_lesson_submitted,
-        -- Rewatching a video does not count twice: watched time is capped at the video length.
-        least(sum(video_seconds_watched), max(lesson_video_seconds)) as video_seconds_watched,
-        max(lesson_video_seconds) as video_seconds_opened
-    from lesson_activity
-    group by
-        enrollment_id,
-        lesson_id,
-        course_id,
-        module_number,
-        lesson_position,
-        lesson_type
-
-),
-
 module_progress as (
 
     select
-        lesson_progress.enrollment_id,
-        lesson_progress.module_number,
+        module_activity.enrollment_id,
+        module_activity.module_number,
         case
-            when sum(lesson_progress.is_lesson_completed) = max(module_sizes.module_lessons)
+            when sum(module_activity.lessons_completed) = max(module_sizes.module_lessons)
                 then 1
             else 0
         end as is_module_completed
-    from lesson_progress
+    from module_activity
     inner join module_sizes
         on
-            lesson_progress.course_id = module_sizes.course_id
-            and lesson_progress.module_number = module_sizes.module_number
-    group by lesson_progress.enrollment_id, lesson_progress.module_number
+            module_activity.course_id = module_sizes.course_id
+            and module_activity.module_number = module_sizes.module_number
+    group by module_activity.enrollment_id, module_activity.module_number
 
 ),
 
@@ -153,18 +124,14 @@ enrollment_progress as (
         enrollment_id,
         min(first_activity_at) as first_activity_at,
         max(last_activity_at) as last_activity_at,
-        sum(is_lesson_completed) as lessons_completed,
+        sum(lessons_completed) as lessons_completed,
         sum(video_seconds_watched) as video_seconds_watched,
         sum(video_seconds_opened) as video_seconds_opened,
-        sum(
-            case when lesson_type = 'quiz' then is_lesson_submitted else 0 end
-        ) as quizzes_submitted,
-        sum(case when lesson_type = 'assignment' then 1 else 0 end) as assignments_reached,
-        sum(
-            case when lesson_type = 'assignment' then is_lesson_submitted else 0 end
-        ) as assignments_submitted,
-        max(lesson_position) as furthest_lesson_position
-    from lesson_progress
+        sum(quizzes_submitted) as quizzes_submitted,
+        sum(assignments_reached) as assignments_reached,
+        sum(assignments_submitted) as assignments_submitted,
+        max(furthest_lesson_position) as furthest_lesson_position
+    from module_activity
     group by enrollment_id
 
 ),

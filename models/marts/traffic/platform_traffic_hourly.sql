@@ -8,7 +8,7 @@
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('fct_sessions')) }}",
-        "{% if is_incremental() %}{{ delete_periods_no_longer_in(ref('fct_sessions'), 'date_day') }}{% endif %}",
+        "{% if is_incremental() %}{{ delete_keys_no_longer_grouped_in(ref('fct_sessions'), 'date_day') }}{% endif %}",
     ],
 ) }}
 
@@ -22,7 +22,7 @@ sessions as (
 
 {% if is_incremental() %}
 
-{{ periods_to_derive_again_ctes(ref('fct_sessions'), 'date_day', 'sessions') }},
+{{ keys_to_derive_again_ctes(ref('fct_sessions'), 'date_day', 'sessions') }},
 
 {% endif %}
 
@@ -31,7 +31,7 @@ sessions_of_days_to_derive as (
 
     select * from sessions
     {% if is_incremental() %}
-        where date_day in (select periods_to_derive_again.date_day from periods_to_derive_again)
+        where date_day in (select keys_to_derive_again.date_day from keys_to_derive_again)
     {% endif %}
 
 ),
