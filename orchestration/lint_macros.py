@@ -51,6 +51,10 @@ MACRO_DIR = PROJECT_DIR / "macros"
 # the signature gives no default for: {macro: {argument: value}}. A new macro that loops over an
 # argument adds its line here (the lint says so when the body cannot render).
 EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "delete_keys_no_longer_grouped_in": {
+        "key": "date_day",
+        "upstreams": [("marts.fct_sessions", "date_day", "true"), ("staging.orders", "cast(ordered_at as date)", "true")],
+    },
     "kpi_slice_sums": {
         "dimensions": ["category", "country"],
         "measures": [("paid_orders", "paid_orders"), ("revenue_usd", "net_usd - refunded_usd")],

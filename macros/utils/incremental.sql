@@ -173,12 +173,15 @@ where
 {%- endmacro %}
 
 {#- The groups of an aggregate to derive again in an incremental run (periods, enrollments), as
-    three CTEs ending in `keys_to_derive_again` (one column, `key`): the values of `key` whose
-    `upstream` rows were written since this model's last run, and those whose count of upstream
-    rows differs from what this model holds of them (`held_rows`, the measure counting them): a
-    row deleted upstream, or moved to another group, leaves no stamp in the group it left. -#}
-{% macro keys_to_derive_again_ctes(upstream, key, held_rows) -%}
-held_keys as (
+    three CTEs ending in `name` (one column, `key`): the groups whose `upstream` rows were written
+    since this model's last run, and those whose count of upstream rows differs from what this
+    model holds of them (`held_rows`, the measure counting them): a row deleted upstream, or moved
+    to another group, leaves no stamp in the group it left. Upstream's group is `upstream_key`
+    (`key` by default) over its rows that `upstream_filter` keeps (all by default). -#}
+{% macro keys_to_derive_again_ctes(
+    upstream, key, held_rows, upstream_key=none, upstream_filter='true', name='keys_to_derive_again'
+) -%}
+{{ name }}_held as (
 
     select
         {{ key }},
@@ -188,40 +191,44 @@ held_keys as (
 
 ),
 
-upstream_keys as (
+{{ name }}_upstream as (
 
     select
-        {{ key }},
+        {{ upstream_key or key }} as {{ key }},
         count(*) as row_count,
         max(case when {{ written_since_last_run() }} then 1 else 0 end) as is_written_since
     from {{ upstream }}
-    group by {{ key }}
+    where {{ upstream_filter }}
+    group by {{ upstream_key or key }}
 
 ),
 
-keys_to_derive_again as (
+{{ name }} as (
 
-    select coalesce(held_keys.{{ key }}, upstream_keys.{{ key }}) as {{ key }}
-    from held_keys
-    full outer join upstream_keys
-        on held_keys.{{ key }} = upstream_keys.{{ key }}
+    select coalesce({{ name }}_held.{{ key }}, {{ name }}_upstream.{{ key }}) as {{ key }}
+    from {{ name }}_held
+    full outer join {{ name }}_upstream
+        on {{ name }}_held.{{ key }} = {{ name }}_upstream.{{ key }}
     where
-        upstream_keys.is_written_since = 1
-        or coalesce(held_keys.row_count, 0) <> coalesce(upstream_keys.row_count, 0)
+        {{ name }}_upstream.is_written_since = 1
+        or coalesce({{ name }}_held.row_count, 0) <> coalesce({{ name }}_upstream.row_count, 0)
 
 )
 {%- endmacro %}
 
-{#- A post-hook of such an aggregate: drop the groups upstream has no row of any more (delete+insert
-    replaces only the groups the run wrote rows of). -#}
-{% macro delete_keys_no_longer_grouped_in(upstream, key) -%}
+{#- A post-hook of such an aggregate: drop the groups no upstream has a row of any more
+    (delete+insert replaces only the groups the run wrote rows of). `upstreams`: one
+    (relation, group expression, row filter) per upstream. -#}
+{% macro delete_keys_no_longer_grouped_in(key, upstreams) -%}
+    {%- set absent = [] -%}
+    {%- for relation, upstream_key, upstream_filter in upstreams -%}
+        {%- do absent.append(
+            key ~ ' not in (select distinct ' ~ upstream_key ~ ' from ' ~ relation
+            ~ ' where ' ~ upstream_key ~ ' is not null and ' ~ upstream_filter ~ ')'
+        ) -%}
+    {%- endfor %}
 delete from {{ this }}
-where
-    {{ key }} not in (
-        select distinct upstream.{{ key }}
-        from {{ upstream }} as upstream
-        where upstream.{{ key }} is not null
-    )
+where {{ absent | join(' and ') }}
 {%- endmacro %}
 
 {#- The materialization of the incremental models. Their strategy is delete+insert by key, which

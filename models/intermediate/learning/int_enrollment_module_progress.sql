@@ -10,7 +10,9 @@
     post_hook=[
         "{{ record_watermark(ref('int_lesson_activity_joined')) }}",
         "{% if is_incremental() %}"
-        ~ "{{ delete_keys_no_longer_grouped_in(ref('int_lesson_activity_joined'), 'enrollment_id') }}"
+        ~ "{{ delete_keys_no_longer_grouped_in("
+        ~ "'enrollment_id', [(ref('int_lesson_activity_joined'), 'enrollment_id', 'true')]"
+        ~ ") }}"
         ~ "{% endif %}",
     ],
 ) }}

@@ -1,3 +1,24 @@
+{#- Incremental by day: a run derives again the days whose lesson events or logged-in sessions
+    were written since its last run or changed in number, and the days whose orders, purchases or
+    enrollments of a student changed (compared with what it holds); it drops the days left without
+    any activity. A full refresh gives the same table. -#}
+{{ config(
+    materialized=incremental_materialization(),
+    unique_key='date_day',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ record_watermark(ref('int_lesson_activity_joined')) }}",
+        "{{ record_watermark(ref('stg_web_analytics__sessions')) }}",
+        "{% if is_incremental() %}{{ delete_keys_no_longer_grouped_in('date_day', ["
+        ~ "(ref('int_lesson_activity_joined'), 'cast(occurred_at as date)', 'true'),"
+        ~ "(ref('stg_web_analytics__sessions'), 'cast(started_at as date)', 'student_id is not null'),"
+        ~ "(ref('int_orders_converted'), 'cast(ordered_at as date)', 'true'),"
+        ~ "(ref('stg_learning__enrollments'), 'cast(enrolled_at as date)', 'true'),"
+        ~ "]) }}{% endif %}",
+    ],
+) }}
+
 with
 
 lesson_activity as (
@@ -30,32 +51,9 @@ students as (
 
 ),
 
-lesson_days as (
-
-    select
-        student_id,
-        cast(occurred_at as date) as date_day,
-        count(*) as lesson_events,
-        sum(case when event_type = 'lesson_complete' then 1 else 0 end) as lessons_completed,
-        sum(video_seconds_watched) as video_seconds_watched
-    from lesson_activity
-    group by student_id, cast(occurred_at as date)
-
-),
-
-session_days as (
-
-    select
-        student_id,
-        cast(started_at as date) as date_day,
-        count(*) as sessions
-    from sessions
-    where student_id is not null
-    group by student_id, cast(started_at as date)
-
-),
-
-order_days as (
+-- per student and day over every order and enrollment (small inputs): what an incremental run
+-- compares with what it holds, as they carry no write stamp
+all_order_days as (
 
     select
         student_id,
@@ -69,7 +67,7 @@ order_days as (
 
 ),
 
-enrollment_days as (
+all_enrollment_days as (
 
     select
         student_id,
@@ -77,6 +75,119 @@ enrollment_days as (
         count(*) as enrollments
     from enrollments
     group by student_id, cast(enrolled_at as date)
+
+),
+
+{% if is_incremental() %}
+
+{{ keys_to_derive_again_ctes(
+    ref('int_lesson_activity_joined'), 'date_day', 'lesson_events',
+    upstream_key='cast(occurred_at as date)', name='lesson_days_to_derive'
+) }},
+
+{{ keys_to_derive_again_ctes(
+    ref('stg_web_analytics__sessions'), 'date_day', 'sessions',
+    upstream_key='cast(started_at as date)', upstream_filter='student_id is not null',
+    name='session_days_to_derive'
+) }},
+
+held_commerce_days as (
+
+    select
+        student_id,
+        date_day,
+        orders,
+        purchases,
+        enrollments
+    from {{ this }}
+    where orders > 0 or enrollments > 0
+
+),
+
+-- the days a student's orders, purchases or enrollments differ from what is held
+commerce_days_to_derive as (
+
+    select
+        coalesce(
+            held_commerce_days.date_day, all_order_days.date_day, all_enrollment_days.date_day
+        ) as date_day
+    from held_commerce_days
+    full outer join all_order_days
+        on
+            held_commerce_days.student_id = all_order_days.student_id
+            and held_commerce_days.date_day = all_order_days.date_day
+    full outer join all_enrollment_days
+        on
+            coalesce(held_commerce_days.student_id, all_order_days.student_id)
+            = all_enrollment_days.student_id
+            and coalesce(held_commerce_days.date_day, all_order_days.date_day)
+            = all_enrollment_days.date_day
+    where
+        coalesce(held_commerce_days.orders, 0) <> coalesce(all_order_days.orders, 0)
+        or coalesce(held_commerce_days.purchases, 0) <> coalesce(all_order_days.purchases, 0)
+        or coalesce(held_commerce_days.enrollments, 0) <> coalesce(all_enrollment_days.enrollments, 0)
+
+),
+
+days_to_derive as (
+
+    select lesson_days_to_derive.date_day from lesson_days_to_derive
+    union
+    select session_days_to_derive.date_day from session_days_to_derive
+    union
+    select commerce_days_to_derive.date_day from commerce_days_to_derive
+
+),
+
+{% endif %}
+
+lesson_days as (
+
+    select
+        student_id,
+        cast(occurred_at as date) as date_day,
+        count(*) as lesson_events,
+        sum(case when event_type = 'lesson_complete' then 1 else 0 end) as lessons_completed,
+        sum(video_seconds_watched) as video_seconds_watched
+    from lesson_activity
+    {% if is_incremental() %}
+        where cast(occurred_at as date) in (select days_to_derive.date_day from days_to_derive)
+    {% endif %}
+    group by student_id, cast(occurred_at as date)
+
+),
+
+session_days as (
+
+    select
+        student_id,
+        cast(started_at as date) as date_day,
+        count(*) as sessions
+    from sessions
+    where
+        student_id is not null
+    {% if is_incremental() %}
+        and cast(started_at as date) in (select days_to_derive.date_day from days_to_derive)
+    {% endif %}
+    group by student_id, cast(started_at as date)
+
+),
+
+order_days as (
+
+    select * from all_order_days
+    {% if is_incremental() %}
+        where date_day in (select days_to_derive.date_day from days_to_derive)
+    {% endif %}
+
+),
+
+enrollment_days as (
+
+    select * from all_enrollment_days
+    {% if is_incremental() %}
+        where date_day in (select days_to_derive.date_day from days_to_derive)
+    {% endif %}
 
 ),
 

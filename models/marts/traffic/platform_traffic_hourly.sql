@@ -8,7 +8,7 @@
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('fct_sessions')) }}",
-        "{% if is_incremental() %}{{ delete_keys_no_longer_grouped_in(ref('fct_sessions'), 'date_day') }}{% endif %}",
+        "{% if is_incremental() %}{{ delete_keys_no_longer_grouped_in('date_day', [(ref('fct_sessions'), 'date_day', 'true')]) }}{% endif %}",
     ],
 ) }}
 
