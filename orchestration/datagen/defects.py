@@ -80,6 +80,9 @@ def _matched(
 ) -> np.ndarray:
     """Mask of parent rows whose `parent_columns` values equal some child row's `columns` values."""
     child_present = ~np.any([child.null_mask(c) for c in columns], axis=0)
+    if len(columns) == 1:  # a plain membership test: np.unique by rows is several times slower
+        values = np.asarray(child.columns[columns[0]])[child_present]
+        return np.isin(np.asarray(parent.columns[parent_columns[0]]), values)
     parent_values = np.column_stack([np.asarray(parent.columns[c]) for c in parent_columns])
     child_values = np.column_stack([np.asarray(child.columns[c]) for c in columns])[child_present]
     _, codes = np.unique(np.concatenate([parent_values, child_values]), axis=0, return_inverse=True)

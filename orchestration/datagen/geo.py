@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -96,13 +96,28 @@ class ZoneOffsets:
     bounds_ms: tuple[np.ndarray, ...]
     offsets_s: tuple[np.ndarray, ...]
 
+    @cached_property
+    def _matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """(bounds, offsets), a row per zone; bounds padded with the largest instant (never
+        reached), offsets with zeros (never read), so that every zone has as many."""
+        width = max((len(b) for b in self.bounds_ms), default=0)
+        bounds = np.full((len(self.bounds_ms), width), np.iinfo(np.int64).max, dtype=np.int64)
+        offsets = np.zeros((len(self.offsets_s), width + 1), dtype=np.int64)
+        for zone, (changes, values) in enumerate(zip(self.bounds_ms, self.offsets_s, strict=True)):
+            bounds[zone, : len(changes)] = changes
+            offsets[zone, : len(values)] = values
+        return bounds, offsets
+
     def offset_seconds(self, zones: np.ndarray, utc_ms: np.ndarray) -> np.ndarray:
-        result = np.zeros(len(utc_ms), dtype=np.int64)
-        for zone in np.unique(zones):
-            rows = np.flatnonzero(zones == zone)
-            position = np.searchsorted(self.bounds_ms[zone], utc_ms[rows], side="right")
-            result[rows] = self.offsets_s[zone][position]
-        return result
+        # Each instant's position among its zone's bounds (searchsorted side="right"), counted a
+        # bound at a time: a zone has a few changes in the window, where a pass per zone over
+        # all rows would be one of two dozen.
+        bounds, offsets = self._matrices
+        zones = np.asarray(zones)
+        position = np.zeros(len(utc_ms), dtype=np.int64)
+        for column in bounds.T:
+            position += column[zones] <= utc_ms
+        return offsets[zones, position]
 
     def to_utc(self, zones: np.ndarray, local_ms: np.ndarray) -> np.ndarray:
         """UTC instant of a local wall-clock time (in a DST gap or overlap, either side will do)."""

@@ -41,13 +41,27 @@ def _compose(parts: list[np.ndarray | bytes], n: int) -> np.ndarray:
     return out.view(f"S{out.dtype.itemsize}")
 
 
-def _date_parts(days: np.ndarray) -> list[np.ndarray | bytes]:
+def _clock() -> np.ndarray:
+    """HH:MM:SS (S8) of every second of a day, looked up rather than composed for each row."""
+    second = np.arange(86_400)
+    return _compose([_TWO[second // 3600], b":", _TWO[second // 60 % 60], b":", _TWO[second % 60]], len(second))
+
+
+_CLOCK = _clock()
+
+
+def _civil_dates(days: np.ndarray) -> np.ndarray:
     year, month, day = civil_from_days(days)
-    return [_YEARS[year], b"-", _TWO[month], b"-", _TWO[day]]
+    return _compose([_YEARS[year], b"-", _TWO[month], b"-", _TWO[day]], len(days))
 
 
 def format_dates(days: np.ndarray) -> np.ndarray:
-    return _compose(_date_parts(days), len(days))
+    """YYYY-MM-DD (S10). A chunk's rows mostly fall within a few weeks: when their span of days
+    is shorter than the rows, each day of it is formatted once and looked up."""
+    first, last = (int(days.min()), int(days.max())) if len(days) else (0, -1)
+    if last - first >= len(days):
+        return _civil_dates(days)
+    return _civil_dates(np.arange(first, last + 1))[days - first]
 
 
 def format_timestamps(ms: np.ndarray, style: str, offset_s: np.ndarray | None = None) -> np.ndarray:
@@ -56,19 +70,16 @@ def format_timestamps(ms: np.ndarray, style: str, offset_s: np.ndarray | None = 
     shifted = ms if offset_s is None else ms + offset_s * 1000
     days = np.floor_divide(shifted, MS_PER_DAY)
     in_day = shifted - days * MS_PER_DAY
-    seconds = in_day // 1000
-    clock = [_TWO[seconds // 3600], b":", _TWO[seconds // 60 % 60], b":", _TWO[seconds % 60]]
+    date, clock = format_dates(days), _CLOCK[in_day // 1000]
     if style == "utc_millis":
-        return _compose([*_date_parts(days), b"T", *clock, b".", _THREE[in_day % 1000], b"Z"], n)
+        return _compose([date, b"T", clock, b".", _THREE[in_day % 1000], b"Z"], n)
     if style == "utc_space":
-        return _compose([*_date_parts(days), b" ", *clock], n)
+        return _compose([date, b" ", clock], n)
     if offset_s is None:
-        return _compose([*_date_parts(days), b"T", *clock, b"+00:00"], n)
+        return _compose([date, b"T", clock, b"+00:00"], n)
     sign = np.where(offset_s < 0, b"-", b"+").astype("S1")
     minutes = np.abs(offset_s) // 60
-    return _compose(
-        [*_date_parts(days), b"T", *clock, sign, _TWO[minutes // 60], b":", _TWO[minutes % 60]], n
-    )
+    return _compose([date, b"T", clock, sign, _TWO[minutes // 60], b":", _TWO[minutes % 60]], n)
 
 
 def format_cents(cents: np.ndarray) -> pa.Array:

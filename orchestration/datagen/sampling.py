@@ -79,6 +79,10 @@ def split_by_weights(total: np.ndarray, weights: np.ndarray, groups: np.ndarray)
     return floor + (rank < missing[groups])
 
 
+# Two lower-case hex digits per byte value, as the uint16 whose bytes they are.
+_HEX_PAIRS = np.frombuffer(b"".join(f"{i:02x}".encode() for i in range(256)), dtype=np.uint16)
+
+
 def random_hex_ids(indexes: np.ndarray, width: int, salt: int, prefix: bytes = b"") -> np.ndarray:
     """Distinct random-looking lower-case hex ids of fixed width for distinct indexes (a bijection).
 
@@ -89,12 +93,14 @@ def random_hex_ids(indexes: np.ndarray, width: int, salt: int, prefix: bytes = b
     mask = (1 << bits) - 1
     multiplier = (0x9E3779B97F4A7C15 ^ salt) & mask | 1
     values = (indexes.astype(np.uint64) * np.uint64(multiplier) + np.uint64(salt & mask)) & np.uint64(mask)
-    digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-    out = np.empty((len(values), len(prefix) + width), dtype=np.uint8)
+    # The value's big-endian bytes, two digits each from a table (a byte at a time rather than a
+    # nibble at a time: ~2.5x faster); an odd width drops the leading digit, a 0 by the mask.
+    n, n_bytes = len(values), (width + 1) // 2
+    big_endian = values.astype(">u8").view(np.uint8).reshape(n, 8)[:, 8 - n_bytes :]
+    digits = _HEX_PAIRS[big_endian].view(np.uint8).reshape(n, 2 * n_bytes)
+    out = np.empty((n, len(prefix) + width), dtype=np.uint8)
     out[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
-    for position in range(width):  # one nibble column at a time keeps memory to one column
-        shift = np.uint64(bits - 4 * (position + 1))
-        out[:, len(prefix) + position] = digits[((values >> shift) & np.uint64(15)).astype(np.intp)]
+    out[:, len(prefix) :] = digits[:, 2 * n_bytes - width :]
     return out.view(f"S{len(prefix) + width}").ravel()
 
 

@@ -26,6 +26,12 @@ Fill = Callable[[np.ndarray, int], None]
 BLOCK_ROWS = 500_000  # rows read or generated at a time
 
 
+def as_bytes(records: np.ndarray) -> np.ndarray:
+    """Contiguous records viewed as opaque fixed-size items: numpy gathers and scatters those with
+    a copy per item, 5-7x faster than a structured dtype, which it copies field by field."""
+    return records.view(np.dtype((np.void, records.dtype.itemsize)))
+
+
 def blocks(n: int, size: int | None = None) -> Iterator[tuple[int, int]]:
     """(start, stop) of consecutive blocks covering range(n), of BLOCK_ROWS rows unless given."""
     size = size or BLOCK_ROWS
@@ -72,13 +78,20 @@ class MonthSpill:
         return self.directory / f"day-{day}.bin"
 
     def append(self, records: np.ndarray) -> None:
+        if len(records) == 0:
+            return
         day = np.floor_divide(records[self.key], MS_PER_DAY)
-        order = np.argsort(day, kind="stable")  # keeps arrival order within a day
-        days, starts = np.unique(day[order], return_index=True)
+        # A stable sort keeps arrival order within a day; numpy's is a radix sort on 16-bit keys.
+        since = day - day.min()
+        order = np.argsort(since.astype(np.uint16) if since.max() < 1 << 16 else since, kind="stable")
+        day = day[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(day)) + 1]
+        days = day[starts]
+        items = as_bytes(records)
         months = month_index(days * MS_PER_DAY).tolist()
         for value, month, start, stop in zip(days.tolist(), months, starts, np.r_[starts[1:], len(order)], strict=True):
             with self._day_path(value).open("ab") as handle:
-                records[order[start:stop]].tofile(handle)
+                handle.write(items[order[start:stop]])
             self.counts[month] = self.counts.get(month, 0) + int(stop - start)
             self._days.setdefault(month, set()).add(value)
 
@@ -93,7 +106,7 @@ class MonthSpill:
                 for day in sorted(self._days[month]):
                     records = np.fromfile(self._day_path(day), dtype=self.dtype)
                     keys = [records[field] for field in reversed(tie_breaks)]
-                    records = records[np.lexsort([*keys, records[self.key]])]
+                    records = as_bytes(records)[np.lexsort([*keys, records[self.key]])].view(self.dtype)
                     if fill is not None:
                         fill(records, first)
                     records.tofile(handle)
@@ -143,26 +156,40 @@ class SpilledTable:
         return np.fromfile(self.files[index], dtype=self.dtype, count=stop - start, offset=start * size)
 
     def _records(self, index: int, rows: np.ndarray) -> np.ndarray:
-        """The index-th month's records at `rows`, read a block of rows at a time."""
-        block = rows // BLOCK_ROWS
+        """The index-th month's records at `rows` (in any order), read straight into place a run
+        of consecutive rows at a time: a file's rows are mostly such runs (a few late or defect
+        rows apart), and no block is read only to pick some of its records."""
+        order = None if (np.diff(rows) >= 0).all() else np.argsort(rows, kind="stable")
+        wanted = rows if order is None else rows[order]
+        breaks = np.flatnonzero(np.diff(wanted) != 1) + 1
+        size = self.dtype.itemsize
+        found = np.empty(len(rows), dtype=self.dtype)
+        raw = found.view(np.uint8)
+        with self.files[index].open("rb") as handle:
+            for start, stop in zip(np.r_[0, breaks].tolist(), np.r_[breaks, len(rows)].tolist(), strict=True):
+                handle.seek(int(wanted[start]) * size)
+                if handle.readinto(raw[start * size : stop * size]) != (stop - start) * size:
+                    raise EOFError(f"{self.files[index]}: rows from {wanted[start]} not all there")
+        if order is None:
+            return found
         records = np.empty(len(rows), dtype=self.dtype)
-        n = int(self.bounds[index + 1] - self.bounds[index])
-        for value in np.unique(block).tolist():
-            mine = block == value
-            first = value * BLOCK_ROWS
-            records[mine] = self._read(index, first, min(first + BLOCK_ROWS, n))[rows[mine] - first]
+        as_bytes(records)[order] = as_bytes(found)
         return records
 
     def take(self, rows: np.ndarray) -> EntityTable:
-        """The given rows, in the given order, as an in-memory table."""
+        """The given rows, in the given order, as an in-memory table (a layout's columns are
+        row-wise functions of the records, so the records are gathered first)."""
         rows = np.asarray(rows, dtype=np.int64)
         month = np.searchsorted(self.bounds, rows, side="right") - 1
-        order = np.argsort(month, kind="stable")
-        parts = [self.layout.table(self.name, np.zeros(0, self.dtype), rows)] if len(rows) == 0 else []
-        for index in np.unique(month).tolist():
-            mine = rows[order][month[order] == index]
-            parts.append(self.layout.table(self.name, self._records(index, mine - self.bounds[index]), mine))
-        return EntityTable.concat(parts).take(np.argsort(order, kind="stable"))
+        months = np.unique(month).tolist()
+        if len(months) == 1:
+            records = self._records(months[0], rows - self.bounds[months[0]])
+        else:
+            records = np.empty(len(rows), dtype=self.dtype)
+            for index in months:
+                mine = np.flatnonzero(month == index)
+                as_bytes(records)[mine] = as_bytes(self._records(index, rows[mine] - self.bounds[index]))
+        return self.layout.table(self.name, records, rows)
 
     def partition_values(self, index: int) -> np.ndarray:
         """The partition instants of the index-th month's rows, read a block of rows at a time."""

@@ -43,10 +43,14 @@ ColumnData = np.ndarray | Categorical | pa.Array
 
 
 def fixed_width_text(values: np.ndarray) -> pa.Array:
-    """A fixed-width bytes array (dtype S<n>) as an Arrow string array, without copying the bytes."""
+    """A fixed-width bytes array (dtype S<n>) as an Arrow string array, without copying the bytes
+    (unless they reach 2 GiB, past 32-bit offsets: then copied by the cast)."""
     width = values.dtype.itemsize
-    offsets = np.arange(0, (len(values) + 1) * width, width, dtype=np.int64)
+    small = (len(values) + 1) * width <= np.iinfo(np.int32).max
+    offsets = np.arange(0, (len(values) + 1) * width, width, dtype=np.int32 if small else np.int64)
     buffers = [None, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(values))]
+    if small:
+        return pa.Array.from_buffers(pa.string(), len(values), buffers)
     return pa.Array.from_buffers(pa.large_string(), len(values), buffers).cast(pa.string())
 
 
@@ -54,15 +58,6 @@ def take_column(values: ColumnData, rows: np.ndarray) -> ColumnData:
     if isinstance(values, pa.Array):
         return values.take(pa.array(rows))
     return values.take(rows) if isinstance(values, Categorical) else values[rows]
-
-
-def concat_columns(parts: list[ColumnData]) -> ColumnData:
-    first = parts[0]
-    if isinstance(first, pa.Array):
-        return pa.concat_arrays(parts)
-    if isinstance(first, Categorical):
-        return Categorical(np.concatenate([p.codes for p in parts]), first.labels)  # type: ignore[union-attr]
-    return np.concatenate(parts)
 
 
 @dataclass
@@ -87,22 +82,6 @@ class EntityTable:
             raise ValueError(f"{name}: columns of different lengths {lengths}")
         ordered = {c: columns[c] for c in entity.column_names}
         return cls(entity, ordered, **extra)  # type: ignore[arg-type]
-
-    @classmethod
-    def concat(cls, parts: list[EntityTable]) -> EntityTable:
-        """The rows of tables of one entity built alike (same columns, nulls and offsets), in order."""
-        first = parts[0]
-
-        def joined(field: str) -> dict[str, np.ndarray]:
-            return {c: np.concatenate([getattr(p, field)[c] for p in parts]) for c in getattr(first, field)}
-
-        return cls(
-            first.entity,
-            {c: concat_columns([p.columns[c] for p in parts]) for c in first.columns},
-            joined("nulls"),
-            joined("local_offsets"),
-            None if first.protected is None else np.concatenate([p.protected for p in parts]),  # type: ignore[misc]
-        )
 
     @property
     def name(self) -> str:

@@ -42,8 +42,10 @@ MANIFEST_COLUMNS = (
     "injected_value",
 )
 CHUNK_ROWS = 250_000
+SCAN_BYTES = 256 * 1024
 TOKEN_CHARS = 12  # of a generation's work dir names, `<landing>.new-<token>`
 _NEEDS_QUOTES = '[,"\\n\\r]'
+_SPECIAL_BYTES = (b",", b'"', b"\n", b"\r")  # the bytes _NEEDS_QUOTES matches
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,32 @@ def relative_path(entity: Entity, label: str) -> str:
     return f"{entity.source}/{entity.name}/{entity.name}_{label}.csv"
 
 
+def _value_bytes(text: pa.Array) -> memoryview:
+    """The bytes of a string array's values, end to end, from its data buffer (no copy)."""
+    offsets_buffer, data = text.buffers()[1:3]
+    if data is None or len(text) == 0:
+        return memoryview(b"")
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[text.offset : text.offset + len(text) + 1]
+    return memoryview(data)[offsets[0] : offsets[-1]]
+
+
+def _may_need_quotes(values: memoryview) -> bool:
+    """Whether the bytes hold a byte _NEEDS_QUOTES matches: searched at memchr speed in copies of
+    SCAN_BYTES (small enough to reuse the heap's memory, see generator.MMAP_THRESHOLD_BYTES)."""
+    for start in range(0, len(values), SCAN_BYTES):
+        piece = bytes(values[start : start + SCAN_BYTES])
+        if any(special in piece for special in _SPECIAL_BYTES):
+            return True
+    return False
+
+
 def quote_if_needed(text: pa.Array) -> pa.Array:
+    # Most columns have no value to quote: a byte search of all their values says so ~100x
+    # faster than matching the regex value by value. Null slots' bytes, if any, can only send a
+    # column to the exact check below.
+    if not _may_need_quotes(_value_bytes(text)):
+        return text
     needs = pc.fill_null(pc.match_substring_regex(text, _NEEDS_QUOTES), False)
     if not pc.any(needs).as_py():
         return text
@@ -158,11 +185,11 @@ def csv_lines(columns: list[pa.Array]) -> Iterator[memoryview]:
     n = len(columns[0]) if columns else 0
     for start in range(0, n, CHUNK_ROWS):
         part = [c.slice(start, CHUNK_ROWS) for c in columns]
-        rows = pc.binary_join_element_wise(*part, ",", null_handling="replace", null_replacement="")
-        lines = pc.binary_join_element_wise(rows, "", "\n")
-        width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
-        offsets = np.frombuffer(lines.buffers()[1], dtype=width)[lines.offset : lines.offset + len(lines) + 1]
-        yield memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
+        # The line end joined to the last column first: one join of the whole rows, not two.
+        last = pc.binary_join_element_wise(part[-1], "", "\n", null_handling="replace", null_replacement="")
+        yield _value_bytes(
+            pc.binary_join_element_wise(*part[:-1], last, ",", null_handling="replace", null_replacement="")
+        )
 
 
 def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]]) -> tuple[str, int]:
@@ -179,6 +206,14 @@ def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]
     return digest.hexdigest(), size
 
 
+
+
+def _is_in(values: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """np.isin(values, few) for a sorted set of few values (defect rows): a binary search per
+    value, where np.isin would sort the values of a whole file."""
+    if len(few) == 0:
+        return np.zeros(len(values), dtype=bool)
+    return few[np.minimum(np.searchsorted(few, values), len(few) - 1)] == values
 
 
 def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> Iterable[tuple[int | None, np.ndarray]]:
@@ -202,11 +237,24 @@ def _spilled_file_groups(table: SpilledTable, plan: DefectPlan) -> Iterator[tupl
     """As `_file_groups`, from month bounds (a spilled table's rows are in month order), a month
     at a time: no per-row array of the whole table. Late rows only go to months with rows, so
     every file is a month's."""
-    late = np.sort(plan.late)
     for index, month in enumerate(table.months.tolist()):
-        on_time = np.arange(table.bounds[index], table.bounds[index + 1])
+        first, stop = int(table.bounds[index]), int(table.bounds[index + 1])
+        on_time = np.ones(stop - first, dtype=bool)
+        on_time[plan.late[(plan.late >= first) & (plan.late < stop)] - first] = False
         arriving = np.sort(plan.late[plan.late_month == month])
-        yield month, np.r_[on_time[~np.isin(on_time, late)], arriving]
+        yield month, np.r_[first + np.flatnonzero(on_time), arriving]
+
+
+def _replaced(text: pa.Array, changes: list[tuple[int, str | None]]) -> pa.Array:
+    """The text with the values at the given positions (ascending, distinct) replaced: slices
+    joined around the few changed cells, ~5x faster than pc.replace_with_mask, which makes a
+    mask and a selection over the whole chunk."""
+    pieces, previous = [], 0
+    for position, value in changes:
+        pieces += [text.slice(previous, position - previous), pa.array([value], type=pa.string())]
+        previous = position + 1
+    pieces.append(text.slice(previous))
+    return pa.concat_arrays(pieces)
 
 
 def _rendered_blocks(
@@ -220,14 +268,11 @@ def _rendered_blocks(
         part = rows[start : start + CHUNK_ROWS]
         rendered = render_table(table.take(part))
         touched: dict[str, list[tuple[int, str | None]]] = {}
-        for position in np.flatnonzero(np.isin(part, cell_rows)).tolist():
+        for position in np.flatnonzero(_is_in(part, cell_rows)).tolist():
             cell = cells[int(part[position])]
             touched.setdefault(cell.column, []).append((position, cell.value))
         for name, changes in touched.items():
-            mask = np.zeros(len(part), dtype=bool)
-            mask[[p for p, _ in changes]] = True
-            replacements = pa.array([v for _, v in sorted(changes)], type=pa.string())
-            rendered[name] = pc.replace_with_mask(rendered[name], pa.array(mask), replacements)
+            rendered[name] = _replaced(rendered[name], sorted(changes))
         yield [
             quote_if_needed(rendered[c.name]) if c.name in text_columns or c.name in touched else rendered[c.name]
             for c in entity.columns
@@ -240,10 +285,10 @@ def _file_defects(
     """The manifest rows of one file: its cell defects, late rows and duplicate copies (at the end)."""
     entity = table.entity
     found: list[tuple[int, str, str, str]] = []  # position, defect type, column, value
-    for position in np.flatnonzero(np.isin(rows, np.array(sorted(cells), dtype=np.int64))).tolist():
+    for position in np.flatnonzero(_is_in(rows, np.array(sorted(cells), dtype=np.int64))).tolist():
         cell = cells[int(rows[position])]
         found.append((position, cell.defect_type, cell.column, "" if cell.value is None else cell.value))
-    found += [(int(p), LATE_ARRIVING, "", "") for p in np.flatnonzero(np.isin(rows, plan.late))]
+    found += [(int(p), LATE_ARRIVING, "", "") for p in np.flatnonzero(_is_in(rows, np.sort(plan.late)))]
     found += [(len(rows) + index, DUPLICATE_ROW, "", "") for index in range(len(copies))]
     found.sort()
     # Keys are never given a defect and a copy has its row's key: they render from the clean rows.
