@@ -62,8 +62,10 @@ Progress = Callable[[str], None]
 LONG_TABLE_ROWS = 1_000_000
 SCRATCH_DIR = ".scratch"
 M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
-# 1 MiB: measured at scale 1.0, 726 MB peak in 175 s; glibc's initial 128 KiB gives 648 MB but
-# 188 s (each mapped allocation is zero-filled again), the default dynamic threshold 1,236 MB in 158 s
+# 1 MiB: measured at scale 1.0 (before the writer and spill work of session 15), 726 MB peak in
+# 175 s; glibc's initial 128 KiB gives 648 MB but 188 s (each mapped allocation is zero-filled
+# again), the default dynamic threshold 1,236 MB in 158 s. Now 685 MB in 84 s; 4 MiB cut another
+# 15-20% at 0.25 and 0.5 for about 30 MB more (not measured at 1.0)
 MMAP_THRESHOLD_BYTES = 1024 * 1024
 
 
