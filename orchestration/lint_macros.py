@@ -53,7 +53,10 @@ MACRO_DIR = PROJECT_DIR / "macros"
 EXAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {
     "delete_keys_no_longer_grouped_in": {
         "key": "date_day",
-        "upstreams": [("marts.fct_sessions", "date_day", "true"), ("staging.orders", "cast(ordered_at as date)", "true")],
+        "upstreams": [
+            ("marts.fct_sessions", "date_day", "true"),
+            ("staging.orders", "cast(ordered_at as date)", "true"),
+        ],
     },
     "kpi_slice_sums": {
         "dimensions": ["category", "country"],

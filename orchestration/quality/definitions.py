@@ -344,11 +344,14 @@ where mart.orders is distinct from source.orders
     "revenue_monthly": [
         (
             "revenue: monthly revenue_usd matches staging payments minus refunds to the cent",
+            # converted as macros/commerce/commerce_to_usd.sql does: exact decimals, or a half-cent
+            # product rounds the other way
             """
 with rates as (select currency_code, date_day, usd_per_unit from intermediate.int_exchange_rates_daily),
 collected as (
     select cast(date_trunc('month', orders.ordered_at) as date) as month_start,
-        sum(cast(round(payments.payment_amount * rates.usd_per_unit, 2) as decimal(18, 2))) as usd
+        sum(cast(round(cast(payments.payment_amount as decimal(20, 6)) * cast(rates.usd_per_unit as decimal(18, 8)), 2)
+            as decimal(18, 2))) as usd
     from staging.stg_marketplace__payments as payments
     inner join staging.stg_marketplace__orders as orders on payments.order_id = orders.order_id
     inner join rates on payments.currency_code = rates.currency_code
@@ -358,7 +361,8 @@ collected as (
 ),
 refunded as (
     select cast(date_trunc('month', refunds.refunded_at) as date) as month_start,
-        sum(cast(round(refunds.refund_amount * rates.usd_per_unit, 2) as decimal(18, 2))) as usd
+        sum(cast(round(cast(refunds.refund_amount as decimal(20, 6)) * cast(rates.usd_per_unit as decimal(18, 8)), 2)
+            as decimal(18, 2))) as usd
     from staging.stg_marketplace__refunds as refunds
     inner join rates on refunds.currency_code = rates.currency_code
         and cast(refunds.refunded_at as date) = rates.date_day
