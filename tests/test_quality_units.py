@@ -53,23 +53,29 @@ def test_scores_and_verdict() -> None:
     assert describe(rows[3]) == "[accuracy] accuracy check — table raw.t: observed"
 
 
-def _revenue_mismatches(mart_revenue: float | None, refunds: list[tuple[str, float]]) -> list[tuple]:
-    """The revenue reconciliation over one paid order of 100 USD in January 2026 and `refunds`
-    (refunded_at, USD), against a mart that says `mart_revenue` for that month."""
+def _revenue_mismatches(
+    mart_revenue: float | None, refunds: list[tuple[str, float]], payment: float = 100.0, usd_per_unit: float = 1.0
+) -> list[tuple]:
+    """The revenue reconciliation over one paid order of `payment` (at `usd_per_unit`, a double as
+    in int_exchange_rates_daily) in January 2026 and `refunds` (refunded_at, at the same rate),
+    against a mart that says `mart_revenue` for that month."""
     [(_, query)] = RECONCILIATIONS["revenue_monthly"]
     with duckdb.connect() as con:
         con.execute("create schema staging; create schema intermediate")
         con.execute(
             "create table intermediate.int_exchange_rates_daily as "
-            "select 'USD' as currency_code, date '2026-01-10' as date_day, 1.0 as usd_per_unit"
+            "select 'USD' as currency_code, date '2026-01-10' as date_day, ?::double as usd_per_unit",
+            [usd_per_unit],
         )
         con.execute(
             "create table staging.stg_marketplace__orders as "
             "select 'O1' as order_id, timestamp '2026-01-10 10:00' as ordered_at"
         )
         con.execute(
-            "create table staging.stg_marketplace__payments as select 'O1' as order_id, 100.0 as payment_amount, "
-            "'USD' as currency_code, timestamp '2026-01-10 10:01' as attempted_at, 'succeeded' as payment_status"
+            "create table staging.stg_marketplace__payments as select 'O1' as order_id, "
+            "?::decimal(18, 2) as payment_amount, 'USD' as currency_code, "
+            "timestamp '2026-01-10 10:01' as attempted_at, 'succeeded' as payment_status",
+            [payment],
         )
         con.execute(
             "create table staging.stg_marketplace__refunds "
@@ -89,3 +95,10 @@ def test_revenue_reconciles_to_no_data_when_an_export_has_no_refunds() -> None:
     assert _revenue_mismatches(100.0, []) != []  # not collected less a zero
     assert _revenue_mismatches(90.0, [("2026-01-10 12:00", 10.0)]) == []
     assert _revenue_mismatches(None, [("2026-01-10 12:00", 10.0)]) != []
+
+
+def test_revenue_reconciles_a_half_cent_conversion_as_the_mart_rounds_it() -> None:
+    # 10.03 x 1.5 = 15.045: exact decimals round it to 15.05 (commerce_to_usd); a double product
+    # is 15.04499.. and rounds to 15.04
+    assert _revenue_mismatches(15.05, [("2026-01-10 12:00", 0.0)], payment=10.03, usd_per_unit=1.5) == []
+    assert _revenue_mismatches(15.04, [("2026-01-10 12:00", 0.0)], payment=10.03, usd_per_unit=1.5) != []
