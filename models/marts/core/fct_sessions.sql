@@ -82,12 +82,13 @@ changed_sessions as (
 
     select * from sessions
     {% if is_incremental() %}
-        where {{ written_since_last_run() }}
+        {% set written_since = written_since_last_run() %}
+        where {{ written_since }}
         union all
         select * from {{ ref('int_sessions_attributed') }}
         where
             session_id in (select orders_changed.session_id from orders_changed)
-            and not ({{ written_since_last_run() }})
+            and not ({{ written_since }})
     {% endif %}
 
 ),
