@@ -438,7 +438,8 @@ def test_an_incremental_builds_tests_read_the_rows_written_since_the_last_passin
     repeated_row = "unique_combination_of_columns_base_web_analytics__sessions__batch_id___row_number"
     with duckdb.connect(str(tested_copy.warehouse_path)) as con:
         old, other = con.execute(f"select session_id from {stg} order by session_id limit 2").fetchall()
-        con.execute(f"update {stg} set device_category = null where session_id = ?", [old[0]])
+        # the stg model is a view of its base model's staged rows: the rows are planted there
+        con.execute(f'update {base} set "deviceCategory" = null where "sessionId" = ?', [old[0]])
         con.execute(f"insert into {base} select * from {base} order by _batch_id, _row_number limit 1")
     unscoped = _test_sessions(tested_copy, False)
     assert nulls in unscoped and repeated_row in unscoped
@@ -447,8 +448,8 @@ def test_an_incremental_builds_tests_read_the_rows_written_since_the_last_passin
 
     with duckdb.connect(str(tested_copy.warehouse_path)) as con:
         con.execute(
-            f"update {stg} set landing_page = null, session_id = ?, _written_at = _written_at + interval 1 hour "
-            "where session_id = ?",
+            f'update {base} set "landingPage" = null, "sessionId" = ?, _written_at = _written_at + interval 1 hour '
+            'where "sessionId" = ? and _dq_reason is null and not _is_duplicate',
             [old[0], other[0]],
         )
         con.execute(

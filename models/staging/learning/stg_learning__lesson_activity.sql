@@ -1,15 +1,7 @@
-{#- Incremental (the event stream): a run takes in the base model's rows written since its last run
-    (its watermark, recorded after each run): it drops those it holds and appends those staged,
-    new deliveries and restated late flags alike. -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}"
-        ~ "{{ delete_rows_written_again(ref('base_learning__lesson_activity')) }}"
-        ~ "{% endif %}",
-    post_hook="{{ record_watermark(ref('base_learning__lesson_activity')) }}",
-) }}
+{#- A view (the event stream): the staged rows of base_learning__lesson_activity under their staging
+    names, with its `_written_at`, so the models reading it incrementally follow what the base
+    model wrote, and a build does not write these rows a second time. -#}
+{{ config(materialized='view') }}
 
 with
 
@@ -23,16 +15,6 @@ staged_lesson_activity as (
 
     select * from base_lesson_activity
     where {{ is_staged_row() }}
-
-),
-
--- the staged rows the base model wrote since this model's last run: all of them in a full build
-new_lesson_activity as (
-
-    select * from staged_lesson_activity
-    {% if is_incremental() %}
-        where {{ written_since_last_run() }}
-    {% endif %}
 
 ),
 
@@ -62,9 +44,9 @@ final as (
         _source_file,
         _batch_id,
         _row_number,
-        {{ written_at_stamp() }} as _written_at
+        _written_at
 
-    from new_lesson_activity
+    from staged_lesson_activity
 
 )
 
