@@ -9,6 +9,7 @@ values: money exactly to the cent (Decimal), rates to 1e-9 of the exact fraction
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -108,6 +109,20 @@ def test_every_entity_landed_and_only_the_two_planted_defects_are_quarantined(wa
     # ...and excluded downstream: 11 orders, 7 survey responses in the marts
     assert _rows(warehouse, "select count(*) as n from marts.fct_orders where order_id = 99") == [{"n": 0}]
     assert _rows(warehouse, "select sum(survey_responses) as n from marts.course_success_by_course") == [{"n": 7}]
+
+
+def test_the_views_read_in_a_copy_of_the_warehouse_under_another_name(warehouse: Path, tmp_path: Path) -> None:
+    """A DuckDB view names tables as written: one naming the warehouse's database (the file's
+    name) breaks in a copy under another name, a backup or a test's copy."""
+    copy = tmp_path / "renamed.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        views = con.execute(
+            "select schema_name, view_name from duckdb_views() where not internal and database_name = 'renamed'"
+        ).fetchall()
+        assert ("staging", "stg_web_analytics__sessions") in views
+        for schema, view in views:
+            assert con.execute(f'select count(*) from "{schema}"."{view}"').fetchone()[0] >= 0, view
 
 
 # ---------------------------------------------------------------------------- revenue

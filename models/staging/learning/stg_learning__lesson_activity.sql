@@ -7,7 +7,9 @@ with
 
 base_lesson_activity as (
 
-    select * from {{ ref('base_learning__lesson_activity') }}
+    -- without the database: a DuckDB view binds a name in its own database file, so it still
+    -- reads in a copy of the warehouse under another name, where the file's name differs
+    select * from {{ ref('base_learning__lesson_activity').include(database=false) }}
 
 ),
 

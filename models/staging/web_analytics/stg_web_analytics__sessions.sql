@@ -7,7 +7,9 @@ with
 
 base_sessions as (
 
-    select * from {{ ref('base_web_analytics__sessions') }}
+    -- without the database: a DuckDB view binds a name in its own database file, so it still
+    -- reads in a copy of the warehouse under another name, where the file's name differs
+    select * from {{ ref('base_web_analytics__sessions').include(database=false) }}
 
 ),
 
