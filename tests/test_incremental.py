@@ -371,7 +371,7 @@ def test_a_backfill_window_equals_a_full_refresh(backfilled):
 
 def test_a_backfill_derives_again_the_rows_of_its_window_and_what_follows_them(backfilled):
     """The base rows whose business time falls in the window, and only they when nothing else
-    changed, are written again; the models reading them follow (the window's attributed sessions)."""
+    changed, are written again; the models reading them follow (the window's sessions in fct_sessions)."""
     copy, _, (start, end), stamp = backfilled
     in_window = "ordered_at >= cast(? as timestamp) and ordered_at < cast(? as timestamp)"
     with duckdb.connect(str(copy), read_only=True) as con:
@@ -381,7 +381,7 @@ def test_a_backfill_derives_again_the_rows_of_its_window_and_what_follows_them(b
             [start, end, stamp],
         ).fetchall()
         sessions = con.execute(
-            "select count(*) filter (where _written_at = ?), count(*) from intermediate.int_sessions_attributed "
+            "select count(*) filter (where _written_at = ?), count(*) from marts.fct_sessions "
             "where started_at >= cast(? as timestamp) and started_at < cast(? as timestamp)",
             [stamp, start, end],
         ).fetchone()

@@ -1,80 +1,33 @@
-{#- Incremental (a row per session: the second biggest stream). A run computes only the sessions
-    staging wrote since its last run (new or redelivered) and those whose tracking code now names
-    another campaign, and stamps what it writes; afterwards it drops the sessions staging no longer
-    has. -#}
-{{ config(
-    materialized=incremental_materialization(),
-    unique_key='session_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    post_hook=[
-        "{{ record_watermark(ref('stg_web_analytics__sessions')) }}",
-        "{% if is_incremental() and may_hold_keys_no_longer_in(ref('stg_web_analytics__sessions')) %}"
-        ~ "{{ delete_keys_no_longer_in(ref('stg_web_analytics__sessions'), 'session_id') }}"
-        ~ "{% endif %}",
-    ],
-) }}
+{#- A view (a row per session: the second biggest stream): the attribution is a lookup and a
+    case expression, cheaper to run where the sessions are read than to write 25 million rows
+    again at scale 1.0. It carries staging's `_written_at`; `fct_sessions` takes in the sessions
+    written since its last run and those whose tracking code now names another campaign. Its refs
+    name no database: a DuckDB view naming the file's database breaks in a copy under another
+    name. -#}
+{{ config(materialized='view') }}
 
 with
 
 sessions as (
 
-    select * from {{ ref('stg_web_analytics__sessions') }}
+    select * from {{ ref('stg_web_analytics__sessions').include(database=false) }}
 
 ),
 
 tracking_codes as (
 
-    select * from {{ ref('int_campaign_tracking_codes') }}
-
-),
-
-{% if is_incremental() %}
-
--- each tracking code of the held sessions with the campaign it was attributed to
-held_codes as (
-
-    select distinct
-        utm_campaign,
-        campaign_id
-    from {{ this }}
-    where utm_campaign is not null
-
-),
-
--- the codes that now name another campaign (or none)
-reattributed_codes as (
-
-    select held_codes.utm_campaign
-    from held_codes
-    left join tracking_codes
-        on held_codes.utm_campaign = tracking_codes.utm_campaign
-    where held_codes.campaign_id is distinct from tracking_codes.campaign_id
-
-),
-
-{% endif %}
-
--- the sessions to compute: all of them in a full build
-changed_sessions as (
-
-    select * from sessions
-    {% if is_incremental() %}
-        where
-            {{ written_since_last_run() }}
-            or utm_campaign in (select reattributed_codes.utm_campaign from reattributed_codes)
-    {% endif %}
+    select * from {{ ref('int_campaign_tracking_codes').include(database=false) }}
 
 ),
 
 attributed as (
 
     select
-        changed_sessions.*,
+        sessions.*,
         tracking_codes.campaign_id
-    from changed_sessions
+    from sessions
     left join tracking_codes
-        on changed_sessions.utm_campaign = tracking_codes.utm_campaign
+        on sessions.utm_campaign = tracking_codes.utm_campaign
 
 ),
 
@@ -115,7 +68,7 @@ final as (
         duration_seconds,
 
         ---------- lineage
-        {{ written_at_stamp() }} as _written_at
+        _written_at
 
     from attributed
 

@@ -1,6 +1,7 @@
 {#- Incremental (a row per session: the second biggest stream). A run computes only the sessions
-    int_sessions_attributed wrote since its last run (new, redelivered, reattributed) and those
-    whose orders changed; afterwards it drops the sessions upstream no longer has. -#}
+    staging wrote since its last run (new or redelivered; `int_sessions_attributed`, a view, carries
+    staging's stamp), those whose tracking code now names another campaign, and those whose orders
+    changed; afterwards it drops the sessions upstream no longer has. -#}
 {{ config(
     materialized=incremental_materialization(),
     unique_key='session_id',
@@ -13,6 +14,8 @@
         ~ "{% endif %}",
     ],
 ) }}
+
+-- depends_on: {{ ref('int_campaign_tracking_codes') }} (read in an incremental run only)
 
 with
 
@@ -43,6 +46,34 @@ orders_per_session as (
 
 {% if is_incremental() %}
 
+tracking_codes as (
+
+    select * from {{ ref('int_campaign_tracking_codes') }}
+
+),
+
+-- each tracking code of the held sessions with the campaign it was attributed to
+held_codes as (
+
+    select distinct
+        utm_campaign,
+        campaign_id
+    from {{ this }}
+    where utm_campaign is not null
+
+),
+
+-- the codes that now name another campaign (or none)
+reattributed_codes as (
+
+    select held_codes.utm_campaign
+    from held_codes
+    left join tracking_codes
+        on held_codes.utm_campaign = tracking_codes.utm_campaign
+    where held_codes.campaign_id is distinct from tracking_codes.campaign_id
+
+),
+
 -- the orders the held sessions count
 held_orders as (
 
@@ -72,6 +103,16 @@ orders_changed as (
 
 ),
 
+-- the held sessions whose orders or campaign changed
+sessions_changed as (
+
+    select orders_changed.session_id from orders_changed
+    union
+    select session_id from {{ this }}
+    where utm_campaign in (select reattributed_codes.utm_campaign from reattributed_codes)
+
+),
+
 {% endif %}
 
 -- the sessions to compute: all of them in a full build. Two branches, not one `or`: the stamp
@@ -87,7 +128,7 @@ changed_sessions as (
         union all
         select * from {{ ref('int_sessions_attributed') }}
         where
-            session_id in (select orders_changed.session_id from orders_changed)
+            session_id in (select sessions_changed.session_id from sessions_changed)
             and not ({{ written_since }})
     {% endif %}
 
