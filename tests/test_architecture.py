@@ -112,17 +112,56 @@ KEY_TESTS = ("unique", "unique_combination_of_columns", "has_one_row")
 
 def models_without_a_key_test(manifest: Manifest) -> list[str]:
     """Models (ephemeral ones too: dbt tests them through the inlined CTE) with no test of their
-    grain: unique on a column, unique_combination_of_columns, or has_one_row for a one-row summary."""
+    grain: unique on a column, unique_combination_of_columns, or has_one_row for a one-row summary.
+    A view may instead name, in `meta.grain_tested_in`, the model that reads it row for row and
+    holds the key test (a test of the view would compute it once more): accepted only when that
+    model reads the view and is keyed itself."""
+    nodes = manifest["nodes"]
     keyed = {
         node.get("attached_node") or node["depends_on"]["nodes"][0]
-        for node in manifest["nodes"].values()
+        for node in nodes.values()
         if node["resource_type"] == "test" and (node.get("test_metadata") or {}).get("name") in KEY_TESTS
     }
+
+    def grain_held_downstream(uid: str) -> bool:
+        node = nodes[uid]
+        holder = (node.get("config", {}).get("meta") or {}).get("grain_tested_in")
+        holder_uid = f"model.{node['package_name']}.{holder}"
+        return (
+            holder is not None
+            and node["config"].get("materialized") == "view"
+            and holder_uid in keyed
+            and uid in nodes[holder_uid]["depends_on"]["nodes"]
+        )
+
     return sorted(
         node["original_file_path"]
-        for uid, node in manifest["nodes"].items()
-        if node["resource_type"] == "model" and uid not in keyed
+        for uid, node in nodes.items()
+        if node["resource_type"] == "model" and uid not in keyed and not grain_held_downstream(uid)
     )
+
+
+def test_a_view_s_grain_counts_as_tested_only_in_a_keyed_model_that_reads_it() -> None:
+    def model(name: str, parents: list[str], materialized: str = "table", **meta: str) -> dict[str, Any]:
+        node = _node(name, f"models/{name}.sql", parents)
+        return node | {"package_name": "p", "config": {"materialized": materialized, "meta": meta}}
+
+    nodes = {
+        "model.p.v_held": model("v_held", [], "view", grain_tested_in="fct"),
+        "model.p.v_not_read": model("v_not_read", [], "view", grain_tested_in="fct"),
+        "model.p.v_unkeyed_holder": model("v_unkeyed_holder", [], "view", grain_tested_in="fct_unkeyed"),
+        "model.p.t_held": model("t_held", [], "table", grain_tested_in="fct"),
+        "model.p.fct": model("fct", ["v_held", "t_held"]),
+        "model.p.fct_unkeyed": model("fct_unkeyed", ["v_unkeyed_holder"]),
+        "test.p.unique_fct": _node("unique_fct", "models/x.yml", ["fct"], "test")
+        | {"test_metadata": {"name": "unique"}, "attached_node": "model.p.fct"},
+    }
+    assert models_without_a_key_test({"nodes": nodes, "sources": {}}) == [
+        "models/fct_unkeyed.sql",
+        "models/t_held.sql",
+        "models/v_not_read.sql",
+        "models/v_unkeyed_holder.sql",
+    ]
 
 
 def test_every_model_has_a_primary_key_test(dbt_manifest: Manifest) -> None:
