@@ -86,8 +86,8 @@ lint: $(STAMP) ## ruff on the Python, sqlfluff on models, snapshots, dbt tests a
 evaluate: $(STAMP) ## dbt-project-evaluator's rules on the project (offline: EVALUATOR_DIR= and DBT_UTILS_DIR= checkouts)
 	@$(BIN)/python -m orchestration.evaluate $(if $(EVALUATOR_DIR),--evaluator-dir "$(EVALUATOR_DIR)") $(if $(DBT_UTILS_DIR),--dbt-utils-dir "$(DBT_UTILS_DIR)")
 
-bench: $(STAMP) ## time and memory of every step and the side-by-side ratios: SCALES=0.05,0.25 (data/bench/results.json)
-	@$(BIN)/python -m orchestration.bench --scales $(or $(SCALES),$(SCALE))
+bench: $(STAMP) ## time and memory of every step and the side-by-side ratios: SCALES=0.05,0.25 (SKIP=dbt_run,direct_sql; data/bench/results.json)
+	@$(BIN)/python -m orchestration.bench --scales $(or $(SCALES),$(SCALE)) $(if $(SKIP),--skip $(SKIP))
 
 SPARK_STAMP := $(VENV)/.spark-installed
 comma := ,

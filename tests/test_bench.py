@@ -144,3 +144,12 @@ def test_slowest_nodes_name_where_a_dbt_invocation_spent_its_time() -> None:
         ["2 models", 2.6],
         ["2 tests", 0.8],
     ]
+
+
+def test_skipped_steps_are_read_and_the_ones_others_need_refused_by_name() -> None:
+    assert bench.parse_skipped("dbt_run, direct_sql,") == {"dbt_run", "direct_sql"}
+    assert bench.parse_skipped("") == frozenset()
+    with pytest.raises(ValueError, match="unknown step.*dbt_runn"):
+        bench.parse_skipped("dbt_runn")
+    with pytest.raises(ValueError, match="build cannot be skipped"):
+        bench.parse_skipped("pandas,build")
