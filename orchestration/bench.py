@@ -256,9 +256,20 @@ def prepare_day_before(generated: Path, landing: Path, end: datetime) -> dict[st
                 writer.writerow(header)
                 writer.writerows(kept)
         else:
-            shutil.copy2(path, target)
+            place_copy(path, target)
         counts["files"] += 1
     return counts
+
+
+def place_copy(source: Path, target: Path) -> None:
+    """`target` with `source`'s bytes: a hard link where the file system allows (the landing dir
+    of a large scale would otherwise double the generated data on disk), else a copy. Neither
+    side is written in place afterwards: landing reads its files, the generator is done."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def deliver_new_day(generated: Path, landing: Path) -> list[str]:
@@ -271,7 +282,7 @@ def deliver_new_day(generated: Path, landing: Path) -> list[str]:
         if target.exists() and target.read_bytes() == path.read_bytes():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+        place_copy(path, target)
         delivered.append(relative)
     return delivered
 

@@ -153,3 +153,12 @@ def test_skipped_steps_are_read_and_the_ones_others_need_refused_by_name() -> No
         bench.parse_skipped("dbt_runn")
     with pytest.raises(ValueError, match="build cannot be skipped"):
         bench.parse_skipped("pandas,build")
+
+
+def test_a_placed_copy_replaces_the_target_with_the_source_s_bytes(tmp_path: Path) -> None:
+    source, target = tmp_path / "generated.csv", tmp_path / "landing.csv"
+    source.write_text("id\n1\n2\n")
+    target.write_text("id\n1\n")
+    bench.place_copy(source, target)
+    assert target.read_text() == "id\n1\n2\n"
+    assert source.read_text() == "id\n1\n2\n"
