@@ -263,8 +263,9 @@ def prepare_day_before(generated: Path, landing: Path, end: datetime) -> dict[st
 
 def place_copy(source: Path, target: Path) -> None:
     """`target` with `source`'s bytes: a hard link where the file system allows (the landing dir
-    of a large scale would otherwise double the generated data on disk), else a copy. Neither
-    side is written in place afterwards: landing reads its files, the generator is done."""
+    of a large scale would otherwise double the generated data on disk), else a copy. Both names
+    then share one file: change a landed file by replacing it (write a new file, rename it over),
+    never in place, or the generated file changes too (landing only reads its files)."""
     target.unlink(missing_ok=True)
     try:
         os.link(source, target)

@@ -34,11 +34,15 @@ SCHEMAS = ("staging", "intermediate", "marts")
 
 
 def _rewrite(path: Path, change) -> None:
+    """A landing file replaced by a changed copy, never written in place: the bench's landing dir
+    hard-links the generated files (bench.place_copy), which must keep what was generated."""
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     rows = [rows[0], *change(rows[0], rows[1:])]
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    changed = path.with_name(path.name + ".changing")
+    with changed.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
+    changed.replace(path)
 
 
 def _students_with_sessions(landing: Path, count: int) -> set[str]:
