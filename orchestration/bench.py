@@ -154,6 +154,19 @@ def slowest_nodes(run_results: Mapping[str, Any], count: int = SLOWEST_NODES) ->
     ]
 
 
+def failed_nodes(run_results: Mapping[str, Any], count: int = 5) -> list[str]:
+    """Why a dbt invocation failed, from its run_results.json: "<node>: <message>" (its first two
+    lines: dbt's "Runtime Error in model ..." and the engine's reason) of the first `count` nodes
+    that errored or failed; the skipped ones follow from those."""
+    failed = []
+    for result in run_results.get("results", []):
+        if result.get("status") not in ("error", "fail"):
+            continue
+        lines = [line.strip() for line in (result.get("message") or "").splitlines() if line.strip()]
+        failed.append(f"{str(result['unique_id']).split('.')[-1]}: {' '.join(lines[:2])}")
+    return failed[:count]
+
+
 def parse_moment(text: str) -> datetime | None:
     """A landed timestamp or date as aware UTC (no offset: UTC); None when it is not one."""
     text = text.strip()
@@ -447,6 +460,8 @@ def _child(step: str, scale: float, workdir: Path, seed: int) -> None:
             run_results = workdir / "target" / "run_results.json"
             if step in DBT_STEPS and run_results.exists():
                 detail["slowest_nodes"] = slowest_nodes(json.loads(run_results.read_text()))
+                if code != 0:
+                    detail["failed_nodes"] = failed_nodes(json.loads(run_results.read_text()))
             if code != 0:
                 detail["output_tail"] = output[-3000:]
     elif step == "read_csv":
@@ -477,7 +492,9 @@ def _measure(step: str, scale: float, workdir: Path, seed: int) -> dict[str, Any
         raise SystemExit(f"bench step {step} at scale {scale} failed:\n{completed.stderr[-3000:]}")
     measured = json.loads(lines[-1])
     if not measured["ok"]:
-        raise SystemExit(f"bench step {step} at scale {scale} failed: {json.dumps(measured)[-3000:]}")
+        failed = measured.get("failed_nodes")
+        why = "\n".join(failed) if failed else json.dumps(measured)[-3000:]
+        raise SystemExit(f"bench step {step} at scale {scale} failed:\n{why}")
     return measured
 
 

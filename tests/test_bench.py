@@ -162,3 +162,24 @@ def test_a_placed_copy_replaces_the_target_with_the_source_s_bytes(tmp_path: Pat
     bench.place_copy(source, target)
     assert target.read_text() == "id\n1\n2\n"
     assert source.read_text() == "id\n1\n2\n"
+
+
+def test_a_failed_dbt_step_names_the_nodes_and_the_engine_s_reason() -> None:
+    message = (
+        "Runtime Error in model base_web_analytics__sessions (models/staging/base.sql)\n"
+        '  IO Error: Could not write file "x.tmp": No space left on device\n  more detail'
+    )
+    run_results = {
+        "results": [
+            {"unique_id": "model.p.stg_a", "status": "success", "message": "OK"},
+            {"unique_id": "model.p.base_web_analytics__sessions", "status": "error", "message": message},
+            {"unique_id": "test.p.unique_fct_a_id", "status": "fail", "message": "Got 3 results"},
+            {"unique_id": "model.p.fct_b", "status": "skipped", "message": None},
+        ]
+    }
+    assert bench.failed_nodes(run_results) == [
+        "base_web_analytics__sessions: Runtime Error in model base_web_analytics__sessions "
+        '(models/staging/base.sql) IO Error: Could not write file "x.tmp": No space left on device',
+        "unique_fct_a_id: Got 3 results",
+    ]
+    assert bench.failed_nodes(run_results, count=1) == bench.failed_nodes(run_results)[:1]
