@@ -154,19 +154,6 @@ def slowest_nodes(run_results: Mapping[str, Any], count: int = SLOWEST_NODES) ->
     ]
 
 
-def failed_nodes(run_results: Mapping[str, Any], count: int = 5) -> list[str]:
-    """Why a dbt invocation failed, from its run_results.json: "<node>: <message>" (its first two
-    lines: dbt's "Runtime Error in model ..." and the engine's reason) of the first `count` nodes
-    that errored or failed; the skipped ones follow from those."""
-    failed = []
-    for result in run_results.get("results", []):
-        if result.get("status") not in ("error", "fail"):
-            continue
-        lines = [line.strip() for line in (result.get("message") or "").splitlines() if line.strip()]
-        failed.append(f"{str(result['unique_id']).split('.')[-1]}: {' '.join(lines[:2])}")
-    return failed[:count]
-
-
 def parse_moment(text: str) -> datetime | None:
     """A landed timestamp or date as aware UTC (no offset: UTC); None when it is not one."""
     text = text.strip()
@@ -293,7 +280,7 @@ def deliver_new_day(generated: Path, landing: Path) -> list[str]:
     for path in sorted(generated.rglob("*.csv")):
         relative = path.relative_to(generated).as_posix()
         target = landing / relative
-        if target.exists() and target.read_bytes() == path.read_bytes():
+        if target.exists() and (target.samefile(path) or target.read_bytes() == path.read_bytes()):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         place_copy(path, target)
@@ -316,16 +303,18 @@ def _environment(workdir: Path) -> dict[str, str]:
     }
 
 
-def _pipeline(arguments: list[str]) -> tuple[int, str]:
+def _pipeline(arguments: list[str]) -> tuple[int, str, str]:
+    """The pipeline's exit code, its output and its errors: a failed step says why on stderr
+    (for a dbt step, each failed node with the engine's reason)."""
     import contextlib
     import io
 
     from orchestration import pipeline
 
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
+    output, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(errors):
         code = pipeline.main(arguments)
-    return code, output.getvalue()
+    return code, output.getvalue(), errors.getvalue()
 
 
 def _read_csv_baseline(workdir: Path) -> dict[str, Any]:
@@ -455,14 +444,13 @@ def _child(step: str, scale: float, workdir: Path, seed: int) -> None:
             detail["failures"] = summary.failures[:5]
             shutil.rmtree(workdir / "dbt_run", ignore_errors=True)
         else:
-            code, output = _pipeline(arguments or [])
+            code, output, errors = _pipeline(arguments or [])
             detail["pipeline_steps"] = step_times(output)
             run_results = workdir / "target" / "run_results.json"
             if step in DBT_STEPS and run_results.exists():
                 detail["slowest_nodes"] = slowest_nodes(json.loads(run_results.read_text()))
-                if code != 0:
-                    detail["failed_nodes"] = failed_nodes(json.loads(run_results.read_text()))
             if code != 0:
+                detail["failure"] = errors.strip()[-3000:]
                 detail["output_tail"] = output[-3000:]
     elif step == "read_csv":
         detail = _read_csv_baseline(workdir)
@@ -492,8 +480,7 @@ def _measure(step: str, scale: float, workdir: Path, seed: int) -> dict[str, Any
         raise SystemExit(f"bench step {step} at scale {scale} failed:\n{completed.stderr[-3000:]}")
     measured = json.loads(lines[-1])
     if not measured["ok"]:
-        failed = measured.get("failed_nodes")
-        why = "\n".join(failed) if failed else json.dumps(measured)[-3000:]
+        why = measured.get("failure") or json.dumps(measured)[-3000:]
         raise SystemExit(f"bench step {step} at scale {scale} failed:\n{why}")
     return measured
 

@@ -124,12 +124,12 @@ def models_without_a_key_test(manifest: Manifest) -> list[str]:
     }
 
     def grain_held_downstream(uid: str) -> bool:
-        node = nodes[uid]
-        holder = (node.get("config", {}).get("meta") or {}).get("grain_tested_in")
-        holder_uid = f"model.{node['package_name']}.{holder}"
+        config = nodes[uid].get("config") or {}
+        holder = (config.get("meta") or {}).get("grain_tested_in")
+        holder_uid = f"model.{nodes[uid]['package_name']}.{holder}"
         return (
             holder is not None
-            and node["config"].get("materialized") == "view"
+            and config.get("materialized") == "view"
             and holder_uid in keyed
             and uid in nodes[holder_uid]["depends_on"]["nodes"]
         )

@@ -164,22 +164,14 @@ def test_a_placed_copy_replaces_the_target_with_the_source_s_bytes(tmp_path: Pat
     assert source.read_text() == "id\n1\n2\n"
 
 
-def test_a_failed_dbt_step_names_the_nodes_and_the_engine_s_reason() -> None:
-    message = (
-        "Runtime Error in model base_web_analytics__sessions (models/staging/base.sql)\n"
-        '  IO Error: Could not write file "x.tmp": No space left on device\n  more detail'
-    )
-    run_results = {
-        "results": [
-            {"unique_id": "model.p.stg_a", "status": "success", "message": "OK"},
-            {"unique_id": "model.p.base_web_analytics__sessions", "status": "error", "message": message},
-            {"unique_id": "test.p.unique_fct_a_id", "status": "fail", "message": "Got 3 results"},
-            {"unique_id": "model.p.fct_b", "status": "skipped", "message": None},
-        ]
-    }
-    assert bench.failed_nodes(run_results) == [
-        "base_web_analytics__sessions: Runtime Error in model base_web_analytics__sessions "
-        '(models/staging/base.sql) IO Error: Could not write file "x.tmp": No space left on device',
-        "unique_fct_a_id: Got 3 results",
-    ]
-    assert bench.failed_nodes(run_results, count=1) == bench.failed_nodes(run_results)[:1]
+def test_a_failed_step_keeps_the_pipeline_s_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline says why a step failed on stderr (for dbt, each failed node and the engine's
+    reason, e.g. "No space left on device"): the bench keeps it, not only the output's tail."""
+    monkeypatch.setenv("LANDING_DIR", str(tmp_path / "missing"))
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("PIPELINE_LOCK_TIMEOUT", "0")
+    code, output, errors = bench._pipeline(["--steps", "land"])
+    assert code != 0
+    assert "landing directory" in errors and "does not exist" in errors
+    assert "FAILED: step 'land files into raw' failed" in errors
+    assert "FAILED" not in output
