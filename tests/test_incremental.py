@@ -531,3 +531,83 @@ def test_an_aggregate_derives_again_only_the_days_its_input_changed(
         assert con.execute(f"select count(*) from {traffic} where date_day = ?", [emptied]).fetchone()[0] == 0
         kept = con.execute(f"select sum(pageviews) from {traffic} where date_day = ?", [untouched]).fetchone()[0]
         assert kept == planted
+
+
+ORDER_CHAIN = ("int_orders_converted", "int_order_items_enriched", "fct_orders", "fct_order_items")
+
+
+def test_the_order_chain_derives_again_only_what_its_inputs_changed(
+    warehouses: tuple[Path, Path, Changes], tmp_path_factory: pytest.TempPathFactory
+):
+    """The order chain after its inputs changed in place, without new stamps (as when the current
+    month arrives again whole): an exchange rate of a day corrected, a course moved to another
+    category, a line dropped, a refund dropped, an order given to another student. The incremental
+    run gives the rows a full refresh of the chain gives; a planted value in an order none of that
+    touches stays, so that order was not derived again."""
+    incremental, _, _ = warehouses
+    root = tmp_path_factory.mktemp("order_chain")
+    changed, full = root / "incremental.duckdb", root / "full.duckdb"
+    shutil.copy(incremental, changed)
+    with duckdb.connect(str(changed)) as con:
+        currency, day = con.execute(
+            "select currency_code, cast(ordered_at as date) from intermediate.int_orders_converted "
+            "where currency_code <> 'USD' order by ordered_at limit 1"
+        ).fetchone()
+        con.execute(
+            "update intermediate.int_exchange_rates_daily set usd_per_unit = usd_per_unit * 1.1 "
+            "where currency_code = ? and date_day = ?",
+            [currency, day],
+        )
+        course, category = con.execute(
+            "select course_id, (select max(category) from staging.stg_marketplace__courses) || ' (moved)' "
+            "from staging.stg_marketplace__order_items order by order_item_id limit 1"
+        ).fetchone()
+        con.execute("update staging.stg_marketplace__courses set category = ? where course_id = ?", [category, course])
+        dropped_line = con.execute(
+            "select order_item_id from staging.stg_marketplace__order_items where order_id in "
+            "(select order_id from staging.stg_marketplace__order_items group by order_id having count(*) > 1) "
+            "order by order_item_id desc limit 1"
+        ).fetchone()[0]
+        con.execute("delete from staging.stg_marketplace__order_items where order_item_id = ?", [dropped_line])
+        con.execute(
+            "delete from staging.stg_marketplace__refunds where refund_id = "
+            "(select max(refund_id) from staging.stg_marketplace__refunds)"
+        )
+        moved_order, new_owner = con.execute(
+            "select max(order_id), (select min(student_id) from staging.stg_marketplace__students) "
+            "from staging.stg_marketplace__orders"
+        ).fetchone()
+        con.execute("update staging.stg_marketplace__orders set student_id = ? where order_id = ?",
+                    [new_owner, moved_order])
+        untouched = con.execute(
+            "select order_id from marts.fct_orders as o where item_count > 0 and currency_code = 'USD' "
+            "and student_id <> ? and not exists (select 1 from staging.stg_marketplace__orders as same "
+            "where same.student_id = o.student_id and same.order_id = ?) "
+            "and order_id not in (select order_id from staging.stg_marketplace__order_items where course_id = ?) "
+            "order by order_id limit 1",
+            [new_owner, moved_order, course],
+        ).fetchone()[0]
+        con.execute("update marts.fct_orders set net_usd = net_usd + 1000 where order_id = ?", [untouched])
+    shutil.copy(changed, full)
+
+    settings = Settings(warehouse_path=changed, landing_dir=root)
+    chain = ["int_payments_converted", "int_refunds_converted", *ORDER_CHAIN]
+    assert run_dbt(["run", "--select", *chain], settings).success
+    refreshed = Settings(warehouse_path=full, landing_dir=root)
+    assert run_dbt(["run", "--full-refresh", "--select", *chain], refreshed).success
+
+    with duckdb.connect(str(changed)) as con:
+        con.execute(f"attach '{full}' as full_refresh (read_only)")
+        kept = con.execute("select net_usd from marts.fct_orders where order_id = ?", [untouched]).fetchone()[0]
+        con.execute("update marts.fct_orders set net_usd = net_usd - 1000 where order_id = ?", [untouched])
+        catalog = con.execute("select current_database()").fetchone()[0]
+        schemas = {"int_orders_converted": "intermediate", "int_order_items_enriched": "intermediate"}
+        differing = {
+            model: n for model in ORDER_CHAIN if (n := _differences(con, schemas.get(model, "marts"), model, catalog))
+        }
+        full_net = con.execute("select net_usd from full_refresh.marts.fct_orders where order_id = ?",
+                               [untouched]).fetchone()[0]
+        assert con.execute("select count(*) from marts.fct_order_items where order_item_id = ?",
+                           [dropped_line]).fetchone()[0] == 0
+    assert differing == {}
+    assert kept == full_net + 1000

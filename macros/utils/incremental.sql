@@ -130,12 +130,13 @@ create table if not exists {{ incremental_state_relation('tested_builds') }} (
 )
 {%- endmacro %}
 
-{#- A post-hook: the newest `_written_at` of `upstream` is what this run took in. -#}
+{#- A post-hook: the newest `_written_at` of `upstream` (and of any further relations given, for a
+    model following several stamped inputs) is what this run took in. -#}
 {% macro record_watermark(upstream) -%}
-    {{ return(adapter.dispatch('record_watermark', 'elearning_kpi')(upstream)) }}
+    {{ return(adapter.dispatch('record_watermark', 'elearning_kpi')([upstream] + (varargs | list))) }}
 {%- endmacro %}
 
-{% macro default__record_watermark(upstream) -%}
+{% macro default__record_watermark(upstreams) -%}
 insert into {{ incremental_state_relation('watermarks') }} (
     model_name, upstream_written_at, recorded_at
 )
@@ -143,7 +144,14 @@ select
     {{ dbt.string_literal(this.identifier) }} as model_name,
     max(_written_at) as upstream_written_at,
     {{ written_at_stamp() }} as recorded_at
-from {{ upstream }}
+from (
+    {%- for relation in upstreams %}
+    select max(_written_at) as _written_at from {{ relation }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+) as upstream_stamps
 {%- endmacro %}
 
 {#- Whether this model may hold keys `upstream` no longer has, for a model holding one row per

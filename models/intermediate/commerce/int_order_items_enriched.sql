@@ -1,3 +1,21 @@
+{#- Incremental (one row per order line). A run derives again the lines int_orders_converted wrote
+    an order of since this model's last run, and those whose row, course or refunds differ from
+    what it holds (compared, as staging re-sends the current month whole); afterwards it drops the
+    lines staging no longer has. Staging keeps only lines of valid orders and int_orders_converted
+    holds every staged order, so this model holds one row per staged line. -#}
+{{ config(
+    materialized=incremental_materialization(),
+    unique_key='order_item_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ record_watermark(ref('int_orders_converted')) }}",
+        "{% if is_incremental() and may_hold_keys_no_longer_in(ref('stg_marketplace__order_items')) %}"
+        ~ "{{ delete_keys_no_longer_in(ref('stg_marketplace__order_items'), 'order_item_id') }}"
+        ~ "{% endif %}",
+    ],
+) }}
+
 with
 
 order_items as (
@@ -35,12 +53,55 @@ refunds_per_item as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the lines held whose row, course or refunds differ from what the inputs give now, and new lines
+lines_changed as (
+
+    select order_items.order_item_id
+    from order_items
+    left join {{ this }} as held
+        on order_items.order_item_id = held.order_item_id
+    left join courses
+        on order_items.course_id = courses.course_id
+    left join refunds_per_item
+        on order_items.order_item_id = refunds_per_item.order_item_id
+    where
+        held.order_item_id is null
+        or held.order_id <> order_items.order_id
+        or held.course_id <> order_items.course_id
+        or held.list_price <> order_items.list_price
+        or held.discount_amount <> order_items.discount_amount
+        or held.paid_amount <> order_items.paid_amount
+        or held.instructor_id is distinct from courses.instructor_id
+        or held.category is distinct from courses.category
+        or held.subcategory is distinct from courses.subcategory
+        or held.difficulty_level is distinct from courses.difficulty_level
+        or held.refunded_at is distinct from refunds_per_item.refunded_at
+        or held.refunded_usd <> coalesce(refunds_per_item.refunded_usd, 0)
+
+),
+
+{% endif %}
+
+-- the lines to derive: all of them in a full build
+lines_to_derive as (
+
+    select * from order_items
+    {% if is_incremental() %}
+        where
+            order_item_id in (select lines_changed.order_item_id from lines_changed)
+            or order_id in (select orders.order_id from orders where {{ written_since_last_run() }})
+    {% endif %}
+
+),
+
 joined as (
 
     select
-        order_items.order_item_id,
-        order_items.order_id,
-        order_items.course_id,
+        lines_to_derive.order_item_id,
+        lines_to_derive.order_id,
+        lines_to_derive.course_id,
         orders.student_id,
         courses.instructor_id,
         courses.category,
@@ -53,20 +114,21 @@ joined as (
         orders.is_first_paid_order,
         orders.ordered_at,
         refunds_per_item.refunded_at,
-        order_items.list_price,
-        order_items.discount_amount,
-        order_items.paid_amount,
+        lines_to_derive.list_price,
+        lines_to_derive.discount_amount,
+        lines_to_derive.paid_amount,
         orders.usd_per_unit,
-        {{ commerce_to_usd("order_items.list_price", "orders.usd_per_unit") }} as list_price_usd,
-        {{ commerce_to_usd("order_items.paid_amount", "orders.usd_per_unit") }} as paid_usd,
+        {{ commerce_to_usd("lines_to_derive.list_price", "orders.usd_per_unit") }}
+            as list_price_usd,
+        {{ commerce_to_usd("lines_to_derive.paid_amount", "orders.usd_per_unit") }} as paid_usd,
         coalesce(refunds_per_item.refunded_usd, 0) as refunded_usd
-    from order_items
+    from lines_to_derive
     inner join orders
-        on order_items.order_id = orders.order_id
+        on lines_to_derive.order_id = orders.order_id
     left join courses
-        on order_items.course_id = courses.course_id
+        on lines_to_derive.course_id = courses.course_id
     left join refunds_per_item
-        on order_items.order_item_id = refunds_per_item.order_item_id
+        on lines_to_derive.order_item_id = refunds_per_item.order_item_id
 
 ),
 
@@ -107,7 +169,10 @@ final as (
         cast(list_price_usd - paid_usd as decimal(18, 2)) as discount_usd,
         paid_usd,
         refunded_usd,
-        cast(paid_usd - refunded_usd as decimal(38, 2)) as net_paid_usd
+        cast(paid_usd - refunded_usd as decimal(38, 2)) as net_paid_usd,
+
+        ---------- lineage
+        {{ written_at_stamp() }} as _written_at
 
     from joined
 

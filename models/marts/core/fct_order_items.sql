@@ -1,3 +1,20 @@
+{#- Incremental (one row per order line). An order's collected payments are shared over all its
+    lines, so a run derives again every line of the orders int_order_items_enriched wrote a line
+    of since this model's last run, those fct_orders wrote, and those whose count of lines changed;
+    afterwards it drops the lines upstream no longer has. -#}
+{{ config(
+    materialized=incremental_materialization(),
+    unique_key='order_item_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ record_watermark(ref('int_order_items_enriched'), ref('fct_orders')) }}",
+        "{% if is_incremental() and may_hold_keys_no_longer_in(ref('int_order_items_enriched')) %}"
+        ~ "{{ delete_keys_no_longer_in(ref('int_order_items_enriched'), 'order_item_id') }}"
+        ~ "{% endif %}",
+    ],
+) }}
+
 with
 
 order_items as (
@@ -9,6 +26,26 @@ order_items as (
 orders as (
 
     select * from {{ ref('fct_orders') }}
+
+),
+
+{% if is_incremental() %}
+
+{{ keys_to_derive_again_ctes(
+    ref('int_order_items_enriched'), 'order_id', '1', name='orders_of_lines_changed'
+) }},
+
+{% endif %}
+
+-- the lines to derive: all of them in a full build, else every line of the orders changed
+lines_to_derive as (
+
+    select * from order_items
+    {% if is_incremental() %}
+        where
+            order_id in (select orders_of_lines_changed.order_id from orders_of_lines_changed)
+            or order_id in (select orders.order_id from orders where {{ written_since_last_run() }})
+    {% endif %}
 
 ),
 
@@ -26,7 +63,7 @@ line_shares as (
             ),
             {{ dbt.cast('1', dbt.type_float()) }} / count(*) over (partition by order_id)
         ) as order_share
-    from order_items
+    from lines_to_derive
 
 ),
 
@@ -34,48 +71,52 @@ final as (
 
     select
         ---------- keys
-        order_items.order_item_id,
+        lines_to_derive.order_item_id,
 
         ---------- foreign keys
-        order_items.order_id,
-        order_items.course_id,
-        order_items.student_id,
-        order_items.instructor_id,
+        lines_to_derive.order_id,
+        lines_to_derive.course_id,
+        lines_to_derive.student_id,
+        lines_to_derive.instructor_id,
 
         ---------- attributes
-        order_items.category,
-        order_items.subcategory,
-        order_items.difficulty_level,
-        order_items.currency_code,
-        order_items.coupon_code,
-        order_items.order_payment_status,
-        order_items.has_succeeded_payment,
-        order_items.is_first_paid_order,
-        order_items.is_discounted,
-        order_items.is_refunded,
+        lines_to_derive.category,
+        lines_to_derive.subcategory,
+        lines_to_derive.difficulty_level,
+        lines_to_derive.currency_code,
+        lines_to_derive.coupon_code,
+        lines_to_derive.order_payment_status,
+        lines_to_derive.has_succeeded_payment,
+        lines_to_derive.is_first_paid_order,
+        lines_to_derive.is_discounted,
+        lines_to_derive.is_refunded,
 
         ---------- timestamps (UTC)
-        order_items.ordered_at,
-        cast({{ dbt.date_trunc('month', 'order_items.ordered_at') }} as date) as order_month_start,
-        order_items.refunded_at,
+        lines_to_derive.ordered_at,
+        cast({{ dbt.date_trunc('month', 'lines_to_derive.ordered_at') }} as date)
+            as order_month_start,
+        lines_to_derive.refunded_at,
 
         ---------- measures
-        order_items.list_price,
-        order_items.discount_amount,
-        order_items.paid_amount,
-        order_items.usd_per_unit,
-        order_items.list_price_usd,
-        order_items.discount_usd,
-        order_items.paid_usd,
-        order_items.refunded_usd,
-        order_items.net_paid_usd,
-        coalesce(orders.collected_usd, 0) * line_shares.order_share as collected_usd
+        lines_to_derive.list_price,
+        lines_to_derive.discount_amount,
+        lines_to_derive.paid_amount,
+        lines_to_derive.usd_per_unit,
+        lines_to_derive.list_price_usd,
+        lines_to_derive.discount_usd,
+        lines_to_derive.paid_usd,
+        lines_to_derive.refunded_usd,
+        lines_to_derive.net_paid_usd,
+        coalesce(orders.collected_usd, 0) * line_shares.order_share as collected_usd,
 
-    from order_items
+        ---------- lineage
+        {{ written_at_stamp() }} as _written_at
+
+    from lines_to_derive
     inner join line_shares
-        on order_items.order_item_id = line_shares.order_item_id
+        on lines_to_derive.order_item_id = line_shares.order_item_id
     left join orders
-        on order_items.order_id = orders.order_id
+        on lines_to_derive.order_id = orders.order_id
 
 )
 
