@@ -239,6 +239,35 @@ delete from {{ this }}
 where {{ absent | join(' and ') }}
 {%- endmacro %}
 
+{#- The rows of `derived` (a CTE of every row a full build writes) this model does not hold as
+    they are: new keys, and keys whose row differs in a column other than `_written_at`. For a
+    model cheap to derive whole but costly to write, whose readers take in what it writes: a run
+    writes what changed. The columns are the ones the model holds, read when it runs. -#}
+{% macro rows_differing_from_held(derived, key) -%}
+select {{ derived }}.*
+from {{ derived }}
+left join {{ this }} as held
+    on {{ derived }}.{{ key }} = held.{{ key }}
+where
+    held.{{ key }} is null
+    {%- for column in columns_held_besides(key) %}
+    or {{ derived }}.{{ column }} is distinct from held.{{ column }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- This model's columns other than `key` and `_written_at`, quoted; none at parse time. -#}
+{% macro columns_held_besides(key) -%}
+    {%- set columns = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- if column.name | lower not in ('_written_at', key) -%}
+                {%- do columns.append(adapter.quote(column.name)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
 {#- The materialization of the incremental models. Their strategy is delete+insert by key, which
     DuckDB has; Spark without Delta or Iceberg has no delete, so there they are rebuilt whole each
     run (the full-refresh path, which gives the same rows) until they overwrite the partitions

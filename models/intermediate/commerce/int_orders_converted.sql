@@ -1,9 +1,9 @@
-{#- Incremental (one row per order, the root of the order chain). A run derives again every order
-    of the students whose orders, payments, refunds or exchange rates changed: it compares what it
-    holds with its inputs (each order's row, its payment and refund totals, the rate of its day),
-    not staging's stamps, because the current month's files arrive again whole every day while few
-    of their rows change; and all of a student's orders, because their order numbers follow from
-    each other. It stamps what it writes; afterwards it drops the orders staging no longer has. -#}
+{#- Incremental (one row per order, the root of the order chain). Deriving every order is cheap
+    (aggregates and a window over the student's orders); writing them all is not, and the models
+    after this one take in what it writes. So a run derives every order and writes only the orders
+    whose row differs from the one it holds (compared, not taken from staging's stamps: the
+    current month arrives again whole every day while few of its rows change), stamped; afterwards
+    it drops the orders staging no longer has. -#}
 {{ config(
     materialized=incremental_materialization(),
     unique_key='order_id',
@@ -69,18 +69,29 @@ refunds_per_order as (
 
 ),
 
-{% if is_incremental() %}
-
--- the orders held whose row or inputs differ from what the inputs give now, new orders and the
--- orders staging no longer has, with their held and current students
-orders_changed as (
+joined as (
 
     select
-        held.student_id as held_student_id,
-        orders.student_id
-    from {{ this }} as held
-    full outer join orders
-        on held.order_id = orders.order_id
+        orders.order_id,
+        orders.student_id,
+        orders.session_id,
+        orders.currency_code,
+        orders.coupon_code,
+        orders.payment_status as order_payment_status,
+        orders.is_late_arriving,
+        orders.ordered_at,
+        payments_per_order.paid_at,
+        refunds_per_order.first_refunded_at,
+        orders.order_total,
+        exchange_rates.usd_per_unit,
+        {{ commerce_to_usd("orders.order_total", "exchange_rates.usd_per_unit") }}
+            as order_total_usd,
+        coalesce(payments_per_order.payment_attempts, 0) as payment_attempts,
+        coalesce(payments_per_order.succeeded_payments, 0) > 0 as has_succeeded_payment,
+        coalesce(payments_per_order.collected_usd, 0) as collected_usd,
+        coalesce(refunds_per_order.refunds, 0) as refunds,
+        coalesce(refunds_per_order.refunded_usd, 0) as refunded_usd
+    from orders
     left join payments_per_order
         on orders.order_id = payments_per_order.order_id
     left join refunds_per_order
@@ -89,81 +100,6 @@ orders_changed as (
         on
             orders.currency_code = exchange_rates.currency_code
             and cast(orders.ordered_at as date) = exchange_rates.date_day
-    where
-        held.order_id is null
-        or orders.order_id is null
-        or held.student_id <> orders.student_id
-        or held.session_id is distinct from orders.session_id
-        or held.currency_code <> orders.currency_code
-        or held.coupon_code is distinct from orders.coupon_code
-        or held.order_payment_status <> orders.payment_status
-        or held.is_late_arriving <> orders.is_late_arriving
-        or held.ordered_at <> orders.ordered_at
-        or held.order_total <> orders.order_total
-        or held.usd_per_unit is distinct from exchange_rates.usd_per_unit
-        or held.payment_attempts <> coalesce(payments_per_order.payment_attempts, 0)
-        or held.has_succeeded_payment <> (coalesce(payments_per_order.succeeded_payments, 0) > 0)
-        or held.paid_at is distinct from payments_per_order.paid_at
-        or held.collected_usd <> coalesce(payments_per_order.collected_usd, 0)
-        or held.refunds <> coalesce(refunds_per_order.refunds, 0)
-        or held.first_refunded_at is distinct from refunds_per_order.first_refunded_at
-        or held.refunded_usd <> coalesce(refunds_per_order.refunded_usd, 0)
-
-),
-
-students_changed as (
-
-    select student_id from orders_changed
-    where student_id is not null
-    union
-    select held_student_id as student_id from orders_changed
-    where held_student_id is not null
-
-),
-
-{% endif %}
-
--- the orders to derive: all of them in a full build
-orders_to_derive as (
-
-    select * from orders
-    {% if is_incremental() %}
-        where student_id in (select students_changed.student_id from students_changed)
-    {% endif %}
-
-),
-
-joined as (
-
-    select
-        orders_to_derive.order_id,
-        orders_to_derive.student_id,
-        orders_to_derive.session_id,
-        orders_to_derive.currency_code,
-        orders_to_derive.coupon_code,
-        orders_to_derive.payment_status as order_payment_status,
-        orders_to_derive.is_late_arriving,
-        orders_to_derive.ordered_at,
-        payments_per_order.paid_at,
-        refunds_per_order.first_refunded_at,
-        orders_to_derive.order_total,
-        exchange_rates.usd_per_unit,
-        {{ commerce_to_usd("orders_to_derive.order_total", "exchange_rates.usd_per_unit") }}
-            as order_total_usd,
-        coalesce(payments_per_order.payment_attempts, 0) as payment_attempts,
-        coalesce(payments_per_order.succeeded_payments, 0) > 0 as has_succeeded_payment,
-        coalesce(payments_per_order.collected_usd, 0) as collected_usd,
-        coalesce(refunds_per_order.refunds, 0) as refunds,
-        coalesce(refunds_per_order.refunded_usd, 0) as refunded_usd
-    from orders_to_derive
-    left join payments_per_order
-        on orders_to_derive.order_id = payments_per_order.order_id
-    left join refunds_per_order
-        on orders_to_derive.order_id = refunds_per_order.order_id
-    left join exchange_rates
-        on
-            orders_to_derive.currency_code = exchange_rates.currency_code
-            and cast(orders_to_derive.ordered_at as date) = exchange_rates.date_day
 
 ),
 
@@ -188,7 +124,7 @@ sequenced as (
 
 ),
 
-final as (
+derived as (
 
     select
         ---------- keys
@@ -230,6 +166,17 @@ final as (
         {{ written_at_stamp() }} as _written_at
 
     from sequenced
+
+),
+
+-- in an incremental run, the orders new or derived otherwise than held
+final as (
+
+    {% if is_incremental() %}
+    {{ rows_differing_from_held('derived', 'order_id') }}
+    {% else %}
+    select * from derived
+    {% endif %}
 
 )
 
