@@ -611,3 +611,70 @@ def test_the_order_chain_derives_again_only_what_its_inputs_changed(
                            [dropped_line]).fetchone()[0] == 0
     assert differing == {}
     assert kept == full_net + 1000
+
+
+ENROLLMENT_CHAIN = ("int_enrollments_progress", "fct_enrollments")
+
+
+def test_the_enrollment_chain_writes_only_the_enrollments_whose_inputs_changed(
+    warehouses: tuple[Path, Path, Changes], tmp_path_factory: pytest.TempPathFactory
+):
+    """The enrollment chain after its inputs changed in place: a student's time zone, a course's
+    category, a certificate dropped. The incremental run gives the rows a full refresh gives, and
+    writes only the enrollments of that student, that course and that certificate: a planted
+    value in another enrollment stays."""
+    incremental, _, _ = warehouses
+    root = tmp_path_factory.mktemp("enrollment_chain")
+    changed, full = root / "incremental.duckdb", root / "full.duckdb"
+    shutil.copy(incremental, changed)
+    with duckdb.connect(str(changed)) as con:
+        student, course = con.execute(
+            "select student_id, course_id from intermediate.int_enrollments_progress order by enrollment_id limit 1"
+        ).fetchone()
+        con.execute("update staging.stg_marketplace__students set time_zone = 'Pacific/Auckland' "
+                    "where student_id = ?", [student])
+        other_course = con.execute(
+            "select min(course_id) from intermediate.int_enrollments_progress where course_id <> ?", [course]
+        ).fetchone()[0]
+        con.execute("update staging.stg_marketplace__courses set category = category || ' (moved)' "
+                    "where course_id = ?", [other_course])
+        certified = con.execute(
+            "select enrollment_id from staging.stg_learning__certificates order by enrollment_id desc limit 1"
+        ).fetchone()[0]
+        con.execute("delete from staging.stg_learning__certificates where enrollment_id = ?", [certified])
+        expected = con.execute(
+            "select count(*) from intermediate.int_enrollments_progress "
+            "where student_id = ? or course_id = ? or enrollment_id = ?",
+            [student, other_course, certified],
+        ).fetchone()[0]
+        untouched = con.execute(
+            "select enrollment_id from marts.fct_enrollments where student_id <> ? and course_id <> ? "
+            "and enrollment_id <> ? order by enrollment_id limit 1",
+            [student, other_course, certified],
+        ).fetchone()[0]
+        con.execute("update marts.fct_enrollments set lessons_total = lessons_total + 1000 where enrollment_id = ?",
+                    [untouched])
+        stamp = con.execute("select max(_written_at) from intermediate.int_enrollments_progress").fetchone()[0]
+    shutil.copy(changed, full)
+
+    assert run_dbt(["run", "--select", *ENROLLMENT_CHAIN], Settings(warehouse_path=changed, landing_dir=root)).success
+    refreshed = Settings(warehouse_path=full, landing_dir=root)
+    assert run_dbt(["run", "--full-refresh", "--select", *ENROLLMENT_CHAIN], refreshed).success
+
+    with duckdb.connect(str(changed)) as con:
+        written = con.execute(
+            "select count(*) from intermediate.int_enrollments_progress where _written_at > ?", [stamp]
+        ).fetchone()[0]
+        kept = con.execute("select lessons_total from marts.fct_enrollments where enrollment_id = ?",
+                           [untouched]).fetchone()[0]
+        con.execute("update marts.fct_enrollments set lessons_total = lessons_total - 1000 where enrollment_id = ?",
+                    [untouched])
+        con.execute(f"attach '{full}' as full_refresh (read_only)")
+        catalog = con.execute("select current_database()").fetchone()[0]
+        schemas = {"int_enrollments_progress": "intermediate", "fct_enrollments": "marts"}
+        differing = {model: n for model in ENROLLMENT_CHAIN if (n := _differences(con, schemas[model], model, catalog))}
+        full_total = con.execute("select lessons_total from full_refresh.marts.fct_enrollments where enrollment_id = ?",
+                                 [untouched]).fetchone()[0]
+    assert differing == {}
+    assert 0 < written <= expected
+    assert kept == full_total + 1000

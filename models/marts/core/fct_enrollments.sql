@@ -1,3 +1,20 @@
+{#- Incremental (one row per enrollment): a run derives again the enrollments
+    int_enrollments_progress wrote since its last run, and every enrollment when the catalog's
+    cohort windows differ from the ones held; afterwards it drops the enrollments upstream no
+    longer has. -#}
+{{ config(
+    materialized=incremental_materialization(),
+    unique_key='enrollment_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ record_watermark(ref('int_enrollments_progress')) }}",
+        "{% if is_incremental() and may_hold_keys_no_longer_in(ref('int_enrollments_progress')) %}"
+        ~ "{{ delete_keys_no_longer_in(ref('int_enrollments_progress'), 'enrollment_id') }}"
+        ~ "{% endif %}",
+    ],
+) }}
+
 with
 
 enrollments as (
@@ -26,10 +43,43 @@ cohort_windows as (
 
 ),
 
+{% if is_incremental() %}
+
+-- the held rows' cohort windows that the catalog no longer gives: every row is derived again
+windows_changed as (
+
+    select count(*) as held_windows_changed
+    from (
+        select distinct
+            completion_window_days,
+            certification_window_days
+        from {{ this }}
+    ) as held
+    cross join cohort_windows
+    where
+        held.completion_window_days is distinct from cohort_windows.completion_window_days
+        or held.certification_window_days is distinct from cohort_windows.certification_window_days
+
+),
+
+{% endif %}
+
+-- the enrollments to derive: all of them in a full build
+enrollments_to_derive as (
+
+    select * from enrollments
+    {% if is_incremental() %}
+        where
+            {{ written_since_last_run() }}
+            or (select windows_changed.held_windows_changed from windows_changed) > 0
+    {% endif %}
+
+),
+
 localized as (
 
     select
-        enrollments.*,
+        enrollments_to_derive.*,
         -- Students without a known time zone are bucketed in UTC.
         {{ learning_to_local_timestamp('enrolled_at', "coalesce(student_time_zone, 'UTC')") }}
             as enrolled_at_local,
@@ -45,7 +95,7 @@ localized as (
         ) as is_certified_in_window,
         cohort_windows.completion_window_days,
         cohort_windows.certification_window_days
-    from enrollments
+    from enrollments_to_derive
     cross join cohort_windows
 
 ),
@@ -105,7 +155,10 @@ final as (
         reported_progress_pct,
         days_to_completion,
         {{ safe_divide('lessons_completed', 'lessons_total') }} as lesson_completion_rate,
-        {{ safe_divide('video_seconds_watched', 'video_seconds_opened') }} as video_watch_rate
+        {{ safe_divide('video_seconds_watched', 'video_seconds_opened') }} as video_watch_rate,
+
+        ---------- lineage
+        {{ written_at_stamp() }} as _written_at
 
     from localized
 
