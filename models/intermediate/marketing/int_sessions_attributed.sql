@@ -14,9 +14,15 @@ sessions as (
 
 ),
 
+-- one row per code, as in int_campaign_tracking_codes, but grouped here so DuckDB knows it and
+-- leaves the join out where the campaign is not read (a count or the date bounds of the sessions)
 tracking_codes as (
 
-    select * from {{ ref('int_campaign_tracking_codes').include(database=false) }}
+    select
+        utm_campaign,
+        min(campaign_id) as campaign_id
+    from {{ ref('int_campaign_tracking_codes').include(database=false) }}
+    group by utm_campaign
 
 ),
 
