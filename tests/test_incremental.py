@@ -533,7 +533,30 @@ def test_an_aggregate_derives_again_only_the_days_its_input_changed(
         assert kept == planted
 
 
-ORDER_CHAIN = ("int_orders_converted", "int_order_items_enriched", "fct_orders", "fct_order_items")
+def _run_incrementally_and_in_full(changed: Path, selected: list[str]) -> Path:
+    """A copy of `changed` next to it, then `dbt run` of `selected` on `changed` (incremental) and
+    with --full-refresh on the copy; returns the copy."""
+    full = changed.with_name("full.duckdb")
+    shutil.copy(changed, full)
+    assert run_dbt(["run", "--select", *selected], Settings(warehouse_path=changed, landing_dir=changed.parent)).success
+    refreshed = Settings(warehouse_path=full, landing_dir=changed.parent)
+    assert run_dbt(["run", "--full-refresh", "--select", *selected], refreshed).success
+    return full
+
+
+def _differing_models(con: duckdb.DuckDBPyConnection, full: Path, models: dict[str, str]) -> dict[str, int]:
+    """The models (name: schema) whose rows differ between `con`'s warehouse and `full`."""
+    con.execute(f"attach '{full}' as full_refresh (read_only)")
+    catalog = con.execute("select current_database()").fetchone()[0]
+    return {model: n for model, schema in models.items() if (n := _differences(con, schema, model, catalog))}
+
+
+ORDER_CHAIN = {
+    "int_orders_converted": "intermediate",
+    "int_order_items_enriched": "intermediate",
+    "fct_orders": "marts",
+    "fct_order_items": "marts",
+}
 
 
 def test_the_order_chain_derives_again_only_what_its_inputs_changed(
@@ -545,8 +568,7 @@ def test_the_order_chain_derives_again_only_what_its_inputs_changed(
     run gives the rows a full refresh of the chain gives; a planted value in an order none of that
     touches stays, so that order was not derived again."""
     incremental, _, _ = warehouses
-    root = tmp_path_factory.mktemp("order_chain")
-    changed, full = root / "incremental.duckdb", root / "full.duckdb"
+    changed = tmp_path_factory.mktemp("order_chain") / "incremental.duckdb"
     shutil.copy(incremental, changed)
     with duckdb.connect(str(changed)) as con:
         currency, day = con.execute(
@@ -588,32 +610,24 @@ def test_the_order_chain_derives_again_only_what_its_inputs_changed(
             [new_owner, moved_order, course],
         ).fetchone()[0]
         con.execute("update marts.fct_orders set net_usd = net_usd + 1000 where order_id = ?", [untouched])
-    shutil.copy(changed, full)
-
-    settings = Settings(warehouse_path=changed, landing_dir=root)
-    chain = ["int_payments_converted", "int_refunds_converted", *ORDER_CHAIN]
-    assert run_dbt(["run", "--select", *chain], settings).success
-    refreshed = Settings(warehouse_path=full, landing_dir=root)
-    assert run_dbt(["run", "--full-refresh", "--select", *chain], refreshed).success
+    full = _run_incrementally_and_in_full(changed, ["int_payments_converted", "int_refunds_converted", *ORDER_CHAIN])
 
     with duckdb.connect(str(changed)) as con:
-        con.execute(f"attach '{full}' as full_refresh (read_only)")
         kept = con.execute("select net_usd from marts.fct_orders where order_id = ?", [untouched]).fetchone()[0]
         con.execute("update marts.fct_orders set net_usd = net_usd - 1000 where order_id = ?", [untouched])
-        catalog = con.execute("select current_database()").fetchone()[0]
-        schemas = {"int_orders_converted": "intermediate", "int_order_items_enriched": "intermediate"}
-        differing = {
-            model: n for model in ORDER_CHAIN if (n := _differences(con, schemas.get(model, "marts"), model, catalog))
-        }
-        full_net = con.execute("select net_usd from full_refresh.marts.fct_orders where order_id = ?",
-                               [untouched]).fetchone()[0]
-        assert con.execute("select count(*) from marts.fct_order_items where order_item_id = ?",
-                           [dropped_line]).fetchone()[0] == 0
+        differing = _differing_models(con, full, ORDER_CHAIN)
+        full_net = con.execute(
+            "select net_usd from full_refresh.marts.fct_orders where order_id = ?", [untouched]
+        ).fetchone()[0]
+        dropped = con.execute(
+            "select count(*) from marts.fct_order_items where order_item_id = ?", [dropped_line]
+        ).fetchone()[0]
+    assert dropped == 0
     assert differing == {}
     assert kept == full_net + 1000
 
 
-ENROLLMENT_CHAIN = ("int_enrollments_progress", "fct_enrollments")
+ENROLLMENT_CHAIN = {"int_enrollments_progress": "intermediate", "fct_enrollments": "marts"}
 
 
 def test_the_enrollment_chain_writes_only_the_enrollments_whose_inputs_changed(
@@ -624,8 +638,7 @@ def test_the_enrollment_chain_writes_only_the_enrollments_whose_inputs_changed(
     writes only the enrollments of that student, that course and that certificate: a planted
     value in another enrollment stays."""
     incremental, _, _ = warehouses
-    root = tmp_path_factory.mktemp("enrollment_chain")
-    changed, full = root / "incremental.duckdb", root / "full.duckdb"
+    changed = tmp_path_factory.mktemp("enrollment_chain") / "incremental.duckdb"
     shutil.copy(incremental, changed)
     with duckdb.connect(str(changed)) as con:
         student, course = con.execute(
@@ -655,11 +668,7 @@ def test_the_enrollment_chain_writes_only_the_enrollments_whose_inputs_changed(
         con.execute("update marts.fct_enrollments set lessons_total = lessons_total + 1000 where enrollment_id = ?",
                     [untouched])
         stamp = con.execute("select max(_written_at) from intermediate.int_enrollments_progress").fetchone()[0]
-    shutil.copy(changed, full)
-
-    assert run_dbt(["run", "--select", *ENROLLMENT_CHAIN], Settings(warehouse_path=changed, landing_dir=root)).success
-    refreshed = Settings(warehouse_path=full, landing_dir=root)
-    assert run_dbt(["run", "--full-refresh", "--select", *ENROLLMENT_CHAIN], refreshed).success
+    full = _run_incrementally_and_in_full(changed, list(ENROLLMENT_CHAIN))
 
     with duckdb.connect(str(changed)) as con:
         written = con.execute(
@@ -669,10 +678,7 @@ def test_the_enrollment_chain_writes_only_the_enrollments_whose_inputs_changed(
                            [untouched]).fetchone()[0]
         con.execute("update marts.fct_enrollments set lessons_total = lessons_total - 1000 where enrollment_id = ?",
                     [untouched])
-        con.execute(f"attach '{full}' as full_refresh (read_only)")
-        catalog = con.execute("select current_database()").fetchone()[0]
-        schemas = {"int_enrollments_progress": "intermediate", "fct_enrollments": "marts"}
-        differing = {model: n for model in ENROLLMENT_CHAIN if (n := _differences(con, schemas[model], model, catalog))}
+        differing = _differing_models(con, full, ENROLLMENT_CHAIN)
         full_total = con.execute("select lessons_total from full_refresh.marts.fct_enrollments where enrollment_id = ?",
                                  [untouched]).fetchone()[0]
     assert differing == {}

@@ -111,12 +111,15 @@ sequenced as (
             row_number() over (partition by student_id order by ordered_at, order_id)
             as {{ dbt.type_bigint() }}
         ) as student_order_number,
+        -- the paid orders counted in the same order of the student's orders: one sort serves
+        -- both numbers (a partition by payment outcome too sorted every order again)
         case
             when has_succeeded_payment
                 then cast(
-                        row_number() over (
-                            partition by student_id, has_succeeded_payment
+                        sum(case when has_succeeded_payment then 1 else 0 end) over (
+                            partition by student_id
                             order by ordered_at, order_id
+                            rows between unbounded preceding and current row
                         ) as {{ dbt.type_bigint() }}
                     )
         end as student_paid_order_number
