@@ -9,3 +9,18 @@
 {% macro is_quarantined_row() -%}
     (_dq_reason is not null)
 {%- endmacro %}
+
+{#- A post-hook of an incremental quarantine model: drop the rows held whose row in `base` is no
+    longer quarantined (or gone). Only the quarantined rows of `base` are read. -#}
+{% macro delete_rows_no_longer_quarantined(base) -%}
+delete from {{ this }} as held
+where
+    not exists (
+        select 1
+        from {{ base }} as base_rows
+        where
+            {{ is_quarantined_row() }}
+            and base_rows._batch_id = held._batch_id
+            and base_rows._row_number = held._row_number
+    )
+{%- endmacro %}

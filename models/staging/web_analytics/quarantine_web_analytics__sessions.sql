@@ -1,3 +1,20 @@
+{#- Incremental: the quarantined rows are a few in 25M at scale 1.0, spread over the whole base
+    model, so picking them out again reads nearly every row group (2.8 s at 1.0 for 36k rows). A
+    run takes the rows the base model wrote since its last run that are quarantined, and drops the
+    rows held whose base row is no longer quarantined (the base model writes such a row again). -#}
+{{ config(
+    materialized=incremental_materialization(),
+    unique_key=['_batch_id', '_row_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ record_watermark(ref('base_web_analytics__sessions')) }}",
+        "{% if is_incremental() %}"
+        ~ "{{ delete_rows_no_longer_quarantined(ref('base_web_analytics__sessions')) }}"
+        ~ "{% endif %}",
+    ],
+) }}
+
 with
 
 base_sessions as (
@@ -10,6 +27,9 @@ quarantined_sessions as (
 
     select * from base_sessions
     where {{ is_quarantined_row() }}
+    {% if is_incremental() %}
+        and {{ written_since_last_run() }}
+    {% endif %}
 
 ),
 
