@@ -591,6 +591,141 @@ def test_campaign_performance(warehouse: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_marketing_attribution_credits_each_channel_by_three_models(warehouse: Path) -> None:
+    rows = {
+        (row["month_start"], row["channel"]): row
+        for row in _rows(warehouse, "select * from marts.marketing_attribution_monthly")
+    }
+
+    def alone(revenue: str) -> dict[str, Any]:
+        """A channel that was an order's only touch: every model gives it the order whole."""
+        return {
+            "touched_orders": 1,
+            "first_touch_orders": 1,
+            "last_touch_orders": 1,
+            "linear_orders": 1.0,
+            "touched_revenue_usd": usd(revenue),
+            "first_touch_revenue_usd": usd(revenue),
+            "last_touch_revenue_usd": usd(revenue),
+            "linear_revenue_usd": usd(revenue),
+        }
+
+    _check(
+        rows,
+        {
+            (JAN, "organic_search"): alone("50.00"),
+            (JAN, "influencer"): alone("41.40"),
+            (JAN, "paid_search"): alone("100.80"),
+            # order 5: student 1's organic visit of 10 Jan (26 days before), then its direct session
+            (FEB, "organic_search"): {
+                "touched_orders": 1,
+                "first_touch_orders": 1,
+                "last_touch_orders": 0,
+                "linear_orders": 0.5,
+                "touched_revenue_usd": usd("80.00"),
+                "first_touch_revenue_usd": usd("80.00"),
+                "last_touch_revenue_usd": usd("0.00"),
+                "linear_revenue_usd": usd("40.00"),
+            },
+            # orders 5 (last touch) and 8 (student 4's direct visit of 25 Jan, then its own session)
+            (FEB, "direct"): {
+                "touched_orders": 2,
+                "first_touch_orders": 1,
+                "last_touch_orders": 2,
+                "linear_orders": 1.5,
+                "touched_revenue_usd": usd("120.00"),
+                "first_touch_revenue_usd": usd("40.00"),
+                "last_touch_revenue_usd": usd("120.00"),
+                "linear_revenue_usd": usd("80.00"),
+            },
+            (FEB, "influencer"): alone("50.00"),
+            (FEB, "email"): alone("79.80"),
+            # the earlier visits of students 2, 3 and 6 are more than 30 days before their orders
+            (MAR, "direct"): {
+                "touched_orders": 3,
+                "first_touch_orders": 3,
+                "last_touch_orders": 3,
+                "linear_orders": 3.0,
+                "touched_revenue_usd": usd("222.60"),
+                "first_touch_revenue_usd": usd("222.60"),
+                "last_touch_revenue_usd": usd("222.60"),
+                "linear_revenue_usd": usd("222.60"),
+            },
+        },
+    )
+
+
+def test_marketing_acquisition_enrollments_by_source(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.marketing_acquisition_monthly"), "month_start")
+    sources = (
+        "organic_search",
+        "paid_search",
+        "social",
+        "email",
+        "referral",
+        "influencer",
+        "direct",
+        "other",
+        "untracked",
+        "subscription",
+    )
+
+    def month(new: int, spend: str, growth: Any, **by_source: int) -> dict[str, Any]:
+        expected = {f"{source}_enrollments": by_source.get(source, 0) for source in sources}
+        cost = None if new == 0 else ratio(spend, new)
+        return expected | {
+            "new_enrollments": new,
+            "marketing_spend_usd": usd(spend),
+            "enrollment_growth_rate": growth,
+            "cost_per_enrollment_usd": cost,
+        }
+
+    _check(
+        rows,
+        {
+            # enrollments 1 (order 1), 2 and 3 (order 2's two lines), 12 (subscription)
+            JAN: month(4, "250.00", None, organic_search=1, influencer=2, subscription=1),
+            # enrollment 4 (order 3, placed 31 Jan, enrolled 1 Feb), 5, 6, 7, 8
+            FEB: month(5, "330.00", ratio(1, 4), paid_search=1, direct=2, influencer=1, email=1),
+            MAR: month(4, "0.00", ratio(-1, 5), direct=3, subscription=1),
+        },
+    )
+
+
+def test_marketing_influencer_sales_direct_and_influenced(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.marketing_influencer_sales_monthly"), "month_start")
+
+    def month(paid: int, revenue: str, direct: str, influencers: int, spend: str, reach: int) -> dict[str, Any]:
+        orders = 0 if direct == "0.00" else 1
+        return {
+            "paid_orders": paid,
+            "net_revenue_usd": usd(revenue),
+            "direct_orders": orders,
+            "direct_sales_usd": usd(direct),
+            "influenced_orders": orders,
+            "influenced_sales_usd": usd(direct),
+            "influenced_only_sales_usd": usd("0.00"),
+            "first_touch_sales_usd": usd(direct),
+            "linear_sales_usd": usd(direct),
+            "active_influencers": influencers,
+            "influencer_spend_usd": usd(spend),
+            "reach": reach,
+            "direct_sales_share": ratio(direct, revenue),
+            "revenue_per_influencer_usd": ratio(direct, influencers) if influencers else None,
+            "cost_per_reach_usd": ratio(spend, reach) if reach else None,
+        }
+
+    _check(
+        rows,
+        {
+            # order 2 in campaign 1's session: 113.85 collected - 72.45 refunded
+            JAN: month(3, "192.20", "41.40", 1, "200.00", 12000),
+            FEB: month(4, "249.80", "50.00", 1, "300.00", 40000),
+            MAR: month(3, "222.60", "0.00", 0, "0.00", 0),
+        },
+    )
+
+
 # ---------------------------------------------------------------------------- business
 
 

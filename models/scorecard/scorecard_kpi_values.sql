@@ -102,6 +102,18 @@ business_customer_economics_quarterly as (
 
 ),
 
+marketing_acquisition_monthly as (
+
+    select * from {{ ref('marketing_acquisition_monthly') }}
+
+),
+
+marketing_influencer_sales_monthly as (
+
+    select * from {{ ref('marketing_influencer_sales_monthly') }}
+
+),
+
 source_values as (
 
     {{ kpi_value('rev_revenue', 'revenue_monthly', 'revenue_usd') }}
@@ -142,6 +154,35 @@ source_values as (
     {{ kpi_value(
         'biz_new_paying_customers', 'business_customer_economics_monthly',
         'new_paying_customers'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_enrollment_growth', 'marketing_acquisition_monthly', 'enrollment_growth_rate'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_cost_per_enrollment', 'marketing_acquisition_monthly',
+        'cost_per_enrollment_usd', 'new_enrollments'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_enrollments_organic_search', 'marketing_acquisition_monthly', 'organic_search_enrollments'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_enrollments_paid_search', 'marketing_acquisition_monthly', 'paid_search_enrollments'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_enrollments_email', 'marketing_acquisition_monthly', 'email_enrollments'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_enrollments_social', 'marketing_acquisition_monthly', 'social_enrollments'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_enrollments_referral', 'marketing_acquisition_monthly', 'referral_enrollments'
     ) }}
     union all
     {{ kpi_value(
@@ -237,6 +278,25 @@ source_values as (
     ) }}
     union all
     {{ kpi_value('cmp_cpa', 'scorecard_campaigns_monthly', 'cpa_usd', 'converting_customers') }}
+    union all
+    {{ kpi_value(
+        'cmp_direct_sales', 'marketing_influencer_sales_monthly',
+        'direct_sales_usd', 'direct_orders'
+    ) }}
+    union all
+    {{ kpi_value(
+        'cmp_attributed_sales', 'marketing_influencer_sales_monthly',
+        'influenced_sales_usd', 'influenced_orders'
+    ) }}
+    union all
+    {{ kpi_value(
+        'cmp_revenue_per_influencer', 'marketing_influencer_sales_monthly',
+        'revenue_per_influencer_usd', 'direct_orders'
+    ) }}
+    union all
+    {{ kpi_value(
+        'cmp_cost_per_reach', 'marketing_influencer_sales_monthly', 'cost_per_reach_usd'
+    ) }}
     union all
     {{ kpi_value('dq_score', 'scorecard_data_quality', 'data_quality_score_rate') }}
     union all

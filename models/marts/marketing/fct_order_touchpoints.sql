@@ -1,0 +1,141 @@
+{#- One row per paid order and each web session that touched it: the student's sessions that
+    started in the attribution window (var attribution_window_days) up to the order, and the
+    order's own session. The order's session is its last touch (the tracked checkout), whatever
+    started after it; a paid order no session touched gets one `untracked` row, so every model's
+    credits add up to the order. Credits per model: first touch, last touch, linear (equal). -#}
+with
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+sessions as (
+
+    select * from {{ ref('fct_sessions') }}
+
+),
+
+paid_orders as (
+
+    select
+        order_id,
+        student_id,
+        session_id as order_session_id,
+        ordered_at,
+        order_month_start,
+        net_collected_usd
+    from orders
+    where has_succeeded_payment
+
+),
+
+window_sessions as (
+
+    select
+        paid_orders.order_id,
+        sessions.session_id
+    from paid_orders
+    inner join sessions
+        on
+            paid_orders.student_id = sessions.student_id
+            and paid_orders.ordered_at >= sessions.started_at
+            and {{ dbt.dateadd(
+                'day', -var('attribution_window_days'), 'paid_orders.ordered_at'
+            ) }} <= sessions.started_at
+
+),
+
+order_sessions as (
+
+    select
+        order_id,
+        order_session_id as session_id
+    from paid_orders
+    where order_session_id is not null
+
+),
+
+touching_sessions as (
+
+    select * from window_sessions
+    union
+    select * from order_sessions
+
+),
+
+touches as (
+
+    select
+        touching_sessions.order_id,
+        touching_sessions.session_id,
+        sessions.campaign_id,
+        sessions.channel,
+        sessions.started_at,
+        coalesce(touching_sessions.session_id = paid_orders.order_session_id, false)
+            as is_order_session
+    from touching_sessions
+    inner join sessions
+        on touching_sessions.session_id = sessions.session_id
+    inner join paid_orders
+        on touching_sessions.order_id = paid_orders.order_id
+
+),
+
+-- the order's own session sorts last: it is the touch the order was placed in
+numbered as (
+
+    select
+        order_id,
+        session_id,
+        campaign_id,
+        channel,
+        started_at,
+        is_order_session,
+        row_number() over (
+            partition by order_id
+            order by case when is_order_session then 1 else 0 end, started_at, session_id
+        ) as touch_number,
+        count(*) over (partition by order_id) as touches_in_window
+    from touches
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        paid_orders.order_id,
+        coalesce(numbered.touch_number, 1) as touch_number,
+
+        ---------- foreign keys
+        numbered.session_id,
+        paid_orders.student_id,
+        numbered.campaign_id,
+
+        ---------- attributes
+        coalesce(numbered.channel, 'untracked') as channel,
+        coalesce(numbered.is_order_session, false) as is_order_session,
+        coalesce(numbered.touch_number, 1) = 1 as is_first_touch,
+        coalesce(numbered.touch_number = numbered.touches_in_window, true) as is_last_touch,
+
+        ---------- timestamps
+        numbered.started_at as touched_at,
+        paid_orders.ordered_at,
+        paid_orders.order_month_start,
+
+        ---------- measures
+        cast(coalesce(numbered.touches_in_window, 1) as {{ dbt.type_bigint() }})
+            as touches_in_window,
+        cast(1 as {{ dbt.type_float() }}) / coalesce(numbered.touches_in_window, 1)
+            as linear_credit,
+        cast(paid_orders.net_collected_usd as decimal(18, 2)) as order_net_revenue_usd
+
+    from paid_orders
+    left join numbered
+        on paid_orders.order_id = numbered.order_id
+
+)
+
+select * from final
