@@ -61,7 +61,7 @@ TREND_ARROWS = {"up": "↗", "down": "↘", "flat": "→"}
 # The data-quality standards of the KPI tracking framework.
 TIMELINESS_HOURS = 24
 PILLARS = ("revenue", "business", "instructors", "portfolio", "engagement", "course_success", "campaigns",
-           "data_quality")
+           "support", "data_quality")
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def is_missing(value: Any) -> bool:
 
 
 def format_value(value: Any, unit: str) -> str:
-    """A KPI value as the views show it: usd, rate (0-1 as %), ratio, count or score."""
+    """A KPI value as the views show it: usd, rate (0-1 as %), ratio, count, score or hours."""
     if is_missing(value):
         return "n/a"
     value = float(value)
@@ -212,6 +212,8 @@ def format_value(value: Any, unit: str) -> str:
         return f"{value:.2f}"
     if unit == "count":
         return f"{value:,.0f}"
+    if unit == "hours":
+        return f"{value:,.1f} h"
     return f"{value:,.1f}"
 
 

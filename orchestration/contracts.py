@@ -177,6 +177,7 @@ BILLING = "billing"
 LEARNING = "learning"
 WEB = "web_analytics"
 MARKETING = "marketing"
+SUPPORT = "support"
 
 ENTITIES: tuple[Entity, ...] = (
     # ---------------------------------------------------------------- marketplace
@@ -744,6 +745,68 @@ ENTITIES: tuple[Entity, ...] = (
             _count("impressions", "Ad impressions served."),
             _count("clicks", "Ad clicks."),
             _money("spend_usd", "Spend of the day on the channel in USD."),
+        ),
+    ),
+    # ---------------------------------------------------------------- support
+    Entity(
+        SUPPORT,
+        "tickets",
+        "Support desk tickets students open, in their current state: the first answer, the resolution and "
+        "the student's rating are filled in as the ticket moves on (its month's file is sent again).",
+        key=("ticket_id",),
+        layout="monthly",
+        partitioned_by="created_at",
+        columns=(
+            _id("ticket_id", "Ticket id."),
+            _id("student_id", "Student who opened the ticket.", "students.student_id"),
+            Column(
+                "course_id",
+                "key",
+                "Course the ticket is about; empty when it is about none.",
+                references="courses.course_id",
+            ),
+            Column(
+                "channel",
+                "text",
+                "Where the student opened the ticket.",
+                required=True,
+                accepted_values=("chat", "email", "web_form"),
+            ),
+            Column(
+                "topic",
+                "text",
+                "What the ticket is about.",
+                required=True,
+                accepted_values=("technical", "course_content", "access", "billing", "refund", "other"),
+            ),
+            Column(
+                "priority",
+                "text",
+                "Priority the desk gave the ticket.",
+                required=True,
+                accepted_values=("low", "normal", "high", "urgent"),
+            ),
+            Column(
+                "status",
+                "text",
+                "Where the ticket stands.",
+                required=True,
+                accepted_values=("open", "pending", "solved", "closed"),
+            ),
+            _ts("created_at", "When the student opened the ticket."),
+            _ts("first_response_at", "First answer by an agent; empty while unanswered.", required=False),
+            _ts("resolved_at", "When the ticket was solved; empty while unsolved.", required=False),
+            Column(
+                "satisfaction_score",
+                "integer",
+                "The student's rating of the support, 1 to 5; empty when not rated.",
+                min_value=1,
+                max_value=5,
+            ),
+        ),
+        consistency_rules=(
+            NotBefore("response_before_ticket", "first_response_at", (Anchor("created_at", "its created_at"),)),
+            NotBefore("resolution_before_ticket", "resolved_at", (Anchor("created_at", "its created_at"),)),
         ),
     ),
 )

@@ -47,6 +47,7 @@ SOURCE_DESCRIPTIONS = {
     "learning": "Learning platform: lessons, enrollments with progress, activity events, certificates, surveys.",
     "web_analytics": "Web-analytics tool export of website sessions.",
     "marketing": "Influencer-marketing platform: influencers, campaigns, tracking links, daily metrics.",
+    "support": "Support desk: tickets students open, with first answer, resolution and satisfaction.",
 }
 
 LINEAGE_COLUMNS = (

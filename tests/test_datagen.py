@@ -29,19 +29,21 @@ from orchestration.datagen.defects import (
 )
 from orchestration.datagen.generator import build_tables
 from orchestration.datagen.spill import SpilledTable
+from orchestration.datagen.support import off_hours_delay
 from orchestration.datagen.tables import Categorical, EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR
 
 END = date(2026, 6, 15)
 RECENT_END = datetime(2026, 11, 22, 14, tzinfo=UTC)  # an end in the middle of a day
 # Timeliness: the newest business timestamp of each source within these hours of the end.
-MAX_AGE_HOURS = {"marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12}
+MAX_AGE_HOURS = {"marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6}
 TIMESTAMP_SHAPES = {
     "marketplace": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"),
     "billing": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
     "marketing": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
     "learning": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"),
     "web_analytics": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
+    "support": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
 }
 NUMBER = {
     "integer": re.compile(r"-?\d+"),
@@ -659,6 +661,40 @@ def test_satisfaction_is_in_benchmark_ranges(clean: Dataset) -> None:
     score = 100 * (sum(n >= 9 for n in nps) - sum(n <= 6 for n in nps)) / len(nps)
     assert 45 <= score <= 75
     assert sum(int(s["csat_score"]) >= 4 for s in surveys) / len(surveys) >= 0.8
+
+
+def test_support_tickets_move_from_opened_to_answered_to_solved(clean: Dataset) -> None:
+    enrolled = {(e["student_id"], e["course_id"]): _timestamp(e["enrolled_at"]) for e in clean.rows("enrollments")}
+    tickets = clean.rows("tickets")
+    for ticket in tickets:
+        opened, answered, solved = (_timestamp(ticket[c]) for c in ("created_at", "first_response_at", "resolved_at"))
+        assert opened >= enrolled[(ticket["student_id"], ticket["course_id"])]
+        expected_status = {(False, False): {"open"}, (True, False): {"pending"}, (True, True): {"solved", "closed"}}
+        assert ticket["status"] in expected_status[(answered is not None, solved is not None)], ticket
+        if answered is not None:
+            assert opened < answered <= (solved or answered)
+        assert not ticket["satisfaction_score"] or solved is not None
+    hours = sorted((_timestamp(t["first_response_at"]) - _timestamp(t["created_at"])).total_seconds() / 3600
+                   for t in tickets if t["first_response_at"])
+    scores = [int(t["satisfaction_score"]) for t in tickets if t["satisfaction_score"]]
+    assert 0.03 <= len(tickets) / len(enrolled) <= 0.06  # the reference's support tickets: 5%
+    assert 1.0 <= hours[len(hours) // 2] <= 3.0  # around the 2-hour first-response target
+    assert 4.2 <= sum(scores) / len(scores) <= 4.6 and min(scores) == 1
+
+
+@pytest.mark.parametrize(
+    ("opened", "wait_hours"),
+    [
+        ("2026-03-04 12:00", 0),  # a Wednesday afternoon: answered at once
+        ("2026-03-02 03:00", 4),  # Monday night: the desk opens at 07:00
+        ("2026-03-06 23:00", 10),  # Friday late: Saturday's desk opens at 09:00
+        ("2026-03-07 20:00", 13),  # Saturday after 18:00: Sunday 09:00
+        ("2026-03-08 23:30", 7.5),  # Sunday late: Monday 07:00
+    ],
+)
+def test_tickets_opened_off_hours_wait_for_the_desk_to_open(opened: str, wait_hours: float) -> None:
+    ms = int(datetime.fromisoformat(opened).replace(tzinfo=UTC).timestamp() * 1000)
+    assert off_hours_delay(np.array([ms]))[0] == wait_hours * MS_PER_HOUR
 
 
 def test_campaign_funnel_is_in_benchmark_ranges(clean: Dataset) -> None:

@@ -90,13 +90,13 @@ def _check(rows_by_key: dict[Any, dict[str, Any]], expected: dict[Any, dict[str,
 # ---------------------------------------------------------------------------- landing / staging
 
 
-def test_every_entity_landed_and_only_the_two_planted_defects_are_quarantined(warehouse: Path) -> None:
+def test_every_entity_landed_and_only_the_planted_defects_are_quarantined(warehouse: Path) -> None:
     folders = {p.parent.relative_to(GOLDEN_LANDING).as_posix() for p in GOLDEN_LANDING.glob("*/*/*.csv")}
     assert folders == {f"{e.source}/{e.name}" for e in ENTITIES}, "every contract entity needs golden rows"
     accounting = _by(_rows(warehouse, "select * from intermediate.int_row_accounting"), "entity")
     assert set(accounting) == {e.name for e in ENTITIES}
     quarantined = {entity: row["quarantined_rows"] for entity, row in accounting.items() if row["quarantined_rows"]}
-    assert quarantined == {"orders": 1, "surveys": 1}
+    assert quarantined == {"orders": 1, "surveys": 1, "tickets": 1}
     for entity, row in accounting.items():
         assert row["raw_rows"] > 0, entity
         assert row["duplicates_removed"] == 0, entity
@@ -106,6 +106,9 @@ def test_every_entity_landed_and_only_the_two_planted_defects_are_quarantined(wa
     assert order == {"order_id": "99", "dq_reason": "currency: not an accepted value 'JPY'"}
     [survey] = _rows(warehouse, "select response_id, dq_reason from staging.quarantine_learning__surveys")
     assert survey == {"response_id": "8", "dq_reason": "nps_score: above maximum 10 (11)"}
+    [ticket] = _rows(warehouse, "select ticket_id, dq_reason from staging.quarantine_support__tickets")
+    assert ticket["ticket_id"] == "8"
+    assert ticket["dq_reason"].startswith("response_before_ticket: first_response_at 2026-03-12 17:00:00 is before")
     # ...and excluded downstream: 11 orders, 7 survey responses in the marts
     assert _rows(warehouse, "select count(*) as n from marts.fct_orders where order_id = 99") == [{"n": 0}]
     assert _rows(warehouse, "select sum(survey_responses) as n from marts.course_success_by_course") == [{"n": 7}]
@@ -722,6 +725,69 @@ def test_marketing_influencer_sales_direct_and_influenced(warehouse: Path) -> No
             JAN: month(3, "192.20", "41.40", 1, "200.00", 12000),
             FEB: month(4, "249.80", "50.00", 1, "300.00", 40000),
             MAR: month(3, "222.60", "0.00", 0, "0.00", 0),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- support
+
+
+def test_support_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.support_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            # opened: tickets 1 (answered in 6 min) and 2 (3 h); solved: 1 (2 h, rated 5), 2 (25 h, 3)
+            JAN: {
+                "is_partial_month": False,
+                "tickets_opened": 2,
+                "students_with_tickets": 2,
+                "active_students": 4,
+                "help_requests_per_student": ratio(2, 4),
+                "answered_tickets": 2,
+                "answered_within_2h_tickets": 1,
+                "median_first_response_hours": ratio("3.1", 2),
+                "answered_within_2h_rate": ratio(1, 2),
+                "resolved_tickets": 2,
+                "median_resolution_hours": ratio(27, 2),
+                "rated_tickets": 2,
+                "satisfied_tickets": 1,
+                "avg_satisfaction_score": 4.0,
+                "satisfied_rate": ratio(1, 2),
+            },
+            # opened: 3 (10 h, overnight), 4 (30 min), 5 (6 h); solved: 3 (16 h, rated 4), 4 (1 h, unrated)
+            FEB: {
+                "tickets_opened": 3,
+                "students_with_tickets": 3,
+                "active_students": 5,
+                "help_requests_per_student": ratio(3, 5),
+                "answered_tickets": 3,
+                "answered_within_2h_tickets": 1,
+                "median_first_response_hours": 6.0,
+                "resolved_tickets": 2,
+                "median_resolution_hours": ratio(17, 2),
+                "rated_tickets": 1,
+                "avg_satisfaction_score": 4.0,
+                "satisfied_rate": 1.0,
+            },
+            # opened: 6 (15 min), 7 (unanswered); ticket 8 is quarantined. Solved: 5 (opened 27 Feb,
+            # 62 h, rated 2) and 6 (3 h, rated 5)
+            MAR: {
+                "is_partial_month": True,
+                "tickets_opened": 2,
+                "students_with_tickets": 2,
+                "active_students": 5,
+                "help_requests_per_student": ratio(2, 5),
+                "answered_tickets": 1,
+                "answered_within_2h_tickets": 1,
+                "median_first_response_hours": 0.25,
+                "resolved_tickets": 2,
+                "median_resolution_hours": ratio(65, 2),
+                "rated_tickets": 2,
+                "satisfied_tickets": 1,
+                "avg_satisfaction_score": 3.5,
+                "satisfied_rate": ratio(1, 2),
+            },
         },
     )
 

@@ -201,7 +201,7 @@ predictions as (
 
     select
         *,
-        unit in ('usd', 'count') as is_relative,
+        unit in ('usd', 'count', 'hours') as is_relative,
         case
             when baseline_count = {{ settings.baseline_periods }}
                 then baseline_value * seasonal_factor

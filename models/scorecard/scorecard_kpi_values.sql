@@ -114,6 +114,12 @@ marketing_influencer_sales_monthly as (
 
 ),
 
+support_monthly as (
+
+    select * from {{ ref('support_monthly') }}
+
+),
+
 source_values as (
 
     {{ kpi_value('rev_revenue', 'revenue_monthly', 'revenue_usd') }}
@@ -296,6 +302,19 @@ source_values as (
     union all
     {{ kpi_value(
         'cmp_cost_per_reach', 'marketing_influencer_sales_monthly', 'cost_per_reach_usd'
+    ) }}
+    union all
+    {{ kpi_value(
+        'sup_help_requests', 'support_monthly', 'help_requests_per_student', 'tickets_opened'
+    ) }}
+    union all
+    {{ kpi_value(
+        'sup_first_response_hours', 'support_monthly',
+        'median_first_response_hours', 'answered_tickets'
+    ) }}
+    union all
+    {{ kpi_value(
+        'sup_support_rating', 'support_monthly', 'avg_satisfaction_score', 'rated_tickets'
     ) }}
     union all
     {{ kpi_value('dq_score', 'scorecard_data_quality', 'data_quality_score_rate') }}

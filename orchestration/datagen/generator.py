@@ -40,6 +40,7 @@ from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
 from orchestration.datagen.spill import SpilledTable, Table, stash
 from orchestration.datagen.students import build_students
+from orchestration.datagen.support import build_tickets
 from orchestration.datagen.tables import EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, Window, month_index
 from orchestration.datagen.web import (
@@ -193,6 +194,8 @@ def build_tables(
     tables["reviews"] = build_reviews(window, enrollments, catalog, n_lessons, config.rng("reviews"))
     tables["surveys"] = build_surveys(window, enrollments, catalog, config.rng("surveys"))
     built("reviews", "surveys")
+    tables["tickets"] = build_tickets(window, enrollments, catalog, config.rng("tickets"))
+    built("tickets")
     order_session, used_visits = commerce.order_session, commerce.used_campaign_visits
     # The per-order and per-enrollment arrays are not needed for the sessions: freed, they leave room.
     del commerce, enrollments, n_lessons, first_paid

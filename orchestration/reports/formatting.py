@@ -1,5 +1,6 @@
 """Text of KPI figures, by the catalog's unit, with fixed decimals so a report's bytes never depend
-on float noise: usd $260,903 (cents below $1,000), rate 23.6%, ratio 3.29, score 64.7, count 3,402.
+on float noise: usd $260,903 (cents below $1,000), rate 23.6%, ratio 3.29, score 64.7, count 3,402,
+hours 1.8 h.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def format_value(value: float | None, unit: str) -> str:
         return fixed(value, 0)
     if unit == "ratio":
         return fixed(value, 2)
+    if unit == "hours":
+        return f"{fixed(value, 1)} h"
     return fixed(value, 1)
 
 

@@ -22,6 +22,7 @@ PILLARS = {
     "instructors": "Instructors",
     "portfolio": "Course portfolio",
     "campaigns": "Influencer campaigns",
+    "support": "Student support",
     "data_quality": "Data quality",
 }
 

@@ -35,6 +35,12 @@ marketing as (
 
 ),
 
+support as (
+
+    select * from {{ ref('stg_support__row_accounting') }}
+
+),
+
 sources_unioned as (
 
     select * from marketplace
@@ -46,6 +52,8 @@ sources_unioned as (
     select * from web_analytics
     union all
     select * from marketing
+    union all
+    select * from support
 
 ),
 

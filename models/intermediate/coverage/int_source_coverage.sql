@@ -70,6 +70,12 @@ subscription_events as (
 
 ),
 
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
 -- one aggregate per source; an empty source still gives a row (min and max of nothing are null)
 spans as (
 
@@ -149,6 +155,13 @@ spans as (
         cast(max(occurred_at) as date) as last_day,
         count(*) as staged_rows
     from subscription_events
+    union all
+    select
+        'support.tickets' as source_entity,
+        cast(min(created_at) as date) as first_day,
+        cast(max(created_at) as date) as last_day,
+        count(*) as staged_rows
+    from tickets
 
 ),
 
