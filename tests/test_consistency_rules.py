@@ -47,6 +47,9 @@ VIOLATIONS: dict[str, list[str]] = {
         "9001,103,5,4,2026-03-25T12:00:00Z",  # student 5 never enrolled in course 103
         "9002,101,6,5,2026-03-25T12:00:00Z",  # student 6's only enrollment in 101 is quarantined
     ],
+    "support/tickets/tickets_2026-03.csv": [
+        "9001,1,101,chat,other,low,solved,2026-03-10 10:00:00,2026-03-10 10:05:00,2026-03-10 09:00:00,"
+    ],
 }
 
 EXPECTED_REASONS: dict[tuple[str, int], str] = {
@@ -62,10 +65,12 @@ EXPECTED_REASONS: dict[tuple[str, int], str] = {
     "is before its enrollment's enrolled_at 2026-02-20 16:02:00",
     ("reviews", 9001): "review_without_enrollment: no enrollments row with student_id 5, course_id 103",
     ("reviews", 9002): "review_without_enrollment: no enrollments row with student_id 6, course_id 101",
+    ("tickets", 9001): "resolution_before_ticket: resolved_at 2026-03-10 09:00:00 "
+    "is before its created_at 2026-03-10 10:00:00",
 }
 
 # the golden dataset's own planted defects (tests/test_golden.py)
-GOLDEN_QUARANTINED = {("orders", 99), ("surveys", 8)}
+GOLDEN_QUARANTINED = {("orders", 99), ("surveys", 8), ("tickets", 8)}
 
 
 def _entity(name: str):
@@ -158,6 +163,8 @@ def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settin
         "completion_before_enrollment": ("enrollments", 1),
         "certificate_before_enrollment": ("certificates", 1),
         "review_without_enrollment": ("reviews", 2),
+        "response_before_ticket": ("tickets", 1),  # the golden dataset's ticket 8
+        "resolution_before_ticket": ("tickets", 1),
     }
     assert set(by_rule) == set(counts)
     for rule, (entity, count) in counts.items():
@@ -172,7 +179,7 @@ def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settin
 def test_the_contract_rules_are_well_formed_and_each_has_an_expectation() -> None:
     assert rule_problems(ENTITIES) == []
     rules = {(e.name, r.name) for e in ENTITIES for r in e.consistency_rules}
-    assert {name for name, _ in rules} == {"payments", "refunds", "enrollments", "certificates", "reviews"}
+    assert {name for name, _ in rules} == {"payments", "refunds", "enrollments", "certificates", "reviews", "tickets"}
     assert any(isinstance(r, ExistsIn) for e in ENTITIES for r in e.consistency_rules)
     assert any(isinstance(r, NotBefore) for e in ENTITIES for r in e.consistency_rules)
     expectations = {

@@ -160,7 +160,10 @@ def test_freshness_checks_on_sources_and_kpi_marts_with_24_hours(repo):
 
     specs = _check_specs(repo)
     fresh = {k.asset_key: s for k, s in specs.items() if k.name == "freshness_check"}
-    expected = {dg.AssetKey(["raw", s]) for s in ("marketplace", "billing", "learning", "web_analytics", "marketing")}
+    from orchestration.contracts import SOURCES
+
+    assert {"marketplace", "billing", "learning", "web_analytics", "marketing", "support"} <= set(SOURCES)
+    expected = {dg.AssetKey(["raw", s]) for s in SOURCES}
     expected |= set(kpi_mart_keys())
     assert dg.AssetKey(["marts", "kpi_scorecard"]) in expected and dg.AssetKey(["marts", "fct_orders"]) not in expected
     assert set(fresh) == expected
