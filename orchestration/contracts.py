@@ -178,6 +178,7 @@ LEARNING = "learning"
 WEB = "web_analytics"
 MARKETING = "marketing"
 SUPPORT = "support"
+CRM = "crm"
 
 ENTITIES: tuple[Entity, ...] = (
     # ---------------------------------------------------------------- marketplace
@@ -745,6 +746,53 @@ ENTITIES: tuple[Entity, ...] = (
             _count("impressions", "Ad impressions served."),
             _count("clicks", "Ad clicks."),
             _money("spend_usd", "Spend of the day on the channel in USD."),
+        ),
+    ),
+    # ---------------------------------------------------------------- crm
+    Entity(
+        CRM,
+        "leads",
+        "Leads in the CRM, in their current stage: one row per lead; a lead that signed up names its "
+        "student account, and one that paid is a customer (its month's file is sent again as it moves on).",
+        key=("lead_id",),
+        layout="monthly",
+        partitioned_by="created_at",
+        columns=(
+            _id("lead_id", "Lead id."),
+            _ts("created_at", "When the lead entered the CRM."),
+            Column(
+                "source_channel",
+                "text",
+                "Marketing channel that brought the lead.",
+                required=True,
+                accepted_values=ACQUISITION_CHANNELS,
+            ),
+            Column(
+                "campaign_id",
+                "key",
+                "Influencer campaign whose link brought the lead; empty otherwise.",
+                references="campaigns.campaign_id",
+            ),
+            Column(
+                "student_id",
+                "key",
+                "Student account the lead signed up as; empty while a prospect.",
+                references="students.student_id",
+            ),
+            Column(
+                "stage",
+                "text",
+                "Where the lead stands in the funnel.",
+                required=True,
+                accepted_values=("new", "contacted", "qualified", "unqualified", "customer"),
+            ),
+            Column("lead_score", "integer", "Sales' fit score, 0 to 100.", required=True, min_value=0, max_value=100),
+            _ts("qualified_at", "When sales qualified the lead; empty when not qualified.", required=False),
+            _ts("converted_at", "When the lead became a paying customer; empty otherwise.", required=False),
+        ),
+        consistency_rules=(
+            NotBefore("qualified_before_lead", "qualified_at", (Anchor("created_at", "its created_at"),)),
+            NotBefore("converted_before_lead", "converted_at", (Anchor("created_at", "its created_at"),)),
         ),
     ),
     # ---------------------------------------------------------------- support

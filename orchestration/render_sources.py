@@ -47,6 +47,7 @@ SOURCE_DESCRIPTIONS = {
     "learning": "Learning platform: lessons, enrollments with progress, activity events, certificates, surveys.",
     "web_analytics": "Web-analytics tool export of website sessions.",
     "marketing": "Influencer-marketing platform: influencers, campaigns, tracking links, daily metrics.",
+    "crm": "CRM: leads from first contact to qualification and their first payment.",
     "support": "Support desk: tickets students open, with first answer, resolution and satisfaction.",
 }
 

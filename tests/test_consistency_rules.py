@@ -47,6 +47,10 @@ VIOLATIONS: dict[str, list[str]] = {
         "9001,103,5,4,2026-03-25T12:00:00Z",  # student 5 never enrolled in course 103
         "9002,101,6,5,2026-03-25T12:00:00Z",  # student 6's only enrollment in 101 is quarantined
     ],
+    "crm/leads/leads_2026-03.csv": [
+        "9001,2026-03-10T10:00:00+00:00,direct,,,qualified,70,2026-03-10T09:00:00+00:00,",
+        "9002,2026-03-10T10:00:00+00:00,direct,,,customer,70,2026-03-10T11:00:00+00:00,2026-03-09T10:00:00+00:00",
+    ],
     "support/tickets/tickets_2026-03.csv": [
         "9001,1,101,chat,other,low,solved,2026-03-10 10:00:00,2026-03-10 10:05:00,2026-03-10 09:00:00,"
     ],
@@ -65,6 +69,10 @@ EXPECTED_REASONS: dict[tuple[str, int], str] = {
     "is before its enrollment's enrolled_at 2026-02-20 16:02:00",
     ("reviews", 9001): "review_without_enrollment: no enrollments row with student_id 5, course_id 103",
     ("reviews", 9002): "review_without_enrollment: no enrollments row with student_id 6, course_id 101",
+    ("leads", 9001): "qualified_before_lead: qualified_at 2026-03-10 09:00:00 "
+    "is before its created_at 2026-03-10 10:00:00",
+    ("leads", 9002): "converted_before_lead: converted_at 2026-03-09 10:00:00 "
+    "is before its created_at 2026-03-10 10:00:00",
     ("tickets", 9001): "resolution_before_ticket: resolved_at 2026-03-10 09:00:00 "
     "is before its created_at 2026-03-10 10:00:00",
 }
@@ -163,6 +171,8 @@ def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settin
         "completion_before_enrollment": ("enrollments", 1),
         "certificate_before_enrollment": ("certificates", 1),
         "review_without_enrollment": ("reviews", 2),
+        "qualified_before_lead": ("leads", 1),
+        "converted_before_lead": ("leads", 1),
         "response_before_ticket": ("tickets", 1),  # the golden dataset's ticket 8
         "resolution_before_ticket": ("tickets", 1),
     }
@@ -179,7 +189,9 @@ def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settin
 def test_the_contract_rules_are_well_formed_and_each_has_an_expectation() -> None:
     assert rule_problems(ENTITIES) == []
     rules = {(e.name, r.name) for e in ENTITIES for r in e.consistency_rules}
-    assert {name for name, _ in rules} == {"payments", "refunds", "enrollments", "certificates", "reviews", "tickets"}
+    assert {name for name, _ in rules} == {
+        "payments", "refunds", "enrollments", "certificates", "reviews", "tickets", "leads"
+    }
     assert any(isinstance(r, ExistsIn) for e in ENTITIES for r in e.consistency_rules)
     assert any(isinstance(r, NotBefore) for e in ENTITIES for r in e.consistency_rules)
     expectations = {

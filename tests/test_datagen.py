@@ -36,7 +36,7 @@ from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR
 END = date(2026, 6, 15)
 RECENT_END = datetime(2026, 11, 22, 14, tzinfo=UTC)  # an end in the middle of a day
 # Timeliness: the newest business timestamp of each source within these hours of the end.
-MAX_AGE_HOURS = {"marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6}
+MAX_AGE_HOURS = {"marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6}
 TIMESTAMP_SHAPES = {
     "marketplace": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"),
     "billing": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
@@ -44,6 +44,7 @@ TIMESTAMP_SHAPES = {
     "learning": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"),
     "web_analytics": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
     "support": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
+    "crm": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
 }
 NUMBER = {
     "integer": re.compile(r"-?\d+"),
@@ -680,6 +681,26 @@ def test_support_tickets_move_from_opened_to_answered_to_solved(clean: Dataset) 
     assert 0.03 <= len(tickets) / len(enrolled) <= 0.06  # the reference's support tickets: 5%
     assert 1.0 <= hours[len(hours) // 2] <= 3.0  # around the 2-hour first-response target
     assert 4.2 <= sum(scores) / len(scores) <= 4.6 and min(scores) == 1
+
+
+def test_leads_are_the_students_before_signup_and_prospects_that_never_pay(clean: Dataset) -> None:
+    students = {s["student_id"]: s for s in clean.rows("students")}
+    leads = clean.rows("leads")
+    signed_up = [lead for lead in leads if lead["student_id"]]
+    assert sorted(lead["student_id"] for lead in signed_up) == sorted(students)  # every student, once
+    for lead in leads:
+        created = _timestamp(lead["created_at"])
+        if lead["student_id"]:
+            student = students[lead["student_id"]]
+            assert created <= _timestamp(student["signup_at"])
+            assert lead["source_channel"] == student["acquisition_channel"]
+            assert lead["stage"] in ("qualified", "customer") and lead["qualified_at"]
+        else:
+            assert lead["stage"] != "customer" and not lead["converted_at"]
+        assert bool(lead["converted_at"]) == (lead["stage"] == "customer")
+        assert (lead["source_channel"] == "influencer") >= bool(lead["campaign_id"])
+    customers = sum(lead["stage"] == "customer" for lead in leads)
+    assert 0.10 <= customers / len(leads) <= 0.25  # the reference's lead-to-customer band
 
 
 @pytest.mark.parametrize(

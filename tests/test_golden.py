@@ -729,6 +729,45 @@ def test_marketing_influencer_sales_direct_and_influenced(warehouse: Path) -> No
     )
 
 
+def test_marketing_leads_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.marketing_leads_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            # leads 1-4 are students 1-4, each qualified and paying within 90 days; 5, 6 prospects
+            JAN: {
+                "is_partial_month": False,
+                "leads": 6,
+                "qualified_leads": 4,
+                "signed_up_leads": 4,
+                "customers_in_window": 4,
+                "influencer_leads": 1,
+                "lead_quality_rate": ratio(4, 6),
+                "lead_to_customer_rate": ratio(4, 6),
+            },
+            # leads 7, 8 (students 5, 6) pay; 9 is qualified but has not paid; 10 is new
+            FEB: {
+                "leads": 4,
+                "qualified_leads": 3,
+                "signed_up_leads": 2,
+                "customers_in_window": 2,
+                "influencer_leads": 1,
+                "lead_quality_rate": ratio(3, 4),
+                "lead_to_customer_rate": ratio(2, 4),
+            },
+            MAR: {
+                "is_partial_month": True,
+                "leads": 2,
+                "qualified_leads": 1,
+                "signed_up_leads": 0,
+                "customers_in_window": 0,
+                "lead_quality_rate": ratio(1, 2),
+                "lead_to_customer_rate": 0.0,
+            },
+        },
+    )
+
+
 # ---------------------------------------------------------------------------- support
 
 

@@ -120,6 +120,12 @@ support_monthly as (
 
 ),
 
+marketing_leads_monthly as (
+
+    select * from {{ ref('marketing_leads_monthly') }}
+
+),
+
 source_values as (
 
     {{ kpi_value('rev_revenue', 'revenue_monthly', 'revenue_usd') }}
@@ -169,6 +175,12 @@ source_values as (
     {{ kpi_value(
         'biz_cost_per_enrollment', 'marketing_acquisition_monthly',
         'cost_per_enrollment_usd', 'new_enrollments'
+    ) }}
+    union all
+    {{ kpi_value('biz_lead_quality', 'marketing_leads_monthly', 'lead_quality_rate', 'leads') }}
+    union all
+    {{ kpi_value(
+        'biz_lead_to_customer', 'marketing_leads_monthly', 'lead_to_customer_rate', 'leads'
     ) }}
     union all
     {{ kpi_value(

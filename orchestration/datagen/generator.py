@@ -30,6 +30,7 @@ from orchestration.datagen.billing import build_billing
 from orchestration.datagen.catalog import build_catalog
 from orchestration.datagen.channels import Sources
 from orchestration.datagen.config import GeneratorConfig, format_end
+from orchestration.datagen.crm import build_leads
 from orchestration.datagen.defects import DefectPlan, plan_defects, referenced_rows
 from orchestration.datagen.feedback import build_reviews, build_surveys
 from orchestration.datagen.fx import build_rates
@@ -175,6 +176,9 @@ def build_tables(
         window, new_customer_days(first_paid, window), influencer_cents, config.rng("ad_spend")
     )
     built("ad_spend")
+    channel = tables["students"].columns["acquisition_channel"]
+    tables["leads"] = build_leads(window, students, channel.codes, first_paid, config.rng("leads"))
+    built("leads")
 
     enrollments, learning_tables = build_learning(
         window,

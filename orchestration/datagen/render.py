@@ -24,6 +24,7 @@ TIMESTAMP_STYLE = {
     "learning": "utc_millis",
     "web_analytics": "utc_space",
     "support": "utc_space",
+    "crm": "offset",
 }
 _TWO = np.array([f"{i:02d}".encode() for i in range(100)], dtype="S2")
 _THREE = np.array([f"{i:03d}".encode() for i in range(1000)], dtype="S3")

@@ -41,6 +41,12 @@ support as (
 
 ),
 
+crm as (
+
+    select * from {{ ref('stg_crm__row_accounting') }}
+
+),
+
 sources_unioned as (
 
     select * from marketplace
@@ -54,6 +60,8 @@ sources_unioned as (
     select * from marketing
     union all
     select * from support
+    union all
+    select * from crm
 
 ),
 

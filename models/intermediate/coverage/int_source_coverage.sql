@@ -76,6 +76,12 @@ tickets as (
 
 ),
 
+leads as (
+
+    select * from {{ ref('stg_crm__leads') }}
+
+),
+
 -- one aggregate per source; an empty source still gives a row (min and max of nothing are null)
 spans as (
 
@@ -162,6 +168,13 @@ spans as (
         cast(max(created_at) as date) as last_day,
         count(*) as staged_rows
     from tickets
+    union all
+    select
+        'crm.leads' as source_entity,
+        cast(min(created_at) as date) as first_day,
+        cast(max(created_at) as date) as last_day,
+        count(*) as staged_rows
+    from leads
 
 ),
 
