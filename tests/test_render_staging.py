@@ -137,13 +137,13 @@ def test_check_names_a_stale_or_unrendered_base_model(tmp_path: Path, capsys: py
     extra.write_text("select 1")
     accounting = tmp_path / row_accounting_model_path("billing")
     accounting.write_text(accounting.read_text().replace("union all", "union"))
-    extra_accounting = tmp_path / "models/staging/crm/stg_crm__row_accounting.sql"
+    extra_accounting = tmp_path / "models/staging/legacy/stg_legacy__row_accounting.sql"
     extra_accounting.parent.mkdir(parents=True)
     extra_accounting.write_text("select 1")
     assert render_main(args) == 1
     out = capsys.readouterr().out
     assert "base_marketplace__orders.sql is out of date" in out and "base_marketplace__old.sql" in out
-    assert "stg_billing__row_accounting.sql is out of date" in out and "stg_crm__row_accounting.sql" in out
+    assert "stg_billing__row_accounting.sql is out of date" in out and "stg_legacy__row_accounting.sql" in out
     assert render_main(["--project-dir", str(tmp_path), "--mappings", str(PROJECT_DIR / "mappings")]) == 0
     assert orders.read_text() == rendered[base_model_path(next(e for e in ENTITIES if e.name == "orders"))]
 
