@@ -60,7 +60,7 @@ STATUS_CELL_STYLES.update({"Met": _CELL_STYLES["green"], "Fresh": _CELL_STYLES["
 TREND_ARROWS = {"up": "↗", "down": "↘", "flat": "→"}
 # The data-quality standards of the KPI tracking framework.
 TIMELINESS_HOURS = 24
-PILLARS = ("revenue", "business", "instructors", "portfolio", "engagement", "course_success", "campaigns",
+PILLARS = ("revenue", "business", "marketing", "instructors", "portfolio", "engagement", "course_success", "campaigns",
            "support", "data_quality")
 
 

@@ -51,7 +51,7 @@ HEADLINE_METRICS = {
     "biz_clv_to_cac": "clv_to_cac",
     "biz_clv_quarterly": "clv",
     "biz_clv_to_cac_quarterly": "clv_to_cac",
-    "biz_enrollment_growth": "enrollment_growth",
+    "mkt_enrollment_growth": "enrollment_growth",
     "eng_monthly_active_students": "monthly_active_students",
     "cs_completion_rate": "completion_rate",
     "cs_nps": "course_nps",

@@ -169,38 +169,38 @@ source_values as (
     ) }}
     union all
     {{ kpi_value(
-        'biz_enrollment_growth', 'marketing_acquisition_monthly', 'enrollment_growth_rate'
+        'mkt_enrollment_growth', 'marketing_acquisition_monthly', 'enrollment_growth_rate'
     ) }}
     union all
     {{ kpi_value(
-        'biz_cost_per_enrollment', 'marketing_acquisition_monthly',
+        'mkt_cost_per_enrollment', 'marketing_acquisition_monthly',
         'cost_per_enrollment_usd', 'new_enrollments'
     ) }}
     union all
-    {{ kpi_value('biz_lead_quality', 'marketing_leads_monthly', 'lead_quality_rate', 'leads') }}
+    {{ kpi_value('mkt_lead_quality', 'marketing_leads_monthly', 'lead_quality_rate', 'leads') }}
     union all
     {{ kpi_value(
-        'biz_lead_to_customer', 'marketing_leads_monthly', 'lead_to_customer_rate', 'leads'
+        'mkt_lead_to_customer', 'marketing_leads_monthly', 'lead_to_customer_rate', 'leads'
     ) }}
     union all
     {{ kpi_value(
-        'biz_enrollments_organic_search', 'marketing_acquisition_monthly', 'organic_search_enrollments'
+        'mkt_enrollments_organic_search', 'marketing_acquisition_monthly', 'organic_search_enrollments'
     ) }}
     union all
     {{ kpi_value(
-        'biz_enrollments_paid_search', 'marketing_acquisition_monthly', 'paid_search_enrollments'
+        'mkt_enrollments_paid_search', 'marketing_acquisition_monthly', 'paid_search_enrollments'
     ) }}
     union all
     {{ kpi_value(
-        'biz_enrollments_email', 'marketing_acquisition_monthly', 'email_enrollments'
+        'mkt_enrollments_email', 'marketing_acquisition_monthly', 'email_enrollments'
     ) }}
     union all
     {{ kpi_value(
-        'biz_enrollments_social', 'marketing_acquisition_monthly', 'social_enrollments'
+        'mkt_enrollments_social', 'marketing_acquisition_monthly', 'social_enrollments'
     ) }}
     union all
     {{ kpi_value(
-        'biz_enrollments_referral', 'marketing_acquisition_monthly', 'referral_enrollments'
+        'mkt_enrollments_referral', 'marketing_acquisition_monthly', 'referral_enrollments'
     ) }}
     union all
     {{ kpi_value(

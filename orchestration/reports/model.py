@@ -17,6 +17,7 @@ LEVEL_ORDER = ("strategic", "tactical", "operational")
 PILLARS = {
     "revenue": "Revenue",
     "business": "Business & subscriptions",
+    "marketing": "Marketing & acquisition",
     "engagement": "Student engagement",
     "course_success": "Course success",
     "instructors": "Instructors",
