@@ -179,6 +179,7 @@ WEB = "web_analytics"
 MARKETING = "marketing"
 SUPPORT = "support"
 CRM = "crm"
+EMAIL = "email"
 
 ENTITIES: tuple[Entity, ...] = (
     # ---------------------------------------------------------------- marketplace
@@ -793,6 +794,34 @@ ENTITIES: tuple[Entity, ...] = (
         consistency_rules=(
             NotBefore("qualified_before_lead", "qualified_at", (Anchor("created_at", "its created_at"),)),
             NotBefore("converted_before_lead", "converted_at", (Anchor("created_at", "its created_at"),)),
+        ),
+    ),
+    # ---------------------------------------------------------------- email
+    Entity(
+        EMAIL,
+        "email_sends",
+        "Email marketing sends: one row per email sent to a list or segment, with its delivery, unique "
+        "opens and clicks and unsubscribes as the email tool reports them (its month's file is sent "
+        "again as late opens come in).",
+        key=("email_id",),
+        layout="monthly",
+        partitioned_by="sent_at",
+        columns=(
+            _id("email_id", "Send id."),
+            Column(
+                "email_type",
+                "text",
+                "What the email is.",
+                required=True,
+                accepted_values=("newsletter", "promotion", "course_launch", "reengagement", "onboarding"),
+            ),
+            Column("subject", "text", "Subject line.", required=True),
+            _ts("sent_at", "When the send started."),
+            _count("recipients", "Addresses the email was sent to."),
+            _count("delivered", "Of those, delivered (not bounced)."),
+            _count("unique_opens", "Recipients who opened it at least once."),
+            _count("unique_clicks", "Recipients who clicked a link in it at least once."),
+            _count("unsubscribes", "Recipients who unsubscribed from it."),
         ),
     ),
     # ---------------------------------------------------------------- support

@@ -48,6 +48,7 @@ SOURCE_DESCRIPTIONS = {
     "web_analytics": "Web-analytics tool export of website sessions.",
     "marketing": "Influencer-marketing platform: influencers, campaigns, tracking links, daily metrics.",
     "crm": "CRM: leads from first contact to qualification and their first payment.",
+    "email": "Email marketing tool: sends with delivery, opens, clicks and unsubscribes.",
     "support": "Support desk: tickets students open, with first answer, resolution and satisfaction.",
 }
 

@@ -36,7 +36,10 @@ from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR
 END = date(2026, 6, 15)
 RECENT_END = datetime(2026, 11, 22, 14, tzinfo=UTC)  # an end in the middle of a day
 # Timeliness: the newest business timestamp of each source within these hours of the end.
-MAX_AGE_HOURS = {"marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6}
+# The email tool's newest send is the day's onboarding run, at 06:00-06:30 UTC.
+MAX_AGE_HOURS = {
+    "marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6, "email": 24
+}
 TIMESTAMP_SHAPES = {
     "marketplace": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"),
     "billing": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
@@ -45,6 +48,7 @@ TIMESTAMP_SHAPES = {
     "web_analytics": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
     "support": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
     "crm": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
+    "email": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
 }
 NUMBER = {
     "integer": re.compile(r"-?\d+"),
@@ -701,6 +705,20 @@ def test_leads_are_the_students_before_signup_and_prospects_that_never_pay(clean
         assert (lead["source_channel"] == "influencer") >= bool(lead["campaign_id"])
     customers = sum(lead["stage"] == "customer" for lead in leads)
     assert 0.10 <= customers / len(leads) <= 0.25  # the reference's lead-to-customer band
+
+
+def test_email_sends_reach_the_opted_in_list_and_open_in_the_reference_band(clean: Dataset) -> None:
+    sends = clean.rows("email_sends")
+    students = len(clean.rows("students"))
+    by_day = Counter(s["sent_at"][:10] for s in sends if s["email_type"] == "onboarding")
+    assert max(by_day.values()) == 1 and len(by_day) >= 365  # one onboarding run a day
+    for send in sends:
+        recipients, delivered, opens, clicks = (int(send[c]) for c in ("recipients", "delivered", "unique_opens",
+                                                                        "unique_clicks"))
+        assert clicks <= opens <= delivered <= recipients <= students
+    delivered = sum(int(s["delivered"]) for s in sends)
+    assert 0.25 <= sum(int(s["unique_opens"]) for s in sends) / delivered <= 0.45
+    assert 0.03 <= sum(int(s["unique_clicks"]) for s in sends) / delivered <= 0.06
 
 
 @pytest.mark.parametrize(

@@ -768,6 +768,38 @@ def test_marketing_leads_monthly(warehouse: Path) -> None:
     )
 
 
+def test_marketing_email_weekly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.marketing_email_weekly"), "week_start")
+
+    def week(sends: int, recipients: int, delivered: int, opens: int, clicks: int, unsubscribes: int) -> dict:
+        rates = {
+            "open_rate": ratio(opens, delivered) if delivered else None,
+            "click_rate": ratio(clicks, delivered) if delivered else None,
+            "click_to_open_rate": ratio(clicks, opens) if opens else None,
+            "unsubscribe_rate": ratio(unsubscribes, delivered) if delivered else None,
+        }
+        counts = {
+            "sends": sends,
+            "recipients": recipients,
+            "delivered": delivered,
+            "unique_opens": opens,
+            "unique_clicks": clicks,
+            "unsubscribes": unsubscribes,
+        }
+        return counts | rates
+
+    _check(
+        rows,
+        {
+            date(2026, 1, 5): week(2, 200, 198, 60, 11, 1) | {"is_partial_week": False},  # emails 1, 2
+            date(2026, 1, 12): week(1, 120, 120, 30, 3, 0),
+            date(2026, 2, 2): week(1, 150, 150, 60, 9, 1),
+            date(2026, 3, 2): week(1, 0, 0, 0, 0, 0),  # an onboarding run with nobody to welcome
+            date(2026, 3, 9): week(1, 50, 49, 7, 1, 2) | {"is_partial_week": True},
+        },
+    )
+
+
 # ---------------------------------------------------------------------------- support
 
 

@@ -126,6 +126,12 @@ marketing_leads_monthly as (
 
 ),
 
+marketing_email_weekly as (
+
+    select * from {{ ref('marketing_email_weekly') }}
+
+),
+
 source_values as (
 
     {{ kpi_value('rev_revenue', 'revenue_monthly', 'revenue_usd') }}
@@ -181,6 +187,16 @@ source_values as (
     union all
     {{ kpi_value(
         'mkt_lead_to_customer', 'marketing_leads_monthly', 'lead_to_customer_rate', 'leads'
+    ) }}
+    union all
+    {{ kpi_value(
+        'mkt_email_open_rate', 'marketing_email_weekly',
+        'open_rate', 'delivered', period_column='week_start'
+    ) }}
+    union all
+    {{ kpi_value(
+        'mkt_email_click_rate', 'marketing_email_weekly',
+        'click_rate', 'delivered', period_column='week_start'
     ) }}
     union all
     {{ kpi_value(

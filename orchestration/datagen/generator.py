@@ -32,6 +32,7 @@ from orchestration.datagen.channels import Sources
 from orchestration.datagen.config import GeneratorConfig, format_end
 from orchestration.datagen.crm import build_leads
 from orchestration.datagen.defects import DefectPlan, plan_defects, referenced_rows
+from orchestration.datagen.email_sends import build_email_sends
 from orchestration.datagen.feedback import build_reviews, build_surveys
 from orchestration.datagen.fx import build_rates
 from orchestration.datagen.geo import zone_offsets
@@ -179,6 +180,8 @@ def build_tables(
     channel = tables["students"].columns["acquisition_channel"]
     tables["leads"] = build_leads(window, students, channel.codes, first_paid, config.rng("leads"))
     built("leads")
+    tables["email_sends"] = build_email_sends(window, students, catalog.first_day, config.rng("email"))
+    built("email_sends")
 
     enrollments, learning_tables = build_learning(
         window,

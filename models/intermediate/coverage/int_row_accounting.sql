@@ -47,6 +47,12 @@ crm as (
 
 ),
 
+email as (
+
+    select * from {{ ref('stg_email__row_accounting') }}
+
+),
+
 sources_unioned as (
 
     select * from marketplace
@@ -62,6 +68,8 @@ sources_unioned as (
     select * from support
     union all
     select * from crm
+    union all
+    select * from email
 
 ),
 

@@ -82,6 +82,12 @@ leads as (
 
 ),
 
+email_sends as (
+
+    select * from {{ ref('stg_email__email_sends') }}
+
+),
+
 -- one aggregate per source; an empty source still gives a row (min and max of nothing are null)
 spans as (
 
@@ -175,6 +181,13 @@ spans as (
         cast(max(created_at) as date) as last_day,
         count(*) as staged_rows
     from leads
+    union all
+    select
+        'email.email_sends' as source_entity,
+        cast(min(sent_at) as date) as first_day,
+        cast(max(sent_at) as date) as last_day,
+        count(*) as staged_rows
+    from email_sends
 
 ),
 

@@ -1,0 +1,36 @@
+{#- One row per staged email send with the ISO week (Monday) and month (UTC) it went out in. -#}
+with
+
+email_sends as (
+
+    select * from {{ ref('stg_email__email_sends') }}
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        email_id,
+
+        ---------- attributes
+        email_type,
+        subject,
+
+        ---------- timestamps (UTC)
+        sent_at,
+        cast({{ dbt.date_trunc('week', 'sent_at') }} as date) as week_start,
+        cast({{ dbt.date_trunc('month', 'sent_at') }} as date) as month_start,
+
+        ---------- measures
+        recipients,
+        delivered,
+        unique_opens,
+        unique_clicks,
+        unsubscribes
+
+    from email_sends
+
+)
+
+select * from final
