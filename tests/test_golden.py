@@ -800,6 +800,40 @@ def test_marketing_email_weekly(warehouse: Path) -> None:
     )
 
 
+def test_business_upsell_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.business_upsell_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            # buyers 1 (101), 2 (103, order 3), 3 (101 and 102 in order 2: a repeat buyer at once)
+            JAN: {
+                "new_buyers": 3,
+                "new_repeat_buyers": 1,
+                "buyers_to_date": 3,
+                "repeat_buyers_to_date": 1,
+                "upsell_rate": ratio(1, 3),
+            },
+            # 4, 5, 6 buy a first course; 1 a second (103). Student 3's refunded 102 still counts.
+            FEB: {
+                "new_buyers": 3,
+                "new_repeat_buyers": 1,
+                "buyers_to_date": 6,
+                "repeat_buyers_to_date": 2,
+                "upsell_rate": ratio(2, 6),
+            },
+            # 2 (102) and 6 (104) buy a second course; 3 a third
+            MAR: {
+                "new_buyers": 0,
+                "new_repeat_buyers": 2,
+                "buyers_to_date": 6,
+                "repeat_buyers_to_date": 4,
+                "upsell_rate": ratio(4, 6),
+                "is_partial_month": True,
+            },
+        },
+    )
+
+
 # ---------------------------------------------------------------------------- support
 
 

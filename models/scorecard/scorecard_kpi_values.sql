@@ -102,6 +102,12 @@ business_customer_economics_quarterly as (
 
 ),
 
+business_upsell_monthly as (
+
+    select * from {{ ref('business_upsell_monthly') }}
+
+),
+
 marketing_acquisition_monthly as (
 
     select * from {{ ref('marketing_acquisition_monthly') }}
@@ -172,6 +178,10 @@ source_values as (
     {{ kpi_value(
         'biz_new_paying_customers', 'business_customer_economics_monthly',
         'new_paying_customers'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_upsell_rate', 'business_upsell_monthly', 'upsell_rate', 'buyers_to_date'
     ) }}
     union all
     {{ kpi_value(
