@@ -180,6 +180,7 @@ MARKETING = "marketing"
 SUPPORT = "support"
 CRM = "crm"
 EMAIL = "email"
+SOCIAL = "social"
 
 ENTITIES: tuple[Entity, ...] = (
     # ---------------------------------------------------------------- marketplace
@@ -822,6 +823,62 @@ ENTITIES: tuple[Entity, ...] = (
             _count("unique_opens", "Recipients who opened it at least once."),
             _count("unique_clicks", "Recipients who clicked a link in it at least once."),
             _count("unsubscribes", "Recipients who unsubscribed from it."),
+        ),
+    ),
+    # ---------------------------------------------------------------- social listening
+    Entity(
+        SOCIAL,
+        "mentions",
+        "Social listening: one row per public post that mentions the brand or a competitor, with its "
+        "sentiment as the listening tool scored it.",
+        key=("mention_id",),
+        layout="monthly",
+        partitioned_by="mentioned_at",
+        columns=(
+            _id("mention_id", "Mention id."),
+            Column("brand", "text", "Brand the post mentions, as the listening query names it.", required=True),
+            Column(
+                "brand_type",
+                "text",
+                "Whether the brand is ours or a competitor's.",
+                required=True,
+                accepted_values=("own", "competitor"),
+            ),
+            Column(
+                "platform",
+                "text",
+                "Where the post was published.",
+                required=True,
+                accepted_values=(*PLATFORMS, "reddit", "news", "blog"),
+            ),
+            Column(
+                "sentiment",
+                "text",
+                "Sentiment the tool scored.",
+                required=True,
+                accepted_values=("positive", "neutral", "negative"),
+            ),
+            _ts("mentioned_at", "When the post was published."),
+            _count("author_followers", "Followers of the post's author."),
+            Column(
+                "campaign_id",
+                "key",
+                "Influencer campaign whose post this is; empty for any other post.",
+                references="campaigns.campaign_id",
+            ),
+        ),
+    ),
+    Entity(
+        SOCIAL,
+        "branded_searches",
+        "Search volume of the brand's own keywords per day, as the search console reports it.",
+        key=("search_date", "keyword"),
+        layout="monthly",
+        partitioned_by="search_date",
+        columns=(
+            Column("search_date", "date", "Day of the searches (UTC).", required=True),
+            Column("keyword", "text", "Branded keyword searched.", required=True),
+            _count("searches", "Searches of the keyword that day."),
         ),
     ),
     # ---------------------------------------------------------------- support

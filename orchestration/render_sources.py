@@ -49,6 +49,7 @@ SOURCE_DESCRIPTIONS = {
     "marketing": "Influencer-marketing platform: influencers, campaigns, tracking links, daily metrics.",
     "crm": "CRM: leads from first contact to qualification and their first payment.",
     "email": "Email marketing tool: sends with delivery, opens, clicks and unsubscribes.",
+    "social": "Social listening tool: brand and competitor mentions with sentiment, branded search volume.",
     "support": "Support desk: tickets students open, with first answer, resolution and satisfaction.",
 }
 

@@ -38,7 +38,7 @@ RECENT_END = datetime(2026, 11, 22, 14, tzinfo=UTC)  # an end in the middle of a
 # Timeliness: the newest business timestamp of each source within these hours of the end.
 # The email tool's newest send is the day's onboarding run, at 06:00-06:30 UTC.
 MAX_AGE_HOURS = {
-    "marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6, "email": 24
+    "marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6, "email": 24, "social": 6
 }
 TIMESTAMP_SHAPES = {
     "marketplace": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"),
@@ -49,6 +49,7 @@ TIMESTAMP_SHAPES = {
     "support": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
     "crm": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
     "email": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
+    "social": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
 }
 NUMBER = {
     "integer": re.compile(r"-?\d+"),
@@ -719,6 +720,17 @@ def test_email_sends_reach_the_opted_in_list_and_open_in_the_reference_band(clea
     delivered = sum(int(s["delivered"]) for s in sends)
     assert 0.25 <= sum(int(s["unique_opens"]) for s in sends) / delivered <= 0.45
     assert 0.03 <= sum(int(s["unique_clicks"]) for s in sends) / delivered <= 0.06
+
+
+def test_brand_mentions_and_searches_follow_the_brand_and_land_in_the_reference_bands(clean: Dataset) -> None:
+    mentions = clean.rows("mentions")
+    own = [m for m in mentions if m["brand_type"] == "own"]
+    assert {m["brand"] for m in own} == {"Learnly"}
+    assert all(m["brand_type"] == "own" for m in mentions if m["campaign_id"])  # campaign posts name us
+    assert 0.05 <= len(own) / len(mentions) <= 0.15  # share of voice: the reference's 5-15%
+    assert 0.70 <= sum(m["sentiment"] == "positive" for m in own) / len(own) <= 0.85
+    days = Counter(s["search_date"] for s in clean.rows("branded_searches"))
+    assert set(days.values()) == {2}  # every day reports both keywords
 
 
 @pytest.mark.parametrize(

@@ -834,6 +834,46 @@ def test_business_upsell_monthly(warehouse: Path) -> None:
     )
 
 
+def test_marketing_brand_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.marketing_brand_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            # 2 own mentions (campaign 1's post: positive; one negative) of 10 tracked
+            JAN: {
+                "brand_mentions": 2,
+                "tracked_mentions": 10,
+                "positive_brand_mentions": 1,
+                "negative_brand_mentions": 1,
+                "campaign_brand_mentions": 1,
+                "branded_searches": 34,
+                "share_of_voice": ratio(2, 10),
+                "brand_sentiment_rate": ratio(1, 2),
+                "branded_search_growth_rate": None,
+            },
+            FEB: {
+                "brand_mentions": 3,
+                "tracked_mentions": 15,
+                "positive_brand_mentions": 2,
+                "campaign_brand_mentions": 1,
+                "branded_searches": 25,
+                "share_of_voice": ratio(3, 15),
+                "brand_sentiment_rate": ratio(2, 3),
+                "branded_search_growth_rate": ratio(25 - 34, 34),
+            },
+            MAR: {
+                "brand_mentions": 1,
+                "tracked_mentions": 4,
+                "branded_searches": 15,
+                "share_of_voice": ratio(1, 4),
+                "brand_sentiment_rate": 1.0,
+                "branded_search_growth_rate": ratio(15 - 25, 25),
+                "is_partial_month": True,
+            },
+        },
+    )
+
+
 # ---------------------------------------------------------------------------- support
 
 

@@ -52,6 +52,7 @@ HEADLINE_METRICS = {
     "biz_clv_quarterly": "clv",
     "biz_clv_to_cac_quarterly": "clv_to_cac",
     "mkt_enrollment_growth": "enrollment_growth",
+    "mkt_share_of_voice": "share_of_voice",
     "eng_monthly_active_students": "monthly_active_students",
     "cs_completion_rate": "completion_rate",
     "cs_nps": "course_nps",

@@ -138,6 +138,12 @@ marketing_email_weekly as (
 
 ),
 
+marketing_brand_monthly as (
+
+    select * from {{ ref('marketing_brand_monthly') }}
+
+),
+
 source_values as (
 
     {{ kpi_value('rev_revenue', 'revenue_monthly', 'revenue_usd') }}
@@ -208,6 +214,18 @@ source_values as (
         'mkt_email_click_rate', 'marketing_email_weekly',
         'click_rate', 'delivered', period_column='week_start'
     ) }}
+    union all
+    {{ kpi_value(
+        'mkt_share_of_voice', 'marketing_brand_monthly', 'share_of_voice', 'tracked_mentions'
+    ) }}
+    union all
+    {{ kpi_value('mkt_brand_mentions', 'marketing_brand_monthly', 'brand_mentions') }}
+    union all
+    {{ kpi_value(
+        'mkt_brand_sentiment', 'marketing_brand_monthly', 'brand_sentiment_rate', 'brand_mentions'
+    ) }}
+    union all
+    {{ kpi_value('mkt_branded_searches', 'marketing_brand_monthly', 'branded_searches') }}
     union all
     {{ kpi_value(
         'mkt_enrollments_organic_search', 'marketing_acquisition_monthly', 'organic_search_enrollments'

@@ -40,6 +40,7 @@ from orchestration.datagen.incidents import NO_INCIDENTS, Incidents, plan_incide
 from orchestration.datagen.learning import build_learning
 from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
+from orchestration.datagen.social import build_social
 from orchestration.datagen.spill import SpilledTable, Table, stash
 from orchestration.datagen.students import build_students
 from orchestration.datagen.support import build_tickets
@@ -182,6 +183,8 @@ def build_tables(
     built("leads")
     tables["email_sends"] = build_email_sends(window, students, catalog.first_day, config.rng("email"))
     built("email_sends")
+    tables.update(build_social(window, students, metrics, config.rng("social")))
+    built("mentions", "branded_searches")
 
     enrollments, learning_tables = build_learning(
         window,

@@ -26,6 +26,7 @@ TIMESTAMP_STYLE = {
     "support": "utc_space",
     "crm": "offset",
     "email": "offset",
+    "social": "offset",
 }
 _TWO = np.array([f"{i:02d}".encode() for i in range(100)], dtype="S2")
 _THREE = np.array([f"{i:03d}".encode() for i in range(1000)], dtype="S3")

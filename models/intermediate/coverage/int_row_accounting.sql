@@ -53,6 +53,12 @@ email as (
 
 ),
 
+social as (
+
+    select * from {{ ref('stg_social__row_accounting') }}
+
+),
+
 sources_unioned as (
 
     select * from marketplace
@@ -70,6 +76,8 @@ sources_unioned as (
     select * from crm
     union all
     select * from email
+    union all
+    select * from social
 
 ),
 

@@ -88,6 +88,18 @@ email_sends as (
 
 ),
 
+mentions as (
+
+    select * from {{ ref('stg_social__mentions') }}
+
+),
+
+branded_searches as (
+
+    select * from {{ ref('stg_social__branded_searches') }}
+
+),
+
 -- one aggregate per source; an empty source still gives a row (min and max of nothing are null)
 spans as (
 
@@ -188,6 +200,20 @@ spans as (
         cast(max(sent_at) as date) as last_day,
         count(*) as staged_rows
     from email_sends
+    union all
+    select
+        'social.mentions' as source_entity,
+        cast(min(mentioned_at) as date) as first_day,
+        cast(max(mentioned_at) as date) as last_day,
+        count(*) as staged_rows
+    from mentions
+    union all
+    select
+        'social.branded_searches' as source_entity,
+        min(search_date) as first_day,
+        max(search_date) as last_day,
+        count(*) as staged_rows
+    from branded_searches
 
 ),
 
