@@ -31,11 +31,15 @@ paid_orders as (
 
 ),
 
-window_sessions as (
+window_touches as (
 
     select
         paid_orders.order_id,
-        sessions.session_id
+        sessions.session_id,
+        sessions.campaign_id,
+        sessions.channel,
+        sessions.started_at,
+        sessions.session_id = paid_orders.order_session_id as is_order_session
     from paid_orders
     inner join sessions
         on
@@ -47,39 +51,37 @@ window_sessions as (
 
 ),
 
-order_sessions as (
+-- an order's own session the window join missed (another student's or outside the window): an
+-- export can say so, and the order's session is its last touch all the same
+order_sessions_outside_window as (
 
     select
-        order_id,
-        order_session_id as session_id
+        paid_orders.order_id,
+        sessions.session_id,
+        sessions.campaign_id,
+        sessions.channel,
+        sessions.started_at,
+        true as is_order_session
     from paid_orders
-    where order_session_id is not null
-
-),
-
-touching_sessions as (
-
-    select * from window_sessions
-    union
-    select * from order_sessions
+    inner join sessions
+        on paid_orders.order_session_id = sessions.session_id
+    where
+        not coalesce(
+            paid_orders.student_id = sessions.student_id
+            and paid_orders.ordered_at >= sessions.started_at
+            and {{ dbt.dateadd(
+                'day', -var('attribution_window_days'), 'paid_orders.ordered_at'
+            ) }} <= sessions.started_at,
+            false
+        )
 
 ),
 
 touches as (
 
-    select
-        touching_sessions.order_id,
-        touching_sessions.session_id,
-        sessions.campaign_id,
-        sessions.channel,
-        sessions.started_at,
-        coalesce(touching_sessions.session_id = paid_orders.order_session_id, false)
-            as is_order_session
-    from touching_sessions
-    inner join sessions
-        on touching_sessions.session_id = sessions.session_id
-    inner join paid_orders
-        on touching_sessions.order_id = paid_orders.order_id
+    select * from window_touches
+    union all
+    select * from order_sessions_outside_window
 
 ),
 
