@@ -239,6 +239,19 @@ delete from {{ this }}
 where {{ absent | join(' and ') }}
 {%- endmacro %}
 
+{#- A post-hook of a model holding rows of paid orders only (fct_order_touchpoints): drop the
+    orders `orders` no longer has as paid (a payment reversed, an order quarantined after the
+    fact), which delete+insert leaves, as a run writes no row for them. -#}
+{% macro delete_orders_no_longer_paid(orders) -%}
+delete from {{ this }} as held
+where
+    not exists (
+        select 1
+        from {{ orders }} as orders
+        where orders.order_id = held.order_id and orders.has_succeeded_payment
+    )
+{%- endmacro %}
+
 {#- The rows of `derived` (a CTE of every row a full build writes) this model does not hold as
     they are: new keys, and keys whose row differs in a column other than `_written_at`. For a
     model cheap to derive whole but costly to write, whose readers take in what it writes: a run

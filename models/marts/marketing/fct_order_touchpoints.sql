@@ -2,7 +2,24 @@
     started in the attribution window (var attribution_window_days) up to the order, and the
     order's own session. The order's session is its last touch (the tracked checkout), whatever
     started after it; a paid order no session touched gets one `untracked` row, so every model's
-    credits add up to the order. Credits per model: first touch, last touch, linear (equal). -#}
+    credits add up to the order. Credits per model: first touch, last touch, linear (equal).
+
+    Incremental (one row per order and touch; 4.9M rows at scale 1.0, 6.6 s to derive whole). A
+    run derives again the orders fct_orders wrote since its last run, the paid orders a session
+    fct_sessions wrote since could touch (same student, within the window after it, or the
+    order's own session), and the orders holding a touch of a session upstream no longer has;
+    afterwards it drops the orders that are no longer paid. -#}
+{{ config(
+    materialized=incremental_materialization(),
+    unique_key='order_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ record_watermark(ref('fct_orders'), ref('fct_sessions')) }}",
+        "{% if is_incremental() %}{{ delete_orders_no_longer_paid(ref('fct_orders')) }}{% endif %}",
+    ],
+) }}
+
 with
 
 orders as (
@@ -17,6 +34,65 @@ sessions as (
 
 ),
 
+{% if is_incremental() %}
+
+sessions_written_since as (
+
+    select
+        session_id,
+        student_id,
+        started_at
+    from sessions
+    where {{ written_since_last_run() }}
+
+),
+
+orders_touched_since as (
+
+    select orders.order_id
+    from orders
+    inner join sessions_written_since
+        on
+            orders.student_id = sessions_written_since.student_id
+            and orders.ordered_at >= sessions_written_since.started_at
+            and {{ dbt.dateadd(
+                'day', -var('attribution_window_days'), 'orders.ordered_at'
+            ) }} <= sessions_written_since.started_at
+    union all
+    select orders.order_id
+    from orders
+    inner join sessions_written_since
+        on orders.session_id = sessions_written_since.session_id
+
+),
+
+orders_of_lost_sessions as (
+
+    select distinct held.order_id
+    from {{ this }} as held
+    where
+        held.session_id is not null
+        and not exists (
+            select 1
+            from sessions
+            where sessions.session_id = held.session_id
+        )
+
+),
+
+orders_to_derive as (
+
+    select order_id from orders
+    where {{ written_since_last_run() }}
+    union
+    select order_id from orders_touched_since
+    union
+    select order_id from orders_of_lost_sessions
+
+),
+
+{% endif %}
+
 paid_orders as (
 
     select
@@ -28,6 +104,9 @@ paid_orders as (
         net_collected_usd
     from orders
     where has_succeeded_payment
+    {% if is_incremental() %}
+        and order_id in (select orders_to_derive.order_id from orders_to_derive)
+    {% endif %}
 
 ),
 
