@@ -54,10 +54,7 @@ orders_touched_since as (
     inner join sessions_written_since
         on
             orders.student_id = sessions_written_since.student_id
-            and orders.ordered_at >= sessions_written_since.started_at
-            and {{ dbt.dateadd(
-                'day', -var('attribution_window_days'), 'orders.ordered_at'
-            ) }} <= sessions_written_since.started_at
+            and {{ in_attribution_window('orders.ordered_at', 'sessions_written_since.started_at') }}
     union all
     select orders.order_id
     from orders
@@ -66,6 +63,7 @@ orders_touched_since as (
 
 ),
 
+-- held touches of a session upstream no longer has
 orders_of_lost_sessions as (
 
     select distinct held.order_id
@@ -123,10 +121,7 @@ window_touches as (
     inner join sessions
         on
             paid_orders.student_id = sessions.student_id
-            and paid_orders.ordered_at >= sessions.started_at
-            and {{ dbt.dateadd(
-                'day', -var('attribution_window_days'), 'paid_orders.ordered_at'
-            ) }} <= sessions.started_at
+            and {{ in_attribution_window('paid_orders.ordered_at', 'sessions.started_at') }}
 
 ),
 
@@ -147,10 +142,7 @@ order_sessions_outside_window as (
     where
         not coalesce(
             paid_orders.student_id = sessions.student_id
-            and paid_orders.ordered_at >= sessions.started_at
-            and {{ dbt.dateadd(
-                'day', -var('attribution_window_days'), 'paid_orders.ordered_at'
-            ) }} <= sessions.started_at,
+            and {{ in_attribution_window('paid_orders.ordered_at', 'sessions.started_at') }},
             false
         )
 
