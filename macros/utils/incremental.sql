@@ -168,15 +168,16 @@ from (
 {%- endmacro %}
 
 {#- A post-hook: drop the held rows whose key upstream no longer has (staging quarantined or
-    deduplicated them after the fact). It reads every row of both tables: hooks call it when
-    `may_hold_keys_no_longer_in` says so. -#}
-{% macro delete_keys_no_longer_in(upstream, key) -%}
+    deduplicated them after the fact), among upstream's rows `upstream_filter` keeps (all by
+    default; a condition on `upstream.`). It reads every row of both tables: hooks call it when
+    `may_hold_keys_no_longer_in` says so, or where a run cannot tell. -#}
+{% macro delete_keys_no_longer_in(upstream, key, upstream_filter='true') -%}
 delete from {{ this }} as held
 where
     not exists (
         select 1
         from {{ upstream }} as upstream
-        where upstream.{{ key }} = held.{{ key }}
+        where upstream.{{ key }} = held.{{ key }} and {{ upstream_filter }}
     )
 {%- endmacro %}
 
@@ -237,19 +238,6 @@ where
     {%- endfor %}
 delete from {{ this }}
 where {{ absent | join(' and ') }}
-{%- endmacro %}
-
-{#- A post-hook of a model holding rows of paid orders only (fct_order_touchpoints): drop the
-    orders `orders` no longer has as paid (a payment reversed, an order quarantined after the
-    fact), which delete+insert leaves, as a run writes no row for them. -#}
-{% macro delete_orders_no_longer_paid(orders) -%}
-delete from {{ this }} as held
-where
-    not exists (
-        select 1
-        from {{ orders }} as orders
-        where orders.order_id = held.order_id and orders.has_succeeded_payment
-    )
 {%- endmacro %}
 
 {#- The rows of `derived` (a CTE of every row a full build writes) this model does not hold as

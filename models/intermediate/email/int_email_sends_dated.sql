@@ -1,4 +1,4 @@
-{#- One row per staged email send with the ISO week (Monday) and month (UTC) it went out in. -#}
+{#- One row per staged email send with the ISO week (Monday, UTC) it went out in. -#}
 with
 
 email_sends as (
@@ -20,7 +20,6 @@ final as (
         ---------- timestamps (UTC)
         sent_at,
         cast({{ dbt.date_trunc('week', 'sent_at') }} as date) as week_start,
-        cast({{ dbt.date_trunc('month', 'sent_at') }} as date) as month_start,
 
         ---------- measures
         recipients,

@@ -8,7 +8,7 @@
     run derives again the orders fct_orders wrote since its last run, the paid orders a session
     fct_sessions wrote since could touch (same student, within the window after it, or the
     order's own session), and the orders holding a touch of a session upstream no longer has;
-    afterwards it drops the orders that are no longer paid. -#}
+    afterwards it drops the orders fct_orders no longer has as paid. -#}
 {{ config(
     materialized=incremental_materialization(),
     unique_key='order_id',
@@ -16,7 +16,11 @@
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('fct_orders'), ref('fct_sessions')) }}",
-        "{% if is_incremental() %}{{ delete_orders_no_longer_paid(ref('fct_orders')) }}{% endif %}",
+        "{% if is_incremental() %}"
+        ~ "{{ delete_keys_no_longer_in("
+        ~ "ref('fct_orders'), 'order_id', 'upstream.has_succeeded_payment'"
+        ~ ") }}"
+        ~ "{% endif %}",
     ],
 ) }}
 

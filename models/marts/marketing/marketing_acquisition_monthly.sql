@@ -99,6 +99,12 @@ joined as (
 
 ),
 
+with_prior as (
+
+    {{ select_with_prior_periods('joined', ['new_enrollments'], offsets={'prior_month': -1}) }}
+
+),
+
 final as (
 
     select
@@ -115,10 +121,10 @@ final as (
         {%- endfor %}
         marketing_spend_usd,
         {{ growth_rate(
-            'new_enrollments', 'lag(new_enrollments) over (order by month_start)'
+            'new_enrollments', 'prior_month_new_enrollments'
         ) }} as enrollment_growth_rate,
         {{ safe_divide('marketing_spend_usd', 'new_enrollments') }} as cost_per_enrollment_usd
-    from joined
+    from with_prior
 
 )
 

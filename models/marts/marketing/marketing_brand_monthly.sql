@@ -58,6 +58,12 @@ joined as (
 
 ),
 
+with_prior as (
+
+    {{ select_with_prior_periods('joined', ['branded_searches'], offsets={'prior_month': -1}) }}
+
+),
+
 final as (
 
     select
@@ -77,9 +83,9 @@ final as (
         {{ safe_divide('brand_mentions', 'tracked_mentions') }} as share_of_voice,
         {{ safe_divide('positive_brand_mentions', 'brand_mentions') }} as brand_sentiment_rate,
         {{ growth_rate(
-            'branded_searches', 'lag(branded_searches) over (order by month_start)'
+            'branded_searches', 'prior_month_branded_searches'
         ) }} as branded_search_growth_rate
-    from joined
+    from with_prior
 
 )
 
