@@ -181,6 +181,7 @@ SUPPORT = "support"
 CRM = "crm"
 EMAIL = "email"
 SOCIAL = "social"
+COMMUNITY = "community"
 
 ENTITIES: tuple[Entity, ...] = (
     # ---------------------------------------------------------------- marketplace
@@ -615,6 +616,43 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity(
         LEARNING,
+        "assessments",
+        "Graded assessments of an enrollment: the pre-test taken on starting a course, the post-test on "
+        "finishing it, and the final project of courses that have one; one row per graded submission.",
+        key=("assessment_id",),
+        layout="monthly",
+        partitioned_by="submitted_at",
+        columns=(
+            _id("assessment_id", "Graded submission id."),
+            _id("enrollment_id", "Enrollment the submission belongs to.", "enrollments.enrollment_id"),
+            Column(
+                "assessment_type",
+                "text",
+                "What was assessed: the knowledge test before or after the course, or its final project.",
+                required=True,
+                accepted_values=("pre_test", "post_test", "final_project"),
+            ),
+            _ts("submitted_at", "When the student submitted it."),
+            Column("score", "double", "Grade, 0 to 100.", required=True, min_value=0, max_value=100),
+            Column("passed", "boolean", "Whether the grade met the course's pass mark.", required=True),
+        ),
+        consistency_rules=(
+            NotBefore(
+                "assessment_before_enrollment",
+                "submitted_at",
+                (
+                    Anchor(
+                        "enrollments.enrolled_at",
+                        "its enrollment's enrolled_at",
+                        via="enrollment_id",
+                        key="enrollment_id",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    Entity(
+        LEARNING,
         "surveys",
         "Student survey responses: NPS, CSAT and course rating.",
         key=("response_id",),
@@ -797,6 +835,47 @@ ENTITIES: tuple[Entity, ...] = (
             NotBefore("converted_before_lead", "converted_at", (Anchor("created_at", "its created_at"),)),
         ),
     ),
+    Entity(
+        CRM,
+        "referrals",
+        "Student referral programme: one row per invitation a student sends a friend; the friend's student "
+        "account is filled in once they sign up.",
+        key=("referral_id",),
+        layout="monthly",
+        partitioned_by="referred_at",
+        columns=(
+            _id("referral_id", "Invitation id."),
+            _id("referrer_student_id", "Student who sent the invitation.", "students.student_id"),
+            Column(
+                "channel",
+                "text",
+                "How the invitation was shared.",
+                required=True,
+                accepted_values=("link", "email", "social"),
+            ),
+            _ts("referred_at", "When the invitation was sent."),
+            Column(
+                "referred_student_id",
+                "key",
+                "Student account the invited friend opened; empty until they sign up.",
+                references="students.student_id",
+            ),
+        ),
+        consistency_rules=(
+            NotBefore(
+                "referral_before_referrer_signup",
+                "referred_at",
+                (
+                    Anchor(
+                        "students.signup_at",
+                        "its referrer's signup_at",
+                        via="referrer_student_id",
+                        key="student_id",
+                    ),
+                ),
+            ),
+        ),
+    ),
     # ---------------------------------------------------------------- email
     Entity(
         EMAIL,
@@ -941,6 +1020,31 @@ ENTITIES: tuple[Entity, ...] = (
         consistency_rules=(
             NotBefore("response_before_ticket", "first_response_at", (Anchor("created_at", "its created_at"),)),
             NotBefore("resolution_before_ticket", "resolved_at", (Anchor("created_at", "its created_at"),)),
+        ),
+    ),
+    # ---------------------------------------------------------------- community
+    Entity(
+        COMMUNITY,
+        "posts",
+        "Posts in the course communities: a thread a student opens in a course's space, or a reply to one.",
+        key=("post_id",),
+        layout="monthly",
+        partitioned_by="posted_at",
+        columns=(
+            _id("post_id", "Post id."),
+            _id("student_id", "Student who wrote the post.", "students.student_id"),
+            _id("course_id", "Course whose community space holds the post.", "courses.course_id"),
+            # Not a checked reference: a reply's thread is a row of this same export.
+            Column("parent_post_id", "key", "Thread a reply answers; empty for a thread."),
+            _ts("posted_at", "When the post was published."),
+            _count("upvotes", "Upvotes the post has received.", 100_000),
+        ),
+        consistency_rules=(
+            NotBefore(
+                "post_before_signup",
+                "posted_at",
+                (Anchor("students.signup_at", "its author's signup_at", via="student_id", key="student_id"),),
+            ),
         ),
     ),
 )

@@ -44,13 +44,16 @@ def sources_file(source: str) -> Path:
 SOURCE_DESCRIPTIONS = {
     "marketplace": "Marketplace database exports: catalog, students, orders, payments, refunds, reviews, FX rates.",
     "billing": "Subscription billing system: all-access plans and subscription lifecycle events.",
-    "learning": "Learning platform: lessons, enrollments with progress, activity events, certificates, surveys.",
+    "learning": "Learning platform: lessons, enrollments with progress, activity events, assessments, certificates, "
+    "surveys.",
     "web_analytics": "Web-analytics tool export of website sessions.",
     "marketing": "Influencer-marketing platform: influencers, campaigns, tracking links, daily metrics.",
-    "crm": "CRM: leads from first contact to qualification and their first payment.",
+    "crm": "CRM: leads from first contact to qualification and their first payment, and the student referral "
+    "programme's invitations.",
     "email": "Email marketing tool: sends with delivery, opens, clicks and unsubscribes.",
     "social": "Social listening tool: brand and competitor mentions with sentiment, branded search volume.",
     "support": "Support desk: tickets students open, with first answer, resolution and satisfaction.",
+    "community": "Community forum: the threads and replies students post in the course spaces.",
 }
 
 LINEAGE_COLUMNS = (

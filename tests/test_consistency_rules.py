@@ -54,6 +54,8 @@ VIOLATIONS: dict[str, list[str]] = {
     "support/tickets/tickets_2026-03.csv": [
         "9001,1,101,chat,other,low,solved,2026-03-10 10:00:00,2026-03-10 10:05:00,2026-03-10 09:00:00,"
     ],
+    # student 4 signed up 2026-01-08 16:00 UTC
+    "crm/referrals/referrals_2026-01.csv": ["9001,4,link,2026-01-08T10:00:00+00:00,"],
 }
 
 EXPECTED_REASONS: dict[tuple[str, int], str] = {
@@ -75,10 +77,12 @@ EXPECTED_REASONS: dict[tuple[str, int], str] = {
     "is before its created_at 2026-03-10 10:00:00",
     ("tickets", 9001): "resolution_before_ticket: resolved_at 2026-03-10 09:00:00 "
     "is before its created_at 2026-03-10 10:00:00",
+    ("referrals", 9001): "referral_before_referrer_signup: referred_at 2026-01-08 10:00:00 "
+    "is before its referrer's signup_at 2026-01-08 16:00:00",
 }
 
 # the golden dataset's own planted defects (tests/test_golden.py)
-GOLDEN_QUARANTINED = {("orders", 99), ("surveys", 8), ("tickets", 8)}
+GOLDEN_QUARANTINED = {("orders", 99), ("surveys", 8), ("tickets", 8), ("assessments", 17), ("posts", 9)}
 
 
 def _entity(name: str):
@@ -156,7 +160,7 @@ def test_violations_stay_out_of_staging_and_revenue(violated: Settings) -> None:
 
 @pytest.mark.slow
 def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settings) -> None:
-    suites = {f"entity__{name}" for name, _ in EXPECTED_REASONS}
+    suites = {f"entity__{name}" for name, _ in (*EXPECTED_REASONS, *GOLDEN_QUARANTINED)}
     run = validate(
         violated.warehouse_path, violated.landing_dir, docs_dir=None, record=False, suites=lambda n: n in suites
     )
@@ -175,6 +179,9 @@ def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settin
         "converted_before_lead": ("leads", 1),
         "response_before_ticket": ("tickets", 1),  # the golden dataset's ticket 8
         "resolution_before_ticket": ("tickets", 1),
+        "assessment_before_enrollment": ("assessments", 1),  # the golden dataset's assessment 17
+        "post_before_signup": ("posts", 1),  # the golden dataset's post 9
+        "referral_before_referrer_signup": ("referrals", 1),
     }
     assert set(by_rule) == set(counts)
     for rule, (entity, count) in counts.items():
@@ -190,7 +197,8 @@ def test_the_contract_rules_are_well_formed_and_each_has_an_expectation() -> Non
     assert rule_problems(ENTITIES) == []
     rules = {(e.name, r.name) for e in ENTITIES for r in e.consistency_rules}
     assert {name for name, _ in rules} == {
-        "payments", "refunds", "enrollments", "certificates", "reviews", "tickets", "leads"
+        "payments", "refunds", "enrollments", "certificates", "reviews", "tickets", "leads",
+        "assessments", "referrals", "posts",
     }
     assert any(isinstance(r, ExistsIn) for e in ENTITIES for r in e.consistency_rules)
     assert any(isinstance(r, NotBefore) for e in ENTITIES for r in e.consistency_rules)

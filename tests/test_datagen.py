@@ -38,7 +38,8 @@ RECENT_END = datetime(2026, 11, 22, 14, tzinfo=UTC)  # an end in the middle of a
 # Timeliness: the newest business timestamp of each source within these hours of the end.
 # The email tool's newest send is the day's onboarding run, at 06:00-06:30 UTC.
 MAX_AGE_HOURS = {
-    "marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6, "email": 24, "social": 6
+    "marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6, "email": 24,
+    "social": 6, "community": 6,
 }
 TIMESTAMP_SHAPES = {
     "marketplace": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"),
@@ -50,6 +51,7 @@ TIMESTAMP_SHAPES = {
     "crm": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
     "email": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
     "social": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
+    "community": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"),
 }
 NUMBER = {
     "integer": re.compile(r"-?\d+"),
@@ -706,6 +708,55 @@ def test_leads_are_the_students_before_signup_and_prospects_that_never_pay(clean
         assert (lead["source_channel"] == "influencer") >= bool(lead["campaign_id"])
     customers = sum(lead["stage"] == "customer" for lead in leads)
     assert 0.10 <= customers / len(leads) <= 0.25  # the reference's lead-to-customer band
+
+
+def test_referrals_bring_the_referral_channel_and_a_fifth_to_two_fifths_refer(clean: Dataset) -> None:
+    students = {s["student_id"]: s for s in clean.rows("students")}
+    referrals = clean.rows("referrals")
+    friends = [r["referred_student_id"] for r in referrals if r["referred_student_id"]]
+    brought = sorted(s for s, student in students.items() if student["acquisition_channel"] == "referral")
+    assert sorted(friends) == brought[1:] or sorted(friends) == brought  # the first student had nobody to ask
+    for referral in referrals:
+        sent = _timestamp(referral["referred_at"])
+        assert sent >= _timestamp(students[referral["referrer_student_id"]]["signup_at"])
+        if referral["referred_student_id"]:
+            assert sent <= _timestamp(students[referral["referred_student_id"]]["signup_at"])
+    referrers = {r["referrer_student_id"] for r in referrals if not r["referred_student_id"]}
+    assert 0.20 <= len(referrers) / len(students) <= 0.40  # the reference's referral-rate band
+
+
+def test_assessments_show_a_gain_and_projects_only_in_some_courses(clean: Dataset) -> None:
+    enrollments = {e["enrollment_id"]: e for e in clean.rows("enrollments")}
+    scores: dict[str, dict[str, float]] = defaultdict(dict)
+    project_courses = set()
+    for row in clean.rows("assessments"):
+        enrollment = enrollments[row["enrollment_id"]]
+        assert _timestamp(row["submitted_at"]) >= _timestamp(enrollment["enrolled_at"])
+        assert (row["passed"] == "true") == (float(row["score"]) >= 60)
+        scores[row["assessment_type"]][row["enrollment_id"]] = float(row["score"])
+        if row["assessment_type"] == "post_test":
+            assert enrollment["completed_at"]
+        if row["assessment_type"] == "final_project":
+            project_courses.add(enrollment["course_id"])
+    both = scores["pre_test"].keys() & scores["post_test"].keys()
+    gain = sum(scores["post_test"][e] - scores["pre_test"][e] for e in both) / len(both)
+    assert 15 <= gain <= 35
+    courses = {e["course_id"] for e in enrollments.values()}
+    assert 0.3 <= len(project_courses) / len(courses) <= 0.7
+
+
+def test_community_posts_are_threads_and_replies_by_enrolled_students(clean: Dataset) -> None:
+    enrolled = defaultdict(list)
+    for e in clean.rows("enrollments"):
+        enrolled[(e["student_id"], e["course_id"])].append(_timestamp(e["enrolled_at"]))
+    posts = clean.rows("posts")
+    posted = {p["post_id"]: _timestamp(p["posted_at"]) for p in posts}
+    for post in posts:
+        assert min(enrolled[(post["student_id"], post["course_id"])]) <= posted[post["post_id"]]
+        if post["parent_post_id"]:
+            assert posted[post["parent_post_id"]] <= posted[post["post_id"]]
+    replies = sum(bool(p["parent_post_id"]) for p in posts)
+    assert 1.0 <= replies / (len(posts) - replies) <= 2.5
 
 
 def test_email_sends_reach_the_opted_in_list_and_open_in_the_reference_band(clean: Dataset) -> None:

@@ -96,7 +96,7 @@ def test_every_entity_landed_and_only_the_planted_defects_are_quarantined(wareho
     accounting = _by(_rows(warehouse, "select * from intermediate.int_row_accounting"), "entity")
     assert set(accounting) == {e.name for e in ENTITIES}
     quarantined = {entity: row["quarantined_rows"] for entity, row in accounting.items() if row["quarantined_rows"]}
-    assert quarantined == {"orders": 1, "surveys": 1, "tickets": 1}
+    assert quarantined == {"orders": 1, "surveys": 1, "tickets": 1, "assessments": 1, "posts": 1}
     for entity, row in accounting.items():
         assert row["raw_rows"] > 0, entity
         assert row["duplicates_removed"] == 0, entity
@@ -109,6 +109,18 @@ def test_every_entity_landed_and_only_the_planted_defects_are_quarantined(wareho
     [ticket] = _rows(warehouse, "select ticket_id, dq_reason from staging.quarantine_support__tickets")
     assert ticket["ticket_id"] == "8"
     assert ticket["dq_reason"].startswith("response_before_ticket: first_response_at 2026-03-12 17:00:00 is before")
+    [assessment] = _rows(warehouse, "select assessment_id, dq_reason from staging.quarantine_learning__assessments")
+    assert assessment == {
+        "assessment_id": "17",
+        "dq_reason": "assessment_before_enrollment: submitted_at 2026-02-05 18:00:00 is before "
+        "its enrollment's enrolled_at 2026-02-05 19:02:00",
+    }
+    [post] = _rows(warehouse, "select post_id, dq_reason from staging.quarantine_community__posts")
+    assert post == {
+        "post_id": "9",
+        "dq_reason": "post_before_signup: posted_at 2026-02-03 12:00:00 is before its author's signup_at "
+        "2026-02-03 14:30:00",
+    }
     # ...and excluded downstream: 11 orders, 7 survey responses in the marts
     assert _rows(warehouse, "select count(*) as n from marts.fct_orders where order_id = 99") == [{"n": 0}]
     assert _rows(warehouse, "select sum(survey_responses) as n from marts.course_success_by_course") == [{"n": 7}]
@@ -729,6 +741,39 @@ def test_marketing_influencer_sales_direct_and_influenced(warehouse: Path) -> No
     )
 
 
+def test_marketing_referrals_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.marketing_referrals_monthly"), "month_start")
+    assert set(rows) == {JAN, FEB}  # nobody signed up in March
+    _check(
+        rows,
+        {
+            # students 1-4: 1 invites on 20 Jan and 10 Feb (student 6 signs up), 3 on 1 Mar (55
+            # days after signing up, inside the 90-day window)
+            JAN: {
+                "is_partial_month": False,
+                "new_students": 4,
+                "referrers_in_window": 2,
+                "referred_students": 0,
+                "invitations_sent": 3,
+                "friends_signed_up": 1,
+                "referral_rate": ratio(2, 4),
+                "referred_student_share": 0.0,
+            },
+            # students 5 (invites on 10 Mar) and 6 (brought by student 1's invitation)
+            FEB: {
+                "is_partial_month": True,
+                "new_students": 2,
+                "referrers_in_window": 1,
+                "referred_students": 1,
+                "invitations_sent": 1,
+                "friends_signed_up": 0,
+                "referral_rate": ratio(1, 2),
+                "referred_student_share": ratio(1, 2),
+            },
+        },
+    )
+
+
 def test_marketing_leads_monthly(warehouse: Path) -> None:
     rows = _by(_rows(warehouse, "select * from marts.marketing_leads_monthly"), "month_start")
     _check(
@@ -869,6 +914,102 @@ def test_marketing_brand_monthly(warehouse: Path) -> None:
                 "brand_sentiment_rate": 1.0,
                 "branded_search_growth_rate": ratio(15 - 25, 25),
                 "is_partial_month": True,
+            },
+        },
+    )
+
+
+# ---------------------------------------------------------------------------- learning outcomes, community
+
+
+def test_course_success_outcomes_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.course_success_outcomes_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            # post-tests: enrollment 1 (40 -> 70) and 2 (its first pre-test 55, not the retake 65,
+            # -> 60); cohort: enrollments 1, 2, 3, 12, of which 1 passed its project on 21 Jan
+            JAN: {
+                "is_partial_month": False,
+                "tested_enrollments": 2,
+                "avg_pre_test_score": ratio(95, 2),
+                "avg_post_test_score": 65.0,
+                "avg_score_improvement": ratio(35, 2),
+                "enrollments": 4,
+                "project_submitting_enrollments": 1,
+                "project_passed_in_window_enrollments": 1,
+                "project_completion_rate": ratio(1, 4),
+            },
+            # post-test: enrollment 12 (60 -> 72); cohort: enrollments 4-8, of which 8 passed its
+            # project on its second submission (15 Mar, within 60 days); assessment 17 is quarantined
+            FEB: {
+                "tested_enrollments": 1,
+                "avg_pre_test_score": 60.0,
+                "avg_post_test_score": 72.0,
+                "avg_score_improvement": 12.0,
+                "enrollments": 5,
+                "project_submitting_enrollments": 1,
+                "project_passed_in_window_enrollments": 1,
+                "project_completion_rate": ratio(1, 5),
+            },
+            # post-tests of enrollment 8: the retake of 19 Mar (85) counts, 45 -> 85; cohort:
+            # enrollments 9, 10, 11, 13, none with a project
+            MAR: {
+                "is_partial_month": True,
+                "tested_enrollments": 1,
+                "avg_pre_test_score": 45.0,
+                "avg_post_test_score": 85.0,
+                "avg_score_improvement": 40.0,
+                "enrollments": 4,
+                "project_submitting_enrollments": 0,
+                "project_passed_in_window_enrollments": 0,
+                "project_completion_rate": 0.0,
+            },
+        },
+    )
+
+
+def test_engagement_community_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.engagement_community_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            # thread 1 (student 1) and its replies by 3 and 1
+            JAN: {
+                "posting_students": 2,
+                "thread_starting_students": 1,
+                "replying_students": 2,
+                "active_students": 4,
+                "posts": 3,
+                "threads": 1,
+                "replies": 2,
+                "upvotes": 4,
+                "community_participation_rate": ratio(2, 4),
+                "replies_per_thread": 2.0,
+            },
+            # threads 4 (student 2) and 6 (6), reply 5 (1); post 9 is quarantined
+            FEB: {
+                "posting_students": 3,
+                "thread_starting_students": 2,
+                "replying_students": 1,
+                "active_students": 5,
+                "posts": 3,
+                "threads": 2,
+                "replies": 1,
+                "upvotes": 3,
+                "community_participation_rate": ratio(3, 5),
+                "replies_per_thread": ratio(1, 2),
+            },
+            MAR: {
+                "is_partial_month": True,
+                "posting_students": 2,
+                "active_students": 5,
+                "posts": 2,
+                "threads": 1,
+                "replies": 1,
+                "upvotes": 5,
+                "community_participation_rate": ratio(2, 5),
+                "replies_per_thread": 1.0,
             },
         },
     )

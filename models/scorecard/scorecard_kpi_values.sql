@@ -42,6 +42,12 @@ engagement_active_students_monthly as (
 
 ),
 
+engagement_community_monthly as (
+
+    select * from {{ ref('engagement_community_monthly') }}
+
+),
+
 engagement_active_students_weekly as (
 
     select * from {{ ref('engagement_active_students_weekly') }}
@@ -69,6 +75,12 @@ platform_traffic_daily as (
 course_success_monthly as (
 
     select * from {{ ref('course_success_monthly') }}
+
+),
+
+course_success_outcomes_monthly as (
+
+    select * from {{ ref('course_success_outcomes_monthly') }}
 
 ),
 
@@ -129,6 +141,12 @@ support_monthly as (
 marketing_leads_monthly as (
 
     select * from {{ ref('marketing_leads_monthly') }}
+
+),
+
+marketing_referrals_monthly as (
+
+    select * from {{ ref('marketing_referrals_monthly') }}
 
 ),
 
@@ -206,6 +224,10 @@ source_values as (
     ) }}
     union all
     {{ kpi_value(
+        'mkt_referral_rate', 'marketing_referrals_monthly', 'referral_rate', 'new_students'
+    ) }}
+    union all
+    {{ kpi_value(
         'mkt_email_open_rate', 'marketing_email_weekly',
         'open_rate', 'delivered', period_column='week_start'
     ) }}
@@ -273,6 +295,11 @@ source_values as (
     ) }}
     union all
     {{ kpi_value(
+        'eng_community_participation', 'engagement_community_monthly',
+        'community_participation_rate', 'active_students'
+    ) }}
+    union all
+    {{ kpi_value(
         'eng_conversion_rate', 'platform_traffic_daily',
         'conversion_rate', 'sessions', period_column='date_day'
     ) }}
@@ -309,6 +336,16 @@ source_values as (
     {{ kpi_value(
         'cs_video_watch_rate', 'course_success_monthly',
         'video_watch_rate', 'started_enrollments'
+    ) }}
+    union all
+    {{ kpi_value(
+        'cs_assessment_improvement', 'course_success_outcomes_monthly',
+        'avg_score_improvement', 'tested_enrollments'
+    ) }}
+    union all
+    {{ kpi_value(
+        'cs_project_completion_rate', 'course_success_outcomes_monthly',
+        'project_completion_rate', 'enrollments'
     ) }}
     union all
     {{ kpi_value('ins_active_instructors', 'instructors_monthly', 'active_instructors') }}

@@ -8,6 +8,11 @@ are still new. Sales qualifies a lead from its score: every lead
 that became a student is qualified when it signs up (a sign-up is the strongest signal), and a
 lead becomes a customer with its first payment (a marketplace order or a subscription), which
 gives a lead-to-customer rate in the reference's 10-25% band.
+
+Referrals: students invite friends through the referral programme, more of them the better the
+courses they took (satisfaction drives referring), the first invitation some weeks after signing
+up. Every student the referral channel brought was invited by an earlier student a few days
+before signing up; the other invitations stay unanswered.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from orchestration.contracts import ACQUISITION_CHANNELS
+from orchestration.datagen.learning import Enrollments
 from orchestration.datagen.sampling import categorical
 from orchestration.datagen.students import Students
 from orchestration.datagen.tables import Categorical, EntityTable
@@ -25,6 +31,11 @@ STAGES = ("new", "contacted", "qualified", "unqualified", "customer")
 NEW, CONTACTED, QUALIFIED, UNQUALIFIED, CUSTOMER = range(5)
 PROSPECT_STAGE_MIX = (0.30, 0.30, 0.08, 0.32)  # new, contacted, qualified, unqualified
 RECENT_MS = 6 * MS_PER_HOUR
+REFERRER_SHARE = 0.28  # of students taking courses of average quality
+FIRST_REFERRAL_DAYS = 20.0
+EXTRA_INVITATIONS = 0.8
+REFERRAL_CHANNELS = ("link", "email", "social")
+REFERRAL_CHANNEL_MIX = (0.5, 0.3, 0.2)
 
 
 def build_leads(
@@ -110,3 +121,77 @@ def _with_recent_prospect(created: np.ndarray, window: Window, rng: np.random.Ge
     created = created.copy()
     created[np.argmax(created)] = window.end_ms - RECENT_MS + int(position * (RECENT_MS - MS_PER_SECOND))
     return created
+
+
+def build_referrals(
+    window: Window,
+    students: Students,
+    student_channel: np.ndarray,
+    enrollments: Enrollments,
+    course_quality: np.ndarray,
+    rng: np.random.Generator,
+) -> EntityTable:
+    """`student_channel`: index into ACQUISITION_CHANNELS per student."""
+    n_students = len(students)
+    quality = np.zeros(n_students)
+    taken = np.bincount(enrollments.student, minlength=n_students)
+    np.add.at(quality, enrollments.student, course_quality[enrollments.course])
+    quality = np.divide(quality, taken, out=np.zeros(n_students), where=taken > 0)
+    chance = np.where(taken > 0, REFERRER_SHARE * np.exp(1.2 * quality), 0.0)
+    referrer = np.flatnonzero(rng.random(n_students) < chance)
+    referrer = np.repeat(referrer, 1 + rng.poisson(EXTRA_INVITATIONS, len(referrer)))
+    first = rng.exponential(FIRST_REFERRAL_DAYS * MS_PER_DAY, len(referrer))
+    later = rng.exponential(3 * FIRST_REFERRAL_DAYS * MS_PER_DAY, len(referrer))
+    is_first = np.r_[True, referrer[1:] != referrer[:-1]] if len(referrer) else np.zeros(0, bool)
+    unanswered_ms = students.signup_ms[referrer] + np.where(is_first, first, first + later).astype(np.int64)
+
+    # a student the referral channel brought was invited by an earlier student (students are in
+    # signup order) a few days before signing up, never before the referrer's own signup
+    invited = np.flatnonzero(student_channel == ACQUISITION_CHANNELS.index("referral"))
+    invited = invited[invited > 0]
+    inviter = (rng.random(len(invited)) * invited).astype(np.int64)
+    invited_ms = np.maximum(
+        students.signup_ms[invited] - rng.exponential(3 * MS_PER_DAY, len(invited)).astype(np.int64) - MS_PER_HOUR,
+        students.signup_ms[inviter],
+    )
+
+    sender = np.r_[referrer, inviter]
+    friend = np.r_[np.full(len(referrer), -1), invited]
+    sent = np.r_[unanswered_ms, invited_ms] // MS_PER_SECOND * MS_PER_SECOND
+    keep = np.flatnonzero(sent < window.end_ms)
+    order = keep[np.argsort(sent[keep], kind="stable")]
+    sender, friend, sent = (
+        sender[order],
+        friend[order],
+        _with_recent_invitation(sent[order], friend[order], window, rng),
+    )
+    channel = categorical(REFERRAL_CHANNEL_MIX, len(sent), rng)
+    return EntityTable.build(
+        "referrals",
+        {
+            "referral_id": np.arange(1, len(sent) + 1),
+            "referrer_student_id": sender + 1,
+            "channel": Categorical.of(REFERRAL_CHANNELS, channel),
+            "referred_at": sent,
+            "referred_student_id": friend + 1,
+        },
+        nulls={"referred_student_id": friend < 0},
+        protected=sent >= window.end_ms - RECENT_MS,
+    )
+
+
+def _with_recent_invitation(
+    sent: np.ndarray, friend: np.ndarray, window: Window, rng: np.random.Generator
+) -> np.ndarray:
+    """Invitations are sparse at small scales: when none is sent in the last hours before the
+    end, the newest unanswered one is sent in them (later, so still after its sender's signup)."""
+    position = rng.random()
+    unanswered = np.flatnonzero(friend < 0)
+    if len(unanswered) == 0 or np.any(sent >= window.end_ms - RECENT_MS):
+        return sent
+    sent = sent.copy()
+    newest = unanswered[np.argmax(sent[unanswered])]
+    sent[newest] = (
+        window.end_ms - RECENT_MS + int(position * (RECENT_MS - MS_PER_SECOND)) // MS_PER_SECOND * MS_PER_SECOND
+    )
+    return sent

@@ -87,4 +87,3 @@ def build_email_sends(
         },
         protected=sent >= window.end_ms - MS_PER_DAY,
     )
-

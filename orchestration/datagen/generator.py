@@ -26,11 +26,13 @@ import pyarrow as pa
 
 from orchestration.contracts import ENTITIES
 from orchestration.datagen.ads import build_ad_spend, new_customer_days
+from orchestration.datagen.assessments import build_assessments
 from orchestration.datagen.billing import build_billing
 from orchestration.datagen.catalog import build_catalog
 from orchestration.datagen.channels import Sources
+from orchestration.datagen.community import build_posts
 from orchestration.datagen.config import GeneratorConfig, format_end
-from orchestration.datagen.crm import build_leads
+from orchestration.datagen.crm import build_leads, build_referrals
 from orchestration.datagen.defects import DefectPlan, plan_defects, referenced_rows
 from orchestration.datagen.email_sends import build_email_sends
 from orchestration.datagen.feedback import build_reviews, build_surveys
@@ -86,9 +88,7 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build_tables(
-    config: GeneratorConfig, progress: Progress = _quiet, scratch: Path | None = None
-) -> dict[str, Table]:
+def build_tables(config: GeneratorConfig, progress: Progress = _quiet, scratch: Path | None = None) -> dict[str, Table]:
     """Every contract entity as a typed table, clean (no defects yet); the biggest ones spilled to
     files under `scratch` (default: a temporary dir removed once they are garbage)."""
     if scratch is None:
@@ -206,6 +206,12 @@ def build_tables(
     built("reviews", "surveys")
     tables["tickets"] = build_tickets(window, enrollments, catalog, config.rng("tickets"))
     built("tickets")
+    tables["assessments"] = build_assessments(window, enrollments, catalog, config.rng("assessments"))
+    tables["posts"] = build_posts(window, enrollments, catalog, config.rng("community"))
+    tables["referrals"] = build_referrals(
+        window, students, channel.codes, enrollments, catalog.quality, config.rng("referrals")
+    )
+    built("assessments", "posts", "referrals")
     order_session, used_visits = commerce.order_session, commerce.used_campaign_visits
     # The per-order and per-enrollment arrays are not needed for the sessions: freed, they leave room.
     del commerce, enrollments, n_lessons, first_paid
@@ -224,9 +230,7 @@ def build_tables(
         catalog.popularity,
         rng,
     )
-    add_anonymous_traffic(
-        log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, rng
-    )
+    add_anonymous_traffic(log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, rng)
     referenced = np.unique(order_session[order_session >= 0])
     tables["sessions"], session_rows = build_sessions(
         log, sources, catalog.n_courses, referenced, rng, scratch / "sessions"

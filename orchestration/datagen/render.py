@@ -27,6 +27,7 @@ TIMESTAMP_STYLE = {
     "crm": "offset",
     "email": "offset",
     "social": "offset",
+    "community": "utc_millis",
 }
 _TWO = np.array([f"{i:02d}".encode() for i in range(100)], dtype="S2")
 _THREE = np.array([f"{i:03d}".encode() for i in range(1000)], dtype="S3")
@@ -132,9 +133,7 @@ def render_values(
     if column.type == "date":
         return _with_nulls(fixed_width_text(format_dates(values)), nulls)
     if column.type == "timestamp":
-        return _with_nulls(
-            fixed_width_text(format_timestamps(values, TIMESTAMP_STYLE[source], offset_s)), nulls
-        )
+        return _with_nulls(fixed_width_text(format_timestamps(values, TIMESTAMP_STYLE[source], offset_s)), nulls)
     raise ValueError(f"no rendering for contract type {column.type!r} of {column.name}")
 
 

@@ -59,6 +59,12 @@ social as (
 
 ),
 
+community as (
+
+    select * from {{ ref('stg_community__row_accounting') }}
+
+),
+
 sources_unioned as (
 
     select * from marketplace
@@ -78,6 +84,8 @@ sources_unioned as (
     select * from email
     union all
     select * from social
+    union all
+    select * from community
 
 ),
 

@@ -100,6 +100,24 @@ branded_searches as (
 
 ),
 
+assessments as (
+
+    select * from {{ ref('stg_learning__assessments') }}
+
+),
+
+referrals as (
+
+    select * from {{ ref('stg_crm__referrals') }}
+
+),
+
+posts as (
+
+    select * from {{ ref('stg_community__posts') }}
+
+),
+
 -- one aggregate per source; an empty source still gives a row (min and max of nothing are null)
 spans as (
 
@@ -214,6 +232,27 @@ spans as (
         max(search_date) as last_day,
         count(*) as staged_rows
     from branded_searches
+    union all
+    select
+        'learning.assessments' as source_entity,
+        cast(min(submitted_at) as date) as first_day,
+        cast(max(submitted_at) as date) as last_day,
+        count(*) as staged_rows
+    from assessments
+    union all
+    select
+        'crm.referrals' as source_entity,
+        cast(min(referred_at) as date) as first_day,
+        cast(max(referred_at) as date) as last_day,
+        count(*) as staged_rows
+    from referrals
+    union all
+    select
+        'community.posts' as source_entity,
+        cast(min(posted_at) as date) as first_day,
+        cast(max(posted_at) as date) as last_day,
+        count(*) as staged_rows
+    from posts
 
 ),
 

@@ -15,6 +15,12 @@ base_leads as (
 
 ),
 
+base_referrals as (
+
+    select * from {{ ref('base_crm__referrals') }}
+
+),
+
 leads_counted as (
 
     select
@@ -28,9 +34,24 @@ leads_counted as (
 
 ),
 
+referrals_counted as (
+
+    select
+        'referrals' as entity,
+        'crm' as source_name,
+        count(*) as raw_rows,
+        count(case when {{ is_staged_row() }} then 1 end) as staged_rows,
+        count(case when {{ is_quarantined_row() }} then 1 end) as quarantined_rows,
+        count(case when _is_duplicate then 1 end) as duplicates_removed
+    from base_referrals
+
+),
+
 entities_unioned as (
 
     select * from leads_counted
+    union all
+    select * from referrals_counted
 
 ),
 

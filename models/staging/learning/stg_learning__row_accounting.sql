@@ -33,6 +33,12 @@ base_certificates as (
 
 ),
 
+base_assessments as (
+
+    select * from {{ ref('base_learning__assessments') }}
+
+),
+
 base_surveys as (
 
     select * from {{ ref('base_learning__surveys') }}
@@ -91,6 +97,19 @@ certificates_counted as (
 
 ),
 
+assessments_counted as (
+
+    select
+        'assessments' as entity,
+        'learning' as source_name,
+        count(*) as raw_rows,
+        count(case when {{ is_staged_row() }} then 1 end) as staged_rows,
+        count(case when {{ is_quarantined_row() }} then 1 end) as quarantined_rows,
+        count(case when _is_duplicate then 1 end) as duplicates_removed
+    from base_assessments
+
+),
+
 surveys_counted as (
 
     select
@@ -113,6 +132,8 @@ entities_unioned as (
     select * from lesson_activity_counted
     union all
     select * from certificates_counted
+    union all
+    select * from assessments_counted
     union all
     select * from surveys_counted
 
