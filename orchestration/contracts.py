@@ -497,6 +497,42 @@ ENTITIES: tuple[Entity, ...] = (
             _money("amount_usd", "Amount billed by the event in USD (0 for cancellations)."),
         ),
     ),
+    Entity(
+        BILLING,
+        "installment_plans",
+        "Payment plans: one row per marketplace order a student chose to pay in installments at checkout "
+        "(the provider pays the marketplace in full and collects the installments), in its current state.",
+        key=("installment_plan_id",),
+        layout="monthly",
+        partitioned_by="started_at",
+        columns=(
+            _id("installment_plan_id", "Payment plan id."),
+            _id("order_id", "Order paid through the plan.", "orders.order_id"),
+            Column(
+                "installments",
+                "integer",
+                "Number of monthly installments.",
+                required=True,
+                min_value=2,
+                max_value=24,
+            ),
+            _ts("started_at", "When the plan was set up at checkout."),
+            Column(
+                "status",
+                "text",
+                "Where the plan stands.",
+                required=True,
+                accepted_values=("active", "completed", "defaulted", "cancelled"),
+            ),
+        ),
+        consistency_rules=(
+            NotBefore(
+                "plan_before_order",
+                "started_at",
+                (Anchor("orders.ordered_at", "its order's ordered_at", via="order_id", key="order_id"),),
+            ),
+        ),
+    ),
     # ---------------------------------------------------------------- learning
     Entity(
         LEARNING,

@@ -43,7 +43,8 @@ def sources_file(source: str) -> Path:
 
 SOURCE_DESCRIPTIONS = {
     "marketplace": "Marketplace database exports: catalog, students, orders, payments, refunds, reviews, FX rates.",
-    "billing": "Subscription billing system: all-access plans and subscription lifecycle events.",
+    "billing": "Billing system: all-access subscription plans and lifecycle events, and the installment plans "
+    "orders are paid through.",
     "learning": "Learning platform: lessons, enrollments with progress, activity events, assessments, certificates, "
     "surveys.",
     "web_analytics": "Web-analytics tool export of website sessions.",

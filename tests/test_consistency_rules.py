@@ -56,6 +56,8 @@ VIOLATIONS: dict[str, list[str]] = {
     ],
     # student 4 signed up 2026-01-08 16:00 UTC
     "crm/referrals/referrals_2026-01.csv": ["9001,4,link,2026-01-08T10:00:00+00:00,"],
+    # order 7 was placed 2026-02-14 11:00 UTC
+    "billing/installment_plans/installment_plans_2026-02.csv": ["9001,7,3,2026-02-14T10:00:00+00:00,active"],
 }
 
 EXPECTED_REASONS: dict[tuple[str, int], str] = {
@@ -79,6 +81,8 @@ EXPECTED_REASONS: dict[tuple[str, int], str] = {
     "is before its created_at 2026-03-10 10:00:00",
     ("referrals", 9001): "referral_before_referrer_signup: referred_at 2026-01-08 10:00:00 "
     "is before its referrer's signup_at 2026-01-08 16:00:00",
+    ("installment_plans", 9001): "plan_before_order: started_at 2026-02-14 10:00:00 "
+    "is before its order's ordered_at 2026-02-14 11:00:00",
 }
 
 # the golden dataset's own planted defects (tests/test_golden.py)
@@ -182,6 +186,7 @@ def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settin
         "assessment_before_enrollment": ("assessments", 1),  # the golden dataset's assessment 17
         "post_before_signup": ("posts", 1),  # the golden dataset's post 9
         "referral_before_referrer_signup": ("referrals", 1),
+        "plan_before_order": ("installment_plans", 1),
     }
     assert set(by_rule) == set(counts)
     for rule, (entity, count) in counts.items():
@@ -198,7 +203,7 @@ def test_the_contract_rules_are_well_formed_and_each_has_an_expectation() -> Non
     rules = {(e.name, r.name) for e in ENTITIES for r in e.consistency_rules}
     assert {name for name, _ in rules} == {
         "payments", "refunds", "enrollments", "certificates", "reviews", "tickets", "leads",
-        "assessments", "referrals", "posts",
+        "assessments", "referrals", "posts", "installment_plans",
     }
     assert any(isinstance(r, ExistsIn) for e in ENTITIES for r in e.consistency_rules)
     assert any(isinstance(r, NotBefore) for e in ENTITIES for r in e.consistency_rules)

@@ -710,6 +710,25 @@ def test_leads_are_the_students_before_signup_and_prospects_that_never_pay(clean
     assert 0.10 <= customers / len(leads) <= 0.25  # the reference's lead-to-customer band
 
 
+def test_installment_plans_pay_paid_orders_and_mostly_dear_ones(clean: Dataset) -> None:
+    orders = {o["order_id"]: o for o in clean.rows("orders")}
+    plans = clean.rows("installment_plans")
+    assert len({p["order_id"] for p in plans}) == len(plans)  # one plan per order
+    for plan in plans:
+        order = orders[plan["order_id"]]
+        assert order["payment_status"] in ("paid", "refunded", "partially_refunded")
+        assert _timestamp(order["ordered_at"]) < _timestamp(plan["started_at"])
+    paid = [o for o in orders.values() if o["payment_status"] != "failed" and o["payment_status"] != "pending"]
+    on_plan = {p["order_id"] for p in plans}
+    usd_orders = [o for o in paid if o["currency"] == "USD"]
+    dear = [o for o in usd_orders if float(o["order_total"]) >= 80]
+    cheap = [o for o in usd_orders if float(o["order_total"]) < 80]
+    assert sum(o["order_id"] in on_plan for o in dear) / len(dear) > 5 * sum(
+        o["order_id"] in on_plan for o in cheap
+    ) / len(cheap)
+    assert 0.03 <= len(plans) / len(paid) <= 0.20
+
+
 def test_referrals_bring_the_referral_channel_and_a_fifth_to_two_fifths_refer(clean: Dataset) -> None:
     students = {s["student_id"]: s for s in clean.rows("students")}
     referrals = clean.rows("referrals")

@@ -741,6 +741,47 @@ def test_marketing_influencer_sales_direct_and_influenced(warehouse: Path) -> No
     )
 
 
+def test_business_payment_plans_monthly(warehouse: Path) -> None:
+    rows = _by(_rows(warehouse, "select * from marts.business_payment_plans_monthly"), "month_start")
+    _check(
+        rows,
+        {
+            # paid orders 1 (student 1), 2 (3, a 3-installment plan), 3 (2, placed 31 Jan UTC,
+            # a 4-installment plan); order 4 was never paid
+            JAN: {
+                "is_partial_month": False,
+                "buying_students": 3,
+                "students_on_plan": 2,
+                "paid_orders": 3,
+                "orders_on_plan": 2,
+                "defaulted_plans": 0,
+                "avg_installments": 3.5,
+                "payment_plan_adoption_rate": ratio(2, 3),
+                "plan_order_share": ratio(2, 3),
+            },
+            FEB: {
+                "buying_students": 4,
+                "students_on_plan": 0,
+                "paid_orders": 4,
+                "orders_on_plan": 0,
+                "avg_installments": None,
+                "payment_plan_adoption_rate": 0.0,
+            },
+            # orders 9, 10 (student 3, 6 installments, defaulted), 11; order 99 is quarantined
+            MAR: {
+                "is_partial_month": True,
+                "buying_students": 3,
+                "students_on_plan": 1,
+                "paid_orders": 3,
+                "orders_on_plan": 1,
+                "defaulted_plans": 1,
+                "avg_installments": 6.0,
+                "payment_plan_adoption_rate": ratio(1, 3),
+            },
+        },
+    )
+
+
 def test_marketing_referrals_monthly(warehouse: Path) -> None:
     rows = _by(_rows(warehouse, "select * from marts.marketing_referrals_monthly"), "month_start")
     assert set(rows) == {JAN, FEB}  # nobody signed up in March

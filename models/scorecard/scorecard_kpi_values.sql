@@ -120,6 +120,12 @@ business_upsell_monthly as (
 
 ),
 
+business_payment_plans_monthly as (
+
+    select * from {{ ref('business_payment_plans_monthly') }}
+
+),
+
 marketing_acquisition_monthly as (
 
     select * from {{ ref('marketing_acquisition_monthly') }}
@@ -206,6 +212,11 @@ source_values as (
     union all
     {{ kpi_value(
         'biz_upsell_rate', 'business_upsell_monthly', 'upsell_rate', 'buyers_to_date'
+    ) }}
+    union all
+    {{ kpi_value(
+        'biz_payment_plan_adoption', 'business_payment_plans_monthly',
+        'payment_plan_adoption_rate', 'buying_students'
     ) }}
     union all
     {{ kpi_value(

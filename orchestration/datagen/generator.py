@@ -42,6 +42,7 @@ from orchestration.datagen.incidents import NO_INCIDENTS, Incidents, plan_incide
 from orchestration.datagen.learning import build_learning
 from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
+from orchestration.datagen.payment_plans import build_installment_plans
 from orchestration.datagen.social import build_social
 from orchestration.datagen.spill import SpilledTable, Table, stash
 from orchestration.datagen.students import build_students
@@ -155,10 +156,13 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet, scratch: 
         config.rng("orders"),
         incidents=incidents,
     )
+    tables["installment_plans"] = build_installment_plans(
+        window, commerce.tables["orders"], rates, config.rng("installment_plans")
+    )
     tables.update(_stashed(commerce.tables, scratch / "tables"))
     prices = tables["course_prices"]
     prices.protected = np.isin(prices.columns["price_change_id"], commerce.used_price_changes)
-    built("orders", "order_items", "payments", "refunds")
+    built("orders", "order_items", "payments", "refunds", "installment_plans")
 
     subscriptions, billing_tables = build_billing(window, students, config.rng("billing"))
     tables.update(billing_tables)

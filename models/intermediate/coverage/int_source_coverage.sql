@@ -118,6 +118,12 @@ posts as (
 
 ),
 
+installment_plans as (
+
+    select * from {{ ref('stg_billing__installment_plans') }}
+
+),
+
 -- one aggregate per source; an empty source still gives a row (min and max of nothing are null)
 spans as (
 
@@ -253,6 +259,13 @@ spans as (
         cast(max(posted_at) as date) as last_day,
         count(*) as staged_rows
     from posts
+    union all
+    select
+        'billing.installment_plans' as source_entity,
+        cast(min(started_at) as date) as first_day,
+        cast(max(started_at) as date) as last_day,
+        count(*) as staged_rows
+    from installment_plans
 
 ),
 

@@ -21,6 +21,12 @@ base_subscription_events as (
 
 ),
 
+base_installment_plans as (
+
+    select * from {{ ref('base_billing__installment_plans') }}
+
+),
+
 subscription_plans_counted as (
 
     select
@@ -47,11 +53,26 @@ subscription_events_counted as (
 
 ),
 
+installment_plans_counted as (
+
+    select
+        'installment_plans' as entity,
+        'billing' as source_name,
+        count(*) as raw_rows,
+        count(case when {{ is_staged_row() }} then 1 end) as staged_rows,
+        count(case when {{ is_quarantined_row() }} then 1 end) as quarantined_rows,
+        count(case when _is_duplicate then 1 end) as duplicates_removed
+    from base_installment_plans
+
+),
+
 entities_unioned as (
 
     select * from subscription_plans_counted
     union all
     select * from subscription_events_counted
+    union all
+    select * from installment_plans_counted
 
 ),
 
