@@ -9,6 +9,7 @@ values: money exactly to the cent (Decimal), rates to 1e-9 of the exact fraction
 
 from __future__ import annotations
 
+import math
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -737,6 +738,49 @@ def test_marketing_influencer_sales_direct_and_influenced(warehouse: Path) -> No
             JAN: month(3, "192.20", "41.40", 1, "200.00", 12000),
             FEB: month(4, "249.80", "50.00", 1, "300.00", 40000),
             MAR: month(3, "222.60", "0.00", 0, "0.00", 0),
+        },
+    )
+
+
+def test_revenue_price_elasticity(warehouse: Path) -> None:
+    changes = _by(_rows(warehouse, "select * from marts.revenue_price_changes"), "price_change_id")
+    # course 103 cut from 100.00 to 90.00 on 15 Feb; paid lines 18 Jan-14 Feb: course 2 (orders 3,
+    # 5), marketplace 4 (orders 3, 5, 6, 7); 16 Feb-15 Mar: course 1 (order 10), marketplace 3
+    _check(
+        changes,
+        {
+            3: {
+                "course_id": "103",
+                "effective_date": date(2026, 2, 15),
+                "previous_list_price": usd("100.00"),
+                "list_price": usd("90.00"),
+                "log_price_ratio": math.log(0.9),
+                "is_window_complete": True,
+                "course_units_before": 2,
+                "course_units_after": 1,
+                "marketplace_units_before": 4,
+                "marketplace_units_after": 3,
+                "expected_units_after": 1.5,
+            }
+        },
+    )
+    rows = _by(_rows(warehouse, "select * from marts.revenue_price_elasticity_monthly"), "month_start")
+    r = math.log(0.9)
+    _check(
+        rows,
+        {
+            # sold less after a cut: (1 - 1.5) x r / (1.5 x r^2), a positive elasticity that one
+            # change's three sales cannot support (standard error 7.7)
+            FEB: {
+                "price_changes": 1,
+                "price_increases": 0,
+                "price_decreases": 1,
+                "course_units_before": 2,
+                "course_units_after": 1,
+                "expected_units_after": 1.5,
+                "price_elasticity": -0.5 * r / (1.5 * r * r),
+                "price_elasticity_standard_error": math.sqrt(1 / (1.5 * r * r)),
+            }
         },
     )
 

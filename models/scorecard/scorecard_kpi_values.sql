@@ -24,6 +24,12 @@ revenue_monthly as (
 
 ),
 
+revenue_price_elasticity_monthly as (
+
+    select * from {{ ref('revenue_price_elasticity_monthly') }}
+
+),
+
 business_subscriptions_monthly as (
 
     select * from {{ ref('business_subscriptions_monthly') }}
@@ -212,6 +218,11 @@ source_values as (
     union all
     {{ kpi_value(
         'biz_upsell_rate', 'business_upsell_monthly', 'upsell_rate', 'buyers_to_date'
+    ) }}
+    union all
+    {{ kpi_value(
+        'rev_price_elasticity', 'revenue_price_elasticity_monthly',
+        'price_elasticity', 'price_changes'
     ) }}
     union all
     {{ kpi_value(

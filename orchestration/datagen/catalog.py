@@ -77,6 +77,9 @@ COURSE_STATUSES = ("draft", "published", "retired")
 LESSON_TYPES = ("video", "reading", "quiz", "assignment")
 VIDEO, READING, QUIZ, ASSIGNMENT = range(4)
 PRE_LAUNCH_SHARE = 0.35
+# Buyers respond to a course's price: demand scales with (price / first price) ** PRICE_ELASTICITY,
+# so a price rise of a tenth loses about a tenth of the sales (online courses are price-elastic).
+PRICE_ELASTICITY = -1.2
 NEVER = np.iinfo(np.int64).max // 4
 
 
@@ -118,8 +121,22 @@ class Catalog:
     def available(self, day: int) -> np.ndarray:
         return np.flatnonzero((self.first_day <= day) & (self.last_day >= day))
 
-    def pick(self, days: np.ndarray, rng: np.random.Generator, weights: np.ndarray | None = None) -> np.ndarray:
-        """A course for each draw, weighted by popularity among the courses buyable that day."""
+    def price_response(self, courses: np.ndarray, day: int) -> np.ndarray:
+        """Demand factor of each course at the price in force at the day's noon against its first
+        price (PRICE_ELASTICITY)."""
+        first = self.price_cents[np.searchsorted(self.price_keys, courses << 42)]
+        now = self.price_at(courses, np.full(len(courses), day * MS_PER_DAY + MS_PER_DAY // 2))
+        return (now / first) ** PRICE_ELASTICITY
+
+    def pick(
+        self,
+        days: np.ndarray,
+        rng: np.random.Generator,
+        weights: np.ndarray | None = None,
+        priced: bool = False,
+    ) -> np.ndarray:
+        """A course for each draw, weighted by popularity among the courses buyable that day and,
+        when `priced` (a purchase, not a subscriber's pick), by its price response."""
         weights = self.popularity if weights is None else weights
         picks = np.empty(len(days), dtype=np.int64)
         order = np.argsort(days, kind="stable")
@@ -127,7 +144,7 @@ class Catalog:
         ends = np.r_[starts[1:], len(order)]
         for day, start, end in zip(unique_days, starts, ends, strict=True):
             candidates = self.available(int(day))
-            p = weights[candidates]
+            p = weights[candidates] * (self.price_response(candidates, int(day)) if priced else 1.0)
             picks[order[start:end]] = candidates[rng.choice(len(candidates), size=end - start, p=p / p.sum())]
         return picks
 

@@ -360,7 +360,7 @@ def _order_lines(
     )
     item_order = np.repeat(np.arange(len(orders.ordered)), n_items)
     item_day = orders.ordered[item_order] // MS_PER_DAY
-    course = catalog.pick(item_day, rng)
+    course = catalog.pick(item_day, rng, priced=True)
     promoted = (position_in_group(n_items) == 0) & (orders.campaign[item_order] >= 0)
     course[promoted] = promoted_course[orders.campaign[item_order[promoted]]]
     unresolved = resolve_repeats(orders.student[item_order], course, item_day, catalog, rng, keep=promoted)

@@ -1,0 +1,89 @@
+{#- One row per course price change after the first price: the price before and after, the log of
+    their ratio, and whether the change stands alone within var price_elasticity_window_days on
+    either side (no other change of the course in the windows its demand is compared over). -#}
+with
+
+course_prices as (
+
+    select * from {{ ref('stg_marketplace__course_prices') }}
+
+),
+
+sequenced as (
+
+    select
+        price_change_id,
+        course_id,
+        currency_code,
+        effective_at,
+        list_price,
+        lag(list_price) over (
+            partition by course_id order by effective_at, price_change_id
+        ) as previous_list_price,
+        lag(currency_code) over (
+            partition by course_id order by effective_at, price_change_id
+        ) as previous_currency_code,
+        lag(effective_at) over (
+            partition by course_id order by effective_at, price_change_id
+        ) as previous_effective_at,
+        lead(effective_at) over (
+            partition by course_id order by effective_at, price_change_id
+        ) as next_effective_at
+    from course_prices
+
+),
+
+-- a change of currency is a new price list, not a price change demand can be compared across
+changes as (
+
+    select * from sequenced
+    where
+        previous_list_price > 0
+        and list_price > 0
+        and currency_code = previous_currency_code
+
+),
+
+final as (
+
+    select
+        ---------- keys
+        price_change_id,
+
+        ---------- foreign keys
+        course_id,
+
+        ---------- attributes
+        currency_code,
+        coalesce(
+            previous_effective_at < {{ dbt.dateadd(
+                'day', -var('price_elasticity_window_days'), 'effective_at'
+            ) }},
+            true
+        )
+        and coalesce(
+            next_effective_at > {{ dbt.dateadd(
+                'day', var('price_elasticity_window_days'), 'effective_at'
+            ) }},
+            true
+        ) as is_isolated,
+
+        ---------- timestamps (UTC)
+        effective_at,
+        cast(effective_at as date) as effective_date,
+        previous_effective_at,
+        next_effective_at,
+
+        ---------- measures
+        previous_list_price,
+        list_price,
+        ln(
+            cast(list_price as {{ dbt.type_float() }})
+            / cast(previous_list_price as {{ dbt.type_float() }})
+        ) as log_price_ratio
+
+    from changes
+
+)
+
+select * from final
