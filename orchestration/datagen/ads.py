@@ -41,7 +41,7 @@ def build_ad_spend(
     """One row per window day and channel; the end's own day has the spend so far."""
     n_days = window.n_days
     kernel = np.ones(SMOOTHING_DAYS) / SMOOTHING_DAYS
-    padded = np.r_[np.full(SMOOTHING_DAYS - 1, new_customers_per_day[:SMOOTHING_DAYS].mean()), new_customers_per_day]
+    padded = np.r_[np.full(SMOOTHING_DAYS - 1, new_customers_per_day[: SMOOTHING_DAYS].mean()), new_customers_per_day]
     smoothed = np.convolve(padded, kernel, mode="valid")  # trailing mean, one value per day
     progress = np.arange(n_days) / max(n_days - 1, 1)
     cac = CAC_USD_AT_START + (CAC_USD_AT_END - CAC_USD_AT_START) * progress

@@ -98,7 +98,9 @@ def build_billing(
     cancels = (billed == periods) & (next_bill < window.end_ms)
     cancel_ms = (
         last_bill
-        + (rng.uniform(0.1, 0.95, n) * (next_bill - last_bill)).astype(np.int64) // MS_PER_SECOND * MS_PER_SECOND
+        + (rng.uniform(0.1, 0.95, n) * (next_bill - last_bill)).astype(np.int64)
+        // MS_PER_SECOND
+        * MS_PER_SECOND
     )
     cancels &= cancel_ms < window.end_ms
     cancelled = np.flatnonzero(cancels)
@@ -142,7 +144,9 @@ def build_billing(
     }
 
 
-def _recent_start(start: np.ndarray, signup: np.ndarray, window: Window, rng: np.random.Generator) -> np.ndarray:
+def _recent_start(
+    start: np.ndarray, signup: np.ndarray, window: Window, rng: np.random.Generator
+) -> np.ndarray:
     """Subscriptions start in the last hours before the end: billing is sparse at small scales,
     so when no start falls there, the first subscriber due to start after the end (or, if none,
     the latest to start before it) starts in them instead."""

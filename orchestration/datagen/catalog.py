@@ -153,7 +153,9 @@ def _second_of_day(n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.integers(0, MS_PER_DAY // MS_PER_SECOND, n) * MS_PER_SECOND
 
 
-def _instants(window: Window, day_weights: np.ndarray, rng: np.random.Generator) -> Callable[[np.ndarray], np.ndarray]:
+def _instants(
+    window: Window, day_weights: np.ndarray, rng: np.random.Generator
+) -> Callable[[np.ndarray], np.ndarray]:
     """Draws for Window.draw_inside: a window day by weight, then any second of it."""
 
     def draw(rows: np.ndarray) -> np.ndarray:
@@ -197,7 +199,9 @@ def _course_dates(window: Window, n: int, rng: np.random.Generator) -> tuple[np.
     before_launch = (window.start_day - rng.integers(20, 150, n)) * MS_PER_DAY + _second_of_day(n, rng)
     in_window = window.draw_inside(n, _instants(window, demand_weights(window, 1.5, promo_effect=False), rng))
     created = np.where(pre_launch, before_launch, in_window)
-    review_time = (rng.gamma(2.0, 8.0, n) * MS_PER_DAY).astype(np.int64) // MS_PER_SECOND * MS_PER_SECOND + MS_PER_HOUR
+    review_time = (rng.gamma(2.0, 8.0, n) * MS_PER_DAY).astype(
+        np.int64
+    ) // MS_PER_SECOND * MS_PER_SECOND + MS_PER_HOUR
     published = created + review_time
     published = np.where(pre_launch, np.minimum(published, window.start_ms - MS_PER_DAY), published)
     abandoned = (rng.random(n) < 0.03) & ~pre_launch
@@ -249,7 +253,9 @@ def _price_log(
     steps = np.where(position == 0, 0, rng.integers(1, 4, len(course)) * rng.choice([-1, 1], len(course)))
     cumulative = np.cumsum(steps)
     first = np.repeat(group_starts(rows_per_course), rows_per_course)
-    price_index = np.clip(initial_index[course] + cumulative - cumulative[first], 0, len(PRICE_POINTS_CENTS) - 1)
+    price_index = np.clip(
+        initial_index[course] + cumulative - cumulative[first], 0, len(PRICE_POINTS_CENTS) - 1
+    )
     # A change clipped at the cheapest or dearest price point changes nothing: not a change.
     changed = (position == 0) | (price_index != np.r_[-1, price_index[:-1]])
     return course[changed], effective[changed], price_index[changed]

@@ -304,5 +304,7 @@ def plan_defects(
     if len(late) and month is not None:
         months_with_rows = _distinct(month)
         wished = month[late] + rng.integers(1, 4, len(late))
-        late_month = months_with_rows[np.minimum(np.searchsorted(months_with_rows, wished), len(months_with_rows) - 1)]
+        late_month = months_with_rows[
+            np.minimum(np.searchsorted(months_with_rows, wished), len(months_with_rows) - 1)
+        ]
     return DefectPlan(tuple(sorted(cells, key=lambda c: c.row)), duplicates, late, late_month)

@@ -87,3 +87,4 @@ def build_email_sends(
         },
         protected=sent >= window.end_ms - MS_PER_DAY,
     )
+

@@ -58,7 +58,9 @@ def build_reviews(
     )
 
 
-def build_surveys(window: Window, enrollments: Enrollments, catalog: Catalog, rng: np.random.Generator) -> EntityTable:
+def build_surveys(
+    window: Window, enrollments: Enrollments, catalog: Catalog, rng: np.random.Generator
+) -> EntityTable:
     """Sent at completion, or a month after enrolling to those still going; some answer."""
     completed = enrollments.completed_ms < NEVER
     follow_up = enrollments.enrolled_ms + SURVEY_AFTER_DAYS * MS_PER_DAY

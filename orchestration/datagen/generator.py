@@ -89,7 +89,9 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build_tables(config: GeneratorConfig, progress: Progress = _quiet, scratch: Path | None = None) -> dict[str, Table]:
+def build_tables(
+    config: GeneratorConfig, progress: Progress = _quiet, scratch: Path | None = None
+) -> dict[str, Table]:
     """Every contract entity as a typed table, clean (no defects yet); the biggest ones spilled to
     files under `scratch` (default: a temporary dir removed once they are garbage)."""
     if scratch is None:
@@ -234,7 +236,9 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet, scratch: 
         catalog.popularity,
         rng,
     )
-    add_anonymous_traffic(log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, rng)
+    add_anonymous_traffic(
+        log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, rng
+    )
     referenced = np.unique(order_session[order_session >= 0])
     tables["sessions"], session_rows = build_sessions(
         log, sources, catalog.n_courses, referenced, rng, scratch / "sessions"

@@ -183,7 +183,9 @@ def _session_starts(
     immediate = first & (straight_away < 0.55)
     gap_days = np.where(first, 1 + first_gap - 1, 1 + np.floor(later_gap).astype(np.int64))
     gap_days = np.where(immediate, 0, gap_days)
-    local_enrolled_day = (enrolled_ms[e] + offsets.offset_seconds(zone[e], enrolled_ms[e]) * 1000) // MS_PER_DAY
+    local_enrolled_day = (
+        enrolled_ms[e] + offsets.offset_seconds(zone[e], enrolled_ms[e]) * 1000
+    ) // MS_PER_DAY
     day = local_enrolled_day + exclusive_cumsum_by_group(gap_days, e) + gap_days
     planned = offsets.to_utc(zone[e], day * MS_PER_DAY + time_of_day_ms(hour, second))
     planned = np.where(immediate, enrolled_ms[e] + immediate_s * MS_PER_SECOND, planned)
@@ -209,7 +211,9 @@ def _all_enrollments(
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, ...]:
     """(student, course, enrolled ms, access type, order item id or 0) of every enrollment, in time order."""
-    sub_student, sub_course, sub_enrolled = _subscription_enrollments(window, subscriptions, purchases, catalog, rng)
+    sub_student, sub_course, sub_enrolled = _subscription_enrollments(
+        window, subscriptions, purchases, catalog, rng
+    )
     columns = (
         np.r_[purchases.student, sub_student],
         np.r_[purchases.course, sub_course],
@@ -448,7 +452,9 @@ def build_learning(
     scratch: Path,
     course_update: Incident | None = None,
 ) -> tuple[Enrollments, dict[str, EntityTable | SpilledTable]]:
-    student, course, enrolled, access, order_item = _all_enrollments(window, purchases, subscriptions, catalog, rng)
+    student, course, enrolled, access, order_item = _all_enrollments(
+        window, purchases, subscriptions, catalog, rng
+    )
     n = len(student)
 
     # ---- how far each enrollment gets, then the lessons and events that takes
@@ -463,7 +469,9 @@ def build_learning(
         hit = popular[course] & course_update.covers(enrolled)
         p_complete = np.where(hit, p_complete * COMPLETION_FACTOR, p_complete)
     completer = rng.random(n) < np.minimum(p_complete, 0.9)
-    planned_done, touched = _completed_lessons(n_lessons, submits_per_course[course], completer, target_events, rng)
+    planned_done, touched = _completed_lessons(
+        n_lessons, submits_per_course[course], completer, target_events, rng
+    )
     plan = _Plan(course, planned_done, touched, group_starts(touched), catalog)
     activity, progress = _activity(window, plan, enrolled, zone_of_student[student], offsets, rng, scratch)
     completed_lessons = progress.completed_lessons

@@ -180,7 +180,9 @@ def _daily_shape(duration: np.ndarray, rng: np.random.Generator) -> tuple[np.nda
     offset = position_in_group(duration)
     reminder = duration[campaign] // 2
     weight = (
-        np.exp(-0.35 * offset) + 0.7 * np.exp(-0.35 * np.maximum(offset - reminder, 0)) * (offset >= reminder) + 0.04
+        np.exp(-0.35 * offset)
+        + 0.7 * np.exp(-0.35 * np.maximum(offset - reminder, 0)) * (offset >= reminder)
+        + 0.04
     ) * rng.lognormal(0, 0.15, len(campaign))
     return campaign, offset, weight
 
@@ -223,7 +225,9 @@ def _campaign_texts(
     return utm, campaign_names, coupons
 
 
-def _keep_one_running(start_day: np.ndarray, duration: np.ndarray, window: Window, rng: np.random.Generator) -> None:
+def _keep_one_running(
+    start_day: np.ndarray, duration: np.ndarray, window: Window, rng: np.random.Generator
+) -> None:
     """At least one campaign runs at the end (and reports the day before it): when none does,
     the latest campaign starts a few days before the end instead. In place; starts stay sorted."""
     lead_days, days_left = rng.integers(2, 15), rng.integers(3, 21)
@@ -311,18 +315,15 @@ def build_marketing(
     tier = _tiers(followers)
 
     # ---- the platform's daily numbers over the planned days, and the traffic they bring
-    planned_reach = split_by_weights(np.round(funnel.reach_rate * followers[influencer]).astype(np.int64), weight, c)
+    planned_reach = split_by_weights(
+        np.round(funnel.reach_rate * followers[influencer]).astype(np.int64), weight, c
+    )
     reach = np.round(planned_reach * covered).astype(np.int64)
     cpm, cost_per_lead, cost_per_order = funnel.cpm[c], funnel.cost_per_lead[c], funnel.cost_per_order[c]
     if underperformance is not None:  # planted incident
         cpm, cost_per_lead, cost_per_order = _underperforming(
-            underperformance,
-            c,
-            day,
-            planned_reach * covered * funnel.frequency[c] * cpm,
-            cpm,
-            cost_per_lead,
-            cost_per_order,
+            underperformance, c, day, planned_reach * covered * funnel.frequency[c] * cpm,
+            cpm, cost_per_lead, cost_per_order,
         )
     engagement = reach * rng.uniform(*TIER_ENGAGEMENT[tier[influencer]].T)[c]
     impressions = np.round(reach * funnel.frequency[c]).astype(np.int64)
@@ -335,11 +336,15 @@ def build_marketing(
     lead_orders = np.minimum(rng.binomial(attributed, LEAD_ORDER_SHARE), leads)
     existing_orders = np.minimum(attributed - lead_orders, sessions - leads)
     planned_impressions = np.round(planned_reach * funnel.frequency[c])
-    planned_spend = np.bincount(c, weights=np.round(planned_impressions * cpm / 10), minlength=n_campaigns)
+    planned_spend = np.bincount(
+        c, weights=np.round(planned_impressions * cpm / 10), minlength=n_campaigns
+    )
     budget_cents = np.minimum(np.round(planned_spend / rng.uniform(0.85, 1.0, n_campaigns)), 10_000_000)
 
     handles = _handles(n_influencers, rng)
-    utm, campaign_names, coupons = _campaign_texts(catalog, course, campaign_platform, handles, influencer, start_day)
+    utm, campaign_names, coupons = _campaign_texts(
+        catalog, course, campaign_platform, handles, influencer, start_day
+    )
     influencers = EntityTable.build(
         "influencers",
         {

@@ -194,7 +194,9 @@ HANDLE_WORDS = (
 
 def pick(words: tuple[str, ...], codes: np.ndarray) -> pa.Array:
     """The words at the given indexes as a string array."""
-    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)), list(words)).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)), list(words)).cast(
+        pa.string()
+    )
 
 
 def join(*parts: pa.Array | str, separator: str = "") -> pa.Array:

@@ -109,9 +109,13 @@ def _first_orders(
     first[at_signup] = signup[at_signup] + rng.integers(120, 900, at_signup.sum()) * MS_PER_SECOND
     first[same_visit] = signup[same_visit] + rng.integers(180, 1200, same_visit.sum()) * MS_PER_SECOND
     rows = np.flatnonzero(delayed)
-    local_signup_day = (signup[rows] + offsets.offset_seconds(students.zone[rows], signup[rows]) * 1000) // MS_PER_DAY
+    local_signup_day = (
+        signup[rows] + offsets.offset_seconds(students.zone[rows], signup[rows]) * 1000
+    ) // MS_PER_DAY
     delay_days = 1 + np.floor(rng.exponential(FIRST_ORDER_DELAY_DAYS, len(rows))).astype(np.int64)
-    local = (local_signup_day + delay_days) * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng)
+    local = (local_signup_day + delay_days) * MS_PER_DAY + sample_time_of_day_ms(
+        SHOPPING_HOURS, len(rows), rng
+    )
     first[rows] = np.maximum(offsets.to_utc(students.zone[rows], local), signup[rows] + MS_PER_HOUR)
     first = np.where(first < window.end_ms, first, NEVER)
     return first, (at_signup | same_visit) & (first < NEVER)
@@ -140,7 +144,9 @@ def _repeat_orders(
 
     days = window.days
     eligible = np.searchsorted(first_sorted, days * MS_PER_DAY - MS_PER_DAY, side="right")
-    first_days = np.bincount(first_sorted // MS_PER_DAY - window.start_day, minlength=window.n_days)[: window.n_days]
+    first_days = np.bincount(first_sorted // MS_PER_DAY - window.start_day, minlength=window.n_days)[
+        : window.n_days
+    ]
     kernel = np.exp(-np.arange(window.n_days) / REPEAT_RETENTION_DAYS)
     active_base = np.r_[0.0, np.convolve(first_days, kernel)[: window.n_days - 1]]
     weights = demand_weights(window, 1.0) * active_base * (eligible > 0)
@@ -189,6 +195,7 @@ def resolve_repeats(
     taken: np.ndarray | None = None,
     keep: np.ndarray | None = None,
     rounds: int = 12,
+    priced: bool = False,
 ) -> np.ndarray:
     """Redraw (in place) courses a student already has: from earlier rows or `taken` keys
     (student * n_courses + course).
@@ -196,8 +203,9 @@ def resolve_repeats(
     Rows must be in time order: the earliest purchase of a course stands, unless a later row is
     one to `keep` (a campaign's promoted course), which then displaces the earlier one. Each round
     redraws only the conflicting rows and checks them against the settled keys; later rounds draw
-    uniformly so that heavy buyers of a small catalog still find something new. Returns a mask of
-    rows that could not be resolved (to drop).
+    uniformly so that heavy buyers of a small catalog still find something new; `priced` redraws
+    respond to price as the first draw did (Catalog.pick). Returns a mask of rows that could not be
+    resolved (to drop).
     """
     n_courses = catalog.n_courses
     key = student * n_courses + course
@@ -213,7 +221,8 @@ def resolve_repeats(
     for round_ in range(rounds):
         if len(rows) == 0:
             break
-        course[rows] = catalog.pick(day[rows], rng, catalog.popularity if round_ < 4 else uniform)
+        weights, responds = (catalog.popularity, priced) if round_ < 4 else (uniform, False)
+        course[rows] = catalog.pick(day[rows], rng, weights, priced=responds)
         redrawn = student[rows] * n_courses + course[rows]
         first = np.zeros(len(rows), dtype=bool)
         first[np.unique(redrawn, return_index=True)[1]] = True
@@ -251,7 +260,9 @@ def _coupons(
         pct[rows] = percent
 
     sale = np.flatnonzero((promo >= 0) & (rng.random(n) < 0.65))
-    sale_keys, sale_inverse = np.unique(promo[sale] * 10_000 + civil_from_days(day[sale])[0], return_inverse=True)
+    sale_keys, sale_inverse = np.unique(
+        promo[sale] * 10_000 + civil_from_days(day[sale])[0], return_inverse=True
+    )
     sale_labels = np.array([promotion_code(int(k // 10_000), int(k % 10_000)) for k in sale_keys] or [""])
     assign(sale, sale_labels[sale_inverse], np.array([p.discount_pct for p in PROMOTIONS])[promo[sale]])
     influencer = np.flatnonzero((kind == CAMPAIGN_ORDER) & (rng.random(n) < 0.85))
@@ -291,7 +302,9 @@ def _payment_attempts(
     failed = np.choose(position, [f[order] for f in fail])
     bank = method == PAYMENT_METHODS.index("bank_transfer")
     first_delay_s = np.where(bank, rng.integers(3600, 72 * 3600, n), rng.integers(2, 40, n))
-    gap_s = np.where(position == 0, first_delay_s[order], 60 + rng.exponential(40 * 60, len(order)).astype(np.int64))
+    gap_s = np.where(
+        position == 0, first_delay_s[order], 60 + rng.exponential(40 * 60, len(order)).astype(np.int64)
+    )
     gap = gap_s * MS_PER_SECOND
     attempted = ordered[order] + exclusive_cumsum_by_group(gap, order) + gap
     return order, attempted, failed
@@ -363,7 +376,9 @@ def _order_lines(
     course = catalog.pick(item_day, rng, priced=True)
     promoted = (position_in_group(n_items) == 0) & (orders.campaign[item_order] >= 0)
     course[promoted] = promoted_course[orders.campaign[item_order[promoted]]]
-    unresolved = resolve_repeats(orders.student[item_order], course, item_day, catalog, rng, keep=promoted)
+    unresolved = resolve_repeats(
+        orders.student[item_order], course, item_day, catalog, rng, keep=promoted, priced=True
+    )
     kept = np.bincount(item_order[~unresolved], minlength=len(orders.ordered)) > 0
     return orders.take(kept), (np.cumsum(kept) - 1)[item_order[~unresolved]], course[~unresolved]
 
@@ -383,7 +398,8 @@ def _refunds(
     whole_order = rng.random(n) < 0.5
     which_line = (rng.random(n) * n_items).astype(np.int64)
     lines = np.flatnonzero(
-        refund_order[item_order] & (whole_order[item_order] | (position_in_group(n_items) == which_line[item_order]))
+        refund_order[item_order]
+        & (whole_order[item_order] | (position_in_group(n_items) == which_line[item_order]))
     )
     amount = np.where(rng.random(len(lines)) < 0.9, paid[lines], (paid[lines] + 1) // 2)
     delay = np.minimum(rng.exponential(4 * MS_PER_DAY, len(lines)), 30 * MS_PER_DAY).astype(np.int64)
@@ -562,7 +578,9 @@ def build_commerce(
             "refunded_at": refunded_at,
             "amount": refund_amount,
             "currency": Categorical.of(CURRENCIES, currency[item_order[refund_line]]),
-            "reason": Categorical.of(REFUND_REASONS, categorical(REFUND_REASON_WEIGHTS, len(refund_line), rng)),
+            "reason": Categorical.of(
+                REFUND_REASONS, categorical(REFUND_REASON_WEIGHTS, len(refund_line), rng)
+            ),
         },
     )
     granted = np.flatnonzero(paid_order[item_order])
@@ -577,7 +595,9 @@ def build_commerce(
             "payments": payments_table,
             "refunds": refunds_table,
         },
-        purchases=Purchases(orders.student[item_order[granted]], course[granted], item_ids[granted], enrolled),
+        purchases=Purchases(
+            orders.student[item_order[granted]], course[granted], item_ids[granted], enrolled
+        ),
         order_session=session,
         used_price_changes=np.unique(catalog.price_change_in_force(course, item_ms)),
         used_campaign_visits=orders.visit[orders.visit >= 0],

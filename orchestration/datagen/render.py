@@ -133,7 +133,9 @@ def render_values(
     if column.type == "date":
         return _with_nulls(fixed_width_text(format_dates(values)), nulls)
     if column.type == "timestamp":
-        return _with_nulls(fixed_width_text(format_timestamps(values, TIMESTAMP_STYLE[source], offset_s)), nulls)
+        return _with_nulls(
+            fixed_width_text(format_timestamps(values, TIMESTAMP_STYLE[source], offset_s)), nulls
+        )
     raise ValueError(f"no rendering for contract type {column.type!r} of {column.name}")
 
 

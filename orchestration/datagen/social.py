@@ -55,12 +55,9 @@ def build_social(
     organic_own = rng.poisson(MENTIONS_PER_SIGNUP * signups)
     own_day = days.repeat(organic_own)
     # competitors: ten times the brand's talk in all, split by their size
-    expected_own = (
-        MENTIONS_PER_SIGNUP * signups
-        + np.bincount(metric_day - window.start_day, weights=reach / REACH_PER_MENTION, minlength=len(days))[
-            : len(days)
-        ]
-    )
+    expected_own = MENTIONS_PER_SIGNUP * signups + np.bincount(
+        metric_day - window.start_day, weights=reach / REACH_PER_MENTION, minlength=len(days)
+    )[: len(days)]
     competitor_total = rng.poisson(COMPETITOR_TO_OWN * expected_own)
     competitor_day = days.repeat(competitor_total)
     competitor = 1 + categorical(COMPETITOR_SHARE, len(competitor_day), rng)

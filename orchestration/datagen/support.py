@@ -51,7 +51,9 @@ def off_hours_delay(created_ms: np.ndarray) -> np.ndarray:
     return np.where(before, opens - day_ms, np.where(after, MS_PER_DAY - day_ms + next_opens, 0))
 
 
-def build_tickets(window: Window, enrollments: Enrollments, catalog: Catalog, rng: np.random.Generator) -> EntityTable:
+def build_tickets(
+    window: Window, enrollments: Enrollments, catalog: Catalog, rng: np.random.Generator
+) -> EntityTable:
     quality = catalog.quality[enrollments.course]
     chance = TICKET_CHANCE * np.exp(-0.8 * quality)
     rows = np.flatnonzero(rng.random(len(chance)) < chance)

@@ -391,7 +391,9 @@ def _session_records(log: SessionLog, start: int, stop: int, draws: list[np.ndar
     records["landing"] = entry["landing"]
     records["source"] = entry["source"]
     records["pageviews"] = pageviews
-    records["duration"] = np.minimum(np.maximum(browsing_s, np.where(converted, needed_s, 0)), 86_400).astype(np.int64)
+    records["duration"] = np.minimum(np.maximum(browsing_s, np.where(converted, needed_s, 0)), 86_400).astype(
+        np.int64
+    )
     records["converted"] = converted
     return records
 

@@ -206,6 +206,8 @@ def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]
     return digest.hexdigest(), size
 
 
+
+
 def _is_in(values: np.ndarray, few: np.ndarray) -> np.ndarray:
     """np.isin(values, few) for a sorted set of few values (defect rows): a binary search per
     value, where np.isin would sort the values of a whole file."""
@@ -255,7 +257,9 @@ def _replaced(text: pa.Array, changes: list[tuple[int, str | None]]) -> pa.Array
     return pa.concat_arrays(pieces)
 
 
-def _rendered_blocks(table: Table, rows: np.ndarray, cells: dict[int, CellDefect]) -> Iterator[list[pa.Array]]:
+def _rendered_blocks(
+    table: Table, rows: np.ndarray, cells: dict[int, CellDefect]
+) -> Iterator[list[pa.Array]]:
     """The file's rows rendered CHUNK_ROWS at a time, cell defects written in, quoted where needed."""
     entity = table.entity
     text_columns = {c.name for c in entity.columns if c.type == "text"}
@@ -366,7 +370,8 @@ def write_manifest(
         "window": window,
         "entities": entities,
         "files": [
-            {"path": f.path, "entity": f.entity, "rows": f.rows, "bytes": f.bytes, "sha256": f.sha256} for f in files
+            {"path": f.path, "entity": f.entity, "rows": f.rows, "bytes": f.bytes, "sha256": f.sha256}
+            for f in files
         ],
     }
     (manifest / "generation.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
