@@ -671,39 +671,30 @@ def test_marketing_attribution_credits_each_channel_by_three_models(warehouse: P
     )
 
 
-def test_marketing_acquisition_enrollments_by_source(warehouse: Path) -> None:
+def test_marketing_acquisition_new_students_by_source(warehouse: Path) -> None:
     rows = _by(_rows(warehouse, "select * from marts.marketing_acquisition_monthly"), "month_start")
-    sources = (
-        "organic_search",
-        "paid_search",
-        "social",
-        "email",
-        "referral",
-        "influencer",
-        "direct",
-        "other",
-        "untracked",
-        "subscription",
-    )
+    channels = ("organic_search", "paid_search", "social", "email", "referral", "influencer", "direct")
 
-    def month(new: int, spend: str, growth: Any, **by_source: int) -> dict[str, Any]:
-        expected = {f"{source}_enrollments": by_source.get(source, 0) for source in sources}
-        cost = None if new == 0 else ratio(spend, new)
+    def month(new: int, courses: int, spend: str, growth: Any, **by_channel: int) -> dict[str, Any]:
+        expected = {f"{channel}_new_students": by_channel.get(channel, 0) for channel in channels}
         return expected | {
-            "new_enrollments": new,
+            "new_enrolled_students": new,
+            "course_enrollments": courses,
             "marketing_spend_usd": usd(spend),
             "enrollment_growth_rate": growth,
-            "cost_per_enrollment_usd": cost,
+            "cost_per_enrollment_usd": None if new == 0 else ratio(spend, new),
         }
 
     _check(
         rows,
         {
-            # enrollments 1 (order 1), 2 and 3 (order 2's two lines), 12 (subscription)
-            JAN: month(4, "250.00", None, organic_search=1, influencer=2, subscription=1),
-            # enrollment 4 (order 3, placed 31 Jan, enrolled 1 Feb), 5, 6, 7, 8
-            FEB: month(5, "330.00", ratio(1, 4), paid_search=1, direct=2, influencer=1, email=1),
-            MAR: month(4, "0.00", ratio(-1, 5), direct=3, subscription=1),
+            # first enrollments: students 1 (10 Jan, organic search), 3 (12 Jan, influencer), 4
+            # (16 Jan through the subscription, direct); course enrollments 1, 2, 3, 12
+            JAN: month(3, 4, "250.00", None, organic_search=1, influencer=1, direct=1),
+            # students 2 (1 Feb, paid search), 5 (10 Feb, influencer), 6 (14 Feb, email); 4-8
+            FEB: month(3, 5, "330.00", 0.0, paid_search=1, influencer=1, email=1),
+            # nobody new: enrollments 9, 10, 11, 13 are returning students'
+            MAR: month(0, 4, "0.00", ratio(-3, 3)),
         },
     )
 

@@ -288,6 +288,8 @@ def test_mf_query_answers_the_headline_kpis_by_month_as_the_marts_do(golden: dic
         ("engagement_active_students_monthly", "month_start"): {
             "monthly_active_students": "active_students", "dau_mau_stickiness": "dau_mau_stickiness_rate"},
         ("engagement_new_vs_returning_monthly", "month_start"): {"returning_student_share": "returning_student_share"},
+        ("marketing_acquisition_monthly", "month_start"): {
+            "new_enrolled_students": "new_enrolled_students", "enrollment_growth": "enrollment_growth_rate"},
     }
     metrics = [metric for columns in pairs.values() for metric in columns] + ["mrr_growth"]
     answers = mf_query(golden, metrics, ["metric_time__month"])

@@ -236,7 +236,7 @@ source_values as (
     union all
     {{ kpi_value(
         'mkt_cost_per_enrollment', 'marketing_acquisition_monthly',
-        'cost_per_enrollment_usd', 'new_enrollments'
+        'cost_per_enrollment_usd', 'new_enrolled_students'
     ) }}
     union all
     {{ kpi_value('mkt_lead_quality', 'marketing_leads_monthly', 'lead_quality_rate', 'leads') }}
@@ -272,23 +272,23 @@ source_values as (
     {{ kpi_value('mkt_branded_searches', 'marketing_brand_monthly', 'branded_searches') }}
     union all
     {{ kpi_value(
-        'mkt_enrollments_organic_search', 'marketing_acquisition_monthly', 'organic_search_enrollments'
+        'mkt_enrollments_organic_search', 'marketing_acquisition_monthly', 'organic_search_new_students'
     ) }}
     union all
     {{ kpi_value(
-        'mkt_enrollments_paid_search', 'marketing_acquisition_monthly', 'paid_search_enrollments'
+        'mkt_enrollments_paid_search', 'marketing_acquisition_monthly', 'paid_search_new_students'
     ) }}
     union all
     {{ kpi_value(
-        'mkt_enrollments_email', 'marketing_acquisition_monthly', 'email_enrollments'
+        'mkt_enrollments_email', 'marketing_acquisition_monthly', 'email_new_students'
     ) }}
     union all
     {{ kpi_value(
-        'mkt_enrollments_social', 'marketing_acquisition_monthly', 'social_enrollments'
+        'mkt_enrollments_social', 'marketing_acquisition_monthly', 'social_new_students'
     ) }}
     union all
     {{ kpi_value(
-        'mkt_enrollments_referral', 'marketing_acquisition_monthly', 'referral_enrollments'
+        'mkt_enrollments_referral', 'marketing_acquisition_monthly', 'referral_new_students'
     ) }}
     union all
     {{ kpi_value(
