@@ -15,7 +15,8 @@ end of the data so every dataset (whatever its end) has them in months the score
 - campaign_underperformance, 3 months before: the month's biggest influencer campaign is a costly
   deal (it spends several times a typical month's whole campaign budget, however few campaigns
   run that month) that converts a few customers at twenty times the usual cost: campaign ROI
-  collapses, cost per acquisition soars (and stays measurable: the month has customers).
+  collapses, cost per acquisition soars (measurable when the month has customers enough) and so
+  does cost per reach (the deal reaches no more people than a typical campaign).
 
 `_manifest/incidents.csv` lists them: id, kind, start and end (UTC, end exclusive), the month
 (YYYY-MM) of the monthly KPIs it moves and those KPIs (catalog kpi_id, space-separated): an alert
@@ -172,7 +173,7 @@ def plan_incidents(window: Window) -> Incidents:
         "campaign_underperformance",
         start,
         _month_start_ms(next_year, next_month),
-        ("cmp_roi", "cmp_cpa"),
+        ("cmp_roi", "cmp_cpa", "cmp_cost_per_reach"),
         "the month's biggest influencer campaign is a costly deal that converts almost nobody",
     )
     return Incidents(inside(pricing), inside(course), inside(outage), inside(campaign))
