@@ -182,6 +182,7 @@ CRM = "crm"
 EMAIL = "email"
 SOCIAL = "social"
 COMMUNITY = "community"
+EXPERIMENTATION = "experimentation"
 
 ENTITIES: tuple[Entity, ...] = (
     # ---------------------------------------------------------------- marketplace
@@ -1081,6 +1082,88 @@ ENTITIES: tuple[Entity, ...] = (
                 "posted_at",
                 (Anchor("students.signup_at", "its author's signup_at", via="student_id", key="student_id"),),
             ),
+        ),
+    ),
+    # ---------------------------------------------------------------- experimentation
+    Entity(
+        EXPERIMENTATION,
+        "experiments",
+        "The A/B tests of the experimentation tool, each registered with its hypothesis and decision rule "
+        "(planned sample per variant, significance level, power, the smallest lift worth detecting) before "
+        "it starts; variants share the traffic equally.",
+        key=("experiment_id",),
+        columns=(
+            _id("experiment_id", "Experiment id."),
+            Column("experiment_name", "text", "Short name.", required=True),
+            Column("hypothesis", "text", "What the test expects and why.", required=True),
+            Column(
+                "surface",
+                "text",
+                "What is varied.",
+                required=True,
+                accepted_values=("landing_page", "checkout", "influencer_creative", "pricing"),
+            ),
+            Column("control_variant", "text", "Name of the variant the others are compared with.", required=True),
+            Column(
+                "variants", "integer", "Number of variants, control included.", required=True, min_value=2, max_value=6
+            ),
+            Column(
+                "planned_sample_per_variant",
+                "integer",
+                "Units each variant needs before the test is read at its planned size.",
+                required=True,
+                min_value=1,
+                max_value=100_000_000,
+            ),
+            Column("alpha", "double", "Two-sided significance level.", required=True, min_value=0.001, max_value=0.2),
+            Column("power", "double", "Power the planned sample gives.", required=True, min_value=0.5, max_value=0.99),
+            Column(
+                "minimum_lift",
+                "double",
+                "Smallest relative lift of the conversion rate worth detecting (0.1 = +10%).",
+                required=True,
+                min_value=0.001,
+                max_value=10,
+            ),
+            _ts("registered_at", "When the hypothesis and the decision rule were registered."),
+            _ts("started_at", "When traffic started to be assigned."),
+            _ts("ended_at", "When assignment stopped; empty while the test runs.", required=False),
+        ),
+        consistency_rules=(
+            NotBefore("start_before_registration", "started_at", (Anchor("registered_at", "its registered_at"),)),
+            NotBefore("end_before_start", "ended_at", (Anchor("started_at", "its started_at"),)),
+        ),
+    ),
+    Entity(
+        EXPERIMENTATION,
+        "experiment_assignments",
+        "Units (visitors or students) assigned to a variant of an experiment, with the conversion the test "
+        "measures once it happens (the assignment's month file is sent again then).",
+        key=("assignment_id",),
+        layout="monthly",
+        partitioned_by="assigned_at",
+        columns=(
+            _id("assignment_id", "Assignment id."),
+            _id("experiment_id", "Experiment the unit entered.", "experiments.experiment_id"),
+            Column("variant", "text", "Variant the unit was assigned to.", required=True),
+            Column("unit_id", "key", "The visitor or student assigned (the tool's id).", required=True),
+            _ts("assigned_at", "When the unit was assigned (first exposure)."),
+            _ts("converted_at", "When the unit converted; empty until it does.", required=False),
+        ),
+        consistency_rules=(
+            NotBefore(
+                "assignment_before_start",
+                "assigned_at",
+                (
+                    Anchor(
+                        "experiments.started_at",
+                        "its experiment's started_at",
+                        via="experiment_id",
+                        key="experiment_id",
+                    ),
+                ),
+            ),
+            NotBefore("conversion_before_assignment", "converted_at", (Anchor("assigned_at", "its assigned_at"),)),
         ),
     ),
 )

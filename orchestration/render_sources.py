@@ -55,6 +55,8 @@ SOURCE_DESCRIPTIONS = {
     "social": "Social listening tool: brand and competitor mentions with sentiment, branded search volume.",
     "support": "Support desk: tickets students open, with first answer, resolution and satisfaction.",
     "community": "Community forum: the threads and replies students post in the course spaces.",
+    "experimentation": "Experimentation tool: registered A/B tests and the units assigned to their variants, "
+    "with their conversions.",
 }
 
 LINEAGE_COLUMNS = (

@@ -58,6 +58,15 @@ VIOLATIONS: dict[str, list[str]] = {
     "crm/referrals/referrals_2026-01.csv": ["9001,4,link,2026-01-08T10:00:00+00:00,"],
     # order 7 was placed 2026-02-14 11:00 UTC
     "billing/installment_plans/installment_plans_2026-02.csv": ["9001,7,3,2026-02-14T10:00:00+00:00,active"],
+    "experimentation/experiments/experiments_2026-03-31.csv": [
+        "9001,pricing_9001,h,pricing,control,2,100,0.05,0.8,0.2,2026-03-05 09:00:00,2026-03-04 09:00:00,",
+        "9002,pricing_9002,h,pricing,control,2,100,0.05,0.8,0.2,2026-03-01 09:00:00,2026-03-04 09:00:00,"
+        "2026-03-03 09:00:00",
+    ],
+    # experiment 1 started 2026-02-02 09:00 UTC
+    "experimentation/experiment_assignments/experiment_assignments_2026-02.csv": [
+        "9001,1,control,601,2026-02-03 12:00:00,2026-02-03 11:00:00"
+    ],
 }
 
 EXPECTED_REASONS: dict[tuple[str, int], str] = {
@@ -83,10 +92,18 @@ EXPECTED_REASONS: dict[tuple[str, int], str] = {
     "is before its referrer's signup_at 2026-01-08 16:00:00",
     ("installment_plans", 9001): "plan_before_order: started_at 2026-02-14 10:00:00 "
     "is before its order's ordered_at 2026-02-14 11:00:00",
+    ("experiments", 9001): "start_before_registration: started_at 2026-03-04 09:00:00 "
+    "is before its registered_at 2026-03-05 09:00:00",
+    ("experiments", 9002): "end_before_start: ended_at 2026-03-03 09:00:00 "
+    "is before its started_at 2026-03-04 09:00:00",
+    ("experiment_assignments", 9001): "conversion_before_assignment: converted_at 2026-02-03 11:00:00 "
+    "is before its assigned_at 2026-02-03 12:00:00",
 }
 
 # the golden dataset's own planted defects (tests/test_golden.py)
-GOLDEN_QUARANTINED = {("orders", 99), ("surveys", 8), ("tickets", 8), ("assessments", 17), ("posts", 9)}
+GOLDEN_QUARANTINED = {
+    ("orders", 99), ("surveys", 8), ("tickets", 8), ("assessments", 17), ("posts", 9), ("experiment_assignments", 9),
+}
 
 
 def _entity(name: str):
@@ -187,6 +204,10 @@ def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settin
         "post_before_signup": ("posts", 1),  # the golden dataset's post 9
         "referral_before_referrer_signup": ("referrals", 1),
         "plan_before_order": ("installment_plans", 1),
+        "start_before_registration": ("experiments", 1),
+        "end_before_start": ("experiments", 1),
+        "assignment_before_start": ("experiment_assignments", 1),  # the golden dataset's assignment 9
+        "conversion_before_assignment": ("experiment_assignments", 1),
     }
     assert set(by_rule) == set(counts)
     for rule, (entity, count) in counts.items():
@@ -203,7 +224,7 @@ def test_the_contract_rules_are_well_formed_and_each_has_an_expectation() -> Non
     rules = {(e.name, r.name) for e in ENTITIES for r in e.consistency_rules}
     assert {name for name, _ in rules} == {
         "payments", "refunds", "enrollments", "certificates", "reviews", "tickets", "leads",
-        "assessments", "referrals", "posts", "installment_plans",
+        "assessments", "referrals", "posts", "installment_plans", "experiments", "experiment_assignments",
     }
     assert any(isinstance(r, ExistsIn) for e in ENTITIES for r in e.consistency_rules)
     assert any(isinstance(r, NotBefore) for e in ENTITIES for r in e.consistency_rules)

@@ -41,7 +41,7 @@ RECENT_END = datetime(2026, 11, 22, 14, tzinfo=UTC)  # an end in the middle of a
 # The email tool's newest send is the day's onboarding run, at 06:00-06:30 UTC.
 MAX_AGE_HOURS = {
     "marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6, "email": 24,
-    "social": 6, "community": 6,
+    "social": 6, "community": 6, "experimentation": 6,
 }
 TIMESTAMP_SHAPES = {
     "marketplace": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"),
@@ -54,6 +54,7 @@ TIMESTAMP_SHAPES = {
     "email": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
     "social": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
     "community": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"),
+    "experimentation": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
 }
 NUMBER = {
     "integer": re.compile(r"-?\d+"),

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import duckdb
@@ -97,7 +98,9 @@ def test_every_entity_landed_and_only_the_planted_defects_are_quarantined(wareho
     accounting = _by(_rows(warehouse, "select * from intermediate.int_row_accounting"), "entity")
     assert set(accounting) == {e.name for e in ENTITIES}
     quarantined = {entity: row["quarantined_rows"] for entity, row in accounting.items() if row["quarantined_rows"]}
-    assert quarantined == {"orders": 1, "surveys": 1, "tickets": 1, "assessments": 1, "posts": 1}
+    assert quarantined == {
+        "orders": 1, "surveys": 1, "tickets": 1, "assessments": 1, "posts": 1, "experiment_assignments": 1,
+    }
     for entity, row in accounting.items():
         assert row["raw_rows"] > 0, entity
         assert row["duplicates_removed"] == 0, entity
@@ -121,6 +124,14 @@ def test_every_entity_landed_and_only_the_planted_defects_are_quarantined(wareho
         "post_id": "9",
         "dq_reason": "post_before_signup: posted_at 2026-02-03 12:00:00 is before its author's signup_at "
         "2026-02-03 14:30:00",
+    }
+    [assignment] = _rows(
+        warehouse, "select assignment_id, dq_reason from staging.quarantine_experimentation__experiment_assignments"
+    )
+    assert assignment == {
+        "assignment_id": "9",
+        "dq_reason": "assignment_before_start: assigned_at 2026-03-08 20:00:00 is before its experiment's "
+        "started_at 2026-03-09 09:00:00",
     }
     # ...and excluded downstream: 11 orders, 7 survey responses in the marts
     assert _rows(warehouse, "select count(*) as n from marts.fct_orders where order_id = 99") == [{"n": 0}]
@@ -1089,6 +1100,94 @@ def test_engagement_community_monthly(warehouse: Path) -> None:
             },
         },
     )
+
+
+# ---------------------------------------------------------------------------- experiments
+
+
+# The macros' normal distribution function (Abramowitz and Stegun 26.2.17) is within 7.5e-8 of the
+# exact one, so a two-sided p-value within twice that.
+NORMAL_CDF_ERROR = 1.5e-7
+
+
+def _two_proportion(control: tuple[int, int], treatment: tuple[int, int], tau2: float) -> dict[str, float]:
+    """The z-test, its p-value and the look's mSPRT p-value from (units, conversions), written out
+    here from the textbook formulas (the README's hand computation) rather than from the macros."""
+    (n0, c0), (n1, c1) = control, treatment
+    p0, p1, pooled = c0 / n0, c1 / n1, (c0 + c1) / (n0 + n1)
+    z = (p1 - p0) / math.sqrt(pooled * (1 - pooled) * (1 / n0 + 1 / n1))
+    s2 = p0 * (1 - p0) / n0 + p1 * (1 - p1) / n1
+    msprt = math.sqrt((s2 + tau2) / s2) * math.exp(-tau2 * (p1 - p0) ** 2 / (2 * s2 * (s2 + tau2)))
+    return {"z": z, "p": 2 * (1 - NormalDist().cdf(abs(z))), "variance": s2, "msprt": min(1.0, msprt)}
+
+
+def test_experiment_looks_and_results(warehouse: Path) -> None:
+    looks = _rows(warehouse, "select * from marts.experiment_looks order by experiment_id, variant, look_date")
+    running = [
+        (r["experiment_id"], r["variant"], r["look_date"].isoformat(), r["control_units"], r["control_conversions"],
+         r["treatment_units"], r["treatment_conversions"])
+        for r in looks
+    ]
+    # experiment 1 assigns on 2 and 3 Feb, the last conversion lands on 4 Feb; experiment 2 has no
+    # variant_b unit on 9 Mar (assignment 9 is quarantined: before the start)
+    assert running == [
+        ("1", "variant_a", "2026-02-02", 2, 0, 2, 2),
+        ("1", "variant_a", "2026-02-03", 4, 1, 4, 2),
+        ("1", "variant_a", "2026-02-04", 4, 1, 4, 3),
+        ("2", "variant_a", "2026-03-09", 1, 0, 1, 1),
+        ("2", "variant_a", "2026-03-10", 2, 0, 2, 1),
+        ("2", "variant_b", "2026-03-09", 1, 0, 0, 0),
+        ("2", "variant_b", "2026-03-10", 2, 0, 1, 0),
+    ]
+    # 3 Feb: d = 1/4 and the mSPRT ratio is below 1, so its p-value is 1; 4 Feb: d = 1/2
+    tau2 = (0.25 * 0.5) ** 2
+    assert _two_proportion((4, 1), (4, 2), tau2)["msprt"] == 1.0
+    final_look = _two_proportion((4, 1), (4, 3), tau2)
+    by_look = {(r["experiment_id"], r["variant"], r["look_date"].isoformat()): r for r in looks}
+    assert by_look["1", "variant_a", "2026-02-02"]["always_valid_p_value"] == 1.0  # control rate 0: no tau
+    final_p = by_look["1", "variant_a", "2026-02-04"]["always_valid_p_value"]
+    assert final_p == pytest.approx(final_look["msprt"], abs=1e-9)
+    assert by_look["2", "variant_b", "2026-03-10"]["p_value"] is None  # no conversion in either arm
+
+    results = {
+        (r["experiment_id"], r["variant"]): r for r in _rows(warehouse, "select * from marts.experiment_results")
+    }
+    assert set(results) == {("1", "variant_a"), ("2", "variant_a"), ("2", "variant_b")}
+    checkout = results["1", "variant_a"]
+    ci_half = NormalDist().inv_cdf(1 - 0.05 / 2) * math.sqrt(final_look["variance"])
+    expected = {
+        "decision": "stop_no_effect",  # both arms have the planned 4 units, p = 0.89 > 0.05
+        "is_winning_variant": False,
+        "has_planned_sample": True,
+        "has_sample_ratio_mismatch": False,
+        "comparison_alpha": 0.05,
+        "latest_look_date": date(2026, 2, 4),
+        "first_significant_date": None,
+        "control_rate": 0.25,
+        "treatment_rate": 0.75,
+        "rate_difference": 0.5,
+        "relative_lift": 2.0,
+        "sample_progress": 1.0,
+    }
+    assert _mismatches("checkout", checkout, expected) == []
+    assert checkout["p_value"] == pytest.approx(final_look["p"], abs=NORMAL_CDF_ERROR)  # 0.1573
+    assert checkout["sample_ratio_p_value"] == pytest.approx(1.0, abs=NORMAL_CDF_ERROR)  # 4 units in each arm
+    assert checkout["always_valid_p_value"] == pytest.approx(final_look["msprt"], abs=1e-9)  # 0.8928
+    assert checkout["difference_ci_low"] == pytest.approx(0.5 - ci_half, abs=1e-6)
+    assert checkout["difference_ci_high"] == pytest.approx(0.5 + ci_half, abs=1e-6)
+    mde = (NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)) * math.sqrt(2 * 0.25 * 0.75 / 4)
+    assert checkout["minimum_detectable_difference"] == pytest.approx(mde, abs=1e-6)
+
+    # experiment 2 has three arms: each comparison gets alpha / 2; far from its plan of 100
+    for variant in ("variant_a", "variant_b"):
+        row = results["2", variant]
+        assert (row["decision"], row["comparison_alpha"], row["has_planned_sample"]) == ("keep_running", 0.025, False)
+        assert row["always_valid_p_value"] == 1.0
+    variant_a = _two_proportion((2, 0), (2, 1), 0.0)
+    assert results["2", "variant_a"]["p_value"] == pytest.approx(variant_a["p"], abs=NORMAL_CDF_ERROR)
+    # variant_b: 1 unit against the control's 2, z = (1 - 3/2) / sqrt(3/4)
+    srm = 2 * (1 - NormalDist().cdf(0.5 / math.sqrt(0.75)))
+    assert results["2", "variant_b"]["sample_ratio_p_value"] == pytest.approx(srm, abs=NORMAL_CDF_ERROR)
 
 
 # ---------------------------------------------------------------------------- support

@@ -35,6 +35,12 @@ from orchestration.datagen.config import GeneratorConfig, format_end
 from orchestration.datagen.crm import build_leads, build_referrals
 from orchestration.datagen.defects import DefectPlan, plan_defects, referenced_rows
 from orchestration.datagen.email_sends import build_email_sends
+from orchestration.datagen.experiments import (
+    PlannedExperiment,
+    build_experiments,
+    plan_experiments,
+    write_planted_experiments,
+)
 from orchestration.datagen.feedback import build_reviews, build_surveys
 from orchestration.datagen.fx import build_rates
 from orchestration.datagen.geo import zone_offsets
@@ -218,6 +224,8 @@ def build_tables(
         window, students, channel.codes, enrollments, catalog.quality, config.rng("referrals")
     )
     built("assessments", "posts", "referrals")
+    tables.update(build_experiments(window, config.scale, planned_experiments(config), config.rng("experiments")))
+    built("experiments", "experiment_assignments")
     order_session, used_visits = commerce.order_session, commerce.used_campaign_visits
     # The per-order and per-enrollment arrays are not needed for the sessions: freed, they leave room.
     del commerce, enrollments, n_lessons, first_paid
@@ -259,6 +267,11 @@ def _stashed(built: dict[str, EntityTable] | dict[str, Table], directory: Path) 
         table = built.pop(name)
         stashed[name] = stash(table, directory) if isinstance(table, EntityTable) else table
     return stashed
+
+
+def planned_experiments(config: GeneratorConfig) -> tuple[PlannedExperiment, ...]:
+    """The A/B tests of this dataset and what each variant truly does (experiments.py)."""
+    return plan_experiments(Window.between(config.start, config.end), config.rng("experiment_plan"))
 
 
 def planned_incidents(config: GeneratorConfig) -> Incidents:
@@ -379,6 +392,7 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
         }
         window = {"start": format_end(config.start), "end_exclusive": format_end(config.end)}
         write_incidents(out_dir / "_manifest" / "incidents.csv", planned_incidents(config))
+        write_planted_experiments(out_dir / "_manifest" / "experiments.csv", planned_experiments(config))
         # last: a dir with generation.json is a complete dataset (the pipeline reuses it as such)
         write_manifest(out_dir, parameters, window, files, records, clean_rows)
     row_counts = {e.name: sum(f.rows for f in files if f.entity == e.name) for e in ENTITIES}

@@ -28,6 +28,7 @@ TIMESTAMP_STYLE = {
     "email": "offset",
     "social": "offset",
     "community": "utc_millis",
+    "experimentation": "utc_space",
 }
 _TWO = np.array([f"{i:02d}".encode() for i in range(100)], dtype="S2")
 _THREE = np.array([f"{i:03d}".encode() for i in range(1000)], dtype="S3")

@@ -65,6 +65,12 @@ community as (
 
 ),
 
+experimentation as (
+
+    select * from {{ ref('stg_experimentation__row_accounting') }}
+
+),
+
 sources_unioned as (
 
     select * from marketplace
@@ -86,6 +92,8 @@ sources_unioned as (
     select * from social
     union all
     select * from community
+    union all
+    select * from experimentation
 
 ),
 

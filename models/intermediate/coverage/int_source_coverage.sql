@@ -124,6 +124,12 @@ installment_plans as (
 
 ),
 
+experiment_assignments as (
+
+    select * from {{ ref('stg_experimentation__experiment_assignments') }}
+
+),
+
 -- one aggregate per source; an empty source still gives a row (min and max of nothing are null)
 spans as (
 
@@ -266,6 +272,13 @@ spans as (
         cast(max(started_at) as date) as last_day,
         count(*) as staged_rows
     from installment_plans
+    union all
+    select
+        'experimentation.experiment_assignments' as source_entity,
+        cast(min(assigned_at) as date) as first_day,
+        cast(max(assigned_at) as date) as last_day,
+        count(*) as staged_rows
+    from experiment_assignments
 
 ),
 
