@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help venv run data land onboard set-aside build validate publish report dev dashboard test lint evaluate bench spark-check clean
+.PHONY: help venv run data land onboard set-aside report-kpi build validate publish report dev dashboard test lint evaluate bench spark-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,11 @@ onboard: $(STAMP) ## propose source mappings for an export: DIR=<folder of CSV f
 
 set-aside: $(STAMP) ## accept that a refused landing file stays out: FILE=<path in the landing dir> REASON="why" (BY= defaults to you)
 	@$(BIN)/python -m orchestration.landing.set_aside "$(FILE)" --reason "$(REASON)" $(if $(BY),--by "$(BY)")
+
+report-kpi: $(STAMP) ## report a manual KPI value: KPI= PERIOD= VALUE= BY= SOURCE= VERIFIED_BY= (alone: lists the manual KPIs)
+	@if [ -z "$(KPI)" ]; then $(BIN)/python -m orchestration.manual_kpis list; else \
+	$(BIN)/python -m orchestration.manual_kpis add --kpi "$(KPI)" --period "$(PERIOD)" --value "$(VALUE)" \
+		--reported-by "$(BY)" --source "$(SOURCE)" --verified-by "$(VERIFIED_BY)" $(if $(NOTE),--note "$(NOTE)"); fi
 
 build: $(STAMP) ## dbt build (the scorecard after the rest) and the summary
 	@$(BIN)/python -m orchestration.pipeline --steps build,score,summary --force-build

@@ -61,7 +61,7 @@ TREND_ARROWS = {"up": "↗", "down": "↘", "flat": "→"}
 # The data-quality standards of the KPI tracking framework.
 TIMELINESS_HOURS = 24
 PILLARS = ("revenue", "business", "marketing", "instructors", "portfolio", "engagement", "course_success", "campaigns",
-           "support", "data_quality")
+           "support", "operations", "people", "data_quality")
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,7 @@ EMAIL = "email"
 SOCIAL = "social"
 COMMUNITY = "community"
 EXPERIMENTATION = "experimentation"
+MANUAL = "manual"
 
 ENTITIES: tuple[Entity, ...] = (
     # ---------------------------------------------------------------- marketplace
@@ -1164,6 +1165,45 @@ ENTITIES: tuple[Entity, ...] = (
                 ),
             ),
             NotBefore("conversion_before_assignment", "converted_at", (Anchor("assigned_at", "its assigned_at"),)),
+        ),
+    ),
+    # ---------------------------------------------------------------- manual
+    Entity(
+        MANUAL,
+        "kpi_reports",
+        "Values of the KPIs no system measures (market share, brand awareness, employee satisfaction, "
+        "platform uptime, industry recognition), reported by a person for a period and verified by "
+        "another; a corrected value is a new report for the same KPI and period. Written by "
+        "`python -m orchestration.manual_kpis add` or by hand (README: Manual KPIs).",
+        key=("report_id",),
+        columns=(
+            _id("report_id", "Report id (the CLI writes <kpi_id>-<period>-<reported_at>)."),
+            Column("kpi_id", "text", "Catalog id of a manual KPI (seeds/manual_kpis.csv).", required=True),
+            Column(
+                "period",
+                "text",
+                "The period the value is for, in its KPI's frequency: 2026-11 (month), 2026-Q3 (quarter).",
+                required=True,
+            ),
+            Column(
+                "value",
+                "double",
+                "The value, in the KPI's unit (a rate as a fraction: 0.023 for 2.3%).",
+                required=True,
+                min_value=-1e12,
+                max_value=1e12,
+            ),
+            Column("reported_by", "text", "Who reported the value.", required=True),
+            _ts("reported_at", "When the value was reported."),
+            Column(
+                "source", "text", "Where the number comes from (a study, the status page, a survey).", required=True
+            ),
+            Column("verified_by", "text", "Who checked the value against its source.", required=True),
+            _ts("verified_at", "When it was checked."),
+            Column("note", "text", "Free text."),
+        ),
+        consistency_rules=(
+            NotBefore("verification_before_report", "verified_at", (Anchor("reported_at", "its reported_at"),)),
         ),
     ),
 )

@@ -57,6 +57,8 @@ SOURCE_DESCRIPTIONS = {
     "community": "Community forum: the threads and replies students post in the course spaces.",
     "experimentation": "Experimentation tool: registered A/B tests and the units assigned to their variants, "
     "with their conversions.",
+    "manual": "Manually reported KPI values (market share, brand awareness, employee satisfaction, uptime, "
+    "awards), each verified by a second person.",
 }
 
 LINEAGE_COLUMNS = (

@@ -67,6 +67,10 @@ VIOLATIONS: dict[str, list[str]] = {
     "experimentation/experiment_assignments/experiment_assignments_2026-02.csv": [
         "9001,1,control,601,2026-02-03 12:00:00,2026-02-03 11:00:00"
     ],
+    "manual/kpi_reports/kpi_reports_2026-03-20.csv": [
+        "9001,ops_platform_uptime,2026-02,0.998,Ana,2026-03-02T10:00:00+00:00,status page,Ben,"
+        "2026-03-02T09:00:00+00:00,"
+    ],
 }
 
 EXPECTED_REASONS: dict[tuple[str, int], str] = {
@@ -98,11 +102,14 @@ EXPECTED_REASONS: dict[tuple[str, int], str] = {
     "is before its started_at 2026-03-04 09:00:00",
     ("experiment_assignments", 9001): "conversion_before_assignment: converted_at 2026-02-03 11:00:00 "
     "is before its assigned_at 2026-02-03 12:00:00",
+    ("kpi_reports", 9001): "verification_before_report: verified_at 2026-03-02 09:00:00 "
+    "is before its reported_at 2026-03-02 10:00:00",
 }
 
 # the golden dataset's own planted defects (tests/test_golden.py)
 GOLDEN_QUARANTINED = {
     ("orders", 99), ("surveys", 8), ("tickets", 8), ("assessments", 17), ("posts", 9), ("experiment_assignments", 9),
+    ("kpi_reports", 9),
 }
 
 
@@ -208,6 +215,7 @@ def test_the_consistency_standard_counts_each_rule_as_a_warning(violated: Settin
         "end_before_start": ("experiments", 1),
         "assignment_before_start": ("experiment_assignments", 1),  # the golden dataset's assignment 9
         "conversion_before_assignment": ("experiment_assignments", 1),
+        "verification_before_report": ("kpi_reports", 1),
     }
     assert set(by_rule) == set(counts)
     for rule, (entity, count) in counts.items():
@@ -225,6 +233,7 @@ def test_the_contract_rules_are_well_formed_and_each_has_an_expectation() -> Non
     assert {name for name, _ in rules} == {
         "payments", "refunds", "enrollments", "certificates", "reviews", "tickets", "leads",
         "assessments", "referrals", "posts", "installment_plans", "experiments", "experiment_assignments",
+        "kpi_reports",
     }
     assert any(isinstance(r, ExistsIn) for e in ENTITIES for r in e.consistency_rules)
     assert any(isinstance(r, NotBefore) for e in ENTITIES for r in e.consistency_rules)

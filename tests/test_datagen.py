@@ -55,6 +55,7 @@ TIMESTAMP_SHAPES = {
     "social": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
     "community": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"),
     "experimentation": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"),
+    "manual": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"),
 }
 NUMBER = {
     "integer": re.compile(r"-?\d+"),

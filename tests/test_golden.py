@@ -100,6 +100,7 @@ def test_every_entity_landed_and_only_the_planted_defects_are_quarantined(wareho
     quarantined = {entity: row["quarantined_rows"] for entity, row in accounting.items() if row["quarantined_rows"]}
     assert quarantined == {
         "orders": 1, "surveys": 1, "tickets": 1, "assessments": 1, "posts": 1, "experiment_assignments": 1,
+        "kpi_reports": 1,
     }
     for entity, row in accounting.items():
         assert row["raw_rows"] > 0, entity
@@ -133,6 +134,8 @@ def test_every_entity_landed_and_only_the_planted_defects_are_quarantined(wareho
         "dq_reason": "assignment_before_start: assigned_at 2026-03-08 20:00:00 is before its experiment's "
         "started_at 2026-03-09 09:00:00",
     }
+    [report] = _rows(warehouse, "select report_id, dq_reason from staging.quarantine_manual__kpi_reports")
+    assert report == {"report_id": "9", "dq_reason": "verified_by: required value missing"}
     # ...and excluded downstream: 11 orders, 7 survey responses in the marts
     assert _rows(warehouse, "select count(*) as n from marts.fct_orders where order_id = 99") == [{"n": 0}]
     assert _rows(warehouse, "select sum(survey_responses) as n from marts.course_success_by_course") == [{"n": 7}]
@@ -1188,6 +1191,54 @@ def test_experiment_looks_and_results(warehouse: Path) -> None:
     # variant_b: 1 unit against the control's 2, z = (1 - 3/2) / sqrt(3/4)
     srm = 2 * (1 - NormalDist().cdf(0.5 / math.sqrt(0.75)))
     assert results["2", "variant_b"]["sample_ratio_p_value"] == pytest.approx(srm, abs=NORMAL_CDF_ERROR)
+
+
+# ---------------------------------------------------------------------------- manual KPIs
+
+
+def test_manual_kpi_reports_are_checked_scored_and_never_carried_forward(warehouse: Path) -> None:
+    reports = _by(_rows(warehouse, "select * from intermediate.int_manual_kpi_reports"), "report_id")
+    rejected = {key: row["rejection_reason"] for key, row in reports.items() if not row["is_accepted"]}
+    assert rejected == {
+        "3": "period not over: 2026-Q1 ends after the report (2026-03-15)",
+        "4": "unknown KPI: rev_revenue is not a manual KPI of the catalog",
+        # a hostile id is data: kept as written, rejected, never run
+        "5": "unknown KPI: x'); drop table raw.orders; -- is not a manual KPI of the catalog",
+        "6": "period: 2026-1 is not a monthly period (2026-11 for a month, 2026-Q3 for a quarter)",
+        "7": "value out of range: 6.0 is outside 1.0 to 5.0",
+        "8": "verification: reported and verified by the same person (Ana)",
+    }
+    # report 2 corrects report 1 (January's uptime): the newest accepted report is the value
+    assert [(k, reports[k]["is_current_report"], reports[k]["is_restatement"]) for k in ("1", "2")] == [
+        ("1", False, False), ("2", True, True),
+    ]
+    assert _rows(warehouse, "select count(*) as n from raw.orders") == [{"n": 12}]
+
+    values = _rows(warehouse, "select * from marts.manual_kpi_values where kpi_id = 'ops_platform_uptime'")
+    by_month = _by(values, "period_start")
+    assert set(by_month) == {JAN, FEB}  # from the first report to the last month complete on 20 Mar
+    assert _mismatches(
+        "Jan", by_month[JAN],
+        {"report_status": "reported", "reported_value": 0.999, "previous_accepted_value": 0.9991,
+         "is_restatement": True, "report_id": "2", "verified_by": "Ben"},
+    ) == []
+    # February's only reports were rejected (8) or quarantined (9): due 5 Mar, not reported on 20 Mar
+    assert _mismatches(
+        "Feb", by_month[FEB],
+        {"report_status": "not_reported", "reported_value": None, "due_date": date(2026, 3, 5),
+         "missing_reason": "not reported for this period (due 2026-03-05)"},
+    ) == []
+
+    scorecard = _by(
+        _rows(warehouse, "select * from marts.kpi_scorecard where kpi_id = 'ops_platform_uptime'"), "period_start"
+    )
+    assert all(row["is_manual"] for row in scorecard.values())
+    assert (scorecard[FEB]["status"], scorecard[FEB]["actual_value"]) == ("no_data", None)
+    assert scorecard[FEB]["status_reason"] == "no data: not reported for this period (due 2026-03-05)"
+    # January has its value but starts before the data (10 Jan): shown, not scored
+    assert (scorecard[JAN]["status"], scorecard[JAN]["actual_value"]) == ("provisional", 0.999)
+    revenue = _rows(warehouse, "select is_manual from marts.kpi_scorecard where kpi_id = 'rev_revenue'")
+    assert revenue and not any(row["is_manual"] for row in revenue)
 
 
 # ---------------------------------------------------------------------------- support

@@ -12,6 +12,12 @@ template as (
 
 ),
 
+manual_kpis as (
+
+    select * from {{ ref('manual_kpis') }}
+
+),
+
 kpi_periods as (
 
     select * from {{ ref('scorecard_kpi_expected_ranges') }}
@@ -151,6 +157,8 @@ final as (
         catalog.unit,
         catalog.direction,
         catalog.owner,
+        -- reported by people (manual.kpi_reports), not computed from a source system
+        manual_kpis.kpi_id is not null as is_manual,
         planned.period_end,
         planned.prior_period_start,
         planned.is_complete_period,
@@ -235,6 +243,8 @@ final as (
     from planned
     inner join catalog
         on planned.kpi_id = catalog.kpi_id
+    left join manual_kpis
+        on planned.kpi_id = manual_kpis.kpi_id
 
 )
 

@@ -168,6 +168,12 @@ marketing_email_weekly as (
 
 ),
 
+manual_kpi_values as (
+
+    select * from {{ ref('manual_kpi_values') }}
+
+),
+
 marketing_brand_monthly as (
 
     select * from {{ ref('marketing_brand_monthly') }}
@@ -448,6 +454,31 @@ source_values as (
         'biz_clv_to_cac_quarterly', 'business_customer_economics_quarterly',
         'clv_to_cac_ratio', period_column='quarter_start'
     ) }}
+    union all
+    {{ kpi_value(
+        'mkt_market_share', 'manual_kpi_values', 'reported_value',
+        period_column='quarter_start', kpi_column='kpi_id'
+    ) }}
+    union all
+    {{ kpi_value(
+        'mkt_brand_awareness', 'manual_kpi_values', 'reported_value',
+        period_column='quarter_start', kpi_column='kpi_id'
+    ) }}
+    union all
+    {{ kpi_value(
+        'mkt_industry_recognition', 'manual_kpi_values', 'reported_value',
+        period_column='quarter_start', kpi_column='kpi_id'
+    ) }}
+    union all
+    {{ kpi_value(
+        'ops_platform_uptime', 'manual_kpi_values', 'reported_value',
+        period_column='month_start', kpi_column='kpi_id'
+    ) }}
+    union all
+    {{ kpi_value(
+        'ppl_employee_satisfaction', 'manual_kpi_values', 'reported_value',
+        period_column='quarter_start', kpi_column='kpi_id'
+    ) }}
 
 ),
 
@@ -526,6 +557,10 @@ final as (
         case
             when source_gaps.gap_reasons is not null
                 then 'no data: ' || source_gaps.gap_reasons
+            -- a manual KPI's complete period without an accepted report: awaiting it, then not
+            -- reported; never a value carried forward
+            when manual_kpi_values.missing_reason is not null
+                then 'no data: ' || manual_kpi_values.missing_reason
         end as no_data_reason,
 
         ---------- measures
@@ -536,6 +571,10 @@ final as (
         on
             kpi_values.kpi_id = source_gaps.kpi_id
             and kpi_values.period_start = source_gaps.period_start
+    left join manual_kpi_values
+        on
+            kpi_values.kpi_id = manual_kpi_values.kpi_id
+            and kpi_values.period_start = manual_kpi_values.period_start
 
 )
 

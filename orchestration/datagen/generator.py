@@ -46,6 +46,7 @@ from orchestration.datagen.fx import build_rates
 from orchestration.datagen.geo import zone_offsets
 from orchestration.datagen.incidents import NO_INCIDENTS, Incidents, plan_incidents, write_incidents
 from orchestration.datagen.learning import build_learning
+from orchestration.datagen.manual_reports import build_kpi_reports
 from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
 from orchestration.datagen.payment_plans import build_installment_plans
@@ -226,6 +227,8 @@ def build_tables(
     built("assessments", "posts", "referrals")
     tables.update(build_experiments(window, config.scale, planned_experiments(config), config.rng("experiments")))
     built("experiments", "experiment_assignments")
+    tables.update(build_kpi_reports(window, config.rng("kpi_reports")))
+    built("kpi_reports")
     order_session, used_visits = commerce.order_session, commerce.used_campaign_visits
     # The per-order and per-enrollment arrays are not needed for the sessions: freed, they leave room.
     del commerce, enrollments, n_lessons, first_paid

@@ -29,6 +29,7 @@ TIMESTAMP_STYLE = {
     "social": "offset",
     "community": "utc_millis",
     "experimentation": "utc_space",
+    "manual": "offset",
 }
 _TWO = np.array([f"{i:02d}".encode() for i in range(100)], dtype="S2")
 _THREE = np.array([f"{i:03d}".encode() for i in range(1000)], dtype="S3")

@@ -24,6 +24,8 @@ PILLARS = {
     "portfolio": "Course portfolio",
     "campaigns": "Influencer campaigns",
     "support": "Student support",
+    "operations": "Operations",
+    "people": "People",
     "data_quality": "Data quality",
 }
 

@@ -71,6 +71,12 @@ experimentation as (
 
 ),
 
+manual as (
+
+    select * from {{ ref('stg_manual__row_accounting') }}
+
+),
+
 sources_unioned as (
 
     select * from marketplace
@@ -94,6 +100,8 @@ sources_unioned as (
     select * from community
     union all
     select * from experimentation
+    union all
+    select * from manual
 
 ),
 

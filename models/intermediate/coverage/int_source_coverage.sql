@@ -130,6 +130,12 @@ experiment_assignments as (
 
 ),
 
+kpi_reports as (
+
+    select * from {{ ref('stg_manual__kpi_reports') }}
+
+),
+
 -- one aggregate per source; an empty source still gives a row (min and max of nothing are null)
 spans as (
 
@@ -279,6 +285,13 @@ spans as (
         cast(max(assigned_at) as date) as last_day,
         count(*) as staged_rows
     from experiment_assignments
+    union all
+    select
+        'manual.kpi_reports' as source_entity,
+        cast(min(reported_at) as date) as first_day,
+        cast(max(reported_at) as date) as last_day,
+        count(*) as staged_rows
+    from kpi_reports
 
 ),
 
