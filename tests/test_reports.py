@@ -49,7 +49,7 @@ from orchestration.reports.formatting import (
     status_mark,
 )
 from orchestration.reports.generate import generate_reports
-from orchestration.reports.markdown import table
+from orchestration.reports.markdown import render_markdown, table
 from orchestration.reports.model import KpiLine, Report, headline, operational, top_movers
 from orchestration.reports.periods import (
     CADENCES,
@@ -340,6 +340,18 @@ def test_terminal_scorecard_aligns_with_plain_marks_or_colours() -> None:
     assert "\x1b[31m● off target    \x1b[0m Churn" in colored
     on_screen = re.sub(r"\x1b\[[\d;]*m", "", colored).splitlines()  # escape codes take no room
     assert on_screen[3].index("KPI") == on_screen[5].index("Net revenue") == on_screen[7].index("Churn")
+
+
+def test_a_kpi_people_report_is_marked_manual_on_every_surface() -> None:
+    report = report_of(
+        kpi("up", kpi_name="Platform uptime", pillar="operations", unit="rate", status="at_risk", actual=0.9972,
+            target=0.999, is_manual=True),
+        kpi("rev", kpi_name="Net revenue"),
+    )
+    terminal = render_scorecard(report, color=False)
+    assert "Platform uptime (manual)" in terminal and "Net revenue (manual)" not in terminal
+    assert "Operations" in terminal  # the pillar's label
+    assert "Platform uptime (manual)" in render_markdown(report)
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,7 +145,7 @@ def _card(line: KpiLine, points: tuple[TrendPoint, ...], grain: Cadence, shown: 
     `grain`'s periods up to `shown`."""
     chart = line_chart(
         line.kpi_id,
-        f"{line.kpi_name}: trend to {shown}",
+        f"{line.display_name}: trend to {shown}",
         [short_label(grain, point.period_start) for point in points],
         [point.value for point in points],
         line.target,
@@ -153,7 +153,7 @@ def _card(line: KpiLine, points: tuple[TrendPoint, ...], grain: Cadence, shown: 
     )
     return (
         f'<article class="card {vocabulary.color(line.status)}" data-kpi="{escape(line.kpi_id)}">'
-        f'<div class="card-head"><h3>{escape(line.kpi_name)}</h3>{_status_pill(line.status)}</div>'
+        f'<div class="card-head"><h3>{escape(line.display_name)}</h3>{_status_pill(line.status)}</div>'
         f'<p class="value">{escape(format_value(line.actual, line.unit))}</p>'
         f'<p class="facts">{_comparison(line, compared)} · {_target(line)} · {escape(line.owner)}</p>'
         f"{chart}</article>"
@@ -218,7 +218,7 @@ def _kpi_table(lines: tuple[KpiLine, ...], plan: bool = False) -> str:
         kinds += "nnn"
     rows = [
         [
-            escape(line.kpi_name),
+            escape(line.display_name),
             escape(format_value(line.actual, line.unit)),
             _change(line),
             escape(format_target(line.target, line.unit)),
@@ -286,7 +286,7 @@ def _why_red(report: Report) -> str:
         drivers = "".join(f"<li>{escape(driver_text(driver, line.unit, explanation.basis, explanation.period))}</li>"
                           for driver in explanation.drivers)
         items.append(
-            f"<li><strong>{escape(line.kpi_name)}</strong> {_status_pill(line.status)}{escape(alerted)}: "
+            f"<li><strong>{escape(line.display_name)}</strong> {_status_pill(line.status)}{escape(alerted)}: "
             f"{escape(headline_text(explanation, baseline_label(report)))}"
             + (f"<ul>{drivers}</ul>" if drivers else "") + "</li>"
         )
@@ -306,7 +306,7 @@ def _movers(report: Report) -> str:
         return f'<section id="movers">{heading}<p>No KPI has a change to compare.</p></section>'
     rows = [
         [
-            escape(line.kpi_name),
+            escape(line.display_name),
             escape(format_value(line.baseline, line.unit)),
             escape(format_value(line.actual, line.unit)),
             f'<span class="{verdict(line.improved)}">{escape(format_rate_change(line.change_rate))}</span>',
@@ -336,7 +336,9 @@ def _no_data(report: Report) -> str:
     missing = without_data(report.all_kpis)
     if not missing:
         return ""
-    items = "".join(f"<li><strong>{escape(line.kpi_name)}</strong>: {escape(reason)}</li>" for line, reason in missing)
+    items = "".join(
+        f"<li><strong>{escape(line.display_name)}</strong>: {escape(reason)}</li>" for line, reason in missing
+    )
     return f'<section id="no-data"><h2>No data</h2><ul>{items}</ul></section>'
 
 

@@ -88,7 +88,7 @@ def _headline_table(
 ) -> list[str]:
     rows = [
         [
-            line.kpi_name,
+            line.display_name,
             format_value(line.actual, line.unit),
             _change(line),
             format_target(line.target, line.unit),
@@ -127,7 +127,7 @@ def _operational(report: Report) -> list[str]:
         return []
     rows = [
         [
-            line.kpi_name,
+            line.display_name,
             format_value(line.actual, line.unit),
             format_target(line.target, line.unit),
             met_mark(line.target_met),
@@ -183,7 +183,7 @@ def _why_red(report: Report) -> list[str]:
     for explanation in report.explanations:
         line = explanation.line
         alerted = " · alerted" if explanation.alerted else ""
-        out.append(f"- **{line.kpi_name}** ({status_emoji(line.status)}{alerted}): "
+        out.append(f"- **{line.display_name}** ({status_emoji(line.status)}{alerted}): "
                    f"{headline_text(explanation, baseline_label(report))}")
         out += [
             f"  - {driver_text(driver, line.unit, explanation.basis, explanation.period)}"
@@ -199,7 +199,7 @@ def _movers(report: Report) -> list[str]:
         return [*out, "No KPI has a change to compare."]
     rows = [
         [
-            line.kpi_name,
+            line.display_name,
             format_value(line.baseline, line.unit),
             format_value(line.actual, line.unit),
             format_rate_change(line.change_rate),
@@ -220,7 +220,7 @@ def _scorecard(report: Report) -> list[str]:
     for pillar, lines in by_pillar(report.kpis):
         rows = [
             [
-                line.kpi_name,
+                line.display_name,
                 format_value(line.actual, line.unit),
                 _change(line),
                 format_target(line.target, line.unit),
@@ -254,7 +254,7 @@ def _no_data(report: Report) -> list[str]:
     missing = without_data(report.all_kpis)
     if not missing:
         return []
-    return ["## No data", "", *(f"- {line.kpi_name}: {reason}" for line, reason in missing)]
+    return ["## No data", "", *(f"- {line.display_name}: {reason}" for line, reason in missing)]
 
 
 def render_markdown(report: Report) -> str:

@@ -70,6 +70,12 @@ class KpiLine:
     interim_met: bool | None = None
     plan_baseline: float | None = None
     progress: float | None = None
+    is_manual: bool = False  # reported by people (manual.kpi_reports), not computed
+
+    @property
+    def display_name(self) -> str:
+        """The name as every surface shows it: a KPI people report is marked so."""
+        return f"{self.kpi_name} (manual)" if self.is_manual else self.kpi_name
 
     @property
     def target_met(self) -> bool | None:

@@ -205,7 +205,8 @@ select
     current_period.interim_target_value,
     current_period.interim_target_met,
     current_period.baseline_value,
-    current_period.target_progress_rate
+    current_period.target_progress_rate,
+    current_period.is_manual
 from marts.kpi_scorecard as current_period
 left join marts.kpi_scorecard as baseline_period
     on

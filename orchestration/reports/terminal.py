@@ -55,7 +55,7 @@ def render_scorecard(report: Report, color: bool = False) -> str:
     header = ["KPI", "Value", "Change" if own else f"vs {baseline_label(report)}", "Target", "Met", "Owner"]
     cells = {
         line.kpi_id: [
-            line.kpi_name,
+            line.display_name,
             format_value(line.actual, line.unit),
             format_change(line.unit, line.change_value, line.change_rate, line.trend),
             format_target(line.target, line.unit),
@@ -90,5 +90,5 @@ def render_scorecard(report: Report, color: bool = False) -> str:
     missing = without_data(report.all_kpis)
     if missing:
         out.append(_paint("No data", BOLD, color))
-        out += [f"  {line.kpi_name}: {reason}" for line, reason in missing]
+        out += [f"  {line.display_name}: {reason}" for line, reason in missing]
     return "\n".join(out)
