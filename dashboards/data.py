@@ -428,6 +428,19 @@ def scorecard_for_month(con: duckdb.DuckDBPyConnection, month: date, level: str 
     """, [*params, list(PILLARS)])
 
 
+def executive_scorecard(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The reference's executive scorecard (marts.executive_scorecard): each KPI of the monitoring
+    framework with its catalog KPI's latest final period, or the source it needs."""
+    return rows(con, "select * from marts.executive_scorecard order by display_order")
+
+
+def coverage_summary(executive: pd.DataFrame) -> str:
+    counts = executive["coverage"].value_counts()
+    return (f"{len(executive)} KPIs of the monitoring framework: {int(counts.get('computed', 0))} computed from "
+            f"the source systems, {int(counts.get('manual', 0))} reported by hand, "
+            f"{int(counts.get('needs_source', 0))} need a source")
+
+
 def kpi_history(con: duckdb.DuckDBPyConnection, kpi_ids: Iterable[str], start: date, end: date) -> pd.DataFrame:
     """KPI values by period in [start, end) for a trend."""
     return rows(con, """

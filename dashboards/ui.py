@@ -189,12 +189,33 @@ def style_status(table: pd.DataFrame, column: str = "Status") -> Any:
     return table.style.map(lambda value: data.STATUS_CELL_STYLES.get(value, ""), subset=[column])
 
 
+def executive_table(executive: pd.DataFrame) -> pd.DataFrame:
+    """The monitoring framework's executive scorecard: its KPI, ours, value, target, status, and
+    how it is covered (computed, reported by hand) or the source it needs."""
+    return pd.DataFrame({
+        "Section": executive["section"].str.capitalize(),
+        "KPI (reference)": executive["reference_kpi"],
+        "Measured as": executive["kpi_name"].fillna("–"),
+        "Value": [data.format_value(v, u) if not data.is_missing(v) else "–"
+                  for v, u in zip(executive["actual_value"], executive["unit"], strict=True)],
+        "Target": [data.format_value(v, u) if not data.is_missing(v) else ""
+                   for v, u in zip(executive["target_value"], executive["unit"], strict=True)],
+        "Status": [data.status_text(s) for s in executive["status"]],
+        "Period": [f"{pd.Timestamp(p):%Y-%m-%d}" if not data.is_missing(p) else "" for p in executive["period_start"]],
+        "Coverage": executive["coverage"].map(
+            {"computed": "computed", "manual": "reported by hand", "needs_source": "needs a source"}),
+        "Note": [r if not data.is_missing(r) else (g if not data.is_missing(g) else "")
+                 for r, g in zip(executive["status_reason"], executive["gap"], strict=True)],
+    })
+
+
 def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The reference's scorecard table: KPI, current, target, trend, status, owner, with the
     references' benchmark band, the interim target in force and the progress to the yearly target."""
     return pd.DataFrame({
         "Status": [data.status_text(s) for s in scorecard["status"]],
-        "KPI": scorecard["kpi_name"],
+        "KPI": [f"{name} (manual)" if manual else name
+                for name, manual in zip(scorecard["kpi_name"], scorecard["is_manual"], strict=True)],
         "Pillar": scorecard["pillar"],
         "Level": scorecard["level"],
         "Current": [data.format_value(v, u) for v, u in zip(scorecard["actual_value"], scorecard["unit"], strict=True)],

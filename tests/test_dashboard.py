@@ -419,6 +419,26 @@ def test_executive_kpis_statuses_and_alerts_match_the_scorecard(app: Any, servin
 
 
 @pytest.mark.slow
+def test_executive_page_shows_the_monitoring_frameworks_scorecard(app: Any, serving: dict[str, Any]) -> None:
+    marts = q(serving, "select * from marts.executive_scorecard order by display_order")
+    [frame] = [d.value for d in app.dataframe if "KPI (reference)" in d.value.columns]
+    assert list(frame["KPI (reference)"]) == [r["reference_kpi"] for r in marts]
+    assert list(frame["Status"]) == [data.status_text(r["status"]) for r in marts]
+    needs = [r for r in marts if r["coverage"] == "needs_source"]
+    assert needs and all(row["status"] == "no_data" and row["actual_value"] is None for row in needs)
+    assert {r["reference_kpi"] for r in marts if r["coverage"] == "manual"} == {
+        "Platform Uptime", "Employee Satisfaction", "Market Share", "Brand Awareness", "Industry Recognition",
+    }
+    summary = data.coverage_summary(pd.DataFrame(marts))
+    assert summary.startswith(f"{len(marts)} KPIs of the monitoring framework: ")
+    assert any(summary in e.label for e in app.expander)
+    # the scorecard table marks the KPIs people report
+    [table] = [d.value for d in app.dataframe if "Pillar" in d.value.columns]
+    manual = table[table["KPI"].str.endswith(" (manual)")]
+    assert not manual.empty and set(manual["Pillar"]) <= {"marketing", "operations", "people"}
+
+
+@pytest.mark.slow
 def test_operational_figures_match_the_marts(app: Any, serving: dict[str, Any]) -> None:
     month = default_month(serving)
     app.switch_page(PAGES["operational"]).run()

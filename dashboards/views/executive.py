@@ -48,6 +48,13 @@ for start in range(0, len(headline), per_row):
 with st.expander(f"All {len(scorecard)} KPIs of the scorecard (strategic, tactical, operational)", expanded=False):
     st.dataframe(ui.style_status(ui.scorecard_table(scorecard)), hide_index=True, width="stretch")
 
+executive = ui.q("executive_scorecard")
+with st.expander(f"Executive scorecard of the monitoring framework: {data.coverage_summary(executive)}",
+                 expanded=False):
+    st.caption("Each KPI of the reference's executive scorecard with the KPI that measures it here and its latest "
+               "final period; a KPI reported by hand that was not reported shows no data, never an older value.")
+    st.dataframe(ui.style_status(ui.executive_table(executive)), hide_index=True, width="stretch")
+
 # ------------------------------------------------------------------------------------- trends
 st.subheader("Trends")
 revenue, revenue_slice = ui.q("revenue_trend", f)
