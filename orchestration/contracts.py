@@ -1210,6 +1210,9 @@ ENTITIES: tuple[Entity, ...] = (
 
 ENTITIES_BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(e.source for e in ENTITIES))
+# The sources the 24-hour timeliness standard applies to: people report the manual source on each
+# KPI's own schedule, judged by its due dates (manual_kpi_values), not by a clock.
+TIMED_SOURCES: tuple[str, ...] = tuple(s for s in SOURCES if s != MANUAL)
 
 
 def _type_of(entity: Entity | None, column: str | None) -> str | None:

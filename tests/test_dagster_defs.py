@@ -160,11 +160,12 @@ def test_freshness_checks_on_sources_and_kpi_marts_with_24_hours(repo):
 
     specs = _check_specs(repo)
     fresh = {k.asset_key: s for k, s in specs.items() if k.name == "freshness_check"}
-    from orchestration.contracts import MANUAL, SOURCES
+    from orchestration.contracts import SOURCES, TIMED_SOURCES
 
     assert {"marketplace", "billing", "learning", "web_analytics", "marketing", "support"} <= set(SOURCES)
     # people report the manual source on each KPI's own schedule: no 24-hour check
-    expected = {dg.AssetKey(["raw", s]) for s in SOURCES if s != MANUAL}
+    assert set(SOURCES) - set(TIMED_SOURCES) == {"manual"}
+    expected = {dg.AssetKey(["raw", s]) for s in TIMED_SOURCES}
     expected |= set(kpi_mart_keys())
     assert dg.AssetKey(["marts", "kpi_scorecard"]) in expected and dg.AssetKey(["marts", "fct_orders"]) not in expected
     assert set(fresh) == expected

@@ -57,6 +57,10 @@ HEADLINE_METRICS = {
     "cs_completion_rate": "completion_rate",
     "cs_nps": "course_nps",
     "cmp_roi": "campaign_roi",
+    "mkt_market_share": "market_share",
+    "mkt_brand_awareness": "brand_awareness",
+    "mkt_industry_recognition": "industry_recognition",
+    "ppl_employee_satisfaction": "employee_satisfaction",
 }
 DASHBOARD_FILES = sorted((PROJECT_DIR / "dashboards").rglob("*.py"))
 REPORT_QUERIES = PROJECT_DIR / "orchestration" / "reports" / "queries.py"

@@ -20,7 +20,7 @@ from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.contracts import ENTITIES, MANUAL, SOURCES
+from orchestration.contracts import ENTITIES, SOURCES, TIMED_SOURCES
 from orchestration.dbt_target import dbt_target
 from orchestration.defs import gx
 from orchestration.defs.project import kpi_mart_keys, manifest, translator
@@ -95,9 +95,8 @@ def build_freshness_checks() -> tuple[list[dg.AssetChecksDefinition], dg.SensorD
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # superseded by FreshnessPolicy, which is not a check
         checks = [
-            # people report the manual source on each KPI's schedule (manual_kpi_values' due dates)
             *dg.build_last_update_freshness_checks(
-                assets=[dg.AssetKey(["raw", s]) for s in SOURCES if s != MANUAL], lower_bound_delta=FRESHNESS_LIMIT
+                assets=[dg.AssetKey(["raw", s]) for s in TIMED_SOURCES], lower_bound_delta=FRESHNESS_LIMIT
             ),
             *dg.build_last_update_freshness_checks(assets=kpi_mart_keys(), lower_bound_delta=FRESHNESS_LIMIT),
         ]

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from orchestration.contracts import ENTITIES, MANUAL, SOURCES, ConsistencyRule, Entity, ExistsIn
+from orchestration.contracts import ENTITIES, TIMED_SOURCES, ConsistencyRule, Entity, ExistsIn
 from orchestration.identifiers import sql_string
 from orchestration.settings import PROJECT_DIR, SCORECARD_MODELS
 
@@ -283,9 +283,7 @@ def timeliness_suite() -> SuiteSpec:
         "load_ledger",
         f"Each source system's data is within {TIMELINESS_MAX_AGE_HOURS} hours of the run.",
     )
-    # people report the manual source on each KPI's own schedule: its freshness is the KPI's due
-    # date (manual_kpi_values: awaiting, then not reported), not a 24-hour clock
-    for source in (s for s in SOURCES if s != MANUAL):
+    for source in TIMED_SOURCES:
         loads = "\n    union all\n    ".join(
             f"select max(_loaded_at) as newest from raw.{e.name}" for e in ENTITIES if e.source == source
         )

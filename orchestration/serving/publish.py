@@ -235,11 +235,11 @@ def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, datetime | None]:
     """Newest valid business timestamp per source (UTC), the way the timeliness standard computes
     it (one query per staging base model, on the connection's current catalog). A model missing
     from the warehouse is skipped, so a source without any is None."""
-    from orchestration.contracts import SOURCES
+    from orchestration.contracts import TIMED_SOURCES
     from orchestration.quality.definitions import business_timestamps
 
     newest: dict[str, datetime | None] = {}
-    for source in SOURCES:
+    for source in TIMED_SOURCES:
         values = []
         for query in business_timestamps(source):
             try:
