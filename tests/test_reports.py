@@ -414,7 +414,7 @@ def test_latest_monthly_report_shows_the_marts_figures(golden: Settings) -> None
             row["interim_target_days"], row["interim_target_value"], row["interim_target_met"], row["baseline_value"],
             row["target_progress_rate"],
         ), line.kpi_id
-        cells = _markdown_row(text, "Scorecard by pillar", line.kpi_name)
+        cells = _markdown_row(text, "Scorecard by pillar", line.display_name)
         assert cells[1] == format_value(row["actual_value"], row["unit"]), line.kpi_id
         assert cells[3] == ("–" if row["target_value"] is None else format_value(row["target_value"], row["unit"]))
         assert cells[5] == status_emoji(row["status"])
@@ -646,7 +646,7 @@ def small_warehouse(root: Path, until: date = date.max) -> Settings:
                 actual_value double, target_value double, is_final_period boolean, status_reason varchar,
                 benchmark_low double, benchmark_high double, benchmark_position varchar,
                 interim_target_days integer, interim_target_value double, interim_target_met boolean,
-                baseline_value double, target_progress_rate double
+                baseline_value double, target_progress_rate double, is_manual boolean default false
             )
             """
         )
