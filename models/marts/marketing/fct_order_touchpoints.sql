@@ -184,7 +184,7 @@ final as (
     select
         ---------- keys
         paid_orders.order_id,
-        coalesce(numbered.touch_number, 1) as touch_number,
+        cast(coalesce(numbered.touch_number, 1) as {{ dbt.type_bigint() }}) as touch_number,
 
         ---------- foreign keys
         numbered.session_id,
