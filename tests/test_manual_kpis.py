@@ -28,6 +28,12 @@ def test_the_manual_kpis_are_catalog_kpis_with_their_frequency() -> None:
     assert RULES["mkt_market_share"].frequency == "quarterly"
 
 
+def test_the_generator_reports_the_manual_kpis_in_their_catalog_frequency() -> None:
+    from orchestration.datagen.manual_reports import MANUAL_KPIS
+
+    assert {kpi.kpi_id: kpi.frequency for kpi in MANUAL_KPIS} == {k: rule.frequency for k, rule in RULES.items()}
+
+
 def test_period_bounds_by_frequency() -> None:
     assert period_bounds("2026-11", "monthly") == (date(2026, 11, 1), date(2026, 12, 1))
     assert period_bounds("2026-12", "monthly") == (date(2026, 12, 1), date(2027, 1, 1))

@@ -12,14 +12,14 @@ revised (a second report of the same period: the scorecard takes the newest).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy as np
 
 from orchestration.datagen.tables import Categorical, EntityTable
-from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR, Window
+from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR, Window, to_ms
+from orchestration.manual_kpis import period_bounds
 
 REPORTING_MONTHS = 15
 REPORTERS = ("Dana Ruiz", "Omar Haddad", "Lena Vogel")
@@ -35,7 +35,7 @@ Report = tuple[str, str, str, float, int, str]
 @dataclass(frozen=True)
 class ManualKpi:
     kpi_id: str
-    quarterly: bool
+    frequency: str  # the catalog's: monthly or quarterly
     start_value: float
     end_value: float
     noise: float
@@ -45,11 +45,11 @@ class ManualKpi:
 
 
 MANUAL_KPIS = (
-    ManualKpi("mkt_market_share", True, 0.018, 0.023, 0.001, 4, 30, "Online learning market study"),
-    ManualKpi("mkt_brand_awareness", True, 0.12, 0.15, 0.01, 3, 20, "Aided-awareness survey"),
-    ManualKpi("mkt_industry_recognition", True, 2, 3, 0.4, 0, 10, "Award announcements"),
-    ManualKpi("ops_platform_uptime", False, 0.9975, 0.9975, 0.0008, 4, 3, "Status page monthly report"),
-    ManualKpi("ppl_employee_satisfaction", True, 4.0, 4.2, 0.05, 2, 20, "Employee engagement survey"),
+    ManualKpi("mkt_market_share", "quarterly", 0.018, 0.023, 0.001, 4, 30, "Online learning market study"),
+    ManualKpi("mkt_brand_awareness", "quarterly", 0.12, 0.15, 0.01, 3, 20, "Aided-awareness survey"),
+    ManualKpi("mkt_industry_recognition", "quarterly", 2, 3, 0.4, 0, 10, "Award announcements"),
+    ManualKpi("ops_platform_uptime", "monthly", 0.9975, 0.9975, 0.0008, 4, 3, "Status page monthly report"),
+    ManualKpi("ppl_employee_satisfaction", "quarterly", 4.0, 4.2, 0.05, 2, 20, "Employee engagement survey"),
 )
 
 
@@ -65,14 +65,15 @@ def _month_starts(window: Window) -> list[date]:
     return [m for m in reversed(months) if m >= start]
 
 
-def _label(start: date, quarterly: bool) -> str:
-    return f"{start.year}-Q{(start.month - 1) // 3 + 1}" if quarterly else f"{start.year}-{start.month:02d}"
+def _label(start: date, frequency: str) -> str:
+    if frequency == "quarterly":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
 
 
-def _end_ms(start: date, quarterly: bool) -> int:
-    last_month = start.month + (2 if quarterly else 0)
-    last_day = date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
-    return (last_day.toordinal() - date(1970, 1, 1).toordinal() + 1) * MS_PER_DAY
+def _end_ms(start: date, frequency: str) -> int:
+    """The instant the period starting on `start` ends (the next one starts), as the CLI reads it."""
+    return to_ms(period_bounds(_label(start, frequency), frequency)[1])
 
 
 def build_kpi_reports(window: Window, rng: np.random.Generator) -> dict[str, EntityTable]:
@@ -80,7 +81,8 @@ def build_kpi_reports(window: Window, rng: np.random.Generator) -> dict[str, Ent
     rows: list[Report] = []
     for kpi in MANUAL_KPIS:
         periods = [
-            m for m in months if (not kpi.quarterly or m.month % 3 == 1) and _end_ms(m, kpi.quarterly) <= window.end_ms
+            m for m in months
+            if (kpi.frequency == "monthly" or m.month % 3 == 1) and _end_ms(m, kpi.frequency) <= window.end_ms
         ]
         for index, start in enumerate(periods):
             if kpi.kpi_id == "ops_platform_uptime" and index == len(periods) - 5:
@@ -91,10 +93,10 @@ def build_kpi_reports(window: Window, rng: np.random.Generator) -> dict[str, Ent
             days = kpi.report_days
             if kpi.kpi_id == "mkt_brand_awareness" and index == len(periods) - 1:
                 days = LATE_SURVEY_DAYS
-            reported = _end_ms(start, kpi.quarterly) + days * MS_PER_DAY + int(rng.integers(9, 17)) * MS_PER_HOUR
+            reported = _end_ms(start, kpi.frequency) + days * MS_PER_DAY + int(rng.integers(9, 17)) * MS_PER_HOUR
             if reported + VERIFY_HOURS * MS_PER_HOUR >= window.end_ms:
                 continue  # not reported and verified yet
-            label = _label(start, kpi.quarterly)
+            label = _label(start, kpi.frequency)
             note = ""
             if kpi.kpi_id == "mkt_market_share" and index == len(periods) - 2:
                 revised = round(value + 0.0012, kpi.decimals)

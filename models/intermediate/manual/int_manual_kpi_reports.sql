@@ -71,10 +71,7 @@ period_ends as (
 
     select
         *,
-        cast(case frequency
-            when 'monthly' then {{ dbt.dateadd('month', 1, 'period_start') }}
-            when 'quarterly' then {{ dbt.dateadd('month', 3, 'period_start') }}
-        end as date) as next_period_start
+        {{ kpi_period_shift('frequency', 'period_start', 1) }} as next_period_start
     from periods
 
 ),

@@ -45,16 +45,11 @@ kpi_bounds as (
         manual_kpis.kpi_id,
         manual_kpis.due_days,
         catalog.frequency,
-        cast(case catalog.frequency
-            when 'monthly'
-                then {{ dbt.dateadd('month', -1, dbt.date_trunc('month', 'as_of.as_of_day')) }}
-            when 'quarterly'
-                then {{ dbt.dateadd('month', -3, dbt.date_trunc('quarter', 'as_of.as_of_day')) }}
-        end as date) as last_complete_period_start,
-        cast(case catalog.frequency
-            when 'monthly' then {{ dbt.date_trunc('month', 'as_of.data_start_day') }}
-            when 'quarterly' then {{ dbt.date_trunc('quarter', 'as_of.data_start_day') }}
-        end as date) as data_start_period_start,
+        {{ kpi_period_shift(
+            'catalog.frequency', kpi_period_start('catalog.frequency', 'as_of.as_of_day'), -1
+        ) }} as last_complete_period_start,
+        {{ kpi_period_start('catalog.frequency', 'as_of.data_start_day') }}
+            as data_start_period_start,
         min(current_reports.period_start) as first_reported_period_start
     from manual_kpis
     inner join catalog
@@ -108,14 +103,10 @@ kpi_periods as (
         due_days,
         frequency,
         period_start,
-        cast(case frequency
-            when 'monthly' then {{ dbt.dateadd('month', 1, 'period_start') }}
-            when 'quarterly' then {{ dbt.dateadd('month', 3, 'period_start') }}
-        end as date) as next_period_start
+        {{ kpi_period_shift('frequency', 'period_start', 1) }} as next_period_start
     from kpi_months
-    where
-        frequency = 'monthly'
-        or period_start = cast({{ dbt.date_trunc('quarter', 'period_start') }} as date)
+    -- the months that start a period of the KPI's frequency
+    where period_start = {{ kpi_period_start('frequency', 'period_start') }}
 
 ),
 
