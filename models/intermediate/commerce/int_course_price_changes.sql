@@ -1,11 +1,34 @@
 {#- One row per course price change after the first price: the price before and after, the log of
     their ratio, and whether the change stands alone within var price_elasticity_window_days on
-    either side (no other change of the course in the windows its demand is compared over). -#}
+    either side (no other change of the course in the windows its demand is compared over). A
+    price record repeating the price in force (a price list issued again) changes nothing: it is
+    neither a change nor a neighbour that takes another change's isolation. -#}
 with
 
 course_prices as (
 
     select * from {{ ref('stg_marketplace__course_prices') }}
+
+),
+
+price_records as (
+
+    select
+        *,
+        lag(list_price) over (
+            partition by course_id order by effective_at, price_change_id
+        ) as price_in_force,
+        lag(currency_code) over (
+            partition by course_id order by effective_at, price_change_id
+        ) as currency_in_force
+    from course_prices
+
+),
+
+price_moves as (
+
+    select * from price_records
+    where not coalesce(list_price = price_in_force and currency_code = currency_in_force, false)
 
 ),
 
@@ -29,7 +52,7 @@ sequenced as (
         lead(effective_at) over (
             partition by course_id order by effective_at, price_change_id
         ) as next_effective_at
-    from course_prices
+    from price_moves
 
 ),
 
