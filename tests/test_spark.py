@@ -141,3 +141,73 @@ def test_a_dataset_name_gives_the_generators_scale_or_is_refused() -> None:
     for name in ("scale-0", "scale-abc", "big", "scale-0.25; rm -rf /"):
         with pytest.raises(ValueError, match="golden, small or scale-<scale>"):
             generated_scale(name)
+
+
+def test_a_partition_run_reports_each_partition_whose_files_changed(tmp_path) -> None:
+    from orchestration.spark.partition_check import partition_changes, partition_files
+
+    table = tmp_path / "platform_traffic_hourly"
+    for day, content in (("2026-01-01", "a"), ("2026-01-02", "b"), ("2026-01-03", "c")):
+        (table / f"date_day={day}").mkdir(parents=True)
+        (table / f"date_day={day}" / "part-0.parquet").write_text(content)
+        (table / f"date_day={day}" / ".part-0.parquet.crc").write_text("checksum")
+    (table / "_SUCCESS").write_text("")
+    before = partition_files(table)
+    assert set(before) == {"date_day=2026-01-01", "date_day=2026-01-02", "date_day=2026-01-03"}
+    assert all(len(files) == 1 for files in before.values())  # checksums and markers aside
+
+    (table / "date_day=2026-01-02" / "part-0.parquet").unlink()
+    (table / "date_day=2026-01-02" / "part-1.parquet").write_text("b2")
+    for leftover in (table / "date_day=2026-01-03").iterdir():
+        leftover.unlink()
+    (table / "date_day=2026-01-03").rmdir()
+    (table / "date_day=2026-01-04").mkdir()
+    (table / "date_day=2026-01-04" / "part-0.parquet").write_text("d")
+    assert partition_changes(before, partition_files(table)) == {
+        "date_day=2026-01-02": "rewritten",
+        "date_day=2026-01-03": "dropped",
+        "date_day=2026-01-04": "added",
+    }
+
+
+def test_a_partition_run_names_every_change_not_expected_and_every_one_missing() -> None:
+    from datetime import date
+
+    from orchestration.spark.partition_check import TouchedDays, unexpected_changes
+
+    expected = TouchedDays(date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)).as_partitions()
+    assert expected == {
+        "date_day=2026-01-01": "rewritten",
+        "date_day=2026-01-02": "rewritten",
+        "date_day=2026-01-03": "dropped",
+    }
+    assert unexpected_changes(expected, dict(expected)) == ()
+    actual = {f"date_day=2026-01-0{day}": "rewritten" for day in (1, 3, 9)}
+    assert unexpected_changes(expected, actual) == (
+        "date_day=2026-01-02: unchanged, expected rewritten",
+        "date_day=2026-01-03: rewritten, expected dropped",
+        "date_day=2026-01-09: rewritten, expected unchanged",
+    )
+
+
+def test_the_partition_run_moves_the_mornings_of_one_day_and_stamps_them_later() -> None:
+    from datetime import date
+
+    from orchestration.spark.partition_check import TouchedDays, changed_columns
+
+    days = TouchedDays(date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3))
+    con = duckdb.connect()
+    con.execute(
+        "create table sessions as select * from (values "
+        "(1, date '2026-01-01', 9, timestamp '2026-02-01 00:00:00'), "
+        "(2, date '2026-01-01', 15, timestamp '2026-02-01 00:00:00'), "
+        "(3, date '2026-01-05', 9, timestamp '2026-02-01 00:00:00')"
+        ") as t(session_id, date_day, hour_of_day, _written_at)"
+    )
+    select = ", ".join(changed_columns(days, ["session_id", "date_day", "hour_of_day", "_written_at"]))
+    rows = con.execute(f"select {select} from sessions order by session_id").fetchall()
+    assert [(r[0], str(r[1]), str(r[3])) for r in rows] == [
+        (1, "2026-01-02", "2026-02-01 01:00:00"),
+        (2, "2026-01-01", "2026-02-01 00:00:00"),
+        (3, "2026-01-05", "2026-02-01 00:00:00"),
+    ]

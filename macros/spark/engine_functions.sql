@@ -130,10 +130,3 @@
         {{ delimiter_text }}
     )
 {%- endmacro %}
-
-{#- No watermark on Spark: its incremental models are tables built whole each run
-    (`spark__incremental_materialization`), so nothing reads one; and two dbt threads appending to
-    one Parquet table at once collide in its `_temporary` folder. An empty hook runs nothing. -#}
-{% macro spark__record_watermark(upstreams) -%}
-    {{ return('') }}
-{%- endmacro %}

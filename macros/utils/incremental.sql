@@ -26,6 +26,10 @@
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
+    {{ return(adapter.dispatch('last_watermark', 'elearning_kpi')()) }}
+{%- endmacro %}
+
+{% macro default__last_watermark() -%}
     {%- set watermarks = load_relation(incremental_state_relation('watermarks')) -%}
     {%- if watermarks is none -%}
         {{ return(none) }}
@@ -229,15 +233,24 @@ where
     (delete+insert replaces only the groups the run wrote rows of). `upstreams`: one
     (relation, group expression, row filter) per upstream. -#}
 {% macro delete_keys_no_longer_grouped_in(key, upstreams) -%}
+    {{ return(adapter.dispatch('delete_keys_no_longer_grouped_in', 'elearning_kpi')(key, upstreams)) }}
+{%- endmacro %}
+
+{% macro default__delete_keys_no_longer_grouped_in(key, upstreams) -%}
+delete from {{ this }}
+where {{ keys_no_longer_grouped_in(key, upstreams) }}
+{%- endmacro %}
+
+{#- The condition on a held row that no upstream groups its key any more, as SQL. -#}
+{% macro keys_no_longer_grouped_in(key, upstreams) -%}
     {%- set absent = [] -%}
     {%- for relation, upstream_key, upstream_filter in upstreams -%}
         {%- do absent.append(
             key ~ ' not in (select distinct ' ~ upstream_key ~ ' from ' ~ relation
             ~ ' where ' ~ upstream_key ~ ' is not null and ' ~ upstream_filter ~ ')'
         ) -%}
-    {%- endfor %}
-delete from {{ this }}
-where {{ absent | join(' and ') }}
+    {%- endfor -%}
+    {{ return(absent | join(' and ')) }}
 {%- endmacro %}
 
 {#- The rows of `derived` (a CTE of every row a full build writes) this model does not hold as
@@ -269,18 +282,36 @@ where
     {{ return(columns) }}
 {%- endmacro %}
 
-{#- The materialization of the incremental models. Their strategy is delete+insert by key, which
-    DuckDB has; Spark without Delta or Iceberg has no delete, so there they are rebuilt whole each
-    run (the full-refresh path, which gives the same rows) until they overwrite the partitions
-    they touch (docs/scaling.md). -#}
-{% macro incremental_materialization() -%}
-    {{ return(adapter.dispatch('incremental_materialization', 'elearning_kpi')()) }}
+{#- The materialization of an incremental model. The strategy is delete+insert by key, which
+    DuckDB has; Spark without Delta or Iceberg has no delete, so there the models are rebuilt whole
+    each run (the full-refresh path, which gives the same rows). Except the models whose
+    incremental SQL derives whole partitions of one column again (an aggregate by day): they pass
+    `by_partition=true` and configure `unique_key`, `partition_by=partition_columns(...)` and
+    `incremental_strategy=partition_incremental_strategy()` with that column, which is
+    delete+insert by it on DuckDB and, on Spark, insert_overwrite of the partitions a run writes
+    (macros/spark/incremental.sql). -#}
+{% macro incremental_materialization(by_partition=false) -%}
+    {{ return(adapter.dispatch('incremental_materialization', 'elearning_kpi')(by_partition)) }}
 {%- endmacro %}
 
-{% macro default__incremental_materialization() -%}
+{% macro default__incremental_materialization(by_partition) -%}
     {{ return('incremental') }}
 {%- endmacro %}
 
-{% macro spark__incremental_materialization() -%}
-    {{ return('table') }}
+{% macro partition_incremental_strategy() -%}
+    {{ return(adapter.dispatch('partition_incremental_strategy', 'elearning_kpi')()) }}
+{%- endmacro %}
+
+{% macro default__partition_incremental_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{#- The table partitioning of a model incremental by partition: none on DuckDB, whose tables
+    have no partitions (its delete+insert keys on `unique_key`). -#}
+{% macro partition_columns(column) -%}
+    {{ return(adapter.dispatch('partition_columns', 'elearning_kpi')(column)) }}
+{%- endmacro %}
+
+{% macro default__partition_columns(column) -%}
+    {{ return(none) }}
 {%- endmacro %}

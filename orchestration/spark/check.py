@@ -9,7 +9,10 @@ Per dataset, under `--workdir` (default data/spark-check):
    are folders of the workdir (absolute paths, whatever the working directory);
 4. each marts table read from Spark through Arrow and compared with DuckDB's;
 5. the snapshot's second run: a course's price changed in its input on both engines, `dbt
-   snapshot` again, the two snapshots compared (the closed version, the new one).
+   snapshot` again, the two snapshots compared (the closed version, the new one);
+6. a model incremental by partition run again after its input changed, on both engines
+   (orchestration/spark/partition_check.py): equal results, and on Spark only the partitions of
+   the days touched rewritten.
 
 Datasets: `golden` (tests/golden/landing, the hand-computed one), `small` (the generator at
 scale 0.01, the test suite's small dataset) and, for measuring, `scale-<scale>` (e.g. scale-0.25).
@@ -36,6 +39,7 @@ from orchestration.duckdb_connect import connect
 from orchestration.settings import PROJECT_DIR, Settings
 from orchestration.spark.compare import TableComparison, compare_relations
 from orchestration.spark.export import export_sources
+from orchestration.spark.partition_check import check_partition_overwrite
 
 DATASETS = ("golden", "small")
 MINIMUM_JAVA = 17  # Spark 4
@@ -235,6 +239,14 @@ def compare_with_spark(settings: Settings) -> list[TableComparison]:
     return comparisons
 
 
+def compare_engines_table(settings: Settings, schema: str, table: str) -> TableComparison:
+    from pyspark.sql import SparkSession
+
+    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
+        con.execute("set TimeZone = 'UTC'")
+        return compare_with_spark_table(con, SparkSession.builder.getOrCreate(), schema, table)
+
+
 def compare_with_spark_table(con: Any, spark: Any, schema: str, table: str) -> TableComparison:
     """One table, DuckDB's (on `con`) against the Spark session's, read through Arrow."""
     con.register("spark_side", spark.table(f"{schema}.{table}").toArrow())
@@ -258,7 +270,13 @@ def check_dataset(dataset: str, workdir: Path) -> DatasetReport:
         return DatasetReport(dataset, (duck, spark), ())
     tables = compare_with_spark(settings)
     snapshots, snapshot = change_a_price_and_snapshot(settings, root)
-    return DatasetReport(dataset, (duck, spark, *snapshots), (*tables, snapshot))
+    partition_runs, partitions = check_partition_overwrite(
+        settings,
+        lambda args: build_duckdb(settings, root, args),
+        lambda args: build_spark(root, args),
+        lambda schema, table: compare_engines_table(settings, schema, table),
+    )
+    return DatasetReport(dataset, (duck, spark, *snapshots, *partition_runs), (*tables, snapshot, *partitions))
 
 
 def format_report(report: DatasetReport) -> str:
@@ -267,7 +285,10 @@ def format_report(report: DatasetReport) -> str:
         lines.append(f"   dbt build on {run.engine}: {'ok' if run.success else 'FAILED'} in {run.seconds:.1f} s")
         lines += [f"      {failure}" for failure in run.failures[:10]]
     equal = [t for t in report.tables if t.equal]
-    lines.append(f"   {len(equal)} of {len(report.tables)} tables equal (the {COMPARED_SCHEMA} schema, the snapshot)")
+    lines.append(
+        f"   {len(equal)} of {len(report.tables)} tables equal "
+        f"(the {COMPARED_SCHEMA} schema, the snapshot, the partition run)"
+    )
     for table in report.tables:
         if not table.equal:
             lines.append(f"   {table.table}: rows {table.rows[0]} (duckdb) / {table.rows[1]} (spark)")

@@ -3,9 +3,10 @@
     enrollments of a student changed (compared with what it holds); it drops the days left without
     any activity. A full refresh gives the same table. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='date_day',
-    incremental_strategy='delete+insert',
+    partition_by=partition_columns('date_day'),
+    incremental_strategy=partition_incremental_strategy(),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('int_lesson_activity_joined')) }}",

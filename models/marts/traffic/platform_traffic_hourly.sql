@@ -2,9 +2,10 @@
     last run and the days whose session count changed (a session deleted or moved), and drops the
     days left without sessions; a full refresh gives the same table. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='date_day',
-    incremental_strategy='delete+insert',
+    partition_by=partition_columns('date_day'),
+    incremental_strategy=partition_incremental_strategy(),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('fct_sessions')) }}",

@@ -1,0 +1,85 @@
+{#- Incremental models on Spark. Plain Parquet tables have no delete, so a model incremental by
+    key (delete+insert on DuckDB) is a table built whole each run there. A model incremental by
+    partition (`incremental_materialization(by_partition=true)`: an aggregate by day) keeps its
+    rows: a run overwrites the partitions its SQL writes (dbt-spark's insert_overwrite with dynamic
+    partition overwrite, which may read the table it writes) and a post-hook drops the partitions
+    no upstream row belongs to any more. -#}
+
+{% macro spark__incremental_materialization(by_partition) -%}
+    {{ return('incremental' if by_partition else 'table') }}
+{%- endmacro %}
+
+{% macro spark__partition_incremental_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}
+
+{% macro spark__partition_columns(column) -%}
+    {{ return([column]) }}
+{%- endmacro %}
+
+{#- The watermark of a model incremental by partition is a property of its own table (an ALTER,
+    no data written): two dbt threads appending to one shared Parquet table of watermarks would
+    collide in its `_temporary` folder. It never goes back: a model following several inputs
+    records each, and the newest stands, as on DuckDB. A table rebuilt whole keeps none (nothing
+    reads it). Timestamps as Spark writes them as text compare in time order. -#}
+{% macro spark__record_watermark(upstreams) -%}
+    {%- if not execute or config.get('materialized') != 'incremental' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set stamps = [] -%}
+    {%- for relation in upstreams -%}
+        {%- do stamps.append('select max(_written_at) as _written_at from ' ~ relation) -%}
+    {%- endfor -%}
+    {%- set newest = run_query(
+        'select cast(max(_written_at) as string) from (' ~ stamps | join(' union all ') ~ ') as stamps'
+    ).rows[0][0] -%}
+    {%- set held = spark__last_watermark() -%}
+    {#- a model following several inputs records one after another: the newest stands -#}
+    {%- if newest is none or (held is not none and held >= newest) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ return(
+        'alter table ' ~ this ~ ' set tblproperties ('
+        ~ dbt.string_literal(watermark_property()) ~ ' = ' ~ dbt.string_literal(newest) ~ ')'
+    ) }}
+{%- endmacro %}
+
+{% macro spark__last_watermark() -%}
+    {%- for row in run_query('show tblproperties ' ~ this).rows -%}
+        {%- if row[0] == watermark_property() -%}
+            {{ return(row[1]) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro watermark_property() -%}
+    {{ return('elearning_kpi.upstream_written_at') }}
+{%- endmacro %}
+
+{#- The partitions no upstream row belongs to any more, dropped (with their files): insert_overwrite
+    replaces only the partitions its rows fall in. A model not partitioned by `key` has no such
+    drop: an error, not a silent no-op. -#}
+{% macro spark__delete_keys_no_longer_grouped_in(key, upstreams) -%}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if config.get('partition_by') != [key] -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ ": delete_keys_no_longer_grouped_in on Spark drops partitions of " ~ key
+            ~ ", and the model is not partitioned by it (partition_by=partition_columns('" ~ key ~ "'))"
+        ) }}
+    {%- endif -%}
+    {%- set emptied = run_query(
+        'select distinct cast(' ~ key ~ ' as string) from ' ~ this
+        ~ ' where ' ~ keys_no_longer_grouped_in(key, upstreams)
+    ).rows -%}
+    {%- if emptied | length == 0 -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set partitions = [] -%}
+    {%- for row in emptied -%}
+        {%- do partitions.append('partition (' ~ key ~ ' = ' ~ dbt.string_literal(row[0]) ~ ')') -%}
+    {%- endfor -%}
+    {{ return('alter table ' ~ this ~ ' drop if exists ' ~ partitions | join(', ')) }}
+{%- endmacro %}
