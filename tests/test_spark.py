@@ -175,39 +175,45 @@ def test_a_partition_run_names_every_change_not_expected_and_every_one_missing()
 
     from orchestration.spark.partition_check import TouchedDays, unexpected_changes
 
-    expected = TouchedDays(date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)).as_partitions()
+    expected = TouchedDays(*(date(2026, 1, day) for day in (1, 2, 3, 4))).as_partitions()
     assert expected == {
         "date_day=2026-01-01": "rewritten",
-        "date_day=2026-01-02": "rewritten",
-        "date_day=2026-01-03": "dropped",
+        "date_day=2026-01-02": "dropped",
+        "date_day=2026-01-03": "rewritten",
+        "date_day=2026-01-04": "dropped",
     }
     assert unexpected_changes(expected, dict(expected)) == ()
-    actual = {f"date_day=2026-01-0{day}": "rewritten" for day in (1, 3, 9)}
+    actual = {
+        "date_day=2026-01-01": "rewritten",
+        "date_day=2026-01-02": "dropped",
+        "date_day=2026-01-04": "rewritten",
+        "date_day=2026-01-09": "rewritten",
+    }
     assert unexpected_changes(expected, actual) == (
-        "date_day=2026-01-02: unchanged, expected rewritten",
-        "date_day=2026-01-03: rewritten, expected dropped",
+        "date_day=2026-01-03: unchanged, expected rewritten",
+        "date_day=2026-01-04: rewritten, expected dropped",
         "date_day=2026-01-09: rewritten, expected unchanged",
     )
 
 
-def test_the_partition_run_moves_the_mornings_of_one_day_and_stamps_them_later() -> None:
+def test_the_partition_run_changes_moves_and_stamps_the_sessions_of_its_days() -> None:
     from datetime import date
 
     from orchestration.spark.partition_check import TouchedDays, changed_columns
 
-    days = TouchedDays(date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3))
+    days = TouchedDays(*(date(2026, 1, day) for day in (1, 2, 3, 4)))
     con = duckdb.connect()
     con.execute(
         "create table sessions as select * from (values "
-        "(1, date '2026-01-01', 9, timestamp '2026-02-01 00:00:00'), "
-        "(2, date '2026-01-01', 15, timestamp '2026-02-01 00:00:00'), "
-        "(3, date '2026-01-05', 9, timestamp '2026-02-01 00:00:00')"
-        ") as t(session_id, date_day, hour_of_day, _written_at)"
+        "(1, date '2026-01-01', 3, timestamp '2026-02-01 00:00:00'), "
+        "(2, date '2026-01-02', 5, timestamp '2026-02-01 00:00:00'), "
+        "(3, date '2026-01-05', 7, timestamp '2026-02-01 00:00:00')"
+        ") as t(session_id, date_day, pageviews, _written_at)"
     )
-    select = ", ".join(changed_columns(days, ["session_id", "date_day", "hour_of_day", "_written_at"]))
+    select = ", ".join(changed_columns(days, ["session_id", "date_day", "pageviews", "_written_at"]))
     rows = con.execute(f"select {select} from sessions order by session_id").fetchall()
-    assert [(r[0], str(r[1]), str(r[3])) for r in rows] == [
-        (1, "2026-01-02", "2026-02-01 01:00:00"),
-        (2, "2026-01-01", "2026-02-01 00:00:00"),
-        (3, "2026-01-05", "2026-02-01 00:00:00"),
+    assert [(r[0], str(r[1]), r[2], str(r[3])) for r in rows] == [
+        (1, "2026-01-01", 4, "2026-02-01 01:00:00"),
+        (2, "2026-01-03", 5, "2026-02-01 01:00:00"),
+        (3, "2026-01-05", 7, "2026-02-01 00:00:00"),
     ]

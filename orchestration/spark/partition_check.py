@@ -1,12 +1,14 @@
 """spark-check's run of a model incremental by partition (`platform_traffic_hourly`, by day).
 
-After the full builds, fct_sessions changes on both engines the way a refresh writes it: the
-morning sessions of one day move to another day, every session of a third day is deleted, and
-the moved rows carry a later write stamp. Then only the aggregate runs again, incrementally on
-both engines: delete+insert by day on DuckDB, on Spark insert_overwrite of the days it derives
-again and a dropped partition for the day left empty. Spark's result must equal DuckDB's, and
-DuckDB's full refresh of it; and on Spark the partitions whose files changed must be exactly the
-three days touched, every other day's files left as they were. Then the other aggregate by day,
+After the full builds, fct_sessions changes on both engines the way a refresh writes it, on four
+days of sessions: the pageviews of the first day's sessions change, the second day's sessions
+move to the third day (both rewritten rows carry a later write stamp), and the fourth day's
+sessions are deleted (no stamp: its count of sessions tells). Then only the aggregate runs again,
+incrementally on both engines: delete+insert by day on DuckDB; on Spark insert_overwrite of the
+days it derives again and a dropped partition for each day left empty. Spark's result must equal
+DuckDB's, and DuckDB's full refresh of it; and on Spark the partitions whose files changed must be
+exactly those four days (the first and third rewritten, the second and fourth dropped), every
+other day's files left as they were. Then the other aggregate by day,
 `int_student_activity_daily`, runs again on Spark with nothing new under it: it must derive no
 day again (no partition's files change) and still equal DuckDB's.
 """
@@ -34,17 +36,19 @@ PartitionFiles = Mapping[str, frozenset[tuple[str, int, int]]]
 
 @dataclass(frozen=True)
 class TouchedDays:
-    moved_from: date  # its sessions before noon move away: derived again, not emptied
+    changed: date  # its sessions' pageviews change
+    moved_from: date  # its sessions move away: emptied
     moved_to: date
-    emptied: date
+    deleted: date  # its sessions are deleted: emptied
 
     def as_partitions(self) -> dict[str, str]:
         """Partition folder name -> what must happen to it."""
         name = f"{PARTITION_COLUMN}={{}}".format
         return {
-            name(self.moved_from.isoformat()): "rewritten",
+            name(self.changed.isoformat()): "rewritten",
+            name(self.moved_from.isoformat()): "dropped",
             name(self.moved_to.isoformat()): "rewritten",
-            name(self.emptied.isoformat()): "dropped",
+            name(self.deleted.isoformat()): "dropped",
         }
 
 
@@ -80,28 +84,28 @@ def partition_files(location: Path) -> dict[str, frozenset[tuple[str, int, int]]
 
 
 def choose_days(settings: Settings) -> TouchedDays:
-    """Three days of sessions: the first with sessions both before and after noon, and the next two."""
+    """The first four days with sessions."""
     with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
         days = [
             day
             for (day,) in con.execute(
-                f"select {PARTITION_COLUMN} from {UPSTREAM} group by {PARTITION_COLUMN} "
-                "order by min(hour_of_day) < 12 and max(hour_of_day) >= 12 desc, "
-                f"{PARTITION_COLUMN} limit 3"
+                f"select distinct {PARTITION_COLUMN} from {UPSTREAM} order by 1 limit 4"
             ).fetchall()
         ]
-    if len(days) < 3:
-        raise SystemExit(f"spark-check: {UPSTREAM} has sessions on {len(days)} days; the partition check needs 3")
+    if len(days) < 4:
+        raise SystemExit(f"spark-check: {UPSTREAM} has sessions on {len(days)} days; the partition check needs 4")
     return TouchedDays(*days)
 
 
 def changed_columns(days: TouchedDays, columns: list[str]) -> list[str]:
-    """fct_sessions' columns as a refresh would rewrite them: the morning of one day moved to
-    another, those rows stamped an hour later than the build (later than any watermark)."""
-    moved = f"{PARTITION_COLUMN} = date '{days.moved_from}' and hour_of_day < 12"
+    """fct_sessions' columns as a refresh would rewrite them (the deleted day's rows aside): the
+    rewritten rows stamped an hour later than the build, so later than any watermark."""
+    changed = f"{PARTITION_COLUMN} = date '{days.changed}'"
+    moved = f"{PARTITION_COLUMN} = date '{days.moved_from}'"
     rewritten = {
         PARTITION_COLUMN: f"case when {moved} then date '{days.moved_to}' else {PARTITION_COLUMN} end",
-        "_written_at": f"case when {moved} then _written_at + interval 1 hour else _written_at end",
+        "pageviews": f"case when {changed} then pageviews + 1 else pageviews end",
+        "_written_at": f"case when {changed} or {moved} then _written_at + interval 1 hour else _written_at end",
     }
     return [f"{rewritten[c]} as {c}" if c in rewritten else c for c in columns]
 
@@ -112,7 +116,7 @@ def change_sessions_on_duckdb(settings: Settings, days: TouchedDays) -> None:
         select = ", ".join(changed_columns(days, columns))
         con.execute(
             f"create or replace table {UPSTREAM} as select {select} from {UPSTREAM} "
-            f"where {PARTITION_COLUMN} <> date '{days.emptied}'"
+            f"where {PARTITION_COLUMN} <> date '{days.deleted}'"
         )
 
 
@@ -121,7 +125,7 @@ def change_sessions_on_spark(spark: Any, days: TouchedDays) -> None:
     # Spark refuses to overwrite a table the statement reads: through a scratch table
     spark.sql(
         f"create table {UPSTREAM}__changed using parquet as select {select} from {UPSTREAM} "
-        f"where {PARTITION_COLUMN} <> date '{days.emptied}'"
+        f"where {PARTITION_COLUMN} <> date '{days.deleted}'"
     )
     spark.sql(f"insert overwrite table {UPSTREAM} select * from {UPSTREAM}__changed")
     spark.sql(f"drop table {UPSTREAM}__changed")
