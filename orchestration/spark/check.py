@@ -40,6 +40,7 @@ from orchestration.settings import PROJECT_DIR, Settings
 from orchestration.spark.compare import TableComparison, compare_relations
 from orchestration.spark.export import export_sources
 from orchestration.spark.partition_check import check_partition_overwrite
+from orchestration.spark.tables import rewrite_table
 
 DATASETS = ("golden", "small")
 MINIMUM_JAVA = 17  # Spark 4
@@ -197,10 +198,7 @@ def change_a_price_and_snapshot(settings: Settings, root: Path) -> tuple[list[En
 
     spark = SparkSession.builder.getOrCreate()
     columns = [moved.get(c, "{c}").format(id=course_id, c=c) + f" as {c}" for c in spark.table(prices).columns]
-    # Spark refuses to overwrite a table the statement reads: through a scratch table
-    spark.sql(f"create table {prices}__changed using parquet as select {', '.join(columns)} from {prices}")
-    spark.sql(f"insert overwrite table {prices} select * from {prices}__changed")
-    spark.sql(f"drop table {prices}__changed")
+    rewrite_table(spark, prices, ", ".join(columns))
     runs.append(build_spark(root, ("snapshot", "--select", SNAPSHOT)))
 
     with connect(settings.warehouse_path, read_only=True, settings=settings) as con:

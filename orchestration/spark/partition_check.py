@@ -24,6 +24,7 @@ from typing import Any
 from orchestration.duckdb_connect import connect
 from orchestration.settings import Settings
 from orchestration.spark.compare import TableComparison
+from orchestration.spark.tables import rewrite_table, table_location
 
 MODEL = "platform_traffic_hourly"
 UNCHANGED_MODEL = ("intermediate", "int_student_activity_daily")
@@ -122,20 +123,7 @@ def change_sessions_on_duckdb(settings: Settings, days: TouchedDays) -> None:
 
 def change_sessions_on_spark(spark: Any, days: TouchedDays) -> None:
     select = ", ".join(changed_columns(days, spark.table(UPSTREAM).columns))
-    # Spark refuses to overwrite a table the statement reads: through a scratch table
-    spark.sql(
-        f"create table {UPSTREAM}__changed using parquet as select {select} from {UPSTREAM} "
-        f"where {PARTITION_COLUMN} <> date '{days.deleted}'"
-    )
-    spark.sql(f"insert overwrite table {UPSTREAM} select * from {UPSTREAM}__changed")
-    spark.sql(f"drop table {UPSTREAM}__changed")
-
-
-def table_location(spark: Any, table: str) -> Path:
-    for row in spark.sql(f"describe formatted {table}").collect():
-        if row[0] == "Location":
-            return Path(row[1].removeprefix("file:"))
-    raise SystemExit(f"spark-check: Spark gives no location for {table}")
+    rewrite_table(spark, UPSTREAM, select, f"{PARTITION_COLUMN} <> date '{days.deleted}'")
 
 
 def check_partition_overwrite(

@@ -15,13 +15,10 @@ price_records as (
 
     select
         *,
-        lag(list_price) over (
-            partition by course_id order by effective_at, price_change_id
-        ) as price_in_force,
-        lag(currency_code) over (
-            partition by course_id order by effective_at, price_change_id
-        ) as currency_in_force
+        lag(list_price) over price_order as price_in_force,
+        lag(currency_code) over price_order as currency_in_force
     from course_prices
+    window price_order as (partition by course_id order by effective_at, price_change_id)
 
 ),
 
@@ -40,19 +37,12 @@ sequenced as (
         currency_code,
         effective_at,
         list_price,
-        lag(list_price) over (
-            partition by course_id order by effective_at, price_change_id
-        ) as previous_list_price,
-        lag(currency_code) over (
-            partition by course_id order by effective_at, price_change_id
-        ) as previous_currency_code,
-        lag(effective_at) over (
-            partition by course_id order by effective_at, price_change_id
-        ) as previous_effective_at,
-        lead(effective_at) over (
-            partition by course_id order by effective_at, price_change_id
-        ) as next_effective_at
+        lag(list_price) over price_order as previous_list_price,
+        lag(currency_code) over price_order as previous_currency_code,
+        lag(effective_at) over price_order as previous_effective_at,
+        lead(effective_at) over price_order as next_effective_at
     from price_moves
+    window price_order as (partition by course_id order by effective_at, price_change_id)
 
 ),
 
