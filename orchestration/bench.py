@@ -449,6 +449,8 @@ def _child(step: str, scale: float, workdir: Path, seed: int) -> None:
             run_results = workdir / "target" / "run_results.json"
             if step in DBT_STEPS and run_results.exists():
                 detail["slowest_nodes"] = slowest_nodes(json.loads(run_results.read_text()))
+                # every node's timing, for a look past the slowest few
+                shutil.copy2(run_results, workdir / f"run_results.{step}.json")
             if code != 0:
                 detail["failure"] = errors.strip()[-3000:]
                 detail["output_tail"] = output[-3000:]
