@@ -900,16 +900,19 @@ INCREMENTAL_NOTE = (
     "held rows whose parent link or consistency rule inputs changed), ranks them with the held rows of their keys, and "
     "replaces those rows by (_batch_id, _row_number), stamped _written_at; a full refresh derives "
     "every row again and gives the same rows. The pipeline refreshes fully when the project changed or a raw row went "
-    "missing (orchestration/build_state.py)."
+    "missing (orchestration/build_state.py). On Spark the table is partitioned by landing run (_loaded_at) and a run "
+    "overwrites the partitions it writes rows of, with the rows it holds there."
 )
 INCREMENTAL_CONFIG = [
     "{{ config(",
-    "    materialized=incremental_materialization(),",
+    "    materialized=incremental_materialization(by_partition=true),",
     "    unique_key=['_batch_id', '_row_number'],",
-    "    incremental_strategy='delete+insert',",
+    "    partition_by=partition_columns('_loaded_at'),",
+    "    incremental_strategy=partition_incremental_strategy(),",
     "    on_schema_change='fail',",
     ") }}",
 ]
+FINAL_SELECT = "{{ select_completing_partitions('final', ['_batch_id', '_row_number'], '_loaded_at') }}"
 
 
 def _rule_inputs(entity: Entity) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
@@ -1209,7 +1212,7 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     for i, block in enumerate(ctes):
         ends_with_comma = block[0].startswith("{%") or i == len(ctes) - 1
         lines += block[:-1] + [block[-1] + ("" if ends_with_comma else ","), ""]
-    lines += ["select * from final"]
+    lines += [FINAL_SELECT]
     return "\n".join(lines) + "\n"
 
 

@@ -217,3 +217,38 @@ def test_the_partition_run_changes_moves_and_stamps_the_sessions_of_its_days() -
         (2, "2026-01-03", 5, "2026-02-01 01:00:00"),
         (3, "2026-01-05", 7, "2026-02-01 00:00:00"),
     ]
+
+
+def test_the_landing_run_adds_a_new_order_under_the_next_key_in_the_next_months_file() -> None:
+    from orchestration.spark.landing_check import new_order, next_month_name
+
+    header = ["order_id", "student_id", "order_total"]
+    row = new_order(header, [["7", "3", "50.00"], ["9", "4", "20.00"]], ["1", "12", "9", "7"])
+    assert row == ["13", "4", "20.00"]
+    assert next_month_name("orders_2026-03.csv") == "orders_2026-04.csv"
+    assert next_month_name("orders_2026-12.csv") == "orders_2027-01.csv"
+    with pytest.raises(SystemExit, match="not all numbers"):
+        new_order(header, [["a7", "3", "50.00"]], ["a7"])
+
+
+def test_the_landing_run_corrects_only_the_first_orders_total() -> None:
+    from orchestration.spark.landing_check import with_first_total_corrected
+
+    header = ["order_id", "order_total"]
+    rows = [["1", "50.00"], ["2", "103.50"]]
+    assert with_first_total_corrected(header, rows) == [["1", "51.00"], ["2", "103.50"]]
+    assert rows[0] == ["1", "50.00"]  # the rows read are left as they were
+
+
+def test_a_landing_expects_one_new_partition_and_the_rewrites_it_names() -> None:
+    from orchestration.spark.landing_check import expected_changes
+
+    before = {"_loaded_at=1": frozenset({("a", 1, 1)}), "_loaded_at=2": frozenset({("b", 1, 1)})}
+    after = {**before, "_loaded_at=3": frozenset({("c", 1, 1)})}
+    assert expected_changes(before, after, {"_loaded_at=1"}) == {
+        "_loaded_at=1": "rewritten",
+        "_loaded_at=3": "added",
+    }
+    # two new partitions for one landing: neither is expected, so both are reported
+    twice = {**after, "_loaded_at=4": frozenset({("d", 1, 1)})}
+    assert expected_changes(before, twice, set()) == {}

@@ -3,7 +3,9 @@
     partition (`incremental_materialization(by_partition=true)`: an aggregate by day) keeps its
     rows: a run overwrites the partitions its SQL writes (dbt-spark's insert_overwrite with dynamic
     partition overwrite, which may read the table it writes) and a post-hook drops the partitions
-    no upstream row belongs to any more. -#}
+    no upstream row belongs to any more. A model incremental by key that Spark keeps partitioned
+    (the base models, by landing run) completes the partitions it writes with the rows it holds
+    there (`select_completing_partitions`). -#}
 
 {% macro spark__incremental_materialization(by_partition) -%}
     {{ return('incremental' if by_partition else 'table') }}
@@ -15,6 +17,37 @@
 
 {% macro spark__partition_columns(column) -%}
     {{ return([column]) }}
+{%- endmacro %}
+
+{#- Columns by name in the held table's order (Spark keeps partition columns last), so the two
+    halves of the union line up. -#}
+{% macro spark__select_completing_partitions(relation, key_columns, partition_column) -%}
+    {%- if not is_incremental() -%}
+        {{ return('select * from ' ~ relation) }}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(this) -%}
+        {%- do columns.append(adapter.quote(column.name)) -%}
+    {%- endfor -%}
+    {%- set matches = [] -%}
+    {%- for key in key_columns -%}
+        {%- do matches.append('derived.' ~ key ~ ' = held.' ~ key) -%}
+    {%- endfor -%}
+    {%- set sql -%}
+select {{ columns | join(', ') }}
+from {{ relation }}
+union all
+select {{ columns | join(', ') }}
+from {{ this }} as held
+where
+    held.{{ partition_column }} in (select {{ partition_column }} from {{ relation }})
+    and not exists (
+        select 1
+        from {{ relation }} as derived
+        where {{ matches | join(' and ') }}
+    )
+    {%- endset -%}
+    {{ return(sql) }}
 {%- endmacro %}
 
 {#- The watermark of a model incremental by partition is a property of its own table (an ALTER,

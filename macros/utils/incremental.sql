@@ -284,12 +284,13 @@ where
 
 {#- The materialization of an incremental model. The strategy is delete+insert by key, which
     DuckDB has; Spark without Delta or Iceberg has no delete, so there the models are rebuilt whole
-    each run (the full-refresh path, which gives the same rows). Except the models whose
-    incremental SQL derives whole partitions of one column again (an aggregate by day): they pass
-    `by_partition=true` and configure `unique_key`, `partition_by=partition_columns(...)` and
-    `incremental_strategy=partition_incremental_strategy()` with that column, which is
-    delete+insert by it on DuckDB and, on Spark, insert_overwrite of the partitions a run writes
-    (macros/spark/incremental.sql). -#}
+    each run (the full-refresh path, which gives the same rows). Except the models Spark keeps
+    partitioned: they pass `by_partition=true` and configure `partition_by=partition_columns(...)`
+    and `incremental_strategy=partition_incremental_strategy()`, which is delete+insert by
+    `unique_key` on DuckDB and, on Spark, insert_overwrite of the partitions a run writes
+    (macros/spark/incremental.sql). Either the incremental SQL derives whole partitions again (an
+    aggregate by day, whose `unique_key` is the partition column) or it ends with
+    `select_completing_partitions` (the base models, by key). -#}
 {% macro incremental_materialization(by_partition=false) -%}
     {{ return(adapter.dispatch('incremental_materialization', 'elearning_kpi')(by_partition)) }}
 {%- endmacro %}
@@ -314,4 +315,19 @@ where
 
 {% macro default__partition_columns(column) -%}
     {{ return(none) }}
+{%- endmacro %}
+
+{#- The select ending a model incremental by key whose table Spark keeps partitioned (the base
+    models, by landing run: `_loaded_at`): the rows `relation` derives, on DuckDB (delete+insert by
+    key) and in any full build. In an incremental run on Spark, insert_overwrite replaces whole
+    partitions, so the held rows of the partitions written that the run does not derive again come
+    with them (macros/spark/incremental.sql). A row never changes partition: its key fixes it. -#}
+{% macro select_completing_partitions(relation, key_columns, partition_column) -%}
+    {{ return(adapter.dispatch('select_completing_partitions', 'elearning_kpi')(
+        relation, key_columns, partition_column
+    )) }}
+{%- endmacro %}
+
+{% macro default__select_completing_partitions(relation, key_columns, partition_column) -%}
+    {{ return('select * from ' ~ relation) }}
 {%- endmacro %}

@@ -12,7 +12,10 @@ Per dataset, under `--workdir` (default data/spark-check):
    snapshot` again, the two snapshots compared (the closed version, the new one);
 6. a model incremental by partition run again after its input changed, on both engines
    (orchestration/spark/partition_check.py): equal results, and on Spark only the partitions of
-   the days touched rewritten.
+   the days touched rewritten;
+7. a base model (incremental by key, on Spark partitioned by landing run) run again after two
+   more files land on both engines (orchestration/spark/landing_check.py): equal results, and on
+   Spark a new partition per landing, the partitions holding re-sent rows rewritten, no other.
 
 Datasets: `golden` (tests/golden/landing, the hand-computed one), `small` (the generator at
 scale 0.01, the test suite's small dataset) and, for measuring, `scale-<scale>` (e.g. scale-0.25).
@@ -39,6 +42,7 @@ from orchestration.duckdb_connect import connect
 from orchestration.settings import PROJECT_DIR, Settings
 from orchestration.spark.compare import TableComparison, compare_relations
 from orchestration.spark.export import export_sources
+from orchestration.spark.landing_check import check_landed_batches
 from orchestration.spark.partition_check import check_partition_overwrite
 from orchestration.spark.tables import rewrite_table
 
@@ -274,7 +278,28 @@ def check_dataset(dataset: str, workdir: Path) -> DatasetReport:
         lambda args: build_spark(root, args),
         lambda schema, table: compare_engines_table(settings, schema, table),
     )
-    return DatasetReport(dataset, (duck, spark, *snapshots, *partition_runs), (*tables, snapshot, *partitions))
+    landing_runs, landings = check_landed_batches(
+        settings,
+        lambda: land_and_export(settings, root),
+        lambda args: build_duckdb(settings, root, args),
+        lambda args: build_spark(root, args),
+        lambda schema, table: compare_engines_table(settings, schema, table),
+    )
+    return DatasetReport(
+        dataset,
+        (duck, spark, *snapshots, *partition_runs, *landing_runs),
+        (*tables, snapshot, *partitions, *landings),
+    )
+
+
+def land_and_export(settings: Settings, root: Path) -> None:
+    """The landing dir's new files into DuckDB's raw tables, and the raw tables to Spark again."""
+    from orchestration.landing import land
+
+    report = land(settings.landing_dir, settings.warehouse_path)
+    if report.failed:
+        raise SystemExit(f"spark-check: landing the new files failed: {report.failed}")
+    export_sources(settings.warehouse_path, Path(spark_environment(root)["SPARK_SOURCES_DIR"]))
 
 
 def format_report(report: DatasetReport) -> str:
@@ -285,7 +310,7 @@ def format_report(report: DatasetReport) -> str:
     equal = [t for t in report.tables if t.equal]
     lines.append(
         f"   {len(equal)} of {len(report.tables)} tables equal "
-        f"(the {COMPARED_SCHEMA} schema, the snapshot, the partition run)"
+        f"(the {COMPARED_SCHEMA} schema, the snapshot, the partition run, the base model's landings)"
     )
     for table in report.tables:
         if not table.equal:

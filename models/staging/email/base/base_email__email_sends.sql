@@ -11,11 +11,14 @@
 -- rows whose parent link or consistency rule inputs changed), ranks them with the held rows of
 -- their keys, and replaces those rows by (_batch_id, _row_number), stamped _written_at; a full
 -- refresh derives every row again and gives the same rows. The pipeline refreshes fully when the
--- project changed or a raw row went missing (orchestration/build_state.py).
+-- project changed or a raw row went missing (orchestration/build_state.py). On Spark the table is
+-- partitioned by landing run (_loaded_at) and a run overwrites the partitions it writes rows of,
+-- with the rows it holds there.
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key=['_batch_id', '_row_number'],
-    incremental_strategy='delete+insert',
+    partition_by=partition_columns('_loaded_at'),
+    incremental_strategy=partition_incremental_strategy(),
     on_schema_change='fail',
 ) }}
 
@@ -637,4 +640,4 @@ final as (
 
 )
 
-select * from final
+{{ select_completing_partitions('final', ['_batch_id', '_row_number'], '_loaded_at') }}
