@@ -252,3 +252,10 @@ def test_a_landing_expects_one_new_partition_and_the_rewrites_it_names() -> None
     # two new partitions for one landing: neither is expected, so both are reported
     twice = {**after, "_loaded_at=4": frozenset({("d", 1, 1)})}
     assert expected_changes(before, twice, set()) == {}
+
+
+def test_a_data_files_url_gives_its_partition_folder_as_named_on_disk() -> None:
+    from orchestration.spark.landing_check import partition_folder
+
+    url = "file:/w/staging.db/base/_loaded_at=2026-12-05%2021%253A26%253A56.7/part-0.snappy.parquet"
+    assert partition_folder(url) == "_loaded_at=2026-12-05 21%3A26%3A56.7"

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from orchestration.settings import Settings
 from orchestration.spark.compare import TableComparison
@@ -102,7 +103,13 @@ def partitions_holding(spark: Any, keys: Sequence[str]) -> set[str]:
     files = spark.sql(
         f"select distinct input_file_name() as file from {SCHEMA}.{MODEL} where {KEY} in ({listed})"
     ).collect()
-    return {Path(row.file.removeprefix("file:")).parent.name for row in files}
+    return {partition_folder(row.file) for row in files}
+
+
+def partition_folder(file_url: str) -> str:
+    """The partition folder of a data file as `input_file_name()` gives it: a URL, whose folder
+    name is percent-encoded once more than on disk (`:` is `%3A` on disk, `%253A` in the URL)."""
+    return Path(unquote(file_url.removeprefix("file:"))).parent.name
 
 
 def check_landed_batches(
