@@ -33,21 +33,14 @@
     {%- for key in key_columns -%}
         {%- do matches.append('derived.' ~ key ~ ' = held.' ~ key) -%}
     {%- endfor -%}
-    {%- set sql -%}
-select {{ columns | join(', ') }}
-from {{ relation }}
-union all
-select {{ columns | join(', ') }}
-from {{ this }} as held
-where
-    held.{{ partition_column }} in (select {{ partition_column }} from {{ relation }})
-    and not exists (
-        select 1
-        from {{ relation }} as derived
-        where {{ matches | join(' and ') }}
-    )
-    {%- endset -%}
-    {{ return(sql) }}
+    {%- set listed = columns | join(', ') -%}
+    {{ return(
+        'select ' ~ listed ~ '\nfrom ' ~ relation
+        ~ '\nunion all\nselect ' ~ listed ~ '\nfrom ' ~ this ~ ' as held'
+        ~ '\nwhere\n    held.' ~ partition_column ~ ' in (select ' ~ partition_column ~ ' from ' ~ relation ~ ')'
+        ~ '\n    and not exists (\n        select 1\n        from ' ~ relation ~ ' as derived'
+        ~ '\n        where ' ~ matches | join(' and ') ~ '\n    )'
+    ) }}
 {%- endmacro %}
 
 {#- The watermark of a model incremental by partition is a property of its own table (an ALTER,
