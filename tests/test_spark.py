@@ -231,6 +231,17 @@ def test_the_landing_run_adds_a_new_order_under_the_next_key_in_the_next_months_
         new_order(header, [["a7", "3", "50.00"]], ["a7"])
 
 
+def test_the_landing_run_reads_an_orders_files_keys_by_its_header(tmp_path) -> None:
+    from orchestration.spark.landing_check import keys_of, write_rows
+
+    path = tmp_path / "orders_2026-01.csv"
+    write_rows(path, ["student_id", "order_total", "order_id"], [["3", "1.00", "7"], ["4", "2.00", "9"]])
+    assert keys_of(path) == ["7", "9"]
+    path.write_text("student_id,total\n3,1.00\n")
+    with pytest.raises(SystemExit, match="no column 'order_id'"):
+        keys_of(path)
+
+
 def test_the_landing_run_corrects_only_the_first_orders_total() -> None:
     from orchestration.spark.landing_check import with_first_total_corrected
 

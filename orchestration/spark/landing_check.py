@@ -43,6 +43,11 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def keys_of(path: Path) -> list[str]:
+    header, rows = read_rows(path)
+    return [row[header.index(KEY)] for row in rows]
+
+
 def write_rows(path: Path, header: list[str], rows: Sequence[list[str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -125,7 +130,7 @@ def check_landed_batches(
     spark = SparkSession.builder.getOrCreate()
     folder = settings.landing_dir.joinpath(*ENTITY_FOLDER)
     files = month_files(folder)
-    every_key = [row[read_rows(path)[0].index(KEY)] for path in files for row in read_rows(path)[1]]
+    every_key = [key for path in files for key in keys_of(path)]
     location = table_location(spark, f"{SCHEMA}.{MODEL}")
     select = ("build", "--select", MODEL)
     runs, comparisons = [], []
@@ -141,7 +146,7 @@ def check_landed_batches(
                                    before, after_new, expected_changes(before, after_new, set())))
 
     header, earliest = read_rows(files[0])
-    held = partitions_holding(spark, [row[header.index(KEY)] for row in earliest])
+    held = partitions_holding(spark, keys_of(files[0]))
     write_rows(files[0], header, with_first_total_corrected(header, earliest))
     land_and_export()
     runs += [build_duckdb(select), build_spark(select)]
