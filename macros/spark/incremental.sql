@@ -52,12 +52,8 @@
     {%- if not execute or config.get('materialized') != 'incremental' -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set stamps = [] -%}
-    {%- for relation in upstreams -%}
-        {%- do stamps.append('select max(_written_at) as _written_at from ' ~ relation) -%}
-    {%- endfor -%}
     {%- set newest = run_query(
-        'select cast(max(_written_at) as string) from (' ~ stamps | join(' union all ') ~ ') as stamps'
+        'select cast(max(_written_at) as string) from (' ~ upstream_stamps(upstreams) ~ ') as stamps'
     ).rows[0][0] -%}
     {%- set held = spark__last_watermark() -%}
     {#- a model following several inputs records one after another: the newest stands -#}

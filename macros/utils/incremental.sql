@@ -146,16 +146,19 @@ insert into {{ incremental_state_relation('watermarks') }} (
 )
 select
     {{ dbt.string_literal(this.identifier) }} as model_name,
-    max(_written_at) as upstream_written_at,
+    max(upstream_stamps._written_at) as upstream_written_at,
     {{ written_at_stamp() }} as recorded_at
-from (
-    {%- for relation in upstreams %}
-    select max(_written_at) as _written_at from {{ relation }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-) as upstream_stamps
+from ({{ upstream_stamps(upstreams) }}) as upstream_stamps
+{%- endmacro %}
+
+{#- The newest `_written_at` of each upstream, one row each (`_written_at`), as SQL: what a
+    watermark takes the newest of, on every engine. -#}
+{% macro upstream_stamps(upstreams) -%}
+    {%- set stamps = [] -%}
+    {%- for relation in upstreams -%}
+        {%- do stamps.append('select max(_written_at) as _written_at from ' ~ relation) -%}
+    {%- endfor -%}
+    {{ return(stamps | join(' union all ')) }}
 {%- endmacro %}
 
 {#- Whether this model may hold keys `upstream` no longer has, for a model holding one row per

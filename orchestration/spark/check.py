@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -125,8 +125,6 @@ def generated_scale(dataset: str) -> float | None:
 
 
 def land_dataset(dataset: str, settings: Settings) -> None:
-    from orchestration.landing import land
-
     scale = generated_scale(dataset)
     if scale is None:
         shutil.copytree(GOLDEN_LANDING, settings.landing_dir)
@@ -135,9 +133,29 @@ def land_dataset(dataset: str, settings: Settings) -> None:
         from orchestration.datagen.generator import generate
 
         generate(GeneratorConfig(scale=scale, seed=11, end_date=date(2026, 11, 1), out_dir=settings.landing_dir))
+    land_new_files(settings, f"the {dataset} dataset")
+
+
+def land_new_files(settings: Settings, what: str) -> None:
+    """The landing dir's files not landed yet into DuckDB's raw tables; a refused file stops the check."""
+    from orchestration.landing import land
+
     report = land(settings.landing_dir, settings.warehouse_path)
     if report.failed:
-        raise SystemExit(f"spark-check: landing the {dataset} dataset failed: {report.failed}")
+        raise SystemExit(f"spark-check: landing {what} failed: {report.failed}")
+
+
+def export_for_spark(settings: Settings, root: Path) -> None:
+    """DuckDB's source tables as the Parquet folders the Spark target registers."""
+    export_sources(settings.warehouse_path, Path(spark_environment(root)["SPARK_SOURCES_DIR"]))
+
+
+@contextlib.contextmanager
+def read_warehouse(settings: Settings) -> Iterator[Any]:
+    """The DuckDB warehouse read-only, timestamps shown in UTC as Spark's session shows them."""
+    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
+        con.execute("set TimeZone = 'UTC'")
+        yield con
 
 
 def build_duckdb(settings: Settings, root: Path, args: Sequence[str] = ("build",)) -> EngineRun:
@@ -205,8 +223,7 @@ def change_a_price_and_snapshot(settings: Settings, root: Path) -> tuple[list[En
     rewrite_table(spark, prices, ", ".join(columns))
     runs.append(build_spark(root, ("snapshot", "--select", SNAPSHOT)))
 
-    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
-        con.execute("set TimeZone = 'UTC'")
+    with read_warehouse(settings) as con:
         compared = compare_with_spark_table(con, spark, "intermediate", SNAPSHOT)
         (versions,) = con.execute(
             f"select count(*) from intermediate.{SNAPSHOT} where course_id = ?", [course_id]
@@ -224,8 +241,7 @@ def compare_with_spark(settings: Settings) -> list[TableComparison]:
 
     spark = SparkSession.builder.getOrCreate()
     comparisons = []
-    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
-        con.execute("set TimeZone = 'UTC'")
+    with read_warehouse(settings) as con:
         tables = [
             name
             for (name,) in con.execute(
@@ -244,8 +260,7 @@ def compare_with_spark(settings: Settings) -> list[TableComparison]:
 def compare_engines_table(settings: Settings, schema: str, table: str) -> TableComparison:
     from pyspark.sql import SparkSession
 
-    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
-        con.execute("set TimeZone = 'UTC'")
+    with read_warehouse(settings) as con:
         return compare_with_spark_table(con, SparkSession.builder.getOrCreate(), schema, table)
 
 
@@ -265,7 +280,7 @@ def check_dataset(dataset: str, workdir: Path) -> DatasetReport:
     settings = Settings.under(root)
     land_dataset(dataset, settings)
     duck = build_duckdb(settings, root)
-    export_sources(settings.warehouse_path, Path(spark_environment(root)["SPARK_SOURCES_DIR"]))
+    export_for_spark(settings, root)
     drop_earlier_datasets()
     spark = build_spark(root)
     if not duck.success:
@@ -294,12 +309,8 @@ def check_dataset(dataset: str, workdir: Path) -> DatasetReport:
 
 def land_and_export(settings: Settings, root: Path) -> None:
     """The landing dir's new files into DuckDB's raw tables, and the raw tables to Spark again."""
-    from orchestration.landing import land
-
-    report = land(settings.landing_dir, settings.warehouse_path)
-    if report.failed:
-        raise SystemExit(f"spark-check: landing the new files failed: {report.failed}")
-    export_sources(settings.warehouse_path, Path(spark_environment(root)["SPARK_SOURCES_DIR"]))
+    land_new_files(settings, "the new files")
+    export_for_spark(settings, root)
 
 
 def format_report(report: DatasetReport) -> str:
