@@ -256,13 +256,18 @@ def test_a_landing_expects_one_new_partition_and_the_rewrites_it_names() -> None
 
     before = {"_loaded_at=1": frozenset({("a", 1, 1)}), "_loaded_at=2": frozenset({("b", 1, 1)})}
     after = {**before, "_loaded_at=3": frozenset({("c", 1, 1)})}
-    assert expected_changes(before, after, {"_loaded_at=1"}) == {
+    assert expected_changes(before, after, {"_loaded_at=1": "rewritten"}) == {
         "_loaded_at=1": "rewritten",
         "_loaded_at=3": "added",
     }
     # two new partitions for one landing: neither is expected, so both are reported
     twice = {**after, "_loaded_at=4": frozenset({("d", 1, 1)})}
-    assert expected_changes(before, twice, set()) == {}
+    assert expected_changes(before, twice, {}) == {}
+    # a run's own rows superseding every row of an older partition drop it
+    assert expected_changes(before, after, {"_loaded_at=2": "dropped"}) == {
+        "_loaded_at=2": "dropped",
+        "_loaded_at=3": "added",
+    }
 
 
 def test_a_data_files_url_gives_its_partition_folder_as_named_on_disk() -> None:
@@ -270,3 +275,14 @@ def test_a_data_files_url_gives_its_partition_folder_as_named_on_disk() -> None:
 
     url = "file:/w/staging.db/base/_loaded_at=2026-12-05%2021%253A26%253A56.7/part-0.snappy.parquet"
     assert partition_folder(url) == "_loaded_at=2026-12-05 21%3A26%3A56.7"
+
+
+def test_a_chain_run_rewrites_the_partitions_holding_the_keys_it_took_again() -> None:
+    from orchestration.spark.landing_check import superseded_partitions
+
+    before = {"1": "_written_at=a", "2": "_written_at=a", "3": "_written_at=b"}
+    # the run wrote keys 2 and 3 again into a new partition c, and a new key 4
+    after = {"1": "_written_at=a", "2": "_written_at=c", "3": "_written_at=c", "4": "_written_at=c"}
+    assert superseded_partitions(before, after) == {"_written_at=a": "rewritten", "_written_at=b": "dropped"}
+    # a run that wrote nothing supersedes nothing
+    assert superseded_partitions(before, before) == {}

@@ -25,15 +25,11 @@
     {%- if not is_incremental() -%}
         {{ return('select * from ' ~ relation) }}
     {%- endif -%}
-    {%- set columns = [] -%}
-    {%- for column in adapter.get_columns_in_relation(this) -%}
-        {%- do columns.append(adapter.quote(column.name)) -%}
-    {%- endfor -%}
     {%- set matches = [] -%}
     {%- for key in key_columns -%}
         {%- do matches.append('derived.' ~ key ~ ' = held.' ~ key) -%}
     {%- endfor -%}
-    {%- set listed = columns | join(', ') -%}
+    {%- set listed = held_columns() | join(', ') -%}
     {{ return(
         'select ' ~ listed ~ '\nfrom ' ~ relation
         ~ '\nunion all\nselect ' ~ listed ~ '\nfrom ' ~ this ~ ' as held'
@@ -104,4 +100,85 @@
         {%- do partitions.append('partition (' ~ key ~ ' = ' ~ dbt.string_literal(row[0]) ~ ')') -%}
     {%- endfor -%}
     {{ return('alter table ' ~ this ~ ' drop if exists ' ~ partitions | join(', ')) }}
+{%- endmacro %}
+
+{#- A chain model (incremental by key; delete+insert on DuckDB) is partitioned by `_written_at` on
+    Spark: every row a run writes carries the run's stamp, so a run adds one partition, and rows it
+    derives again stay behind in older partitions until this post-hook prunes them. So every
+    incremental run calls it. -#}
+{% macro spark__may_hold_keys_no_longer_in(upstream) -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{#- Prune the held rows that go: a row whose key a newer partition holds (superseded), or whose key
+    `upstream` no longer has among its rows `upstream_filter` keeps. The partitions holding only such
+    rows are dropped; the others holding some are rewritten without them (insert overwrite reading
+    the table it writes, under dynamic partition overwrite). A model not partitioned by
+    `_written_at` has no such pruning: an error, not a silent no-op. -#}
+{% macro spark__delete_keys_no_longer_in(upstream, key, upstream_filter) -%}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if config.get('partition_by') != ['_written_at'] -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ ": delete_keys_no_longer_in on Spark prunes the partitions of _written_at, and the "
+            ~ "model is not partitioned by it (partition_by=partition_columns('_written_at'))"
+        ) }}
+    {%- endif -%}
+    {%- set held_rows = rows_going_ctes(upstream, key, upstream_filter) -%}
+    {%- set partitions = run_query(
+        held_rows ~ '\nselect\n    cast(_written_at as string) as partition_value,'
+        ~ '\n    count(*) as row_count,\n    sum(case when goes then 1 else 0 end) as going'
+        ~ '\nfrom held_rows\ngroup by _written_at\nhaving sum(case when goes then 1 else 0 end) > 0'
+    ).rows -%}
+    {%- set emptied, thinned = [], [] -%}
+    {%- for row in partitions -%}
+        {%- do (emptied if row[1] == row[2] else thinned).append(row[0]) -%}
+    {%- endfor -%}
+    {%- if emptied -%}
+        {%- set specs = [] -%}
+        {%- for value in emptied -%}
+            {%- do specs.append('partition (_written_at = ' ~ dbt.string_literal(value) ~ ')') -%}
+        {%- endfor -%}
+        {%- do run_query('alter table ' ~ this ~ ' drop if exists ' ~ specs | join(', ')) -%}
+    {%- endif -%}
+    {%- if not thinned -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set stamps = [] -%}
+    {%- for value in thinned -%}
+        {%- do stamps.append('cast(' ~ dbt.string_literal(value) ~ ' as timestamp)') -%}
+    {%- endfor -%}
+    {%- do run_query('set spark.sql.sources.partitionOverwriteMode = DYNAMIC') -%}
+    {{ return(
+        'insert overwrite table ' ~ this ~ ' partition (_written_at)\n'
+        ~ rows_going_ctes(upstream, key, upstream_filter, every_column=true)
+        ~ '\nselect ' ~ held_columns() | join(', ') ~ '\nfrom held_rows'
+        ~ '\nwhere not goes and _written_at in (' ~ stamps | join(', ') ~ ')'
+    ) }}
+{%- endmacro %}
+
+{#- `with ... held_rows`: every held row's `_written_at` (every column with `every_column`) and
+    whether it goes (see above), as SQL. -#}
+{% macro rows_going_ctes(upstream, key, upstream_filter, every_column=false) -%}
+    {{ return(
+        'with\n\nnewest as (\n\n    select\n        ' ~ key ~ ',\n        max(_written_at) as newest_written_at'
+        ~ '\n    from ' ~ this ~ '\n    group by ' ~ key ~ '\n\n),'
+        ~ '\n\nkept as (\n\n    select distinct upstream.' ~ key ~ '\n    from ' ~ upstream ~ ' as upstream'
+        ~ '\n    where ' ~ upstream_filter ~ '\n\n),'
+        ~ '\n\nheld_rows as (\n\n    select\n        '
+        ~ ('held.*' if every_column else 'held._written_at') ~ ','
+        ~ '\n        held._written_at < newest.newest_written_at or kept.' ~ key ~ ' is null as goes'
+        ~ '\n    from ' ~ this ~ ' as held\n    inner join newest\n        on held.' ~ key ~ ' = newest.' ~ key
+        ~ '\n    left join kept\n        on held.' ~ key ~ ' = kept.' ~ key ~ '\n\n)\n'
+    ) }}
+{%- endmacro %}
+
+{#- This model's columns in its table's order (partition columns last), quoted. -#}
+{% macro held_columns() -%}
+    {%- set columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(this) -%}
+        {%- do columns.append(adapter.quote(column.name)) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
 {%- endmacro %}

@@ -168,6 +168,10 @@ from ({{ upstream_stamps(upstreams) }}) as upstream_stamps
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
+    {{ return(adapter.dispatch('may_hold_keys_no_longer_in', 'elearning_kpi')(upstream)) }}
+{%- endmacro %}
+
+{% macro default__may_hold_keys_no_longer_in(upstream) -%}
     {%- set counts = run_query(
         "select (select count(*) from " ~ this ~ "), (select count(*) from " ~ upstream ~ ")"
     ) -%}
@@ -179,6 +183,10 @@ from ({{ upstream_stamps(upstreams) }}) as upstream_stamps
     default; a condition on `upstream.`). It reads every row of both tables: hooks call it when
     `may_hold_keys_no_longer_in` says so, or where a run cannot tell. -#}
 {% macro delete_keys_no_longer_in(upstream, key, upstream_filter='true') -%}
+    {{ return(adapter.dispatch('delete_keys_no_longer_in', 'elearning_kpi')(upstream, key, upstream_filter)) }}
+{%- endmacro %}
+
+{% macro default__delete_keys_no_longer_in(upstream, key, upstream_filter) -%}
 delete from {{ this }} as held
 where
     not exists (
@@ -292,8 +300,10 @@ where
     and `incremental_strategy=partition_incremental_strategy()`, which is delete+insert by
     `unique_key` on DuckDB and, on Spark, insert_overwrite of the partitions a run writes
     (macros/spark/incremental.sql). Either the incremental SQL derives whole partitions again (an
-    aggregate by day, whose `unique_key` is the partition column) or it ends with
-    `select_completing_partitions` (the base models, by key). -#}
+    aggregate by day, whose `unique_key` is the partition column), or it ends with
+    `select_completing_partitions` (the base models, by key and landing run), or the table is
+    partitioned by `_written_at` (a chain model: each run's rows a new partition, and its
+    `delete_keys_no_longer_in` post-hook prunes the rows they supersede). -#}
 {% macro incremental_materialization(by_partition=false) -%}
     {{ return(adapter.dispatch('incremental_materialization', 'elearning_kpi')(by_partition)) }}
 {%- endmacro %}

@@ -1,34 +1,52 @@
-"""spark-check's runs of a base model after new landings (`base_marketplace__orders`).
+"""spark-check's runs of the order chain after new landings: `base_marketplace__orders` and the
+incremental models after it (int_orders_converted, int_order_items_enriched, fct_orders,
+fct_order_items).
 
-A base model is incremental by key on DuckDB (delete+insert by `_batch_id`, `_row_number`) and, on
-Spark, a table partitioned by landing run (`_loaded_at`) whose runs overwrite the partitions they
-write rows of, with the rows they hold there. After the full builds two files land on both engines,
-and only the base model runs again after each:
+On DuckDB they are incremental by key (delete+insert). On Spark a base model is a table
+partitioned by landing run (`_loaded_at`) whose runs overwrite the partitions they write rows of,
+with the rows they hold there; a chain model is partitioned by the run that wrote its rows
+(`_written_at`): a run adds a partition, then prunes the rows it superseded from older ones. After
+the full builds two files land on both engines, and only these models (and stg_marketplace__orders
+between them) run again after each:
 
-1. a new month's file holding one new order: a new partition, every other partition's files left
-   as they were (no held row has its key);
-2. the earliest month's file sent again with one order's total corrected: a new partition, and
-   the partitions holding the rows of that file's orders rewritten (those rows turn duplicates),
-   the new month's partition left as it was.
+1. a new month's file holding a copy of a staged order under a new key: a partition added to the
+   base model and to the order models (the order has no lines: the line models take in nothing),
+   in those the partitions holding rows the run derived again (superseded) rewritten, every other
+   partition's files left as they were;
+2. the earliest month's file and the new one sent again, each with its first order's total
+   corrected: a partition added to each model; the base model's partitions holding rows of those
+   files' orders rewritten (those rows turn duplicates); in the chain models, the partitions
+   holding the corrected orders' rows (superseded) rewritten without them, or dropped when they
+   held nothing else (the new order's, written by the first run).
 
-After each, Spark's table must equal DuckDB's, and after both, DuckDB's full refresh.
+After each, Spark's tables must equal DuckDB's, and after both, DuckDB's full refresh.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from orchestration.duckdb_connect import connect
 from orchestration.settings import Settings
 from orchestration.spark.compare import TableComparison
 from orchestration.spark.partition_check import PartitionFiles, partition_changes, partition_files, unexpected_changes
 from orchestration.spark.tables import table_location
 
 SCHEMA, MODEL = "staging", "base_marketplace__orders"
+# the chain's models with their keys, run with the base model and the staging model between them
+CHAIN = {
+    ("intermediate", "int_orders_converted"): "order_id",
+    ("intermediate", "int_order_items_enriched"): "order_item_id",
+    ("marts", "fct_orders"): "order_id",
+    ("marts", "fct_order_items"): "order_item_id",
+}
+TABLES = ((SCHEMA, MODEL), *CHAIN)
+SELECTED = (MODEL, "stg_marketplace__orders", *(name for _, name in CHAIN))
 ENTITY_FOLDER = ("marketplace", "orders")
 KEY, CORRECTED = "order_id", "order_total"
 MONTH_FILE = re.compile(r"orders_(\d{4})-(\d{2})\.csv")
@@ -74,7 +92,7 @@ def next_month_name(name: str) -> str:
 def new_order(header: list[str], rows: Sequence[list[str]], every_key: Sequence[str]) -> list[str]:
     """The last row again under the next unused numeric key."""
     if not rows:
-        raise SystemExit("spark-check: the latest orders file has no rows to copy")
+        raise SystemExit("spark-check: the latest orders file has no staged rows to copy")
     if not all(key.isdigit() for key in every_key):
         raise SystemExit(f"spark-check: the orders' {KEY} values are not all numbers; cannot pick a new one")
     row = list(rows[-1])
@@ -85,30 +103,56 @@ def new_order(header: list[str], rows: Sequence[list[str]], every_key: Sequence[
 def with_first_total_corrected(header: list[str], rows: Sequence[list[str]]) -> list[list[str]]:
     """The rows with the first one's total one more (two decimals, as exports write money)."""
     if not rows:
-        raise SystemExit("spark-check: the earliest orders file has no rows to correct")
+        raise SystemExit("spark-check: the orders file has no rows to correct")
     corrected = [list(row) for row in rows]
     column = header.index(CORRECTED)
     corrected[0][column] = f"{float(corrected[0][column]) + 1:.2f}"
     return corrected
 
 
-def expected_changes(before: PartitionFiles, after: PartitionFiles, rewritten: set[str]) -> dict[str, str]:
-    """One partition added (the landing's; none expected when the files show several or none) and
-    the `rewritten` ones rewritten."""
+def expected_changes(before: PartitionFiles, after: PartitionFiles, held: Mapping[str, str]) -> dict[str, str]:
+    """One partition added (the run's; none expected when the files show several or none) and the
+    `held` ones changed as named (`rewritten`, or `dropped` when all their rows go)."""
     added = sorted(after.keys() - before.keys())
-    expected = dict.fromkeys(rewritten, "rewritten")
+    expected = dict(held)
     if len(added) == 1:
         expected[added[0]] = "added"
     return expected
 
 
-def partitions_holding(spark: Any, keys: Sequence[str]) -> set[str]:
-    """The partition folders of the base model holding rows of these keys."""
+def partitions_holding(spark: Any, table: str, key: str) -> dict[str, str]:
+    """Each row's key (as text) -> the partition folder holding it, of a table one row per key."""
+    files = spark.sql(f"select cast({key} as string) as key, input_file_name() as file from {table}").collect()
+    return {row.key: partition_folder(row.file) for row in files}
+
+
+def base_partitions_holding(spark: Any, keys: Sequence[str]) -> set[str]:
+    """The partition folders of the base model holding rows of these orders (any landing's)."""
+    if not keys:
+        return set()
     listed = ", ".join("'" + key.replace("'", "''") + "'" for key in keys)
     files = spark.sql(
         f"select distinct input_file_name() as file from {SCHEMA}.{MODEL} where {KEY} in ({listed})"
     ).collect()
     return {partition_folder(row.file) for row in files}
+
+
+def superseded_partitions(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
+    """What a run that added a partition did to the older ones, from each key's partition before
+    and after it: the partitions that held keys the new one holds now lose those rows, `dropped`
+    when they held nothing else, else `rewritten`."""
+    added = set(after.values()) - set(before.values())
+    taken = {key for key, partition in after.items() if partition in added}
+    held: dict[str, list[int]] = {}
+    for key, partition in before.items():
+        counts = held.setdefault(partition, [0, 0])
+        counts[0] += 1
+        counts[1] += key in taken
+    return {
+        partition: "dropped" if going == rows else "rewritten"
+        for partition, (rows, going) in held.items()
+        if going
+    }
 
 
 def partition_folder(file_url: str) -> str:
@@ -131,33 +175,55 @@ def check_landed_batches(
     folder = settings.landing_dir.joinpath(*ENTITY_FOLDER)
     files = month_files(folder)
     every_key = [key for path in files for key in keys_of(path)]
-    location = table_location(spark, f"{SCHEMA}.{MODEL}")
-    select = ("build", "--select", MODEL)
+    locations = {table: table_location(spark, ".".join(table)) for table in TABLES}
+    select = ("build", "--select", *SELECTED)
     runs, comparisons = [], []
 
-    header, latest = read_rows(files[-1])
-    write_rows(folder / next_month_name(files[-1].name), header, [new_order(header, latest, every_key)])
-    before = partition_files(location)
-    land_and_export()
-    runs += [build_duckdb(select), build_spark(select)]
-    after_new = partition_files(location)
-    comparisons.append(_named(compare(SCHEMA, MODEL), f"{MODEL} (a new month's file landed)"))
-    comparisons.append(_partitions(f"{MODEL}: partitions written on Spark for a new month's file",
-                                   before, after_new, expected_changes(before, after_new, set())))
+    def landed(what: str, resent_keys: Sequence[str], reaching: Sequence[tuple[str, str]]) -> None:
+        before = {table: partition_files(location) for table, location in locations.items()}
+        keys_before = {table: partitions_holding(spark, ".".join(table), key) for table, key in CHAIN.items()}
+        # the base model keeps a re-sent order's old rows (flagged duplicates): rewritten, never dropped
+        held = {(SCHEMA, MODEL): dict.fromkeys(base_partitions_holding(spark, resent_keys), "rewritten")}
+        land_and_export()
+        runs.extend([build_duckdb(select), build_spark(select)])
+        for table, key in CHAIN.items():
+            held[table] = superseded_partitions(keys_before[table], partitions_holding(spark, ".".join(table), key))
+        for table, location in locations.items():
+            after, name = partition_files(location), ".".join(table)
+            title = f"{name}: partitions written on Spark ({what})"
+            comparisons.append(_named(compare(*table), f"{name} ({what})"))
+            expected = expected_changes(before[table], after, held[table])
+            comparisons.append(_partitions(title, before[table], after, expected))
+            if table in reaching and not after.keys() - before[table].keys():
+                missed = ("no partition added: the landing did not reach this model",)
+                comparisons.append(TableComparison(title, (len(after), len(after)), missed))
 
-    header, earliest = read_rows(files[0])
-    held = partitions_holding(spark, keys_of(files[0]))
-    write_rows(files[0], header, with_first_total_corrected(header, earliest))
-    land_and_export()
-    runs += [build_duckdb(select), build_spark(select)]
-    after_resent = partition_files(location)
-    comparisons.append(_named(compare(SCHEMA, MODEL), f"{MODEL} (a month's file sent again, corrected)"))
-    comparisons.append(_partitions(f"{MODEL}: partitions written on Spark for a corrected file",
-                                   after_new, after_resent, expected_changes(after_new, after_resent, held)))
+    staged = staged_order_keys(settings)
+    header = read_rows(files[-1])[0]
+    new_file = folder / next_month_name(files[-1].name)
+    # the latest staged order (a copy of a quarantined one would not reach the chain)
+    copied = [row for path in files for row in read_rows(path)[1] if row[header.index(KEY)] in staged]
+    write_rows(new_file, header, [new_order(header, copied, every_key)])
+    # the new order has no lines: the line models take in nothing
+    landed("a new month's file landed", [], [t for t, key in CHAIN.items() if key == KEY])
+
+    resent = (files[0], new_file)
+    for path in resent:
+        header, rows = read_rows(path)
+        write_rows(path, header, with_first_total_corrected(header, rows))
+    landed("two months' files sent again, corrected", [key for path in resent for key in keys_of(path)], list(CHAIN))
 
     runs.append(build_duckdb((*select, "--full-refresh")))
-    comparisons.append(_named(compare(SCHEMA, MODEL), f"{MODEL} (incremental on Spark, full refresh on DuckDB)"))
+    for table in TABLES:
+        comparisons.append(_named(compare(*table), f"{'.'.join(table)} (incremental on Spark, full refresh on DuckDB)"))
     return runs, comparisons
+
+
+def staged_order_keys(settings: Settings) -> set[str]:
+    """The orders DuckDB's staging holds (valid, not superseded), as text."""
+    sql = "select cast(order_id as varchar) from staging.stg_marketplace__orders"
+    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
+        return {key for (key,) in con.execute(sql).fetchall()}
 
 
 def _named(comparison: TableComparison, name: str) -> TableComparison:

@@ -4,9 +4,10 @@
     lines staging no longer has. Staging keeps only lines of valid orders and int_orders_converted
     holds every staged order, so this model holds one row per staged line. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='order_item_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('int_orders_converted')) }}",

@@ -5,9 +5,10 @@
     current month arrives again whole every day while few of its rows change), stamped; afterwards
     it drops the orders staging no longer has. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='order_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{% if is_incremental() and may_hold_keys_no_longer_in(ref('stg_marketplace__orders')) %}"

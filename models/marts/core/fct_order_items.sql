@@ -3,9 +3,10 @@
     of since this model's last run, those fct_orders wrote, and those whose count of lines changed;
     afterwards it drops the lines upstream no longer has. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='order_item_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('int_order_items_enriched'), ref('fct_orders')) }}",

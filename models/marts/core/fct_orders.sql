@@ -3,9 +3,10 @@
     count of lines changed (a line dropped leaves no stamp); afterwards it drops the orders
     upstream no longer has. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='order_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('int_orders_converted'), ref('int_order_items_enriched')) }}",
