@@ -10,9 +10,9 @@ the full builds two files land on both engines, and only these models (and stg_m
 between them) run again after each:
 
 1. a new month's file holding a copy of a staged order under a new key: a partition added to the
-   base model and to the order models (the order has no lines: the line models take in nothing),
-   in those the partitions holding rows the run derived again (superseded) rewritten, every other
-   partition's files left as they were;
+   base model and to the order models (it has no lines: the line models need not change; they
+   do when the orders they read are derived again), in the chain the partitions holding rows the
+   run derived again (superseded) rewritten, every other partition's files left as they were;
 2. the earliest month's file and the new one sent again, each with its first order's total
    corrected: a partition added to each model; the base model's partitions holding rows of those
    files' orders rewritten (those rows turn duplicates); in the chain models, the partitions
@@ -204,7 +204,7 @@ def check_landed_batches(
     # the latest staged order (a copy of a quarantined one would not reach the chain)
     copied = [row for path in files for row in read_rows(path)[1] if row[header.index(KEY)] in staged]
     write_rows(new_file, header, [new_order(header, copied, every_key)])
-    # the new order has no lines: the line models take in nothing
+    # the new order has no lines: only the order models must take it in
     landed("a new month's file landed", [], [t for t, key in CHAIN.items() if key == KEY])
 
     resent = (files[0], new_file)
