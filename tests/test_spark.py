@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -286,3 +288,28 @@ def test_a_chain_run_rewrites_the_partitions_holding_the_keys_it_took_again() ->
     assert superseded_partitions(before, after) == {"_written_at=a": "rewritten", "_written_at=b": "dropped"}
     # a run that wrote nothing supersedes nothing
     assert superseded_partitions(before, before) == {}
+
+
+def test_the_landing_run_copies_the_order_staging_holds_last(tmp_path: Path) -> None:
+    from orchestration.settings import Settings
+    from orchestration.spark.landing_check import latest_staged_order
+
+    settings = Settings.under(tmp_path)
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def staged(*statements: str) -> None:
+        with duckdb.connect(str(settings.warehouse_path)) as con:
+            for statement in statements:
+                con.execute(statement)
+
+    staged(
+        "create schema staging",
+        "create table staging.stg_marketplace__orders (order_id varchar, ordered_at timestamp)",
+        "insert into staging.stg_marketplace__orders values ('7', '2026-03-01 10:00'), ('9', '2026-02-01')",
+    )
+    assert latest_staged_order(settings) == "7"
+    staged("insert into staging.stg_marketplace__orders values ('8', '2026-03-01 10:00')")
+    assert latest_staged_order(settings) == "8"  # a tie in time: the greatest key
+    staged("delete from staging.stg_marketplace__orders")
+    with pytest.raises(SystemExit, match="no order to copy"):
+        latest_staged_order(settings)

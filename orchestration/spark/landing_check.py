@@ -9,15 +9,16 @@ with the rows they hold there; a chain model is partitioned by the run that wrot
 the full builds two files land on both engines, and only these models (and stg_marketplace__orders
 between them) run again after each:
 
-1. a new month's file holding a copy of a staged order under a new key: a partition added to the
-   base model and to the order models (it has no lines: the line models need not change; they
-   do when the orders they read are derived again), in the chain the partitions holding rows the
-   run derived again (superseded) rewritten, every other partition's files left as they were;
+1. a new month's file holding a copy of the latest staged order under a new key: a partition
+   added to the base model and to the order models (it has no lines: the line models need not
+   change), in the chain the partitions holding rows the run derived again (superseded)
+   rewritten, every other partition's files left as they were;
 2. the earliest month's file and the new one sent again, each with its first order's total
    corrected: a partition added to each model; the base model's partitions holding rows of those
    files' orders rewritten (those rows turn duplicates); in the chain models, the partitions
    holding the corrected orders' rows (superseded) rewritten without them, or dropped when they
-   held nothing else (the new order's, written by the first run).
+   held nothing else (the first run's partition of the order models when it holds the copy
+   alone).
 
 After each, Spark's tables must equal DuckDB's, and after both, DuckDB's full refresh.
 """
@@ -198,11 +199,10 @@ def check_landed_batches(
                 missed = ("no partition added: the landing did not reach this model",)
                 comparisons.append(TableComparison(title, (len(after), len(after)), missed))
 
-    staged = staged_order_keys(settings)
+    latest = latest_staged_order(settings)
     header = read_rows(files[-1])[0]
     new_file = folder / next_month_name(files[-1].name)
-    # the latest staged order (a copy of a quarantined one would not reach the chain)
-    copied = [row for path in files for row in read_rows(path)[1] if row[header.index(KEY)] in staged]
+    copied = [row for path in files for row in read_rows(path)[1] if row[header.index(KEY)] == latest]
     write_rows(new_file, header, [new_order(header, copied, every_key)])
     # the new order has no lines: only the order models must take it in
     landed("a new month's file landed", [], [t for t, key in CHAIN.items() if key == KEY])
@@ -219,11 +219,20 @@ def check_landed_batches(
     return runs, comparisons
 
 
-def staged_order_keys(settings: Settings) -> set[str]:
-    """The orders DuckDB's staging holds (valid, not superseded), as text."""
-    sql = "select cast(order_id as varchar) from staging.stg_marketplace__orders"
+def latest_staged_order(settings: Settings) -> str:
+    """The key of the order DuckDB's staging holds last in time (ties: the greatest key). Its copy
+    under a greater key is its student's last order, so the first run need derive no other order
+    again, and the second, correcting the copy, may empty that run's partition. A copy of a
+    quarantined order would not reach the chain at all."""
+    sql = (
+        "select cast(order_id as varchar) from staging.stg_marketplace__orders"
+        " order by ordered_at desc, cast(order_id as varchar) desc limit 1"
+    )
     with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
-        return {key for (key,) in con.execute(sql).fetchall()}
+        found = con.execute(sql).fetchone()
+    if found is None:
+        raise SystemExit("spark-check: staging holds no order to copy")
+    return found[0]
 
 
 def _named(comparison: TableComparison, name: str) -> TableComparison:
