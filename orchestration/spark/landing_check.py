@@ -17,8 +17,7 @@ between them) run again after each:
    corrected: a partition added to each model; the base model's partitions holding rows of those
    files' orders rewritten (those rows turn duplicates); in the chain models, the partitions
    holding the corrected orders' rows (superseded) rewritten without them, or dropped when they
-   held nothing else (the first run's partition of the order models when it holds the copy
-   alone).
+   held nothing else.
 
 After each, Spark's tables must equal DuckDB's, and after both, DuckDB's full refresh.
 """
@@ -220,10 +219,8 @@ def check_landed_batches(
 
 
 def latest_staged_order(settings: Settings) -> str:
-    """The key of the order DuckDB's staging holds last in time (ties: the greatest key). Its copy
-    under a greater key is its student's last order, so the first run need derive no other order
-    again, and the second, correcting the copy, may empty that run's partition. A copy of a
-    quarantined order would not reach the chain at all."""
+    """The key of the order DuckDB's staging holds last in time (ties: the greatest key): the one
+    to copy under a new key (a copy of a quarantined order would not reach the chain at all)."""
     sql = (
         "select cast(order_id as varchar) from staging.stg_marketplace__orders"
         " order by ordered_at desc, cast(order_id as varchar) desc limit 1"
