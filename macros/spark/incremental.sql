@@ -152,22 +152,20 @@
     {%- do run_query('set spark.sql.sources.partitionOverwriteMode = DYNAMIC') -%}
     {{ return(
         'insert overwrite table ' ~ this ~ ' partition (_written_at)\n'
-        ~ rows_going_ctes(upstream, key, upstream_filter, every_column=true)
+        ~ held_rows
         ~ '\nselect ' ~ held_columns() | join(', ') ~ '\nfrom held_rows'
         ~ '\nwhere not goes and _written_at in (' ~ stamps | join(', ') ~ ')'
     ) }}
 {%- endmacro %}
 
-{#- `with ... held_rows`: every held row's `_written_at` (every column with `every_column`) and
-    whether it goes (see above), as SQL. -#}
-{% macro rows_going_ctes(upstream, key, upstream_filter, every_column=false) -%}
+{#- `with ... held_rows`: every held row and whether it goes (see above), as SQL. -#}
+{% macro rows_going_ctes(upstream, key, upstream_filter) -%}
     {{ return(
         'with\n\nnewest as (\n\n    select\n        ' ~ key ~ ',\n        max(_written_at) as newest_written_at'
         ~ '\n    from ' ~ this ~ '\n    group by ' ~ key ~ '\n\n),'
         ~ '\n\nkept as (\n\n    select distinct upstream.' ~ key ~ '\n    from ' ~ upstream ~ ' as upstream'
         ~ '\n    where ' ~ upstream_filter ~ '\n\n),'
-        ~ '\n\nheld_rows as (\n\n    select\n        '
-        ~ ('held.*' if every_column else 'held._written_at') ~ ','
+        ~ '\n\nheld_rows as (\n\n    select\n        held.*,'
         ~ '\n        held._written_at < newest.newest_written_at or kept.' ~ key ~ ' is null as goes'
         ~ '\n    from ' ~ this ~ ' as held\n    inner join newest\n        on held.' ~ key ~ ' = newest.' ~ key
         ~ '\n    left join kept\n        on held.' ~ key ~ ' = kept.' ~ key ~ '\n\n)\n'

@@ -92,7 +92,7 @@ def next_month_name(name: str) -> str:
 def new_order(header: list[str], rows: Sequence[list[str]], every_key: Sequence[str]) -> list[str]:
     """The last row again under the next unused numeric key."""
     if not rows:
-        raise SystemExit("spark-check: the latest orders file has no staged rows to copy")
+        raise SystemExit("spark-check: no row of the staged order to copy in the orders files")
     if not all(key.isdigit() for key in every_key):
         raise SystemExit(f"spark-check: the orders' {KEY} values are not all numbers; cannot pick a new one")
     row = list(rows[-1])
@@ -120,21 +120,10 @@ def expected_changes(before: PartitionFiles, after: PartitionFiles, held: Mappin
     return expected
 
 
-def partitions_holding(spark: Any, table: str, key: str) -> dict[str, str]:
-    """Each row's key (as text) -> the partition folder holding it, of a table one row per key."""
+def partitions_holding(spark: Any, table: str, key: str) -> list[tuple[str, str]]:
+    """(key as text, the partition folder holding its row) of every row of `table`."""
     files = spark.sql(f"select cast({key} as string) as key, input_file_name() as file from {table}").collect()
-    return {row.key: partition_folder(row.file) for row in files}
-
-
-def base_partitions_holding(spark: Any, keys: Sequence[str]) -> set[str]:
-    """The partition folders of the base model holding rows of these orders (any landing's)."""
-    if not keys:
-        return set()
-    listed = ", ".join("'" + key.replace("'", "''") + "'" for key in keys)
-    files = spark.sql(
-        f"select distinct input_file_name() as file from {SCHEMA}.{MODEL} where {KEY} in ({listed})"
-    ).collect()
-    return {partition_folder(row.file) for row in files}
+    return [(row.key, partition_folder(row.file)) for row in files]
 
 
 def superseded_partitions(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
@@ -181,13 +170,16 @@ def check_landed_batches(
 
     def landed(what: str, resent_keys: Sequence[str], reaching: Sequence[tuple[str, str]]) -> None:
         before = {table: partition_files(location) for table, location in locations.items()}
-        keys_before = {table: partitions_holding(spark, ".".join(table), key) for table, key in CHAIN.items()}
+        keys_before = {table: dict(partitions_holding(spark, ".".join(table), key)) for table, key in CHAIN.items()}
         # the base model keeps a re-sent order's old rows (flagged duplicates): rewritten, never dropped
-        held = {(SCHEMA, MODEL): dict.fromkeys(base_partitions_holding(spark, resent_keys), "rewritten")}
+        base = partitions_holding(spark, f"{SCHEMA}.{MODEL}", KEY)
+        resent = set(resent_keys)
+        held = {(SCHEMA, MODEL): {folder: "rewritten" for key, folder in base if key in resent}}
         land_and_export()
         runs.extend([build_duckdb(select), build_spark(select)])
         for table, key in CHAIN.items():
-            held[table] = superseded_partitions(keys_before[table], partitions_holding(spark, ".".join(table), key))
+            after_keys = dict(partitions_holding(spark, ".".join(table), key))
+            held[table] = superseded_partitions(keys_before[table], after_keys)
         for table, location in locations.items():
             after, name = partition_files(location), ".".join(table)
             title = f"{name}: partitions written on Spark ({what})"
