@@ -221,36 +221,61 @@ def test_the_partition_run_changes_moves_and_stamps_the_sessions_of_its_days() -
     ]
 
 
-def test_the_landing_run_adds_a_new_order_under_the_next_key_in_the_next_months_file() -> None:
-    from orchestration.spark.landing_check import new_order, next_month_name
+def test_the_landing_run_copies_a_row_under_a_new_key_into_the_next_months_file() -> None:
+    from orchestration.spark.landing_check import LANDED, new_key, new_row, next_month_name
 
+    orders, sessions = LANDED[0], LANDED[-1]
     header = ["order_id", "student_id", "order_total"]
-    row = new_order(header, [["7", "3", "50.00"], ["9", "4", "20.00"]], ["1", "12", "9", "7"])
-    assert row == ["13", "4", "20.00"]
-    assert next_month_name("orders_2026-03.csv") == "orders_2026-04.csv"
-    assert next_month_name("orders_2026-12.csv") == "orders_2027-01.csv"
-    with pytest.raises(SystemExit, match="not all numbers"):
-        new_order(header, [["a7", "3", "50.00"]], ["a7"])
+    assert new_row(header, ["9", "4", "20.00"], ["1", "12", "9", "7"], "order_id") == ["13", "4", "20.00"]
+    assert next_month_name("orders_2026-03.csv", orders) == "orders_2026-04.csv"
+    assert next_month_name("orders_2026-12.csv", orders) == "orders_2027-01.csv"
+    assert next_month_name("sessions_2026-03.csv", sessions) == "sessions_2026-04.csv"
+    with pytest.raises(ValueError, match="not a monthly sessions file name"):
+        next_month_name("orders_2026-03.csv", sessions)
+    # text keys (hex ids, prefixed ids): the copied key with a suffix no row has
+    assert new_key("ev_0a", ["ev_01", "ev_0a"]) == "ev_0a-copy1"
+    assert new_key("ev_0a", ["ev_0a", "ev_0a-copy1"]) == "ev_0a-copy2"
 
 
-def test_the_landing_run_reads_an_orders_files_keys_by_its_header(tmp_path) -> None:
-    from orchestration.spark.landing_check import keys_of, write_rows
+def test_the_landing_run_reads_a_files_keys_by_its_header(tmp_path) -> None:
+    from orchestration.spark.landing_check import LANDED, keys_of, write_rows
 
+    orders = LANDED[0]
     path = tmp_path / "orders_2026-01.csv"
     write_rows(path, ["student_id", "order_total", "order_id"], [["3", "1.00", "7"], ["4", "2.00", "9"]])
-    assert keys_of(path) == ["7", "9"]
+    assert keys_of(path, orders) == ["7", "9"]
     path.write_text("student_id,total\n3,1.00\n")
     with pytest.raises(SystemExit, match="no column 'order_id'"):
-        keys_of(path)
+        keys_of(path, orders)
 
 
-def test_the_landing_run_corrects_only_the_first_orders_total() -> None:
-    from orchestration.spark.landing_check import with_first_total_corrected
+def test_the_landing_run_moves_only_the_first_value_by_one_within_the_contracts_bounds() -> None:
+    from orchestration.contracts import Column
+    from orchestration.spark.landing_check import with_first_value_corrected
 
-    header = ["order_id", "order_total"]
+    money = Column("order_total", "decimal", "", max_value=100_000)
     rows = [["1", "50.00"], ["2", "103.50"]]
-    assert with_first_total_corrected(header, rows) == [["1", "51.00"], ["2", "103.50"]]
+    assert with_first_value_corrected(["order_id", "order_total"], rows, money) == [["1", "51.00"], ["2", "103.50"]]
     assert rows[0] == ["1", "50.00"]  # the rows read are left as they were
+    percent = Column("progress_pct", "double", "", max_value=100)
+    # one more would pass the maximum: one less
+    assert with_first_value_corrected(["id", "progress_pct"], [["1", "100"]], percent) == [["1", "99.00"]]
+    seconds = Column("video_seconds_watched", "integer", "", max_value=36_000)
+    # the first row with a value, as an integer
+    assert with_first_value_corrected(["id", "video_seconds_watched"], [["1", ""], ["2", "600"]], seconds) == [
+        ["1", ""],
+        ["2", "601"],
+    ]
+    with pytest.raises(SystemExit, match="no row with a video_seconds_watched"):
+        with_first_value_corrected(["id", "video_seconds_watched"], [["1", " "]], seconds)
+
+
+def test_every_landed_entitys_columns_are_in_its_contract() -> None:
+    from orchestration.spark.landing_check import LANDED
+
+    for landed in LANDED:
+        assert landed.column(landed.corrected).type in {"integer", "decimal", "double"}, landed.name
+        assert landed.column(landed.key).required, landed.name
 
 
 def test_a_landing_expects_one_new_partition_and_the_rewrites_it_names() -> None:
@@ -290,9 +315,9 @@ def test_a_chain_run_rewrites_the_partitions_holding_the_keys_it_took_again() ->
     assert superseded_partitions(before, before) == {}
 
 
-def test_the_landing_run_copies_the_order_staging_holds_last(tmp_path: Path) -> None:
+def test_the_landing_run_copies_the_row_staging_holds_last(tmp_path: Path) -> None:
     from orchestration.settings import Settings
-    from orchestration.spark.landing_check import latest_staged_order
+    from orchestration.spark.landing_check import LANDED, latest_staged
 
     settings = Settings.under(tmp_path)
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
@@ -307,9 +332,10 @@ def test_the_landing_run_copies_the_order_staging_holds_last(tmp_path: Path) -> 
         "create table staging.stg_marketplace__orders (order_id varchar, ordered_at timestamp)",
         "insert into staging.stg_marketplace__orders values ('7', '2026-03-01 10:00'), ('9', '2026-02-01')",
     )
-    assert latest_staged_order(settings) == "7"
+    orders = LANDED[0]
+    assert latest_staged(settings, orders) == "7"
     staged("insert into staging.stg_marketplace__orders values ('8', '2026-03-01 10:00')")
-    assert latest_staged_order(settings) == "8"  # a tie in time: the greatest key
+    assert latest_staged(settings, orders) == "8"  # a tie in time: the greatest key
     staged("delete from staging.stg_marketplace__orders")
-    with pytest.raises(SystemExit, match="no order to copy"):
-        latest_staged_order(settings)
+    with pytest.raises(SystemExit, match="no row of orders to copy"):
+        latest_staged(settings, orders)

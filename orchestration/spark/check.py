@@ -13,9 +13,11 @@ Per dataset, under `--workdir` (default data/spark-check):
 6. a model incremental by partition run again after its input changed, on both engines
    (orchestration/spark/partition_check.py): equal results, and on Spark only the partitions of
    the days touched rewritten;
-7. a base model (incremental by key, on Spark partitioned by landing run) run again after two
-   more files land on both engines (orchestration/spark/landing_check.py): equal results, and on
-   Spark a new partition per landing, the partitions holding re-sent rows rewritten, no other.
+7. four entities' base models (incremental by key, on Spark partitioned by landing run) and the
+   chains after them (on Spark partitioned by the run that wrote a row) run again after new and
+   re-sent files land on both engines, twice (orchestration/spark/landing_check.py): equal
+   results, and on Spark a new partition per model and landing, the partitions holding re-sent
+   or superseded rows rewritten, no other.
 
 Datasets: `golden` (tests/golden/landing, the hand-computed one), `small` (the generator at
 scale 0.01, the test suite's small dataset) and, for measuring, `scale-<scale>` (e.g. scale-0.25).
@@ -321,7 +323,7 @@ def format_report(report: DatasetReport) -> str:
     equal = [t for t in report.tables if t.equal]
     lines.append(
         f"   {len(equal)} of {len(report.tables)} tables equal "
-        f"(the {COMPARED_SCHEMA} schema, the snapshot, the partition run, the base model's landings)"
+        f"(the {COMPARED_SCHEMA} schema, the snapshot, the partition run, the landings)"
     )
     for table in report.tables:
         if not table.equal:

@@ -4,9 +4,10 @@
     run derives every enrollment and writes only those whose row differs from the one it holds,
     stamped for fct_enrollments; afterwards it drops the enrollments staging no longer has. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='enrollment_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{% if is_incremental() and may_hold_keys_no_longer_in(ref('stg_learning__enrollments')) %}"

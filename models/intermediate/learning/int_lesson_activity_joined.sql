@@ -4,9 +4,10 @@
     has. Staging keeps only events whose lesson and enrollment are valid, so every staged event
     has both and this model holds exactly one row per staged event. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='event_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('stg_learning__lesson_activity')) }}",

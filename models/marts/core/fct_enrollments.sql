@@ -3,9 +3,10 @@
     cohort windows differ from the ones held; afterwards it drops the enrollments upstream no
     longer has. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='enrollment_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('int_enrollments_progress')) }}",

@@ -2,9 +2,10 @@
     the events int_lesson_activity_joined wrote since its last run; afterwards it drops the events
     upstream no longer has. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='event_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('int_lesson_activity_joined')) }}",

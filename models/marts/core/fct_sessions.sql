@@ -3,9 +3,10 @@
     staging's stamp), those whose tracking code now names another campaign, and those whose orders
     changed; afterwards it drops the sessions upstream no longer has. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='session_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('int_sessions_attributed')) }}",
