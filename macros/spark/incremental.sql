@@ -4,8 +4,9 @@
     rows: a run overwrites the partitions its SQL writes (dbt-spark's insert_overwrite with dynamic
     partition overwrite, which may read the table it writes) and a post-hook drops the partitions
     no upstream row belongs to any more. A model incremental by key that Spark keeps partitioned
-    (the base models, by landing run) completes the partitions it writes with the rows it holds
-    there (`select_completing_partitions`). -#}
+    completes the partitions it writes with the rows it holds there (the base models, by landing
+    run: `select_completing_partitions`) or adds a partition per run and prunes the rows it
+    superseded (the chains, by `_written_at`: `delete_keys_no_longer_in`). -#}
 
 {% macro spark__incremental_materialization(by_partition) -%}
     {{ return('incremental' if by_partition else 'table') }}
