@@ -121,7 +121,7 @@ TABLES = (*(landed.base for landed in LANDED), *CHAIN)
 # the tables between the base models and the chain (stg_ of the big streams and
 # int_sessions_attributed are views over their inputs)
 BETWEEN = ("stg_marketplace__orders", "stg_learning__enrollments", "int_enrollment_module_progress")
-SELECTED = (*(name for _, name in TABLES[: len(LANDED)]), *BETWEEN, *(name for _, name in CHAIN))
+SELECTED = (*(landed.base[1] for landed in LANDED), *BETWEEN, *(name for _, name in CHAIN))
 
 
 def read_rows(path: Path, landed: LandedEntity) -> tuple[list[str], list[list[str]]]:
