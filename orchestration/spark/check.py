@@ -110,6 +110,9 @@ def spark_environment(root: Path) -> dict[str, str]:
         # the comparison reads each marts table whole through Arrow (fct_sessions at scale 0.25:
         # 1.1 GB, over Spark's default 1g)
         "SPARK_DRIVER_MAX_RESULT_SIZE": "0",
+        # two incremental base models planned at once hold their inlined plans in the driver's
+        # heap: at the profile's 2g, pages failed to allocate and each took 80-120 s
+        "SPARK_DRIVER_MEMORY": os.environ.get("SPARK_DRIVER_MEMORY", "4g"),
     }
 
 
