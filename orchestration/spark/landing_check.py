@@ -71,10 +71,7 @@ class LandedEntity:
         return re.compile(rf"{self.name}_(\d{{4}})-(\d{{2}})\.csv")
 
     def column(self, name: str) -> Column:
-        for column in entity(self.name).columns:
-            if column.name == name:
-                return column
-        raise KeyError(f"{self.name} has no column {name!r} in its contract")
+        return entity(self.name).column(name)
 
 
 LANDED = (
@@ -131,11 +128,6 @@ def read_rows(path: Path, landed: LandedEntity) -> tuple[list[str], list[list[st
         if column not in header:
             raise SystemExit(f"spark-check: {path} has no column {column!r}")
     return header, rows
-
-
-def keys_of(path: Path, landed: LandedEntity) -> list[str]:
-    header, rows = read_rows(path, landed)
-    return [row[header.index(landed.key)] for row in rows]
 
 
 def write_rows(path: Path, header: list[str], rows: Sequence[list[str]]) -> None:
@@ -244,12 +236,14 @@ def land_copies(settings: Settings) -> dict[Table, set[str]]:
     for landed in LANDED:
         folder = settings.landing_dir / landed.source / landed.name
         files = month_files(folder, landed)
-        every_key = [key for path in files for key in keys_of(path, landed)]
         latest = latest_staged(settings, landed)
+        every_key: list[str] = []
         copied: list[tuple[list[str], list[str]]] = []
         for path in files:
             header, rows = read_rows(path, landed)
-            copied.extend((header, row) for row in rows if row[header.index(landed.key)] == latest)
+            keys = [row[header.index(landed.key)] for row in rows]
+            every_key.extend(keys)
+            copied.extend((header, row) for key, row in zip(keys, rows, strict=True) if key == latest)
         if not copied:
             raise SystemExit(f"spark-check: no row of {landed.key} {latest!r} (staged last) in the files in {folder}")
         header, row = copied[-1]
