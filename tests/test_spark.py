@@ -340,3 +340,58 @@ def test_the_landing_run_copies_the_row_staging_holds_last(tmp_path: Path) -> No
     staged("delete from staging.stg_marketplace__orders")
     with pytest.raises(SystemExit, match="no row of orders to copy"):
         latest_staged(settings, orders)
+
+
+def test_the_late_parent_is_the_student_a_session_references() -> None:
+    from orchestration.spark.landing_check import LATE_PARENT, SELECTED, TABLES
+
+    assert LATE_PARENT.parent.name == "students"
+    assert LATE_PARENT.parent_base == ("staging", "base_marketplace__students")
+    assert {LATE_PARENT.parent_base, LATE_PARENT.quarantine} <= set(TABLES)
+    assert {LATE_PARENT.parent_base[1], LATE_PARENT.quarantine[1]} <= set(SELECTED)
+
+
+def test_the_late_parents_snapshot_is_named_a_day_after_the_latest() -> None:
+    from orchestration.contracts import entity
+    from orchestration.spark.landing_check import next_snapshot_name
+
+    students = entity("students")
+    names = ["students_2026-03-31.csv", "students_2026-02-28.csv", "notes.txt"]
+    assert next_snapshot_name(names, students) == "students_2026-04-01.csv"
+    with pytest.raises(SystemExit, match="no students snapshot files"):
+        next_snapshot_name(["students.csv"], students)
+
+
+def test_a_parents_landing_takes_its_children_out_of_the_quarantines_partitions() -> None:
+    from orchestration.spark.landing_check import relinked_partitions
+
+    held = [("7", "_loaded_at=a"), ("7", "_loaded_at=b"), ("9", "_loaded_at=b"), ("9", "_loaded_at=c")]
+    # student 7 lands: a held only its sessions, b others too; c was rewritten by the base model
+    assert relinked_partitions(held, "7", {"_loaded_at=c"}) == {
+        "_loaded_at=a": "dropped",
+        "_loaded_at=b": "rewritten",
+        "_loaded_at=c": "rewritten",
+    }
+    # no parent landed: only what the base model rewrote
+    assert relinked_partitions(held, None, {"_loaded_at=a"}) == {"_loaded_at=a": "rewritten"}
+
+
+def test_the_late_parent_lands_under_the_key_the_orphan_was_given(tmp_path: Path) -> None:
+    from orchestration.settings import Settings
+    from orchestration.spark.landing_check import land_late_parent, parent_key_to_come
+
+    settings = Settings.under(tmp_path)
+    folder = settings.landing_dir / "marketplace" / "students"
+    folder.mkdir(parents=True)
+    (folder / "students_2026-03-31.csv").write_text("student_id,country_code\n4,US\n6,DE\n5,FR\n")
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute("create schema staging")
+        con.execute("create table staging.stg_marketplace__students (student_id varchar)")
+        con.execute("insert into staging.stg_marketplace__students values ('4'), ('6')")
+
+    assert parent_key_to_come(settings) == "7"
+    land_late_parent(settings)
+    landed = (folder / "students_2026-04-01.csv").read_text()
+    assert landed == "student_id,country_code\n7,DE\n"  # staged 6's row under the key to come
+    assert parent_key_to_come(settings) == "8"

@@ -103,6 +103,13 @@
     {{ return('alter table ' ~ this ~ ' drop if exists ' ~ partitions | join(', ')) }}
 {%- endmacro %}
 
+{#- A quarantine model is partitioned by landing run like its base model, and a run rewrites the
+    partitions it writes whole: what is left to drop are the partitions no quarantined row of
+    `base` belongs to any more. -#}
+{% macro spark__delete_rows_no_longer_quarantined(base) -%}
+    {{ return(delete_keys_no_longer_grouped_in('_loaded_at', [(base, '_loaded_at', is_quarantined_row())])) }}
+{%- endmacro %}
+
 {#- A chain model (incremental by key; delete+insert on DuckDB) is partitioned by `_written_at` on
     Spark: every row a run writes carries the run's stamp, so a run adds one partition, and rows it
     derives again stay behind in older partitions until this post-hook prunes them. So every

@@ -11,8 +11,14 @@
 {%- endmacro %}
 
 {#- A post-hook of an incremental quarantine model: drop the rows held whose row in `base` is no
-    longer quarantined (or gone). Only the quarantined rows of `base` are read. -#}
+    longer quarantined (or gone). Only the quarantined rows of `base` are read. On Spark, where the
+    model is partitioned by landing run and a run rewrites the partitions it writes whole, the
+    partitions left without a quarantined row of `base` are dropped. -#}
 {% macro delete_rows_no_longer_quarantined(base) -%}
+    {{ return(adapter.dispatch('delete_rows_no_longer_quarantined', 'elearning_kpi')(base)) }}
+{%- endmacro %}
+
+{% macro default__delete_rows_no_longer_quarantined(base) -%}
 delete from {{ this }} as held
 where
     not exists (

@@ -71,6 +71,16 @@
     {{ return(later_than(column, last_watermark())) }}
 {%- endmacro %}
 
+{#- A filter on the input rows of the partitions (`partition_column` values of `relation`) that
+    hold rows written since this model's last run: where a run rewrites whole partitions, every row
+    of a partition it writes. -#}
+{% macro in_partitions_written_since_last_run(relation, partition_column) -%}
+    {{ return(
+        partition_column ~ ' in (select ' ~ partition_column ~ ' from ' ~ relation
+        ~ ' where ' ~ written_since_last_run() ~ ')'
+    ) }}
+{%- endmacro %}
+
 {#- The window a backfill names with the vars `rederive_from` and `rederive_to` (ISO dates or
     timestamps, UTC; from inclusive, to exclusive), as two SQL timestamps; none when neither is set.
     Dagster passes a partition's window this way. A half-set, malformed or empty window is an error,

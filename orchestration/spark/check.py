@@ -17,7 +17,9 @@ Per dataset, under `--workdir` (default data/spark-check):
    chains after them (on Spark partitioned by the run that wrote a row) run again after new and
    re-sent files land on both engines, twice (orchestration/spark/landing_check.py): equal
    results, and on Spark a new partition per model and landing, the partitions holding re-sent
-   or superseded rows rewritten, no other.
+   or superseded rows rewritten, no other; with them the sessions' quarantine (partitioned by
+   landing run), which an orphan session enters with the first landing and leaves with the second,
+   which brings its student.
 
 Datasets: `golden` (tests/golden/landing, the hand-computed one), `small` (the generator at
 scale 0.01, the test suite's small dataset) and, for measuring, `scale-<scale>` (e.g. scale-0.25).

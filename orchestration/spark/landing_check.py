@@ -19,6 +19,11 @@ twice, and only these models run again after each (`SELECTED`):
    partitions holding the corrected rows (superseded) rewritten without them, or dropped when they
    held nothing else.
 
+The first landing's session file also holds a session of a student no file has yet (an orphan:
+quarantined, a partition added to the quarantine model); the second lands that student, and the
+session turns valid: the quarantine partition holding it is rewritten without it, or dropped when it
+held nothing else.
+
 After each, Spark's tables must equal DuckDB's, and after both, DuckDB's full refresh.
 """
 
@@ -28,11 +33,12 @@ import csv
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from orchestration.contracts import Column, entity
+from orchestration.contracts import Column, Entity, entity
 from orchestration.duckdb_connect import connect
 from orchestration.settings import Settings
 from orchestration.spark.compare import TableComparison
@@ -114,11 +120,46 @@ LANDED = (
     ),
 )
 CHAIN: dict[Table, str] = {table: key for landed in LANDED for table, key in landed.chain.items()}
-TABLES = (*(landed.base for landed in LANDED), *CHAIN)
+
+
+@dataclass(frozen=True)
+class LateParent:
+    """A reference of a landed entity whose parent row lands one landing after the row: the first
+    landing's file holds a copy of the entity's row pointing to a parent key no file has yet."""
+
+    child: LandedEntity
+    column: str  # the child's reference to the parent
+    quarantine: Table  # the child's quarantine model
+
+    @property
+    def parent(self) -> Entity:
+        references = self.child.column(self.column).references
+        if references is None:
+            raise ValueError(f"{self.child.name}.{self.column} references no entity")
+        return entity(references.split(".")[0])
+
+    @property
+    def parent_base(self) -> Table:
+        return ("staging", f"base_{self.parent.source}__{self.parent.name}")
+
+
+# a session of a student who lands a landing later
+LATE_PARENT = LateParent(
+    next(landed for landed in LANDED if landed.name == "sessions"),
+    "userId",
+    ("staging", "quarantine_web_analytics__sessions"),
+)
+TABLES = (*(landed.base for landed in LANDED), *CHAIN, LATE_PARENT.parent_base, LATE_PARENT.quarantine)
 # the tables between the base models and the chain (stg_ of the big streams and
-# int_sessions_attributed are views over their inputs)
-BETWEEN = ("stg_marketplace__orders", "stg_learning__enrollments", "int_enrollment_module_progress")
-SELECTED = (*(landed.base[1] for landed in LANDED), *BETWEEN, *(name for _, name in CHAIN))
+# int_sessions_attributed are views over their inputs), and the late parent's staged table (its
+# tests hold it to the base model's count)
+BETWEEN = (
+    "stg_marketplace__orders",
+    "stg_learning__enrollments",
+    "int_enrollment_module_progress",
+    f"stg_{LATE_PARENT.parent.source}__{LATE_PARENT.parent.name}",
+)
+SELECTED = (*(table[1] for table in TABLES), *BETWEEN)
 
 
 def read_rows(path: Path, landed: LandedEntity) -> tuple[list[str], list[list[str]]]:
@@ -169,6 +210,15 @@ def new_row(header: list[str], row: Sequence[str], every_key: Sequence[str], key
     copy = list(row)
     copy[header.index(key)] = new_key(row[header.index(key)], every_key)
     return copy
+
+
+def next_snapshot_name(names: Sequence[str], parent: Entity) -> str:
+    """The name of a snapshot file of `parent` a day after the latest of `names`."""
+    pattern = re.compile(rf"{parent.name}_(\d{{4}}-\d{{2}}-\d{{2}})\.csv")
+    days = [date.fromisoformat(found.group(1)) for name in names if (found := pattern.fullmatch(name))]
+    if not days:
+        raise SystemExit(f"spark-check: no {parent.name} snapshot files named {parent.name}_YYYY-MM-DD.csv")
+    return f"{parent.name}_{(max(days) + timedelta(days=1)).isoformat()}.csv"
 
 
 def moved_by_one(value: str, column: Column) -> str:
@@ -224,6 +274,20 @@ def superseded_partitions(before: Mapping[str, str], after: Mapping[str, str]) -
     }
 
 
+def relinked_partitions(
+    before: Sequence[tuple[str, str]], parent_key: str | None, rewritten: set[str]
+) -> dict[str, str]:
+    """What a landing does to the quarantine's partitions, from each held row's parent key and
+    partition: the partitions its base model rewrote (`rewritten`, folders) are written again; where
+    the landing brought the parent `parent_key`, the partitions holding its children lose them
+    (`dropped` when they held nothing else)."""
+    changes = {folder: "rewritten" for _, folder in before if folder in rewritten}
+    for folder in {folder for key, folder in before if parent_key is not None and key == parent_key}:
+        others = [key for key, held in before if held == folder and key != parent_key]
+        changes[folder] = "rewritten" if others else "dropped"
+    return changes
+
+
 def partition_folder(file_url: str) -> str:
     """The partition folder of a data file as `input_file_name()` gives it: a URL, whose folder
     name is percent-encoded once more than on disk (`:` is `%3A` on disk, `%253A` in the URL)."""
@@ -247,9 +311,46 @@ def land_copies(settings: Settings) -> dict[Table, set[str]]:
         if not copied:
             raise SystemExit(f"spark-check: no row of {landed.key} {latest!r} (staged last) in the files in {folder}")
         header, row = copied[-1]
-        new_file = folder / next_month_name(files[-1].name, landed)
-        write_rows(new_file, header, [new_row(header, row, every_key, landed.key)])
-    return {landed.base: set() for landed in LANDED}
+        rows = [new_row(header, row, every_key, landed.key)]
+        if landed == LATE_PARENT.child:
+            orphan = new_row(header, row, [*every_key, rows[0][header.index(landed.key)]], landed.key)
+            orphan[header.index(LATE_PARENT.column)] = parent_key_to_come(settings)
+            rows.append(orphan)
+        write_rows(folder / next_month_name(files[-1].name, landed), header, rows)
+    return {table: set() for table in (*(landed.base for landed in LANDED), LATE_PARENT.parent_base)}
+
+
+def parent_key_to_come(settings: Settings) -> str:
+    """A key of the late parent no file has: the same until the parent lands."""
+    parent = LATE_PARENT.parent
+    (key,) = parent.key
+    every_key = [row[key] for row in _parent_rows(settings)]
+    return new_key(latest_staged_key(settings, parent), every_key)
+
+
+def land_late_parent(settings: Settings) -> None:
+    """The late parent's snapshot file: a copy of a staged parent row under the key to come."""
+    parent = LATE_PARENT.parent
+    (key,) = parent.key
+    folder = settings.landing_dir / parent.source / parent.name
+    rows = _parent_rows(settings)
+    copied = latest_staged_key(settings, parent)
+    found = [row for row in rows if row[key] == copied]
+    if not found:
+        raise SystemExit(f"spark-check: no row of {parent.name} {copied!r} (staged) in the files in {folder}")
+    row = {**found[-1], key: parent_key_to_come(settings)}
+    header = list(row)
+    names = [path.name for path in folder.glob("*.csv")]
+    write_rows(folder / next_snapshot_name(names, parent), header, [[row[name] for name in header]])
+
+
+def _parent_rows(settings: Settings) -> list[dict[str, str]]:
+    parent = LATE_PARENT.parent
+    rows: list[dict[str, str]] = []
+    for path in sorted((settings.landing_dir / parent.source / parent.name).glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows.extend(csv.DictReader(handle))
+    return rows
 
 
 def land_corrections(settings: Settings) -> dict[Table, set[str]]:
@@ -263,7 +364,8 @@ def land_corrections(settings: Settings) -> dict[Table, set[str]]:
             header, rows = read_rows(path, landed)
             write_rows(path, header, with_first_value_corrected(header, rows, landed.column(landed.corrected)))
             resent.setdefault(landed.base, set()).update(row[header.index(landed.key)] for row in rows)
-    return resent
+    land_late_parent(settings)
+    return {**resent, LATE_PARENT.parent_base: set()}
 
 
 def check_landed_batches(
@@ -289,12 +391,21 @@ def check_landed_batches(
         before = {table: partition_files(location) for table, location in locations.items()}
         keys_before = {table: dict(keys_in_partitions(table, key)) for table, key in CHAIN.items()}
         base_rows = {item.base: keys_in_partitions(item.base, item.key) for item in LANDED}
+        base_rows[LATE_PARENT.parent_base] = []
+        quarantined = keys_in_partitions(LATE_PARENT.quarantine, LATE_PARENT.column)
+        parent_key = parent_key_to_come(settings)
         resent = write_files(settings)
         # a base model keeps a re-sent row's old version (flagged a duplicate): rewritten, never dropped
         held = {
             base: {folder: "rewritten" for key, folder in rows if key in resent[base]}
             for base, rows in base_rows.items()
         }
+        # the partitions of the quarantine its base model rewrote: whole again; the parent's landing
+        # takes its children out
+        (parent_column,) = LATE_PARENT.parent.key
+        landed_parent = parent_key if parent_key in {row[parent_column] for row in _parent_rows(settings)} else None
+        rewritten = set(held[LATE_PARENT.child.base])
+        held[LATE_PARENT.quarantine] = relinked_partitions(quarantined, landed_parent, rewritten)
         land_and_export()
         runs.extend([build_duckdb(select), build_spark(select)])
         for table, key in CHAIN.items():
@@ -311,8 +422,11 @@ def check_landed_batches(
 
     # a copy reaches the models keyed like its entity (an order's copy has no lines)
     copies_reach = [table for item in LANDED for table, key in item.chain.items() if key == item.staged_key]
-    landed("a new month's file landed", land_copies, [*(item.base for item in LANDED), *copies_reach])
-    landed("two months' files sent again, corrected", land_corrections, list(TABLES))
+    first_reach = [*(item.base for item in LANDED), *copies_reach, LATE_PARENT.quarantine]
+    landed("a new month's file landed", land_copies, first_reach)
+    # the second takes the orphan out of the quarantine: no partition need be added there
+    landed("two months' files sent again, corrected", land_corrections,
+           [table for table in TABLES if table != LATE_PARENT.quarantine])
 
     runs.append(build_duckdb((*select, "--full-refresh")))
     for table in TABLES:
@@ -329,6 +443,17 @@ def latest_staged(settings: Settings, landed: LandedEntity) -> str:
         found = con.execute(sql).fetchone()
     if found is None:
         raise SystemExit(f"spark-check: staging holds no row of {landed.name} to copy")
+    return found[0]
+
+
+def latest_staged_key(settings: Settings, parent: Entity) -> str:
+    """The greatest key staging holds of `parent` (its staged row is a valid one to copy)."""
+    (key,) = parent.key
+    sql = f"select cast({key} as varchar) from staging.stg_{parent.source}__{parent.name} order by 1 desc limit 1"
+    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
+        found = con.execute(sql).fetchone()
+    if found is None:
+        raise SystemExit(f"spark-check: staging holds no row of {parent.name} to copy")
     return found[0]
 
 
