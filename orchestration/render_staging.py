@@ -708,11 +708,37 @@ def _fingerprinted(columns: tuple[SourceColumn, ...], source_cte: str) -> list[s
     )
 
 
+def _keys_shared(entity: Entity) -> list[str]:
+    keys = [ident(k) for k in entity.key]
+    select = ["select " + keys[0]] if len(keys) == 1 else ["select", *indent(with_commas([[k] for k in keys]))]
+    return cte(
+        "keys_shared",
+        [*select, "from fingerprinted", "where _dq_reason is null", "group by " + ", ".join(keys)]
+        + ["having count(*) > 1"],
+        "the business keys more than one valid row brings: only their rows are ranked (most keys come "
+        "once, and sorting every row by key was the costliest step of a full build)",
+    )
+
+
 def _ranked(entity: Entity) -> list[str]:
     partition = ", ".join(ident(k) for k in entity.key)
+    matches = [f"keys_shared.{ident(k)} = fingerprinted.{ident(k)}" for k in entity.key]
+    shared = ["select 1", "from keys_shared", "where " + matches[0], *(f"    and {m}" for m in matches[1:])]
     return cte(
         "ranked",
         [
+            "select",
+            "    *,",
+            "    false as _is_duplicate,",
+            "    _source_file as _kept_file,",
+            "    _loaded_at as _kept_loaded_at,",
+            "    _fingerprint as _kept_fingerprint",
+            "from fingerprinted",
+            "where",
+            "    not exists (",
+            *indent(shared, 2),
+            "    )",
+            "union all",
             "select",
             "    *,",
             "    _dq_reason is null and row_number() over key_order > 1 as _is_duplicate,",
@@ -720,6 +746,10 @@ def _ranked(entity: Entity) -> list[str]:
             "    first_value(_loaded_at) over key_order as _kept_loaded_at,",
             "    first_value(_fingerprint) over key_order as _kept_fingerprint",
             "from fingerprinted",
+            "where",
+            "    exists (",
+            *indent(shared, 2),
+            "    )",
             "window key_order as (",
             f"    partition by {partition}",
             "    order by",
@@ -732,8 +762,9 @@ def _ranked(entity: Entity) -> list[str]:
         ],
         "among valid rows of a business key the newest load wins (a redelivered file corrects the "
         "earlier one; within one landing run the file landed later, i.e. later in path order), "
-        "within one batch the first row of the file; invalid rows are never duplicates. Valid rows "
-        "sort first, so the winner is row 1 (cheaper on 10M rows than partitioning by validity too)",
+        "within one batch the first row of the file; invalid rows are never duplicates. A key one "
+        "valid row brings keeps it; the others' rows are ranked, valid rows first, so the winner is "
+        "row 1 (cheaper on 10M rows than partitioning by validity too)",
     )
 
 
@@ -803,7 +834,7 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
             "    _batch_id,",
             "    _dq_reason,",
             f"    {_business_time(entity)} as business_time",
-            "from duplicates_flagged",
+            "from fingerprinted",
         ]
         + [
             "{% if is_incremental() %}",
@@ -859,7 +890,7 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
     )
     derived = cte(
         "derived_batches",
-        ["select distinct _batch_id", "from duplicates_flagged"],
+        ["select distinct _batch_id", "from fingerprinted"],
         "the batches this run derives rows of",
     )
     return [incremental_ctes([derived]), times, newest, watermarks, flagged]
@@ -1125,14 +1156,14 @@ def _rank_input(columns: tuple[SourceColumn, ...]) -> list[str]:
 def _not_derived_again(held: str, also: list[str] | None = None) -> list[str]:
     """Join and filter keeping the held rows this run does not derive again (and `also` holds)."""
     join = [
-        "left join duplicates_flagged",
+        "left join fingerprinted",
         "    on",
-        f"        {held}._batch_id = duplicates_flagged._batch_id",
-        f"        and {held}._row_number = duplicates_flagged._row_number",
+        f"        {held}._batch_id = fingerprinted._batch_id",
+        f"        and {held}._row_number = fingerprinted._row_number",
     ]
     if not also:
-        return [*join, "where duplicates_flagged._batch_id is null"]
-    return [*join, "where", "    duplicates_flagged._batch_id is null", *indent(["and " + also[0], *also[1:]])]
+        return [*join, "where fingerprinted._batch_id is null"]
+    return [*join, "where", "    fingerprinted._batch_id is null", *indent(["and " + also[0], *also[1:]])]
 
 
 def _restated(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[list[str]]:
@@ -1198,7 +1229,7 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
         checked_from = "joined"
     ctes += [_column_rules_checked(columns, checked_from), _validated(entity, columns)]
     ctes += [incremental_ctes(_stored_of_derived_keys(entity, columns)), _rank_input(columns)]
-    ctes += [_fingerprinted(columns, "rank_input"), _ranked(entity)]
+    ctes += [_fingerprinted(columns, "rank_input"), _keys_shared(entity), _ranked(entity)]
     ctes.append(_duplicates_flagged())
     if entity.partitioned_by:
         ctes += _late_arrival_ctes(entity)

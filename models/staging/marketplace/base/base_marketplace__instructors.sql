@@ -240,12 +240,39 @@ fingerprinted as (
 
 ),
 
+-- the business keys more than one valid row brings: only their rows are ranked (most keys come
+-- once, and sorting every row by key was the costliest step of a full build)
+keys_shared as (
+
+    select instructor_id
+    from fingerprinted
+    where _dq_reason is null
+    group by instructor_id
+    having count(*) > 1
+
+),
+
 -- among valid rows of a business key the newest load wins (a redelivered file corrects the earlier
 -- one; within one landing run the file landed later, i.e. later in path order), within one batch
--- the first row of the file; invalid rows are never duplicates. Valid rows sort first, so the
--- winner is row 1 (cheaper on 10M rows than partitioning by validity too)
+-- the first row of the file; invalid rows are never duplicates. A key one valid row brings keeps
+-- it; the others' rows are ranked, valid rows first, so the winner is row 1 (cheaper on 10M rows
+-- than partitioning by validity too)
 ranked as (
 
+    select
+        *,
+        false as _is_duplicate,
+        _source_file as _kept_file,
+        _loaded_at as _kept_loaded_at,
+        _fingerprint as _kept_fingerprint
+    from fingerprinted
+    where
+        not exists (
+            select 1
+            from keys_shared
+            where keys_shared.instructor_id = fingerprinted.instructor_id
+        )
+    union all
     select
         *,
         _dq_reason is null and row_number() over key_order > 1 as _is_duplicate,
@@ -253,6 +280,12 @@ ranked as (
         first_value(_loaded_at) over key_order as _kept_loaded_at,
         first_value(_fingerprint) over key_order as _kept_fingerprint
     from fingerprinted
+    where
+        exists (
+            select 1
+            from keys_shared
+            where keys_shared.instructor_id = fingerprinted.instructor_id
+        )
     window key_order as (
         partition by instructor_id
         order by

@@ -458,12 +458,39 @@ fingerprinted as (
 
 ),
 
+-- the business keys more than one valid row brings: only their rows are ranked (most keys come
+-- once, and sorting every row by key was the costliest step of a full build)
+keys_shared as (
+
+    select refund_id
+    from fingerprinted
+    where _dq_reason is null
+    group by refund_id
+    having count(*) > 1
+
+),
+
 -- among valid rows of a business key the newest load wins (a redelivered file corrects the earlier
 -- one; within one landing run the file landed later, i.e. later in path order), within one batch
--- the first row of the file; invalid rows are never duplicates. Valid rows sort first, so the
--- winner is row 1 (cheaper on 10M rows than partitioning by validity too)
+-- the first row of the file; invalid rows are never duplicates. A key one valid row brings keeps
+-- it; the others' rows are ranked, valid rows first, so the winner is row 1 (cheaper on 10M rows
+-- than partitioning by validity too)
 ranked as (
 
+    select
+        *,
+        false as _is_duplicate,
+        _source_file as _kept_file,
+        _loaded_at as _kept_loaded_at,
+        _fingerprint as _kept_fingerprint
+    from fingerprinted
+    where
+        not exists (
+            select 1
+            from keys_shared
+            where keys_shared.refund_id = fingerprinted.refund_id
+        )
+    union all
     select
         *,
         _dq_reason is null and row_number() over key_order > 1 as _is_duplicate,
@@ -471,6 +498,12 @@ ranked as (
         first_value(_loaded_at) over key_order as _kept_loaded_at,
         first_value(_fingerprint) over key_order as _kept_fingerprint
     from fingerprinted
+    where
+        exists (
+            select 1
+            from keys_shared
+            where keys_shared.refund_id = fingerprinted.refund_id
+        )
     window key_order as (
         partition by refund_id
         order by
@@ -508,7 +541,7 @@ duplicates_flagged as (
 derived_batches as (
 
     select distinct _batch_id
-    from duplicates_flagged
+    from fingerprinted
 
 ),
 
@@ -524,7 +557,7 @@ business_times as (
         _batch_id,
         _dq_reason,
         refunded_at as business_time
-    from duplicates_flagged
+    from fingerprinted
     {% if is_incremental() %}
         union all
         select
@@ -535,11 +568,11 @@ business_times as (
         from {{ this }} as stored
         inner join derived_batches
             on stored._batch_id = derived_batches._batch_id
-        left join duplicates_flagged
+        left join fingerprinted
             on
-                stored._batch_id = duplicates_flagged._batch_id
-                and stored._row_number = duplicates_flagged._row_number
-        where duplicates_flagged._batch_id is null
+                stored._batch_id = fingerprinted._batch_id
+                and stored._row_number = fingerprinted._row_number
+        where fingerprinted._batch_id is null
         union all
         select
             stored._loaded_at,
@@ -636,11 +669,11 @@ restated_rows as (
 
     select restated_candidates.*
     from restated_candidates
-    left join duplicates_flagged
+    left join fingerprinted
         on
-            restated_candidates._batch_id = duplicates_flagged._batch_id
-            and restated_candidates._row_number = duplicates_flagged._row_number
-    where duplicates_flagged._batch_id is null
+            restated_candidates._batch_id = fingerprinted._batch_id
+            and restated_candidates._row_number = fingerprinted._row_number
+    where fingerprinted._batch_id is null
 
 ),
 
