@@ -228,8 +228,8 @@ fingerprinted as (
 
 ),
 
--- the business keys more than one valid row brings: only their rows are ranked (most keys come
--- once, and sorting every row by key was the costliest step of a full build)
+-- the business keys with more than one valid row: only their rows are ranked (most keys come once,
+-- and sorting every row by key was the costliest step of a full build)
 keys_shared as (
 
     select
@@ -244,9 +244,9 @@ keys_shared as (
 
 -- among valid rows of a business key the newest load wins (a redelivered file corrects the earlier
 -- one; within one landing run the file landed later, i.e. later in path order), within one batch
--- the first row of the file; invalid rows are never duplicates. A key one valid row brings keeps
--- it; the others' rows are ranked, valid rows first, so the winner is row 1 (cheaper on 10M rows
--- than partitioning by validity too)
+-- the first row of the file; invalid rows are never duplicates. The row of a key with one valid row
+-- is kept as it is; the rows of the other keys are ranked, valid rows first, so the winner is row 1
+-- (cheaper on 10M rows than partitioning by validity too)
 ranked as (
 
     select
