@@ -395,3 +395,15 @@ def test_the_late_parent_lands_under_the_key_the_orphan_was_given(tmp_path: Path
     landed = (folder / "students_2026-04-01.csv").read_text()
     assert landed == "student_id,country_code\n7,DE\n"  # staged 6's row under the key to come
     assert parent_key_to_come(settings) == "8"
+
+
+def test_every_chain_model_the_landings_reach_is_partitioned_by_the_run_that_wrote_its_rows() -> None:
+    from orchestration.settings import PROJECT_DIR
+    from orchestration.spark.landing_check import CHAIN
+
+    for _, name in CHAIN:
+        (path,) = (PROJECT_DIR / "models").rglob(f"{name}.sql")
+        sql = path.read_text()
+        assert "incremental_materialization(by_partition=true)" in sql, name
+        assert "partition_by=partition_columns('_written_at')" in sql, name
+        assert "{{ written_at_stamp() }} as _written_at" in sql, name

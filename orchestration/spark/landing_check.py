@@ -10,7 +10,8 @@ twice, and only these models run again after each (`SELECTED`):
 
 1. for each entity a new month's file holding a copy of the row staging holds last, under a new
    key: a partition added to each base model and to each chain model keyed like the entity (an
-   order's copy has no lines: the line models need not change); in the chain the partitions
+   order's copy has no lines nor a payment: the line models and the paid orders' touchpoints need
+   not change); in the chain the partitions
    holding rows the run derived again (superseded) rewritten, every other partition's files left
    as they were;
 2. for each entity its earliest month's file and the new one sent again, each with one value of
@@ -92,6 +93,8 @@ LANDED = (
             ("intermediate", "int_order_items_enriched"): "order_item_id",
             ("marts", "fct_orders"): "order_id",
             ("marts", "fct_order_items"): "order_item_id",
+            # paid orders only, one row per touch: a run writes every touch of an order it derives
+            ("marts", "fct_order_touchpoints"): "order_id",
         },
     ),
     LandedEntity(
@@ -108,7 +111,12 @@ LANDED = (
         "event_id",
         "occurred_at",
         "video_seconds_watched",
-        {("intermediate", "int_lesson_activity_joined"): "event_id", ("marts", "fct_lesson_activity"): "event_id"},
+        {
+            ("intermediate", "int_lesson_activity_joined"): "event_id",
+            ("marts", "fct_lesson_activity"): "event_id",
+            # one row per enrollment and module: a run writes every module of an enrollment it sums
+            ("intermediate", "int_enrollment_module_progress"): "enrollment_id",
+        },
     ),
     LandedEntity(
         "web_analytics",
@@ -120,6 +128,8 @@ LANDED = (
     ),
 )
 CHAIN: dict[Table, str] = {table: key for landed in LANDED for table, key in landed.chain.items()}
+# chain models an order reaches only once paid
+PAID_ORDERS_ONLY = frozenset({("marts", "fct_order_touchpoints")})
 
 
 @dataclass(frozen=True)
@@ -156,7 +166,6 @@ TABLES = (*(landed.base for landed in LANDED), *CHAIN, LATE_PARENT.parent_base, 
 BETWEEN = (
     "stg_marketplace__orders",
     "stg_learning__enrollments",
-    "int_enrollment_module_progress",
     f"stg_{LATE_PARENT.parent.source}__{LATE_PARENT.parent.name}",
 )
 SELECTED = (*(table[1] for table in TABLES), *BETWEEN)
@@ -420,8 +429,13 @@ def check_landed_batches(
                 missed = ("no partition added: the landing did not reach this model",)
                 comparisons.append(TableComparison(title, (len(after), len(after)), missed))
 
-    # a copy reaches the models keyed like its entity (an order's copy has no lines)
-    copies_reach = [table for item in LANDED for table, key in item.chain.items() if key == item.staged_key]
+    # a copy reaches the models keyed like its entity (an order's copy has no lines, nor a payment)
+    copies_reach = [
+        table
+        for item in LANDED
+        for table, key in item.chain.items()
+        if key == item.staged_key and table not in PAID_ORDERS_ONLY
+    ]
     first_reach = [*(item.base for item in LANDED), *copies_reach, LATE_PARENT.quarantine]
     landed("a new month's file landed", land_copies, first_reach)
     # the second takes the orphan out of the quarantine: no partition need be added there

@@ -1,18 +1,19 @@
 {#- Incremental (the lesson activity summed per enrollment and module, so the enrollments' progress
     reads a table a third the size of the events): a run sums again the enrollments whose events
     int_lesson_activity_joined wrote since its last run and those whose event count changed, and
-    drops the enrollments left without events. -#}
+    drops the enrollments left without events. On Spark the table is partitioned by `_written_at`
+    like the chains: a run adds the enrollments it summed as one partition and the post-hook
+    prunes the rows they supersede. -#}
 {{ config(
-    materialized=incremental_materialization(),
+    materialized=incremental_materialization(by_partition=true),
     unique_key='enrollment_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=partition_incremental_strategy(),
+    partition_by=partition_columns('_written_at'),
     on_schema_change='fail',
     post_hook=[
         "{{ record_watermark(ref('int_lesson_activity_joined')) }}",
         "{% if is_incremental() %}"
-        ~ "{{ delete_keys_no_longer_grouped_in("
-        ~ "'enrollment_id', [(ref('int_lesson_activity_joined'), 'enrollment_id', 'true')]"
-        ~ ") }}"
+        ~ "{{ delete_keys_no_longer_in(ref('int_lesson_activity_joined'), 'enrollment_id') }}"
         ~ "{% endif %}",
     ],
 ) }}
@@ -99,7 +100,10 @@ final as (
             sum(case when lesson_type = 'assignment' then is_lesson_submitted else 0 end)
             as {{ dbt.type_bigint() }}
         ) as assignments_submitted,
-        max(lesson_position) as furthest_lesson_position
+        max(lesson_position) as furthest_lesson_position,
+
+        ---------- lineage
+        {{ written_at_stamp() }} as _written_at
 
     from lesson_progress
     group by enrollment_id, course_id, module_number
