@@ -395,6 +395,9 @@ def test_the_late_parent_lands_under_the_key_the_orphan_was_given(tmp_path: Path
     landed = (folder / "students_2026-04-01.csv").read_text()
     assert landed == "student_id,country_code\n7,DE\n"  # staged 6's row under the key to come
     assert parent_key_to_come(settings) == "8"
+    (folder / "students_2026-04-02.csv").write_text("id,country_code\n9,US\n")
+    with pytest.raises(SystemExit, match="students_2026-04-02.csv has no column 'student_id'"):
+        parent_key_to_come(settings)
 
 
 def test_every_chain_model_the_landings_reach_is_partitioned_by_the_run_that_wrote_its_rows() -> None:

@@ -355,10 +355,14 @@ def land_late_parent(settings: Settings) -> None:
 
 def _parent_rows(settings: Settings) -> list[dict[str, str]]:
     parent = LATE_PARENT.parent
+    (key,) = parent.key
     rows: list[dict[str, str]] = []
     for path in sorted((settings.landing_dir / parent.source / parent.name).glob("*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
-            rows.extend(csv.DictReader(handle))
+            reader = csv.DictReader(handle)
+            if key not in (reader.fieldnames or ()):
+                raise SystemExit(f"spark-check: {path} has no column {key!r}")
+            rows.extend(reader)
     return rows
 
 
