@@ -103,6 +103,13 @@
     {{ return('alter table ' ~ this ~ ' drop if exists ' ~ partitions | join(', ')) }}
 {%- endmacro %}
 
+{% macro spark__written_since_last_run_by_partition(relation, partition_column) -%}
+    {{ return(
+        partition_column ~ ' in (select ' ~ partition_column ~ ' from ' ~ relation
+        ~ ' where ' ~ written_since_last_run() ~ ')'
+    ) }}
+{%- endmacro %}
+
 {#- A quarantine model is partitioned by landing run like its base model, and a run rewrites the
     partitions it writes whole: what is left to drop are the partitions no quarantined row of
     `base` belongs to any more. -#}

@@ -71,14 +71,16 @@
     {{ return(later_than(column, last_watermark())) }}
 {%- endmacro %}
 
-{#- A filter on the input rows of the partitions (`partition_column` values of `relation`) that
-    hold rows written since this model's last run: where a run rewrites whole partitions, every row
-    of a partition it writes. -#}
-{% macro in_partitions_written_since_last_run(relation, partition_column) -%}
-    {{ return(
-        partition_column ~ ' in (select ' ~ partition_column ~ ' from ' ~ relation
-        ~ ' where ' ~ written_since_last_run() ~ ')'
-    ) }}
+{#- A filter on the input rows a run of a model incremental by key writes: on DuckDB
+    (delete+insert by key) those written since its last run; where the model's table is partitioned
+    like its input (`partition_column` of `relation`) and a run overwrites whole partitions (Spark),
+    every row of the partitions holding such rows. -#}
+{% macro written_since_last_run_by_partition(relation, partition_column) -%}
+    {{ return(adapter.dispatch('written_since_last_run_by_partition', 'elearning_kpi')(relation, partition_column)) }}
+{%- endmacro %}
+
+{% macro default__written_since_last_run_by_partition(relation, partition_column) -%}
+    {{ return(written_since_last_run()) }}
 {%- endmacro %}
 
 {#- The window a backfill names with the vars `rederive_from` and `rederive_to` (ISO dates or

@@ -1,9 +1,10 @@
 {#- Incremental: the quarantined rows are a few in 25M at scale 1.0, spread over the whole base
     model, so picking them out again reads nearly every row group (2.8 s at 1.0 for 36k rows). A
-    run takes the quarantined rows of the landing runs the base model wrote rows of since its last
-    run, and drops the rows held whose base row is no longer quarantined (the base model wrote such
-    a row again). On Spark the table is partitioned by landing run like the base model: a run
-    overwrites the partitions it writes, and drops those left without a quarantined row. -#}
+    run takes the quarantined rows the base model wrote since its last run, and drops the rows held
+    whose base row is no longer quarantined (the base model wrote such a row again). On Spark the
+    table is partitioned by landing run like the base model: a run overwrites the landing runs the
+    base model wrote rows of with their quarantined rows, and drops the partitions left without
+    one. -#}
 {{ config(
     materialized=incremental_materialization(by_partition=true),
     unique_key=['_batch_id', '_row_number'],
@@ -31,7 +32,7 @@ quarantined_sessions as (
     select * from base_sessions
     where {{ is_quarantined_row() }}
     {% if is_incremental() %}
-        and {{ in_partitions_written_since_last_run('base_sessions', '_loaded_at') }}
+        and {{ written_since_last_run_by_partition('base_sessions', '_loaded_at') }}
     {% endif %}
 
 ),
