@@ -456,22 +456,22 @@ def latest_staged(settings: Settings, landed: LandedEntity) -> str:
     """The key of the row DuckDB's staging holds last in time (ties: the greatest key): the one to
     copy under a new key (a copy of a quarantined row would not reach the chain at all)."""
     key = f"cast({landed.staged_key} as varchar)"
-    sql = f"select {key} from staging.{landed.staged} order by {landed.staged_time} desc, {key} desc limit 1"
-    with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
-        found = con.execute(sql).fetchone()
-    if found is None:
-        raise SystemExit(f"spark-check: staging holds no row of {landed.name} to copy")
-    return found[0]
+    sql = f"select {key} from staging.{landed.staged} order by {landed.staged_time} desc, {key} desc"
+    return _first_staged_key(settings, sql, landed.name)
 
 
 def latest_staged_key(settings: Settings, parent: Entity) -> str:
     """The greatest key staging holds of `parent` (its staged row is a valid one to copy)."""
     (key,) = parent.key
-    sql = f"select cast({key} as varchar) from staging.stg_{parent.source}__{parent.name} order by 1 desc limit 1"
+    sql = f"select cast({key} as varchar) from staging.stg_{parent.source}__{parent.name} order by 1 desc"
+    return _first_staged_key(settings, sql, parent.name)
+
+
+def _first_staged_key(settings: Settings, sql: str, name: str) -> str:
     with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
-        found = con.execute(sql).fetchone()
+        found = con.execute(sql + " limit 1").fetchone()
     if found is None:
-        raise SystemExit(f"spark-check: staging holds no row of {parent.name} to copy")
+        raise SystemExit(f"spark-check: staging holds no row of {name} to copy")
     return found[0]
 
 
