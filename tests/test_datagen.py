@@ -29,6 +29,7 @@ from orchestration.datagen.defects import (
     defect_count,
     plan_defects,
 )
+from orchestration.datagen.email_sends import MEASURES, hour_ends, onboarding_by_hour
 from orchestration.datagen.generator import build_tables
 from orchestration.datagen.spill import SpilledTable
 from orchestration.datagen.support import off_hours_delay
@@ -38,9 +39,9 @@ from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR
 END = date(2026, 6, 15)
 RECENT_END = datetime(2026, 11, 22, 14, tzinfo=UTC)  # an end in the middle of a day
 # Timeliness: the newest business timestamp of each source within these hours of the end.
-# The email tool's newest send is the day's onboarding run, at 06:00-06:30 UTC.
+# The email tool's newest send is the last hour's onboarding run.
 MAX_AGE_HOURS = {
-    "marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6, "email": 24,
+    "marketplace": 6, "learning": 6, "web_analytics": 6, "billing": 12, "support": 6, "crm": 6, "email": 2,
     "social": 6, "community": 6, "experimentation": 6,
 }
 TIMESTAMP_SHAPES = {
@@ -785,8 +786,8 @@ def test_community_posts_are_threads_and_replies_by_enrolled_students(clean: Dat
 def test_email_sends_reach_the_opted_in_list_and_open_in_the_reference_band(clean: Dataset) -> None:
     sends = clean.rows("email_sends")
     students = len(clean.rows("students"))
-    by_day = Counter(s["sent_at"][:10] for s in sends if s["email_type"] == "onboarding")
-    assert max(by_day.values()) == 1 and len(by_day) >= 365  # one onboarding run a day
+    by_hour = Counter(s["sent_at"][:13] for s in sends if s["email_type"] == "onboarding")
+    assert max(by_hour.values()) == 1 and len(by_hour) >= 365 * 24  # one onboarding run an hour
     for send in sends:
         recipients, delivered, opens, clicks = (int(send[c]) for c in ("recipients", "delivered", "unique_opens",
                                                                         "unique_clicks"))
@@ -794,6 +795,28 @@ def test_email_sends_reach_the_opted_in_list_and_open_in_the_reference_band(clea
     delivered = sum(int(s["delivered"]) for s in sends)
     assert 0.25 <= sum(int(s["unique_opens"]) for s in sends) / delivered <= 0.45
     assert 0.03 <= sum(int(s["unique_clicks"]) for s in sends) / delivered <= 0.06
+
+
+def test_an_onboarding_days_hourly_runs_add_up_to_its_draw_and_each_hour_holds_together() -> None:
+    rng = np.random.default_rng(7)
+    day_ends = np.array([20 * MS_PER_DAY + 6 * MS_PER_HOUR, 21 * MS_PER_DAY + 6 * MS_PER_HOUR + 17 * 60_000])
+    signups = np.sort(rng.integers(19 * MS_PER_DAY, 22 * MS_PER_DAY, 400))
+    new_in_day = [int(np.sum((signups >= end - MS_PER_DAY) & (signups < end))) for end in day_ends]
+    recipients = [n * 6 // 10 for n in new_in_day]
+    # recipients, delivered, opens, clicks, unsubscribes of each day, as the daily draw gives them
+    days = np.array([[r, r - 2, r // 2, r // 10, 1] for r in recipients])
+    sent, hours = onboarding_by_hour(day_ends, days, signups, rng)
+    assert list(sent[:24]) == list(hour_ends(int(day_ends[0]))) and sent[23] == day_ends[0]
+    assert sent[24] == day_ends[1] - 23 * MS_PER_HOUR and len(sent) == 48
+    for i in range(len(day_ends)):
+        assert hours[24 * i : 24 * (i + 1)].sum(axis=0).tolist() == days[i].tolist()
+    column = {name: hours[:, i] for i, name in enumerate(MEASURES)}
+    signed_up_in_hour = np.searchsorted(signups, sent) - np.searchsorted(signups, sent - MS_PER_HOUR)
+    assert np.all(column["recipients"] <= signed_up_in_hour)
+    assert np.all(column["unique_clicks"] <= column["unique_opens"])
+    assert np.all(column["unique_opens"] <= column["delivered"])
+    assert np.all(column["unsubscribes"] <= column["delivered"])
+    assert np.all(column["delivered"] <= column["recipients"])
 
 
 def test_brand_mentions_and_searches_follow_the_brand_and_land_in_the_reference_bands(clean: Dataset) -> None:

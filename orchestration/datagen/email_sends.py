@@ -2,11 +2,17 @@
 
 Students who opted in (OPT_IN_SHARE of them) receive a weekly newsletter (Tuesdays), promotions
 around the seasonal peaks, a launch email the day after courses go live, and a
-re-engagement email to the quiet part of the list each month. New students get a daily onboarding
-digest the morning after they sign up, a run the tool logs every day (with no recipients on a day
-nobody signed up), so the export is current every morning. Opens and clicks
-are binomial draws around each type's rates (onboarding opens best, re-engagement worst), which
-puts the list's open rate near the reference's 25-35% and the click rate near 4%.
+re-engagement email to the quiet part of the list each month. New students get an onboarding email
+the hour after they sign up: the tool logs the flow's run every hour (with no recipients in an
+hour nobody signed up), so the export is current to the hour. Opens and clicks are binomial draws
+around each type's rates (onboarding opens best, re-engagement worst), which puts the list's open
+rate near the reference's 25-35% and the click rate near 4%.
+
+The onboarding flow's day (to ONBOARDING_HOUR) is drawn as one send, its audience and engagement
+with one noise factor, and then shared out over the day's 24 hourly runs by the hour each student
+signed up in: the email KPIs see a day's totals as drawn for a daily send (a month's totals move
+only by the hours a day spans across the month's first day), and adding the hourly runs changed
+no other draw of the dataset.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ OPEN_RATE = (0.33, 0.27, 0.38, 0.16, 0.55)
 CLICK_TO_OPEN = (0.10, 0.16, 0.14, 0.09, 0.20)
 REENGAGEMENT_SHARE = 0.3  # of the list, the quiet students a re-engagement email goes to
 PROMOTION_MONTHS = (1, 9, 11)  # January, back to school, Black Friday
-ONBOARDING_HOUR = 6
+ONBOARDING_HOUR = 6  # the hour of the day the onboarding flow's day ends
 SEND_HOUR = 10
+HOURS_A_DAY = 24
+MEASURES = ("recipients", "delivered", "unique_opens", "unique_clicks", "unsubscribes")
 
 
 def build_email_sends(
@@ -54,23 +62,31 @@ def build_email_sends(
     order = np.lexsort((kind, sent))
     sent, kind = sent[order], kind[order]
 
-    signed_up = np.searchsorted(np.sort(students.signup_ms), sent)  # students signed up before the send
-    new_yesterday = signed_up - np.searchsorted(np.sort(students.signup_ms), sent - MS_PER_DAY)
+    signups = np.sort(students.signup_ms)
+    signed_up = np.searchsorted(signups, sent)  # students signed up before the send
+    new_in_day = signed_up - np.searchsorted(signups, sent - MS_PER_DAY)
     list_size = rng.binomial(signed_up, OPT_IN_SHARE)
     audience = np.where(
         kind == ONBOARDING,
-        rng.binomial(new_yesterday, OPT_IN_SHARE),
+        rng.binomial(new_in_day, OPT_IN_SHARE),
         np.where(kind == REENGAGEMENT, (list_size * REENGAGEMENT_SHARE).astype(np.int64), list_size),
     )
-    # a list send with nobody to send to does not happen; the onboarding flow logs its daily run
-    # even when nobody signed up the day before
+    # a list send with nobody to send to does not happen; the onboarding flow logs every run
     sent_any = (audience > 0) | (kind == ONBOARDING)
     sent, kind, audience = sent[sent_any], kind[sent_any], audience[sent_any]
-    delivered = audience - rng.binomial(audience, BOUNCE_RATE)
-    noise = np.clip(rng.normal(1, 0.08, len(sent)), 0.7, 1.3)
-    opens = rng.binomial(delivered, np.clip(np.array(OPEN_RATE)[kind] * noise, 0, 1))
-    clicks = rng.binomial(opens, np.array(CLICK_TO_OPEN)[kind])
-    unsubscribes = rng.binomial(delivered, UNSUBSCRIBE_RATE)
+    measures = np.column_stack([audience, *_engagement(audience, kind, rng)])
+
+    daily = kind == ONBOARDING
+    hourly_sent, hourly = onboarding_by_hour(sent[daily], measures[daily], signups, rng)
+    last_day_end = sent[daily].max() if daily.any() else window.start_day * MS_PER_DAY - MS_PER_DAY
+    trailing_sent, trailing = _onboarding_after(last_day_end, window, signups, rng)
+    sent = np.concatenate([sent[~daily], hourly_sent, trailing_sent])
+    kind = np.concatenate([kind[~daily], np.full(len(hourly_sent) + len(trailing_sent), ONBOARDING)])
+    measures = np.concatenate([measures[~daily], hourly, trailing])
+    inside = (sent >= window.start_ms) & (sent < window.end_ms)
+    order = np.lexsort((kind[inside], sent[inside]))
+    sent, kind, measures = sent[inside][order], kind[inside][order], measures[inside][order]
+
     names = np.array([t.replace("_", " ").capitalize() for t in EMAIL_TYPES])
     return EntityTable.build(
         "email_sends",
@@ -79,12 +95,56 @@ def build_email_sends(
             "email_type": Categorical.of(EMAIL_TYPES, kind),
             "subject": Categorical.of(tuple(names), kind),
             "sent_at": sent,
-            "recipients": audience,
-            "delivered": delivered,
-            "unique_opens": opens,
-            "unique_clicks": clicks,
-            "unsubscribes": unsubscribes,
+            **{name: measures[:, i] for i, name in enumerate(MEASURES)},
         },
         protected=sent >= window.end_ms - MS_PER_DAY,
     )
 
+
+def _engagement(
+    audience: np.ndarray, kind: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Delivered, unique opens, unique clicks and unsubscribes of sends to `audience` recipients."""
+    delivered = audience - rng.binomial(audience, BOUNCE_RATE)
+    noise = np.clip(rng.normal(1, 0.08, len(audience)), 0.7, 1.3)
+    opens = rng.binomial(delivered, np.clip(np.array(OPEN_RATE)[kind] * noise, 0, 1))
+    clicks = rng.binomial(opens, np.array(CLICK_TO_OPEN)[kind])
+    unsubscribes = rng.binomial(delivered, UNSUBSCRIBE_RATE)
+    return delivered, opens, clicks, unsubscribes
+
+
+def hour_ends(day_end: int) -> np.ndarray:
+    """The ends of the 24 hourly runs making up the onboarding day that ends at `day_end`."""
+    return day_end - MS_PER_DAY + np.arange(1, HOURS_A_DAY + 1) * MS_PER_HOUR
+
+
+def onboarding_by_hour(
+    day_ends: np.ndarray, day_measures: np.ndarray, signups: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each onboarding day's measures shared out over its hourly runs: the recipients by the hour
+    they signed up in, then each measure among the hours' holders of the one it counts from
+    (delivered among recipients, opens among delivered, ...), so every hour stays consistent."""
+    sent = np.concatenate([hour_ends(end) for end in day_ends]) if len(day_ends) else np.zeros(0, np.int64)
+    shares = np.zeros((len(sent), len(MEASURES)), dtype=np.int64)
+    parent = {"delivered": "recipients", "unique_opens": "delivered", "unique_clicks": "unique_opens",
+              "unsubscribes": "delivered"}
+    for i in range(len(day_ends)):
+        hours = slice(i * HOURS_A_DAY, (i + 1) * HOURS_A_DAY)
+        ends = sent[hours]
+        new_students = np.searchsorted(signups, ends) - np.searchsorted(signups, ends - MS_PER_HOUR)
+        for m, name in enumerate(MEASURES):
+            pool = new_students if name == "recipients" else shares[hours, MEASURES.index(parent[name])]
+            shares[hours, m] = rng.multivariate_hypergeometric(pool, int(day_measures[i, m]))
+    return sent, shares
+
+
+def _onboarding_after(
+    day_end: int, window: Window, signups: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hourly runs after the window's last whole onboarding day, each drawn on its own."""
+    sent = hour_ends(day_end + MS_PER_DAY)
+    sent = sent[sent < window.end_ms]
+    new_students = np.searchsorted(signups, sent) - np.searchsorted(signups, sent - MS_PER_HOUR)
+    audience = rng.binomial(new_students, OPT_IN_SHARE)
+    kind = np.full(len(sent), ONBOARDING)
+    return sent, np.column_stack([audience, *_engagement(audience, kind, rng)]).astype(np.int64)
