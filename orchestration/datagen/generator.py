@@ -319,20 +319,22 @@ def _spilled_partition_months(table: SpilledTable) -> tuple[np.ndarray, np.ndarr
 def _plan(
     table: Table,
     config: GeneratorConfig,
-    referenced: dict[str, np.ndarray],
+    referenced: np.ndarray | None,
     parent_sizes: dict[str, int],
 ) -> tuple[DefectPlan, np.ndarray | None]:
+    """The table's defect plan and, for a table in memory, the month of each row (its files); a
+    spilled table's files come from its month bounds, so its per-row months are freed here."""
     month, late_ok = partition_months(table)
     plan = plan_defects(
         table,
         config.defect_rate,
-        referenced.get(table.name),
+        referenced,
         parent_sizes,
         month,
         late_ok,
         config.rng(f"defects:{table.name}"),
     )
-    return plan, month
+    return plan, None if isinstance(table, SpilledTable) else month
 
 
 def map_big_allocations() -> None:
@@ -375,7 +377,8 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
         clean_rows = dict(parent_sizes)
         for entity in ENTITIES:
             table = tables.pop(entity.name)  # written tables are freed as we go
-            plan, month = _plan(table, config, referenced, parent_sizes)
+            # popped: a mask of the whole table, not needed once its defects are planned
+            plan, month = _plan(table, config, referenced.pop(entity.name, None), parent_sizes)
             written, defects = write_entity(
                 table, plan, month, out_dir, config.end_date, on_file=_file_progress(table, progress)
             )
