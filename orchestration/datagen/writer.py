@@ -199,7 +199,10 @@ def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]
     digest = hashlib.sha256()
     size = 0
     with path.open("wb") as handle:
-        for chunk in itertools.chain([(",".join(header) + "\n").encode()], *map(csv_lines, blocks)):
+        # chain.from_iterable renders a block when its lines are due (unpacking `*map(...)` into
+        # chain's arguments would render every block of the file before the first is written)
+        lines = itertools.chain.from_iterable(map(csv_lines, blocks))
+        for chunk in itertools.chain([(",".join(header) + "\n").encode()], lines):
             digest.update(chunk)
             handle.write(chunk)
             size += len(chunk)
