@@ -33,7 +33,7 @@ from orchestration.datagen.sampling import (
     random_hex_ids,
     stream_ahead,
 )
-from orchestration.datagen.spill import Layout, MonthSpill, SpilledTable
+from orchestration.datagen.spill import Layout, MonthSpill, SpilledTable, blocks
 from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
 from orchestration.datagen.timeline import (
     LEARNING_HOURS,
@@ -296,8 +296,10 @@ def _streams(plan: _Plan, rng: np.random.Generator) -> _Streams:
 
     def count_sessions(first: int, values: np.ndarray) -> None:
         nonlocal n_sessions
-        rows = np.arange(first, first + len(values))
-        n_sessions += int(np.count_nonzero(np.isin(rows, starts) | (values < NEW_SESSION)))
+        # starts is ascending: its rows among these values are a slice (np.isin would sort both)
+        starting = np.zeros(len(values), dtype=bool)
+        starting[starts[np.searchsorted(starts, first) : np.searchsorted(starts, first + len(values))] - first] = True
+        n_sessions += int(np.count_nonzero(starting | (values < NEW_SESSION)))
 
     new_session = stream_ahead(rng, lambda r, k: r.random(k), n, count_sessions)
     sessions = [stream_ahead(rng, draw, n_sessions) for draw in SESSION_DRAWS]
@@ -305,8 +307,11 @@ def _streams(plan: _Plan, rng: np.random.Generator) -> _Streams:
     counts = np.zeros(3, dtype=np.int64)  # submissions, abandoned videos, finished lessons
 
     def count_events(first: int, values: np.ndarray) -> None:
-        rows = plan.rows_at(np.arange(first, first + len(values)))
-        counts[:] += [len(x) for x in _event_rows(rows, values)[1:]]
+        # LESSON_BLOCK_ROWS at a time: the lesson rows of all the values skipped at once
+        # (SKIP_BLOCK) are several arrays of eight bytes a row
+        for start, stop in blocks(len(values), LESSON_BLOCK_ROWS):
+            rows = plan.rows_at(np.arange(first + start, first + stop))
+            counts[:] += [len(x) for x in _event_rows(rows, values[start:stop])[1:]]
 
     submission = stream_ahead(rng, lambda r, k: r.random(k), n, count_events)
     event_jitter = [stream_ahead(rng, lambda r, k: r.integers(0, 1000, k), k) for k in (n, *counts.tolist())]
