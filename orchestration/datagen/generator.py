@@ -164,11 +164,12 @@ def build_tables(
         log,
         config.rng("orders"),
         incidents=incidents,
+        keep=lambda table: stash(table, scratch / "tables"),
     )
+    tables.update(commerce.tables)
     tables["installment_plans"] = build_installment_plans(
         window, commerce.tables["orders"], rates, config.rng("installment_plans")
     )
-    tables.update(_stashed(commerce.tables, scratch / "tables"))
     prices = tables["course_prices"]
     prices.protected = np.isin(prices.columns["price_change_id"], commerce.used_price_changes)
     built("orders", "order_items", "payments", "refunds", "installment_plans")

@@ -8,6 +8,7 @@ day's rate; coupons (sitewide sales, welcome offer, influencer codes) take a sha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -457,6 +458,10 @@ def _checkout_sessions(
     return session
 
 
+def _as_built(table: EntityTable) -> EntityTable:
+    return table
+
+
 def build_commerce(
     window: Window,
     n_orders: int,
@@ -470,7 +475,11 @@ def build_commerce(
     log: SessionLog,
     rng: np.random.Generator,
     incidents: Incidents = NO_INCIDENTS,
+    keep: Callable[[EntityTable], EntityTable] = _as_built,
 ) -> Commerce:
+    """`keep` takes each table as soon as it is complete (the generator stashes it to files): its
+    arrays, and the per-order and per-line arrays only it needed (deleted below), are freed while
+    the next tables are built, so they are not all held at once."""
     live_courses = int(np.sum(catalog.first_day < NEVER))
     orders = _order_stream(window, n_orders, students, visits, live_courses, offsets, rng)
     orders, item_order, course = _order_lines(orders, catalog, traffic.promoted_course, rng)
@@ -487,6 +496,7 @@ def build_commerce(
     if incidents.pricing_change is not None:  # planted incident: a misconfigured sitewide promotion
         line_pct = np.where(incidents.pricing_change.covers(item_ms), np.maximum(line_pct, PRICE_CUT_PCT), line_pct)
     discount = (list_cents * line_pct + 50) // 100
+    del pct, line_pct
     paid = list_cents - discount
     total = np.bincount(item_order, weights=paid, minlength=n).astype(np.int64)
 
@@ -501,6 +511,7 @@ def build_commerce(
     succeeded = made & ~attempt_failed
     success_ms = np.full(n, NEVER)
     success_ms[attempt_order[succeeded]] = attempted[succeeded]
+    del succeeded
     paid_order = success_ms < NEVER
     awaiting = np.bincount(attempt_order[~made], minlength=n) > 0
     refund_line, refund_amount, refunded_at = _refunds(window, item_order, paid, success_ms, rng)
@@ -510,78 +521,98 @@ def build_commerce(
         [REFUNDED, PARTIALLY_REFUNDED, PAID, PENDING],
         FAILED,
     )
-
-    first_line_course = course[position_in_group(np.bincount(item_order, minlength=n)) == 0]
-    session = _checkout_sessions(
-        window, orders, first_line_course, students, visits, traffic.promoted_course, sources, log, rng
-    )
+    del refunded, awaiting
 
     local_offset = offsets.offset_seconds(students.zone[orders.student], orders.ordered)
-    item_ids = np.arange(1, len(item_order) + 1)
-    orders_table = EntityTable.build(
-        "orders",
-        {
-            "order_id": np.arange(1, n + 1),
-            "student_id": orders.student + 1,
-            "session_id": Categorical.of((), np.full(n, -1)),  # set once sessions have their ids
-            "ordered_at": orders.ordered,
-            "currency": Categorical.of(CURRENCIES, currency),
-            "coupon_code": Categorical.of(coupon_labels, coupon),
-            "order_total": total,
-            "payment_status": Categorical.of(PAYMENT_STATUSES, status),
-        },
-        local_offsets={"ordered_at": local_offset},
+    tables = {
+        "orders": keep(
+            EntityTable.build(
+                "orders",
+                {
+                    "order_id": np.arange(1, n + 1),
+                    "student_id": orders.student + 1,
+                    "session_id": Categorical.of((), np.full(n, -1)),  # set once sessions have their ids
+                    "ordered_at": orders.ordered,
+                    "currency": Categorical.of(CURRENCIES, currency),
+                    "coupon_code": Categorical.of(coupon_labels, coupon),
+                    "order_total": total,
+                    "payment_status": Categorical.of(PAYMENT_STATUSES, status),
+                },
+                local_offsets={"ordered_at": local_offset},
+            )
+        )
+    }
+    del coupon, status
+    tables["order_items"] = keep(
+        EntityTable.build(
+            "order_items",
+            {
+                "order_item_id": np.arange(1, len(item_order) + 1),  # a line's id is its index + 1
+                "order_id": item_order + 1,
+                "course_id": course + 1,
+                "ordered_at": item_ms,
+                "list_price": list_cents,
+                "discount_amount": discount,
+                "paid_amount": paid,
+            },
+            local_offsets={"ordered_at": local_offset[item_order]},
+            protected=paid_order[item_order],  # lines that granted an enrollment
+        )
     )
-    items_table = EntityTable.build(
-        "order_items",
-        {
-            "order_item_id": item_ids,
-            "order_id": item_order + 1,
-            "course_id": course + 1,
-            "ordered_at": item_ms,
-            "list_price": list_cents,
-            "discount_amount": discount,
-            "paid_amount": paid,
-        },
-        local_offsets={"ordered_at": local_offset[item_order]},
-        protected=paid_order[item_order],  # lines that granted an enrollment
+    del list_cents, discount, paid, local_offset
+
+    session = _checkout_sessions(
+        window,
+        orders,
+        course[position_in_group(np.bincount(item_order, minlength=n)) == 0],  # each order's first line
+        students,
+        visits,
+        traffic.promoted_course,
+        sources,
+        log,
+        rng,
     )
     attempts = np.flatnonzero(made)
     attempts = attempts[np.argsort(attempted[attempts], kind="stable")]
     a_order, a_failed = attempt_order[attempts], attempt_failed[attempts]
-    payments_table = EntityTable.build(
-        "payments",
-        {
-            "payment_id": np.arange(1, len(attempts) + 1),
-            "order_id": a_order + 1,
-            "attempted_at": attempted[attempts],
-            "method": Categorical.of(PAYMENT_METHODS, method[a_order]),
-            "amount": total[a_order],
-            "currency": Categorical.of(CURRENCIES, currency[a_order]),
-            "status": Categorical.of(("succeeded", "failed"), a_failed.astype(np.int64)),
-            "failure_reason": Categorical.of(
-                FAILURE_REASONS,
-                np.where(
-                    outage_failed[attempts],
-                    FAILURE_REASONS.index("processing_error"),
-                    np.where(a_failed, categorical(FAILURE_REASON_WEIGHTS, len(a_order), rng), -1),
+    tables["payments"] = keep(
+        EntityTable.build(
+            "payments",
+            {
+                "payment_id": np.arange(1, len(attempts) + 1),
+                "order_id": a_order + 1,
+                "attempted_at": attempted[attempts],
+                "method": Categorical.of(PAYMENT_METHODS, method[a_order]),
+                "amount": total[a_order],
+                "currency": Categorical.of(CURRENCIES, currency[a_order]),
+                "status": Categorical.of(("succeeded", "failed"), a_failed.astype(np.int64)),
+                "failure_reason": Categorical.of(
+                    FAILURE_REASONS,
+                    np.where(
+                        outage_failed[attempts],
+                        FAILURE_REASONS.index("processing_error"),
+                        np.where(a_failed, categorical(FAILURE_REASON_WEIGHTS, len(a_order), rng), -1),
+                    ),
                 ),
-            ),
-        },
+            },
+        )
     )
-    refunds_table = EntityTable.build(
-        "refunds",
-        {
-            "refund_id": np.arange(1, len(refund_line) + 1),
-            "order_id": item_order[refund_line] + 1,
-            "order_item_id": item_ids[refund_line],
-            "refunded_at": refunded_at,
-            "amount": refund_amount,
-            "currency": Categorical.of(CURRENCIES, currency[item_order[refund_line]]),
-            "reason": Categorical.of(
-                REFUND_REASONS, categorical(REFUND_REASON_WEIGHTS, len(refund_line), rng)
-            ),
-        },
+    del attempts, a_order, a_failed, attempt_order, attempted, attempt_failed, outage_failed, made, method, total
+    tables["refunds"] = keep(
+        EntityTable.build(
+            "refunds",
+            {
+                "refund_id": np.arange(1, len(refund_line) + 1),
+                "order_id": item_order[refund_line] + 1,
+                "order_item_id": refund_line + 1,
+                "refunded_at": refunded_at,
+                "amount": refund_amount,
+                "currency": Categorical.of(CURRENCIES, currency[item_order[refund_line]]),
+                "reason": Categorical.of(
+                    REFUND_REASONS, categorical(REFUND_REASON_WEIGHTS, len(refund_line), rng)
+                ),
+            },
+        )
     )
     granted = np.flatnonzero(paid_order[item_order])
     enrolled = np.minimum(
@@ -589,15 +620,8 @@ def build_commerce(
         window.end_ms - MS_PER_SECOND,
     )
     return Commerce(
-        tables={
-            "orders": orders_table,
-            "order_items": items_table,
-            "payments": payments_table,
-            "refunds": refunds_table,
-        },
-        purchases=Purchases(
-            orders.student[item_order[granted]], course[granted], item_ids[granted], enrolled
-        ),
+        tables=tables,
+        purchases=Purchases(orders.student[item_order[granted]], course[granted], granted + 1, enrolled),
         order_session=session,
         used_price_changes=np.unique(catalog.price_change_in_force(course, item_ms)),
         used_campaign_visits=orders.visit[orders.visit >= 0],
