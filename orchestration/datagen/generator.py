@@ -51,7 +51,7 @@ from orchestration.datagen.marketing import build_marketing
 from orchestration.datagen.orders import build_commerce
 from orchestration.datagen.payment_plans import build_installment_plans
 from orchestration.datagen.social import build_social
-from orchestration.datagen.spill import SpilledTable, Table, stash
+from orchestration.datagen.spill import SpilledTable, Table, release, stash
 from orchestration.datagen.students import build_students
 from orchestration.datagen.support import build_tickets
 from orchestration.datagen.tables import EntityTable
@@ -170,6 +170,7 @@ def build_tables(
     tables["installment_plans"] = build_installment_plans(
         window, commerce.tables["orders"], rates, config.rng("installment_plans")
     )
+    release(commerce.tables["orders"])
     prices = tables["course_prices"]
     prices.protected = np.isin(prices.columns["price_change_id"], commerce.used_price_changes)
     built("orders", "order_items", "payments", "refunds", "installment_plans")
@@ -374,6 +375,8 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
     ):
         tables = build_tables(config, progress, scratch)
         referenced = referenced_rows(tables)
+        for table in tables.values():  # their keys and references were read: not needed until written
+            release(table)
         parent_sizes = {name: table.n_rows for name, table in tables.items()}
         clean_rows = dict(parent_sizes)
         for entity in ENTITIES:

@@ -9,6 +9,7 @@ ties in generation order, so row numbers, ids and defects are those of the whole
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,6 +242,19 @@ def stash(table: EntityTable, directory: Path) -> EntityTable:
         {c: _stashed(o, directory / f"{table.name}.offset.{c}.npy") for c, o in table.local_offsets.items()},
         None if table.protected is None else _stashed(table.protected, directory / f"{table.name}.protected.npy"),
     )
+
+
+def release(table: EntityTable | SpilledTable) -> None:
+    """Drop the pages of a stashed table's files read so far from this process's memory: mapped
+    file pages count towards it until unmapped, so every column read (references, partition
+    values, rows written) would stay resident as long as the table. Read again, they come back
+    from the page cache. Nothing to do for other tables."""
+    if isinstance(table, SpilledTable):
+        return
+    columns = [v.codes if isinstance(v, Categorical) else v for v in table.columns.values()]
+    for array in [*columns, *table.nulls.values(), *table.local_offsets.values(), table.protected]:
+        if isinstance(array, np.memmap) and isinstance(array.base, mmap.mmap):
+            array.base.madvise(mmap.MADV_DONTNEED)
 
 
 Table = EntityTable | SpilledTable

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from orchestration.contracts import ENTITIES, SOURCES, Entity
 from orchestration.datagen.defects import DUPLICATE_ROW, LATE_ARRIVING, CellDefect, DefectPlan
 from orchestration.datagen.render import render_table
-from orchestration.datagen.spill import SpilledTable, Table
+from orchestration.datagen.spill import SpilledTable, Table, release
 from orchestration.datagen.timeline import month_label
 
 MANIFEST_DIR = "_manifest"
@@ -340,6 +340,7 @@ def write_entity(
         total_rows = len(rows) + len(copies)
         files.append(WrittenFile(entity.name, relative, total_rows, digest, size))
         records += _file_defects(table, rows, copies, plan, cells, relative)
+        release(table)  # a stashed table's pages of this file's rows
         if on_file:
             on_file(relative, total_rows)
     return files, records
