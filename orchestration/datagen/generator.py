@@ -115,11 +115,16 @@ def build_tables(
     tables: dict[str, Table] = {}
 
     def built(*names: str) -> None:
+        """Report the tables complete and stash those in memory (spill.stash): they wait for the
+        writes in files, so the tables built so far hold no memory while the next are built."""
+        for name in names:
+            table = tables[name]
+            tables[name] = stash(table, scratch / "tables") if isinstance(table, EntityTable) else table
         progress("built " + ", ".join(f"{n} ({tables[n].n_rows:,})" for n in names))
 
     rates, tables["exchange_rates"] = build_rates(window, config.rng("exchange_rates"))
     catalog, catalog_tables = build_catalog(window, sizes.instructors, sizes.courses, config.rng("catalog"))
-    tables.update(catalog_tables)
+    tables.update(_taken(catalog_tables))
     built("exchange_rates", "instructors", "courses", "course_prices", "lessons")
 
     traffic, marketing_tables = build_marketing(
@@ -132,7 +137,7 @@ def build_tables(
         config.rng("marketing"),
         underperformance=incidents.campaign_underperformance,
     )
-    tables.update(marketing_tables)
+    tables.update(_taken(marketing_tables))
     built("influencers", "campaigns", "tracking_links", "campaign_metrics")
 
     sources = Sources.with_campaigns(traffic.utm_campaign, traffic.platform)
@@ -176,7 +181,7 @@ def build_tables(
     built("orders", "order_items", "payments", "refunds", "installment_plans")
 
     subscriptions, billing_tables = build_billing(window, students, config.rng("billing"))
-    tables.update(billing_tables)
+    tables.update(_taken(billing_tables))
     built("subscription_plans", "subscription_events")
 
     # Paid media: the budget follows the customers acquired (first marketplace or subscription payment).
@@ -213,7 +218,7 @@ def build_tables(
         scratch / "lesson_activity",
         course_update=incidents.course_update,
     )
-    tables.update(_stashed(learning_tables, scratch / "tables"))
+    tables.update(_taken(learning_tables))
     built("enrollments", "lesson_activity", "certificates")
     n_lessons = catalog.lesson_count[enrollments.course]
     tables["reviews"] = build_reviews(window, enrollments, catalog, n_lessons, config.rng("reviews"))
@@ -264,14 +269,11 @@ def build_tables(
     return {e.name: tables[e.name] for e in ENTITIES}
 
 
-def _stashed(built: dict[str, EntityTable] | dict[str, Table], directory: Path) -> dict[str, Table]:
-    """The tables, those in memory stashed to files (spill.stash); popped from `built`, which may
-    be kept by its builder's result, so that their in-memory arrays are freed."""
-    stashed: dict[str, Table] = {}
-    for name in list(built):
-        table = built.pop(name)
-        stashed[name] = stash(table, directory) if isinstance(table, EntityTable) else table
-    return stashed
+def _taken(built: dict[str, EntityTable] | dict[str, Table]) -> dict[str, Table]:
+    """A builder's tables, its dict emptied: a table it still held would not be freed once stashed."""
+    taken: dict[str, Table] = dict(built)
+    built.clear()
+    return taken
 
 
 def planned_experiments(config: GeneratorConfig) -> tuple[PlannedExperiment, ...]:

@@ -218,6 +218,8 @@ class SpilledTable:
 
 
 def _stashed(array: np.ndarray, path: Path) -> np.ndarray:
+    if isinstance(array, np.memmap):  # stashed already (rewriting its file would pull it from under the map)
+        return array
     np.save(path, array)
     return np.load(path, mmap_mode="r")
 
