@@ -47,6 +47,7 @@ MALFORMED_TIMESTAMPS = (
 )
 ABSURD_FACTORS = (10, 100, 1000)
 NTH_TRUE_BLOCK = 1 << 20
+SEARCH_BLOCK = 1 << 18
 
 
 def defect_count(rate: float, rows: int) -> int:
@@ -75,19 +76,47 @@ def defect_columns(entity: Entity) -> dict[str, tuple[Column, ...]]:
     }
 
 
+def is_in_sorted(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """np.isin(values, keys) for ascending keys: a binary search per value, SEARCH_BLOCK values at
+    a time, where np.isin would sort copies of both arrays together (several times their size)."""
+    found = np.zeros(len(values), dtype=bool)
+    if len(keys) == 0:
+        return found
+    for start in range(0, len(values), SEARCH_BLOCK):
+        part = values[start : start + SEARCH_BLOCK]
+        found[start : start + SEARCH_BLOCK] = keys[np.minimum(np.searchsorted(keys, part), len(keys) - 1)] == part
+    return found
+
+
+def _row_keys(parent: list[np.ndarray], child: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 per row of each side, equal for two rows exactly when all their values are: the
+    values' offsets from the lowest one, in mixed radix over the columns' spans."""
+    parent_key = np.zeros(len(parent[0]), dtype=np.int64)
+    child_key = np.zeros(len(child[0]), dtype=np.int64)
+    capacity = 1
+    for p, c in zip(parent, child, strict=True):
+        low = min(int(p.min(initial=0)), int(c.min(initial=0)))
+        span = max(int(p.max(initial=0)), int(c.max(initial=0))) - low + 1
+        capacity *= span
+        if capacity > np.iinfo(np.int64).max:
+            raise OverflowError(f"row keys of {len(parent)} columns need more than 63 bits")
+        parent_key = parent_key * span + (p - low)
+        child_key = child_key * span + (c - low)
+    return parent_key, child_key
+
+
 def _matched(
     parent: EntityTable, parent_columns: tuple[str, ...], child: EntityTable, columns: tuple[str, ...]
 ) -> np.ndarray:
-    """Mask of parent rows whose `parent_columns` values equal some child row's `columns` values."""
+    """Mask of parent rows whose `parent_columns` values equal some child row's `columns` values
+    (integer columns): a key per row and a binary search, not np.unique by rows or np.isin, which
+    sort copies of both tables' values (~130 MB for reviews and enrollments at scale 1.0)."""
     child_present = ~np.any([child.null_mask(c) for c in columns], axis=0)
-    if len(columns) == 1:  # a plain membership test: np.unique by rows is several times slower
-        values = np.asarray(child.columns[columns[0]])[child_present]
-        return np.isin(np.asarray(parent.columns[parent_columns[0]]), values)
-    parent_values = np.column_stack([np.asarray(parent.columns[c]) for c in parent_columns])
-    child_values = np.column_stack([np.asarray(child.columns[c]) for c in columns])[child_present]
-    _, codes = np.unique(np.concatenate([parent_values, child_values]), axis=0, return_inverse=True)
-    codes = codes.reshape(-1)
-    return np.isin(codes[: len(parent_values)], codes[len(parent_values) :])
+    parent_keys, child_keys = _row_keys(
+        [np.asarray(parent.columns[c]) for c in parent_columns],
+        [np.asarray(child.columns[c])[child_present] for c in columns],
+    )
+    return is_in_sorted(parent_keys, np.unique(child_keys))
 
 
 def rule_referenced_rows(tables: dict[str, EntityTable]) -> dict[str, np.ndarray]:

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.contracts import ENTITIES, SOURCES, Entity
-from orchestration.datagen.defects import DUPLICATE_ROW, LATE_ARRIVING, CellDefect, DefectPlan
+from orchestration.datagen.defects import DUPLICATE_ROW, LATE_ARRIVING, CellDefect, DefectPlan, is_in_sorted
 from orchestration.datagen.render import render_table
 from orchestration.datagen.spill import SpilledTable, Table, release
 from orchestration.datagen.timeline import month_label
@@ -209,21 +209,6 @@ def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]
     return digest.hexdigest(), size
 
 
-
-
-def _is_in(values: np.ndarray, few: np.ndarray) -> np.ndarray:
-    """np.isin(values, few) for a sorted set of few values (defect rows): a binary search per
-    value, where np.isin would sort the values of a whole file; CHUNK_ROWS values at a time, so
-    that the search's positions (eight bytes a value) are not made for a whole file at once."""
-    found = np.zeros(len(values), dtype=bool)
-    if len(few) == 0:
-        return found
-    for start in range(0, len(values), CHUNK_ROWS):
-        part = values[start : start + CHUNK_ROWS]
-        found[start : start + CHUNK_ROWS] = few[np.minimum(np.searchsorted(few, part), len(few) - 1)] == part
-    return found
-
-
 def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> Iterable[tuple[int | None, np.ndarray]]:
     """(month or None, table rows in file order): on-time rows first, then rows arriving late."""
     if isinstance(table, SpilledTable):
@@ -276,7 +261,7 @@ def _rendered_blocks(
         part = rows[start : start + CHUNK_ROWS]
         rendered = render_table(table.take(part))
         touched: dict[str, list[tuple[int, str | None]]] = {}
-        for position in np.flatnonzero(_is_in(part, cell_rows)).tolist():
+        for position in np.flatnonzero(is_in_sorted(part, cell_rows)).tolist():
             cell = cells[int(part[position])]
             touched.setdefault(cell.column, []).append((position, cell.value))
         for name, changes in touched.items():
@@ -293,10 +278,10 @@ def _file_defects(
     """The manifest rows of one file: its cell defects, late rows and duplicate copies (at the end)."""
     entity = table.entity
     found: list[tuple[int, str, str, str]] = []  # position, defect type, column, value
-    for position in np.flatnonzero(_is_in(rows, np.array(sorted(cells), dtype=np.int64))).tolist():
+    for position in np.flatnonzero(is_in_sorted(rows, np.array(sorted(cells), dtype=np.int64))).tolist():
         cell = cells[int(rows[position])]
         found.append((position, cell.defect_type, cell.column, "" if cell.value is None else cell.value))
-    found += [(int(p), LATE_ARRIVING, "", "") for p in np.flatnonzero(_is_in(rows, np.sort(plan.late)))]
+    found += [(int(p), LATE_ARRIVING, "", "") for p in np.flatnonzero(is_in_sorted(rows, np.sort(plan.late)))]
     found += [(len(rows) + index, DUPLICATE_ROW, "", "") for index in range(len(copies))]
     found.sort()
     # Keys are never given a defect and a copy has its row's key: they render from the clean rows.
@@ -334,7 +319,7 @@ def write_entity(
     for file_month, rows in _file_groups(table, plan, month):
         label = end_date.isoformat() if file_month is None else month_label(file_month)
         relative = relative_path(entity, label)
-        copies = rows[_is_in(rows, duplicates)]  # written a second time at the end of the file
+        copies = rows[is_in_sorted(rows, duplicates)]  # written a second time at the end of the file
         blocks = _rendered_blocks(table, np.r_[rows, copies], cells)
         digest, size = write_csv(out_dir / relative, entity.column_names, blocks)
         total_rows = len(rows) + len(copies)
