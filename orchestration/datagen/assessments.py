@@ -62,14 +62,22 @@ def build_assessments(
     project_ms = enrollments.last_activity_ms[project] + rng.exponential(2 * MS_PER_DAY, len(project)).astype(np.int64)
     project_score = rng.normal(PROJECT_GRADE[0] + 10 * quality[project], PROJECT_GRADE[1], len(project))
 
+    # Arrays are deleted once used and reordered one at a time: a few arrays per enrollment and per
+    # row at once, not all of them (the peak of this step grows with the enrollments).
+    del quality, progress, knowledge, gain
     enrollment = np.r_[pre, post, project]
-    kind = np.r_[np.full(len(pre), PRE), np.full(len(post), POST), np.full(len(project), PROJECT)]
+    kind = np.repeat(np.array([PRE, POST, PROJECT], dtype=np.int8), [len(pre), len(post), len(project)])
     submitted = np.r_[pre_ms, post_ms, project_ms] + MS_PER_MINUTE
     submitted = submitted // MS_PER_SECOND * MS_PER_SECOND
     score = np.round(np.clip(np.r_[pre_score, post_score, project_score], 0, 100), 1)
+    del pre, post, project, pre_ms, post_ms, project_ms, pre_score, post_score, project_score
     keep = np.flatnonzero(submitted < window.end_ms)
     order = keep[np.argsort(submitted[keep], kind="stable")]
-    enrollment, kind, submitted, score = enrollment[order], kind[order], submitted[order], score[order]
+    del keep
+    enrollment = enrollment[order]
+    kind = kind[order]
+    submitted = submitted[order]
+    score = score[order]
 
     return EntityTable.build(
         "assessments",

@@ -179,6 +179,8 @@ def build_tables(
     prices = tables["course_prices"]
     prices.protected = np.isin(prices.columns["price_change_id"], commerce.used_price_changes)
     built("orders", "order_items", "payments", "refunds", "installment_plans")
+    order_session, used_visits, purchases = commerce.order_session, commerce.used_campaign_visits, commerce.purchases
+    del commerce  # what else it holds is per order line, needed no more
 
     subscriptions, billing_tables = build_billing(window, students, config.rng("billing"))
     tables.update(_taken(billing_tables))
@@ -186,7 +188,7 @@ def build_tables(
 
     # Paid media: the budget follows the customers acquired (first marketplace or subscription payment).
     first_paid = np.full(len(students), np.iinfo(np.int64).max)
-    np.minimum.at(first_paid, commerce.purchases.student, commerce.purchases.enrolled_ms)
+    np.minimum.at(first_paid, purchases.student, purchases.enrolled_ms)
     np.minimum.at(first_paid, subscriptions.student, subscriptions.start_ms)
     metrics = tables["campaign_metrics"]
     influencer_cents = np.bincount(
@@ -208,7 +210,7 @@ def build_tables(
 
     enrollments, learning_tables = build_learning(
         window,
-        commerce.purchases,
+        purchases,
         subscriptions,
         catalog,
         students.zone,
@@ -218,10 +220,12 @@ def build_tables(
         scratch / "lesson_activity",
         course_update=incidents.course_update,
     )
+    del purchases  # per paid line: now in the enrollments
     tables.update(_taken(learning_tables))
     built("enrollments", "lesson_activity", "certificates")
-    n_lessons = catalog.lesson_count[enrollments.course]
-    tables["reviews"] = build_reviews(window, enrollments, catalog, n_lessons, config.rng("reviews"))
+    tables["reviews"] = build_reviews(
+        window, enrollments, catalog, catalog.lesson_count[enrollments.course], config.rng("reviews")
+    )
     tables["surveys"] = build_surveys(window, enrollments, catalog, config.rng("surveys"))
     built("reviews", "surveys")
     tables["tickets"] = build_tickets(window, enrollments, catalog, config.rng("tickets"))
@@ -236,9 +240,8 @@ def build_tables(
     built("experiments", "experiment_assignments")
     tables.update(build_kpi_reports(window, config.rng("kpi_reports")))
     built("kpi_reports")
-    order_session, used_visits = commerce.order_session, commerce.used_campaign_visits
-    # The per-order and per-enrollment arrays are not needed for the sessions: freed, they leave room.
-    del commerce, enrollments, n_lessons, first_paid
+    # The per-enrollment arrays are not needed for the sessions: freed, they leave room.
+    del enrollments, first_paid
 
     rng = config.rng("sessions")
     add_campaign_browsing(log, visits, used_visits, traffic.promoted_course, sources, rng)

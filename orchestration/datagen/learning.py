@@ -214,15 +214,15 @@ def _all_enrollments(
     sub_student, sub_course, sub_enrolled = _subscription_enrollments(
         window, subscriptions, purchases, catalog, rng
     )
-    columns = (
+    columns = [
         np.r_[purchases.student, sub_student],
         np.r_[purchases.course, sub_course],
         np.r_[purchases.enrolled_ms, sub_enrolled],
         np.r_[np.zeros(len(purchases.student), np.int64), np.ones(len(sub_student), np.int64)],
         np.r_[purchases.order_item_id, np.zeros(len(sub_student), np.int64)],
-    )
+    ]
     chronological = np.argsort(columns[2], kind="stable")
-    return tuple(c[chronological] for c in columns)
+    return tuple(columns.pop(0)[chronological] for _ in range(len(columns)))  # each unsorted one freed in turn
 
 
 @dataclass(frozen=True)
@@ -477,6 +477,7 @@ def build_learning(
     planned_done, touched = _completed_lessons(
         n_lessons, submits_per_course[course], completer, target_events, rng
     )
+    del p_complete, completer  # per enrollment, not needed while the activity is played forward
     plan = _Plan(course, planned_done, touched, group_starts(touched), catalog)
     activity, progress = _activity(window, plan, enrolled, zone_of_student[student], offsets, rng, scratch)
     completed_lessons = progress.completed_lessons
