@@ -6,12 +6,13 @@ carrying a campaign code is always that campaign's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from orchestration.contracts import ACQUISITION_CHANNELS, PLATFORMS
-from orchestration.datagen.sampling import categorical
+from orchestration.datagen.sampling import Draw, categorical, stream_ahead
 
 INFLUENCER = ACQUISITION_CHANNELS.index("influencer")
 PLATFORM_HOSTS = ("instagram.com", "tiktok.com", "youtube.com", "linkedin.com", "t.co")
@@ -28,6 +29,15 @@ class Source:
 
 def _c(name: str) -> int:
     return ACQUISITION_CHANNELS.index(name)
+
+
+def _channel_sources(name: str) -> list[int]:
+    """Indexes of the base sources of a channel."""
+    return [i for i, s in enumerate(BASE_SOURCES) if s.channel == _c(name)]
+
+
+def _choice_of(options: list[int]) -> Draw:
+    return lambda rng, k: rng.choice(options, size=k)
 
 
 BASE_SOURCES = (
@@ -74,9 +84,36 @@ class Sources:
         result = np.empty(size, dtype=np.int64)
         for index, name in enumerate(channels):
             members = np.flatnonzero(channel == index)
-            options = [i for i, s in enumerate(BASE_SOURCES) if s.channel == _c(name)]
-            result[members] = rng.choice(options, size=len(members))
+            result[members] = rng.choice(_channel_sources(name), size=len(members))
         return result
+
+    def sample_ahead(
+        self, channel_weights: dict[str, float], size: int, rng: np.random.Generator
+    ) -> Callable[[int], np.ndarray]:
+        """`sample(channel_weights, size, rng)` as a stream (sampling.stream_ahead): returns a
+        function giving its next values, k at a time; rng moves past all of them now."""
+        channels = list(channel_weights)
+        counts = np.zeros(len(channels), dtype=np.int64)
+
+        def count(_: int, values: np.ndarray) -> None:
+            counts[:] += np.bincount(values, minlength=len(channels))
+
+        weights = [channel_weights[c] for c in channels]
+        channel = stream_ahead(rng, lambda r, k: categorical(weights, k, r), size, count)
+        picks = [
+            stream_ahead(rng, _choice_of(_channel_sources(name)), n)
+            for name, n in zip(channels, counts.tolist(), strict=True)
+        ]
+
+        def take(k: int) -> np.ndarray:
+            drawn = channel.take(k)
+            result = np.empty(k, dtype=np.int64)
+            for index, pick in enumerate(picks):
+                members = np.flatnonzero(drawn == index)
+                result[members] = pick.take(len(members))
+            return result
+
+        return take
 
     def column(self, field: str) -> tuple[list[str | None], np.ndarray]:
         """Labels and per-source codes of one attribute, for building Categorical columns."""

@@ -39,8 +39,13 @@ def pick_from_prefix(
     Items are sorted by when they became eligible (e.g. signup time), so "eligible at t" is a
     prefix and one searchsorted serves every draw at once.
     """
+    return pick_with(cumulative_weights, prefix_lengths, rng.random(len(prefix_lengths)))
+
+
+def pick_with(cumulative_weights: np.ndarray, prefix_lengths: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """pick_from_prefix with its uniform draws given, one per pick (taken from a stream)."""
     totals = cumulative_weights[prefix_lengths - 1]
-    picks = np.searchsorted(cumulative_weights, rng.random(len(prefix_lengths)) * totals, side="right")
+    picks = np.searchsorted(cumulative_weights, uniforms * totals, side="right")
     return np.minimum(picks, prefix_lengths - 1)
 
 

@@ -75,7 +75,11 @@ class Window:
         """`size` instants from `draw(rows)` (instants for those result rows), rows that fall
         outside the window drawn again: sampling a day and a time of day, then keeping only what
         lies inside, gives partial first and last days their share of the day and no more."""
-        ms = np.asarray(draw(np.arange(size)), dtype=np.int64).copy()
+        return self.redraw_outside(np.asarray(draw(np.arange(size)), dtype=np.int64).copy(), draw)
+
+    def redraw_outside(self, ms: np.ndarray, draw: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """`ms` (changed in place) with the instants outside the window drawn again, as draw_inside
+        does after its first draw (which a caller can then make a block of rows at a time)."""
         for _ in range(REDRAW_ROUNDS):
             outside = np.flatnonzero((ms < self.start_ms) | (ms >= self.end_ms))
             if len(outside) == 0:

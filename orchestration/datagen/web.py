@@ -18,7 +18,7 @@ from orchestration.datagen.sampling import (
     Draw,
     DrawStream,
     categorical,
-    pick_from_prefix,
+    pick_with,
     position_in_group,
     random_hex_ids,
     stream_ahead,
@@ -33,6 +33,8 @@ from orchestration.datagen.timeline import (
     demand_weights,
     sample_days,
     sample_time_of_day_ms,
+    time_of_day_draws,
+    time_of_day_ms,
 )
 
 DEVICES = ("desktop", "mobile", "tablet")
@@ -248,6 +250,10 @@ def add_browsing(
 
     Half are logged-in students coming back (after their signup, active students more often),
     half anonymous visitors, some of whom return several times.
+
+    Every draw is one call over all the sessions (the realization), taken as a stream
+    (sampling.stream_ahead): sessions are made and logged a block at a time, and only who
+    browses and when are held for all of them (rows drawn outside the window are drawn again).
     """
     missing = max(target - len(log), 0)
     if missing == 0:
@@ -258,39 +264,70 @@ def add_browsing(
     visitor_zone = rng.choice(zone, size=missing)  # anonymous visitors look like the student base
     user = np.zeros(missing, dtype=np.int64)
 
-    def started_at(rows: np.ndarray) -> np.ndarray:  # a day, who browses, their local hour
-        days = window.start_day + sample_days(day_weights, len(rows), rng)
-        local_ms = days * MS_PER_DAY + sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng)
-        # Students: eligible once signed up a day before (signup_ms is sorted by student id).
-        eligible = np.searchsorted(signup_ms, days * MS_PER_DAY - MS_PER_DAY, side="right")
+    def eligible_on(days: np.ndarray) -> np.ndarray:  # students signed up a day before (signup_ms is sorted)
+        return np.searchsorted(signup_ms, days * MS_PER_DAY - MS_PER_DAY, side="right")
+
+    def started(rows: np.ndarray, day_index: np.ndarray, time_of_day: np.ndarray, uniforms: Draw) -> np.ndarray:
+        """Who browses in these rows (into `user`) and when (UTC), from a day, a local time of day
+        and, for the members among them, `uniforms(rng, k)` to pick one by activity."""
+        days = window.start_day + day_index
+        eligible = eligible_on(days)
         member = wants_login[rows] & (eligible > 0)
         user[rows] = 0
-        user[rows[member]] = pick_from_prefix(activity, eligible[member], rng) + 1
+        user[rows[member]] = pick_with(activity, eligible[member], uniforms(rng, int(np.count_nonzero(member)))) + 1
         session_zone = np.where(member, zone[np.maximum(user[rows] - 1, 0)], visitor_zone[rows])
-        return offsets.to_utc(session_zone, local_ms)
+        return offsets.to_utc(session_zone, days * MS_PER_DAY + time_of_day)
 
-    start = window.draw_inside(missing, started_at)
-    logged_in = user > 0
-    start = np.where(logged_in, np.maximum(start, signup_ms[np.maximum(user - 1, 0)] + MS_PER_SECOND), start)
-    session_device = np.where(
-        logged_in & (rng.random(missing) < 0.75),
-        device[np.maximum(user - 1, 0)],
-        categorical(DEVICE_WEIGHTS, missing, rng),
-    )
-    landing = np.where(
-        rng.random(missing) < BROWSE_COURSE_PAGE_SHARE,
-        course_page(rng.choice(len(course_popularity), size=missing, p=course_popularity)),
-        categorical(BROWSE_PAGE_WEIGHTS, missing, rng),
-    )
-    log.add(
+    members = 0
+
+    def count_members(first: int, day_index: np.ndarray) -> None:
+        nonlocal members
+        eligible = eligible_on(window.start_day + day_index)
+        members += int(np.count_nonzero(wants_login[first : first + len(day_index)] & (eligible > 0)))
+
+    hour, second = time_of_day_draws(SHOPPING_HOURS)
+    day_draws = stream_ahead(rng, lambda r, k: sample_days(day_weights, k, r), missing, count_members)
+    hours, seconds = stream_ahead(rng, hour, missing), stream_ahead(rng, second, missing)
+    picks = stream_ahead(rng, lambda r, k: r.random(k), members)
+    start = np.empty(missing, dtype=np.int64)
+    for first, stop in blocks(missing):
+        k = stop - first
+        time_of_day = time_of_day_ms(hours.take(k), seconds.take(k))
+        start[first:stop] = started(np.arange(first, stop), day_draws.take(k), time_of_day, lambda _, n: picks.take(n))
+    start = window.redraw_outside(
         start,
-        user,
-        session_device,
-        sources.sample(RETURN_CHANNELS, missing, rng),
-        landing,
-        converted=False,
-        second_device=logged_in & (session_device != device[np.maximum(user - 1, 0)]),
+        lambda rows: started(
+            rows,
+            sample_days(day_weights, len(rows), rng),
+            sample_time_of_day_ms(SHOPPING_HOURS, len(rows), rng),
+            lambda r, k: r.random(k),
+        ),
     )
+
+    keeps_device = stream_ahead(rng, lambda r, k: r.random(k), missing)
+    other_device = stream_ahead(rng, lambda r, k: categorical(DEVICE_WEIGHTS, k, r), missing)
+    to_course = stream_ahead(rng, lambda r, k: r.random(k), missing)
+    course = stream_ahead(rng, lambda r, k: r.choice(len(course_popularity), size=k, p=course_popularity), missing)
+    page = stream_ahead(rng, lambda r, k: categorical(BROWSE_PAGE_WEIGHTS, k, r), missing)
+    source = sources.sample_ahead(RETURN_CHANNELS, missing, rng)
+    for first, stop in blocks(missing):
+        k, who = stop - first, user[first:stop]
+        logged_in = who > 0
+        usual_device = device[np.maximum(who - 1, 0)]
+        session_device = np.where(logged_in & (keeps_device.take(k) < 0.75), usual_device, other_device.take(k))
+        landing = np.where(
+            to_course.take(k) < BROWSE_COURSE_PAGE_SHARE, course_page(course.take(k)), page.take(k)
+        )
+        signed_up = signup_ms[np.maximum(who - 1, 0)] + MS_PER_SECOND
+        log.add(
+            np.where(logged_in, np.maximum(start[first:stop], signed_up), start[first:stop]),
+            who,
+            session_device,
+            source(k),
+            landing,
+            converted=False,
+            second_device=logged_in & (session_device != usual_device),
+        )
 
 
 def add_anonymous_traffic(
