@@ -219,6 +219,7 @@ def build_tables(
         config.rng("learning"),
         scratch / "lesson_activity",
         course_update=incidents.course_update,
+        keep=lambda table: stash(table, scratch / "tables"),
     )
     del purchases  # per paid line: now in the enrollments
     tables.update(_taken(learning_tables))

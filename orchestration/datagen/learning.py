@@ -34,7 +34,7 @@ from orchestration.datagen.sampling import (
     stream_ahead,
 )
 from orchestration.datagen.spill import Layout, MonthSpill, SpilledTable, blocks
-from orchestration.datagen.tables import Categorical, EntityTable, fixed_width_text
+from orchestration.datagen.tables import Categorical, EntityTable, Keep, fixed_width_text, in_memory
 from orchestration.datagen.timeline import (
     LEARNING_HOURS,
     MS_PER_DAY,
@@ -456,7 +456,9 @@ def build_learning(
     rng: np.random.Generator,
     scratch: Path,
     course_update: Incident | None = None,
+    keep: Keep = in_memory,
 ) -> tuple[Enrollments, dict[str, EntityTable | SpilledTable]]:
+    """`keep` takes each table in memory as soon as it is complete (the generator stashes it)."""
     student, course, enrolled, access, order_item = _all_enrollments(
         window, purchases, subscriptions, catalog, rng
     )
@@ -480,6 +482,7 @@ def build_learning(
     del p_complete, completer  # per enrollment, not needed while the activity is played forward
     plan = _Plan(course, planned_done, touched, group_starts(touched), catalog)
     activity, progress = _activity(window, plan, enrolled, zone_of_student[student], offsets, rng, scratch)
+    del plan, planned_done, touched  # per enrollment, and played forward
     completed_lessons = progress.completed_lessons
     completed_ms = np.where(completed_lessons == n_lessons, progress.last_done, NEVER)
     enrollments = EntityTable.build(
@@ -496,12 +499,10 @@ def build_learning(
         },
         nulls={"order_item_id": access == 1, "completed_at": completed_ms == NEVER},
     )
+    tables = {"enrollments": keep(enrollments), "lesson_activity": activity}
+    del enrollments, order_item, access, n_lessons  # only the table needed them
+    tables["certificates"] = keep(_certificates(window, completed_ms, rng))
     summary = Enrollments(student, course, enrolled, completed_ms, progress.last_activity, completed_lessons)
-    tables = {
-        "enrollments": enrollments,
-        "lesson_activity": activity,
-        "certificates": _certificates(window, completed_ms, rng),
-    }
     return summary, tables
 
 

@@ -8,7 +8,6 @@ day's rate; coupons (sitewide sales, welcome offer, influencer codes) take a sha
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +27,7 @@ from orchestration.datagen.sampling import (
     position_in_group,
 )
 from orchestration.datagen.students import Students
-from orchestration.datagen.tables import Categorical, EntityTable
+from orchestration.datagen.tables import Categorical, EntityTable, Keep, in_memory
 from orchestration.datagen.timeline import (
     MS_PER_DAY,
     MS_PER_HOUR,
@@ -458,10 +457,6 @@ def _checkout_sessions(
     return session
 
 
-def _as_built(table: EntityTable) -> EntityTable:
-    return table
-
-
 def build_commerce(
     window: Window,
     n_orders: int,
@@ -475,7 +470,7 @@ def build_commerce(
     log: SessionLog,
     rng: np.random.Generator,
     incidents: Incidents = NO_INCIDENTS,
-    keep: Callable[[EntityTable], EntityTable] = _as_built,
+    keep: Keep = in_memory,
 ) -> Commerce:
     """`keep` takes each table as soon as it is complete (the generator stashes it to files): its
     arrays, and the per-order and per-line arrays only it needed (deleted below), are freed while

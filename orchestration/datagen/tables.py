@@ -8,6 +8,7 @@ Nulls of integer, timestamp and date columns are given by a boolean mask in `nul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -103,3 +104,11 @@ class EntityTable:
             {c: o[rows] for c, o in self.local_offsets.items()},
             None if self.protected is None else self.protected[rows],
         )
+
+
+Keep = Callable[[EntityTable], EntityTable]
+
+
+def in_memory(table: EntityTable) -> EntityTable:
+    """A builder's `keep` by default: the complete table as it is (the generator stashes it instead)."""
+    return table
