@@ -22,7 +22,7 @@ from orchestration.datagen.marketing import COUPON_PCT, CampaignTraffic
 from orchestration.datagen.sampling import (
     capped_lognormal,
     categorical,
-    exclusive_cumsum_by_group,
+    group_starts,
     pick_from_prefix,
     position_in_group,
 )
@@ -299,14 +299,20 @@ def _payment_attempts(
     attempts = 1 + retry[0].astype(np.int64) + retry[1]
     order = np.repeat(np.arange(n), attempts)
     position = position_in_group(attempts)
-    failed = np.choose(position, [f[order] for f in fail])
-    bank = method == PAYMENT_METHODS.index("bank_transfer")
-    first_delay_s = np.where(bank, rng.integers(3600, 72 * 3600, n), rng.integers(2, 40, n))
-    gap_s = np.where(
-        position == 0, first_delay_s[order], 60 + rng.exponential(40 * 60, len(order)).astype(np.int64)
-    )
-    gap = gap_s * MS_PER_SECOND
-    attempted = ordered[order] + exclusive_cumsum_by_group(gap, order) + gap
+    failed = np.stack(fail, axis=1)[order, position]  # each attempt's outcome
+    del fail, retry
+    # The arrays per attempt are few and changed in place: this step is the peak of the commerce.
+    first_delay_s = rng.integers(3600, 72 * 3600, n)  # a bank transfer's; others take the next draw
+    np.copyto(first_delay_s, rng.integers(2, 40, n), where=method != PAYMENT_METHODS.index("bank_transfer"))
+    gap = rng.exponential(40 * 60, len(order)).astype(np.int64) + 60  # seconds after the attempt before
+    first = np.flatnonzero(position == 0)
+    gap[first] = first_delay_s[order[first]]
+    del position, first_delay_s
+    gap *= MS_PER_SECOND
+    attempted = np.cumsum(gap)  # then made a sum within each order, from its time
+    starts = group_starts(attempts)
+    attempted -= np.repeat(attempted[starts] - gap[starts], attempts)
+    attempted += ordered[order]
     return order, attempted, failed
 
 
