@@ -530,10 +530,12 @@ def _activity(
         records = _events(window, rows, int(plan.first_row[start]), lesson_start, duration, streams)
         progress.add(records, start, stop)
         spill.append(records)
-    fill = _scores(rng, sum(spill.counts.values()))
-    protected = [r["event_type"] == LESSON_COMPLETE for _, r in spill.sort("kind", "lesson_row", fill=fill)]
-    mask = np.concatenate(protected) if protected else np.zeros(0, dtype=bool)
-    return spill.table("lesson_activity", ACTIVITY_LAYOUT, mask), progress
+    fill = _scores(rng, spill.n_rows)
+    protected, first = np.empty(spill.n_rows, dtype=bool), 0  # filled in place: no list of parts to join
+    for _, records in spill.sort("kind", "lesson_row", fill=fill):
+        protected[first : first + len(records)] = records["event_type"] == LESSON_COMPLETE
+        first += len(records)
+    return spill.table("lesson_activity", ACTIVITY_LAYOUT, protected), progress
 
 
 def _certificates(window: Window, completed_ms: np.ndarray, rng: np.random.Generator) -> EntityTable:

@@ -72,6 +72,10 @@ class MonthSpill:
         self.counts: dict[int, int] = {}  # rows per month
         self._days: dict[int, set[int]] = {}  # days with rows, per month
 
+    @property
+    def n_rows(self) -> int:
+        return sum(self.counts.values())
+
     def path(self, month: int) -> Path:
         return self.directory / f"{month}.bin"
 

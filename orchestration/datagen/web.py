@@ -451,20 +451,17 @@ def build_sessions(
         records = _session_records(log, start, stop, [d.take(stop - start) for d in draws])
         records["referenced"] = np.isin(records["log_index"], referenced)
         spill.append(records)
-    protected, rows, first = [], [], 0
+    protected = np.empty(spill.n_rows, dtype=bool)  # filled in place: no list of parts to join
+    rows, first = [], 0
     for _, records in spill.sort():  # ties in start keep log order, as a stable sort of the log
-        marked = records["referenced"].copy()  # a view would keep the whole month alive
-        protected.append(marked)
+        marked = protected[first : first + len(records)]
+        marked[:] = records["referenced"]
         rows.append((records["log_index"][marked], first + np.flatnonzero(marked)))
         first += len(records)
     log_index = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int64)
     row = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, np.int64)
     by_log = np.argsort(log_index)
-    table = spill.table(
-        "sessions",
-        _sessions_layout(sources, n_courses),
-        np.concatenate(protected) if protected else np.zeros(0, bool),
-    )
+    table = spill.table("sessions", _sessions_layout(sources, n_courses), protected)
     return table, SessionRows(log_index[by_log], row[by_log])
 
 
