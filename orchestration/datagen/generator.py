@@ -114,12 +114,15 @@ def build_tables(
     incidents = planned_incidents(config)
     tables: dict[str, Table] = {}
 
+    def kept(table: EntityTable) -> EntityTable:  # a complete table waits for the writes in files
+        return stash(table, scratch / "tables")
+
     def built(*names: str) -> None:
-        """Report the tables complete and stash those in memory (spill.stash): they wait for the
-        writes in files, so the tables built so far hold no memory while the next are built."""
+        """Report the tables complete and stash those still in memory: the tables built so far
+        hold no memory while the next are built (builders that take `keep` stash their own)."""
         for name in names:
             table = tables[name]
-            tables[name] = stash(table, scratch / "tables") if isinstance(table, EntityTable) else table
+            tables[name] = kept(table) if isinstance(table, EntityTable) else table
         progress("built " + ", ".join(f"{n} ({tables[n].n_rows:,})" for n in names))
 
     rates, tables["exchange_rates"] = build_rates(window, config.rng("exchange_rates"))
@@ -169,7 +172,7 @@ def build_tables(
         log,
         config.rng("orders"),
         incidents=incidents,
-        keep=lambda table: stash(table, scratch / "tables"),
+        keep=kept,
     )
     tables.update(commerce.tables)
     tables["installment_plans"] = build_installment_plans(
@@ -219,7 +222,7 @@ def build_tables(
         config.rng("learning"),
         scratch / "lesson_activity",
         course_update=incidents.course_update,
-        keep=lambda table: stash(table, scratch / "tables"),
+        keep=kept,
     )
     del purchases  # per paid line: now in the enrollments
     tables.update(_taken(learning_tables))
