@@ -500,6 +500,25 @@ def build_commerce(
     del pct, line_pct
     paid = list_cents - discount
     total = np.bincount(item_order, weights=paid, minlength=n).astype(np.int64)
+    used_price_changes = np.unique(catalog.price_change_in_force(course, item_ms))
+    # The lines are complete but for which granted an enrollment (set once payments are known).
+    local_offset = offsets.offset_seconds(students.zone[orders.student], orders.ordered)
+    items = keep(
+        EntityTable.build(
+            "order_items",
+            {
+                "order_item_id": np.arange(1, len(item_order) + 1),  # a line's id is its index + 1
+                "order_id": item_order + 1,
+                "course_id": course + 1,
+                "ordered_at": item_ms,
+                "list_price": list_cents,
+                "discount_amount": discount,
+                "paid_amount": paid,
+            },
+            local_offsets={"ordered_at": local_offset[item_order]},
+        )
+    )
+    del item_ms, list_cents, discount
 
     # ---- payments, refunds and the resulting status
     method = _payment_methods(students.country[orders.student], rng)
@@ -522,9 +541,8 @@ def build_commerce(
         [REFUNDED, PARTIALLY_REFUNDED, PAID, PENDING],
         FAILED,
     )
-    del refunded, awaiting
+    del refunded, awaiting, paid
 
-    local_offset = offsets.offset_seconds(students.zone[orders.student], orders.ordered)
     tables = {
         "orders": keep(
             EntityTable.build(
@@ -541,26 +559,11 @@ def build_commerce(
                 },
                 local_offsets={"ordered_at": local_offset},
             )
-        )
+        ),
+        "order_items": items,
     }
-    del coupon, status
-    tables["order_items"] = keep(
-        EntityTable.build(
-            "order_items",
-            {
-                "order_item_id": np.arange(1, len(item_order) + 1),  # a line's id is its index + 1
-                "order_id": item_order + 1,
-                "course_id": course + 1,
-                "ordered_at": item_ms,
-                "list_price": list_cents,
-                "discount_amount": discount,
-                "paid_amount": paid,
-            },
-            local_offsets={"ordered_at": local_offset[item_order]},
-            protected=paid_order[item_order],  # lines that granted an enrollment
-        )
-    )
-    del list_cents, discount, paid, local_offset
+    del coupon, status, local_offset
+    items.protected = paid_order[item_order]  # lines that granted an enrollment
 
     session = _checkout_sessions(
         window,
@@ -624,6 +627,6 @@ def build_commerce(
         tables=tables,
         purchases=Purchases(orders.student[item_order[granted]], course[granted], granted + 1, enrolled),
         order_session=session,
-        used_price_changes=np.unique(catalog.price_change_in_force(course, item_ms)),
+        used_price_changes=used_price_changes,
         used_campaign_visits=orders.visit[orders.visit >= 0],
     )
