@@ -218,7 +218,7 @@ def _all_enrollments(
         np.r_[purchases.student, sub_student],
         np.r_[purchases.course, sub_course],
         np.r_[purchases.enrolled_ms, sub_enrolled],
-        np.r_[np.zeros(len(purchases.student), np.int64), np.ones(len(sub_student), np.int64)],
+        np.r_[np.zeros(len(purchases.student), np.int8), np.ones(len(sub_student), np.int8)],  # access: a code
         np.r_[purchases.order_item_id, np.zeros(len(sub_student), np.int64)],
     ]
     chronological = np.argsort(columns[2], kind="stable")
