@@ -302,16 +302,23 @@ def plan_defects(
         available.append(LATE_ARRIVING)
     wanted = rng.choice(available, size=count)
 
-    used = np.zeros(n, dtype=bool)
     chosen: dict[str, np.ndarray] = {}
+
+    def unused(mask: np.ndarray) -> np.ndarray:
+        """The mask without the rows chosen so far (a copy): the chosen rows are few, where a mask
+        of the used rows and its negation would be two more arrays of a byte per row."""
+        free = mask.copy()
+        for rows in chosen.values():
+            free[rows] = False
+        return free
+
     overflow = 0
     for defect_type in available[1:]:  # constrained types first; duplicates take any row left
         k = int(np.sum(wanted == defect_type))
-        rows = _choose(pool(defect_type) & ~used, k, rng)
-        used[rows] = True
+        rows = _choose(unused(pool(defect_type)), k, rng)
         chosen[defect_type] = rows
         overflow += k - len(rows)
-    duplicates = _choose(~used, int(np.sum(wanted == DUPLICATE_ROW)) + overflow, rng)
+    duplicates = _choose(unused(np.ones(n, dtype=bool)), int(np.sum(wanted == DUPLICATE_ROW)) + overflow, rng)
 
     cells = []
     for defect_type in CELL_DEFECTS:  # defect rows are few: a loop over them is cheap

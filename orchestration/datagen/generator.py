@@ -324,11 +324,11 @@ def partition_months(table: Table) -> tuple[np.ndarray | None, np.ndarray | None
 def _spilled_partition_months(table: SpilledTable) -> tuple[np.ndarray, np.ndarray]:
     """As for a table in memory (spilled tables are in UTC, rows in month order), a month at a time."""
     last = table.months.max(initial=0)
-    late_ok = [
-        (month < last) & (ms < np.median(ms))
-        for month, ms in ((m, table.partition_values(i)) for i, m in enumerate(table.months.tolist()))
-    ]
-    return table.month_of_rows(), np.concatenate(late_ok) if late_ok else np.zeros(0, dtype=bool)
+    late_ok = np.empty(table.n_rows, dtype=bool)  # filled in place: no list of parts to join
+    for index, month in enumerate(table.months.tolist()):
+        ms = table.partition_values(index)
+        late_ok[table.bounds[index] : table.bounds[index + 1]] = (month < last) & (ms < np.median(ms))
+    return table.month_of_rows(), late_ok
 
 
 def _plan(
