@@ -5,10 +5,12 @@ spilled to scratch files by month (spill.py), then written a chunk of rows at a 
 not grow with them. Every other table is stashed to scratch files as soon as it is complete (the
 commerce and learning builders hand theirs over one at a time, `keep`), and the file pages read
 back are given back (spill.release). What grows with the scale is the arrays of the step being
-built, whose draws are whole-table calls: orders, their lines and payment attempts (the peak, about
-250 bytes an order), enrollments and assessments, who browses when (25 bytes a browsing session);
-and a byte per row of the biggest tables (their protected rows; defect planning's masks).
-Peak RSS (seed 42): scale 0.25 ~310 MB, 1.0 ~430 MB, 2.0 ~650 MB (was 340, 700 and 1,190 MB).
+built, whose draws are whole-table calls in time order: orders, their lines and payment attempts
+(~230 bytes an order at the peak of build_commerce), enrollments while their activity is played
+forward (~100 bytes each), who browses when (~25 bytes a browsing session); and a few bytes per row
+of the biggest tables (their protected rows, per-row months and masks when defects are planned).
+At scale 2.0 these steps peak within 5% of each other. Peak RSS (seed 42, end 2026-12-03T08):
+scale 0.25 ~310 MB, 1.0 ~420 MB, 2.0 ~630 MB (before: ~360, ~700 and ~1,190 MB).
 
 The dataset is written into a new dir next to the landing dir and swapped in whole when complete
 (`writer.replacing_dataset`): a generation that fails or is killed leaves the previous dataset."""
