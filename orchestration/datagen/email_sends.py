@@ -36,6 +36,9 @@ ONBOARDING_HOUR = 6  # the hour of the day the onboarding flow's day ends
 SEND_HOUR = 10
 HOURS_A_DAY = 24
 MEASURES = ("recipients", "delivered", "unique_opens", "unique_clicks", "unsubscribes")
+# what each measure counts a part of: an hour's share of it is drawn among that hour's holders
+COUNTED_FROM = {"delivered": "recipients", "unique_opens": "delivered", "unique_clicks": "unique_opens",
+                "unsubscribes": "delivered"}
 
 
 def build_email_sends(
@@ -64,7 +67,7 @@ def build_email_sends(
 
     signups = np.sort(students.signup_ms)
     signed_up = np.searchsorted(signups, sent)  # students signed up before the send
-    new_in_day = signed_up - np.searchsorted(signups, sent - MS_PER_DAY)
+    new_in_day = _signed_up_within(signups, sent, MS_PER_DAY)
     list_size = rng.binomial(signed_up, OPT_IN_SHARE)
     audience = np.where(
         kind == ONBOARDING,
@@ -126,14 +129,11 @@ def onboarding_by_hour(
     (delivered among recipients, opens among delivered, ...), so every hour stays consistent."""
     sent = np.concatenate([hour_ends(end) for end in day_ends]) if len(day_ends) else np.zeros(0, np.int64)
     shares = np.zeros((len(sent), len(MEASURES)), dtype=np.int64)
-    parent = {"delivered": "recipients", "unique_opens": "delivered", "unique_clicks": "unique_opens",
-              "unsubscribes": "delivered"}
     for i in range(len(day_ends)):
         hours = slice(i * HOURS_A_DAY, (i + 1) * HOURS_A_DAY)
-        ends = sent[hours]
-        new_students = np.searchsorted(signups, ends) - np.searchsorted(signups, ends - MS_PER_HOUR)
+        new_students = _signed_up_within(signups, sent[hours], MS_PER_HOUR)
         for m, name in enumerate(MEASURES):
-            pool = new_students if name == "recipients" else shares[hours, MEASURES.index(parent[name])]
+            pool = new_students if name == "recipients" else shares[hours, MEASURES.index(COUNTED_FROM[name])]
             shares[hours, m] = rng.multivariate_hypergeometric(pool, int(day_measures[i, m]))
     return sent, shares
 
@@ -144,7 +144,11 @@ def _onboarding_after(
     """The hourly runs after the window's last whole onboarding day, each drawn on its own."""
     sent = hour_ends(day_end + MS_PER_DAY)
     sent = sent[sent < window.end_ms]
-    new_students = np.searchsorted(signups, sent) - np.searchsorted(signups, sent - MS_PER_HOUR)
-    audience = rng.binomial(new_students, OPT_IN_SHARE)
+    audience = rng.binomial(_signed_up_within(signups, sent, MS_PER_HOUR), OPT_IN_SHARE)
     kind = np.full(len(sent), ONBOARDING)
     return sent, np.column_stack([audience, *_engagement(audience, kind, rng)]).astype(np.int64)
+
+
+def _signed_up_within(signups: np.ndarray, ends: np.ndarray, span_ms: int) -> np.ndarray:
+    """How many students (sorted signup instants) signed up in the `span_ms` before each end."""
+    return np.searchsorted(signups, ends) - np.searchsorted(signups, ends - span_ms)
