@@ -46,9 +46,10 @@ def landed_batches_digest(warehouse_path: Path) -> str | None:
     return hashlib.sha256((batches[0] if batches else "").encode()).hexdigest()
 
 
-def fingerprint(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> str | None:
+def fingerprint(warehouse_path: Path, project_dir: Path = PROJECT_DIR, project: str | None = None) -> str | None:
+    """`project`: the project's digest when it is not the project as it is now."""
     batches = landed_batches_digest(warehouse_path)
-    return None if batches is None else f"{project_digest(project_dir)}:{batches}"
+    return None if batches is None else f"{project or project_digest(project_dir)}:{batches}"
 
 
 def state_file(warehouse_path: Path) -> Path:
@@ -61,12 +62,14 @@ def is_up_to_date(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> bool
     return current is not None and stored.exists() and stored.read_text().strip() == current
 
 
-def record_build(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> None:
-    """After a complete build: what the next one compares to, to skip or to build incrementally."""
-    current = fingerprint(warehouse_path, project_dir)
+def record_build(warehouse_path: Path, project_dir: Path = PROJECT_DIR, built: str | None = None) -> None:
+    """After a complete build: what the next one compares to, to skip or to build incrementally.
+    `built`: the project's digest when the build started (`project_digest`), so that a model
+    edited while dbt ran counts as changed next time; the project as it is now by default."""
+    current = fingerprint(warehouse_path, project_dir, built)
     if current is not None:
         state_file(warehouse_path).write_text(current + "\n")
-    record_incremental_state(warehouse_path, project_dir)
+    record_incremental_state(warehouse_path, project_dir, built)
 
 
 def forget_build(warehouse_path: Path) -> None:
@@ -125,10 +128,10 @@ def full_refresh_reason(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -
     return None
 
 
-def record_incremental_state(warehouse_path: Path, project_dir: Path = PROJECT_DIR) -> None:
+def record_incremental_state(warehouse_path: Path, project_dir: Path = PROJECT_DIR, built: str | None = None) -> None:
     counts = raw_row_counts(warehouse_path)
     if counts is not None:
-        state = {"project": project_digest(project_dir), "raw_rows": counts}
+        state = {"project": built or project_digest(project_dir), "raw_rows": counts}
         incremental_state_file(warehouse_path).write_text(json.dumps(state, sort_keys=True) + "\n")
     record_tested_build(warehouse_path)
 

@@ -56,6 +56,14 @@ def test_a_changed_model_makes_the_build_stale(project: Path, warehouse: Path) -
     assert not build_state.is_up_to_date(warehouse, project)
 
 
+def test_a_model_edited_while_the_build_ran_makes_the_build_stale(project: Path, warehouse: Path) -> None:
+    built = build_state.project_digest(project)
+    (project / "models" / "a.sql").write_text("select 2 as id\n")  # saved while dbt ran
+    build_state.record_build(warehouse, project, built=built)
+    assert not build_state.is_up_to_date(warehouse, project)
+    assert build_state.full_refresh_reason(warehouse, project) == "the dbt project changed since the last build"
+
+
 def test_missing_warehouse_or_forgotten_build_is_never_up_to_date(
     project: Path, warehouse: Path, tmp_path: Path
 ) -> None:
