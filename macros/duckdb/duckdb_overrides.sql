@@ -18,3 +18,11 @@
 {% macro duckdb__row_fingerprint(expressions) -%}
     hash({{ expressions | join(', ') }})
 {%- endmacro %}
+
+{#- DuckDB holds the rows of a CTE read more than once. Base models read their typed rows four
+    times (the shared keys, both sides of the ranking, the batches' business times): at scale 1.0
+    the sessions' model spilled 4.7 GiB under a 4GB limit holding them (raw rows and typed), and
+    none with each reader typing them again, in about the same time (80 s against 77 s). -#}
+{% macro duckdb__inline_cte() -%}
+    {{ return('not materialized') }}
+{%- endmacro %}

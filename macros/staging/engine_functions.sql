@@ -65,3 +65,12 @@
         ~ "': add " ~ adapter.type() ~ "__local_to_utc in macros/" ~ adapter.type() ~ "/"
     ) }}
 {%- endmacro %}
+
+{#- Decimal text (its shape already checked) to dbt's numeric type; null when it does not fit. -#}
+{% macro text_to_decimal(text_expr) -%}
+    {{ return(adapter.dispatch('text_to_decimal', 'elearning_kpi')(text_expr)) }}
+{%- endmacro %}
+
+{% macro default__text_to_decimal(text_expr) -%}
+    {{ dbt.safe_cast(text_expr, dbt.type_numeric()) }}
+{%- endmacro %}

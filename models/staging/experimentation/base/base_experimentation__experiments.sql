@@ -23,7 +23,7 @@
 
 with
 
-source as (
+source as {{ inline_cte() }} (
 
     select * from {{ source('experimentation', 'experiments') }}
 
@@ -31,7 +31,7 @@ source as (
 
 -- the raw rows to type and check: every one, or in an incremental run those landed after the newest
 -- stored row
-to_derive as (
+to_derive as {{ inline_cte() }} (
 
     select * from source
     {% if is_incremental() %}
@@ -42,7 +42,7 @@ to_derive as (
 
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
-trimmed as (
+trimmed as {{ inline_cte() }} (
 
     select
         nullif(trim(experiment_id), '') as experiment_id__text,
@@ -69,7 +69,7 @@ trimmed as (
 -- each value in its contract type, null when its text is not a well-formed value of that type: a
 -- number's shape is checked before the cast, which would read '12.5' as the integer 13; timestamps
 -- in UTC
-typed as (
+typed as {{ inline_cte() }} (
 
     select
         *,
@@ -115,7 +115,7 @@ typed as (
 ),
 
 -- every column rule a row breaks, in contract column order; null when it breaks none
-column_rules_checked as (
+column_rules_checked as {{ inline_cte() }} (
 
     select
         *,
@@ -263,7 +263,7 @@ column_rules_checked as (
 -- breaks, checked only on rows that pass every column rule (so a broken parent link is reported
 -- once, as an orphan). The text columns stay behind here, so the window below sorts half as many
 -- bytes
-validated as (
+validated as {{ inline_cte() }} (
 
     select
         experiment_id,
@@ -361,7 +361,7 @@ stored_of_derived_keys as (
 
 -- the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of their
 -- keys
-rank_input as (
+rank_input as {{ inline_cte() }} (
 
     select * from validated
     {% if is_incremental() %}
@@ -392,7 +392,7 @@ rank_input as (
 
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
-fingerprinted as (
+fingerprinted as {{ inline_cte() }} (
 
     select
         *,

@@ -24,13 +24,13 @@
 
 with
 
-source as (
+source as {{ inline_cte() }} (
 
     select * from {{ source('marketing', 'campaign_metrics') }}
 
 ),
 
-base_campaigns as (
+base_campaigns as {{ inline_cte() }} (
 
     select * from {{ ref('base_marketing__campaigns') }}
 
@@ -93,7 +93,7 @@ rederived as (
 -- the raw rows to type and check: every one, or in an incremental run those landed after the newest
 -- stored row and the stored rows whose parent link changed or business time falls in a backfill
 -- window
-to_derive as (
+to_derive as {{ inline_cte() }} (
 
     select * from source
     {% if is_incremental() %}
@@ -111,7 +111,7 @@ to_derive as (
 
 -- the landed text under the contract's names, trimmed, empty as null; columns a file brought beyond
 -- the contract are left behind
-trimmed as (
+trimmed as {{ inline_cte() }} (
 
     select
         nullif(trim({{ adapter.quote('campaignId') }}), '') as {{ adapter.quote('campaignId__text') }},
@@ -137,7 +137,7 @@ trimmed as (
 -- each value in its contract type, null when its text is not a well-formed value of that type: a
 -- number's shape is checked before the cast, which would read '12.5' as the integer 13; timestamps
 -- in UTC
-typed as (
+typed as {{ inline_cte() }} (
 
     select
         *,
@@ -187,7 +187,7 @@ typed as (
         end as clicks,
         case
             when {{ is_decimal_text(adapter.quote('spendUsd__text')) }}
-                then {{ dbt.safe_cast(adapter.quote('spendUsd__text'), dbt.type_numeric()) }}
+                then {{ text_to_decimal(adapter.quote('spendUsd__text')) }}
         end as {{ adapter.quote('spendUsd') }}
     from trimmed
 
@@ -196,7 +196,7 @@ typed as (
 -- each row with what its rules compare it to in other models: its valid parents' keys and its
 -- codes' entries in their code lists (null when there is none) and the values its consistency rules
 -- read
-joined as (
+joined as {{ inline_cte() }} (
 
     select
         typed.*,
@@ -208,7 +208,7 @@ joined as (
 ),
 
 -- every column rule a row breaks, in contract column order; null when it breaks none
-column_rules_checked as (
+column_rules_checked as {{ inline_cte() }} (
 
     select
         *,
@@ -401,7 +401,7 @@ column_rules_checked as (
 
 -- why a row is invalid (null when it is valid). The text columns stay behind here, so the window
 -- below sorts half as many bytes
-validated as (
+validated as {{ inline_cte() }} (
 
     select
         {{ adapter.quote('campaignId') }},
@@ -478,7 +478,7 @@ stored_of_derived_keys as (
 
 -- the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of their
 -- keys
-rank_input as (
+rank_input as {{ inline_cte() }} (
 
     select * from validated
     {% if is_incremental() %}
@@ -508,7 +508,7 @@ rank_input as (
 
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
 -- one
-fingerprinted as (
+fingerprinted as {{ inline_cte() }} (
 
     select
         *,
