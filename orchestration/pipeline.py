@@ -225,12 +225,12 @@ def dbt_build_step(settings: Settings, force: bool = False) -> None:
         print("warehouse already built from these files and this project: skipping (make build to force)")
         return
     build_state.forget_build(settings.warehouse_path)
-    built = build_state.project_digest()
+    built_project = build_state.project_digest()
     reason = build_state.full_refresh_reason(settings.warehouse_path)
     if reason:
         print(f"full refresh: {reason}")
     run_build(settings, build_exclusions(settings) + incremental_build_args(reason))
-    build_state.record_build(settings.warehouse_path, built=built)
+    build_state.record_build(settings.warehouse_path, built=built_project)
 
 
 def incremental_build_args(full_refresh_reason: str | None) -> list[str]:

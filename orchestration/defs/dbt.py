@@ -149,7 +149,7 @@ def run_dbt_build(
     # unit tests check SQL against fixed inputs, not the data: CI and `make run` run them, a
     # scheduled refresh need not (dbt's advice for production builds)
     args = for_warehouse(["build", "--exclude-resource-type", "unit_test"], settings)
-    built = build_state.project_digest()
+    built_project = build_state.project_digest()
     reason = build_state.full_refresh_reason(settings.warehouse_path)
     window = run_window_vars(context)
     if reason:
@@ -173,7 +173,7 @@ def run_dbt_build(
         yield with_table_metadata(event, nodes.get(uid, {}), table_of.get(uid)) if uid else event
     if invocation.is_successful():
         if op_name == MARTS_LAYER and not context.is_subset:
-            build_state.record_build(settings.warehouse_path, built=built)
+            build_state.record_build(settings.warehouse_path, built=built_project)
         return
     raise build_failure(op_name, invocation)
 
