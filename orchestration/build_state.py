@@ -46,10 +46,10 @@ def landed_batches_digest(warehouse_path: Path) -> str | None:
     return hashlib.sha256((batches[0] if batches else "").encode()).hexdigest()
 
 
-def fingerprint(warehouse_path: Path, project_dir: Path = PROJECT_DIR, project: str | None = None) -> str | None:
-    """`project`: the project's digest when it is not the project as it is now."""
+def fingerprint(warehouse_path: Path, project_dir: Path = PROJECT_DIR, built: str | None = None) -> str | None:
+    """`built`: the digest of the project built, when it is not the project as it is now."""
     batches = landed_batches_digest(warehouse_path)
-    return None if batches is None else f"{project or project_digest(project_dir)}:{batches}"
+    return None if batches is None else f"{built or project_digest(project_dir)}:{batches}"
 
 
 def state_file(warehouse_path: Path) -> Path:
@@ -66,6 +66,7 @@ def record_build(warehouse_path: Path, project_dir: Path = PROJECT_DIR, built: s
     """After a complete build: what the next one compares to, to skip or to build incrementally.
     `built`: the project's digest when the build started (`project_digest`), so that a model
     edited while dbt ran counts as changed next time; the project as it is now by default."""
+    built = built or project_digest(project_dir)
     current = fingerprint(warehouse_path, project_dir, built)
     if current is not None:
         state_file(warehouse_path).write_text(current + "\n")
