@@ -192,27 +192,74 @@ enrollment_days as (
 
 ),
 
+-- each source's measures of a student's day, the others zero: one aggregate over their union gives
+-- the day's row (a distinct union of the keys joined back to four sources held them all at once)
+activity as (
+
+    select
+        student_id,
+        date_day,
+        lesson_events,
+        lessons_completed,
+        video_seconds_watched,
+        0 as sessions,
+        0 as orders,
+        0 as purchases,
+        0 as enrollments
+    from lesson_days
+    union all
+    select
+        student_id,
+        date_day,
+        0 as lesson_events,
+        0 as lessons_completed,
+        0 as video_seconds_watched,
+        sessions,
+        0 as orders,
+        0 as purchases,
+        0 as enrollments
+    from session_days
+    union all
+    select
+        student_id,
+        date_day,
+        0 as lesson_events,
+        0 as lessons_completed,
+        0 as video_seconds_watched,
+        0 as sessions,
+        orders,
+        purchases,
+        0 as enrollments
+    from order_days
+    union all
+    select
+        student_id,
+        date_day,
+        0 as lesson_events,
+        0 as lessons_completed,
+        0 as video_seconds_watched,
+        0 as sessions,
+        0 as orders,
+        0 as purchases,
+        enrollments
+    from enrollment_days
+
+),
+
 student_days as (
 
     select
         student_id,
-        date_day
-    from lesson_days
-    union
-    select
-        student_id,
-        date_day
-    from session_days
-    union
-    select
-        student_id,
-        date_day
-    from order_days
-    union
-    select
-        student_id,
-        date_day
-    from enrollment_days
+        date_day,
+        sum(lesson_events) as lesson_events,
+        sum(lessons_completed) as lessons_completed,
+        sum(video_seconds_watched) as video_seconds_watched,
+        sum(sessions) as sessions,
+        sum(orders) as orders,
+        sum(purchases) as purchases,
+        sum(enrollments) as enrollments
+    from activity
+    group by student_id, date_day
 
 ),
 
@@ -224,42 +271,23 @@ final as (
         student_days.date_day,
 
         ---------- attributes
-        coalesce(lesson_days.lesson_events, 0) > 0 as is_learning_active,
-        coalesce(order_days.purchases, 0) + coalesce(enrollment_days.enrollments, 0)
-        > 0 as is_enrolling_or_purchasing,
+        student_days.lesson_events > 0 as is_learning_active,
+        student_days.purchases + student_days.enrollments > 0 as is_enrolling_or_purchasing,
 
         ---------- measures
-        cast(coalesce(lesson_days.lesson_events, 0) as {{ dbt.type_bigint() }}) as lesson_events,
+        cast(student_days.lesson_events as {{ dbt.type_bigint() }}) as lesson_events,
+        cast(student_days.lessons_completed as {{ dbt.type_bigint() }}) as lessons_completed,
         cast(
-            coalesce(lesson_days.lessons_completed, 0) as {{ dbt.type_bigint() }}
-        ) as lessons_completed,
-        cast(
-            coalesce(lesson_days.video_seconds_watched, 0) as {{ dbt.type_bigint() }}
+            coalesce(student_days.video_seconds_watched, 0) as {{ dbt.type_bigint() }}
         ) as video_seconds_watched,
-        cast(coalesce(session_days.sessions, 0) as {{ dbt.type_bigint() }}) as sessions,
-        cast(coalesce(order_days.orders, 0) as {{ dbt.type_bigint() }}) as orders,
-        cast(coalesce(order_days.purchases, 0) as {{ dbt.type_bigint() }}) as purchases,
-        cast(coalesce(enrollment_days.enrollments, 0) as {{ dbt.type_bigint() }}) as enrollments
+        cast(student_days.sessions as {{ dbt.type_bigint() }}) as sessions,
+        cast(student_days.orders as {{ dbt.type_bigint() }}) as orders,
+        cast(student_days.purchases as {{ dbt.type_bigint() }}) as purchases,
+        cast(student_days.enrollments as {{ dbt.type_bigint() }}) as enrollments
 
     from student_days
     inner join students
         on student_days.student_id = students.student_id
-    left join lesson_days
-        on
-            student_days.student_id = lesson_days.student_id
-            and student_days.date_day = lesson_days.date_day
-    left join session_days
-        on
-            student_days.student_id = session_days.student_id
-            and student_days.date_day = session_days.date_day
-    left join order_days
-        on
-            student_days.student_id = order_days.student_id
-            and student_days.date_day = order_days.date_day
-    left join enrollment_days
-        on
-            student_days.student_id = enrollment_days.student_id
-            and student_days.date_day = enrollment_days.date_day
 
 )
 
