@@ -177,11 +177,14 @@ def with_commas(items: list[list[str]]) -> list[str]:
     return lines
 
 
-def cte(name: str, body: list[str], comment: str | None = None, inlined: bool = False) -> list[str]:
+def cte(
+    name: str, body: list[str], comment: str | None = None, inlined: bool = False, held_when_incremental: bool = False
+) -> list[str]:
     """`inlined`: each reader computes the CTE again rather than the engine holding its rows for
-    them (`inline_cte()`)."""
+    them (`inline_cte()`); `held_when_incremental`: except in an incremental run, which holds them."""
     lines = comment_lines(comment) if comment else []
-    header = f"{name} as {{{{ inline_cte() }}}} (" if inlined else f"{name} as ("
+    hint = "inline_cte(held_when_incremental=true)" if held_when_incremental else "inline_cte()"
+    header = f"{name} as {{{{ {hint} }}}} (" if inlined else f"{name} as ("
     return lines + [header, ""] + indent(body) + ["", ")"]
 
 
@@ -719,8 +722,10 @@ def _fingerprinted(columns: tuple[SourceColumn, ...], source_cte: str) -> list[s
         "fingerprinted",
         ["select", "    *,", *indent(call), f"from {source_cte}"],
         "a hash of the typed values, so a duplicate that disagrees with the row kept is told from "
-        "an equal one",
+        "an equal one; held for its readers only in an incremental run, where they are the few rows it "
+        "derives",
         inlined=True,
+        held_when_incremental=True,
     )
 
 

@@ -414,8 +414,8 @@ rank_input as {{ inline_cte() }} (
 ),
 
 -- a hash of the typed values, so a duplicate that disagrees with the row kept is told from an equal
--- one
-fingerprinted as {{ inline_cte() }} (
+-- one; held for its readers only in an incremental run, where they are the few rows it derives
+fingerprinted as {{ inline_cte(held_when_incremental=true) }} (
 
     select
         *,
