@@ -15,13 +15,13 @@
     denominator. An additive KPI's contribution is the slice's change (no rate or mix). -#}
 with
 
-slice_measures as (
+slice_measures as {{ inline_cte() }} (
 
     select * from {{ ref('scorecard_kpi_slice_measures') }}
 
 ),
 
-catalog as (
+catalog as {{ inline_cte() }} (
 
     select * from {{ ref('kpi_catalog') }}
 

@@ -1,6 +1,6 @@
 with
 
-catalog as (
+catalog as {{ inline_cte() }} (
 
     select * from {{ ref('kpi_catalog') }}
 

@@ -53,13 +53,13 @@ payments as (
 
 ),
 
-students as (
+students as {{ inline_cte() }} (
 
     select * from {{ ref('dim_students') }}
 
 ),
 
-instructor_revenue as (
+instructor_revenue as {{ inline_cte() }} (
 
     select * from {{ ref('revenue_by_instructor_monthly') }}
 

@@ -6,7 +6,7 @@
     its mart says. -#}
 with
 
-catalog as (
+catalog as {{ inline_cte() }} (
 
     select * from {{ ref('kpi_catalog') }}
 

@@ -1,6 +1,6 @@
 with
 
-subscription_events as (
+subscription_events as {{ inline_cte() }} (
 
     select * from {{ ref('stg_billing__subscription_events') }}
 

@@ -18,7 +18,7 @@ reviews as (
 
 ),
 
-exchange_rates as (
+exchange_rates as {{ inline_cte() }} (
 
     select * from {{ ref('int_exchange_rates_daily') }}
 

@@ -1,6 +1,6 @@
 with
 
-exchange_rates as (
+exchange_rates as {{ inline_cte() }} (
 
     select * from {{ ref('stg_marketplace__exchange_rates') }}
 

@@ -19,19 +19,19 @@
 
 with
 
-order_items as (
+order_items as {{ inline_cte() }} (
 
     select * from {{ ref('stg_marketplace__order_items') }}
 
 ),
 
-orders as (
+orders as {{ inline_cte() }} (
 
     select * from {{ ref('int_orders_converted') }}
 
 ),
 
-courses as (
+courses as {{ inline_cte() }} (
 
     select * from {{ ref('stg_marketplace__courses') }}
 

@@ -9,7 +9,7 @@ students as (
 
 ),
 
-referrals as (
+referrals as {{ inline_cte() }} (
 
     select * from {{ ref('stg_crm__referrals') }}
 

@@ -10,7 +10,7 @@ enrollments as (
 
 ),
 
-assessments as (
+assessments as {{ inline_cte() }} (
 
     select * from {{ ref('stg_learning__assessments') }}
 

@@ -36,7 +36,7 @@ courses as (
 
 ),
 
-lessons as (
+lessons as {{ inline_cte() }} (
 
     select * from {{ ref('stg_learning__lessons') }}
 
@@ -48,7 +48,7 @@ certificates as (
 
 ),
 
-module_activity as (
+module_activity as {{ inline_cte() }} (
 
     select * from {{ ref('int_enrollment_module_progress') }}
 

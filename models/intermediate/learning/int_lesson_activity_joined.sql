@@ -25,13 +25,13 @@ lesson_activity as (
 
 ),
 
-lessons as (
+lessons as {{ inline_cte() }} (
 
     select * from {{ ref('stg_learning__lessons') }}
 
 ),
 
-enrollments as (
+enrollments as {{ inline_cte() }} (
 
     select * from {{ ref('stg_learning__enrollments') }}
 

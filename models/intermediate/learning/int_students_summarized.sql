@@ -18,7 +18,7 @@ enrollments as (
 
 ),
 
-subscription_events as (
+subscription_events as {{ inline_cte() }} (
 
     select * from {{ ref('stg_billing__subscription_events') }}
 

@@ -3,7 +3,7 @@
     the orders, installments and defaults behind it. -#}
 with
 
-orders as (
+orders as {{ inline_cte() }} (
 
     select * from {{ ref('fct_orders') }}
 

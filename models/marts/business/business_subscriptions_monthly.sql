@@ -1,6 +1,6 @@
 with
 
-subscription_months as (
+subscription_months as {{ inline_cte() }} (
 
     select * from {{ ref('int_subscription_months') }}
 

@@ -4,7 +4,7 @@
     change a closed month. -#}
 with
 
-order_items as (
+order_items as {{ inline_cte() }} (
 
     select * from {{ ref('fct_order_items') }}
 

@@ -24,7 +24,7 @@ order_items as (
 
 ),
 
-orders as (
+orders as {{ inline_cte() }} (
 
     select * from {{ ref('fct_orders') }}
 

@@ -47,7 +47,7 @@ orders_per_session as (
 
 {% if is_incremental() %}
 
-tracking_codes as (
+tracking_codes as {{ inline_cte() }} (
 
     select * from {{ ref('int_campaign_tracking_codes') }}
 

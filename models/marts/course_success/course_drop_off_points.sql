@@ -2,7 +2,7 @@
     position the landing contract accepts. -#}
 with
 
-enrollments as (
+enrollments as {{ inline_cte() }} (
 
     select * from {{ ref('fct_enrollments') }}
 

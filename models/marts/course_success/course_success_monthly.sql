@@ -6,7 +6,7 @@ dates as (
 
 ),
 
-enrollments as (
+enrollments as {{ inline_cte() }} (
 
     select * from {{ ref('fct_enrollments') }}
 

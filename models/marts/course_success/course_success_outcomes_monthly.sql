@@ -3,7 +3,7 @@
     month's enrollment cohort that passed its final project within the project window. -#}
 with
 
-enrollment_assessments as (
+enrollment_assessments as {{ inline_cte() }} (
 
     select * from {{ ref('int_enrollment_assessments') }}
 

@@ -1,6 +1,6 @@
 with
 
-dates as (
+dates as {{ inline_cte() }} (
 
     select * from {{ ref('dim_dates') }}
 

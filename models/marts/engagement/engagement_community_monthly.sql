@@ -3,13 +3,13 @@
     participation), and the threads, replies and replies per thread. -#}
 with
 
-community as (
+community as {{ inline_cte() }} (
 
     select * from {{ ref('int_community_activity_monthly') }}
 
 ),
 
-active_students as (
+active_students as {{ inline_cte() }} (
 
     select * from {{ ref('engagement_active_students_monthly') }}
 

@@ -12,7 +12,7 @@ experiments as (
 
 ),
 
-variant_daily as (
+variant_daily as {{ inline_cte() }} (
 
     select * from {{ ref('int_experiment_variant_daily') }}
 

@@ -17,7 +17,7 @@ experiments as (
 
 ),
 
-looks as (
+looks as {{ inline_cte() }} (
 
     select * from {{ ref('experiment_looks') }}
 

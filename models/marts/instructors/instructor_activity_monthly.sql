@@ -1,12 +1,12 @@
 with
 
-courses as (
+courses as {{ inline_cte() }} (
 
     select * from {{ ref('dim_courses') }}
 
 ),
 
-revenue_by_instructor_monthly as (
+revenue_by_instructor_monthly as {{ inline_cte() }} (
 
     select * from {{ ref('revenue_by_instructor_monthly') }}
 

@@ -6,13 +6,13 @@ instructors as (
 
 ),
 
-courses as (
+courses as {{ inline_cte() }} (
 
     select * from {{ ref('dim_courses') }}
 
 ),
 
-order_items as (
+order_items as {{ inline_cte() }} (
 
     select * from {{ ref('fct_order_items') }}
 

@@ -1,6 +1,6 @@
 with
 
-instructor_activity_monthly as (
+instructor_activity_monthly as {{ inline_cte() }} (
 
     select * from {{ ref('instructor_activity_monthly') }}
 

@@ -14,7 +14,7 @@ reports as (
 
 ),
 
-as_of as (
+as_of as {{ inline_cte() }} (
 
     select * from {{ ref('data_as_of_day') }}
 

@@ -21,7 +21,7 @@ enrollments as (
 
 ),
 
-customer_economics as (
+customer_economics as {{ inline_cte() }} (
 
     select * from {{ ref('business_customer_economics_monthly') }}
 

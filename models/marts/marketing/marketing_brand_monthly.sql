@@ -9,7 +9,7 @@ brand_mentions as (
 
 ),
 
-branded_searches as (
+branded_searches as {{ inline_cte() }} (
 
     select * from {{ ref('int_branded_searches_monthly') }}
 

@@ -1,6 +1,6 @@
 with
 
-courses as (
+courses as {{ inline_cte() }} (
 
     select * from {{ ref('dim_courses') }}
 
@@ -12,7 +12,7 @@ enrollments as (
 
 ),
 
-revenue_by_category_monthly as (
+revenue_by_category_monthly as {{ inline_cte() }} (
 
     select * from {{ ref('revenue_by_category_monthly') }}
 

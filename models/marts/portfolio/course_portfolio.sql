@@ -6,13 +6,13 @@ courses as (
 
 ),
 
-order_items as (
+order_items as {{ inline_cte() }} (
 
     select * from {{ ref('fct_order_items') }}
 
 ),
 
-enrollments as (
+enrollments as {{ inline_cte() }} (
 
     select * from {{ ref('fct_enrollments') }}
 

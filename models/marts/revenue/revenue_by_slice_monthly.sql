@@ -17,13 +17,13 @@ refunds as (
 
 ),
 
-students as (
+students as {{ inline_cte() }} (
 
     select * from {{ ref('dim_students') }}
 
 ),
 
-instructors as (
+instructors as {{ inline_cte() }} (
 
     select * from {{ ref('instructor_performance') }}
 

@@ -6,7 +6,7 @@
     day is past it. -#}
 with
 
-price_changes as (
+price_changes as {{ inline_cte() }} (
 
     select * from {{ ref('int_course_price_changes') }}
 

@@ -3,7 +3,7 @@
     rated the tickets solved in the month. -#}
 with
 
-tickets as (
+tickets as {{ inline_cte() }} (
 
     select * from {{ ref('fct_support_tickets') }}
 

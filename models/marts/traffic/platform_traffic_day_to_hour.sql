@@ -4,7 +4,7 @@
     the day before by a filter on hours_elapsed; hours_elapsed = 24 is the whole day. -#}
 with
 
-traffic_hourly as (
+traffic_hourly as {{ inline_cte() }} (
 
     select * from {{ ref('platform_traffic_hourly') }}
 
