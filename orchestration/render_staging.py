@@ -1329,7 +1329,9 @@ def row_accounting_model_sql(source: str, entities: tuple[Entity, ...] = ENTITIE
     ctes.append(cte("final", ["select * from entities_unioned"]))
 
     lines = comment_lines(ROW_ACCOUNTING_HEADER.format(source=source)) + ["--"]
-    lines += comment_lines(ROW_ACCOUNTING_DESCRIPTION.format(source=source)) + ["", "with", ""]
+    lines += comment_lines(ROW_ACCOUNTING_DESCRIPTION.format(source=source))
+    # a table among the staging views: each read would count every row of the base models again
+    lines += ["{{ config(materialized='table') }}", "", "with", ""]
     for i, block in enumerate(ctes):
         lines += block[:-1] + [block[-1] + ("," if i < len(ctes) - 1 else ""), ""]
     lines += ["select * from final"]

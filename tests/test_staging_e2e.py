@@ -187,12 +187,18 @@ def test_the_not_null_columns_test_counts_and_names_the_null_columns(built, tmp_
     shutil.copy2(settings.warehouse_path, scratch.warehouse_path)
     test = "not_null_stg_marketing__ad_spend"
     assert run_dbt(["test", "--select", test], scratch).success
+    # the stg model is a view of its base model's staged rows: the nulls go into three of those
     with duckdb.connect(str(scratch.warehouse_path)) as con:
-        ids = [row[0] for row in con.execute(
-            "select ad_spend_id from staging.stg_marketing__ad_spend order by ad_spend_id limit 3"
-        ).fetchall()]
-        con.execute("update staging.stg_marketing__ad_spend set channel = null where ad_spend_id in (?, ?)", ids[:2])
-        con.execute("update staging.stg_marketing__ad_spend set clicks = null where ad_spend_id in (?, ?)", ids[1:])
+        rows = con.execute(
+            "select _batch_id, _row_number from staging.base_marketing__ad_spend"
+            " where _dq_reason is null and not _is_duplicate order by _batch_id, _row_number limit 3"
+        ).fetchall()
+        planted = (
+            "update staging.base_marketing__ad_spend set {} = null"
+            " where (_batch_id = ? and _row_number = ?) or (_batch_id = ? and _row_number = ?)"
+        )
+        con.execute(planted.format("channel"), [*rows[0], *rows[1]])
+        con.execute(planted.format("clicks"), [*rows[1], *rows[2]])
     tested = run_dbt(["test", "--select", test], scratch)
     assert tested.count("test", "fail") == 1
     assert "Got 3 results" in " ".join(tested.failures)

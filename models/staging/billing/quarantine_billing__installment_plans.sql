@@ -2,7 +2,7 @@ with
 
 base_installment_plans as (
 
-    select * from {{ ref('base_billing__installment_plans') }}
+    select * from {{ ref('base_billing__installment_plans').include(database=false) }}
 
 ),
 

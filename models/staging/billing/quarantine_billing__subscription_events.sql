@@ -2,7 +2,7 @@ with
 
 base_subscription_events as (
 
-    select * from {{ ref('base_billing__subscription_events') }}
+    select * from {{ ref('base_billing__subscription_events').include(database=false) }}
 
 ),
 

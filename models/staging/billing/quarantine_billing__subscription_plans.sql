@@ -2,7 +2,7 @@ with
 
 base_subscription_plans as (
 
-    select * from {{ ref('base_billing__subscription_plans') }}
+    select * from {{ ref('base_billing__subscription_plans').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_posts as (
 
-    select * from {{ ref('base_community__posts') }}
+    select * from {{ ref('base_community__posts').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_leads as (
 
-    select * from {{ ref('base_crm__leads') }}
+    select * from {{ ref('base_crm__leads').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_referrals as (
 
-    select * from {{ ref('base_crm__referrals') }}
+    select * from {{ ref('base_crm__referrals').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_email_sends as (
 
-    select * from {{ ref('base_email__email_sends') }}
+    select * from {{ ref('base_email__email_sends').include(database=false) }}
 
 ),
 

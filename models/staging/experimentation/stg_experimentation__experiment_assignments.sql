@@ -2,7 +2,7 @@ with
 
 base_experiment_assignments as (
 
-    select * from {{ ref('base_experimentation__experiment_assignments') }}
+    select * from {{ ref('base_experimentation__experiment_assignments').include(database=false) }}
 
 ),
 

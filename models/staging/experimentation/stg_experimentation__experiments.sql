@@ -2,7 +2,7 @@ with
 
 base_experiments as (
 
-    select * from {{ ref('base_experimentation__experiments') }}
+    select * from {{ ref('base_experimentation__experiments').include(database=false) }}
 
 ),
 

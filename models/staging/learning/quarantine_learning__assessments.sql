@@ -2,7 +2,7 @@ with
 
 base_assessments as (
 
-    select * from {{ ref('base_learning__assessments') }}
+    select * from {{ ref('base_learning__assessments').include(database=false) }}
 
 ),
 

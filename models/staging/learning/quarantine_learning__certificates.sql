@@ -2,7 +2,7 @@ with
 
 base_certificates as (
 
-    select * from {{ ref('base_learning__certificates') }}
+    select * from {{ ref('base_learning__certificates').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_lesson_activity as (
 
-    select * from {{ ref('base_learning__lesson_activity') }}
+    select * from {{ ref('base_learning__lesson_activity').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_lessons as (
 
-    select * from {{ ref('base_learning__lessons') }}
+    select * from {{ ref('base_learning__lessons').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_surveys as (
 
-    select * from {{ ref('base_learning__surveys') }}
+    select * from {{ ref('base_learning__surveys').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_enrollments as (
 
-    select * from {{ ref('base_learning__enrollments') }}
+    select * from {{ ref('base_learning__enrollments').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_kpi_reports as (
 
-    select * from {{ ref('base_manual__kpi_reports') }}
+    select * from {{ ref('base_manual__kpi_reports').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_ad_spend as (
 
-    select * from {{ ref('base_marketing__ad_spend') }}
+    select * from {{ ref('base_marketing__ad_spend').include(database=false) }}
 
 ),
 

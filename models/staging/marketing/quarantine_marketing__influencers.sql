@@ -2,7 +2,7 @@ with
 
 base_influencers as (
 
-    select * from {{ ref('base_marketing__influencers') }}
+    select * from {{ ref('base_marketing__influencers').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_tracking_links as (
 
-    select * from {{ ref('base_marketing__tracking_links') }}
+    select * from {{ ref('base_marketing__tracking_links').include(database=false) }}
 
 ),
 

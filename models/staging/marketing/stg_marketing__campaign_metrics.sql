@@ -2,7 +2,7 @@ with
 
 base_campaign_metrics as (
 
-    select * from {{ ref('base_marketing__campaign_metrics') }}
+    select * from {{ ref('base_marketing__campaign_metrics').include(database=false) }}
 
 ),
 

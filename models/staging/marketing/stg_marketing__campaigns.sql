@@ -2,7 +2,7 @@ with
 
 base_campaigns as (
 
-    select * from {{ ref('base_marketing__campaigns') }}
+    select * from {{ ref('base_marketing__campaigns').include(database=false) }}
 
 ),
 

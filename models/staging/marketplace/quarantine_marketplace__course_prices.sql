@@ -2,7 +2,7 @@ with
 
 base_course_prices as (
 
-    select * from {{ ref('base_marketplace__course_prices') }}
+    select * from {{ ref('base_marketplace__course_prices').include(database=false) }}
 
 ),
 

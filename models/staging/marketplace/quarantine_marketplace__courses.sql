@@ -2,7 +2,7 @@ with
 
 base_courses as (
 
-    select * from {{ ref('base_marketplace__courses') }}
+    select * from {{ ref('base_marketplace__courses').include(database=false) }}
 
 ),
 

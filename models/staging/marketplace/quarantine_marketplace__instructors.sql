@@ -2,7 +2,7 @@ with
 
 base_instructors as (
 
-    select * from {{ ref('base_marketplace__instructors') }}
+    select * from {{ ref('base_marketplace__instructors').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_order_items as (
 
-    select * from {{ ref('base_marketplace__order_items') }}
+    select * from {{ ref('base_marketplace__order_items').include(database=false) }}
 
 ),
 

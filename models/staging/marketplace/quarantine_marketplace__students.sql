@@ -2,7 +2,7 @@ with
 
 base_students as (
 
-    select * from {{ ref('base_marketplace__students') }}
+    select * from {{ ref('base_marketplace__students').include(database=false) }}
 
 ),
 

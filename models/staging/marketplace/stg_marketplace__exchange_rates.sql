@@ -2,7 +2,7 @@ with
 
 base_exchange_rates as (
 
-    select * from {{ ref('base_marketplace__exchange_rates') }}
+    select * from {{ ref('base_marketplace__exchange_rates').include(database=false) }}
 
 ),
 

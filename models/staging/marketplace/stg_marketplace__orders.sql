@@ -2,7 +2,7 @@ with
 
 base_orders as (
 
-    select * from {{ ref('base_marketplace__orders') }}
+    select * from {{ ref('base_marketplace__orders').include(database=false) }}
 
 ),
 

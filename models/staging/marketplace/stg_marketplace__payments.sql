@@ -2,7 +2,7 @@ with
 
 base_payments as (
 
-    select * from {{ ref('base_marketplace__payments') }}
+    select * from {{ ref('base_marketplace__payments').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_refunds as (
 
-    select * from {{ ref('base_marketplace__refunds') }}
+    select * from {{ ref('base_marketplace__refunds').include(database=false) }}
 
 ),
 

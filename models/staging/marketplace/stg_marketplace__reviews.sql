@@ -2,7 +2,7 @@ with
 
 base_reviews as (
 
-    select * from {{ ref('base_marketplace__reviews') }}
+    select * from {{ ref('base_marketplace__reviews').include(database=false) }}
 
 ),
 

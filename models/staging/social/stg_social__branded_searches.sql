@@ -2,7 +2,7 @@ with
 
 base_branded_searches as (
 
-    select * from {{ ref('base_social__branded_searches') }}
+    select * from {{ ref('base_social__branded_searches').include(database=false) }}
 
 ),
 

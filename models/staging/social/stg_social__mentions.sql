@@ -2,7 +2,7 @@ with
 
 base_mentions as (
 
-    select * from {{ ref('base_social__mentions') }}
+    select * from {{ ref('base_social__mentions').include(database=false) }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 base_tickets as (
 
-    select * from {{ ref('base_support__tickets') }}
+    select * from {{ ref('base_support__tickets').include(database=false) }}
 
 ),
 

@@ -6,6 +6,7 @@
 -- between, counted with the predicates those models filter on (macros/staging/row_filters.sql). The
 -- row_count_matches_* tests in _web_analytics__models.yml and base/ check the models hold these
 -- counts; int_row_accounting unions every source's.
+{{ config(materialized='table') }}
 
 with
 
