@@ -570,6 +570,7 @@ def test_the_order_chain_derives_again_only_what_its_inputs_changed(
     incremental, _, _ = warehouses
     changed = tmp_path_factory.mktemp("order_chain") / "incremental.duckdb"
     shutil.copy(incremental, changed)
+    # the stg models are views of their base model: the upstream changes go into the base models
     with duckdb.connect(str(changed)) as con:
         currency, day = con.execute(
             "select currency_code, cast(ordered_at as date) from intermediate.int_orders_converted "
@@ -584,22 +585,22 @@ def test_the_order_chain_derives_again_only_what_its_inputs_changed(
             "select course_id, (select max(category) from staging.stg_marketplace__courses) || ' (moved)' "
             "from staging.stg_marketplace__order_items order by order_item_id limit 1"
         ).fetchone()
-        con.execute("update staging.stg_marketplace__courses set category = ? where course_id = ?", [category, course])
+        con.execute("update staging.base_marketplace__courses set category = ? where course_id = ?", [category, course])
         dropped_line = con.execute(
             "select order_item_id from staging.stg_marketplace__order_items where order_id in "
             "(select order_id from staging.stg_marketplace__order_items group by order_id having count(*) > 1) "
             "order by order_item_id desc limit 1"
         ).fetchone()[0]
-        con.execute("delete from staging.stg_marketplace__order_items where order_item_id = ?", [dropped_line])
+        con.execute("delete from staging.base_marketplace__order_items where order_item_id = ?", [dropped_line])
         con.execute(
-            "delete from staging.stg_marketplace__refunds where refund_id = "
+            "delete from staging.base_marketplace__refunds where refund_id = "
             "(select max(refund_id) from staging.stg_marketplace__refunds)"
         )
         moved_order, new_owner = con.execute(
             "select max(order_id), (select min(student_id) from staging.stg_marketplace__students) "
             "from staging.stg_marketplace__orders"
         ).fetchone()
-        con.execute("update staging.stg_marketplace__orders set student_id = ? where order_id = ?",
+        con.execute("update staging.base_marketplace__orders set student_id = ? where order_id = ?",
                     [new_owner, moved_order])
         untouched = con.execute(
             "select order_id from marts.fct_orders as o where item_count > 0 and currency_code = 'USD' "
@@ -640,21 +641,22 @@ def test_the_enrollment_chain_writes_only_the_enrollments_whose_inputs_changed(
     incremental, _, _ = warehouses
     changed = tmp_path_factory.mktemp("enrollment_chain") / "incremental.duckdb"
     shutil.copy(incremental, changed)
+    # the stg models are views of their base model: the upstream changes go into the base models
     with duckdb.connect(str(changed)) as con:
         student, course = con.execute(
             "select student_id, course_id from intermediate.int_enrollments_progress order by enrollment_id limit 1"
         ).fetchone()
-        con.execute("update staging.stg_marketplace__students set time_zone = 'Pacific/Auckland' "
+        con.execute("update staging.base_marketplace__students set timezone = 'Pacific/Auckland' "
                     "where student_id = ?", [student])
         other_course = con.execute(
             "select min(course_id) from intermediate.int_enrollments_progress where course_id <> ?", [course]
         ).fetchone()[0]
-        con.execute("update staging.stg_marketplace__courses set category = category || ' (moved)' "
+        con.execute("update staging.base_marketplace__courses set category = category || ' (moved)' "
                     "where course_id = ?", [other_course])
         certified = con.execute(
             "select enrollment_id from staging.stg_learning__certificates order by enrollment_id desc limit 1"
         ).fetchone()[0]
-        con.execute("delete from staging.stg_learning__certificates where enrollment_id = ?", [certified])
+        con.execute("delete from staging.base_learning__certificates where enrollment_id = ?", [certified])
         expected = con.execute(
             "select count(*) from intermediate.int_enrollments_progress "
             "where student_id = ? or course_id = ? or enrollment_id = ?",
