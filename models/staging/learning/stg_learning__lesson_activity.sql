@@ -1,8 +1,6 @@
 {#- A view (the event stream): the staged rows of base_learning__lesson_activity under their staging
     names, with its `_written_at`, so the models reading it incrementally follow what the base
     model wrote, and a build does not write these rows a second time. -#}
-{{ config(materialized='view') }}
-
 with
 
 base_lesson_activity as (

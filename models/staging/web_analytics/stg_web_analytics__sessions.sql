@@ -1,8 +1,6 @@
 {#- A view (the biggest staged stream): the staged rows of base_web_analytics__sessions under
     their staging names, with its `_written_at`, so the models reading it incrementally follow
     what the base model wrote, and a build does not write these rows a second time. -#}
-{{ config(materialized='view') }}
-
 with
 
 base_sessions as (
