@@ -65,3 +65,22 @@ def test_the_first_day_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("PARTITIONS_START", "March 2025")
     with pytest.raises(ValueError, match="PARTITIONS_START='March 2025'"):
         partitions_start()
+
+
+def test_every_layer_of_a_run_gives_dbt_the_same_vars_full_refresh_or_not(tmp_path):
+    """dbt parses the whole project again when its vars change: the layers of one run (a full
+    refresh among them) must agree, and an unpartitioned run must match the prepared parse."""
+    from orchestration.dbt_flags import given_vars
+    from orchestration.defs.dbt import layer_build_args
+    from orchestration.defs.project import parse_args
+    from orchestration.settings import Settings
+
+    settings = Settings(warehouse_path=tmp_path / "warehouse.duckdb", landing_dir=tmp_path / "landing")
+    window = window_vars(datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 7, 2, tzinfo=UTC))
+    full, scoped = layer_build_args(settings, window, full_refresh=True), layer_build_args(settings, window, False)
+    assert "--full-refresh" in full and "--full-refresh" not in scoped
+    assert given_vars(full) == given_vars(scoped)
+    assert '"rederive_from": "2026-07-01 00:00:00"' in given_vars(full)
+    assert '"data_tests_scope": "written_since_tested"' in given_vars(full)
+    unpartitioned = layer_build_args(settings, {}, full_refresh=True)
+    assert given_vars(unpartitioned) == given_vars(parse_args(settings))

@@ -28,7 +28,14 @@ from orchestration import build_state, duckdb_connect
 from orchestration.dbt_flags import for_warehouse, with_vars
 from orchestration.dbt_target import dbt_target, spark_sources_dir
 from orchestration.defs.partitions import refresh_partitions, run_window_vars
-from orchestration.defs.project import dbt_project, keep_partial_parse, manifest, run_target_path, translator
+from orchestration.defs.project import (
+    dbt_project,
+    keep_partial_parse,
+    manifest,
+    run_target_path,
+    run_vars,
+    translator,
+)
 from orchestration.defs.resources import WarehouseResource
 from orchestration.settings import SCORECARD_MODELS, Settings
 
@@ -130,6 +137,16 @@ def build_failure(op_name: str, invocation: DbtCliInvocation) -> dg.Failure:
     )
 
 
+def layer_build_args(settings: Settings, window: Mapping[str, str], full_refresh: bool) -> list[str]:
+    """The `dbt build` arguments of one layer. Every layer of a run gets the same vars, a full
+    refresh too (it reads neither the test scope nor the window): dbt parses the whole project
+    again whenever its vars differ from the last parse's. Unit tests check SQL against fixed
+    inputs, not the data: CI and `make run` run them, a scheduled refresh need not (dbt's advice
+    for production builds)."""
+    args = with_vars(for_warehouse(["build", "--exclude-resource-type", "unit_test"], settings), run_vars(window))
+    return [*args, "--full-refresh"] if full_refresh else args
+
+
 def run_dbt_build(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
@@ -146,19 +163,14 @@ def run_dbt_build(
     # what GX validates (staging and marts; publishing refuses a validation older than that build)
     if op_name != LAST_LAYER:
         build_state.forget_build(settings.warehouse_path)
-    # unit tests check SQL against fixed inputs, not the data: CI and `make run` run them, a
-    # scheduled refresh need not (dbt's advice for production builds)
-    args = for_warehouse(["build", "--exclude-resource-type", "unit_test"], settings)
     built_project = build_state.project_digest()
     reason = build_state.full_refresh_reason(settings.warehouse_path)
     window = run_window_vars(context)
     if reason:
         context.log.info(f"full refresh: {reason}")
-        args.append("--full-refresh")
-    else:
-        if window:
-            context.log.info("deriving again the held rows of the window " + " to ".join(window.values()))
-        args = with_vars(args, {**build_state.DATA_TEST_SCOPE, **window})
+    elif window:
+        context.log.info("deriving again the held rows of the window " + " to ".join(window.values()))
+    args = layer_build_args(settings, window, full_refresh=reason is not None)
     invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
     # dbt holds the warehouse until it exits: collect its events, then read the built tables
     events = list(invocation.stream())

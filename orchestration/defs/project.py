@@ -27,8 +27,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 
-from orchestration.build_state import project_digest
-from orchestration.dbt_flags import for_warehouse
+from orchestration.build_state import DATA_TEST_SCOPE, project_digest
+from orchestration.dbt_flags import for_warehouse, with_vars
 from orchestration.settings import PROJECT_DIR, Settings
 
 DAGSTER_TARGET = Path("target") / "dagster"  # relative to the dbt project, like dbt's own target/
@@ -70,9 +70,16 @@ def manifest_is_current(project: DbtProject) -> bool:
     )
 
 
+def run_vars(window: Mapping[str, str]) -> dict[str, str]:
+    """The vars every dbt layer of a run is given besides the warehouse's: the data-test scope and
+    the run's partition window (`partitions.run_window_vars`, empty for an unpartitioned run)."""
+    return {**DATA_TEST_SCOPE, **window}
+
+
 def parse_args(settings: Settings) -> list[str]:
-    """`dbt parse` for the warehouse the runs build: dbt keeps a partial parse only for the same vars."""
-    return for_warehouse(["parse", "--quiet"], settings)
+    """`dbt parse` for the warehouse the runs build, with the vars of an unpartitioned run: dbt
+    keeps a partial parse only for the same vars."""
+    return with_vars(for_warehouse(["parse", "--quiet"], settings), run_vars({}))
 
 
 def prepare(project: DbtProject, args: list[str]) -> None:
