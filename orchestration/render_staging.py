@@ -962,8 +962,13 @@ INCREMENTAL_CONFIG = [
     "    partition_by=partition_columns('_loaded_at'),",
     "    incremental_strategy=partition_incremental_strategy(),",
     "    on_schema_change='fail',",
+    "    post_hook='{{ drop_written_once() }}',",
     ") }}",
 ]
+WRITTEN_ONCE_NOTE = (
+    "the rows this run derives, typed, checked and fingerprinted: written once for the readers below "
+    "where the engine would derive them again for each (macros/utils/written_once.sql)"
+)
 FINAL_SELECT = "{{ select_completing_partitions('final', ['_batch_id', '_row_number'], '_loaded_at') }}"
 
 
@@ -1252,7 +1257,8 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
         checked_from = "joined"
     ctes += [_column_rules_checked(columns, checked_from), _validated(entity, columns)]
     ctes += [incremental_ctes(_stored_of_derived_keys(entity, columns)), _rank_input(columns)]
-    ctes += [_fingerprinted(columns, "rank_input"), _keys_shared(entity), _ranked(entity)]
+    fingerprinted = _fingerprinted(columns, "rank_input")
+    ctes += [fingerprinted, _keys_shared(entity), _ranked(entity)]
     ctes.append(_duplicates_flagged())
     if entity.partitioned_by:
         ctes += _late_arrival_ctes(entity)
@@ -1262,12 +1268,21 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     lines = comment_lines(HEADER.format(source=entity.source, entity=entity.name)) + ["--"]
     lines += comment_lines(_description(entity)) + [""]
     lines += comment_lines(INCREMENTAL_NOTE) + INCREMENTAL_CONFIG + [""]
-    lines += ["with", ""]
-    for i, block in enumerate(ctes):
-        ends_with_comma = block[0].startswith("{%") or i == len(ctes) - 1
-        lines += block[:-1] + [block[-1] + ("" if ends_with_comma else ","), ""]
+    derived = ctes.index(fingerprinted) + 1
+    lines += ["with", ""] + comment_lines(WRITTEN_ONCE_NOTE) + ["{% call written_once('fingerprinted') -%}", ""]
+    lines += cte_lines(ctes[:derived])[:-1] + ["{%- endcall %},", ""] + cte_lines(ctes[derived:])
     lines += [FINAL_SELECT]
     return "\n".join(lines) + "\n"
+
+
+def cte_lines(blocks: list[list[str]]) -> list[str]:
+    """CTE blocks one after another, a blank line after each and a comma between them (a block of
+    CTEs in `{% if %}` brings its own)."""
+    lines: list[str] = []
+    for i, block in enumerate(blocks):
+        comma = not block[0].startswith("{%") and i < len(blocks) - 1
+        lines += block[:-1] + [block[-1] + ("," if comma else ""), ""]
+    return lines
 
 
 def render_base_models(mappings: dict[str, SourceMapping], entities: tuple[Entity, ...] = ENTITIES) -> dict[Path, str]:
@@ -1331,9 +1346,7 @@ def row_accounting_model_sql(source: str, entities: tuple[Entity, ...] = ENTITIE
     lines = comment_lines(ROW_ACCOUNTING_HEADER.format(source=source)) + ["--"]
     lines += comment_lines(ROW_ACCOUNTING_DESCRIPTION.format(source=source))
     # a table among the staging views: each read would count every row of the base models again
-    lines += ["{{ config(materialized='table') }}", "", "with", ""]
-    for i, block in enumerate(ctes):
-        lines += block[:-1] + [block[-1] + ("," if i < len(ctes) - 1 else ""), ""]
+    lines += ["{{ config(materialized='table') }}", "", "with", ""] + cte_lines(ctes)
     lines += ["select * from final"]
     return "\n".join(lines) + "\n"
 

@@ -137,6 +137,22 @@ def test_each_reader_types_the_rows_again_and_only_grouped_rows_are_held() -> No
         assert {"keys_shared", "ranked"} <= held, entity.name
 
 
+def test_the_ctes_written_once_end_in_fingerprinted_and_only_it_is_read_after_them() -> None:
+    # on Spark an incremental run replaces the call block by `fingerprinted` alone, read from the
+    # rows it wrote first: a CTE after the block reading another one of it would not exist there
+    rendered = render_base_models(load_mappings(PROJECT_DIR / "mappings"))
+    for entity in ENTITIES:
+        sql = rendered[base_model_path(entity)]
+        before, call = sql.split("{% call written_once('fingerprinted') -%}\n")
+        block, after = call.split("{%- endcall %},\n")
+        assert "post_hook='{{ drop_written_once() }}'" in before, entity.name
+        written = re.findall(r"^(\w+) as ", block, re.M)
+        assert written[0] == "source" and written[-1] == "fingerprinted", entity.name
+        assert block.rstrip().endswith(")"), entity.name
+        read_after = set(re.findall(r"\b(?:from|join) (\w+)", re.sub(r"--[^\n]*", "", after)))
+        assert read_after & set(written) == {"fingerprinted"}, entity.name
+
+
 def test_every_source_has_a_row_accounting_model_that_counts_each_of_its_base_models() -> None:
     rendered = render_row_accounting_models()
     assert set(rendered) == {row_accounting_model_path(s) for s in SOURCES}

@@ -19,9 +19,14 @@
     partition_by=partition_columns('_loaded_at'),
     incremental_strategy=partition_incremental_strategy(),
     on_schema_change='fail',
+    post_hook='{{ drop_written_once() }}',
 ) }}
 
 with
+
+-- the rows this run derives, typed, checked and fingerprinted: written once for the readers below
+-- where the engine would derive them again for each (macros/utils/written_once.sql)
+{% call written_once('fingerprinted') -%}
 
 source as {{ inline_cte() }} (
 
@@ -402,7 +407,8 @@ fingerprinted as {{ inline_cte(held_when_incremental=true) }} (
         ]) }} as _fingerprint
     from rank_input
 
-),
+)
+{%- endcall %},
 
 -- the business keys with more than one valid row: only their rows are ranked (most keys come once,
 -- and sorting every row by key was the costliest step of a full build)
