@@ -465,33 +465,15 @@ fingerprinted as {{ inline_cte(held_when_incremental=true) }} (
 )
 {%- endcall %},
 
--- the typed rows grouped twice in one pass, by business key (the keys with more than one valid row)
--- and by batch (its newest valid business time): typing every row again for a second aggregate cost
--- a full build of the sessions at scale 1.0 a sixth of its time (97 against 79 s)
-fingerprinted_groups as (
-
-    select
-        ticket_id,
-        _loaded_at,
-        _batch_id,
-        grouping(ticket_id) as is_batch_group,
-        max(case when _dq_reason is null then created_at end)
-            as newest_business_time
-    from fingerprinted
-    group by grouping sets ((ticket_id), (_loaded_at, _batch_id))
-    having
-        grouping(ticket_id) = 1
-        or count(case when _dq_reason is null then 1 end) > 1
-
-),
-
 -- the business keys with more than one valid row: only their rows are ranked (most keys come once,
 -- and sorting every row by key was the costliest step of a full build)
 keys_shared as (
 
     select ticket_id
-    from fingerprinted_groups
-    where is_batch_group = 0
+    from fingerprinted
+    where _dq_reason is null
+    group by ticket_id
+    having count(*) > 1
 
 ),
 
@@ -572,25 +554,24 @@ derived_batches as (
 
 {% endif %}
 
--- the newest valid business time (created_at) of each batch derived; in an incremental run the
--- stored rows not derived again count with what they hold: row by row in the batches derived, as
--- they are in the others (a batch-level join: a row-level one would hash every held row)
+-- each row's business time (created_at); in an incremental run the stored rows not derived again
+-- count with what they hold: row by row in the batches derived, as they are in the others (a
+-- batch-level join: a row-level one would hash every held row)
 business_times as (
 
     select
         _loaded_at,
         _batch_id,
-        newest_business_time
-    from fingerprinted_groups
-    where is_batch_group = 1
+        _dq_reason,
+        created_at as business_time
+    from fingerprinted
     {% if is_incremental() %}
         union all
         select
             stored._loaded_at,
             stored._batch_id,
-            case
-                when stored._dq_reason is null then stored.created_at
-            end as newest_business_time
+            stored._dq_reason,
+            stored.created_at as business_time
         from {{ this }} as stored
         inner join derived_batches
             on stored._batch_id = derived_batches._batch_id
@@ -603,9 +584,8 @@ business_times as (
         select
             stored._loaded_at,
             stored._batch_id,
-            case
-                when stored._dq_reason is null then stored.created_at
-            end as newest_business_time
+            stored._dq_reason,
+            stored.created_at as business_time
         from {{ this }} as stored
         left join derived_batches
             on stored._batch_id = derived_batches._batch_id
@@ -620,7 +600,7 @@ batch_newest as (
     select
         _loaded_at,
         _batch_id,
-        max(newest_business_time) as newest_business_time
+        max(case when _dq_reason is null then business_time end) as newest_business_time
     from business_times
     group by _loaded_at, _batch_id
 
