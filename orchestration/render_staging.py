@@ -729,16 +729,39 @@ def _fingerprinted(columns: tuple[SourceColumn, ...], source_cte: str) -> list[s
     )
 
 
-def _keys_shared(entity: Entity) -> list[str]:
+def _keys_shared(entity: Entity) -> list[list[str]]:
+    """The keys with more than one valid row; for an entity flagging late arrivals, grouped in the
+    same pass as each batch's newest valid business time (`fingerprinted_groups`)."""
     keys = [ident(k) for k in entity.key]
     select = ["select " + keys[0]] if len(keys) == 1 else ["select", *indent(with_commas([[k] for k in keys]))]
-    return cte(
-        "keys_shared",
-        [*select, "from fingerprinted", "where _dq_reason is null", "group by " + ", ".join(keys)]
-        + ["having count(*) > 1"],
+    comment = (
         "the business keys with more than one valid row: only their rows are ranked (most keys come "
-        "once, and sorting every row by key was the costliest step of a full build)",
+        "once, and sorting every row by key was the costliest step of a full build)"
     )
+    if entity.partitioned_by is None:
+        body = [*select, "from fingerprinted", "where _dq_reason is null", "group by " + ", ".join(keys)]
+        return [cte("keys_shared", body + ["having count(*) > 1"], comment)]
+    groups = cte(
+        "fingerprinted_groups",
+        [
+            "select",
+            *indent([f"{k}," for k in keys]),
+            "    _loaded_at,",
+            "    _batch_id,",
+            f"    grouping({keys[0]}) as is_batch_group,",
+            f"    max(case when _dq_reason is null then {_business_time(entity)} end)",
+            "        as newest_business_time",
+            "from fingerprinted",
+            f"group by grouping sets (({', '.join(keys)}), (_loaded_at, _batch_id))",
+            "having",
+            f"    grouping({keys[0]}) = 1",
+            "    or count(case when _dq_reason is null then 1 end) > 1",
+        ],
+        "the typed rows grouped twice in one pass, by business key (the keys with more than one valid "
+        "row) and by batch (its newest valid business time): typing every row again for a second "
+        "aggregate cost a full build of the sessions at scale 1.0 a sixth of its time (97 against 79 s)",
+    )
+    return [groups, cte("keys_shared", [*select, "from fingerprinted_groups", "where is_batch_group = 0"], comment)]
 
 
 def _ranked(entity: Entity) -> list[str]:
@@ -833,9 +856,11 @@ def _late_flag(entity: Entity, relation: str) -> list[str]:
 
 
 def _stored_business_times(entity: Entity, join: list[str], keep: list[str]) -> list[str]:
-    """The held rows' business times, joined to `derived_batches` by batch and kept by `keep`."""
-    select = ["select", "    stored._loaded_at,", "    stored._batch_id,", "    stored._dq_reason,"]
-    select.append(f"    {_business_time(entity, 'stored.')} as business_time")
+    """The held rows' business times (null for an invalid row), joined to `derived_batches` by batch
+    and kept by `keep`."""
+    select = ["select", "    stored._loaded_at,", "    stored._batch_id,"]
+    select += ["    case", f"        when stored._dq_reason is null then {_business_time(entity, 'stored.')}"]
+    select.append("    end as newest_business_time")
     body = [*select, "from {{ this }} as stored", *join, "    on stored._batch_id = derived_batches._batch_id", *keep]
     return indent(body)
 
@@ -850,15 +875,14 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
     times = cte(
         "business_times",
         [
-            "select",
-            "    _loaded_at,",
-            "    _batch_id,",
-            "    _dq_reason,",
-            f"    {_business_time(entity)} as business_time",
-            "from fingerprinted",
-        ]
-        + [
             "{% if is_incremental() %}",
+            "    select",
+            "        _loaded_at,",
+            "        _batch_id,",
+            "        case",
+            f"            when _dq_reason is null then {_business_time(entity)}",
+            "        end as newest_business_time",
+            "    from fingerprinted",
             "    union all",
             *_stored_business_times(entity, ["inner join derived_batches"], _not_derived_again("stored")),
             "    union all",
@@ -867,9 +891,19 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
                 ["left join derived_batches"],
                 ["where derived_batches._batch_id is null"],
             ),
+            "{% else %}",
+            "    select",
+            "        _loaded_at,",
+            "        _batch_id,",
+            "        newest_business_time",
+            "    from fingerprinted_groups",
+            "    where is_batch_group = 1",
             "{% endif %}",
         ],
-        f"each row's business time ({entity.partitioned_by})" + held_note,
+        f"each row's valid business time ({entity.partitioned_by}), or each batch's newest one "
+        "in a full build" + held_note + "; not from `fingerprinted_groups` there: DuckDB then planned "
+        "the restatement's join of the held rows with the watermarks otherwise (the sessions' "
+        "incremental query at scale 1.0 4.5 -> 24.9 s)",
     )
     newest = cte(
         "batch_newest",
@@ -877,7 +911,7 @@ def _late_arrival_ctes(entity: Entity) -> list[list[str]]:
             "select",
             "    _loaded_at,",
             "    _batch_id,",
-            "    max(case when _dq_reason is null then business_time end) as newest_business_time",
+            "    max(newest_business_time) as newest_business_time",
             "from business_times",
             "group by _loaded_at, _batch_id",
         ],
@@ -1258,7 +1292,7 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
     ctes += [_column_rules_checked(columns, checked_from), _validated(entity, columns)]
     ctes += [incremental_ctes(_stored_of_derived_keys(entity, columns)), _rank_input(columns)]
     fingerprinted = _fingerprinted(columns, "rank_input")
-    ctes += [fingerprinted, _keys_shared(entity), _ranked(entity)]
+    ctes += [fingerprinted, *_keys_shared(entity), _ranked(entity)]
     ctes.append(_duplicates_flagged())
     if entity.partitioned_by:
         ctes += _late_arrival_ctes(entity)

@@ -360,15 +360,33 @@ fingerprinted as {{ inline_cte(held_when_incremental=true) }} (
 )
 {%- endcall %},
 
+-- the typed rows grouped twice in one pass, by business key (the keys with more than one valid row)
+-- and by batch (its newest valid business time): typing every row again for a second aggregate cost
+-- a full build of the sessions at scale 1.0 a sixth of its time (97 against 79 s)
+fingerprinted_groups as (
+
+    select
+        order_id,
+        _loaded_at,
+        _batch_id,
+        grouping(order_id) as is_batch_group,
+        max(case when _dq_reason is null then ordered_at end)
+            as newest_business_time
+    from fingerprinted
+    group by grouping sets ((order_id), (_loaded_at, _batch_id))
+    having
+        grouping(order_id) = 1
+        or count(case when _dq_reason is null then 1 end) > 1
+
+),
+
 -- the business keys with more than one valid row: only their rows are ranked (most keys come once,
 -- and sorting every row by key was the costliest step of a full build)
 keys_shared as (
 
     select order_id
-    from fingerprinted
-    where _dq_reason is null
-    group by order_id
-    having count(*) > 1
+    from fingerprinted_groups
+    where is_batch_group = 0
 
 ),
 
@@ -449,24 +467,29 @@ derived_batches as (
 
 {% endif %}
 
--- each row's business time (ordered_at); in an incremental run the stored rows not derived again
--- count with what they hold: row by row in the batches derived, as they are in the others (a
--- batch-level join: a row-level one would hash every held row)
+-- each row's valid business time (ordered_at), or each batch's newest one in a full build; in an
+-- incremental run the stored rows not derived again count with what they hold: row by row in the
+-- batches derived, as they are in the others (a batch-level join: a row-level one would hash every
+-- held row); not from `fingerprinted_groups` there: DuckDB then planned the restatement's join of
+-- the held rows with the watermarks otherwise (the sessions' incremental query at scale 1.0 4.5 ->
+-- 24.9 s)
 business_times as (
 
-    select
-        _loaded_at,
-        _batch_id,
-        _dq_reason,
-        ordered_at as business_time
-    from fingerprinted
     {% if is_incremental() %}
+        select
+            _loaded_at,
+            _batch_id,
+            case
+                when _dq_reason is null then ordered_at
+            end as newest_business_time
+        from fingerprinted
         union all
         select
             stored._loaded_at,
             stored._batch_id,
-            stored._dq_reason,
-            stored.ordered_at as business_time
+            case
+                when stored._dq_reason is null then stored.ordered_at
+            end as newest_business_time
         from {{ this }} as stored
         inner join derived_batches
             on stored._batch_id = derived_batches._batch_id
@@ -479,12 +502,20 @@ business_times as (
         select
             stored._loaded_at,
             stored._batch_id,
-            stored._dq_reason,
-            stored.ordered_at as business_time
+            case
+                when stored._dq_reason is null then stored.ordered_at
+            end as newest_business_time
         from {{ this }} as stored
         left join derived_batches
             on stored._batch_id = derived_batches._batch_id
         where derived_batches._batch_id is null
+    {% else %}
+        select
+            _loaded_at,
+            _batch_id,
+            newest_business_time
+        from fingerprinted_groups
+        where is_batch_group = 1
     {% endif %}
 
 ),
@@ -495,7 +526,7 @@ batch_newest as (
     select
         _loaded_at,
         _batch_id,
-        max(case when _dq_reason is null then business_time end) as newest_business_time
+        max(newest_business_time) as newest_business_time
     from business_times
     group by _loaded_at, _batch_id
 
