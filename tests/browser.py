@@ -44,38 +44,9 @@ def chromium_path() -> str:
     pytest.skip(message)
 
 
-def screenshot(url: str, name: str, *, width: int = 1400, height: int = 1000, wait_ms: int = 8000) -> Path:
-    """Render `url` and save a PNG as artifacts/<name>.png; returns its path.
-
-    `wait_ms` is Chromium's virtual time budget: scripts and timers run that long before the shot,
-    so single-page apps have rendered.
-    """
-    binary = chromium_path()
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / f"{name}.png"
-    target.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        subprocess.run(
-            [
-                binary,
-                *_FLAGS,
-                f"--user-data-dir={profile}",
-                f"--window-size={width},{height}",
-                f"--virtual-time-budget={wait_ms}",
-                f"--screenshot={target}",
-                url,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    assert target.exists() and target.stat().st_size > 0, f"Chromium wrote no screenshot of {url}"
-    return target
-
-
-def dump_dom(url: str, *, wait_ms: int = 8000, width: int = 1400, height: int = 1000) -> str:
-    """The page's DOM after scripts ran for `wait_ms` of virtual time (to assert on rendered text),
-    laid out in a `width` x `height` window."""
+def _chromium(url: str, *commands: str, width: int, height: int, wait_ms: int) -> str:
+    """Run headless Chromium's `commands` on `url` after `wait_ms` of virtual time (scripts and
+    timers run that long first, so single-page apps have rendered); returns what it printed."""
     binary = chromium_path()
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         result = subprocess.run(
@@ -85,7 +56,7 @@ def dump_dom(url: str, *, wait_ms: int = 8000, width: int = 1400, height: int = 
                 f"--user-data-dir={profile}",
                 f"--window-size={width},{height}",
                 f"--virtual-time-budget={wait_ms}",
-                "--dump-dom",
+                *commands,
                 url,
             ],
             check=True,
@@ -94,3 +65,23 @@ def dump_dom(url: str, *, wait_ms: int = 8000, width: int = 1400, height: int = 
             timeout=120,
         )
     return result.stdout
+
+
+def screenshot_and_dom(
+    url: str, name: str, *, width: int = 1400, height: int = 1000, wait_ms: int = 8000
+) -> tuple[Path, str]:
+    """Render `url` once: a PNG saved as artifacts/<name>.png, and the page's DOM as the screenshot
+    shows it (to assert on rendered text). One load, not one per look: the Dagster UI's pages take
+    tens of seconds of CPU each to render."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{name}.png"
+    target.unlink(missing_ok=True)
+    dom = _chromium(url, f"--screenshot={target}", "--dump-dom", width=width, height=height, wait_ms=wait_ms)
+    assert target.exists() and target.stat().st_size > 0, f"Chromium wrote no screenshot of {url}"
+    return target, dom
+
+
+def dump_dom(url: str, *, wait_ms: int = 8000, width: int = 1400, height: int = 1000) -> str:
+    """The page's DOM after scripts ran for `wait_ms` of virtual time (to assert on rendered text),
+    laid out in a `width` x `height` window."""
+    return _chromium(url, "--dump-dom", width=width, height=height, wait_ms=wait_ms)

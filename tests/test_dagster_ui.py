@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import dump_dom, screenshot  # tests/browser.py
+from browser import screenshot_and_dom  # tests/browser.py
 from orchestration.settings import PROJECT_DIR
 from test_dagster_defs import VENV_BIN, tmp_environment  # tests/ is on sys.path
 
@@ -174,15 +174,13 @@ def test_asset_graph_page_shows_the_lineage(ui):
     # The community sign-up dialog shows once per instance on localhost; a user would press Skip.
     graphql(url, "mutation { setNuxSeen }")
     graph_page = f"{url}/asset-groups"
-    shot = screenshot(graph_page, "dagster-asset-graph", width=1600, height=1000, wait_ms=30000)
+    shot, dom = screenshot_and_dom(graph_page, "dagster-asset-graph", width=1600, height=1000, wait_ms=30000)
     assert shot.stat().st_size > 20_000
-    dom = dump_dom(graph_page, wait_ms=30000)
     for group in GROUPS:
         assert group in dom, group
 
     lineage_page = f"{url}/assets/marts/revenue_monthly?view=lineage&lineageScope=upstream&lineageDepth=5"
-    shot = screenshot(lineage_page, "dagster-asset-lineage", width=1600, height=1000, wait_ms=30000)
+    shot, dom = screenshot_and_dom(lineage_page, "dagster-asset-lineage", width=1600, height=1000, wait_ms=30000)
     assert shot.stat().st_size > 20_000
-    dom = dump_dom(lineage_page, wait_ms=30000)
     assert "revenue_monthly" in dom
     assert "Lineage" in dom

@@ -11,7 +11,7 @@
     DevTools protocol loads each page (and each operational tab), waits until Streamlit has
     rendered it (not the skeleton), checks the text and saves a screenshot to artifacts/.
 
-Why not tests/browser.py's screenshot(): it waits with Chromium's virtual time budget, which
+Why not tests/browser.py's screenshot_and_dom(): it waits with Chromium's virtual time budget, which
 runs ahead of real time while the page waits on Streamlit's websocket, so it captures the loading
 skeleton whatever the budget (measured). The DevTools session here waits on the rendered DOM.
 """

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from browser import dump_dom, screenshot  # tests/browser.py
+from browser import dump_dom, screenshot_and_dom  # tests/browser.py
 from orchestration import pipeline
 from orchestration.reports import status as vocabulary
 from orchestration.reports.__main__ import main as reports_main
@@ -564,9 +564,8 @@ def test_html_report_renders_its_charts_in_chromium(golden: Settings) -> None:
     [written] = generate_reports(golden, "month", period="2026-02")
     html = written.html.read_text(encoding="utf-8")
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    shot = screenshot(written.html.as_uri(), "report-monthly-golden", height=1800)
+    shot, dom = screenshot_and_dom(written.html.as_uri(), "report-monthly-golden", height=1800)
     assert shot.stat().st_size > 20_000
-    dom = dump_dom(written.html.as_uri())
     lead = headline(written.report.kpis)
     charts = re.findall(r'<svg class="trend-chart" data-kpi="([a-z_]+)"', dom)
     assert charts == [line.kpi_id for line in lead]
