@@ -48,6 +48,17 @@ def test_results_json_shape() -> None:
     assert set(document["ratios"]) == set(bench.RATIOS)
 
 
+def test_the_pipeline_is_generate_to_publish_and_only_when_each_step_passed() -> None:
+    measured = steps(generate=10, land=20, build=60, validate=5, publish=8, one_day_refresh=7, pandas=1)
+    assert bench.pipeline_seconds(measured) == 103.0  # the refreshes and baselines are not the pipeline
+    assert bench.pipeline_seconds({**measured, "validate": {"ok": False, "seconds": 1.0}}) is None
+    del measured["publish"]
+    assert bench.pipeline_seconds(measured) is None
+    document = bench.results_document({1.0: steps(generate=1, land=2, build=3, validate=4, publish=5)}, "now")
+    assert document["pipeline_seconds"] == {"1": 15.0}
+    assert any(line.split()[:2] == ["pipeline", "15.0"] for line in bench.format_table(document).splitlines())
+
+
 def test_table_lists_each_step_per_scale_and_the_ratios() -> None:
     measured = {0.05: steps(generate=1.5, build=50, one_day_refresh=5)}
     table = bench.format_table(bench.results_document(measured, "now"))
