@@ -593,7 +593,7 @@ def _trimmed(columns: tuple[SourceColumn, ...], source_cte: str) -> list[str]:
             value = "cast(null as {{ dbt.type_string() }})" if col.default is None else sql_text(col.default)
             items.append([f"{value} as {col.text}"])
         else:
-            items.append([f"nullif(trim({ident(col.export_name)}), '') as {col.text}"])
+            items.append([f"{{{{ trimmed_text({jinja_sql(ident(col.export_name))}) }}}} as {col.text}"])
     items += [[name] for name in LINEAGE_COLUMNS]
     comment = (
         "the landed text under the contract's names, trimmed, empty as null; columns a file brought "

@@ -184,7 +184,7 @@ def test_sources_are_rendered_anew_when_the_mappings_change(tmp_path: Path) -> N
 
     assert render_sources_for(settings, project) is True
     assert "- name: OrderID" in sources.read_text() and "contract_name: order_id" in sources.read_text()
-    assert "nullif(trim({{ adapter.quote('OrderID') }}), '') as order_id__text" in orders.read_text()
+    assert "{{ trimmed_text(adapter.quote('OrderID')) }} as order_id__text" in orders.read_text()
     assert render_sources_for(settings, project) is False
 
 

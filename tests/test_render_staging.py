@@ -362,8 +362,8 @@ def test_the_rendered_sql_of_a_user_mapping_quotes_what_it_must(tmp_path: Path) 
     (mapping_dir / "marketplace.yml").write_text(MARKETPLACE)
     students = next(e for e in ENTITIES if e.name == "students")
     sql = base_model_sql(students, load_mappings(mapping_dir)["marketplace"])
-    assert "nullif(trim({{ adapter.quote('StudentID') }}), '') as student_id__text" in sql
-    assert "nullif(trim({{ adapter.quote('order') }}), '') as signup_at__text" in sql
+    assert "{{ trimmed_text(adapter.quote('StudentID')) }} as student_id__text" in sql
+    assert "{{ trimmed_text(adapter.quote('order')) }} as signup_at__text" in sql
     assert "when {{ quoted_text('friend\\'s tip') }} then 'referral'" in sql
     # braces of a value are printed, not evaluated: escaped in a plain literal, text inside the
     # string argument of quoted_text (a value with a quote)

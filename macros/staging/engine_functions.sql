@@ -74,3 +74,14 @@
 {% macro default__text_to_decimal(text_expr) -%}
     {{ dbt.safe_cast(text_expr, dbt.type_numeric()) }}
 {%- endmacro %}
+
+{#- Landed text without the spaces around it, null when nothing is left: how every base model
+    reads a landed value. The engine's own trim decides what a space is (DuckDB: the Unicode
+    space separators; Spark: ' ' alone); an engine may only make it cheaper. -#}
+{% macro trimmed_text(text_expr) -%}
+    {{ return(adapter.dispatch('trimmed_text', 'elearning_kpi')(text_expr)) }}
+{%- endmacro %}
+
+{% macro default__trimmed_text(text_expr) -%}
+    nullif(trim({{ text_expr }}), '')
+{%- endmacro %}

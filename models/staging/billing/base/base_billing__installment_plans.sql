@@ -153,11 +153,11 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(installment_plan_id), '') as installment_plan_id__text,
-        nullif(trim(order_id), '') as order_id__text,
-        nullif(trim(installments), '') as installments__text,
-        nullif(trim(started_at), '') as started_at__text,
-        nullif(trim(status), '') as status__text,
+        {{ trimmed_text('installment_plan_id') }} as installment_plan_id__text,
+        {{ trimmed_text('order_id') }} as order_id__text,
+        {{ trimmed_text('installments') }} as installments__text,
+        {{ trimmed_text('started_at') }} as started_at__text,
+        {{ trimmed_text('status') }} as status__text,
         _loaded_at,
         _source_file,
         _batch_id,

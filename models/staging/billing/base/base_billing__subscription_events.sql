@@ -142,13 +142,13 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(subscription_event_id), '') as subscription_event_id__text,
-        nullif(trim(subscription_id), '') as subscription_id__text,
-        nullif(trim(student_id), '') as student_id__text,
-        nullif(trim(plan_id), '') as plan_id__text,
-        nullif(trim(event_type), '') as event_type__text,
-        nullif(trim(occurred_at), '') as occurred_at__text,
-        nullif(trim(amount_usd), '') as amount_usd__text,
+        {{ trimmed_text('subscription_event_id') }} as subscription_event_id__text,
+        {{ trimmed_text('subscription_id') }} as subscription_id__text,
+        {{ trimmed_text('student_id') }} as student_id__text,
+        {{ trimmed_text('plan_id') }} as plan_id__text,
+        {{ trimmed_text('event_type') }} as event_type__text,
+        {{ trimmed_text('occurred_at') }} as occurred_at__text,
+        {{ trimmed_text('amount_usd') }} as amount_usd__text,
         _loaded_at,
         _source_file,
         _batch_id,

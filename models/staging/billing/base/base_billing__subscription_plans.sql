@@ -50,10 +50,10 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(plan_id), '') as plan_id__text,
-        nullif(trim(plan_name), '') as plan_name__text,
-        nullif(trim(billing_period), '') as billing_period__text,
-        nullif(trim(price_usd), '') as price_usd__text,
+        {{ trimmed_text('plan_id') }} as plan_id__text,
+        {{ trimmed_text('plan_name') }} as plan_name__text,
+        {{ trimmed_text('billing_period') }} as billing_period__text,
+        {{ trimmed_text('price_usd') }} as price_usd__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -176,12 +176,12 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(post_id), '') as post_id__text,
-        nullif(trim(student_id), '') as student_id__text,
-        nullif(trim(course_id), '') as course_id__text,
-        nullif(trim(parent_post_id), '') as parent_post_id__text,
-        nullif(trim(posted_at), '') as posted_at__text,
-        nullif(trim(upvotes), '') as upvotes__text,
+        {{ trimmed_text('post_id') }} as post_id__text,
+        {{ trimmed_text('student_id') }} as student_id__text,
+        {{ trimmed_text('course_id') }} as course_id__text,
+        {{ trimmed_text('parent_post_id') }} as parent_post_id__text,
+        {{ trimmed_text('posted_at') }} as posted_at__text,
+        {{ trimmed_text('upvotes') }} as upvotes__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -170,11 +170,11 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(referral_id), '') as referral_id__text,
-        nullif(trim(referrer_student_id), '') as referrer_student_id__text,
-        nullif(trim(channel), '') as channel__text,
-        nullif(trim(referred_at), '') as referred_at__text,
-        nullif(trim(referred_student_id), '') as referred_student_id__text,
+        {{ trimmed_text('referral_id') }} as referral_id__text,
+        {{ trimmed_text('referrer_student_id') }} as referrer_student_id__text,
+        {{ trimmed_text('channel') }} as channel__text,
+        {{ trimmed_text('referred_at') }} as referred_at__text,
+        {{ trimmed_text('referred_student_id') }} as referred_student_id__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -154,12 +154,12 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(assignment_id), '') as assignment_id__text,
-        nullif(trim(experiment_id), '') as experiment_id__text,
-        nullif(trim(variant), '') as variant__text,
-        nullif(trim(unit_id), '') as unit_id__text,
-        nullif(trim(assigned_at), '') as assigned_at__text,
-        nullif(trim(converted_at), '') as converted_at__text,
+        {{ trimmed_text('assignment_id') }} as assignment_id__text,
+        {{ trimmed_text('experiment_id') }} as experiment_id__text,
+        {{ trimmed_text('variant') }} as variant__text,
+        {{ trimmed_text('unit_id') }} as unit_id__text,
+        {{ trimmed_text('assigned_at') }} as assigned_at__text,
+        {{ trimmed_text('converted_at') }} as converted_at__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -153,12 +153,12 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(assessment_id), '') as assessment_id__text,
-        nullif(trim(enrollment_id), '') as enrollment_id__text,
-        nullif(trim(assessment_type), '') as assessment_type__text,
-        nullif(trim(submitted_at), '') as submitted_at__text,
-        nullif(trim(score), '') as score__text,
-        nullif(trim(passed), '') as passed__text,
+        {{ trimmed_text('assessment_id') }} as assessment_id__text,
+        {{ trimmed_text('enrollment_id') }} as enrollment_id__text,
+        {{ trimmed_text('assessment_type') }} as assessment_type__text,
+        {{ trimmed_text('submitted_at') }} as submitted_at__text,
+        {{ trimmed_text('score') }} as score__text,
+        {{ trimmed_text('passed') }} as passed__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -153,9 +153,9 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(certificate_id), '') as certificate_id__text,
-        nullif(trim(enrollment_id), '') as enrollment_id__text,
-        nullif(trim(issued_at), '') as issued_at__text,
+        {{ trimmed_text('certificate_id') }} as certificate_id__text,
+        {{ trimmed_text('enrollment_id') }} as enrollment_id__text,
+        {{ trimmed_text('issued_at') }} as issued_at__text,
         _loaded_at,
         _source_file,
         _batch_id,

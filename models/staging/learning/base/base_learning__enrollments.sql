@@ -142,14 +142,14 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(enrollment_id), '') as enrollment_id__text,
-        nullif(trim(student_id), '') as student_id__text,
-        nullif(trim(course_id), '') as course_id__text,
-        nullif(trim(order_item_id), '') as order_item_id__text,
-        nullif(trim(access_type), '') as access_type__text,
-        nullif(trim(enrolled_at), '') as enrolled_at__text,
-        nullif(trim(progress_pct), '') as progress_pct__text,
-        nullif(trim(completed_at), '') as completed_at__text,
+        {{ trimmed_text('enrollment_id') }} as enrollment_id__text,
+        {{ trimmed_text('student_id') }} as student_id__text,
+        {{ trimmed_text('course_id') }} as course_id__text,
+        {{ trimmed_text('order_item_id') }} as order_item_id__text,
+        {{ trimmed_text('access_type') }} as access_type__text,
+        {{ trimmed_text('enrolled_at') }} as enrolled_at__text,
+        {{ trimmed_text('progress_pct') }} as progress_pct__text,
+        {{ trimmed_text('completed_at') }} as completed_at__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -142,13 +142,13 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(event_id), '') as event_id__text,
-        nullif(trim(enrollment_id), '') as enrollment_id__text,
-        nullif(trim(lesson_id), '') as lesson_id__text,
-        nullif(trim(event_type), '') as event_type__text,
-        nullif(trim(occurred_at), '') as occurred_at__text,
-        nullif(trim(video_seconds_watched), '') as video_seconds_watched__text,
-        nullif(trim(score), '') as score__text,
+        {{ trimmed_text('event_id') }} as event_id__text,
+        {{ trimmed_text('enrollment_id') }} as enrollment_id__text,
+        {{ trimmed_text('lesson_id') }} as lesson_id__text,
+        {{ trimmed_text('event_type') }} as event_type__text,
+        {{ trimmed_text('occurred_at') }} as occurred_at__text,
+        {{ trimmed_text('video_seconds_watched') }} as video_seconds_watched__text,
+        {{ trimmed_text('score') }} as score__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -96,12 +96,12 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(lesson_id), '') as lesson_id__text,
-        nullif(trim(course_id), '') as course_id__text,
-        nullif(trim(module_number), '') as module_number__text,
-        nullif(trim(lesson_position), '') as lesson_position__text,
-        nullif(trim(lesson_type), '') as lesson_type__text,
-        nullif(trim(video_seconds), '') as video_seconds__text,
+        {{ trimmed_text('lesson_id') }} as lesson_id__text,
+        {{ trimmed_text('course_id') }} as course_id__text,
+        {{ trimmed_text('module_number') }} as module_number__text,
+        {{ trimmed_text('lesson_position') }} as lesson_position__text,
+        {{ trimmed_text('lesson_type') }} as lesson_type__text,
+        {{ trimmed_text('video_seconds') }} as video_seconds__text,
         _loaded_at,
         _source_file,
         _batch_id,

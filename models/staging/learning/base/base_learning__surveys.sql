@@ -142,13 +142,13 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(response_id), '') as response_id__text,
-        nullif(trim(student_id), '') as student_id__text,
-        nullif(trim(course_id), '') as course_id__text,
-        nullif(trim(submitted_at), '') as submitted_at__text,
-        nullif(trim(nps_score), '') as nps_score__text,
-        nullif(trim(csat_score), '') as csat_score__text,
-        nullif(trim(course_rating), '') as course_rating__text,
+        {{ trimmed_text('response_id') }} as response_id__text,
+        {{ trimmed_text('student_id') }} as student_id__text,
+        {{ trimmed_text('course_id') }} as course_id__text,
+        {{ trimmed_text('submitted_at') }} as submitted_at__text,
+        {{ trimmed_text('nps_score') }} as nps_score__text,
+        {{ trimmed_text('csat_score') }} as csat_score__text,
+        {{ trimmed_text('course_rating') }} as course_rating__text,
         _loaded_at,
         _source_file,
         _batch_id,

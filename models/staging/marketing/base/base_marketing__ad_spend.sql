@@ -74,11 +74,11 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(spend_date), '') as spend_date__text,
-        nullif(trim(channel), '') as channel__text,
-        nullif(trim(impressions), '') as impressions__text,
-        nullif(trim(clicks), '') as clicks__text,
-        nullif(trim(spend_usd), '') as spend_usd__text,
+        {{ trimmed_text('spend_date') }} as spend_date__text,
+        {{ trimmed_text('channel') }} as channel__text,
+        {{ trimmed_text('impressions') }} as impressions__text,
+        {{ trimmed_text('clicks') }} as clicks__text,
+        {{ trimmed_text('spend_usd') }} as spend_usd__text,
         _loaded_at,
         _source_file,
         _batch_id,

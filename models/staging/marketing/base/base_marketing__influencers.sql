@@ -56,12 +56,12 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(influencer_id), '') as influencer_id__text,
-        nullif(trim(handle), '') as handle__text,
-        nullif(trim(platform), '') as platform__text,
-        nullif(trim(tier), '') as tier__text,
-        nullif(trim(followers), '') as followers__text,
-        nullif(trim(country_code), '') as country_code__text,
+        {{ trimmed_text('influencer_id') }} as influencer_id__text,
+        {{ trimmed_text('handle') }} as handle__text,
+        {{ trimmed_text('platform') }} as platform__text,
+        {{ trimmed_text('tier') }} as tier__text,
+        {{ trimmed_text('followers') }} as followers__text,
+        {{ trimmed_text('country_code') }} as country_code__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -97,13 +97,13 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(tracking_link_id), '') as tracking_link_id__text,
-        nullif(trim(campaign_id), '') as campaign_id__text,
-        nullif(trim(utm_source), '') as utm_source__text,
-        nullif(trim(utm_medium), '') as utm_medium__text,
-        nullif(trim(utm_campaign), '') as utm_campaign__text,
-        nullif(trim(destination_url), '') as destination_url__text,
-        nullif(trim(created_at), '') as created_at__text,
+        {{ trimmed_text('tracking_link_id') }} as tracking_link_id__text,
+        {{ trimmed_text('campaign_id') }} as campaign_id__text,
+        {{ trimmed_text('utm_source') }} as utm_source__text,
+        {{ trimmed_text('utm_medium') }} as utm_medium__text,
+        {{ trimmed_text('utm_campaign') }} as utm_campaign__text,
+        {{ trimmed_text('destination_url') }} as destination_url__text,
+        {{ trimmed_text('created_at') }} as created_at__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -97,11 +97,11 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(price_change_id), '') as price_change_id__text,
-        nullif(trim(course_id), '') as course_id__text,
-        nullif(trim(list_price), '') as list_price__text,
-        nullif(trim(currency), '') as currency__text,
-        nullif(trim(effective_at), '') as effective_at__text,
+        {{ trimmed_text('price_change_id') }} as price_change_id__text,
+        {{ trimmed_text('course_id') }} as course_id__text,
+        {{ trimmed_text('list_price') }} as list_price__text,
+        {{ trimmed_text('currency') }} as currency__text,
+        {{ trimmed_text('effective_at') }} as effective_at__text,
         _loaded_at,
         _source_file,
         _batch_id,

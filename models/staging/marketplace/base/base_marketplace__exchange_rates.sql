@@ -50,9 +50,9 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(rate_date), '') as rate_date__text,
-        nullif(trim(currency), '') as currency__text,
-        nullif(trim(usd_per_unit), '') as usd_per_unit__text,
+        {{ trimmed_text('rate_date') }} as rate_date__text,
+        {{ trimmed_text('currency') }} as currency__text,
+        {{ trimmed_text('usd_per_unit') }} as usd_per_unit__text,
         _loaded_at,
         _source_file,
         _batch_id,

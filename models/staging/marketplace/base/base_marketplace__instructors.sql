@@ -56,11 +56,11 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(instructor_id), '') as instructor_id__text,
-        nullif(trim(instructor_name), '') as instructor_name__text,
-        nullif(trim(country_code), '') as country_code__text,
-        nullif(trim(joined_at), '') as joined_at__text,
-        nullif(trim(status), '') as status__text,
+        {{ trimmed_text('instructor_id') }} as instructor_id__text,
+        {{ trimmed_text('instructor_name') }} as instructor_name__text,
+        {{ trimmed_text('country_code') }} as country_code__text,
+        {{ trimmed_text('joined_at') }} as joined_at__text,
+        {{ trimmed_text('status') }} as status__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -142,13 +142,13 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(order_item_id), '') as order_item_id__text,
-        nullif(trim(order_id), '') as order_id__text,
-        nullif(trim(course_id), '') as course_id__text,
-        nullif(trim(ordered_at), '') as ordered_at__text,
-        nullif(trim(list_price), '') as list_price__text,
-        nullif(trim(discount_amount), '') as discount_amount__text,
-        nullif(trim(paid_amount), '') as paid_amount__text,
+        {{ trimmed_text('order_item_id') }} as order_item_id__text,
+        {{ trimmed_text('order_id') }} as order_id__text,
+        {{ trimmed_text('course_id') }} as course_id__text,
+        {{ trimmed_text('ordered_at') }} as ordered_at__text,
+        {{ trimmed_text('list_price') }} as list_price__text,
+        {{ trimmed_text('discount_amount') }} as discount_amount__text,
+        {{ trimmed_text('paid_amount') }} as paid_amount__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -119,14 +119,14 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(order_id), '') as order_id__text,
-        nullif(trim(student_id), '') as student_id__text,
-        nullif(trim(session_id), '') as session_id__text,
-        nullif(trim(ordered_at), '') as ordered_at__text,
-        nullif(trim(currency), '') as currency__text,
-        nullif(trim(coupon_code), '') as coupon_code__text,
-        nullif(trim(order_total), '') as order_total__text,
-        nullif(trim(payment_status), '') as payment_status__text,
+        {{ trimmed_text('order_id') }} as order_id__text,
+        {{ trimmed_text('student_id') }} as student_id__text,
+        {{ trimmed_text('session_id') }} as session_id__text,
+        {{ trimmed_text('ordered_at') }} as ordered_at__text,
+        {{ trimmed_text('currency') }} as currency__text,
+        {{ trimmed_text('coupon_code') }} as coupon_code__text,
+        {{ trimmed_text('order_total') }} as order_total__text,
+        {{ trimmed_text('payment_status') }} as payment_status__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -153,14 +153,14 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(payment_id), '') as payment_id__text,
-        nullif(trim(order_id), '') as order_id__text,
-        nullif(trim(attempted_at), '') as attempted_at__text,
-        nullif(trim(method), '') as method__text,
-        nullif(trim(amount), '') as amount__text,
-        nullif(trim(currency), '') as currency__text,
-        nullif(trim(status), '') as status__text,
-        nullif(trim(failure_reason), '') as failure_reason__text,
+        {{ trimmed_text('payment_id') }} as payment_id__text,
+        {{ trimmed_text('order_id') }} as order_id__text,
+        {{ trimmed_text('attempted_at') }} as attempted_at__text,
+        {{ trimmed_text('method') }} as method__text,
+        {{ trimmed_text('amount') }} as amount__text,
+        {{ trimmed_text('currency') }} as currency__text,
+        {{ trimmed_text('status') }} as status__text,
+        {{ trimmed_text('failure_reason') }} as failure_reason__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -204,13 +204,13 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(refund_id), '') as refund_id__text,
-        nullif(trim(order_id), '') as order_id__text,
-        nullif(trim(order_item_id), '') as order_item_id__text,
-        nullif(trim(refunded_at), '') as refunded_at__text,
-        nullif(trim(amount), '') as amount__text,
-        nullif(trim(currency), '') as currency__text,
-        nullif(trim(reason), '') as reason__text,
+        {{ trimmed_text('refund_id') }} as refund_id__text,
+        {{ trimmed_text('order_id') }} as order_id__text,
+        {{ trimmed_text('order_item_id') }} as order_item_id__text,
+        {{ trimmed_text('refunded_at') }} as refunded_at__text,
+        {{ trimmed_text('amount') }} as amount__text,
+        {{ trimmed_text('currency') }} as currency__text,
+        {{ trimmed_text('reason') }} as reason__text,
         _loaded_at,
         _source_file,
         _batch_id,

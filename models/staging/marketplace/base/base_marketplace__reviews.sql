@@ -182,11 +182,11 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(review_id), '') as review_id__text,
-        nullif(trim(course_id), '') as course_id__text,
-        nullif(trim(student_id), '') as student_id__text,
-        nullif(trim(rating), '') as rating__text,
-        nullif(trim(reviewed_at), '') as reviewed_at__text,
+        {{ trimmed_text('review_id') }} as review_id__text,
+        {{ trimmed_text('course_id') }} as course_id__text,
+        {{ trimmed_text('student_id') }} as student_id__text,
+        {{ trimmed_text('rating') }} as rating__text,
+        {{ trimmed_text('reviewed_at') }} as reviewed_at__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -56,14 +56,14 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(student_id), '') as student_id__text,
-        nullif(trim(signup_at), '') as signup_at__text,
-        nullif(trim(country_code), '') as country_code__text,
-        nullif(trim(timezone), '') as timezone__text,
-        nullif(trim(acquisition_channel), '') as acquisition_channel__text,
-        nullif(trim(utm_source), '') as utm_source__text,
-        nullif(trim(utm_medium), '') as utm_medium__text,
-        nullif(trim(utm_campaign), '') as utm_campaign__text,
+        {{ trimmed_text('student_id') }} as student_id__text,
+        {{ trimmed_text('signup_at') }} as signup_at__text,
+        {{ trimmed_text('country_code') }} as country_code__text,
+        {{ trimmed_text('timezone') }} as timezone__text,
+        {{ trimmed_text('acquisition_channel') }} as acquisition_channel__text,
+        {{ trimmed_text('utm_source') }} as utm_source__text,
+        {{ trimmed_text('utm_medium') }} as utm_medium__text,
+        {{ trimmed_text('utm_campaign') }} as utm_campaign__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -74,9 +74,9 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(search_date), '') as search_date__text,
-        nullif(trim(keyword), '') as keyword__text,
-        nullif(trim(searches), '') as searches__text,
+        {{ trimmed_text('search_date') }} as search_date__text,
+        {{ trimmed_text('keyword') }} as keyword__text,
+        {{ trimmed_text('searches') }} as searches__text,
         _loaded_at,
         _source_file,
         _batch_id,

@@ -119,14 +119,14 @@ to_derive as {{ inline_cte() }} (
 trimmed as {{ inline_cte() }} (
 
     select
-        nullif(trim(mention_id), '') as mention_id__text,
-        nullif(trim(brand), '') as brand__text,
-        nullif(trim(brand_type), '') as brand_type__text,
-        nullif(trim(platform), '') as platform__text,
-        nullif(trim(sentiment), '') as sentiment__text,
-        nullif(trim(mentioned_at), '') as mentioned_at__text,
-        nullif(trim(author_followers), '') as author_followers__text,
-        nullif(trim(campaign_id), '') as campaign_id__text,
+        {{ trimmed_text('mention_id') }} as mention_id__text,
+        {{ trimmed_text('brand') }} as brand__text,
+        {{ trimmed_text('brand_type') }} as brand_type__text,
+        {{ trimmed_text('platform') }} as platform__text,
+        {{ trimmed_text('sentiment') }} as sentiment__text,
+        {{ trimmed_text('mentioned_at') }} as mentioned_at__text,
+        {{ trimmed_text('author_followers') }} as author_followers__text,
+        {{ trimmed_text('campaign_id') }} as campaign_id__text,
         _loaded_at,
         _source_file,
         _batch_id,
