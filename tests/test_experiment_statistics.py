@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -25,6 +24,7 @@ import pyarrow.csv as pa_csv
 import pytest
 from scipy import integrate, stats
 
+from dbt_compile import compiled_sql  # tests/dbt_compile.py
 from orchestration.datagen.experiments import (
     BASELINE,
     SURFACES,
@@ -41,21 +41,11 @@ from orchestration.settings import Settings
 ALPHA = 0.05
 
 
-def _compiled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sql: str) -> str:
-    """`sql` with the project's macros expanded by dbt."""
-    from dbt.cli.main import dbtRunner
-
-    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "compile.duckdb"))
-    result = dbtRunner().invoke(["compile", "--inline", sql, "--quiet"])
-    assert result.success, result.exception
-    return result.result.results[0].node.compiled_code
-
-
 @pytest.fixture(scope="module")
 def macros(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Each macro compiled once over the columns x, p, d, s2 and tau2 of a table `grid`."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        sql = _compiled(
+        sql = compiled_sql(
             monkeypatch,
             tmp_path_factory.mktemp("compile"),
             "select {{ normal_cdf('x') }} as cdf, {{ normal_quantile('p') }} as quantile, "

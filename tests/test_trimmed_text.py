@@ -10,14 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-
-def _compiled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sql: str) -> str:
-    from dbt.cli.main import dbtRunner
-
-    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "compile.duckdb"))
-    result = dbtRunner().invoke(["compile", "--inline", sql, "--quiet"])
-    assert result.success, result.exception
-    return result.result.results[0].node.compiled_code
+from dbt_compile import compiled_sql  # tests/dbt_compile.py
 
 
 def _spaces_trim_removes(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -30,7 +23,7 @@ def _spaces_trim_removes(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def test_trimmed_text_is_duckdbs_trim_for_any_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    select = _compiled(tmp_path, monkeypatch, "select {{ trimmed_text('landed') }} as trimmed from landed_values")
+    select = compiled_sql(monkeypatch, tmp_path, "select {{ trimmed_text('landed') }} as trimmed from landed_values")
     with duckdb.connect() as con:
         spaces = _spaces_trim_removes(con)
         assert " " in spaces and "\u00a0" in spaces and "\t" not in spaces
