@@ -9,7 +9,7 @@ Per scale, each step runs in its own child process (its peak RSS is its own):
 - publish           the scorecard build, the publish to the serving file and the Parquet export
 - one_day_refresh   after the last day's files arrive: landing them and `dbt build`
 - no_change_refresh then `dbt build` again with nothing new: the floor of a refresh, what dbt
-                    spends per node (about 150 models, 1,100 tests) whatever the data
+                    spends per node (every model and data test) whatever the data
 
 and the comparison points, measured in the same run on the same files:
 
