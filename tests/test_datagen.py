@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from orchestration.contracts import ENTITIES, ENTITIES_BY_NAME, Column, Entity
-from orchestration.datagen import GeneratorConfig, generate
+from orchestration.datagen import GeneratorConfig, generate, shards
 from orchestration.datagen.__main__ import main as cli_main
 from orchestration.datagen.catalog import PRICE_ELASTICITY
 from orchestration.datagen.config import parse_end, sizes_for
@@ -186,14 +186,25 @@ def _generate(tmp: Path, **overrides: object) -> Path:
     return tmp
 
 
-@pytest.fixture(scope="module")
-def defective(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    return Dataset(_generate(tmp_path_factory.mktemp("defective")))
+# Every test of a generated dataset runs on one built whole and on one built in three shards
+# (shards.py): what holds for the one must hold for the other.
+SHARDINGS = {"whole": shards.SHARD_SCALE, "three shards": 0.002}
 
 
-@pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    return Dataset(_generate(tmp_path_factory.mktemp("clean"), defect_rate=0.0))
+def _generate_sharded(tmp: Path, sharding: str, **overrides: object) -> Path:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shards, "SHARD_SCALE", SHARDINGS[sharding])
+        return _generate(tmp, **overrides)
+
+
+@pytest.fixture(scope="module", params=list(SHARDINGS))
+def defective(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    return Dataset(_generate_sharded(tmp_path_factory.mktemp("defective"), request.param))
+
+
+@pytest.fixture(scope="module", params=list(SHARDINGS))
+def clean(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    return Dataset(_generate_sharded(tmp_path_factory.mktemp("clean"), request.param, defect_rate=0.0))
 
 
 @pytest.fixture(scope="module")
@@ -413,6 +424,34 @@ def test_clean_dataset_has_an_empty_manifest_and_resolving_references(clean: Dat
     assert clean.manifest == []
     assert validate(clean) == {}
     assert all(counts["defects"] == 0 for counts in clean.generation["entities"].values())
+
+
+def test_ids_the_contract_does_not_declare_point_at_their_rows(clean: Dataset) -> None:
+    """Built whole or in shards, the ids outside the contract's references (numbered per shard,
+    or made from row numbers) still name one row each and point at the right one."""
+    sessions = {s["sessionId"]: s for s in clean.rows("sessions")}
+    orders = {o["order_id"]: o for o in clean.rows("orders")}
+    order_items = {i["order_item_id"]: i for i in clean.rows("order_items")}
+    assert len(sessions) == len(clean.rows("sessions"))
+    for order in orders.values():
+        if order["session_id"]:
+            assert sessions[order["session_id"]]["userId"] == order["student_id"]
+    for enrollment in clean.rows("enrollments"):
+        if enrollment["order_item_id"]:
+            order = orders[order_items[enrollment["order_item_id"]]["order_id"]]
+            assert order["student_id"] == enrollment["student_id"]
+    posts = {p["post_id"] for p in clean.rows("posts")}
+    assert all(p["parent_post_id"] in posts for p in clean.rows("posts") if p["parent_post_id"])
+    subscribers = defaultdict(set)
+    for event in clean.rows("subscription_events"):
+        subscribers[event["subscription_id"]].add(event["student_id"])
+    assert all(len(students) == 1 for students in subscribers.values())
+    users_of_visitor = defaultdict(set)
+    for session in sessions.values():
+        users_of_visitor[session["visitorId"]].add(session["userId"])
+    assert all(len(users) == 1 for users in users_of_visitor.values())  # anonymous ("") or one student's
+    events = [e["event_id"] for e in clean.rows("lesson_activity")]
+    assert len(set(events)) == len(events)
 
 
 # ---------------------------------------------------------------- timeliness
@@ -738,8 +777,11 @@ def test_referrals_bring_the_referral_channel_and_a_fifth_to_two_fifths_refer(cl
     students = {s["student_id"]: s for s in clean.rows("students")}
     referrals = clean.rows("referrals")
     friends = [r["referred_student_id"] for r in referrals if r["referred_student_id"]]
-    brought = sorted(s for s, student in students.items() if student["acquisition_channel"] == "referral")
-    assert sorted(friends) == brought[1:] or sorted(friends) == brought  # the first student had nobody to ask
+    brought = {s for s, student in students.items() if student["acquisition_channel"] == "referral"}
+    assert len(friends) == len(set(friends))
+    assert set(friends) <= brought
+    # the first such student of each shard had nobody to ask
+    assert len(brought - set(friends)) <= clean.generation["parameters"]["shards"]
     for referral in referrals:
         sent = _timestamp(referral["referred_at"])
         assert sent >= _timestamp(students[referral["referrer_student_id"]]["signup_at"])

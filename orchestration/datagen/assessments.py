@@ -33,9 +33,15 @@ PROJECT_GRADE = (74.0, 12.0)
 PASS_MARK = 60.0
 
 
+def project_courses(n_courses: int, rng: np.random.Generator) -> np.ndarray:
+    """Per course, whether it ends with a final project: a course's, whoever takes it."""
+    return rng.random(n_courses) < PROJECT_COURSE_SHARE
+
+
 def build_assessments(
-    window: Window, enrollments: Enrollments, catalog: Catalog, rng: np.random.Generator
+    window: Window, enrollments: Enrollments, catalog: Catalog, has_project: np.ndarray, rng: np.random.Generator
 ) -> EntityTable:
+    """`has_project`: per course, whether it ends with a final project (`project_courses`)."""
     n = len(enrollments.student)
     quality = catalog.quality[enrollments.course]
     progress = enrollments.completed_lessons / catalog.lesson_count[enrollments.course]
@@ -55,7 +61,6 @@ def build_assessments(
     post_ms = enrollments.completed_ms[post] + rng.exponential(MS_PER_DAY, len(post)).astype(np.int64)
     post_score = knowledge[post] + gain[post] + rng.normal(0, TEST_NOISE, len(post))
 
-    has_project = rng.random(catalog.n_courses) < PROJECT_COURSE_SHARE
     project = np.flatnonzero(
         has_project[enrollments.course] & (progress >= PROJECT_PROGRESS) & (rng.random(n) < PROJECT_SUBMIT_SHARE)
     )

@@ -274,14 +274,17 @@ def plan_defects(
     month: np.ndarray | None,
     late_ok: np.ndarray | None,
     rng: np.random.Generator,
+    count: int | None = None,
 ) -> DefectPlan:
     """Choose defect rows, types, columns and values for one entity.
 
     month: per row, the month of its partition value (monthly entities), None for snapshots.
     late_ok: rows that may arrive late (their month is unambiguous and not the last one).
+    count: how many defects (default: the rate's share of the rows; a shard takes its part of
+    the whole entity's).
     """
     n = table.n_rows
-    count = defect_count(rate, n)
+    count = defect_count(rate, n) if count is None else min(count, n)
     if count == 0:
         return DefectPlan.empty()
     clean = np.ones(n, dtype=bool)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from orchestration.datagen.students import Students
 from orchestration.datagen.tables import Categorical, EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Window, civil_from_days
 
@@ -42,9 +41,10 @@ COUNTED_FROM = {"delivered": "recipients", "unique_opens": "delivered", "unique_
 
 
 def build_email_sends(
-    window: Window, students: Students, launch_days: np.ndarray, rng: np.random.Generator
+    window: Window, signup_ms: np.ndarray, launch_days: np.ndarray, rng: np.random.Generator
 ) -> EntityTable:
-    """`launch_days`: the first UTC day (since the epoch) each course could be bought."""
+    """`signup_ms`: every student's signup instant; `launch_days`: the first UTC day (since the
+    epoch) each course could be bought."""
     days = np.arange(window.start_day, (window.end_ms - 1) // MS_PER_DAY + 1)
     weekday = (days + 3) % 7  # 1970-01-01 was a Thursday: Monday is 0
     _, month, day_of_month = civil_from_days(days)
@@ -65,7 +65,7 @@ def build_email_sends(
     order = np.lexsort((kind, sent))
     sent, kind = sent[order], kind[order]
 
-    signups = np.sort(students.signup_ms)
+    signups = np.sort(signup_ms)
     signed_up = np.searchsorted(signups, sent)  # students signed up before the send
     new_in_day = _signed_up_within(signups, sent, MS_PER_DAY)
     list_size = rng.binomial(signed_up, OPT_IN_SHARE)

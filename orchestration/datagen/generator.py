@@ -1,16 +1,16 @@
 """`generate(config)`: build every entity, inject defects, write the landing files and manifest.
 
-The biggest tables (web sessions, lesson activity) are generated a block of rows at a time and
-spilled to scratch files by month (spill.py), then written a chunk of rows at a time: memory does
-not grow with them. Every other table is stashed to scratch files as soon as it is complete (the
-commerce and learning builders hand theirs over one at a time, `keep`), and the file pages read
-back are given back (spill.release). What grows with the scale is the arrays of the step being
-built, whose draws are whole-table calls in time order: orders, their lines and payment attempts
-(~230 bytes an order at the peak of build_commerce), enrollments while their activity is played
-forward (~100 bytes each), who browses when (~25 bytes a browsing session); and a few bytes per row
-of the biggest tables (their protected rows, per-row months and masks when defects are planned).
-At scale 2.0 these steps peak within 5% of each other. Peak RSS (seed 42, end 2026-12-03T08):
-scale 0.25 ~310 MB, 1.0 ~420 MB, 2.0 ~630 MB (before: ~360, ~700 and ~1,190 MB).
+The catalog and campaigns are built once; the students and everything they do (orders, learning,
+sessions...) are built in shards of at most shards.SHARD_SCALE each, one after the other, their
+tables stashed or spilled to scratch files before the next shard is built, and the aggregates over
+all students (ad spend, email sends, social) last. Defects are planned a shard at a time and every
+file is written from each shard's rows in turn, ids numbered across shards: memory follows the
+shard's size, not the scale. Within a shard, the biggest tables (web sessions, lesson activity) are
+generated a block of rows at a time and spilled to scratch files by month (spill.py), then written
+a chunk of rows at a time; every other table is stashed to scratch files as soon as it is complete,
+and the file pages read back are given back (spill.release). What grows with a shard is the arrays
+of the step being built, whose draws are whole-table calls in time order: orders, their lines and
+payment attempts, enrollments while their activity is played forward, who browses when.
 
 The dataset is written into a new dir next to the landing dir and swapped in whole when complete
 (`writer.replacing_dataset`): a generation that fails or is killed leaves the previous dataset."""
@@ -32,14 +32,14 @@ import pyarrow as pa
 
 from orchestration.contracts import ENTITIES
 from orchestration.datagen.ads import build_ad_spend, new_customer_days
-from orchestration.datagen.assessments import build_assessments
+from orchestration.datagen.assessments import build_assessments, project_courses
 from orchestration.datagen.billing import build_billing
-from orchestration.datagen.catalog import build_catalog
+from orchestration.datagen.catalog import Catalog, build_catalog
 from orchestration.datagen.channels import Sources
 from orchestration.datagen.community import build_posts
 from orchestration.datagen.config import GeneratorConfig, format_end
 from orchestration.datagen.crm import build_leads, build_referrals
-from orchestration.datagen.defects import DefectPlan, plan_defects, referenced_rows
+from orchestration.datagen.defects import DefectPlan, defect_count, plan_defects, referenced_rows
 from orchestration.datagen.email_sends import build_email_sends
 from orchestration.datagen.experiments import (
     PlannedExperiment,
@@ -48,14 +48,15 @@ from orchestration.datagen.experiments import (
     write_planted_experiments,
 )
 from orchestration.datagen.feedback import build_reviews, build_surveys
-from orchestration.datagen.fx import build_rates
-from orchestration.datagen.geo import zone_offsets
+from orchestration.datagen.fx import Rates, build_rates
+from orchestration.datagen.geo import ZoneOffsets, zone_offsets
 from orchestration.datagen.incidents import NO_INCIDENTS, Incidents, plan_incidents, write_incidents
 from orchestration.datagen.learning import build_learning
 from orchestration.datagen.manual_reports import build_kpi_reports
-from orchestration.datagen.marketing import build_marketing
+from orchestration.datagen.marketing import CampaignTraffic, build_marketing
 from orchestration.datagen.orders import build_commerce
 from orchestration.datagen.payment_plans import build_installment_plans
+from orchestration.datagen.shards import SHARDED, IdBases, proportional, shard_count, shard_sizes, stream_name
 from orchestration.datagen.social import build_social
 from orchestration.datagen.spill import SpilledTable, Table, release, stash
 from orchestration.datagen.students import build_students
@@ -63,18 +64,20 @@ from orchestration.datagen.support import build_tickets
 from orchestration.datagen.tables import EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, Window, month_index
 from orchestration.datagen.web import (
+    CampaignVisits,
     SessionLog,
     add_anonymous_traffic,
     add_browsing,
     add_campaign_browsing,
+    anonymous_visitors,
     build_sessions,
     campaign_visits,
 )
 from orchestration.datagen.writer import (
     DefectRecord,
+    EntityFiles,
     WrittenFile,
     replacing_dataset,
-    write_entity,
     write_manifest,
 )
 
@@ -102,40 +105,78 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build_tables(
-    config: GeneratorConfig, progress: Progress = _quiet, scratch: Path | None = None
-) -> dict[str, Table]:
-    """Every contract entity as a typed table, clean (no defects yet); the biggest ones spilled to
-    files under `scratch` (default: a temporary dir removed once they are garbage)."""
-    if scratch is None:
-        holder = tempfile.TemporaryDirectory(prefix="datagen-")
-        tables = build_tables(config, progress, Path(holder.name))
-        for table in tables.values():
-            if isinstance(table, SpilledTable):
-                table.holder = holder  # the dir lives as long as a table reads from it
-        return tables
+@dataclass
+class Dataset:
+    """Every contract entity as typed tables, clean (no defects yet): those built once, and the
+    student world's built per shard (shards.py) with the id bases each shard's rows are written with."""
+
+    shared: dict[str, Table]
+    shards: list[dict[str, Table]]
+    bases: list[IdBases]
+
+    def parts(self, name: str) -> list[tuple[int | None, Table]]:
+        """(shard or None, table) of an entity: one table, or one per shard."""
+        if name in self.shared:
+            return [(None, self.shared[name])]
+        return [(shard, tables[name]) for shard, tables in enumerate(self.shards)]
+
+    def n_rows(self, name: str) -> int:
+        return sum(table.n_rows for _, table in self.parts(name))
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every shard is built against: the timeline, the catalog, the campaigns."""
+
+    window: Window
+    offsets: ZoneOffsets
+    incidents: Incidents
+    rates: Rates
+    catalog: Catalog
+    traffic: CampaignTraffic
+    sources: Sources
+    visits: CampaignVisits
+    project_courses: np.ndarray  # per course, whether it ends with a final project
+
+
+@dataclass(frozen=True)
+class _ShardResult:
+    tables: dict[str, Table]  # of the SHARDED entities
+    subscription_plans: EntityTable
+    used_price_changes: np.ndarray  # price_change_id of the prices the shard's lines were sold at
+    new_customers: np.ndarray  # per window day, the shard's customers paying for the first time
+    signup_ms: np.ndarray
+    ids: dict[str, int]  # per id space, the ids the shard used
+
+
+def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[str, Table]:
+    """Every contract entity of a dataset of one shard as a typed table, clean (no defects yet),
+    the biggest ones spilled to a temporary dir removed once they are garbage."""
+    holder = tempfile.TemporaryDirectory(prefix="datagen-")
+    dataset = build_dataset(config, progress, Path(holder.name))
+    if len(dataset.shards) != 1:
+        raise ValueError(f"scale {config.scale} makes {len(dataset.shards)} shards: use build_dataset")
+    tables = {**dataset.shared, **dataset.shards[0]}
+    for table in tables.values():
+        if isinstance(table, SpilledTable):
+            table.holder = holder  # the dir lives as long as a table reads from it
+    return {e.name: tables[e.name] for e in ENTITIES}
+
+
+def build_dataset(config: GeneratorConfig, progress: Progress, scratch: Path) -> Dataset:
+    """The catalog and campaigns, then the student world a shard at a time (each shard's tables
+    stashed or spilled under `scratch` before the next is built), then what sums over all students."""
     sizes = config.sizes
     window = Window.between(config.start, config.end)
     offsets = zone_offsets(window)
-    incidents = planned_incidents(config)
-    tables: dict[str, Table] = {}
+    shared: dict[str, Table] = {}
+    stashed = _stasher(scratch / "tables", shared, progress)
 
-    def kept(table: EntityTable) -> EntityTable:  # a complete table waits for the writes in files
-        return stash(table, scratch / "tables")
-
-    def built(*names: str) -> None:
-        """Report the tables complete and stash those still in memory: the tables built so far
-        hold no memory while the next are built (builders that take `keep` stash their own)."""
-        for name in names:
-            table = tables[name]
-            tables[name] = kept(table) if isinstance(table, EntityTable) else table
-        progress("built " + ", ".join(f"{n} ({tables[n].n_rows:,})" for n in names))
-
-    rates, tables["exchange_rates"] = build_rates(window, config.rng("exchange_rates"))
+    rates, shared["exchange_rates"] = build_rates(window, config.rng("exchange_rates"))
     catalog, catalog_tables = build_catalog(window, sizes.instructors, sizes.courses, config.rng("catalog"))
-    tables.update(_taken(catalog_tables))
-    built("exchange_rates", "instructors", "courses", "course_prices", "lessons")
-
+    shared.update(_taken(catalog_tables))
+    stashed("exchange_rates", "instructors", "courses", "course_prices", "lessons")
+    incidents = planned_incidents(config)
     traffic, marketing_tables = build_marketing(
         window,
         sizes.influencers,
@@ -146,24 +187,127 @@ def build_tables(
         config.rng("marketing"),
         underperformance=incidents.campaign_underperformance,
     )
-    tables.update(_taken(marketing_tables))
-    built("influencers", "campaigns", "tracking_links", "campaign_metrics")
+    shared.update(_taken(marketing_tables))
+    stashed("influencers", "campaigns", "tracking_links", "campaign_metrics")
+    context = _Shared(
+        window,
+        offsets,
+        incidents,
+        rates,
+        catalog,
+        traffic,
+        Sources.with_campaigns(traffic.utm_campaign, traffic.platform),
+        campaign_visits(traffic, window, offsets, config.rng("campaign_visits")),
+        project_courses(catalog.n_courses, config.rng("project_courses")),
+    )
 
-    sources = Sources.with_campaigns(traffic.utm_campaign, traffic.platform)
-    log = SessionLog(sizes.students, scratch / "session_log")
-    visits = campaign_visits(traffic, window, offsets, config.rng("campaign_visits"))
+    shards: list[dict[str, Table]] = []
+    bases = [IdBases.empty()]
+    used_price_changes, signups = [], []
+    new_customers = np.zeros(window.n_days)
+    n_shards = shard_count(config.scale)
+    for shard in range(n_shards):
+        label = "" if n_shards == 1 else f"shard {shard + 1} of {n_shards}: "
+        result = _build_shard(
+            config, context, shard, n_shards, bases[-1], scratch / f"shard-{shard}", _prefixed(progress, label)
+        )
+        shards.append(result.tables)
+        if shard == 0:
+            shared["subscription_plans"] = result.subscription_plans
+            stashed("subscription_plans")
+        bases.append(bases[-1].after(result.ids))
+        used_price_changes.append(result.used_price_changes)
+        new_customers += result.new_customers
+        signups.append(result.signup_ms)
+        del result
+
+    prices = shared["course_prices"]
+    prices.protected = np.isin(prices.columns["price_change_id"], np.concatenate(used_price_changes))  # type: ignore[union-attr]
+    # Paid media: the budget follows the customers acquired (first marketplace or subscription payment).
+    metrics = shared["campaign_metrics"]
+    assert isinstance(metrics, EntityTable)
+    influencer_cents = np.bincount(
+        np.asarray(metrics.columns["metricDate"]) - window.start_day,
+        weights=np.asarray(metrics.columns["spendUsd"]),
+        minlength=window.n_days,
+    )[: window.n_days]
+    shared["ad_spend"] = build_ad_spend(window, new_customers, influencer_cents, config.rng("ad_spend"))
+    stashed("ad_spend")
+    signup_ms = np.concatenate(signups)
+    shared["email_sends"] = build_email_sends(window, signup_ms, catalog.first_day, config.rng("email"))
+    stashed("email_sends")
+    shared.update(build_social(window, signup_ms, metrics, config.rng("social")))
+    stashed("mentions", "branded_searches")
+    shared.update(build_experiments(window, config.scale, planned_experiments(config), config.rng("experiments")))
+    stashed("experiments", "experiment_assignments")
+    shared.update(build_kpi_reports(window, config.rng("kpi_reports")))
+    stashed("kpi_reports")
+    return Dataset(shared, shards, bases[:-1])
+
+
+def _prefixed(progress: Progress, label: str) -> Progress:
+    return lambda message: progress(label + message)
+
+
+def _stasher(directory: Path, tables: dict[str, Table], progress: Progress) -> Callable[..., None]:
+    def stashed(*names: str) -> None:
+        """Report the tables complete and stash those still in memory: the tables built so far
+        hold no memory while the next are built (builders that take `keep` stash their own)."""
+        for name in names:
+            table = tables[name]
+            tables[name] = stash(table, directory) if isinstance(table, EntityTable) else table
+        progress("built " + ", ".join(f"{n} ({tables[n].n_rows:,})" for n in names))
+
+    return stashed
+
+
+def _build_shard(
+    config: GeneratorConfig,
+    context: _Shared,
+    shard: int,
+    n_shards: int,
+    bases: IdBases,
+    scratch: Path,
+    progress: Progress,
+) -> _ShardResult:
+    """The students of one shard and everything they do; each random stream named for the shard."""
+    sizes = shard_sizes(config.sizes, shard, n_shards)
+    window, offsets, catalog, traffic, sources = (
+        context.window,
+        context.offsets,
+        context.catalog,
+        context.traffic,
+        context.sources,
+    )
+
+    def rng(name: str) -> np.random.Generator:
+        return config.rng(stream_name(name, shard))
+
+    tables: dict[str, Table] = {}
+    stashed = _stasher(scratch / "tables", tables, progress)
+
+    def kept(table: EntityTable) -> EntityTable:  # a complete table waits for the writes in files
+        return stash(table, scratch / "tables")
+
+    log = SessionLog(
+        sizes.students,
+        scratch / "session_log",
+        student_base=bases.base("students"),
+        all_students=config.sizes.students,
+        anonymous_base=bases.base("visitors"),
+    )
     students, visits, tables["students"] = build_students(
         window,
         sizes.students,
-        visits,
+        context.visits.shard(shard, n_shards),
         traffic.promoted_course,
         catalog.popularity,
         sources,
         offsets,
         log,
-        config.rng("students"),
+        rng("students"),
     )
-    built("students")
+    stashed("students")
 
     commerce = build_commerce(
         window,
@@ -172,50 +316,35 @@ def build_tables(
         visits,
         traffic,
         catalog,
-        rates,
+        context.rates,
         sources,
         offsets,
         log,
-        config.rng("orders"),
-        incidents=incidents,
+        rng("orders"),
+        incidents=context.incidents,
         keep=kept,
     )
     tables.update(commerce.tables)
     tables["installment_plans"] = build_installment_plans(
-        window, commerce.tables["orders"], rates, config.rng("installment_plans")
+        window, commerce.tables["orders"], context.rates, rng("installment_plans")
     )
     release(commerce.tables["orders"])
-    prices = tables["course_prices"]
-    prices.protected = np.isin(prices.columns["price_change_id"], commerce.used_price_changes)
-    built("orders", "order_items", "payments", "refunds", "installment_plans")
+    stashed("orders", "order_items", "payments", "refunds", "installment_plans")
+    used_price_changes = commerce.used_price_changes
     order_session, used_visits, purchases = commerce.order_session, commerce.used_campaign_visits, commerce.purchases
     del commerce  # what else it holds is per order line, needed no more
 
-    subscriptions, billing_tables = build_billing(window, students, config.rng("billing"))
+    subscriptions, billing_tables = build_billing(window, students, rng("billing"))
+    plans = billing_tables.pop("subscription_plans")  # the same for every shard's subscribers
     tables.update(_taken(billing_tables))
-    built("subscription_plans", "subscription_events")
+    stashed("subscription_events")
 
-    # Paid media: the budget follows the customers acquired (first marketplace or subscription payment).
     first_paid = np.full(len(students), np.iinfo(np.int64).max)
     np.minimum.at(first_paid, purchases.student, purchases.enrolled_ms)
     np.minimum.at(first_paid, subscriptions.student, subscriptions.start_ms)
-    metrics = tables["campaign_metrics"]
-    influencer_cents = np.bincount(
-        np.asarray(metrics.columns["metricDate"]) - window.start_day,
-        weights=np.asarray(metrics.columns["spendUsd"]),
-        minlength=window.n_days,
-    )[: window.n_days]
-    tables["ad_spend"] = build_ad_spend(
-        window, new_customer_days(first_paid, window), influencer_cents, config.rng("ad_spend")
-    )
-    built("ad_spend")
     channel = tables["students"].columns["acquisition_channel"]
-    tables["leads"] = build_leads(window, students, channel.codes, first_paid, config.rng("leads"))
-    built("leads")
-    tables["email_sends"] = build_email_sends(window, students, catalog.first_day, config.rng("email"))
-    built("email_sends")
-    tables.update(build_social(window, students, metrics, config.rng("social")))
-    built("mentions", "branded_searches")
+    tables["leads"] = build_leads(window, students, channel.codes, first_paid, rng("leads"))  # type: ignore[union-attr]
+    stashed("leads")
 
     enrollments, learning_tables = build_learning(
         window,
@@ -225,36 +354,37 @@ def build_tables(
         students.zone,
         offsets,
         sizes.lesson_events,
-        config.rng("learning"),
+        rng("learning"),
         scratch / "lesson_activity",
-        course_update=incidents.course_update,
+        course_update=context.incidents.course_update,
         keep=kept,
     )
     del purchases  # per paid line: now in the enrollments
     tables.update(_taken(learning_tables))
-    built("enrollments", "lesson_activity", "certificates")
+    activity = tables["lesson_activity"]
+    assert isinstance(activity, SpilledTable)
+    activity.first_id_row = bases.base("lesson_activity")
+    stashed("enrollments", "lesson_activity", "certificates")
     tables["reviews"] = build_reviews(
-        window, enrollments, catalog, catalog.lesson_count[enrollments.course], config.rng("reviews")
+        window, enrollments, catalog, catalog.lesson_count[enrollments.course], rng("reviews")
     )
-    tables["surveys"] = build_surveys(window, enrollments, catalog, config.rng("surveys"))
-    built("reviews", "surveys")
-    tables["tickets"] = build_tickets(window, enrollments, catalog, config.rng("tickets"))
-    built("tickets")
-    tables["assessments"] = build_assessments(window, enrollments, catalog, config.rng("assessments"))
-    tables["posts"] = build_posts(window, enrollments, catalog, config.rng("community"))
+    tables["surveys"] = build_surveys(window, enrollments, catalog, rng("surveys"))
+    stashed("reviews", "surveys")
+    tables["tickets"] = build_tickets(window, enrollments, catalog, rng("tickets"))
+    stashed("tickets")
+    tables["assessments"] = build_assessments(
+        window, enrollments, catalog, context.project_courses, rng("assessments")
+    )
+    tables["posts"] = build_posts(window, enrollments, catalog, rng("community"))
     tables["referrals"] = build_referrals(
-        window, students, channel.codes, enrollments, catalog.quality, config.rng("referrals")
+        window, students, channel.codes, enrollments, catalog.quality, rng("referrals")  # type: ignore[union-attr]
     )
-    built("assessments", "posts", "referrals")
-    tables.update(build_experiments(window, config.scale, planned_experiments(config), config.rng("experiments")))
-    built("experiments", "experiment_assignments")
-    tables.update(build_kpi_reports(window, config.rng("kpi_reports")))
-    built("kpi_reports")
+    stashed("assessments", "posts", "referrals")
     # The per-enrollment arrays are not needed for the sessions: freed, they leave room.
-    del enrollments, first_paid
+    del enrollments
 
-    rng = config.rng("sessions")
-    add_campaign_browsing(log, visits, used_visits, traffic.promoted_course, sources, rng)
+    session_rng = rng("sessions")
+    add_campaign_browsing(log, visits, used_visits, traffic.promoted_course, sources, session_rng)
     add_browsing(
         log,
         sizes.student_sessions,
@@ -265,21 +395,33 @@ def build_tables(
         offsets,
         sources,
         catalog.popularity,
-        rng,
+        session_rng,
     )
     add_anonymous_traffic(
-        log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, rng
+        log, sizes.sessions, window, students.zone, offsets, sources, catalog.popularity, session_rng
     )
     referenced = np.unique(order_session[order_session >= 0])
     tables["sessions"], session_rows = build_sessions(
-        log, sources, catalog.n_courses, referenced, rng, scratch / "sessions"
+        log, sources, catalog.n_courses, referenced, session_rng, scratch / "sessions", bases.base("sessions")
     )
+    visitors = anonymous_visitors(log)
     log.discard()
     orders = tables["orders"]
     assert isinstance(orders, EntityTable)
     orders.columns["session_id"] = session_rows.session_id_column(order_session)
-    built("sessions")
-    return {e.name: tables[e.name] for e in ENTITIES}
+    stashed("sessions")
+
+    ids = {name: table.n_rows for name, table in tables.items()}
+    ids["subscriptions"] = len(subscriptions.student)
+    ids["visitors"] = visitors
+    return _ShardResult(
+        tables=tables,
+        subscription_plans=plans,
+        used_price_changes=used_price_changes,
+        new_customers=new_customer_days(first_paid, window),
+        signup_ms=students.signup_ms,
+        ids=ids,
+    )
 
 
 def _taken(built: dict[str, EntityTable] | dict[str, Table]) -> dict[str, Table]:
@@ -301,6 +443,16 @@ def planned_incidents(config: GeneratorConfig) -> Incidents:
     return plan_incidents(Window.between(config.start, config.end))
 
 
+def row_months(table: Table) -> np.ndarray | None:
+    """Per row of a monthly entity's table in memory, the month of its partition value (its file)."""
+    entity = table.entity
+    if entity.layout != "monthly" or entity.partitioned_by is None or isinstance(table, SpilledTable):
+        return None
+    values = np.asarray(table.columns[entity.partitioned_by])
+    ms = values * MS_PER_DAY if entity.column(entity.partitioned_by).type == "date" else values
+    return month_index(ms)
+
+
 def partition_months(table: Table) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(month of each row's partition value, rows that may arrive late) for monthly entities."""
     entity = table.entity
@@ -308,9 +460,11 @@ def partition_months(table: Table) -> tuple[np.ndarray | None, np.ndarray | None
         return None, None
     if isinstance(table, SpilledTable):
         return _spilled_partition_months(table)
-    values = np.asarray(table.columns[entity.partitioned_by])
-    ms = values * MS_PER_DAY if entity.column(entity.partitioned_by).type == "date" else values
-    month = month_index(ms)
+    month = row_months(table)
+    assert month is not None
+    ms = np.asarray(table.columns[entity.partitioned_by])
+    if entity.column(entity.partitioned_by).type == "date":
+        ms = ms * MS_PER_DAY
     late_ok = month < month.max(initial=0)
     # Staging calls a row late when it is older than what earlier files already delivered; a row
     # from the later half of its month may be newer than anything its month's file still holds.
@@ -333,25 +487,54 @@ def _spilled_partition_months(table: SpilledTable) -> tuple[np.ndarray, np.ndarr
     return table.month_of_rows(), late_ok
 
 
+def plan_dataset_defects(dataset: Dataset, config: GeneratorConfig) -> dict[tuple[str, int | None], DefectPlan]:
+    """Each table's defect plan, a shard at a time: the rows other rows point to (never given a
+    defect) are found among the shard's tables, and for what is built once among every shard's."""
+    parent_sizes = {e.name: dataset.n_rows(e.name) for e in ENTITIES}  # orphan ids beyond every shard's
+    plans: dict[tuple[str, int | None], DefectPlan] = {}
+    shared_marks: dict[str, np.ndarray] = {}
+    counts = {  # the whole entity's defects, shared out over its shards by their rows
+        name: proportional(
+            defect_count(config.defect_rate, parent_sizes[name]), [tables[name].n_rows for tables in dataset.shards]
+        )
+        for name in SHARDED
+    }
+    for shard, tables in enumerate(dataset.shards):
+        marks = referenced_rows({**dataset.shared, **tables})
+        for table in [*dataset.shared.values(), *tables.values()]:  # keys and references read: not needed until written
+            release(table)
+        for name, mark in marks.items():
+            if name in dataset.shared:
+                shared_marks[name] = shared_marks[name] | mark if name in shared_marks else mark
+        for name, table in tables.items():
+            # popped: a mask of the whole table, not needed once its defects are planned
+            plans[(name, shard)] = _plan(
+                table, config, marks.pop(name, None), parent_sizes, shard, counts[name][shard]
+            )
+    for name, table in dataset.shared.items():
+        plans[(name, None)] = _plan(table, config, shared_marks.pop(name, None), parent_sizes, 0)
+    return plans
+
+
 def _plan(
     table: Table,
     config: GeneratorConfig,
     referenced: np.ndarray | None,
     parent_sizes: dict[str, int],
-) -> tuple[DefectPlan, np.ndarray | None]:
-    """The table's defect plan and, for a table in memory, the month of each row (its files); a
-    spilled table's files come from its month bounds, so its per-row months are freed here."""
+    shard: int,
+    count: int | None = None,
+) -> DefectPlan:
     month, late_ok = partition_months(table)
-    plan = plan_defects(
+    return plan_defects(
         table,
         config.defect_rate,
         referenced,
         parent_sizes,
         month,
         late_ok,
-        config.rng(f"defects:{table.name}"),
+        config.rng(stream_name(f"defects:{table.name}", shard)),
+        count,
     )
-    return plan, None if isinstance(table, SpilledTable) else month
 
 
 def map_big_allocations() -> None:
@@ -388,19 +571,18 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
         replacing_dataset(config.out_dir) as out_dir,
         _scratch(out_dir) as scratch,
     ):
-        tables = build_tables(config, progress, scratch)
-        referenced = referenced_rows(tables)
-        for table in tables.values():  # their keys and references were read: not needed until written
-            release(table)
-        parent_sizes = {name: table.n_rows for name, table in tables.items()}
-        clean_rows = dict(parent_sizes)
+        dataset = build_dataset(config, progress, scratch)
+        plans = plan_dataset_defects(dataset, config)
+        clean_rows = {entity.name: dataset.n_rows(entity.name) for entity in ENTITIES}
         for entity in ENTITIES:
-            table = tables.pop(entity.name)  # written tables are freed as we go
-            # popped: a mask of the whole table, not needed once its defects are planned
-            plan, month = _plan(table, config, referenced.pop(entity.name, None), parent_sizes)
-            written, defects = write_entity(
-                table, plan, month, out_dir, config.end_date, on_file=_file_progress(table, progress)
-            )
+            entity_files = EntityFiles(entity, out_dir, config.end_date)
+            for shard, table in dataset.parts(entity.name):
+                shifts = {} if shard is None else dataset.bases[shard].shifts(entity)
+                entity_files.add(table, plans.pop((entity.name, shard)), row_months(table), shifts)
+            dataset.shared.pop(entity.name, None)  # written tables are freed as we go
+            for tables in dataset.shards:
+                tables.pop(entity.name, None)
+            written, defects = entity_files.close(_file_progress(clean_rows[entity.name], progress))
             files += written
             records += defects
             rows = sum(f.rows for f in written)
@@ -414,6 +596,7 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
             "end_date": config.end_date.isoformat(),  # the export date: the end's UTC date
             "defect_rate": config.defect_rate,
             "incidents": config.incidents,
+            "shards": len(dataset.shards),  # the student world built a slice at a time (shards.py)
         }
         window = {"start": format_end(config.start), "end_exclusive": format_end(config.end)}
         write_incidents(out_dir / "_manifest" / "incidents.csv", planned_incidents(config))
@@ -435,8 +618,8 @@ def _scratch(out_dir: Path) -> Iterator[Path]:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _file_progress(table: Table, progress: Progress) -> Callable[[str, int], None] | None:
+def _file_progress(n_rows: int, progress: Progress) -> Callable[[str, int], None] | None:
     """Per-file progress for the tables that take a while to write."""
-    if table.n_rows < LONG_TABLE_ROWS:
+    if n_rows < LONG_TABLE_ROWS:
         return None
     return lambda path, rows: progress(f"  {path} ({rows:,} rows)")

@@ -15,7 +15,6 @@ import numpy as np
 
 from orchestration.contracts import PLATFORMS
 from orchestration.datagen.sampling import categorical
-from orchestration.datagen.students import Students
 from orchestration.datagen.tables import Categorical, EntityTable
 from orchestration.datagen.timeline import MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND, Window
 
@@ -38,12 +37,12 @@ RECENT_MS = 6 * MS_PER_HOUR
 
 def build_social(
     window: Window,
-    students: Students,
+    signup_ms: np.ndarray,  # every student's
     campaign_metrics: EntityTable,
     rng: np.random.Generator,
 ) -> dict[str, EntityTable]:
     days = np.arange(window.start_day, (window.end_ms - 1) // MS_PER_DAY + 1)
-    signups = np.bincount(students.signup_ms // MS_PER_DAY - window.start_day, minlength=len(days))[: len(days)]
+    signups = np.bincount(signup_ms // MS_PER_DAY - window.start_day, minlength=len(days))[: len(days)]
 
     # the brand's own mentions: campaign posts and organic talk
     metric_day = np.asarray(campaign_metrics.columns["metricDate"])

@@ -140,6 +140,7 @@ class SpilledTable:
     layout: Layout
     protected: np.ndarray  # per row: never given a cell defect
     holder: object = None  # what keeps the files' directory alive, if anything
+    first_id_row: int = 0  # the ids a layout makes from row numbers start here (shards.py)
 
     @property
     def name(self) -> str:
@@ -194,7 +195,7 @@ class SpilledTable:
             for index in months:
                 mine = np.flatnonzero(month == index)
                 as_bytes(records)[mine] = as_bytes(self._records(index, rows[mine] - self.bounds[index]))
-        return self.layout.table(self.name, records, rows)
+        return self.layout.table(self.name, records, rows + self.first_id_row)
 
     def partition_values(self, index: int) -> np.ndarray:
         """The partition instants of the index-th month's rows, read a block of rows at a time."""
@@ -202,11 +203,11 @@ class SpilledTable:
         return np.concatenate([self._read(index, start, stop)[self.key] for start, stop in blocks(n)])
 
     def _blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(records, their row numbers), a block of rows at a time, in order."""
+        """(records, the row numbers their ids are made from), a block of rows at a time, in order."""
         for index in range(len(self.months)):
             first = int(self.bounds[index])
             for start, stop in blocks(int(self.bounds[index + 1]) - first):
-                yield self._read(index, start, stop), np.arange(first + start, first + stop)
+                yield self._read(index, start, stop), self.first_id_row + np.arange(first + start, first + stop)
 
     def row_blocks(self) -> Iterator[EntityTable]:
         """Every row, a block of rows at a time, in order."""

@@ -91,6 +91,11 @@ class SessionLog:
 
     n_students: int
     scratch: Path
+    # Visitor numbers across shards (shards.py): the shard's first student is student_base + 1 of
+    # all_students (0: this log's students are all), its anonymous visitors follow anonymous_base.
+    student_base: int = 0
+    all_students: int = 0
+    anonymous_base: int = 0
     _parts: list[tuple[Path, int]] = field(default_factory=list)  # file, first log index
     _touches: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     _size: int = 0
@@ -168,6 +173,12 @@ class CampaignVisits:
     zone: np.ndarray
     role: np.ndarray  # LEAD_ORDER, LEAD, EXISTING_ORDER or CAMPAIGN_BROWSE
 
+    def shard(self, shard: int, shards: int) -> CampaignVisits:
+        """Every `shards`-th visit from the shard's: each shard's students get their share."""
+        if shards == 1:
+            return self
+        return CampaignVisits(*(getattr(self, f)[shard::shards] for f in self.__dataclass_fields__))
+
 
 def campaign_visits(
     traffic: CampaignTraffic, window: Window, offsets: ZoneOffsets, rng: np.random.Generator
@@ -223,7 +234,7 @@ class SessionRows:
     """Row numbers in the sessions export of the session log indexes other rows point to."""
 
     log_index: np.ndarray  # ascending
-    row: np.ndarray
+    row: np.ndarray  # counted from the export's first row (a shard's first row, shards.py)
 
     def session_id_column(self, session_of_row: np.ndarray) -> pa.Array:
         """The sessionId of each row's session log index; null where the index is -1 (no web session)."""
@@ -392,9 +403,14 @@ SESSION_RECORD = np.dtype(
 )
 
 
+def anonymous_visitors(log: SessionLog) -> int:
+    """How many visitors the log's anonymous sessions come from: fewer than the sessions."""
+    return max(int(log.n_anonymous * 0.7), 1)
+
+
 def _session_draws(log: SessionLog, rng: np.random.Generator) -> list[DrawStream]:
     """The per-session draws, in the order the export has always drawn them (whole-log calls)."""
-    pool = max(int(log.n_anonymous * 0.7), 1)  # anonymous visitors: fewer than their sessions
+    pool = anonymous_visitors(log)
     draws: tuple[Draw, ...] = (
         lambda r, k: r.integers(0, pool, k),  # visitor of an anonymous session
         lambda r, k: r.random(k),  # bounce
@@ -420,8 +436,11 @@ def _session_records(log: SessionLog, start: int, stop: int, draws: list[np.ndar
     records = np.empty(stop - start, dtype=SESSION_RECORD)
     records["start_ms"] = entry["start_ms"]
     records["log_index"] = np.arange(start, stop)
+    students = log.all_students or log.n_students
     records["visitor"] = np.where(
-        anonymous, 2 * log.n_students + 1 + visitor_draw, user + log.n_students * entry["second_device"]
+        anonymous,
+        2 * students + 1 + log.anonymous_base + visitor_draw,
+        user + log.student_base + students * entry["second_device"],
     )
     records["user"] = user
     records["device"] = entry["device"]
@@ -442,9 +461,11 @@ def build_sessions(
     referenced: np.ndarray,
     rng: np.random.Generator,
     scratch: Path,
+    first_row: int = 0,
 ) -> tuple[SpilledTable, SessionRows]:
     """The sessions export sorted by start (spilled by month), and the export rows of the
-    `referenced` log indexes (ascending): the sessions other rows point to, never given a defect."""
+    `referenced` log indexes (ascending): the sessions other rows point to, never given a defect.
+    Session ids are made from row numbers counted from `first_row` (a shard's, shards.py)."""
     draws = _session_draws(log, rng)
     spill = MonthSpill(scratch, SESSION_RECORD, "start_ms")
     for start, stop in blocks(len(log)):
@@ -462,7 +483,8 @@ def build_sessions(
     row = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, np.int64)
     by_log = np.argsort(log_index)
     table = spill.table("sessions", _sessions_layout(sources, n_courses), protected)
-    return table, SessionRows(log_index[by_log], row[by_log])
+    table.first_id_row = first_row
+    return table, SessionRows(log_index[by_log], first_row + row[by_log])
 
 
 def _sessions_layout(sources: Sources, n_courses: int) -> Layout:

@@ -16,9 +16,10 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -27,7 +28,9 @@ import pyarrow.compute as pc
 from orchestration.contracts import ENTITIES, SOURCES, Entity
 from orchestration.datagen.defects import DUPLICATE_ROW, LATE_ARRIVING, CellDefect, DefectPlan, is_in_sorted
 from orchestration.datagen.render import render_table
+from orchestration.datagen.shards import shifted
 from orchestration.datagen.spill import SpilledTable, Table, release
+from orchestration.datagen.tables import EntityTable
 from orchestration.datagen.timeline import month_label
 
 MANIFEST_DIR = "_manifest"
@@ -192,21 +195,40 @@ def csv_lines(columns: list[pa.Array]) -> Iterator[memoryview]:
         )
 
 
-def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]]) -> tuple[str, int]:
-    """Write the header and the rows of each block of text columns; returns the file's sha256 and size.
-    Only one block is held at a time: a caller can render a big file block by block."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("wb") as handle:
+class CsvFile:
+    """A CSV file written a block of rows at a time, its sha256 and size kept as it grows: a
+    file can take rows from several tables (the shards' rows of a month) in turn."""
+
+    def __init__(self, path: Path, header: Iterable[str]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = path.open("wb")
+        self._digest = hashlib.sha256()
+        self.size = 0
+        self._write([(",".join(header) + "\n").encode()])
+
+    def _write(self, chunks: Iterable[bytes | memoryview]) -> None:
+        for chunk in chunks:
+            self._digest.update(chunk)
+            self._handle.write(chunk)
+            self.size += len(chunk)
+
+    def write(self, blocks: Iterable[list[pa.Array]]) -> None:
+        """The rows of each block of text columns; only one block is held at a time."""
         # chain.from_iterable renders a block when its lines are due (unpacking `*map(...)` into
-        # chain's arguments would render every block of the file before the first is written)
-        lines = itertools.chain.from_iterable(map(csv_lines, blocks))
-        for chunk in itertools.chain([(",".join(header) + "\n").encode()], lines):
-            digest.update(chunk)
-            handle.write(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+        # chain's arguments would render every block before the first is written)
+        self._write(itertools.chain.from_iterable(map(csv_lines, blocks)))
+
+    def close(self) -> str:
+        """Close the file; its sha256."""
+        self._handle.close()
+        return self._digest.hexdigest()
+
+
+def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]]) -> tuple[str, int]:
+    """Write the header and the rows of each block of text columns; returns the file's sha256 and size."""
+    file = CsvFile(path, header)
+    file.write(blocks)
+    return file.close(), file.size
 
 
 def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> Iterable[tuple[int | None, np.ndarray]]:
@@ -250,10 +272,32 @@ def _replaced(text: pa.Array, changes: list[tuple[int, str | None]]) -> pa.Array
     return pa.concat_arrays(pieces)
 
 
-def _rendered_blocks(
-    table: Table, rows: np.ndarray, cells: dict[int, CellDefect]
-) -> Iterator[list[pa.Array]]:
-    """The file's rows rendered CHUNK_ROWS at a time, cell defects written in, quoted where needed."""
+class Rows(Protocol):
+    """What rows are rendered from: a table, or a shard's table with its ids numbered across shards."""
+
+    @property
+    def entity(self) -> Entity: ...
+
+    def take(self, rows: np.ndarray) -> EntityTable: ...
+
+
+@dataclass(frozen=True)
+class ShardRows:
+    """A shard's table whose rows come out with the shard's id bases added."""
+
+    table: Table
+    shifts: dict[str, int]
+
+    @property
+    def entity(self) -> Entity:
+        return self.table.entity
+
+    def take(self, rows: np.ndarray) -> EntityTable:
+        return shifted(self.table.take(rows), self.shifts)
+
+
+def _rendered_blocks(table: Rows, rows: np.ndarray, cells: dict[int, CellDefect]) -> Iterator[list[pa.Array]]:
+    """The rows rendered CHUNK_ROWS at a time, cell defects written in, quoted where needed."""
     entity = table.entity
     text_columns = {c.name for c in entity.columns if c.type == "text"}
     cell_rows = np.array(sorted(cells), dtype=np.int64)
@@ -272,34 +316,100 @@ def _rendered_blocks(
         ]
 
 
-def _file_defects(
-    table: Table, rows: np.ndarray, copies: np.ndarray, plan: DefectPlan, cells: dict[int, CellDefect], relative: str
-) -> list[DefectRecord]:
-    """The manifest rows of one file: its cell defects, late rows and duplicate copies (at the end)."""
+# A defect among rows written: (position in its file, index in those rows, defect type, column,
+# injected value).
+Found = tuple[int, int, str, str, str]
+
+
+def _keyed(table: Rows, rows: np.ndarray, found: list[Found], relative: str) -> list[tuple[int, DefectRecord]]:
+    """The manifest rows of the defects found among `rows`, with their positions in the file. Keys
+    are never given a defect and a copy has its row's key: they render from the clean rows."""
+    if not found:
+        return []
     entity = table.entity
-    found: list[tuple[int, str, str, str]] = []  # position, defect type, column, value
-    for position in np.flatnonzero(is_in_sorted(rows, np.array(sorted(cells), dtype=np.int64))).tolist():
-        cell = cells[int(rows[position])]
-        found.append((position, cell.defect_type, cell.column, "" if cell.value is None else cell.value))
-    found += [(int(p), LATE_ARRIVING, "", "") for p in np.flatnonzero(is_in_sorted(rows, np.sort(plan.late)))]
-    found += [(len(rows) + index, DUPLICATE_ROW, "", "") for index in range(len(copies))]
-    found.sort()
-    # Keys are never given a defect and a copy has its row's key: they render from the clean rows.
-    positions = np.array([f[0] for f in found], dtype=np.int64)
-    keys = render_table(table.take(np.r_[rows, copies][positions])) if found else {}
+    keys = render_table(table.take(rows[[f[1] for f in found]]))
     return [
-        DefectRecord(
-            entity.name,
-            entity.source,
-            relative,
-            position + 1,
-            "|".join(str(keys[k][index].as_py()) for k in entity.key),
-            defect_type,
-            column,
-            value,
+        (
+            position,
+            DefectRecord(
+                entity.name,
+                entity.source,
+                relative,
+                position + 1,
+                "|".join(str(keys[k][index].as_py()) for k in entity.key),
+                defect_type,
+                column,
+                value,
+            ),
         )
-        for index, (position, defect_type, column, value) in enumerate(found)
+        for index, (position, _, defect_type, column, value) in enumerate(found)
     ]
+
+
+@dataclass
+class _EntityFile:
+    relative: str
+    csv: CsvFile
+    rows: int = 0
+    copies: list[tuple[Rows, np.ndarray]] = field(default_factory=list)  # written at the end
+    records: list[tuple[int, DefectRecord]] = field(default_factory=list)  # (position, record)
+
+
+class EntityFiles:
+    """Every file of one entity, written from one table or from each shard's table in turn (a
+    month's file takes every shard's rows of that month, then the duplicate copies at its end),
+    rendered CHUNK_ROWS rows at a time; and the manifest rows that point into them."""
+
+    def __init__(self, entity: Entity, out_dir: Path, end_date: date) -> None:
+        self.entity, self.out_dir, self.end_date = entity, out_dir, end_date
+        self._files: dict[str, _EntityFile] = {}
+
+    def _file(self, file_month: int | None) -> _EntityFile:
+        label = self.end_date.isoformat() if file_month is None else month_label(file_month)
+        if label not in self._files:
+            relative = relative_path(self.entity, label)
+            self._files[label] = _EntityFile(relative, CsvFile(self.out_dir / relative, self.entity.column_names))
+        return self._files[label]
+
+    def add(self, table: Table, plan: DefectPlan, month: np.ndarray | None, shifts: dict[str, int]) -> None:
+        """Write a table's rows (on-time rows, then those arriving late) into their files."""
+        rows_of: Rows = ShardRows(table, shifts) if shifts else table
+        cells = {c.row: c for c in plan.cells}
+        cell_rows = np.array(sorted(cells), dtype=np.int64)
+        late = np.sort(plan.late)
+        duplicates = np.sort(plan.duplicates)  # looked up file by file: no mask of the whole table
+        for file_month, rows in _file_groups(table, plan, month):
+            file = self._file(file_month)
+            file.csv.write(_rendered_blocks(rows_of, rows, cells))
+            found: list[Found] = []
+            for index in np.flatnonzero(is_in_sorted(rows, cell_rows)).tolist():
+                cell = cells[int(rows[index])]
+                value = "" if cell.value is None else cell.value
+                found.append((file.rows + index, index, cell.defect_type, cell.column, value))
+            for index in np.flatnonzero(is_in_sorted(rows, late)).tolist():
+                found.append((file.rows + index, index, LATE_ARRIVING, "", ""))
+            file.records += _keyed(rows_of, rows, found, file.relative)
+            file.rows += len(rows)
+            file.copies.append((rows_of, rows[is_in_sorted(rows, duplicates)]))
+            release(table)  # a stashed table's pages of this file's rows
+
+    def close(self, on_file: Callable[[str, int], None] | None = None) -> tuple[list[WrittenFile], list[DefectRecord]]:
+        """Write each file's duplicate copies at its end and close it; the files in name order."""
+        files: list[WrittenFile] = []
+        records: list[DefectRecord] = []
+        for label in sorted(self._files):
+            file = self._files[label]
+            for rows_of, copies in file.copies:
+                file.csv.write(_rendered_blocks(rows_of, copies, {}))
+                found = [(file.rows + index, index, DUPLICATE_ROW, "", "") for index in range(len(copies))]
+                file.records += _keyed(rows_of, copies, found, file.relative)
+                file.rows += len(copies)
+            digest = file.csv.close()
+            files.append(WrittenFile(self.entity.name, file.relative, file.rows, digest, file.csv.size))
+            records += [record for _, record in sorted(file.records, key=lambda r: r[0])]
+            if on_file:
+                on_file(file.relative, file.rows)
+        return files, records
 
 
 def write_entity(
@@ -310,25 +420,10 @@ def write_entity(
     end_date: date,
     on_file: Callable[[str, int], None] | None = None,
 ) -> tuple[list[WrittenFile], list[DefectRecord]]:
-    """Every file of the entity, rendered CHUNK_ROWS rows at a time, and its manifest rows."""
-    entity = table.entity
-    cells = {c.row: c for c in plan.cells}
-    duplicates = np.sort(plan.duplicates)  # looked up file by file: no mask of the whole table
-    files: list[WrittenFile] = []
-    records: list[DefectRecord] = []
-    for file_month, rows in _file_groups(table, plan, month):
-        label = end_date.isoformat() if file_month is None else month_label(file_month)
-        relative = relative_path(entity, label)
-        copies = rows[is_in_sorted(rows, duplicates)]  # written a second time at the end of the file
-        blocks = _rendered_blocks(table, np.r_[rows, copies], cells)
-        digest, size = write_csv(out_dir / relative, entity.column_names, blocks)
-        total_rows = len(rows) + len(copies)
-        files.append(WrittenFile(entity.name, relative, total_rows, digest, size))
-        records += _file_defects(table, rows, copies, plan, cells, relative)
-        release(table)  # a stashed table's pages of this file's rows
-        if on_file:
-            on_file(relative, total_rows)
-    return files, records
+    """Every file of an entity built whole (one shard, or built once), and its manifest rows."""
+    files = EntityFiles(table.entity, out_dir, end_date)
+    files.add(table, plan, month, {})
+    return files.close(on_file)
 
 
 def write_manifest(
