@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -312,16 +312,16 @@ def test_a_generation_failing_mid_write_leaves_the_previous_dataset_and_warehous
     settings = Settings(warehouse_path=landing.parent / "warehouse.duckdb", landing_dir=landing)
     settings.warehouse_path.write_bytes(b"built from the previous dataset")
     before = _checksums(landing)
-    write_csv = writer.write_csv
     written: list[Path] = []
 
-    def fail_after_some_files(path: Path, *args, **kwargs):
-        if len(written) == 20:
-            raise OSError("disk full")
-        written.append(path)
-        return write_csv(path, *args, **kwargs)
+    class FailingAfterSomeFiles(writer.CsvFile):
+        def __init__(self, path: Path, header: Iterable[str]) -> None:
+            if len(written) == 20:
+                raise OSError("disk full")
+            written.append(path)
+            super().__init__(path, header)
 
-    monkeypatch.setattr(writer, "write_csv", fail_after_some_files)
+    monkeypatch.setattr(writer, "CsvFile", FailingAfterSomeFiles)
     with pytest.raises(OSError, match="disk full"):
         generate_step(settings, 0.002, 2, END, force=True)
     assert len(written) == 20 and not any(landing in p.parents for p in written)  # all went elsewhere

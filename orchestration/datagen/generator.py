@@ -58,7 +58,7 @@ from orchestration.datagen.orders import build_commerce
 from orchestration.datagen.payment_plans import build_installment_plans
 from orchestration.datagen.shards import SHARDED, IdBases, proportional, shard_count, shard_sizes, stream_name
 from orchestration.datagen.social import build_social
-from orchestration.datagen.spill import SpilledTable, Table, release, stash
+from orchestration.datagen.spill import SpilledTable, Table, release, stash, stash_protected
 from orchestration.datagen.students import build_students
 from orchestration.datagen.support import build_tickets
 from orchestration.datagen.tables import EntityTable
@@ -211,6 +211,8 @@ def build_dataset(config: GeneratorConfig, progress: Progress, scratch: Path) ->
         result = _build_shard(
             config, context, shard, n_shards, bases[-1], scratch / f"shard-{shard}", _prefixed(progress, label)
         )
+        if set(result.tables) != SHARDED:  # a shard's ids are numbered across shards: SHARDED lists them
+            raise RuntimeError(f"a shard built {sorted(result.tables)}, shards.SHARDED lists {sorted(SHARDED)}")
         shards.append(result.tables)
         if shard == 0:
             shared["subscription_plans"] = result.subscription_plans
@@ -255,7 +257,10 @@ def _stasher(directory: Path, tables: dict[str, Table], progress: Progress) -> C
         hold no memory while the next are built (builders that take `keep` stash their own)."""
         for name in names:
             table = tables[name]
-            tables[name] = stash(table, directory) if isinstance(table, EntityTable) else table
+            if isinstance(table, EntityTable):
+                tables[name] = stash(table, directory)
+            else:
+                stash_protected(table, directory)
         progress("built " + ", ".join(f"{n} ({tables[n].n_rows:,})" for n in names))
 
     return stashed
@@ -408,7 +413,8 @@ def _build_shard(
     log.discard()
     orders = tables["orders"]
     assert isinstance(orders, EntityTable)
-    orders.columns["session_id"] = session_rows.session_id_column(order_session)
+    orders.columns["session_id"], orders.nulls["session_id"] = session_rows.session_ids(order_session)
+    tables["orders"] = kept(orders)  # the new column to its files as the others
     stashed("sessions")
 
     ids = {name: table.n_rows for name, table in tables.items()}
@@ -511,8 +517,10 @@ def plan_dataset_defects(dataset: Dataset, config: GeneratorConfig) -> dict[tupl
             plans[(name, shard)] = _plan(
                 table, config, marks.pop(name, None), parent_sizes, shard, counts[name][shard]
             )
+            release(table)  # the pages of the partition values read
     for name, table in dataset.shared.items():
         plans[(name, None)] = _plan(table, config, shared_marks.pop(name, None), parent_sizes, 0)
+        release(table)
     return plans
 
 

@@ -229,6 +229,13 @@ def _stashed(array: np.ndarray, path: Path) -> np.ndarray:
     return np.load(path, mmap_mode="r")
 
 
+def stash_protected(table: SpilledTable, directory: Path) -> SpilledTable:
+    """A spilled table with its mask of protected rows (a byte a row) in a file, as `stash` does."""
+    directory.mkdir(parents=True, exist_ok=True)
+    table.protected = _stashed(table.protected, directory / f"{table.name}.protected.npy")
+    return table
+
+
 def stash(table: EntityTable, directory: Path) -> EntityTable:
     """The table with its arrays written to files under `directory` and mapped back read-only: a
     per-order or per-enrollment table waiting to be written no longer holds memory of its own
@@ -257,9 +264,11 @@ def release(table: EntityTable | SpilledTable) -> None:
     values, rows written) would stay resident as long as the table. Read again, they come back
     from the page cache. Nothing to do for other tables."""
     if isinstance(table, SpilledTable):
-        return
-    columns = [v.codes if isinstance(v, Categorical) else v for v in table.columns.values()]
-    for array in [*columns, *table.nulls.values(), *table.local_offsets.values(), table.protected]:
+        arrays = [table.protected]
+    else:
+        columns = [v.codes if isinstance(v, Categorical) else v for v in table.columns.values()]
+        arrays = [*columns, *table.nulls.values(), *table.local_offsets.values(), table.protected]
+    for array in arrays:
         if isinstance(array, np.memmap) and isinstance(array.base, mmap.mmap):
             array.base.madvise(mmap.MADV_DONTNEED)
 

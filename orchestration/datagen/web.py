@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from orchestration.datagen.channels import RETURN_CHANNELS, Sources
 from orchestration.datagen.geo import ZoneOffsets, sample_countries, sample_zones
@@ -236,13 +234,13 @@ class SessionRows:
     log_index: np.ndarray  # ascending
     row: np.ndarray  # counted from the export's first row (a shard's first row, shards.py)
 
-    def session_id_column(self, session_of_row: np.ndarray) -> pa.Array:
-        """The sessionId of each row's session log index; null where the index is -1 (no web session)."""
+    def session_ids(self, session_of_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the sessionId of each row's session log index as fixed-width bytes, a null mask: where
+        the index is -1, no web session); bytes, so the column can be stashed with its table."""
         web = session_of_row >= 0
         rows = np.zeros(len(session_of_row), dtype=np.int64)
         rows[web] = self.row[np.searchsorted(self.log_index, session_of_row[web])]
-        ids = fixed_width_text(random_hex_ids(rows, 16, salt=SESSION_ID_SALT))
-        return pc.if_else(pa.array(web), ids, pa.scalar(None, pa.string()))
+        return random_hex_ids(rows, 16, salt=SESSION_ID_SALT), ~web
 
 
 def add_browsing(
