@@ -27,8 +27,12 @@ and `_manifest/` are removed first; nothing else is touched):
   `incidents.py`), each with its period and the KPIs it moves: the ground truth for alerts.
 - `_manifest/defects.csv`: one row per injected defect (see `defects.py` for the rules);
   `_manifest/generation.json`: parameters (`end` as `2026-11-22T14:00:00Z`, `end_date` the export
-  date), rows per entity (as written and clean), every file with its sha256. Same parameters (the
-  same seed and end) give byte-identical files.
+  date, `shards` how many), rows per entity (as written and clean), every file with its sha256.
+  Same parameters (the same seed and end) give byte-identical files.
+- Above scale 0.5 the students and everything they do are generated in shards of at most 0.5
+  (`shards.py`), against one catalog and one campaign program, so the generator's memory stays
+  that of one shard: ids are numbered across shards (each shard's after the previous shard's), so
+  an id follows time within a shard, not across the whole table.
 """
 
 from orchestration.datagen.config import GeneratorConfig

@@ -166,45 +166,13 @@ def build_tables(config: GeneratorConfig, progress: Progress = _quiet) -> dict[s
 def build_dataset(config: GeneratorConfig, progress: Progress, scratch: Path) -> Dataset:
     """The catalog and campaigns, then the student world a shard at a time (each shard's tables
     stashed or spilled under `scratch` before the next is built), then what sums over all students."""
-    sizes = config.sizes
-    window = Window.between(config.start, config.end)
-    offsets = zone_offsets(window)
     shared: dict[str, Table] = {}
     stashed = _stasher(scratch / "tables", shared, progress)
-
-    rates, shared["exchange_rates"] = build_rates(window, config.rng("exchange_rates"))
-    catalog, catalog_tables = build_catalog(window, sizes.instructors, sizes.courses, config.rng("catalog"))
-    shared.update(_taken(catalog_tables))
-    stashed("exchange_rates", "instructors", "courses", "course_prices", "lessons")
-    incidents = planned_incidents(config)
-    traffic, marketing_tables = build_marketing(
-        window,
-        sizes.influencers,
-        sizes.campaigns,
-        sizes.students,
-        catalog,
-        rates,
-        config.rng("marketing"),
-        underperformance=incidents.campaign_underperformance,
-    )
-    shared.update(_taken(marketing_tables))
-    stashed("influencers", "campaigns", "tracking_links", "campaign_metrics")
-    context = _Shared(
-        window,
-        offsets,
-        incidents,
-        rates,
-        catalog,
-        traffic,
-        Sources.with_campaigns(traffic.utm_campaign, traffic.platform),
-        campaign_visits(traffic, window, offsets, config.rng("campaign_visits")),
-        project_courses(catalog.n_courses, config.rng("project_courses")),
-    )
-
+    context = _catalog_and_campaigns(config, shared, stashed)
     shards: list[dict[str, Table]] = []
     bases = [IdBases.empty()]
     used_price_changes, signups = [], []
-    new_customers = np.zeros(window.n_days)
+    new_customers = np.zeros(context.window.n_days)
     n_shards = shard_count(config.scale)
     for shard in range(n_shards):
         label = "" if n_shards == 1 else f"shard {shard + 1} of {n_shards}: "
@@ -222,9 +190,60 @@ def build_dataset(config: GeneratorConfig, progress: Progress, scratch: Path) ->
         new_customers += result.new_customers
         signups.append(result.signup_ms)
         del result
-
     prices = shared["course_prices"]
-    prices.protected = np.isin(prices.columns["price_change_id"], np.concatenate(used_price_changes))  # type: ignore[union-attr]
+    assert isinstance(prices, EntityTable)
+    prices.protected = np.isin(prices.columns["price_change_id"], np.concatenate(used_price_changes))
+    _over_all_students(config, context, new_customers, np.concatenate(signups), shared, stashed)
+    return Dataset(shared, shards, bases[:-1])
+
+
+def _catalog_and_campaigns(
+    config: GeneratorConfig, shared: dict[str, Table], stashed: Callable[..., None]
+) -> _Shared:
+    """The tables every shard is built against (into `shared`), and what the shards need of them."""
+    sizes = config.sizes
+    window = Window.between(config.start, config.end)
+    offsets = zone_offsets(window)
+    rates, shared["exchange_rates"] = build_rates(window, config.rng("exchange_rates"))
+    catalog, catalog_tables = build_catalog(window, sizes.instructors, sizes.courses, config.rng("catalog"))
+    shared.update(_taken(catalog_tables))
+    stashed("exchange_rates", "instructors", "courses", "course_prices", "lessons")
+    incidents = planned_incidents(config)
+    traffic, marketing_tables = build_marketing(
+        window,
+        sizes.influencers,
+        sizes.campaigns,
+        sizes.students,
+        catalog,
+        rates,
+        config.rng("marketing"),
+        underperformance=incidents.campaign_underperformance,
+    )
+    shared.update(_taken(marketing_tables))
+    stashed("influencers", "campaigns", "tracking_links", "campaign_metrics")
+    return _Shared(
+        window,
+        offsets,
+        incidents,
+        rates,
+        catalog,
+        traffic,
+        Sources.with_campaigns(traffic.utm_campaign, traffic.platform),
+        campaign_visits(traffic, window, offsets, config.rng("campaign_visits")),
+        project_courses(catalog.n_courses, config.rng("project_courses")),
+    )
+
+
+def _over_all_students(
+    config: GeneratorConfig,
+    context: _Shared,
+    new_customers: np.ndarray,
+    signup_ms: np.ndarray,
+    shared: dict[str, Table],
+    stashed: Callable[..., None],
+) -> None:
+    """The tables that sum over every shard's students (into `shared`), and those built once last."""
+    window = context.window
     # Paid media: the budget follows the customers acquired (first marketplace or subscription payment).
     metrics = shared["campaign_metrics"]
     assert isinstance(metrics, EntityTable)
@@ -235,8 +254,7 @@ def build_dataset(config: GeneratorConfig, progress: Progress, scratch: Path) ->
     )[: window.n_days]
     shared["ad_spend"] = build_ad_spend(window, new_customers, influencer_cents, config.rng("ad_spend"))
     stashed("ad_spend")
-    signup_ms = np.concatenate(signups)
-    shared["email_sends"] = build_email_sends(window, signup_ms, catalog.first_day, config.rng("email"))
+    shared["email_sends"] = build_email_sends(window, signup_ms, context.catalog.first_day, config.rng("email"))
     stashed("email_sends")
     shared.update(build_social(window, signup_ms, metrics, config.rng("social")))
     stashed("mentions", "branded_searches")
@@ -244,7 +262,6 @@ def build_dataset(config: GeneratorConfig, progress: Progress, scratch: Path) ->
     stashed("experiments", "experiment_assignments")
     shared.update(build_kpi_reports(window, config.rng("kpi_reports")))
     stashed("kpi_reports")
-    return Dataset(shared, shards, bases[:-1])
 
 
 def _prefixed(progress: Progress, label: str) -> Progress:
