@@ -57,7 +57,7 @@ from orchestration.datagen.marketing import CampaignTraffic, build_marketing
 from orchestration.datagen.orders import build_commerce
 from orchestration.datagen.payment_plans import build_installment_plans
 from orchestration.datagen.shards import SHARDED, IdBases, proportional, shard_count, shard_sizes, stream_name
-from orchestration.datagen.social import build_social
+from orchestration.datagen.social import build_branded_searches, build_mentions
 from orchestration.datagen.spill import SpilledTable, Table, release, stash, stash_protected
 from orchestration.datagen.students import build_students
 from orchestration.datagen.support import build_tickets
@@ -137,6 +137,7 @@ class _Shared:
     sources: Sources
     visits: CampaignVisits
     project_courses: np.ndarray  # per course, whether it ends with a final project
+    campaign_metrics: EntityTable
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ def _catalog_and_campaigns(
         Sources.with_campaigns(traffic.utm_campaign, traffic.platform),
         campaign_visits(traffic, window, offsets, config.rng("campaign_visits")),
         project_courses(catalog.n_courses, config.rng("project_courses")),
+        shared["campaign_metrics"],  # type: ignore[arg-type]
     )
 
 
@@ -256,8 +258,8 @@ def _over_all_students(
     stashed("ad_spend")
     shared["email_sends"] = build_email_sends(window, signup_ms, context.catalog.first_day, config.rng("email"))
     stashed("email_sends")
-    shared.update(build_social(window, signup_ms, metrics, config.rng("social")))
-    stashed("mentions", "branded_searches")
+    shared["branded_searches"] = build_branded_searches(window, signup_ms, config.rng("branded_searches"))
+    stashed("branded_searches")
     shared.update(build_experiments(window, config.scale, planned_experiments(config), config.rng("experiments")))
     stashed("experiments", "experiment_assignments")
     shared.update(build_kpi_reports(window, config.rng("kpi_reports")))
@@ -366,7 +368,10 @@ def _build_shard(
     np.minimum.at(first_paid, subscriptions.student, subscriptions.start_ms)
     channel = tables["students"].columns["acquisition_channel"]
     tables["leads"] = build_leads(window, students, channel.codes, first_paid, rng("leads"))  # type: ignore[union-attr]
-    stashed("leads")
+    tables["mentions"] = build_mentions(
+        window, students.signup_ms, context.campaign_metrics, sizes.students / config.sizes.students, rng("social")
+    )
+    stashed("leads", "mentions")
 
     enrollments, learning_tables = build_learning(
         window,

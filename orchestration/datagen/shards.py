@@ -22,7 +22,7 @@ from orchestration.datagen.tables import Categorical, EntityTable
 SHARD_SCALE = 0.5  # the scale one shard covers at most; ~340 MB of generator memory at seed 42
 
 # Entities built per shard: their ids are numbered across shards. The rest (catalog, campaigns,
-# rates, plans, experiments, reports, and the daily aggregates over all students) are built once.
+# rates, plans, experiments, reports, and the daily counts over all students) are built once.
 SHARDED = frozenset(
     {
         "students",
@@ -42,6 +42,7 @@ SHARDED = frozenset(
         "assessments",
         "posts",
         "referrals",
+        "mentions",
         "sessions",
     }
 )

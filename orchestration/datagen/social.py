@@ -7,6 +7,9 @@ talked about about ten times as much in all, which puts the share of voice near 
 5-15%. Branded searches follow the same growth: each keyword is searched in proportion to the
 day's signups. Some competitor post is always published in the last hours before the end, and the
 search console reports every day up to the end's, so the export is current.
+
+Mentions grow with the students: a shard of them (shards.py) brings its signups' talk, its share
+of the campaigns' posts and the competitor talk in proportion; searches are counted once, over all.
 """
 
 from __future__ import annotations
@@ -35,27 +38,39 @@ SEARCHES_PER_SIGNUP = {"learnly": 6.0, "learnly courses": 2.5}
 RECENT_MS = 6 * MS_PER_HOUR
 
 
-def build_social(
+def _days(window: Window) -> np.ndarray:
+    return np.arange(window.start_day, (window.end_ms - 1) // MS_PER_DAY + 1)
+
+
+def _signups_per_day(window: Window, signup_ms: np.ndarray) -> np.ndarray:
+    days = _days(window)
+    return np.bincount(signup_ms // MS_PER_DAY - window.start_day, minlength=len(days))[: len(days)]
+
+
+def build_mentions(
     window: Window,
-    signup_ms: np.ndarray,  # every student's
+    signup_ms: np.ndarray,
     campaign_metrics: EntityTable,
+    campaign_share: float,
     rng: np.random.Generator,
-) -> dict[str, EntityTable]:
-    days = np.arange(window.start_day, (window.end_ms - 1) // MS_PER_DAY + 1)
-    signups = np.bincount(signup_ms // MS_PER_DAY - window.start_day, minlength=len(days))[: len(days)]
+) -> EntityTable:
+    """The mentions the students who signed up at `signup_ms` bring, with `campaign_share` of the
+    campaigns' posts (a shard's part: the shard's share of the students)."""
+    days = _days(window)
+    signups = _signups_per_day(window, signup_ms)
 
     # the brand's own mentions: campaign posts and organic talk
     metric_day = np.asarray(campaign_metrics.columns["metricDate"])
     reach = np.asarray(campaign_metrics.columns["reach"])
     campaign = np.asarray(campaign_metrics.columns["campaignId"]).astype(np.int64)
-    campaign_mentions = rng.poisson(reach / REACH_PER_MENTION)
+    campaign_mentions = rng.poisson(reach / REACH_PER_MENTION * campaign_share)
     campaign_day = np.repeat(metric_day, campaign_mentions)
     campaign_of = np.repeat(campaign, campaign_mentions)
     organic_own = rng.poisson(MENTIONS_PER_SIGNUP * signups)
     own_day = days.repeat(organic_own)
     # competitors: ten times the brand's talk in all, split by their size
     expected_own = MENTIONS_PER_SIGNUP * signups + np.bincount(
-        metric_day - window.start_day, weights=reach / REACH_PER_MENTION, minlength=len(days)
+        metric_day - window.start_day, weights=reach / REACH_PER_MENTION * campaign_share, minlength=len(days)
     )[: len(days)]
     competitor_total = rng.poisson(COMPETITOR_TO_OWN * expected_own)
     competitor_day = days.repeat(competitor_total)
@@ -78,7 +93,7 @@ def build_social(
     order = np.argsort(mentioned[keep], kind="stable")
     pick = np.flatnonzero(keep)[order]
     followers = rng.lognormal(7.5, 1.6, len(pick)).astype(np.int64)
-    mentions = EntityTable.build(
+    return EntityTable.build(
         "mentions",
         {
             "mention_id": np.arange(1, len(pick) + 1),
@@ -94,12 +109,17 @@ def build_social(
         protected=mentioned[pick] >= window.end_ms - RECENT_MS,
     )
 
+
+def build_branded_searches(window: Window, signup_ms: np.ndarray, rng: np.random.Generator) -> EntityTable:
+    """Each keyword's searches per day, from every student's signup instant."""
+    days = _days(window)
+    signups = _signups_per_day(window, signup_ms)
     keywords = tuple(SEARCHES_PER_SIGNUP)
     search_day = np.repeat(days, len(keywords))
     keyword = np.tile(np.arange(len(keywords)), len(days))
     per_signup = np.array([SEARCHES_PER_SIGNUP[k] for k in keywords])[keyword]
     searches = rng.poisson(per_signup * (np.repeat(signups, len(keywords)) + 1))
-    branded_searches = EntityTable.build(
+    return EntityTable.build(
         "branded_searches",
         {
             "search_date": search_day,
@@ -108,7 +128,6 @@ def build_social(
         },
         protected=search_day >= days[-1] - 1,
     )
-    return {"mentions": mentions, "branded_searches": branded_searches}
 
 
 def _with_recent_mention(

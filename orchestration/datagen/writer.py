@@ -351,7 +351,7 @@ class _EntityFile:
     relative: str
     csv: CsvFile
     rows: int = 0
-    copies: list[tuple[Rows, np.ndarray]] = field(default_factory=list)  # written at the end
+    copies: list[tuple[Table, Rows, np.ndarray]] = field(default_factory=list)  # written at the end
     records: list[tuple[int, DefectRecord]] = field(default_factory=list)  # (position, record)
 
 
@@ -390,7 +390,7 @@ class EntityFiles:
                 found.append((file.rows + index, index, LATE_ARRIVING, "", ""))
             file.records += _keyed(rows_of, rows, found, file.relative)
             file.rows += len(rows)
-            file.copies.append((rows_of, rows[is_in_sorted(rows, duplicates)]))
+            file.copies.append((table, rows_of, rows[is_in_sorted(rows, duplicates)]))
             release(table)  # a stashed table's pages of this file's rows
 
     def close(self, on_file: Callable[[str, int], None] | None = None) -> tuple[list[WrittenFile], list[DefectRecord]]:
@@ -399,11 +399,12 @@ class EntityFiles:
         records: list[DefectRecord] = []
         for label in sorted(self._files):
             file = self._files[label]
-            for rows_of, copies in file.copies:
+            for table, rows_of, copies in file.copies:
                 file.csv.write(_rendered_blocks(rows_of, copies, {}))
                 found = [(file.rows + index, index, DUPLICATE_ROW, "", "") for index in range(len(copies))]
                 file.records += _keyed(rows_of, copies, found, file.relative)
                 file.rows += len(copies)
+                release(table)  # the pages the copies' rows were read from
             digest = file.csv.close()
             files.append(WrittenFile(self.entity.name, file.relative, file.rows, digest, file.csv.size))
             records += [record for _, record in sorted(file.records, key=lambda r: r[0])]
