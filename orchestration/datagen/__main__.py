@@ -100,13 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     except LockBusy as busy:
         print(f"error: {busy}", file=sys.stderr)
         return 1
-    defects_by_entity: dict[str, int] = {}
-    for record in result.defects:
-        defects_by_entity[record.entity] = defects_by_entity.get(record.entity, 0) + 1
     print(f"\n{'entity':<24}{'rows':>14}{'defects':>10}")
     for name, rows in result.row_counts.items():
-        print(f"{name:<24}{rows:>14,}{defects_by_entity.get(name, 0):>10,}")
-    print(f"{'total':<24}{sum(result.row_counts.values()):>14,}{len(result.defects):>10,}")
+        print(f"{name:<24}{rows:>14,}{result.defects.get(name, 0):>10,}")
+    print(f"{'total':<24}{sum(result.row_counts.values()):>14,}{sum(result.defects.values()):>10,}")
     print(f"\n{len(result.files)} files and _manifest/ written to {config.out_dir} in {result.seconds:.1f} s")
     return 0
 

@@ -74,7 +74,7 @@ from orchestration.datagen.web import (
     campaign_visits,
 )
 from orchestration.datagen.writer import (
-    DefectRecord,
+    DefectLog,
     EntityFiles,
     WrittenFile,
     replacing_dataset,
@@ -97,7 +97,7 @@ class GenerationResult:
     config: GeneratorConfig
     row_counts: dict[str, int]  # rows written per entity, duplicate rows included
     files: tuple[WrittenFile, ...]
-    defects: tuple[DefectRecord, ...]
+    defects: dict[str, int]  # defects injected per entity (listed in _manifest/defects.csv)
     seconds: float
 
 
@@ -595,7 +595,6 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
     started = time.perf_counter()
     map_big_allocations()
     files: list[WrittenFile] = []
-    records: list[DefectRecord] = []
     with (
         _system_arrow_allocator(),
         replacing_dataset(config.out_dir) as out_dir,
@@ -604,6 +603,7 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
         dataset = build_dataset(config, progress, scratch)
         plans = plan_dataset_defects(dataset, config)
         clean_rows = {entity.name: dataset.n_rows(entity.name) for entity in ENTITIES}
+        defect_log = DefectLog(out_dir)
         for entity in ENTITIES:
             entity_files = EntityFiles(entity, out_dir, config.end_date)
             for shard, table in dataset.parts(entity.name):
@@ -614,7 +614,7 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
                 tables.pop(entity.name, None)
             written, defects = entity_files.close(_file_progress(clean_rows[entity.name], progress))
             files += written
-            records += defects
+            defect_log.add(defects)
             rows = sum(f.rows for f in written)
             progress(
                 f"wrote {entity.source}.{entity.name}: {rows:,} rows, {len(written)} file(s), {len(defects)} defect(s)"
@@ -631,10 +631,13 @@ def generate(config: GeneratorConfig, progress: Progress = _quiet) -> Generation
         window = {"start": format_end(config.start), "end_exclusive": format_end(config.end)}
         write_incidents(out_dir / "_manifest" / "incidents.csv", planned_incidents(config))
         write_planted_experiments(out_dir / "_manifest" / "experiments.csv", planned_experiments(config))
+        defect_log.close()
         # last: a dir with generation.json is a complete dataset (the pipeline reuses it as such)
-        write_manifest(out_dir, parameters, window, files, records, clean_rows)
+        write_manifest(out_dir, parameters, window, files, defect_log.counts, clean_rows)
     row_counts = {e.name: sum(f.rows for f in files if f.entity == e.name) for e in ENTITIES}
-    return GenerationResult(config, row_counts, tuple(files), tuple(records), time.perf_counter() - started)
+    return GenerationResult(
+        config, row_counts, tuple(files), defect_log.counts, time.perf_counter() - started
+    )
 
 
 @contextlib.contextmanager

@@ -60,7 +60,7 @@ class WrittenFile:
     bytes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands of them at scale 5, each file's until it closes
 class DefectRecord:
     entity: str
     source: str
@@ -427,21 +427,37 @@ def write_entity(
     return files.close(on_file)
 
 
+class DefectLog:
+    """`_manifest/defects.csv`, one row per defect, written an entity's rows at a time as its files
+    are written (not all held to the end), and the count per entity."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self._csv = CsvFile(out_dir / MANIFEST_DIR / "defects.csv", MANIFEST_COLUMNS)
+        self.counts: dict[str, int] = {}
+
+    def add(self, records: list[DefectRecord]) -> None:
+        if not records:
+            return
+        rows = [r.as_row() for r in records]
+        columns = [pa.array([row[i] for row in rows], type=pa.string()) for i in range(len(MANIFEST_COLUMNS))]
+        self._csv.write([[quote_if_needed(column) for column in columns]])
+        for record in records:
+            self.counts[record.entity] = self.counts.get(record.entity, 0) + 1
+
+    def close(self) -> None:
+        self._csv.close()
+
+
 def write_manifest(
     out_dir: Path,
     parameters: dict[str, object],
     window: dict[str, str],
     files: list[WrittenFile],
-    records: list[DefectRecord],
+    defect_counts: dict[str, int],
     clean_rows: dict[str, int],
 ) -> None:
-    """`_manifest/defects.csv` (one row per defect) and `_manifest/generation.json` (what was written)."""
+    """`_manifest/generation.json`: what was written (`DefectLog` writes `_manifest/defects.csv`)."""
     manifest = out_dir / MANIFEST_DIR
-    columns = [
-        quote_if_needed(pa.array([r.as_row()[i] for r in records], type=pa.string()))
-        for i in range(len(MANIFEST_COLUMNS))
-    ]
-    write_csv(manifest / "defects.csv", MANIFEST_COLUMNS, [columns])
     entities = {}
     for entity in ENTITIES:
         mine = [f for f in files if f.entity == entity.name]
@@ -450,7 +466,7 @@ def write_manifest(
             "layout": entity.layout,
             "rows": sum(f.rows for f in mine),
             "clean_rows": clean_rows[entity.name],
-            "defects": sum(1 for r in records if r.entity == entity.name),
+            "defects": defect_counts.get(entity.name, 0),
             "files": len(mine),
         }
     document = {
