@@ -52,15 +52,23 @@ def _plan(table: EntityTable | SpilledTable) -> tuple[DefectPlan, np.ndarray]:
     return plan_defects(table, 0.02, None, {}, month, late_ok, np.random.default_rng(3)), month
 
 
+def _write(
+    table: EntityTable | SpilledTable, plan: DefectPlan, month: np.ndarray, out: Path
+) -> tuple[list[writer.WrittenFile], list[writer.DefectRecord]]:
+    files = writer.EntityFiles(table.entity, out, END)
+    files.add(table, plan, month, {})
+    return files.close()
+
+
 @pytest.mark.parametrize("name", ["orders", "sessions", "lesson_activity"])
 def test_chunked_writing_equals_unchunked(
     name: str, tables: dict[str, EntityTable | SpilledTable], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     table = tables[name]
     plan, month = _plan(table)
-    whole = writer.write_entity(table, plan, month, tmp_path / "whole", END)
+    whole = _write(table, plan, month, tmp_path / "whole")
     monkeypatch.setattr(writer, "CHUNK_ROWS", 101)
-    chunked = writer.write_entity(table, plan, month, tmp_path / "chunked", END)
+    chunked = _write(table, plan, month, tmp_path / "chunked")
     assert [f.sha256 for f in chunked[0]] == [f.sha256 for f in whole[0]]
     assert chunked[1] == whole[1]
     assert len(whole[1]) == plan.count > 0  # every defect has its manifest row
@@ -75,7 +83,7 @@ def test_the_chunk_size_is_honoured(
     monkeypatch.setattr(writer, "CHUNK_ROWS", 250)
     table = tables["sessions"]
     plan, month = _plan(table)
-    files, _ = writer.write_entity(table, plan, month, tmp_path, END)
+    files, _ = _write(table, plan, month, tmp_path)
     assert max(f.rows for f in files) > 250  # files span several chunks
     assert max(rendered) <= 250
     assert sum(rendered) >= table.n_rows

@@ -224,13 +224,6 @@ class CsvFile:
         return self._digest.hexdigest()
 
 
-def write_csv(path: Path, header: Iterable[str], blocks: Iterable[list[pa.Array]]) -> tuple[str, int]:
-    """Write the header and the rows of each block of text columns; returns the file's sha256 and size."""
-    file = CsvFile(path, header)
-    file.write(blocks)
-    return file.close(), file.size
-
-
 def _file_groups(table: Table, plan: DefectPlan, month: np.ndarray | None) -> Iterable[tuple[int | None, np.ndarray]]:
     """(month or None, table rows in file order): on-time rows first, then rows arriving late."""
     if isinstance(table, SpilledTable):
@@ -411,20 +404,6 @@ class EntityFiles:
             if on_file:
                 on_file(file.relative, file.rows)
         return files, records
-
-
-def write_entity(
-    table: Table,
-    plan: DefectPlan,
-    month: np.ndarray | None,
-    out_dir: Path,
-    end_date: date,
-    on_file: Callable[[str, int], None] | None = None,
-) -> tuple[list[WrittenFile], list[DefectRecord]]:
-    """Every file of an entity built whole (one shard, or built once), and its manifest rows."""
-    files = EntityFiles(table.entity, out_dir, end_date)
-    files.add(table, plan, month, {})
-    return files.close(on_file)
 
 
 class DefectLog:
