@@ -222,6 +222,8 @@ def _catalog_and_campaigns(
     )
     shared.update(_taken(marketing_tables))
     stashed("influencers", "campaigns", "tracking_links", "campaign_metrics")
+    metrics = shared["campaign_metrics"]
+    assert isinstance(metrics, EntityTable)
     return _Shared(
         window,
         offsets,
@@ -232,7 +234,7 @@ def _catalog_and_campaigns(
         Sources.with_campaigns(traffic.utm_campaign, traffic.platform),
         campaign_visits(traffic, window, offsets, config.rng("campaign_visits")),
         project_courses(catalog.n_courses, config.rng("project_courses")),
-        shared["campaign_metrics"],  # type: ignore[arg-type]
+        metrics,
     )
 
 
@@ -247,8 +249,7 @@ def _over_all_students(
     """The tables that sum over every shard's students (into `shared`), and those built once last."""
     window = context.window
     # Paid media: the budget follows the customers acquired (first marketplace or subscription payment).
-    metrics = shared["campaign_metrics"]
-    assert isinstance(metrics, EntityTable)
+    metrics = context.campaign_metrics
     influencer_cents = np.bincount(
         np.asarray(metrics.columns["metricDate"]) - window.start_day,
         weights=np.asarray(metrics.columns["spendUsd"]),
