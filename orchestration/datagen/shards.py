@@ -5,7 +5,8 @@ sessions...) in shards of at most SHARD_SCALE each, one after the other, against
 one campaign program: a shard's arrays are freed before the next is built, so memory follows the
 shard's size, not the scale. Each shard numbers its rows from 1; the files number them across
 shards, each shard's ids following the previous shards' (`IdBases`, applied as rows are written).
-A dataset of one shard is exactly what the generator has always made.
+A dataset of one shard is what the generator made before shards, but for the two draws every
+shard must agree on (which courses end with a project, the daily branded searches), now made once.
 """
 
 from __future__ import annotations
@@ -59,11 +60,6 @@ def shard_count(scale: float) -> int:
     return max(1, math.ceil(scale / SHARD_SCALE - 1e-9))
 
 
-def share(total: int, shard: int, shards: int) -> int:
-    """The shard's part of a total, the remainder spread over the first shards."""
-    return total // shards + (1 if shard < total % shards else 0)
-
-
 def proportional(total: int, weights: list[int]) -> list[int]:
     """`total` split in proportion to the weights, in whole parts that add up to it."""
     cumulative = np.cumsum([0, *weights])
@@ -75,13 +71,16 @@ def proportional(total: int, weights: list[int]) -> list[int]:
 
 def shard_sizes(sizes: Sizes, shard: int, shards: int) -> Sizes:
     """The row targets of one shard: the student world's split, the catalog's and campaigns' whole."""
+    def share(total: int) -> int:
+        return proportional(total, [1] * shards)[shard]
+
     return replace(
         sizes,
-        students=share(sizes.students, shard, shards),
-        orders=share(sizes.orders, shard, shards),
-        lesson_events=share(sizes.lesson_events, shard, shards),
-        sessions=share(sizes.sessions, shard, shards),
-        student_sessions=share(sizes.student_sessions, shard, shards),
+        students=share(sizes.students),
+        orders=share(sizes.orders),
+        lesson_events=share(sizes.lesson_events),
+        sessions=share(sizes.sessions),
+        student_sessions=share(sizes.student_sessions),
     )
 
 
