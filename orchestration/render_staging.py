@@ -764,37 +764,24 @@ def _keys_shared(entity: Entity) -> list[list[str]]:
     return [groups, cte("keys_shared", [*select, "from fingerprinted_groups", "where is_batch_group = 0"], comment)]
 
 
-def _ranked(entity: Entity) -> list[str]:
+def _ranked(entity: Entity) -> list[list[str]]:
     partition = ", ".join(ident(k) for k in entity.key)
     matches = [f"keys_shared.{ident(k)} = fingerprinted.{ident(k)}" for k in entity.key]
     shared = ["select 1", "from keys_shared", "where " + matches[0], *(f"    and {m}" for m in matches[1:])]
-    return cte(
-        "ranked",
+    newest = cte(
+        "shared_keys_newest",
         [
             "select",
             "    *,",
-            "    false as _is_duplicate,",
-            "    _source_file as _kept_file,",
-            "    _loaded_at as _kept_loaded_at,",
-            "    _fingerprint as _kept_fingerprint",
-            "from fingerprinted",
-            "where",
-            "    not exists (",
-            *indent(shared, 2),
-            "    )",
-            "union all",
-            "select",
-            "    *,",
-            "    _dq_reason is null and row_number() over key_order > 1 as _is_duplicate,",
-            "    first_value(_source_file) over key_order as _kept_file,",
-            "    first_value(_loaded_at) over key_order as _kept_loaded_at,",
-            "    first_value(_fingerprint) over key_order as _kept_fingerprint",
+            "    first_value(_source_file) over newest_first as _newest_file,",
+            "    first_value(_loaded_at) over newest_first as _newest_loaded_at,",
+            "    first_value(_fingerprint) over newest_first as _newest_fingerprint",
             "from fingerprinted",
             "where",
             "    exists (",
             *indent(shared, 2),
             "    )",
-            "window key_order as (",
+            "window newest_first as (",
             f"    partition by {partition}",
             "    order by",
             "        _dq_reason is null desc,",
@@ -804,12 +791,49 @@ def _ranked(entity: Entity) -> list[str]:
             "        _source_file asc",
             ")",
         ],
-        "among valid rows of a business key the newest load wins (a redelivered file corrects the "
-        "earlier one; within one landing run the file landed later, i.e. later in path order), "
-        "within one batch the first row of the file; invalid rows are never duplicates. The row of "
-        "a key with one valid row is kept as it is; the rows of the other keys are ranked, valid "
-        "rows first, so the winner is row 1 (cheaper on 10M rows than partitioning by validity too)",
+        "the rows of the keys with more than one valid row, each with its key's newest valid row: "
+        "the newest load says what a key holds (a redelivered file corrects the earlier one; within "
+        "one landing run the file landed later, i.e. later in path order; within one batch the "
+        "first row of the file)",
     )
+    ranked = cte(
+        "ranked",
+        [
+            "select",
+            "    *,",
+            "    _source_file as _newest_file,",
+            "    _loaded_at as _newest_loaded_at,",
+            "    _fingerprint as _newest_fingerprint,",
+            "    false as _is_duplicate",
+            "from fingerprinted",
+            "where",
+            "    not exists (",
+            *indent(shared, 2),
+            "    )",
+            "union all",
+            "select",
+            "    *,",
+            "    _dq_reason is null and row_number() over first_arrival > 1 as _is_duplicate",
+            "from shared_keys_newest",
+            "window first_arrival as (",
+            f"    partition by {partition}",
+            "    order by",
+            "        _dq_reason is null desc,",
+            "        _fingerprint = _newest_fingerprint desc,",
+            "        _loaded_at asc,",
+            "        _batch_id asc,",
+            "        _row_number asc,",
+            "        _source_file asc",
+            ")",
+        ],
+        "the row kept of a key is the first arrival of what its newest valid row holds: a file sent "
+        "again with rows unchanged repeats them (its rows are the duplicates; the rows kept, and what "
+        "the models downstream took in from them, stay as they are, so a month's file re-sent every "
+        "day costs the models reading this one only its new rows), a changed row replaces the "
+        "one kept. Invalid rows are never duplicates. The row of a key with one valid row is kept "
+        "as it is; only the rows of the other keys are ranked",
+    )
+    return [newest, ranked]
 
 
 def _duplicates_flagged() -> list[str]:
@@ -821,15 +845,15 @@ def _duplicates_flagged() -> list[str]:
             "    case",
             "        when",
             "            _is_duplicate",
-            "            and _loaded_at = _kept_loaded_at",
-            "            and _source_file <> _kept_file",
-            "            and _fingerprint <> _kept_fingerprint",
-            "            then _kept_file",
+            "            and _loaded_at = _newest_loaded_at",
+            "            and _source_file <> _newest_file",
+            "            and _fingerprint <> _newest_fingerprint",
+            "            then _newest_file",
             "    end as _conflict_with_file",
             "from ranked",
         ],
         "two files of one landing run that disagree on a key are a conflict: the run alone cannot "
-        "say which is right, so the row that lost names the file that won (reported by the "
+        "say which is right, so the row that lost names the newest file (reported by the "
         "consistency standard). Across runs the later landing is a correction, not a conflict",
     )
 
@@ -960,6 +984,11 @@ def _final(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
     written_at = [[WRITTEN_AT]]
     source_cte = "late_arrivals_flagged" if entity.partitioned_by else "duplicates_flagged"
     body = ["select", *indent(with_commas(items + written_at)), f"from {source_cte}"]
+    changed = [f"or {flag} is distinct from _held{flag}" for flag, _ in held_flags(entity)]
+    # a held row ranked again with its key comes out as it is held unless a flag changed: not
+    # written again, it keeps its stamp, and the models reading this one do not take it in again
+    body += ["{% if is_incremental() %}", "    where", "        _held_is_duplicate is null", *indent(changed, 2)]
+    body.append("{% endif %}")
     if entity.partitioned_by:
         held_list = indent(with_commas([[name] for name in held] + written_at), 2)
         restated = ["    union all", "    select", *held_list, "    from restated"]
@@ -971,7 +1000,8 @@ def _description(entity: Entity) -> str:
     key = ", ".join(entity.key)
     text = (
         f"Every row of raw.{entity.name}, typed and checked against the landing contract: _dq_reason "
-        f"says why a row is invalid, _is_duplicate marks older or repeated valid rows of its key ({key})"
+        f"says why a row is invalid, _is_duplicate marks the valid rows of its key ({key}) other than "
+        "the one kept (the first arrival of what the newest holds)"
     )
     if entity.partitioned_by:
         text += ", _is_late_arriving rows older than what earlier batches had delivered"
@@ -1166,6 +1196,13 @@ def _to_derive(entity: Entity) -> list[str]:
     )
 
 
+def held_flags(entity: Entity) -> list[tuple[str, str]]:
+    """The flags ranking sets on a held row again, each with its type: a held row whose flags come
+    out as it holds them is not written again."""
+    flags = [("_is_duplicate", "{{ dbt.type_boolean() }}"), ("_conflict_with_file", "{{ dbt.type_string() }}")]
+    return flags + ([("_is_late_arriving", "{{ dbt.type_boolean() }}")] if entity.partitioned_by else [])
+
+
 def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[list[str]]:
     keys = [ident(k) for k in entity.key]
     derived_keys = cte(
@@ -1175,12 +1212,13 @@ def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -
         "the business keys the derived rows bring",
     )
     held = validated_columns(columns)
+    flags_held = [[f"stored.{flag} as _held{flag}"] for flag, _ in held_flags(entity)]
     conditions = [f"stored.{k} = derived_keys.{k}" for k in keys]
     stored_rows = cte(
         "stored_of_derived_keys",
         [
             "select",
-            *indent(with_commas([[f"stored.{name}"] for name in held])),
+            *indent(with_commas([[f"stored.{name}"] for name in held] + flags_held)),
             "from {{ this }} as stored",
             "inner join derived_keys",
             f"    on {conditions[0]}",
@@ -1191,26 +1229,34 @@ def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -
             "        and stored._row_number = to_derive._row_number",
             "where to_derive._batch_id is null",
         ],
-        "the stored rows of those keys not derived again, with the typed values and reasons they "
-        "hold: newest-wins is decided over every row of a key",
+        "the stored rows of those keys not derived again, with the typed values, reasons and flags "
+        "they hold: which row is kept is decided over every row of a key",
     )
     return [derived_keys, stored_rows]
 
 
-def _rank_input(columns: tuple[SourceColumn, ...]) -> list[str]:
+def _rank_input(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
+    flags = held_flags(entity)
+    unheld = [[f"cast(null as {kind}) as _held{flag}"] for flag, kind in flags]
+    held = [f"_held{flag}" for flag, _ in flags]
     return cte(
         "rank_input",
         [
-            "select * from validated",
             "{% if is_incremental() %}",
+            "    select",
+            "        *,",
+            *indent(with_commas(unheld), 2),
+            "    from validated",
             "    union all",
             "    select",
-            *indent(with_commas([[name] for name in validated_columns(columns)]), 2),
+            *indent(with_commas([[name] for name in [*validated_columns(columns), *held]]), 2),
             "    from stored_of_derived_keys",
+            "{% else %}",
+            "    select * from validated",
             "{% endif %}",
         ],
-        "the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of "
-        "their keys",
+        "the rows ranked: the derived ones, and in an incremental run the stored rows of their keys "
+        "with the flags they hold (null on a derived row)",
         inlined=True,
     )
 
@@ -1290,9 +1336,9 @@ def base_model_sql(entity: Entity, source: SourceMapping) -> str:
         ctes.append(_joined(entity))
         checked_from = "joined"
     ctes += [_column_rules_checked(columns, checked_from), _validated(entity, columns)]
-    ctes += [incremental_ctes(_stored_of_derived_keys(entity, columns)), _rank_input(columns)]
+    ctes += [incremental_ctes(_stored_of_derived_keys(entity, columns)), _rank_input(entity, columns)]
     fingerprinted = _fingerprinted(columns, "rank_input")
-    ctes += [fingerprinted, *_keys_shared(entity), _ranked(entity)]
+    ctes += [fingerprinted, *_keys_shared(entity), *_ranked(entity)]
     ctes.append(_duplicates_flagged())
     if entity.partitioned_by:
         ctes += _late_arrival_ctes(entity)

@@ -350,6 +350,67 @@ def test_rows_whose_rule_inputs_changed_are_checked_again(warehouses: tuple[Path
     assert len(review) == 1 and review[0][0].startswith("review_without_enrollment")
 
 
+
+SESSION_VALUES = ('"visitorId"', '"userId"', '"sessionStart"', '"deviceCategory"', '"landingPage"', "referrer",
+                  '"utmSource"', '"utmMedium"', '"utmCampaign"', "pageviews", '"durationSeconds"', "converted")
+
+
+def test_rows_sent_again_unchanged_are_not_written_again(warehouses: tuple[Path, Path, Changes]):
+    """The new day re-sends the current month's sessions whole: each row it repeats unchanged is a
+    duplicate, the row kept before keeps its first arrival and its stamp, so the facts do not take
+    that session in again; the session the file corrects replaces the one kept."""
+    incremental, _, changes = warehouses
+    same_values = " and ".join(f"held.{c} is not distinct from resent.{c}" for c in SESSION_VALUES)
+    earlier = (
+        "select 1 from staging.base_web_analytics__sessions as held where held.\"sessionId\" = resent.\"sessionId\" "
+        "and held._loaded_at < resent._loaded_at and held._dq_reason is null"
+    )
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        build, refresh = con.execute(
+            "select min(_written_at), max(_written_at) from staging.base_web_analytics__sessions"
+        ).fetchone()
+        con.execute(f"""
+            create temp table resent as
+            select
+                resent."sessionId" as session_id,
+                resent._is_duplicate,
+                resent._written_at,
+                exists ({earlier} and {same_values}) as is_repeat,
+                exists ({earlier}) as has_earlier
+            from staging.base_web_analytics__sessions as resent
+            where resent._loaded_at = (select max(_loaded_at) from staging.base_web_analytics__sessions)
+                and resent._dq_reason is null
+        """)
+        repeats, repeats_duplicate, sessions_repeated = con.execute(
+            "select count(*), count(*) filter (where _is_duplicate), count(distinct session_id) from resent "
+            "where is_repeat"
+        ).fetchone()
+        kept_since_build = con.execute(
+            "select count(*) filter (where _written_at = ?), count(*) from staging.stg_web_analytics__sessions "
+            "where session_id in (select session_id from resent where is_repeat)",
+            [build],
+        ).fetchone()
+        corrections = con.execute(
+            "select count(*), count(*) filter (where not _is_duplicate and _written_at = ?) "
+            "from resent where has_earlier and not is_repeat",
+            [refresh],
+        ).fetchone()
+        # the facts write a repeated session again only when its campaign or its orders changed:
+        # the reattributed code's sessions, those of the orders written again or new (the moved
+        # order's new session among them) and the session the moved order left
+        taken_in_again = con.execute(
+            "select count(*) from marts.fct_sessions where _written_at = ? and session_id in "
+            "(select session_id from resent where is_repeat) and utm_campaign is distinct from ? "
+            "and session_id not in (select session_id from marts.fct_orders where _written_at = ? "
+            "and session_id is not null)",
+            [refresh, changes.reattributed_code, refresh],
+        ).fetchone()[0]
+    assert build < refresh
+    assert repeats > 100 and repeats_duplicate == repeats
+    assert kept_since_build[0] == kept_since_build[1] == sessions_repeated
+    assert corrections[0] >= 1 and corrections[1] == corrections[0]
+    assert taken_in_again <= 1
+
 @pytest.fixture(scope="module")
 def backfilled(warehouses: tuple[Path, Path, Changes], tmp_path_factory: pytest.TempPathFactory):
     """A copy of the incremental warehouse after a backfill of one month with nothing new landed:

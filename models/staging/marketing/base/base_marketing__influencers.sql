@@ -3,8 +3,9 @@
 -- (MAPPING_DIR, mappings/ by default): edit those and re-render, not this file.
 --
 -- Every row of raw.influencers, typed and checked against the landing contract: _dq_reason says why
--- a row is invalid, _is_duplicate marks older or repeated valid rows of its key (influencer_id).
--- stg_marketing__influencers and quarantine_marketing__influencers split it.
+-- a row is invalid, _is_duplicate marks the valid rows of its key (influencer_id) other than the
+-- one kept (the first arrival of what the newest holds). stg_marketing__influencers and
+-- quarantine_marketing__influencers split it.
 
 -- Incremental: a run types and checks only the raw rows landed since the newest row held (and held
 -- rows whose parent link or consistency rule inputs changed), ranks them with the held rows of
@@ -190,8 +191,8 @@ derived_keys as (
 
 ),
 
--- the stored rows of those keys not derived again, with the typed values and reasons they hold:
--- newest-wins is decided over every row of a key
+-- the stored rows of those keys not derived again, with the typed values, reasons and flags they
+-- hold: which row is kept is decided over every row of a key
 stored_of_derived_keys as (
 
     select
@@ -205,7 +206,9 @@ stored_of_derived_keys as (
         stored._loaded_at,
         stored._source_file,
         stored._batch_id,
-        stored._row_number
+        stored._row_number,
+        stored._is_duplicate as _held_is_duplicate,
+        stored._conflict_with_file as _held_conflict_with_file
     from {{ this }} as stored
     inner join derived_keys
         on stored.influencer_id = derived_keys.influencer_id
@@ -219,12 +222,16 @@ stored_of_derived_keys as (
 
 {% endif %}
 
--- the rows newest-wins ranks: the derived ones, and in an incremental run the stored rows of their
--- keys
+-- the rows ranked: the derived ones, and in an incremental run the stored rows of their keys with
+-- the flags they hold (null on a derived row)
 rank_input as {{ inline_cte() }} (
 
-    select * from validated
     {% if is_incremental() %}
+        select
+            *,
+            cast(null as {{ dbt.type_boolean() }}) as _held_is_duplicate,
+            cast(null as {{ dbt.type_string() }}) as _held_conflict_with_file
+        from validated
         union all
         select
             influencer_id,
@@ -237,8 +244,12 @@ rank_input as {{ inline_cte() }} (
             _loaded_at,
             _source_file,
             _batch_id,
-            _row_number
+            _row_number,
+            _held_is_duplicate,
+            _held_conflict_with_file
         from stored_of_derived_keys
+    {% else %}
+        select * from validated
     {% endif %}
 
 ),
@@ -274,33 +285,17 @@ keys_shared as (
 
 ),
 
--- among valid rows of a business key the newest load wins (a redelivered file corrects the earlier
--- one; within one landing run the file landed later, i.e. later in path order), within one batch
--- the first row of the file; invalid rows are never duplicates. The row of a key with one valid row
--- is kept as it is; the rows of the other keys are ranked, valid rows first, so the winner is row 1
--- (cheaper on 10M rows than partitioning by validity too)
-ranked as (
+-- the rows of the keys with more than one valid row, each with its key's newest valid row: the
+-- newest load says what a key holds (a redelivered file corrects the earlier one; within one
+-- landing run the file landed later, i.e. later in path order; within one batch the first row of
+-- the file)
+shared_keys_newest as (
 
     select
         *,
-        false as _is_duplicate,
-        _source_file as _kept_file,
-        _loaded_at as _kept_loaded_at,
-        _fingerprint as _kept_fingerprint
-    from fingerprinted
-    where
-        not exists (
-            select 1
-            from keys_shared
-            where keys_shared.influencer_id = fingerprinted.influencer_id
-        )
-    union all
-    select
-        *,
-        _dq_reason is null and row_number() over key_order > 1 as _is_duplicate,
-        first_value(_source_file) over key_order as _kept_file,
-        first_value(_loaded_at) over key_order as _kept_loaded_at,
-        first_value(_fingerprint) over key_order as _kept_fingerprint
+        first_value(_source_file) over newest_first as _newest_file,
+        first_value(_loaded_at) over newest_first as _newest_loaded_at,
+        first_value(_fingerprint) over newest_first as _newest_fingerprint
     from fingerprinted
     where
         exists (
@@ -308,7 +303,7 @@ ranked as (
             from keys_shared
             where keys_shared.influencer_id = fingerprinted.influencer_id
         )
-    window key_order as (
+    window newest_first as (
         partition by influencer_id
         order by
             _dq_reason is null desc,
@@ -320,8 +315,47 @@ ranked as (
 
 ),
 
+-- the row kept of a key is the first arrival of what its newest valid row holds: a file sent again
+-- with rows unchanged repeats them (its rows are the duplicates; the rows kept, and what the models
+-- downstream took in from them, stay as they are, so a month's file re-sent every day costs the
+-- models reading this one only its new rows), a changed row replaces the one kept. Invalid rows are
+-- never duplicates. The row of a key with one valid row is kept as it is; only the rows of the
+-- other keys are ranked
+ranked as (
+
+    select
+        *,
+        _source_file as _newest_file,
+        _loaded_at as _newest_loaded_at,
+        _fingerprint as _newest_fingerprint,
+        false as _is_duplicate
+    from fingerprinted
+    where
+        not exists (
+            select 1
+            from keys_shared
+            where keys_shared.influencer_id = fingerprinted.influencer_id
+        )
+    union all
+    select
+        *,
+        _dq_reason is null and row_number() over first_arrival > 1 as _is_duplicate
+    from shared_keys_newest
+    window first_arrival as (
+        partition by influencer_id
+        order by
+            _dq_reason is null desc,
+            _fingerprint = _newest_fingerprint desc,
+            _loaded_at asc,
+            _batch_id asc,
+            _row_number asc,
+            _source_file asc
+    )
+
+),
+
 -- two files of one landing run that disagree on a key are a conflict: the run alone cannot say
--- which is right, so the row that lost names the file that won (reported by the consistency
+-- which is right, so the row that lost names the newest file (reported by the consistency
 -- standard). Across runs the later landing is a correction, not a conflict
 duplicates_flagged as (
 
@@ -330,10 +364,10 @@ duplicates_flagged as (
         case
             when
                 _is_duplicate
-                and _loaded_at = _kept_loaded_at
-                and _source_file <> _kept_file
-                and _fingerprint <> _kept_fingerprint
-                then _kept_file
+                and _loaded_at = _newest_loaded_at
+                and _source_file <> _newest_file
+                and _fingerprint <> _newest_fingerprint
+                then _newest_file
         end as _conflict_with_file
     from ranked
 
@@ -358,6 +392,12 @@ final as (
         _row_number,
         {{ written_at_stamp() }} as _written_at
     from duplicates_flagged
+    {% if is_incremental() %}
+        where
+            _held_is_duplicate is null
+            or _is_duplicate is distinct from _held_is_duplicate
+            or _conflict_with_file is distinct from _held_conflict_with_file
+    {% endif %}
 
 )
 
