@@ -1214,15 +1214,31 @@ def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -
     held = validated_columns(columns)
     flags_held = [[f"stored.{flag} as _held{flag}"] for flag, _ in held_flags(entity)]
     conditions = [f"stored.{k} = derived_keys.{k}" for k in keys]
+    positions = cte(
+        "stored_positions_of_derived_keys",
+        [
+            "select",
+            "    stored._batch_id,",
+            "    stored._row_number",
+            "from {{ this }} as stored",
+            "inner join derived_keys",
+            f"    on {conditions[0]}",
+            *[f"        and {c}" for c in conditions[1:]],
+        ],
+        "where the stored rows of those keys are, found reading the key columns alone: reading "
+        "every column of every held row to find them cost the sessions' refresh at scale 1.0 3.7 "
+        "of its 4.8 s",
+    )
     stored_rows = cte(
         "stored_of_derived_keys",
         [
             "select",
             *indent(with_commas([[f"stored.{name}"] for name in held] + flags_held)),
             "from {{ this }} as stored",
-            "inner join derived_keys",
-            f"    on {conditions[0]}",
-            *[f"        and {c}" for c in conditions[1:]],
+            "inner join stored_positions_of_derived_keys as positions",
+            "    on",
+            "        stored._batch_id = positions._batch_id",
+            "        and stored._row_number = positions._row_number",
             "left join to_derive",
             "    on",
             "        stored._batch_id = to_derive._batch_id",
@@ -1232,7 +1248,7 @@ def _stored_of_derived_keys(entity: Entity, columns: tuple[SourceColumn, ...]) -
         "the stored rows of those keys not derived again, with the typed values, reasons and flags "
         "they hold: which row is kept is decided over every row of a key",
     )
-    return [derived_keys, stored_rows]
+    return [derived_keys, positions, stored_rows]
 
 
 def _rank_input(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
