@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration import contracts
 from orchestration.bench import deliver_new_day, prepare_day_before
 from orchestration.build_state import DATA_TEST_SCOPE, record_tested_build
 from orchestration.datagen.config import GeneratorConfig
@@ -351,8 +352,8 @@ def test_rows_whose_rule_inputs_changed_are_checked_again(warehouses: tuple[Path
 
 
 
-SESSION_VALUES = ('"visitorId"', '"userId"', '"sessionStart"', '"deviceCategory"', '"landingPage"', "referrer",
-                  '"utmSource"', '"utmMedium"', '"utmCampaign"', "pageviews", '"durationSeconds"', "converted")
+# the sessions' typed columns, as their base model names them (the contract's names)
+SESSION_VALUES = tuple(f'"{column.name}"' for column in contracts.entity("sessions").columns)
 
 
 def test_rows_sent_again_unchanged_are_not_written_again(warehouses: tuple[Path, Path, Changes]):
