@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from orchestration.contracts import ENTITIES, CodeList, Column, ConsistencyRule, Entity, ExistsIn, NotBefore
 from orchestration.mapping import ISO8601, EntityMapping, SourceMapping, ambiguous_pairs
@@ -1036,19 +1037,29 @@ WRITTEN_ONCE_NOTE = (
 FINAL_SELECT = "{{ select_completing_partitions('final', ['_batch_id', '_row_number'], '_loaded_at') }}"
 
 
-def _rule_inputs(entity: Entity) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """What each consistency rule reads in other entities: (entity, this row's columns, that
-    entity's columns they match)."""
-    inputs = []
+class RuleInput(NamedTuple):
+    """What consistency rules read in another entity: its rows whose `entity_columns` equal this
+    row's `columns`, and of them the columns in `read`."""
+
+    entity: str
+    columns: tuple[str, ...]
+    entity_columns: tuple[str, ...]
+    read: tuple[str, ...]
+
+
+def _rule_inputs(entity: Entity) -> list[RuleInput]:
+    """What each consistency rule reads in other entities, one input per entity and match."""
+    read: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[str]] = {}
     for rule in entity.consistency_rules:
         if isinstance(rule, ExistsIn):
-            inputs.append((rule.entity, rule.columns, rule.entity_columns))
+            read.setdefault((rule.entity, rule.columns, rule.entity_columns), []).extend(rule.entity_columns)
             continue
         for anchor in rule.anchors:
             if anchor.via:
                 assert anchor.entity is not None and anchor.key is not None
-                inputs.append((anchor.entity, (anchor.via,), (anchor.key,)))
-    return list(dict.fromkeys(inputs))
+                columns = [anchor.key, anchor.column, *(column for column, _ in anchor.where)]
+                read.setdefault((anchor.entity, (anchor.via,), (anchor.key,)), []).extend(columns)
+    return [RuleInput(*match, tuple(dict.fromkeys(columns))) for match, columns in read.items()]
 
 
 def stored_columns(entity: Entity, columns: tuple[SourceColumn, ...]) -> list[str]:
@@ -1099,8 +1110,11 @@ def _links_changed(entity: Entity) -> list[str]:
 
 def _rule_inputs_changed(entity: Entity) -> list[str]:
     conditions = []
-    for parent, columns, parent_columns in _rule_inputs(entity):
+    for parent, columns, parent_columns, read in _rule_inputs(entity):
         matches = [f"parent.{ident(p)} = stored.{ident(c)}" for c, p in zip(columns, parent_columns, strict=True)]
+        key = _entity(parent).key
+        same_key = [f"kept.{ident(k)} = parent.{ident(k)}" for k in key]
+        same_read = [f"kept.{ident(c)} is not distinct from parent.{ident(c)}" for c in read if c not in key]
         conditions.append(
             [
                 "exists (",
@@ -1110,6 +1124,19 @@ def _rule_inputs_changed(entity: Entity) -> list[str]:
                 f"        {matches[0]}",
                 *[f"        and {m}" for m in matches[1:]],
                 "        and {{ newer_than_held('parent._written_at', '_written_at') }}",
+                "        and not (",
+                "            parent._is_duplicate",
+                "            and exists (",
+                "                select 1",
+                f"                from base_{parent} as kept",
+                "                where",
+                f"                    {same_key[0]}",
+                *[f"                    and {m}" for m in same_key[1:]],
+                "                    and kept._dq_reason is null",
+                "                    and not kept._is_duplicate",
+                *[f"                    and {m}" for m in same_read],
+                "            )",
+                "        )",
                 ")",
             ]
         )
@@ -1118,7 +1145,9 @@ def _rule_inputs_changed(entity: Entity) -> list[str]:
         "rule_inputs_changed",
         ["select", "    stored._batch_id,", "    stored._row_number", "from {{ this }} as stored", "where", *where],
         "stored rows whose consistency rules read rows their base models wrote since this model last "
-        "wrote (old and new values alike, as a superseded row is written again too): checked again",
+        "wrote (old and new values alike, as a superseded row is written again too): checked again; "
+        "not for a duplicate holding what the row kept of its key holds in the columns the rules "
+        "read, which changes nothing they see (a snapshot or month sent again)",
     )
 
 

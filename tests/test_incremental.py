@@ -412,6 +412,52 @@ def test_rows_sent_again_unchanged_are_not_written_again(warehouses: tuple[Path,
     assert corrections[0] >= 1 and corrections[1] == corrections[0]
     assert taken_in_again <= 1
 
+
+def test_rules_check_again_only_rows_whose_parent_changed(warehouses: tuple[Path, Path, Changes]):
+    """The new day re-sends the students' snapshot and months of orders: a post is checked against
+    its author's signup, a payment against its order's time, but only the posts of students whose
+    kept row changed (those the day before lacked) and the payments of orders whose kept row
+    changed are derived and written again; a parent sent again unchanged checks nothing again."""
+    incremental, _, changes = warehouses
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        stamps = {
+            child: con.execute(f"select min(_written_at), max(_written_at) from staging.{child}").fetchone()
+            for child in ("base_community__posts", "base_marketplace__payments")
+        }
+
+        def rewritten_parents(child: str, key: str) -> set[str]:
+            first, last = stamps[child]
+            rows = con.execute(
+                f"select distinct {key} from staging.{child} where _loaded_at < ? and _written_at = ?", [first, last]
+            ).fetchall()
+            return {value for (value,) in rows}
+
+        posts_checked = rewritten_parents("base_community__posts", "student_id")
+        payments_checked = rewritten_parents("base_marketplace__payments", "order_id")
+        # the orders whose kept row the refresh wrote: new, corrected, or turned valid (those of
+        # the students the day before lacked) or invalid
+        orders_changed = {
+            order
+            for (order,) in con.execute(
+                "select order_id from staging.base_marketplace__orders where _written_at = ? "
+                "and not _is_duplicate",
+                [stamps["base_marketplace__payments"][1]],
+            ).fetchall()
+        }
+        payments_of_current_month = con.execute(
+            "select count(*) from staging.stg_marketplace__payments where order_id in "
+            "(select order_id from staging.base_marketplace__orders where _loaded_at = "
+            "(select max(_loaded_at) from staging.base_marketplace__orders))"
+        ).fetchone()[0]
+        held_posts = con.execute(
+            "select count(*) from staging.base_community__posts where _loaded_at < ?",
+            [stamps["base_community__posts"][0]],
+        ).fetchone()[0]
+    assert held_posts > 100 and payments_of_current_month > 50
+    assert posts_checked <= changes.missing_students
+    assert changes.moved_order in orders_changed and payments_checked <= orders_changed
+
+
 @pytest.fixture(scope="module")
 def backfilled(warehouses: tuple[Path, Path, Changes], tmp_path_factory: pytest.TempPathFactory):
     """A copy of the incremental warehouse after a backfill of one month with nothing new landed:

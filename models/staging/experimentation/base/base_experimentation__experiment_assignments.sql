@@ -88,7 +88,9 @@ links_changed as (
 ),
 
 -- stored rows whose consistency rules read rows their base models wrote since this model last wrote
--- (old and new values alike, as a superseded row is written again too): checked again
+-- (old and new values alike, as a superseded row is written again too): checked again; not for a
+-- duplicate holding what the row kept of its key holds in the columns the rules read, which changes
+-- nothing they see (a snapshot or month sent again)
 rule_inputs_changed as (
 
     select
@@ -102,6 +104,18 @@ rule_inputs_changed as (
             where
                 parent.experiment_id = stored.experiment_id
                 and {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not (
+                    parent._is_duplicate
+                    and exists (
+                        select 1
+                        from base_experiments as kept
+                        where
+                            kept.experiment_id = parent.experiment_id
+                            and kept._dq_reason is null
+                            and not kept._is_duplicate
+                            and kept.started_at is not distinct from parent.started_at
+                    )
+                )
         )
 
 ),

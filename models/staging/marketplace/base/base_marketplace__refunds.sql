@@ -130,7 +130,9 @@ links_changed as (
 ),
 
 -- stored rows whose consistency rules read rows their base models wrote since this model last wrote
--- (old and new values alike, as a superseded row is written again too): checked again
+-- (old and new values alike, as a superseded row is written again too): checked again; not for a
+-- duplicate holding what the row kept of its key holds in the columns the rules read, which changes
+-- nothing they see (a snapshot or month sent again)
 rule_inputs_changed as (
 
     select
@@ -144,6 +146,20 @@ rule_inputs_changed as (
             where
                 parent.order_id = stored.order_id
                 and {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not (
+                    parent._is_duplicate
+                    and exists (
+                        select 1
+                        from base_payments as kept
+                        where
+                            kept.payment_id = parent.payment_id
+                            and kept._dq_reason is null
+                            and not kept._is_duplicate
+                            and kept.order_id is not distinct from parent.order_id
+                            and kept.attempted_at is not distinct from parent.attempted_at
+                            and kept.status is not distinct from parent.status
+                    )
+                )
         )
         or exists (
             select 1
@@ -151,6 +167,18 @@ rule_inputs_changed as (
             where
                 parent.order_id = stored.order_id
                 and {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not (
+                    parent._is_duplicate
+                    and exists (
+                        select 1
+                        from base_orders as kept
+                        where
+                            kept.order_id = parent.order_id
+                            and kept._dq_reason is null
+                            and not kept._is_duplicate
+                            and kept.ordered_at is not distinct from parent.ordered_at
+                    )
+                )
         )
 
 ),
