@@ -1081,30 +1081,40 @@ def _references(entity: Entity) -> list[Column]:
 
 
 def _links_changed(entity: Entity) -> list[str]:
-    joins, changed = [], []
+    selects = []
     for column in _references(entity):
+        parent, key = column.references.split(".")
         parents = f"valid_{column.name.lower()}_parents"
         # '_' in the pattern matches any character: a false match only derives a row again
         pattern = sql_text("%" + orphan_message(column) + "%")
-        joins += [f"left join {parents}", f"    on stored.{ident(column.name)} = {parents}.parent_key"]
-        changed.append(
+        selects.append(
             [
-                "(",
-                f"    stored.{ident(column.name)} is not null",
+                "select",
+                "    stored._batch_id,",
+                "    stored._row_number",
+                "from {{ this }} as stored",
+                f"left join {parents}",
+                f"    on stored.{ident(column.name)} = {parents}.parent_key",
+                "where",
+                f"    stored.{ident(column.name)} in (",
+                f"        select parent.{ident(key)}",
+                f"        from base_{parent} as parent",
+                "        where",
+                "            {{ newer_than_held('parent._written_at', '_written_at') }}",
+                "            and not parent._is_duplicate",
+                "    )",
                 f"    and (coalesce(stored._dq_reason, '') like {pattern})",
                 f"    = ({parents}.parent_key is not null)",
-                ")",
             ]
         )
-    conditions = indent(changed[0])
-    conditions += [line for c in changed[1:] for line in indent(["or " + c[0], *c[1:]])]
-    held = ["select", "    stored._batch_id,", "    stored._row_number", "from {{ this }} as stored"]
-    body = [*held, *joins, "where", *conditions]
+    body = [line for i, select in enumerate(selects) for line in ([] if i == 0 else ["union"]) + select]
     return cte(
         "links_changed",
         body,
         "stored rows whose foreign key's parent turned valid or invalid since they were checked: "
-        "derived again from their raw row",
+        "derived again from their raw row. A parent turns valid or invalid only with a row its base "
+        "model wrote since this model last wrote, other than a duplicate (a row sent again): only "
+        "the stored rows pointing at such parents are compared",
     )
 
 

@@ -68,7 +68,9 @@ plan_before_order__anchor_1 as (
 {% if is_incremental() %}
 
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
--- again from their raw row
+-- again from their raw row. A parent turns valid or invalid only with a row its base model wrote
+-- since this model last wrote, other than a duplicate (a row sent again): only the stored rows
+-- pointing at such parents are compared
 links_changed as (
 
     select
@@ -78,11 +80,15 @@ links_changed as (
     left join valid_order_id_parents
         on stored.order_id = valid_order_id_parents.parent_key
     where
-        (
-            stored.order_id is not null
-            and (coalesce(stored._dq_reason, '') like '%order_id: orphaned, no valid orders.order_id (%')
-            = (valid_order_id_parents.parent_key is not null)
+        stored.order_id in (
+            select parent.order_id
+            from base_orders as parent
+            where
+                {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not parent._is_duplicate
         )
+        and (coalesce(stored._dq_reason, '') like '%order_id: orphaned, no valid orders.order_id (%')
+        = (valid_order_id_parents.parent_key is not null)
 
 ),
 

@@ -69,7 +69,9 @@ assignment_before_start__anchor_1 as (
 {% if is_incremental() %}
 
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
--- again from their raw row
+-- again from their raw row. A parent turns valid or invalid only with a row its base model wrote
+-- since this model last wrote, other than a duplicate (a row sent again): only the stored rows
+-- pointing at such parents are compared
 links_changed as (
 
     select
@@ -79,11 +81,15 @@ links_changed as (
     left join valid_experiment_id_parents
         on stored.experiment_id = valid_experiment_id_parents.parent_key
     where
-        (
-            stored.experiment_id is not null
-            and (coalesce(stored._dq_reason, '') like '%experiment_id: orphaned, no valid experiments.experiment_id (%')
-            = (valid_experiment_id_parents.parent_key is not null)
+        stored.experiment_id in (
+            select parent.experiment_id
+            from base_experiments as parent
+            where
+                {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not parent._is_duplicate
         )
+        and (coalesce(stored._dq_reason, '') like '%experiment_id: orphaned, no valid experiments.experiment_id (%')
+        = (valid_experiment_id_parents.parent_key is not null)
 
 ),
 

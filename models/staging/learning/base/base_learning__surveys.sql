@@ -70,7 +70,9 @@ valid_course_id_parents as (
 {% if is_incremental() %}
 
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
--- again from their raw row
+-- again from their raw row. A parent turns valid or invalid only with a row its base model wrote
+-- since this model last wrote, other than a duplicate (a row sent again): only the stored rows
+-- pointing at such parents are compared
 links_changed as (
 
     select
@@ -79,19 +81,33 @@ links_changed as (
     from {{ this }} as stored
     left join valid_student_id_parents
         on stored.student_id = valid_student_id_parents.parent_key
+    where
+        stored.student_id in (
+            select parent.student_id
+            from base_students as parent
+            where
+                {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not parent._is_duplicate
+        )
+        and (coalesce(stored._dq_reason, '') like '%student_id: orphaned, no valid students.student_id (%')
+        = (valid_student_id_parents.parent_key is not null)
+    union
+    select
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
     left join valid_course_id_parents
         on stored.course_id = valid_course_id_parents.parent_key
     where
-        (
-            stored.student_id is not null
-            and (coalesce(stored._dq_reason, '') like '%student_id: orphaned, no valid students.student_id (%')
-            = (valid_student_id_parents.parent_key is not null)
+        stored.course_id in (
+            select parent.course_id
+            from base_courses as parent
+            where
+                {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not parent._is_duplicate
         )
-        or (
-            stored.course_id is not null
-            and (coalesce(stored._dq_reason, '') like '%course_id: orphaned, no valid courses.course_id (%')
-            = (valid_course_id_parents.parent_key is not null)
-        )
+        and (coalesce(stored._dq_reason, '') like '%course_id: orphaned, no valid courses.course_id (%')
+        = (valid_course_id_parents.parent_key is not null)
 
 ),
 

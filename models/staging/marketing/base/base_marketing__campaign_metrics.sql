@@ -55,7 +55,9 @@ valid_campaignid_parents as (
 {% if is_incremental() %}
 
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
--- again from their raw row
+-- again from their raw row. A parent turns valid or invalid only with a row its base model wrote
+-- since this model last wrote, other than a duplicate (a row sent again): only the stored rows
+-- pointing at such parents are compared
 links_changed as (
 
     select
@@ -65,11 +67,15 @@ links_changed as (
     left join valid_campaignid_parents
         on stored.{{ adapter.quote('campaignId') }} = valid_campaignid_parents.parent_key
     where
-        (
-            stored.{{ adapter.quote('campaignId') }} is not null
-            and (coalesce(stored._dq_reason, '') like '%campaignId: orphaned, no valid campaigns.campaign_id (%')
-            = (valid_campaignid_parents.parent_key is not null)
+        stored.{{ adapter.quote('campaignId') }} in (
+            select parent.campaign_id
+            from base_campaigns as parent
+            where
+                {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not parent._is_duplicate
         )
+        and (coalesce(stored._dq_reason, '') like '%campaignId: orphaned, no valid campaigns.campaign_id (%')
+        = (valid_campaignid_parents.parent_key is not null)
 
 ),
 

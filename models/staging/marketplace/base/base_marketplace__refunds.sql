@@ -104,7 +104,9 @@ refund_before_payment__anchor_2 as (
 {% if is_incremental() %}
 
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
--- again from their raw row
+-- again from their raw row. A parent turns valid or invalid only with a row its base model wrote
+-- since this model last wrote, other than a duplicate (a row sent again): only the stored rows
+-- pointing at such parents are compared
 links_changed as (
 
     select
@@ -113,19 +115,33 @@ links_changed as (
     from {{ this }} as stored
     left join valid_order_id_parents
         on stored.order_id = valid_order_id_parents.parent_key
+    where
+        stored.order_id in (
+            select parent.order_id
+            from base_orders as parent
+            where
+                {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not parent._is_duplicate
+        )
+        and (coalesce(stored._dq_reason, '') like '%order_id: orphaned, no valid orders.order_id (%')
+        = (valid_order_id_parents.parent_key is not null)
+    union
+    select
+        stored._batch_id,
+        stored._row_number
+    from {{ this }} as stored
     left join valid_order_item_id_parents
         on stored.order_item_id = valid_order_item_id_parents.parent_key
     where
-        (
-            stored.order_id is not null
-            and (coalesce(stored._dq_reason, '') like '%order_id: orphaned, no valid orders.order_id (%')
-            = (valid_order_id_parents.parent_key is not null)
+        stored.order_item_id in (
+            select parent.order_item_id
+            from base_order_items as parent
+            where
+                {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not parent._is_duplicate
         )
-        or (
-            stored.order_item_id is not null
-            and (coalesce(stored._dq_reason, '') like '%order_item_id: orphaned, no valid order_items.order_item_id (%')
-            = (valid_order_item_id_parents.parent_key is not null)
-        )
+        and (coalesce(stored._dq_reason, '') like '%order_item_id: orphaned, no valid order_items.order_item_id (%')
+        = (valid_order_item_id_parents.parent_key is not null)
 
 ),
 

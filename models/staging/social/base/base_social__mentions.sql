@@ -54,7 +54,9 @@ valid_campaign_id_parents as (
 {% if is_incremental() %}
 
 -- stored rows whose foreign key's parent turned valid or invalid since they were checked: derived
--- again from their raw row
+-- again from their raw row. A parent turns valid or invalid only with a row its base model wrote
+-- since this model last wrote, other than a duplicate (a row sent again): only the stored rows
+-- pointing at such parents are compared
 links_changed as (
 
     select
@@ -64,11 +66,15 @@ links_changed as (
     left join valid_campaign_id_parents
         on stored.campaign_id = valid_campaign_id_parents.parent_key
     where
-        (
-            stored.campaign_id is not null
-            and (coalesce(stored._dq_reason, '') like '%campaign_id: orphaned, no valid campaigns.campaign_id (%')
-            = (valid_campaign_id_parents.parent_key is not null)
+        stored.campaign_id in (
+            select parent.campaign_id
+            from base_campaigns as parent
+            where
+                {{ newer_than_held('parent._written_at', '_written_at') }}
+                and not parent._is_duplicate
         )
+        and (coalesce(stored._dq_reason, '') like '%campaign_id: orphaned, no valid campaigns.campaign_id (%')
+        = (valid_campaign_id_parents.parent_key is not null)
 
 ),
 
