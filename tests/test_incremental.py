@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -794,3 +795,130 @@ def test_the_enrollment_chain_writes_only_the_enrollments_whose_inputs_changed(
     assert differing == {}
     assert 0 < written <= expected
     assert kept == full_total + 1000
+
+
+SESSIONS_BASE = "base_web_analytics__sessions"
+
+
+def _run_sessions_base(settings: Settings, *extra: str) -> None:
+    # build, not run: the students' base model reads a seed (its code list)
+    excluded = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+    summary = run_dbt(["build", "--select", f"+{SESSIONS_BASE}", *excluded, *extra], settings)
+    assert summary.success, summary.failures
+
+
+def _held_session_keys(warehouse: Path, path: Path, count: int) -> list[str]:
+    """Sessions of `path` (but its last two rows) once in the file, kept valid since the first
+    landing."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[:-2]
+    once = [key for key, n in Counter(row["sessionId"] for row in rows).items() if n == 1]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        kept = con.execute(
+            f'select "sessionId" from staging.{SESSIONS_BASE} where list_contains(?, "sessionId") '
+            "and _dq_reason is null and not _is_duplicate "
+            f"and _loaded_at = (select min(_loaded_at) from staging.{SESSIONS_BASE}) order by 1",
+            [once],
+        ).fetchall()
+    assert len(kept) >= count
+    return [key for (key,) in kept[:count]]
+
+
+def _conflicts(warehouse: Path, key: str) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            f'select count(*) from staging.{SESSIONS_BASE} where "sessionId" = ? and _conflict_with_file is not null',
+            [key],
+        ).fetchone()[0]
+
+
+@dataclass(frozen=True)
+class Resends:
+    changed: str
+    invalidated: str
+    conflicting: str
+    conflicts_when_landed: int
+    conflicts_after_next_landing: int
+
+
+@pytest.fixture(scope="module")
+def resent_daily(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Resends]:
+    """The sessions' current month arrives again on four more landings, as a source re-sending its
+    month daily does: once with a new day, then with a row changed, one made invalid and, in the
+    previous month's file landed in the same run, a copy of a third disagreeing with it (a
+    conflict), then with those rows as they first came, then once more. Each landing is followed by
+    an incremental run of the sessions' base model; a copy of the last refreshes fully."""
+    root = tmp_path_factory.mktemp("resent")
+    generated, landing = root / "generated", root / "landing"
+    generate(GeneratorConfig(scale=0.01, seed=5, end_date=datetime(2026, 11, 3).date(), defect_rate=0.01,
+                             out_dir=generated))
+    end = dataset_end(generated)
+    assert end is not None
+    prepare_day_before(generated, landing, end)
+    settings = Settings(warehouse_path=root / "incremental.duckdb", landing_dir=landing)
+
+    def land_and_run() -> None:
+        assert not land(landing, settings.warehouse_path).failed
+        _run_sessions_base(settings)
+
+    land_and_run()
+    deliver_new_day(generated, landing)
+    land_and_run()
+
+    previous, month = sorted((landing / "web_analytics" / "sessions").glob("*.csv"))[-2:]
+    with month.open(newline="", encoding="utf-8") as handle:
+        first_sent = list(csv.reader(handle))
+    changed, invalidated, conflicting = _held_session_keys(settings.warehouse_path, month, 3)
+
+    def edit(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+        key, pageviews = header.index("sessionId"), header.index("pageviews")
+        for row in rows:
+            if row[key] == changed:
+                row[pageviews] = str(int(row[pageviews] or 0) + 7)
+            if row[key] == invalidated:
+                row[pageviews] = "many"
+        return rows
+
+    def disagree(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+        key, duration = header.index("sessionId"), header.index("durationSeconds")
+        copy = next(list(row) for row in first_sent[1:] if row[key] == conflicting)
+        copy[duration] = str(int(copy[duration] or 0) + 1)
+        return [*rows, copy]
+
+    _rewrite(month, edit)
+    _rewrite(previous, disagree)
+    land_and_run()
+    conflicts_when_landed = _conflicts(settings.warehouse_path, conflicting)
+    # as first sent, less its last row (so the file differs from each version landed before)
+    _rewrite(month, lambda header, rows: [list(row) for row in first_sent[1:-1]])
+    land_and_run()
+    conflicts_after_next_landing = _conflicts(settings.warehouse_path, conflicting)
+    _rewrite(month, lambda header, rows: [list(row) for row in first_sent[1:-2]])
+    land_and_run()
+
+    full = root / "full.duckdb"
+    shutil.copy(settings.warehouse_path, full)
+    _run_sessions_base(Settings(warehouse_path=full, landing_dir=landing), "--full-refresh")
+    resends = Resends(changed, invalidated, conflicting, conflicts_when_landed, conflicts_after_next_landing)
+    return settings.warehouse_path, full, resends
+
+
+def test_a_month_sent_again_daily_ranks_as_in_a_full_refresh(resent_daily: tuple[Path, Path, Resends]):
+    """Each landing ranks the keys it brings with every row they hold: after five landings of the
+    month (a change, an invalid row, a conflict, each undone) the base model holds what a full
+    refresh derives, the row kept of a key changed and changed back is its first arrival again, and
+    a conflict holds until a later landing brings the key again."""
+    incremental, full, resends = resent_daily
+    with duckdb.connect(str(incremental)) as con:
+        con.execute(f"attach '{full}' as full_refresh (read_only)")
+        catalog = con.execute("select current_database()").fetchone()[0]
+        assert _differences(con, "staging", SESSIONS_BASE, catalog) == 0
+        copies, kept_first = con.execute(
+            f'select count(*), bool_and(_is_duplicate = (_loaded_at > (select min(_loaded_at) from '
+            f'staging.{SESSIONS_BASE} where "sessionId" = ?))) from staging.{SESSIONS_BASE} '
+            '''where "sessionId" = ? and _dq_reason is null''',
+            [resends.changed, resends.changed],
+        ).fetchone()
+    assert copies >= 5 and kept_first
+    assert resends.conflicts_when_landed == 1
+    assert resends.conflicts_after_next_landing == 0
