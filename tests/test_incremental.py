@@ -243,15 +243,21 @@ def _rule_breaks(warehouse: Path, landing: Path) -> dict[str, str]:
     return {"invalidated_payment": str(payment), "invalidated_review": str(review)}
 
 
-@pytest.fixture(scope="module")
-def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Changes]:
-    root = tmp_path_factory.mktemp("incremental")
+def _day_before(root: Path, seed: int) -> tuple[Path, Path]:
+    """A small dataset generated under `root` and its landing dir as of the day before its last."""
     generated, landing = root / "generated", root / "landing"
-    generate(GeneratorConfig(scale=0.01, seed=11, end_date=datetime(2026, 11, 3).date(), defect_rate=0.01,
+    generate(GeneratorConfig(scale=0.01, seed=seed, end_date=datetime(2026, 11, 3).date(), defect_rate=0.01,
                              out_dir=generated))
     end = dataset_end(generated)
     assert end is not None
     prepare_day_before(generated, landing, end)
+    return generated, landing
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Changes]:
+    root = tmp_path_factory.mktemp("incremental")
+    generated, landing = _day_before(root, seed=11)
     missing = _students_with_sessions(landing, 3)
     _rewrite(_snapshot(landing, "students"), lambda header, rows: [r for r in rows if r[0] not in missing])
 
@@ -849,12 +855,7 @@ def resent_daily(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     conflict), then with those rows as they first came, then once more. Each landing is followed by
     an incremental run of the sessions' base model; a copy of the last refreshes fully."""
     root = tmp_path_factory.mktemp("resent")
-    generated, landing = root / "generated", root / "landing"
-    generate(GeneratorConfig(scale=0.01, seed=5, end_date=datetime(2026, 11, 3).date(), defect_rate=0.01,
-                             out_dir=generated))
-    end = dataset_end(generated)
-    assert end is not None
-    prepare_day_before(generated, landing, end)
+    generated, landing = _day_before(root, seed=5)
     settings = Settings(warehouse_path=root / "incremental.duckdb", landing_dir=landing)
 
     def land_and_run() -> None:
