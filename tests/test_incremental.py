@@ -806,13 +806,6 @@ def test_the_enrollment_chain_writes_only_the_enrollments_whose_inputs_changed(
 SESSIONS_BASE = "base_web_analytics__sessions"
 
 
-def _run_sessions_base(settings: Settings, *extra: str) -> None:
-    # build, not run: the students' base model reads a seed (its code list)
-    excluded = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-    summary = run_dbt(["build", "--select", f"+{SESSIONS_BASE}", *excluded, *extra], settings)
-    assert summary.success, summary.failures
-
-
 def _held_session_keys(warehouse: Path, path: Path, count: int) -> list[str]:
     """Sessions of `path` (but its last two rows) once in the file, kept valid since the first
     landing."""
@@ -860,7 +853,7 @@ def resent_daily(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
 
     def land_and_run() -> None:
         assert not land(landing, settings.warehouse_path).failed
-        _run_sessions_base(settings)
+        _build(settings, "--select", f"+{SESSIONS_BASE}")
 
     land_and_run()
     deliver_new_day(generated, landing)
@@ -899,7 +892,7 @@ def resent_daily(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
 
     full = root / "full.duckdb"
     shutil.copy(settings.warehouse_path, full)
-    _run_sessions_base(Settings(warehouse_path=full, landing_dir=landing), "--full-refresh")
+    _build(Settings(warehouse_path=full, landing_dir=landing), "--select", f"+{SESSIONS_BASE}", "--full-refresh")
     resends = Resends(changed, invalidated, conflicting, conflicts_when_landed, conflicts_after_next_landing)
     return settings.warehouse_path, full, resends
 

@@ -2,8 +2,10 @@
     model, the quarantine model, or the duplicates. stg_<source>__row_accounting counts each on
     the base model (int_row_accounting unions them); the row_count_matches_base test holds the stg
     and quarantine models to those counts. -#}
-{% macro is_staged_row() -%}
-    (_dq_reason is null and not _is_duplicate)
+{#- `relation`: the alias whose columns it reads, where a query reads more than one base row. -#}
+{% macro is_staged_row(relation=none) -%}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+    ({{ prefix }}_dq_reason is null and not {{ prefix }}_is_duplicate)
 {%- endmacro %}
 
 {% macro is_quarantined_row() -%}

@@ -148,8 +148,7 @@ rule_inputs_changed as (
                         from base_students as kept
                         where
                             kept.student_id = parent.student_id
-                            and kept._dq_reason is null
-                            and not kept._is_duplicate
+                            and {{ is_staged_row('kept') }}
                             and kept.signup_at is not distinct from parent.signup_at
                     )
                 )

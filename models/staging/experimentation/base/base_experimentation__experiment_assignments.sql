@@ -117,8 +117,7 @@ rule_inputs_changed as (
                         from base_experiments as kept
                         where
                             kept.experiment_id = parent.experiment_id
-                            and kept._dq_reason is null
-                            and not kept._is_duplicate
+                            and {{ is_staged_row('kept') }}
                             and kept.started_at is not distinct from parent.started_at
                     )
                 )

@@ -116,8 +116,7 @@ rule_inputs_changed as (
                         from base_enrollments as kept
                         where
                             kept.enrollment_id = parent.enrollment_id
-                            and kept._dq_reason is null
-                            and not kept._is_duplicate
+                            and {{ is_staged_row('kept') }}
                             and kept.enrolled_at is not distinct from parent.enrolled_at
                     )
                 )

@@ -115,8 +115,7 @@ rule_inputs_changed as (
                         from base_orders as kept
                         where
                             kept.order_id = parent.order_id
-                            and kept._dq_reason is null
-                            and not kept._is_duplicate
+                            and {{ is_staged_row('kept') }}
                             and kept.ordered_at is not distinct from parent.ordered_at
                     )
                 )

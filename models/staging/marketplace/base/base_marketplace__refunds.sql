@@ -169,8 +169,7 @@ rule_inputs_changed as (
                         from base_payments as kept
                         where
                             kept.payment_id = parent.payment_id
-                            and kept._dq_reason is null
-                            and not kept._is_duplicate
+                            and {{ is_staged_row('kept') }}
                             and kept.order_id is not distinct from parent.order_id
                             and kept.attempted_at is not distinct from parent.attempted_at
                             and kept.status is not distinct from parent.status
@@ -190,8 +189,7 @@ rule_inputs_changed as (
                         from base_orders as kept
                         where
                             kept.order_id = parent.order_id
-                            and kept._dq_reason is null
-                            and not kept._is_duplicate
+                            and {{ is_staged_row('kept') }}
                             and kept.ordered_at is not distinct from parent.ordered_at
                     )
                 )

@@ -154,8 +154,7 @@ rule_inputs_changed as (
                         from base_enrollments as kept
                         where
                             kept.enrollment_id = parent.enrollment_id
-                            and kept._dq_reason is null
-                            and not kept._is_duplicate
+                            and {{ is_staged_row('kept') }}
                             and kept.student_id is not distinct from parent.student_id
                             and kept.course_id is not distinct from parent.course_id
                     )
